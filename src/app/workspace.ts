@@ -1,0 +1,174 @@
+// A workspace is a folder with handrail.yml and runbook files (*.md). This file reads them
+// from disk and hands the bytes to core, which does the judging.
+import { open, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import type { Problem } from '../contract/problem.js';
+import type { RunbookSummary } from '../contract/runbook.js';
+import { parseInventory, type ParsedInventory } from '../core/inventory/parse-inventory.js';
+import { ProblemList, sortProblems } from '../core/problems.js';
+import { parseRunbook, type ParsedRunbook } from '../core/runbook/parse-runbook.js';
+import { MAX_SOURCE_BYTES } from '../core/text-file.js';
+import { validateRunbook } from '../core/validate/validate-runbook.js';
+import { UserError } from './errors.js';
+
+export const INVENTORY_FILE = 'handrail.yml';
+
+export { formatProblem } from '../core/problems.js';
+
+export interface ValidationReport {
+  files: number;
+  problems: Problem[];
+}
+
+/** Problem paths are shown relative to where the operator stands. */
+export interface Display {
+  cwd: string;
+}
+
+export async function validatePaths(paths: string[], workspace: string, display: Display): Promise<ValidationReport> {
+  const inventories = new InventoryCache(display);
+  const files = new Set<string>();
+  const problems: Problem[] = [];
+  const targets = paths.length > 0 ? paths : [workspace];
+  for (const given of targets) {
+    const path = resolve(display.cwd, given);
+    const info = await stat(path).catch(() => undefined);
+    if (!info) throw new UserError(`validate: no such file or folder: ${given}; nothing was validated`);
+    if (info.isDirectory()) {
+      const inventoryPath = join(path, INVENTORY_FILE);
+      if (!(await stat(inventoryPath).catch(() => undefined))) {
+        problems.push(problemAt(display, inventoryPath, `this folder has no ${INVENTORY_FILE}; a workspace needs one listing its environments (see runbooks/${INVENTORY_FILE})`));
+      } else {
+        files.add(inventoryPath);
+      }
+      for (const file of await findRunbookFiles(path)) files.add(file);
+    } else {
+      files.add(path);
+    }
+  }
+  for (const file of files) {
+    if (basename(file) === INVENTORY_FILE || /\.ya?ml$/.test(file)) {
+      problems.push(...(await inventories.load(file)).problems);
+    } else {
+      const { parsed, inventory } = await loadRunbook(file, workspace, inventories, display);
+      problems.push(...parsed.problems);
+      if (inventory?.problems.length && !files.has(inventory.path)) {
+        problems.push(problemAt(display, inventory.path, `${INVENTORY_FILE} has problems; run handrail validate on it`));
+      }
+      problems.push(...judge(parsed, inventory, display, file));
+    }
+  }
+  return { files: files.size, problems: sortProblems(problems) };
+}
+
+export async function listRunbooks(workspace: string, display: Display): Promise<RunbookSummary[]> {
+  const inventories = new InventoryCache(display);
+  const inventory = await inventories.load(await requireInventory(workspace));
+  const summaries: RunbookSummary[] = [];
+  for (const file of await findRunbookFiles(workspace)) {
+    const parsed = parseRunbook(shown(display, file), ...(await readSource(file)));
+    const problems = [...parsed.problems, ...judge(parsed, inventory, display, file)];
+    const rb = parsed.runbook;
+    summaries.push({
+      id: rb?.frontMatter.id ?? basename(file, '.md'),
+      title: rb?.frontMatter.title ?? basename(file),
+      version: rb?.frontMatter.version ?? '',
+      ...(rb?.frontMatter.owner ? { owner: rb.frontMatter.owner } : {}),
+      ...(rb?.frontMatter.summary ? { summary: rb.frontMatter.summary } : {}),
+      ...(rb?.frontMatter.environments ? { environments: rb.frontMatter.environments } : {}),
+      path: shown(display, file),
+      sha256: rb?.sha256 ?? '',
+      steps: rb?.steps.length ?? 0,
+      problems: problems.filter((p) => p.severity === 'error').length,
+    });
+  }
+  return summaries.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+async function requireInventory(workspace: string): Promise<string> {
+  const info = await stat(workspace).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new UserError(`the workspace folder ${workspace} does not exist; pass --workspace DIR or set HANDRAIL_WORKSPACE`);
+  }
+  const path = join(workspace, INVENTORY_FILE);
+  if (!(await stat(path).catch(() => undefined))) {
+    throw new UserError(`${workspace} has no ${INVENTORY_FILE}, so it is not a Handrail workspace; pass --workspace DIR or set HANDRAIL_WORKSPACE`);
+  }
+  return path;
+}
+
+function judge(parsed: ParsedRunbook, inventory: LoadedInventory | undefined, display: Display, file: string): Problem[] {
+  if (!parsed.draft) return [];
+  const problems = new ProblemList(shown(display, file));
+  validateRunbook(parsed.draft, inventory?.inventory, problems);
+  return problems.items;
+}
+
+async function loadRunbook(file: string, workspace: string, inventories: InventoryCache, display: Display) {
+  const parsed = parseRunbook(shown(display, file), ...(await readSource(file)));
+  const inventoryPath = (await nearestInventory(dirname(file))) ?? join(workspace, INVENTORY_FILE);
+  const inventory = (await stat(inventoryPath).catch(() => undefined)) ? await inventories.load(inventoryPath) : undefined;
+  return { parsed, inventory };
+}
+
+/** A runbook is judged against the handrail.yml of the folder it sits in (or above it). */
+async function nearestInventory(dir: string): Promise<string | undefined> {
+  for (let current = dir; ; current = dirname(current)) {
+    const candidate = join(current, INVENTORY_FILE);
+    if (await stat(candidate).catch(() => undefined)) return candidate;
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+type LoadedInventory = ParsedInventory & { path: string };
+
+class InventoryCache {
+  private readonly cache = new Map<string, Promise<LoadedInventory>>();
+
+  constructor(private readonly display: Display) {}
+
+  load(path: string): Promise<LoadedInventory> {
+    let entry = this.cache.get(path);
+    if (!entry) {
+      entry = readSource(path).then((source) => ({ ...parseInventory(shown(this.display, path), ...source), path }));
+      this.cache.set(path, entry);
+    }
+    return entry;
+  }
+}
+
+/** Every *.md under the folder, skipping hidden folders and node_modules. */
+export async function findRunbookFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await findRunbookFiles(path)));
+    else if (entry.isFile() && entry.name.endsWith('.md')) found.push(path);
+  }
+  return found.sort();
+}
+
+/** Reads at most one byte more than a source may have, so a 10 GB file costs nothing. */
+export async function readSource(path: string): Promise<[Uint8Array, number]> {
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new UserError(`cannot read ${path}: ${error.code === 'EACCES' ? 'permission denied' : error.message}; nothing was changed`, 1);
+  });
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.alloc(Math.min(size, MAX_SOURCE_BYTES + 1));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return [buffer.subarray(0, bytesRead), size];
+  } finally {
+    await handle.close();
+  }
+}
+
+function shown(display: Display, path: string): string {
+  const rel = relative(display.cwd, path);
+  return rel.startsWith('..') && rel.split('/').filter((p) => p === '..').length > 2 ? path : rel || path;
+}
+
+function problemAt(display: Display, path: string, message: string): Problem {
+  return { path: shown(display, path), line: 1, col: 1, severity: 'error', message };
+}

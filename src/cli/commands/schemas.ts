@@ -1,0 +1,12 @@
+import { join } from 'node:path';
+import { writeJsonSchemas } from '../../app/json-schemas.js';
+import { resolveSettings } from '../../app/settings.js';
+import type { GlobalOptions } from '../main.js';
+import { print } from '../output.js';
+
+export async function schemasCommand(dir: string | undefined, global: GlobalOptions): Promise<number> {
+  const settings = resolveSettings(global);
+  const written = await writeJsonSchemas(dir ?? join(settings.workspace, '.schemas'));
+  for (const path of written) print(`wrote ${path}`);
+  return 0;
+}

@@ -1,0 +1,151 @@
+// The rules that judge a runbook against the inventory it will run with: environments
+// and targets exist, SQL that writes is marked `mutates`, every input used is declared.
+import { isDatabaseKind, targetKind, type Inventory, type TargetKind } from '../../contract/inventory.js';
+import type { SourcePos } from '../../contract/problem.js';
+import type { Runbook, Step, StepAction } from '../../contract/runbook.js';
+import { findPlaceholders } from '../runbook/placeholders.js';
+import { ProblemList, positionIn } from '../problems.js';
+import { analyzeSql, DIALECT_LABEL, type SqlDialect } from '../sql/sql-analysis.js';
+
+export function validateRunbook(runbook: Runbook, inventory: Inventory | undefined, problems: ProblemList): void {
+  const fm = runbook.frontMatter;
+  const envNames = inventory ? Object.keys(inventory.environments) : [];
+  const allowed = fm.environments ?? envNames;
+  if (inventory) {
+    fm.environments?.forEach((name, i) => {
+      if (!inventory.environments[name]) {
+        problems.error(
+          runbook.keyPos[`environments.${i}`] ?? { line: 1, col: 1 },
+          `environment '${name}' is not defined in handrail.yml (defined: ${envNames.join(', ') || 'none'})`,
+        );
+      }
+    });
+  }
+  const envs = allowed.filter((name) => inventory?.environments[name]);
+  const used = new Set<string>();
+
+  for (const step of runbook.steps) {
+    const action = step.action;
+    if (!action) continue;
+    if (inventory) checkTargets(action, inventory, envs, fm.environments !== undefined, problems);
+    if (action.kind === 'sql') checkSql(step, action, kindsOf(action.attributes.target, inventory, envs), fm, problems, used);
+    else for (const p of findPlaceholders(action.code)) used.add(p.name);
+  }
+
+  for (const name of Object.keys(fm.inputs ?? {})) {
+    if (!used.has(name)) {
+      problems.warning(runbook.keyPos[`inputs.${name}`] ?? { line: 1, col: 1 }, `input '${name}' is declared but no step uses it`);
+    }
+  }
+}
+
+function checkTargets(action: StepAction, inventory: Inventory, envs: string[], listed: boolean, problems: ProblemList): void {
+  const target = action.attributes.target;
+  const at = (attr: string): SourcePos => action.attributePos[attr] ?? action.pos;
+  if (target !== undefined) {
+    if (target === 'local') {
+      if (action.kind === 'sql') problems.error(at('target'), `'local' is this machine, not a database; a sql step needs a sqlite or postgres target`);
+    } else {
+      checkDefined(target, at('target'), inventory, envs, listed, problems);
+      if (action.kind === 'sql') checkDatabase(target, at('target'), 'a sql step needs a sqlite or postgres target', inventory, envs, problems);
+    }
+  }
+  if (action.kind === 'sh') {
+    for (const db of action.attributes.mutates) {
+      if (checkDefined(db, at('mutates'), inventory, envs, listed, problems)) {
+        checkDatabase(db, at('mutates'), 'mutates names the databases a step changes, so they can be snapshotted', inventory, envs, problems);
+      }
+    }
+  }
+}
+
+function checkDefined(target: string, pos: SourcePos, inventory: Inventory, envs: string[], listed: boolean, problems: ProblemList): boolean {
+  const known = [...new Set(Object.values(inventory.environments).flatMap((e) => Object.keys(e.targets)))];
+  const missing = envs.filter((env) => !inventory.environments[env]?.targets[target]);
+  if (!known.includes(target)) {
+    problems.error(pos, `target '${target}' is not defined in any environment of handrail.yml (targets: ${known.join(', ') || 'none'}, local)`);
+    return false;
+  }
+  if (listed && missing.length > 0) {
+    const list = missing.map((e) => `'${e}'`).join(', ');
+    problems.error(
+      pos,
+      `target '${target}' is not defined in environment ${list}, where this runbook may run; define it in handrail.yml or remove ${missing.length > 1 ? 'them' : 'it'} from environments`,
+    );
+  }
+  return true;
+}
+
+function checkDatabase(target: string, pos: SourcePos, why: string, inventory: Inventory, envs: string[], problems: ProblemList): void {
+  for (const env of envs) {
+    const spec = inventory.environments[env]?.targets[target];
+    if (spec && !isDatabaseKind(targetKind(spec))) {
+      problems.error(pos, `target '${target}' is ${withArticle(targetKind(spec))} target in environment '${env}'; ${why}`);
+    }
+  }
+}
+
+function kindsOf(target: string | undefined, inventory: Inventory | undefined, envs: string[]): SqlDialect[] {
+  const kinds = new Set<TargetKind>();
+  for (const env of envs) {
+    const spec = target ? inventory?.environments[env]?.targets[target] : undefined;
+    if (spec) kinds.add(targetKind(spec));
+  }
+  const dialects = [...kinds].filter(isDatabaseKind);
+  // Without an inventory (or a known target) hold the SQL to both dialects' rules.
+  return dialects.length > 0 ? dialects : ['sqlite', 'postgres'];
+}
+
+function checkSql(
+  step: Step,
+  action: StepAction,
+  dialects: SqlDialect[],
+  fm: Runbook['frontMatter'],
+  problems: ProblemList,
+  used: Set<string>,
+): void {
+  if (action.code.trim() === '') return;
+  const origin = { line: action.codeLine, col: action.codeCol };
+  const marked = action.attributes.mutates.length > 0 || action.attributePos.mutates !== undefined;
+  let writes = false;
+  for (const dialect of dialects) {
+    const analysis = analyzeSql(action.code, dialect);
+    if (!analysis.ok) {
+      writes = true;
+      const pos = { line: origin.line + analysis.line - 1, col: analysis.line === 1 ? origin.col + analysis.col - 1 : analysis.col };
+      const what = `this SQL could not be parsed as ${DIALECT_LABEL[dialect]} (${analysis.message}), so Handrail treats it as writing`;
+      if (marked) problems.warning(pos, `${what}; check the statement`);
+      else problems.error(pos, `${what}; fix the statement, or add {mutates} if it does change data`);
+      continue;
+    }
+    for (const stmt of analysis.statements) {
+      if (!stmt.writes) continue;
+      writes = true;
+      if (!marked) {
+        problems.error(
+          positionIn(action.code, stmt.offset, origin),
+          `this SQL ${stmt.writes} but the step is not marked mutates; add {mutates} so a snapshot is taken first`,
+        );
+      }
+    }
+    for (const param of analysis.parameters) {
+      used.add(param.name);
+      if (!fm.inputs?.[param.name]) {
+        problems.error(
+          positionIn(action.code, param.offset, origin),
+          `input '${param.name}' is used but not declared; add it under inputs: in the front matter`,
+        );
+      }
+    }
+  }
+  if (marked && !writes) {
+    problems.warning(
+      action.attributePos.mutates ?? action.pos,
+      `step '${step.title}' is marked mutates but its SQL only reads; remove mutates (a needless snapshot costs time during an incident)`,
+    );
+  }
+}
+
+function withArticle(kind: TargetKind): string {
+  return kind === 'ssh' ? 'an ssh' : `a ${kind}`;
+}
