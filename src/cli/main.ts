@@ -2,15 +2,10 @@
 // action, so `handrail --help` starts in a few tens of milliseconds.
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import type { GlobalOptions } from './global-options.js';
 import { fail, reportError } from './output.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-export interface GlobalOptions {
-  dataDir?: string;
-  workspace?: string;
-  operator?: string;
-}
 
 const program = new Command('handrail')
   .description('Walk through versioned runbooks with snapshots before every change and a tamper-evident audit trail.')

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { writeJsonSchemas } from '../../app/json-schemas.js';
 import { resolveSettings } from '../../app/settings.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 import { print } from '../output.js';
 
 export async function schemasCommand(dir: string | undefined, global: GlobalOptions): Promise<number> {

@@ -1,6 +1,6 @@
 import { resolveSettings } from '../../app/settings.js';
 import { formatProblem, validatePaths } from '../../app/workspace.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 import { print } from '../output.js';
 
 export async function validateCommand(paths: string[], options: { json?: boolean }, global: GlobalOptions): Promise<number> {

@@ -15,8 +15,9 @@ export type HttpBlockParse = { ok: true; request: HttpBlock } | { ok: false; lin
 export function parseHttpBlock(code: string): HttpBlockParse {
   const lines = code.split('\n');
   const requestLine = (lines[0] ?? '').trim();
-  const match = /^(\S+)\s+(\S+)$/.exec(requestLine);
-  if (!match) {
+  // The URL may hold `{{ name }}` placeholders, which contain spaces; nothing else may.
+  const match = /^(\S+)\s+(.+)$/.exec(requestLine);
+  if (!match || /\s/.test((match[2] ?? '').replace(/\{\{[^{}]*\}\}/g, ''))) {
     return { ok: false, line: 0, message: 'the first line of an http block must be METHOD URL, e.g. GET https://app.example.net/health' };
   }
   const method = (match[1] ?? '').toUpperCase();

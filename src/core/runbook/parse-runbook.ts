@@ -142,10 +142,10 @@ function readAction(
   if (code.value.trim() === '') {
     problems.error(fence, `this ${code.lang} block is empty; write the ${kind === 'sql' ? 'SQL' : kind === 'http' ? 'request' : 'command'} to run, or remove the block to make a manual step`);
   }
-  if (kind === 'sh' && attributes.target === undefined && raw.ok) {
+  if (kind === 'sh' && positions.target === undefined && raw.ok) {
     problems.error(fence, 'this sh step has no target; add target=NAME (e.g. {target=app}, or {target=local} for this machine) so it is clear where it runs');
   }
-  if (kind === 'sql' && attributes.target === undefined && raw.ok) {
+  if (kind === 'sql' && positions.target === undefined && raw.ok) {
     problems.error(fence, 'this sql step has no target; add target=NAME naming a database target of handrail.yml, e.g. {target=events}');
   }
   if (kind === 'http' && code.value.trim() !== '') {
