@@ -47,12 +47,16 @@ export function reportZodIssues(
       case 'invalid_value':
         problems.error(where(dotted), `${name} has an invalid value ${describe(issue.input)}${hint ? `; ${hint}` : ''}`);
         break;
-      case 'invalid_key':
+      case 'invalid_key': {
+        // zod's path already ends with the offending key; the hint belongs to its parent.
+        const parent = path.slice(0, -1);
+        const parentHint = hints[generic(parent)];
         problems.error(
-          positions.key.get(`${dotted}.${String(issue.input)}`) ?? where(dotted),
-          `'${String(issue.input)}' is not a valid name in ${name}${hint ? `; ${hint}` : ''}`,
+          positions.key.get(dotted) ?? where(dotted),
+          `'${path.at(-1) ?? ''}' is not a valid name in '${parent.join('.')}'${parentHint ? `; ${parentHint}` : ''}`,
         );
         break;
+      }
       case 'too_small':
         problems.error(where(dotted), `${name} must not be empty${hint ? ` (${hint})` : ''}`);
         break;

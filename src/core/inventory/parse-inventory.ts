@@ -86,15 +86,21 @@ function checkTargets(inventory: Inventory, positions: YamlPositions, problems: 
         );
       }
       if (typeof spec === 'object') {
-        for (const [key, value] of Object.entries(spec)) {
-          if (typeof value !== 'string') continue;
-          for (const m of value.matchAll(/\$\{([^}]*)\}/g)) {
-            if (!PATH_VARIABLES.includes(m[1] ?? '')) {
-              problems.error(at(key), `unknown \${${m[1]}} in ${key}; paths may use \${data_dir} and \${workspace}`);
-            }
-          }
-        }
+        for (const [key, value] of Object.entries(spec)) checkPathVariables(key, value, at(key), problems);
       }
+    }
+    for (const [name, value] of Object.entries(env.variables ?? {})) {
+      const pos = positions.value.get(`environments.${envName}.variables.${name}`) ?? { line: 1, col: 1 };
+      checkPathVariables(name, value, pos, problems);
+    }
+  }
+}
+
+function checkPathVariables(key: string, value: unknown, pos: SourcePos, problems: ProblemList): void {
+  if (typeof value !== 'string') return;
+  for (const m of value.matchAll(/\$\{([^}]*)\}/g)) {
+    if (!PATH_VARIABLES.includes(m[1] ?? '')) {
+      problems.error(pos, `unknown \${${m[1]}} in ${key}; paths may use \${data_dir} and \${workspace}`);
     }
   }
 }

@@ -1,4 +1,9 @@
-import { FrontMatter, InputDeclaration as InputDeclarationSchema, type InputDeclaration } from '../../contract/runbook.js';
+import {
+  FrontMatter,
+  INPUT_NAME_PATTERN,
+  InputDeclaration as InputDeclarationSchema,
+  type InputDeclaration,
+} from '../../contract/runbook.js';
 import type { SourcePos } from '../../contract/problem.js';
 import type { ProblemList } from '../problems.js';
 import { parseYaml, type YamlPositions } from '../yaml.js';
@@ -63,6 +68,7 @@ function partialFrontMatter(raw: Record<string, unknown>): FrontMatter {
   const inputs: Record<string, InputDeclaration> = {};
   if (raw.inputs && typeof raw.inputs === 'object') {
     for (const [name, decl] of Object.entries(raw.inputs)) {
+      if (!new RegExp(INPUT_NAME_PATTERN).test(name)) continue;
       inputs[name] = pick(InputDeclarationSchema, decl) ?? { type: 'string' };
     }
   }
