@@ -17,12 +17,13 @@ export interface SettingsInput {
 /** The demo workspace shipped in this package, so a newcomer can try everything at once. */
 export const DEMO_WORKSPACE = fileURLToPath(new URL('../../runbooks/', import.meta.url));
 
-/** Flags win over environment variables, which win over the defaults. */
+/** Flags win over environment variables, which win over the defaults. Empty counts as unset. */
 export function resolveSettings(flags: SettingsInput, env: NodeJS.ProcessEnv = process.env): Settings {
+  const pick = (flag: string | undefined, name: string) => (flag || env[name]) || undefined;
   return {
-    dataDir: resolve(flags.dataDir ?? env.HANDRAIL_DATA_DIR ?? defaultDataDir(env)),
-    workspace: resolve(flags.workspace ?? env.HANDRAIL_WORKSPACE ?? DEMO_WORKSPACE),
-    operator: flags.operator ?? env.HANDRAIL_OPERATOR ?? osUser(),
+    dataDir: resolve(pick(flags.dataDir, 'HANDRAIL_DATA_DIR') ?? defaultDataDir(env)),
+    workspace: resolve(pick(flags.workspace, 'HANDRAIL_WORKSPACE') ?? DEMO_WORKSPACE),
+    operator: pick(flags.operator, 'HANDRAIL_OPERATOR') ?? osUser(),
   };
 }
 

@@ -1,0 +1,10 @@
+// `npm run bench`: figures as per-item costs or as ratios against a baseline measured in
+// the same run, because these machines are noisy. Benchmarks are not tests: nothing here
+// passes or fails.
+import { benchValidation } from './validation.js';
+import { benchStartup } from './startup.js';
+import { printTable, type Figure } from './table.js';
+
+const figures: Figure[] = [];
+for (const bench of [benchValidation, benchStartup]) figures.push(...(await bench()));
+printTable(figures);
