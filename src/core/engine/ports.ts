@@ -29,3 +29,68 @@ export interface ShellResult {
 export interface ShellExecutor {
   run(request: ShellRequest): Promise<ShellResult>;
 }
+
+/** A value bound to a `:name` parameter (never spliced into SQL text). */
+export type SqlValue = string | number | boolean | null;
+
+export interface SqlRequest {
+  /** The step's SQL, one or more statements, with `:name` parameters. */
+  sql: string;
+  params: Record<string, SqlValue>;
+  /**
+   * 'read' opens read-only (SQLite) or runs in a READ ONLY transaction (PostgreSQL);
+   * 'write' runs every statement in one transaction.
+   */
+  mode: 'read' | 'write';
+  /**
+   * For 'write': called with the result before COMMIT; returning false rolls back, so a
+   * mutating step commits only when its expectations pass.
+   */
+  accept?: (result: SqlResult) => boolean;
+  timeoutMs?: number | undefined;
+  signal: AbortSignal;
+  /** At most this many rows are kept for display; rowCount still counts all of them. */
+  maxRows: number;
+}
+
+export interface SqlResult {
+  /** Columns and rows of the last statement that returns rows (empty when none does). */
+  columns: string[];
+  rows: SqlValue[][];
+  /** Rows returned by that statement, or, when no statement returns rows, rows changed. */
+  rowCount: number;
+  returnsRows: boolean;
+  committed: boolean;
+  durationMs: number;
+}
+
+export interface SqlExecutor {
+  run(request: SqlRequest): Promise<SqlResult>;
+  close(): Promise<void>;
+}
+
+export interface HttpRequest {
+  method: string;
+  /** Inputs already substituted (URL-encoded). */
+  url: string;
+  headers: [string, string][];
+  body: string;
+  timeoutMs?: number | undefined;
+  signal: AbortSignal;
+  onOutput: (stream: OutputStream, chunk: Uint8Array) => void;
+}
+
+export interface HttpResult {
+  status: number;
+  durationMs: number;
+}
+
+export interface HttpExecutor {
+  run(request: HttpRequest): Promise<HttpResult>;
+}
+
+/** What the operator's machine knows of a host's key. */
+export type HostKeyVerdict =
+  | { status: 'known'; fingerprint: string }
+  | { status: 'unknown'; fingerprint: string }
+  | { status: 'changed'; fingerprint: string; expected: string[] };
