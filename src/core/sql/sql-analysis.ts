@@ -54,6 +54,55 @@ export function analyzeSql(code: string, dialect: SqlDialect): SqlAnalysis {
   return { ok: true, statements, parameters };
 }
 
+export interface PreparedStatement {
+  /** One statement's text; for PostgreSQL its `:name` parameters are rewritten to `$1`, `$2`… */
+  text: string;
+  /** The input bound to each parameter, in order (`$1` is names[0]); for SQLite the names as written. */
+  names: string[];
+}
+
+/**
+ * Splits a step's SQL into statements the drivers can run one at a time, with parameters
+ * in the form each driver binds. Rewriting uses the parser's ranges, so a `:name` inside
+ * a string or comment, or a `::cast`, is never touched.
+ */
+export function prepareStatements(code: string, dialect: SqlDialect): { ok: true; statements: PreparedStatement[] } | { ok: false; message: string } {
+  let program: CstNode;
+  try {
+    program = parse(code, { dialect: DIALECT[dialect], includeRange: true, paramTypes: [':name'] }) as unknown as CstNode;
+  } catch (error) {
+    const e = syntaxError(error);
+    return { ok: false, message: e.ok ? '' : `line ${e.line}, column ${e.col}: ${e.message}` };
+  }
+  const statements: PreparedStatement[] = [];
+  for (const stmt of (program.statements as CstNode[]) ?? []) {
+    if (stmt.type === 'empty' || !stmt.range) continue;
+    const [start, end] = stmt.range;
+    const params: SqlParameter[] = [];
+    walk(stmt, (node) => {
+      if (node.type === 'parameter' && typeof node.text === 'string' && node.range) {
+        params.push({ name: node.text.slice(1), offset: node.range[0], length: node.range[1] - node.range[0] });
+      }
+    });
+    params.sort((a, b) => a.offset - b.offset);
+    if (dialect === 'sqlite') {
+      statements.push({ text: code.slice(start, end), names: params.map((p) => p.name) });
+      continue;
+    }
+    const names: string[] = [];
+    let text = '';
+    let at = start;
+    for (const p of params) {
+      let index = names.indexOf(p.name);
+      if (index === -1) index = names.push(p.name) - 1;
+      text += `${code.slice(at, p.offset)}$${index + 1}`;
+      at = p.offset + p.length;
+    }
+    statements.push({ text: text + code.slice(at, end), names });
+  }
+  return { ok: true, statements };
+}
+
 /** Statements that never change data. Everything else is treated as writing. */
 const READ_ONLY = new Set([
   'select_stmt',
