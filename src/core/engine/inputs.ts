@@ -1,0 +1,56 @@
+// Inputs as the operator gives them (`--input pilot=pilot-7`, a form field) checked
+// against the runbook's declarations before anything runs.
+import type { FrontMatter } from '../../contract/runbook.js';
+import type { SqlValue } from './ports.js';
+
+export type InputValues = Record<string, SqlValue>;
+
+export type InputCheck = { ok: true; values: InputValues; secrets: string[] } | { ok: false; problems: string[] };
+
+export function checkInputs(frontMatter: FrontMatter, given: Record<string, string>): InputCheck {
+  const declared = frontMatter.inputs ?? {};
+  const problems: string[] = [];
+  const values: InputValues = {};
+  const secrets: string[] = [];
+  for (const name of Object.keys(given)) {
+    if (!declared[name]) {
+      const known = Object.keys(declared);
+      problems.push(`input '${name}' is not declared by this runbook (${known.length ? `it takes: ${known.join(', ')}` : 'it takes no inputs'})`);
+    }
+  }
+  for (const [name, decl] of Object.entries(declared)) {
+    const raw = given[name];
+    if (raw === undefined) {
+      if (decl.default === undefined) {
+        problems.push(`input '${name}' is required${decl.description ? ` (${decl.description})` : ''}; pass --input ${name}=VALUE`);
+      } else {
+        values[name] = decl.default;
+      }
+      continue;
+    }
+    const shown = decl.secret ? 'the value given' : JSON.stringify(raw);
+    switch (decl.type) {
+      case 'string':
+        if (decl.pattern && !new RegExp(decl.pattern).test(raw)) {
+          problems.push(`input '${name}': ${shown} does not match ${decl.pattern}`);
+        } else values[name] = raw;
+        break;
+      case 'number':
+        if (raw.trim() === '' || !Number.isFinite(Number(raw))) problems.push(`input '${name}': ${shown} is not a number`);
+        else values[name] = Number(raw);
+        break;
+      case 'boolean':
+        if (raw !== 'true' && raw !== 'false') problems.push(`input '${name}': ${shown} is not true or false`);
+        else values[name] = raw === 'true';
+        break;
+      case 'enum': {
+        const match = decl.values?.find((v) => String(v) === raw);
+        if (match === undefined) problems.push(`input '${name}': ${shown} is not one of ${(decl.values ?? []).join(', ')}`);
+        else values[name] = match;
+        break;
+      }
+    }
+    if (decl.secret && typeof values[name] === 'string') secrets.push(values[name] as string);
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, values, secrets };
+}

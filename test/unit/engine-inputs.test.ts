@@ -1,0 +1,72 @@
+// Inputs are checked against their declarations before anything runs, and go into actions
+// as data: one quoted shell word, a URL-encoded URL part, never code.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { checkInputs } from '../../src/core/engine/inputs.js';
+import { shellQuote, substituteShell, substituteText, substituteUrl } from '../../src/core/engine/substitute.js';
+import type { FrontMatter } from '../../src/contract/runbook.js';
+
+const fm: FrontMatter = {
+  id: 'x',
+  title: 'X',
+  version: '1.0.0',
+  inputs: {
+    pilot: { type: 'string', pattern: '^[a-z0-9-]+$' },
+    count: { type: 'number', default: 3 },
+    dry_run: { type: 'boolean', default: true },
+    topic: { type: 'enum', values: ['orders', 'payments'] },
+    token: { type: 'string', secret: true },
+  },
+};
+
+describe('checkInputs', () => {
+  it('applies defaults and converts types', () => {
+    expect(checkInputs(fm, { pilot: 'pilot-7', topic: 'orders', token: 'hunter22', dry_run: 'false' })).toEqual({
+      ok: true,
+      values: { pilot: 'pilot-7', count: 3, dry_run: false, topic: 'orders', token: 'hunter22' },
+      secrets: ['hunter22'],
+    });
+  });
+
+  it('lists every problem, never echoing a secret', () => {
+    expect(checkInputs(fm, { pilot: 'Pilot 7', count: 'many', topic: 'refunds', token: 'x y', colour: 'red' })).toEqual({
+      ok: false,
+      problems: [
+        "input 'colour' is not declared by this runbook (it takes: pilot, count, dry_run, topic, token)",
+        `input 'pilot': "Pilot 7" does not match ^[a-z0-9-]+$`,
+        `input 'count': "many" is not a number`,
+        "input 'topic': \"refunds\" is not one of orders, payments",
+      ],
+    });
+    const missing = checkInputs(fm, {});
+    expect(missing.ok === false && missing.problems).toEqual([
+      "input 'pilot' is required; pass --input pilot=VALUE",
+      "input 'topic' is required; pass --input topic=VALUE",
+      "input 'token' is required; pass --input token=VALUE",
+    ]);
+  });
+});
+
+describe('substitution', () => {
+  it('runs nothing but the intended command in sh, whatever the input', () => {
+    const evil = `x'; touch /tmp/handrail-pwned-$$; echo '`;
+    const script = substituteShell('printf "%s\\n" {{ pilot }}', { pilot: evil });
+    const out = execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
+    expect(out).toBe(`${evil}\n`);
+    for (const value of ['$(id)', '`id`', "a'b", '\\', '-n', '', 'line\nbreak', '*']) {
+      expect(execFileSync('/bin/sh', ['-c', `printf '%s' ${shellQuote(value)}`], { encoding: 'utf8' })).toBe(value);
+    }
+  });
+
+  it('URL-encodes inputs in http URLs so they cannot change the path or query', () => {
+    expect(substituteUrl('https://api.example.net/pilots/{{ pilot }}?x=1', { pilot: '../admin?drop=1#' })).toBe(
+      'https://api.example.net/pilots/..%2Fadmin%3Fdrop%3D1%23?x=1',
+    );
+  });
+
+  it('refuses a line break in a header value (header injection)', () => {
+    expect(() => substituteText('X-Pilot: {{ pilot }}', { pilot: 'a\r\nX-Admin: yes' }, 'header')).toThrow(
+      "input 'pilot' contains a line break and cannot go into an HTTP header; nothing was sent",
+    );
+  });
+});
