@@ -1,0 +1,134 @@
+// The local target's shell executor: the one place that knows node:child_process for
+// steps that run on this machine. See DESIGN.md, "Execution semantics".
+import { spawn } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { OutputStream, ShellExecutor, ShellRequest, ShellResult } from '../core/engine/ports.js';
+
+export interface LocalShellOptions {
+  /** The shell run as `<shellPath> -c script`. Tests point it at a missing file. */
+  shellPath?: string;
+  /** How long a group has to exit after SIGTERM before it gets SIGKILL. */
+  killGraceMs?: number;
+}
+
+const GROUP_POLL_MS = 50;
+
+export function createLocalShell(options: LocalShellOptions = {}): ShellExecutor {
+  const shellPath = options.shellPath ?? '/bin/sh';
+  const killGraceMs = options.killGraceMs ?? 2_000;
+  return { run: (request) => runLocal(request, shellPath, killGraceMs) };
+}
+
+async function runLocal(request: ShellRequest, shellPath: string, killGraceMs: number): Promise<ShellResult> {
+  const startedAt = performance.now();
+  // The operator already aborted: starting the step now would run it against their wish.
+  if (request.signal.aborted) {
+    return { exitCode: null, signal: null, timedOut: false, aborted: true, durationMs: 0 };
+  }
+
+  let child;
+  try {
+    child = spawn(shellPath, ['-c', request.script], {
+      // Its own process group, so a timeout or abort can reach `cmd &` and nested shells
+      // too, not only the sh we started.
+      detached: true,
+      // A step never waits for input from the console: `read` and `cat` see EOF at once.
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...request.env },
+    });
+  } catch (error) {
+    // Thrown synchronously for bad arguments, e.g. a NUL byte in the script or env.
+    throw spawnError(shellPath, error as Error);
+  }
+
+  let timedOut = false;
+  let aborted = false;
+  let outputError: unknown;
+  let stopping: Promise<void> | undefined;
+  const stopGroup = (): void => {
+    // pid is undefined when the spawn itself failed; the 'error' event reports that.
+    if (child.pid !== undefined) stopping ??= killGroup(child.pid, killGraceMs);
+  };
+
+  const timer =
+    request.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          stopGroup();
+        }, request.timeoutMs);
+  const onAbort = (): void => {
+    aborted = true;
+    stopGroup();
+  };
+  request.signal.addEventListener('abort', onAbort, { once: true });
+
+  // Each chunk is handed on and dropped, so memory stays flat however much a step prints.
+  // onOutput is synchronous, so 'data' events already pace the pipe.
+  const forward = (stream: OutputStream) => (chunk: Buffer) => {
+    if (outputError !== undefined) return;
+    try {
+      request.onOutput(stream, chunk);
+    } catch (error) {
+      // Output that cannot be recorded must not go on changing things unrecorded.
+      outputError = error;
+      stopGroup();
+    }
+  };
+  child.stdout.on('data', forward('stdout'));
+  child.stderr.on('data', forward('stderr'));
+
+  try {
+    // 'close' fires only after the process exited and both pipes ended: no output is lost.
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+      child.once('error', (error) => reject(spawnError(shellPath, error)));
+      child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+    });
+    // After a kill, report only once the rest of the group is gone (or has had SIGKILL).
+    await stopping;
+    if (outputError !== undefined) throw outputError;
+    return {
+      exitCode: code,
+      signal,
+      timedOut,
+      aborted,
+      durationMs: Math.round(performance.now() - startedAt),
+    };
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** SIGTERM the whole group, then SIGKILL whatever is still in it after the grace period. */
+async function killGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!signalGroup(pgid, 'SIGTERM')) return;
+  const deadline = performance.now() + graceMs;
+  while (performance.now() < deadline) {
+    await delay(GROUP_POLL_MS);
+    if (!signalGroup(pgid, 0)) return;
+  }
+  // Zombies nobody reaps (a container without an init) also keep the group "alive"; the
+  // SIGKILL is harmless for them and needed for anything that ignored SIGTERM.
+  signalGroup(pgid, 'SIGKILL');
+}
+
+/** Sends `signal` to process group `pgid`; false when nothing in it can be signalled. */
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    // ESRCH: the group is gone. EPERM: only members we may not signal are left (say, a
+    // process under sudo); we cannot do more, and throwing here would lose the result.
+    return false;
+  }
+}
+
+function spawnError(shellPath: string, cause: Error): Error {
+  return new Error(
+    `Could not start ${shellPath} on target "local" (${cause.message}). Nothing ran. ` +
+      `Check that ${shellPath} exists and is executable on this machine, then retry the step.`,
+    { cause },
+  );
+}
