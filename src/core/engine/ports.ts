@@ -94,3 +94,27 @@ export type HostKeyVerdict =
   | { status: 'known'; fingerprint: string }
   | { status: 'unknown'; fingerprint: string }
   | { status: 'changed'; fingerprint: string; expected: string[] };
+
+export interface SnapshotRequest {
+  /** Final path of the snapshot file; the provider writes a temporary name beside it and renames. */
+  path: string;
+  signal: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** A snapshot is reported only after it was written, fsynced, checksummed, verified and renamed. */
+export interface SnapshotResult {
+  path: string;
+  bytes: number;
+  sha256: string;
+  durationMs: number;
+}
+
+export interface SnapshotProvider {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Expected size, for the free-space check made before anything is written. */
+  estimateBytes(): Promise<number>;
+  take(request: SnapshotRequest): Promise<SnapshotResult>;
+  /** Replaces the database's contents with the snapshot at `path` (already checksum-checked by the caller). */
+  restore(path: string, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<void>;
+}

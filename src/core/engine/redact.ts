@@ -41,7 +41,7 @@ export class Redactor {
 
   /** A masker for one output stream: holds back just enough bytes to catch a split secret. */
   stream(): { push(chunk: Uint8Array): Buffer; flush(): Buffer } {
-    let carry = Buffer.alloc(0);
+    let carry: Buffer = Buffer.alloc(0);
     return {
       push: (chunk) => {
         if (!this.active) return Buffer.from(chunk);
