@@ -1,0 +1,206 @@
+// The step state machine. Each transition goes to the journal (committed) before its side
+// effect, so after a crash the store says exactly where the run was:
+//   pending → (snapshotting → snapshot-verified) → running → succeeded | failed | skipped
+// A step found `running` after a crash is `in-doubt`: retried only when idempotent,
+// otherwise only on the operator's decision. A mutating step never runs without a
+// verified snapshot of every database it changes, taken in this run.
+import type { StepStatus } from '../../contract/run.js';
+import type { Runbook, Step } from '../../contract/runbook.js';
+import type { InputValues } from './inputs.js';
+import type { Redactor } from './redact.js';
+import type { EngineEvent, OperatorPort, RunJournal, TargetResolver } from './run-ports.js';
+import { displayCommand, runAction } from './step-actions.js';
+
+export interface EngineRun {
+  runbook: Runbook;
+  environment: { name: string; protected: boolean };
+  inputs: InputValues;
+  redactor: Redactor;
+  /** Where each step stands (all `pending` for a new run). */
+  steps: StepStatus[];
+  targets: TargetResolver;
+  operator: OperatorPort;
+  journal: RunJournal;
+  onEvent: (event: EngineEvent) => void;
+  /** Aborting stops the running command and ends the run as aborted. */
+  signal: AbortSignal;
+}
+
+export type EngineOutcome =
+  | { status: 'succeeded' }
+  | { status: 'failed'; step: number; reason: string }
+  | { status: 'aborted'; step: number | undefined; reason: string }
+  /** The run could not go on without a decision nobody was there to make; it stays resumable. */
+  | { status: 'refused'; step: number; reason: string };
+
+type StepOutcome = { ok: true } | { ok: false; reason: string; kind: 'failed' | 'aborted' | 'refused' };
+
+export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
+  for (const step of run.runbook.steps) {
+    const status = run.steps[step.index] ?? 'pending';
+    if (status === 'succeeded' || status === 'skipped') continue;
+    if (run.signal.aborted) return { status: 'aborted', step: step.index, reason: 'aborted by the operator' };
+
+    if (status === 'in-doubt') {
+      const settled = await settleInDoubt(run, step);
+      if (settled === 'next') continue;
+      if (settled !== 'retry') return settled;
+    }
+
+    let outcome = await runStep(run, step);
+    while (!outcome.ok) {
+      if (outcome.kind === 'aborted') return { status: 'aborted', step: step.index, reason: outcome.reason };
+      if (outcome.kind === 'refused') return { status: 'refused', step: step.index, reason: outcome.reason };
+      const decision = await run.operator.failed(step, outcome.reason);
+      if (decision.action === 'retry') {
+        run.journal.event('step.retried', { reason: outcome.reason }, step.index);
+        outcome = await runStep(run, step);
+      } else if (decision.action === 'skip') {
+        skip(run, step, decision.reason);
+        outcome = { ok: true };
+      } else if (decision.action === 'abort') {
+        return { status: 'aborted', step: step.index, reason: `aborted after step ${step.index + 1} failed: ${outcome.reason}` };
+      } else {
+        return { status: 'failed', step: step.index, reason: outcome.reason };
+      }
+    }
+  }
+  return { status: 'succeeded' };
+}
+
+/** Returns 'retry' to run the step again, 'next' when settled without running it. */
+async function settleInDoubt(run: EngineRun, step: Step): Promise<'retry' | 'next' | EngineOutcome> {
+  if (step.action?.attributes.idempotent) {
+    run.journal.event('step.decided', { decision: 'retry', why: 'in doubt after a crash; the step is idempotent' }, step.index);
+    return 'retry';
+  }
+  const decision = await run.operator.inDoubt(step);
+  run.journal.event('step.decided', { ...decision }, step.index);
+  switch (decision.action) {
+    case 'retry':
+      return 'retry';
+    case 'done':
+      run.journal.setStep(step.index, 'succeeded', { note: decision.note, reason: 'marked done by the operator after a crash' });
+      return 'next';
+    case 'skip':
+      skip(run, step, decision.reason);
+      return 'next';
+    case 'abort':
+      return { status: 'aborted', step: step.index, reason: 'aborted by the operator while the step was in doubt' };
+    case 'refuse':
+      return { status: 'refused', step: step.index, reason: decision.message };
+  }
+}
+
+function skip(run: EngineRun, step: Step, reason: string): void {
+  run.journal.setStep(step.index, 'skipped', { reason });
+  run.journal.event('step.skipped', { reason }, step.index);
+  run.onEvent({ type: 'step-end', idx: step.index, status: 'skipped', reason, durationMs: 0 });
+}
+
+async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
+  const action = step.action;
+  if (!action) return manualStep(run, step);
+
+  const mutates = action.attributes.mutates;
+  if (action.attributes.confirm || (run.environment.protected && mutates.length > 0)) {
+    const confirmed = await run.operator.confirm(step, run.environment.protected ? run.environment.name : undefined);
+    if (!confirmed.ok) {
+      run.journal.event('confirmation.refused', { message: confirmed.message }, step.index);
+      return { ok: false, kind: 'refused', reason: confirmed.message };
+    }
+    run.journal.event('confirmation', { how: confirmed.how, environment: run.environment.name }, step.index);
+  }
+
+  if (mutates.length > 0) {
+    const snapshotted = await takeSnapshots(run, step, mutates);
+    if (!snapshotted.ok) return snapshotted;
+  }
+
+  const attempt = run.journal.beginAttempt(step.index);
+  const started = Date.now();
+  run.onEvent({
+    type: 'step-start',
+    idx: step.index,
+    step,
+    attempt,
+    target: action.attributes.target,
+    command: displayCommand(action, run.inputs, run.redactor),
+  });
+  let outcome: { ok: boolean; reason?: string; exitCode?: number | null; signal?: string | null };
+  try {
+    outcome = await runAction({
+      step,
+      action,
+      inputs: run.inputs,
+      targets: run.targets,
+      redactor: run.redactor,
+      signal: run.signal,
+      emit: (stream, chunk) => {
+        run.journal.output(step.index, attempt, stream, chunk);
+        run.onEvent({ type: 'output', idx: step.index, stream, text: chunk.toString('utf8') });
+      },
+    });
+  } catch (error) {
+    outcome = { ok: false, reason: run.redactor.text(error instanceof Error ? error.message : String(error)) };
+  }
+  const durationMs = Date.now() - started;
+  const status = outcome.ok ? 'succeeded' : 'failed';
+  run.journal.setStep(step.index, status, {
+    exitCode: outcome.exitCode ?? null,
+    signal: outcome.signal ?? null,
+    reason: outcome.reason ?? null,
+  });
+  run.onEvent({ type: 'step-end', idx: step.index, status, ...(outcome.reason ? { reason: outcome.reason } : {}), durationMs });
+  if (outcome.ok) return { ok: true };
+  return { ok: false, kind: run.signal.aborted ? 'aborted' : 'failed', reason: outcome.reason ?? 'the step failed' };
+}
+
+async function manualStep(run: EngineRun, step: Step): Promise<StepOutcome> {
+  run.onEvent({ type: 'step-start', idx: step.index, step, attempt: 1, target: undefined, command: undefined });
+  const decision = await run.operator.manual(step);
+  switch (decision.action) {
+    case 'done':
+      run.journal.setStep(step.index, 'succeeded', { note: decision.note ?? null });
+      run.journal.event('step.done', { manual: true, ...(decision.note ? { note: decision.note } : {}) }, step.index);
+      run.onEvent({ type: 'step-end', idx: step.index, status: 'succeeded', durationMs: 0 });
+      return { ok: true };
+    case 'skip':
+      skip(run, step, decision.reason);
+      return { ok: true };
+    case 'abort':
+      return { ok: false, kind: 'aborted', reason: 'aborted by the operator at a manual step' };
+    case 'refuse':
+      return { ok: false, kind: 'refused', reason: decision.message };
+  }
+}
+
+async function takeSnapshots(run: EngineRun, step: Step, targets: string[]): Promise<StepOutcome> {
+  run.journal.setStep(step.index, 'snapshotting');
+  for (const target of targets) {
+    const fail = (why: string): StepOutcome => {
+      const reason = `the snapshot of ${target} failed: ${why}; the step was not run and nothing was changed`;
+      run.journal.setStep(step.index, 'failed', { reason });
+      run.journal.event('snapshot.failed', { target, reason }, step.index);
+      run.onEvent({ type: 'step-end', idx: step.index, status: 'failed', reason, durationMs: 0 });
+      return { ok: false, kind: 'failed', reason };
+    };
+    const source = run.targets.snapshot(target);
+    if ('refused' in source) return fail(source.refused);
+    run.journal.event('snapshot.started', { target, kind: source.provider.kind }, step.index);
+    run.onEvent({ type: 'snapshot', idx: step.index, target, phase: 'start' });
+    try {
+      const result = await source.provider.take({
+        path: source.path,
+        signal: run.signal,
+        onProgress: (done, total) => run.onEvent({ type: 'snapshot', idx: step.index, target, phase: 'progress', done, total }),
+      });
+      run.journal.snapshot(step.index, target, result, source.provider.kind);
+      run.onEvent({ type: 'snapshot', idx: step.index, target, phase: 'verified', result });
+    } catch (error) {
+      return fail(error instanceof Error ? error.message : String(error));
+    }
+  }
+  run.journal.setStep(step.index, 'snapshot-verified');
+  return { ok: true };
+}

@@ -1,0 +1,65 @@
+// What the engine needs from the app around it while a run is under way: a durable
+// journal (the store), the targets of the chosen environment, and the operator.
+import type { StepStatus } from '../../contract/run.js';
+import type { Step } from '../../contract/runbook.js';
+import type { HttpExecutor, OutputStream, ShellExecutor, SnapshotProvider, SnapshotResult, SqlExecutor } from './ports.js';
+
+export interface StepChange {
+  exitCode?: number | null;
+  signal?: string | null;
+  reason?: string | null;
+  note?: string | null;
+}
+
+/**
+ * Every call is committed before it returns, so a transition is on disk before the side
+ * effect it announces (a step is `running` in the database before its command starts).
+ */
+export interface RunJournal {
+  setStep(idx: number, status: StepStatus, change?: StepChange): void;
+  /** Starts a new attempt of a step and returns its number. */
+  beginAttempt(idx: number): number;
+  output(idx: number, attempt: number, stream: OutputStream, chunk: Uint8Array): void;
+  event(kind: string, body: Record<string, unknown>, idx?: number): void;
+  snapshot(idx: number, target: string, result: SnapshotResult, kind: string): void;
+}
+
+export interface TargetResolver {
+  /** How the target is shown to the operator: `app (ssh deploy@pilot-1:22)`. */
+  describe(target: string): string;
+  shell(target: string): Promise<ShellExecutor>;
+  sql(target: string): Promise<SqlExecutor>;
+  http(): HttpExecutor;
+  /** The database's snapshot provider and where its snapshot goes, or why none can be taken. */
+  snapshot(target: string): { provider: SnapshotProvider; path: string } | { refused: string };
+  /** Variables exported to sh steps in this environment. */
+  variables: Record<string, string>;
+}
+
+export type FailureDecision = { action: 'retry' } | { action: 'skip'; reason: string } | { action: 'abort' } | { action: 'stop' };
+export type InDoubtDecision =
+  | { action: 'retry' }
+  | { action: 'done'; note: string }
+  | { action: 'skip'; reason: string }
+  | { action: 'abort' }
+  | { action: 'refuse'; message: string };
+export type ManualDecision = { action: 'done'; note?: string } | { action: 'skip'; reason: string } | { action: 'abort' } | { action: 'refuse'; message: string };
+
+export interface OperatorPort {
+  /** A manual step: the operator does it and says so. */
+  manual(step: Step): Promise<ManualDecision>;
+  /**
+   * Before a `confirm` step, or a mutating/`confirm` step in a protected environment (then
+   * `environment` is its name, which must be typed). false = do not run it.
+   */
+  confirm(step: Step, environment: string | undefined): Promise<{ ok: true; how: string } | { ok: false; message: string }>;
+  failed(step: Step, reason: string): Promise<FailureDecision>;
+  inDoubt(step: Step): Promise<InDoubtDecision>;
+}
+
+/** What the CLI and the UI show live. Output here is already redacted. */
+export type EngineEvent =
+  | { type: 'step-start'; idx: number; step: Step; attempt: number; target: string | undefined; command: string | undefined }
+  | { type: 'output'; idx: number; stream: OutputStream; text: string }
+  | { type: 'snapshot'; idx: number; target: string; phase: 'start' | 'progress' | 'verified'; done?: number; total?: number; result?: SnapshotResult }
+  | { type: 'step-end'; idx: number; status: StepStatus; reason?: string; durationMs: number };

@@ -1,0 +1,138 @@
+// Runs one step's action on its target and judges it by its expectations. Output passes
+// through the redactor before anyone sees it: the terminal, the store, the matcher.
+import type { Step, StepAction } from '../../contract/runbook.js';
+import { parseHttpBlock } from '../runbook/http-block.js';
+import { judgeExit, OutputMatcher } from './expectations.js';
+import type { InputValues } from './inputs.js';
+import type { OutputStream, SqlResult, SqlValue } from './ports.js';
+import type { Redactor } from './redact.js';
+import { renderTable } from './render-table.js';
+import type { TargetResolver } from './run-ports.js';
+import { substituteShell, substituteText, substituteUrl } from './substitute.js';
+
+/** Rows kept to show; the count covers all of them. */
+const MAX_DISPLAY_ROWS = 200;
+
+export interface ActionOutcome {
+  ok: boolean;
+  reason?: string;
+  exitCode?: number | null;
+  signal?: string | null;
+}
+
+export interface ActionContext {
+  step: Step;
+  action: StepAction;
+  inputs: InputValues;
+  targets: TargetResolver;
+  redactor: Redactor;
+  signal: AbortSignal;
+  /** Receives redacted output. */
+  emit: (stream: OutputStream, chunk: Buffer) => void;
+}
+
+/** The command as the operator sees it before it runs (inputs in, secrets masked). */
+export function displayCommand(action: StepAction, inputs: InputValues, redactor: Redactor): string {
+  const text = action.kind === 'sh' ? substituteShell(action.code, inputs) : action.kind === 'http' ? substituteUrl(action.code, inputs) : action.code;
+  return redactor.text(text);
+}
+
+export async function runAction(ctx: ActionContext): Promise<ActionOutcome> {
+  const { action } = ctx;
+  const matcher = new OutputMatcher(action.attributes.expectOutput);
+  const streams = { stdout: ctx.redactor.stream(), stderr: ctx.redactor.stream() };
+  const onOutput = (stream: OutputStream, chunk: Uint8Array) => {
+    const masked = streams[stream].push(chunk);
+    if (masked.length === 0) return;
+    matcher.push(masked);
+    ctx.emit(stream, masked);
+  };
+  const flush = () => {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = streams[stream].flush();
+      if (rest.length > 0) {
+        matcher.push(rest);
+        ctx.emit(stream, rest);
+      }
+    }
+    matcher.end();
+  };
+  const outputReason = () =>
+    action.attributes.expectOutput !== undefined && !matcher.matched
+      ? `no line of the output matched expect-output /${action.attributes.expectOutput}/`
+      : undefined;
+
+  switch (action.kind) {
+    case 'sh': {
+      const shell = await ctx.targets.shell(action.attributes.target ?? 'local');
+      const result = await shell.run({
+        script: substituteShell(action.code, ctx.inputs),
+        env: ctx.targets.variables,
+        timeoutMs: action.attributes.timeoutMs,
+        signal: ctx.signal,
+        onOutput,
+      });
+      flush();
+      const reason = result.aborted
+        ? 'aborted by the operator; the command was stopped'
+        : result.timedOut
+          ? `timed out after ${action.attributes.timeoutMs} ms; the command was stopped`
+          : (judgeExit(action.attributes.expectExit ?? 0, result.exitCode, result.signal) ?? outputReason());
+      return { ok: reason === undefined, ...(reason ? { reason } : {}), exitCode: result.exitCode, signal: result.signal };
+    }
+    case 'sql': {
+      const sql = await ctx.targets.sql(action.attributes.target ?? '');
+      const params: Record<string, SqlValue> = { ...ctx.inputs };
+      let verdict: string | undefined;
+      const judge = (result: SqlResult): string | undefined => {
+        // expect-output sees what the operator sees: the rendered table, secrets masked.
+        const probe = new OutputMatcher(action.attributes.expectOutput);
+        probe.push(Buffer.from(ctx.redactor.text(renderTable(result))));
+        probe.end();
+        if (action.attributes.expectRows !== undefined && result.rowCount !== action.attributes.expectRows) {
+          return `${result.returnsRows ? 'the query returned' : 'the statement changed'} ${result.rowCount} row${result.rowCount === 1 ? '' : 's'} (expected ${action.attributes.expectRows})`;
+        }
+        if (action.attributes.expectOutput !== undefined && !probe.matched) {
+          return `no line of the result matched expect-output /${action.attributes.expectOutput}/`;
+        }
+        return undefined;
+      };
+      const result = await sql.run({
+        sql: action.code,
+        params,
+        mode: action.attributes.mutates.length > 0 ? 'write' : 'read',
+        accept: (r) => {
+          verdict = judge(r);
+          return verdict === undefined;
+        },
+        timeoutMs: action.attributes.timeoutMs,
+        signal: ctx.signal,
+        maxRows: MAX_DISPLAY_ROWS,
+      });
+      onOutput('stdout', Buffer.from(renderTable(result)));
+      flush();
+      verdict ??= judge(result);
+      if (verdict && action.attributes.mutates.length > 0 && !result.committed) verdict += '; the transaction was rolled back, nothing changed';
+      return { ok: verdict === undefined, ...(verdict ? { reason: verdict } : {}) };
+    }
+    case 'http': {
+      const parsed = parseHttpBlock(action.code);
+      if (!parsed.ok) return { ok: false, reason: parsed.message };
+      const { method, url, headers, body } = parsed.request;
+      const result = await ctx.targets.http().run({
+        method,
+        url: substituteUrl(url, ctx.inputs),
+        headers: headers.map(([k, v]) => [k, substituteText(v, ctx.inputs, 'header')]),
+        body: substituteText(body, ctx.inputs, 'body'),
+        timeoutMs: action.attributes.timeoutMs,
+        signal: ctx.signal,
+        onOutput,
+      });
+      flush();
+      const expected = action.attributes.expectStatus;
+      const statusOk = expected === undefined ? result.status >= 200 && result.status < 300 : result.status === expected;
+      const reason = statusOk ? outputReason() : `the server answered ${result.status} (expected ${expected ?? 'a 2xx status'})`;
+      return { ok: reason === undefined, ...(reason ? { reason } : {}) };
+    }
+  }
+}
