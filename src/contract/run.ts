@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { ActionKind } from './runbook.js';
+
+/*
+ * Runs and steps as every side sees them (CLI `runs`/`show`, the UI, the API).
+ * The store persists exactly these states; DESIGN.md "Execution semantics" says how they move.
+ */
+
+export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'aborted', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** A run in one of these states is over: it holds no locks and gets a finish time. */
+export const FINISHED_RUN_STATUSES = ['succeeded', 'failed', 'aborted'] as const satisfies readonly RunStatus[];
+
+export const StepStatus = z.enum([
+  'pending',
+  'snapshotting',
+  'snapshot-verified',
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+  'in-doubt',
+]);
+export type StepStatus = z.infer<typeof StepStatus>;
+
+/** A step in one of these states has finished its current attempt. */
+export const FINISHED_STEP_STATUSES = ['succeeded', 'failed', 'skipped'] as const satisfies readonly StepStatus[];
+
+/** The step's action kind, or `manual` for a step without an action block. */
+export const StepKind = z.enum([...ActionKind.options, 'manual']);
+export type StepKind = z.infer<typeof StepKind>;
+
+/** Input values as stored with the run: secret inputs are already redacted. */
+export const RunInputs = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+export type RunInputs = z.infer<typeof RunInputs>;
+
+export const Run = z.object({
+  id: z.string(),
+  runbookId: z.string(),
+  runbookVersion: z.string(),
+  /** SHA-256 (hex) of the exact runbook bytes the run is bound to. */
+  runbookSha256: z.string(),
+  runbookPath: z.string(),
+  environment: z.string(),
+  operator: z.string(),
+  status: RunStatus,
+  inputs: RunInputs,
+  /** The process that runs (or last ran) it, so a crash can be told from a run in progress. */
+  pid: z.number().int().nullable(),
+  host: z.string().nullable(),
+  /** ISO 8601 timestamps (UTC). */
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type Run = z.infer<typeof Run>;
+
+export const RunStep = z.object({
+  runId: z.string(),
+  /** 0-based position in the runbook, as Step.index. */
+  idx: z.number().int().min(0),
+  title: z.string(),
+  kind: StepKind,
+  target: z.string().nullable(),
+  status: StepStatus,
+  /** Counts entries into `running`; 0 while the step has never run. Output is kept per attempt. */
+  attempt: z.number().int().min(0),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  /** Why it failed or was skipped, in words for the operator. */
+  reason: z.string().nullable(),
+  /** The operator's note, e.g. when marking an in-doubt step done. */
+  note: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type RunStep = z.infer<typeof RunStep>;

@@ -1,0 +1,13 @@
+import * as runs from './migrations/0001-runs.js';
+
+/** One schema change: `name` is `NNNN-words`, its number is its id and its place in order. */
+export interface Migration {
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * Every migration this build knows, oldest first. Append only: migrate.ts checks that the
+ * numbers run 1, 2, 3… and that an applied migration's SQL was not edited since.
+ */
+export const MIGRATIONS: readonly Migration[] = [runs];

@@ -1,0 +1,37 @@
+import type { RunInputs, StepKind } from '../contract/run.js';
+
+/* What callers hand the RunStore to create rows. */
+
+export interface NewStep {
+  idx: number;
+  title: string;
+  kind: StepKind;
+  target: string | null;
+}
+
+export interface NewRun {
+  /** Default: a random UUID. */
+  id?: string;
+  runbookId: string;
+  runbookVersion: string;
+  /** SHA-256 (hex) the runbook was parsed with; checked against `runbookSource`. */
+  runbookSha256: string;
+  runbookPath: string;
+  /** The exact bytes the run is bound to; a resume reads these, not the file on disk. */
+  runbookSource: Uint8Array;
+  environment: string;
+  operator: string;
+  /** Already redacted: the store keeps what it is given. */
+  inputs: RunInputs;
+  /** The run's steps, created `pending` in the same transaction as the run. */
+  steps?: NewStep[];
+}
+
+export interface NewEvent {
+  operator: string;
+  kind: string;
+  runId?: string | null;
+  stepIdx?: number | null;
+  /** Anything JSON can hold; already redacted. */
+  body: unknown;
+}

@@ -1,0 +1,103 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Database } from 'better-sqlite3';
+import type { OutputStream } from '../core/engine/ports.js';
+
+export interface OutputChunk {
+  seq: number;
+  stream: OutputStream;
+  data: Buffer;
+}
+
+export interface OutputTotals {
+  chunks: number;
+  /** Bytes kept (before compression). */
+  storedBytes: number;
+  /** Bytes received beyond the per-attempt cap and not kept. */
+  cutBytes: number;
+}
+
+interface TotalsRow {
+  chunks: number;
+  stored_bytes: number;
+  cut_bytes: number;
+}
+
+interface ChunkRow {
+  seq: number;
+  stream: OutputStream;
+  data: Buffer;
+}
+
+const KEY = 'run_id = ? AND idx = ? AND attempt = ?';
+
+/**
+ * Stores one chunk of a step attempt's output, compressed, in one transaction. Bytes past
+ * `maxBytes` for the attempt are counted as cut, not stored: a runaway `yes` must not fill
+ * the disk the snapshots need. Each call commits (and so fsyncs); callers that see many tiny
+ * chunks should coalesce them first.
+ */
+export function appendOutput(
+  db: Database,
+  key: { runId: string; idx: number; attempt: number },
+  stream: OutputStream,
+  chunk: Uint8Array,
+  maxBytes: number,
+): OutputTotals {
+  const params = [key.runId, key.idx, key.attempt] as const;
+  return db.transaction((): OutputTotals => {
+    db.prepare('INSERT INTO step_output_totals (run_id, idx, attempt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
+      ...params,
+    );
+    const before = db.prepare(`SELECT chunks, stored_bytes, cut_bytes FROM step_output_totals WHERE ${KEY}`).get(
+      ...params,
+    ) as TotalsRow;
+    const kept = chunk.subarray(0, Math.max(0, Math.min(chunk.length, maxBytes - before.stored_bytes)));
+    const after: OutputTotals = {
+      chunks: before.chunks + (kept.length > 0 ? 1 : 0),
+      storedBytes: before.stored_bytes + kept.length,
+      cutBytes: before.cut_bytes + (chunk.length - kept.length),
+    };
+    if (kept.length > 0) {
+      db.prepare(
+        'INSERT INTO step_output (run_id, idx, attempt, seq, stream, raw_bytes, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(...params, before.chunks, stream, kept.length, deflateRawSync(kept));
+    }
+    db.prepare(`UPDATE step_output_totals SET chunks = ?, stored_bytes = ?, cut_bytes = ? WHERE ${KEY}`).run(
+      after.chunks,
+      after.storedBytes,
+      after.cutBytes,
+      ...params,
+    );
+    return after;
+  })();
+}
+
+export function outputTotals(db: Database, key: { runId: string; idx: number; attempt: number }): OutputTotals {
+  const row = db
+    .prepare(`SELECT chunks, stored_bytes, cut_bytes FROM step_output_totals WHERE ${KEY}`)
+    .get(key.runId, key.idx, key.attempt) as TotalsRow | undefined;
+  return { chunks: row?.chunks ?? 0, storedBytes: row?.stored_bytes ?? 0, cutBytes: row?.cut_bytes ?? 0 };
+}
+
+/**
+ * The attempt's output in the order it arrived, one decompressed chunk at a time. Reads a
+ * page of rows per query rather than holding a statement open across `await`s: the engine
+ * may write to the same connection while a reader (the UI, an export) is part-way through,
+ * and better-sqlite3 refuses writes while an iterator is open. Memory stays at one page.
+ */
+export async function* readOutput(
+  db: Database,
+  key: { runId: string; idx: number; attempt: number },
+  pageSize = 64,
+): AsyncGenerator<OutputChunk, void, undefined> {
+  const page = db.prepare(`SELECT seq, stream, data FROM step_output WHERE ${KEY} AND seq > ? ORDER BY seq LIMIT ?`);
+  let after = -1;
+  for (;;) {
+    const rows = page.all(key.runId, key.idx, key.attempt, after, pageSize) as ChunkRow[];
+    for (const row of rows) {
+      yield { seq: row.seq, stream: row.stream, data: inflateRawSync(row.data) };
+      after = row.seq;
+    }
+    if (rows.length < pageSize) return;
+  }
+}

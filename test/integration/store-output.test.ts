@@ -1,0 +1,109 @@
+// Step output: compressed on the way in, read back chunk by chunk in arrival order.
+import { createHash, randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AppDatabase, openAppDatabase } from '../../src/store/open-database.js';
+import { RunStore } from '../../src/store/run-store.js';
+import type { OutputChunk } from '../../src/store/step-output.js';
+import { makeTempDir, removeDir } from '../support/temp-dir.js';
+
+const SOURCE = Buffer.from('---\nid: demo\ntitle: Demo\nversion: 1.0.0\n---\n\n## Step\n');
+
+let dir: string;
+let app: AppDatabase;
+let store: RunStore;
+beforeEach(async () => {
+  dir = await makeTempDir('store-out');
+  app = openAppDatabase(dir);
+  store = new RunStore(app.db, { maxOutputBytesPerAttempt: 1024 * 1024 });
+  store.createRun({
+    id: 'run-1',
+    runbookId: 'demo',
+    runbookVersion: '1.0.0',
+    runbookSha256: createHash('sha256').update(SOURCE).digest('hex'),
+    runbookPath: 'demo.md',
+    runbookSource: SOURCE,
+    environment: 'local-demo',
+    operator: 'ana',
+    inputs: {},
+    steps: [{ idx: 0, title: 'Step', kind: 'sh', target: 'local' }],
+  });
+  store.setStepStatus('run-1', 0, 'running');
+});
+afterEach(async () => {
+  app.close();
+  await removeDir(dir);
+});
+
+async function collect(iterable: AsyncIterable<OutputChunk>): Promise<OutputChunk[]> {
+  const chunks: OutputChunk[] = [];
+  for await (const chunk of iterable) chunks.push(chunk);
+  return chunks;
+}
+
+describe('RunStore: step output', () => {
+  it('round-trips chunks of both streams in arrival order through compression', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `line ${i}: ${'ok '.repeat(i)}\n`);
+    lines.forEach((line, i) => store.appendOutput('run-1', 0, 1, i % 3 === 0 ? 'stderr' : 'stdout', Buffer.from(line)));
+
+    app.close();
+    app = openAppDatabase(dir);
+    store = new RunStore(app.db);
+
+    const chunks = await collect(store.readOutput('run-1', 0, 1, 7)); // pages of 7 rows
+    expect(chunks.map((c) => c.seq)).toEqual(lines.map((_, i) => i));
+    expect(chunks.map((c) => c.stream)).toEqual(lines.map((_, i) => (i % 3 === 0 ? 'stderr' : 'stdout')));
+    expect(chunks.map((c) => c.data.toString())).toEqual(lines);
+    expect(store.outputTotals('run-1', 0, 1)).toEqual({
+      chunks: 40,
+      storedBytes: Buffer.byteLength(lines.join('')),
+      cutBytes: 0,
+    });
+  });
+
+  it('stores chunks compressed, and binary output byte for byte', async () => {
+    const text = Buffer.from('GET /health 200 OK\n'.repeat(5000));
+    const binary = randomBytes(70_000);
+    store.appendOutput('run-1', 0, 1, 'stdout', text);
+    store.appendOutput('run-1', 0, 1, 'stdout', binary);
+    const stored = app.db.prepare('SELECT raw_bytes, length(data) AS kept FROM step_output ORDER BY seq').all() as {
+      raw_bytes: number;
+      kept: number;
+    }[];
+    expect(stored[0]?.raw_bytes).toBe(text.length);
+    expect(stored[0]?.kept).toBeLessThan(text.length / 20);
+
+    const chunks = await collect(store.readOutput('run-1', 0, 1));
+    expect(chunks[0]?.data.equals(text)).toBe(true);
+    expect(chunks[1]?.data.equals(binary)).toBe(true);
+  });
+
+  it('keeps attempts apart and lets the writer go on while a reader is part-way through', async () => {
+    for (let i = 0; i < 10; i++) store.appendOutput('run-1', 0, 1, 'stdout', Buffer.from(`first ${i}\n`));
+    store.setStepStatus('run-1', 0, 'failed', { exitCode: 1 });
+    store.setStepStatus('run-1', 0, 'running');
+
+    const seen: string[] = [];
+    for await (const chunk of store.readOutput('run-1', 0, 1, 3)) {
+      seen.push(chunk.data.toString());
+      // The engine writing the retry's output on the same connection mid-read.
+      store.appendOutput('run-1', 0, 2, 'stdout', Buffer.from(`second ${seen.length}\n`));
+    }
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `first ${i}\n`));
+    expect(store.outputTotals('run-1', 0, 2).chunks).toBe(10);
+    expect((await collect(store.readOutput('run-1', 0, 2)))[0]?.data.toString()).toBe('second 1\n');
+  });
+
+  it('counts output past the per-attempt cap as cut instead of storing it', async () => {
+    const mib = 1024 * 1024;
+    store.appendOutput('run-1', 0, 1, 'stdout', Buffer.alloc(mib - 10, 'y'));
+    const totals = store.appendOutput('run-1', 0, 1, 'stdout', Buffer.alloc(100, 'y'));
+    expect(totals).toEqual({ chunks: 2, storedBytes: mib, cutBytes: 90 });
+    expect(store.appendOutput('run-1', 0, 1, 'stderr', Buffer.from('more\n'))).toEqual({
+      chunks: 2,
+      storedBytes: mib,
+      cutBytes: 95,
+    });
+    const chunks = await collect(store.readOutput('run-1', 0, 1));
+    expect(chunks.map((c) => c.data.length)).toEqual([mib - 10, 10]);
+  });
+});
