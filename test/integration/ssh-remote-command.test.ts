@@ -1,0 +1,117 @@
+// The exec command string, run here by a real sh and bash standing in for the login shell
+// sshd would start (`$SHELL -c STRING`), in a new session as sshd makes one.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { remoteCommand, shellQuote } from '../../src/targets/ssh/remote-command.js';
+
+interface Started {
+  pid: number;
+  /** stdout so far. */
+  output(): string;
+  /** Ends stdin, as sshd does when the channel closes. */
+  closeStdin(): void;
+  done: Promise<{ code: number | null; stdout: string }>;
+}
+
+const leftovers: number[] = [];
+
+/** `loginShell -c command`, setsid'd (detached), stdin a pipe that stays open until closed. */
+function start(loginShell: string, command: string): Started {
+  const child = spawn(loginShell, ['-c', command], { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const done = new Promise<{ code: number | null; stdout: string }>((resolve) =>
+    child.once('close', (code) => resolve({ code, stdout })),
+  );
+  return { pid: child.pid ?? -1, output: () => stdout, closeStdin: () => child.stdin.end(), done };
+}
+
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z'); // exited, not yet reaped
+  } catch {
+    return true;
+  }
+}
+
+async function waitGone(pids: number[]): Promise<number[]> {
+  for (let attempt = 0; attempt < 200 && !pids.every(isGone); attempt++) await delay(25);
+  return pids.filter((pid) => !isGone(pid));
+}
+
+afterEach(() => {
+  for (const pid of leftovers.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+describe('remoteCommand', () => {
+  const awkward = `it's "quoted" $HOME \`id\` \\ back\\slash\n  second line; rm -rf /nope '' "" !x %s`;
+
+  it.each(['sh', 'bash'])('passes the script and env values through %s untouched', async (loginShell) => {
+    const command = remoteCommand(`printf '%s|%s' "$VALUE" "$EMPTY"; printf '|%s' 'single '\\'' quote'`, {
+      VALUE: awkward,
+      EMPTY: '',
+    });
+    const run = start(loginShell, command);
+    const { code, stdout } = await run.done;
+    run.closeStdin();
+    expect(stdout).toBe(`${awkward}||single ' quote`);
+    expect(code).toBe(0);
+  });
+
+  it('passes the exit status through and gives the step /dev/null as stdin', async () => {
+    const run = start('sh', remoteCommand('cat; echo read-nothing; exit 7', {}));
+    // stdin stays open, as the channel's does while a step runs: cat must not wait on it.
+    const { code, stdout } = await run.done;
+    run.closeStdin();
+    expect(stdout).toBe('read-nothing\n');
+    expect(code).toBe(7);
+  });
+
+  it('kills the whole step when stdin closes (the channel closed), children included', async () => {
+    const run = start('sh', remoteCommand('sleep 30 & echo "$$ $!"; wait', {}));
+    for (let attempt = 0; attempt < 200 && !run.output().includes('\n'); attempt++) await delay(25);
+    const pids = run.output().trim().split(' ').map(Number);
+    leftovers.push(...pids);
+    expect(pids).toHaveLength(2);
+    run.closeStdin();
+    await run.done;
+    expect(await waitGone(pids)).toEqual([]);
+  });
+
+  it('leaves a daemon the step started on purpose alone once the step has ended', async () => {
+    const run = start('sh', remoteCommand('sleep 30 >/dev/null 2>&1 & echo $!', {}));
+    const { code, stdout } = await run.done;
+    const daemon = Number(stdout.trim());
+    leftovers.push(daemon);
+    expect(code).toBe(0);
+    run.closeStdin();
+    await delay(200);
+    expect(isGone(daemon)).toBe(false);
+  });
+
+  it('refuses names sh cannot export and NUL bytes, before anything runs', () => {
+    expect(() => remoteCommand('true', { 'BAD-NAME': 'x' })).toThrow(/not a valid environment variable name/);
+    expect(() => remoteCommand('true', { '1ABC': 'x' })).toThrow(/not a valid environment variable name/);
+    expect(() => remoteCommand('true', { OK: 'a\0b' })).toThrow(/NUL byte/);
+    expect(() => remoteCommand('echo \0', {})).toThrow(/NUL byte/);
+  });
+
+  it('quotes one word with single quotes only', () => {
+    expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
+    expect(shellQuote('')).toBe(`''`);
+  });
+});
