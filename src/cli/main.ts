@@ -2,6 +2,7 @@
 // action, so `handrail --help` starts in a few tens of milliseconds.
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import type { RunFlags } from './commands/run.js';
 import type { GlobalOptions } from './global-options.js';
 import { fail, reportError } from './output.js';
 
@@ -48,6 +49,59 @@ program
   .action(async (dir: string | undefined) => {
     const { schemasCommand } = await import('./commands/schemas.js');
     process.exitCode = await schemasCommand(dir, program.opts<GlobalOptions>());
+  });
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+program
+  .command('run')
+  .description('run a runbook (id or path) in an environment, step by step')
+  .argument('<runbook>', 'runbook id (see handrail list) or path to a .md file')
+  .requiredOption('--env <env>', 'the environment to run in (see handrail.yml)')
+  .option('--input <name=value>', 'an input value (repeatable); secrets go in HANDRAIL_INPUT_<NAME> instead', collect, [])
+  .option('--yes', 'without a terminal: acknowledge manual steps and confirmations')
+  .option('--confirm <env>', "a protected environment's name, typed to allow its changes")
+  .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
+  .option('--json', 'print events as JSON lines')
+  .action(async (runbook: string, options: RunFlags) => {
+    const { runCommand } = await import('./commands/run.js');
+    process.exitCode = await runCommand(runbook, options, program.opts<GlobalOptions>());
+  });
+
+program
+  .command('resume')
+  .description('continue an interrupted or failed run where it stopped')
+  .argument('<run>', 'run id (or a unique prefix)')
+  .option('--input <name=value>', 'input values to give again (secrets are never stored)', collect, [])
+  .option('--yes', 'without a terminal: acknowledge manual steps and confirmations')
+  .option('--confirm <env>', "a protected environment's name, typed to allow its changes")
+  .option('--retry-in-doubt', 'run again a step that was running when Handrail stopped')
+  .option('--done-in-doubt <note>', 'mark such a step done (you checked it took effect)')
+  .option('--skip-in-doubt <reason>', 'skip such a step')
+  .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
+  .option('--json', 'print events as JSON lines')
+  .action(async (run: string, options: RunFlags) => {
+    const { resumeCommand } = await import('./commands/run.js');
+    process.exitCode = await resumeCommand(run, options, program.opts<GlobalOptions>());
+  });
+
+program
+  .command('runs')
+  .description('list runs, newest first')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { runsCommand } = await import('./commands/runs.js');
+    process.exitCode = await runsCommand(options, program.opts<GlobalOptions>());
+  });
+
+program
+  .command('show')
+  .description('show one run in full: steps, outcomes and output')
+  .argument('<run>', 'run id (or a unique prefix)')
+  .option('--json', 'print JSON')
+  .action(async (run: string, options: { json?: boolean }) => {
+    const { showCommand } = await import('./commands/runs.js');
+    process.exitCode = await showCommand(run, options, program.opts<GlobalOptions>());
   });
 
 for (const command of program.commands) {

@@ -181,6 +181,9 @@ class WorkerProcess {
     this.#child = undefined;
     if (!child) return Promise.resolve();
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    // An idle child is unreferenced; without this the event loop could end before its
+    // 'exit' arrives and leave the caller's await unsettled.
+    child.ref();
     child.kill(signal);
     return exited;
   }

@@ -1,0 +1,58 @@
+// The engine's journal, written into the app database. Every call commits before it
+// returns; the store runs with synchronous=FULL, so "recorded" means on disk.
+import type { OutputStream, SnapshotResult } from '../core/engine/ports.js';
+import type { RunJournal, StepChange } from '../core/engine/run-ports.js';
+import type { RunStore } from '../store/run-store.js';
+
+/** Output is committed in batches of this size (or every FLUSH_MS): one fsync per chunk would cost more than the step. */
+const BATCH_BYTES = 1024 * 1024;
+const FLUSH_MS = 250;
+
+export function storeJournal(store: RunStore, runId: string, operator: string): RunJournal & { close(): void } {
+  let pending: { idx: number; attempt: number; stream: OutputStream; chunks: Uint8Array[]; bytes: number } | undefined;
+  const flush = () => {
+    if (!pending) return;
+    const { idx, attempt, stream, chunks } = pending;
+    pending = undefined;
+    store.appendOutput(runId, idx, attempt, stream, Buffer.concat(chunks));
+  };
+  const timer = setInterval(flush, FLUSH_MS);
+  timer.unref();
+  return {
+    close() {
+      clearInterval(timer);
+      flush();
+    },
+    setStep(idx: number, status, change: StepChange = {}) {
+      flush();
+      store.atomically(() => {
+        store.setStepStatus(runId, idx, status, change);
+        store.appendEvent({ operator, kind: `step.${status}`, runId, stepIdx: idx, body: change });
+      });
+    },
+    beginAttempt(idx: number) {
+      flush();
+      return store.atomically(() => {
+        const step = store.setStepStatus(runId, idx, 'running');
+        store.appendEvent({ operator, kind: 'step.running', runId, stepIdx: idx, body: { attempt: step.attempt } });
+        return step.attempt;
+      });
+    },
+    output(idx: number, attempt: number, stream: OutputStream, chunk: Uint8Array) {
+      if (pending && (pending.idx !== idx || pending.attempt !== attempt || pending.stream !== stream)) flush();
+      pending ??= { idx, attempt, stream, chunks: [], bytes: 0 };
+      pending.chunks.push(Buffer.from(chunk));
+      pending.bytes += chunk.length;
+      if (pending.bytes >= BATCH_BYTES) flush();
+    },
+    event(kind: string, body: Record<string, unknown>, idx?: number) {
+      flush();
+      store.appendEvent({ operator, kind, runId, stepIdx: idx ?? null, body });
+    },
+    snapshot(idx: number, target: string, result: SnapshotResult, kind: string) {
+      flush();
+      // The snapshot issue adds a snapshots table; until then the verified snapshot is an event.
+      store.appendEvent({ operator, kind: 'snapshot.verified', runId, stepIdx: idx, body: { target, kind, ...result, verified: true } });
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// The guards checked before anything runs: the runbook is valid, allowed in the chosen
+// environment, its inputs are valid and every target it uses exists there. A refusal is a
+// UserError (exit 2) that says why and that nothing was executed.
+import { isAbsolute, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { targetKind, type Environment, type Inventory, type TargetSpec } from '../contract/inventory.js';
+import type { Runbook } from '../contract/runbook.js';
+import { checkInputs, type InputValues } from '../core/engine/inputs.js';
+import { parseInventory } from '../core/inventory/parse-inventory.js';
+import { formatProblem, ProblemList } from '../core/problems.js';
+import { parseRunbook } from '../core/runbook/parse-runbook.js';
+import { validateRunbook } from '../core/validate/validate-runbook.js';
+import { UserError } from './errors.js';
+import { findRunbookFiles, INVENTORY_FILE, readSource } from './workspace.js';
+
+const NOTHING = 'nothing was executed';
+
+export interface RunPlan {
+  runbook: Runbook;
+  source: Uint8Array;
+  inventory: Inventory;
+  environmentName: string;
+  environment: Environment;
+  inputs: InputValues;
+  secrets: string[];
+  /** Every target a step uses or changes, with what it is in this environment. */
+  targets: Map<string, TargetSpec>;
+}
+
+/** Finds a runbook by id in the workspace, or by path. */
+export async function locateRunbook(ref: string, workspace: string, cwd: string): Promise<string> {
+  if (ref.endsWith('.md')) {
+    for (const candidate of isAbsolute(ref) ? [ref] : [resolve(cwd, ref), resolve(workspace, ref)]) {
+      if (await stat(candidate).catch(() => undefined)) return candidate;
+    }
+  }
+  for (const file of await findRunbookFiles(workspace)) {
+    const [bytes, size] = await readSource(file);
+    const id = parseRunbook(file, bytes, size).runbook?.frontMatter.id;
+    if (id === ref) return file;
+  }
+  throw new UserError(`no runbook '${ref}' in ${workspace} (handrail list shows them); ${NOTHING}`);
+}
+
+export async function loadInventory(workspace: string): Promise<Inventory> {
+  const path = resolve(workspace, INVENTORY_FILE);
+  const parsed = parseInventory(path, ...(await readSource(path)));
+  if (!parsed.inventory) {
+    const first = parsed.problems[0];
+    throw new UserError(`${INVENTORY_FILE} is not valid (${first ? formatProblem(first) : 'unknown problem'}); run handrail validate; ${NOTHING}`);
+  }
+  return parsed.inventory;
+}
+
+/** Checks a runbook's bytes for a run in `environmentName`. */
+export function planRun(
+  path: string,
+  source: Uint8Array,
+  inventory: Inventory,
+  environmentName: string,
+  given: Record<string, string>,
+): RunPlan {
+  const parsed = parseRunbook(path, source);
+  const problems = new ProblemList(path);
+  if (parsed.draft) validateRunbook(parsed.draft, inventory, problems);
+  const errors = [...parsed.problems, ...problems.items].filter((p) => p.severity === 'error');
+  const runbook = parsed.runbook;
+  if (!runbook || errors.length > 0) {
+    throw new UserError(
+      `the runbook has ${errors.length} problem${errors.length === 1 ? '' : 's'}, the first: ${errors[0] ? formatProblem(errors[0]) : '?'}; fix them (handrail validate) before running; ${NOTHING}`,
+    );
+  }
+  const fm = runbook.frontMatter;
+  const environment = inventory.environments[environmentName];
+  if (!environment) {
+    throw new UserError(`there is no environment '${environmentName}' in ${INVENTORY_FILE} (there are: ${Object.keys(inventory.environments).join(', ')}); ${NOTHING}`);
+  }
+  if (fm.environments && !fm.environments.includes(environmentName)) {
+    throw new UserError(
+      `runbook '${fm.id}' may only run in ${fm.environments.join(', ')} — not in '${environmentName}'; ${NOTHING}`,
+    );
+  }
+  const inputs = checkInputs(fm, given);
+  if (!inputs.ok) throw new UserError(`${inputs.problems.join('; ')}; ${NOTHING}`);
+
+  const targets = new Map<string, TargetSpec>();
+  for (const step of runbook.steps) {
+    const a = step.action?.attributes;
+    for (const name of [a?.target, ...(a?.mutates ?? [])]) {
+      if (name === undefined) continue;
+      const spec: TargetSpec | undefined = name === 'local' ? 'local' : environment.targets[name];
+      if (!spec) {
+        throw new UserError(`step ${step.index + 1} (${step.title}) uses target '${name}', which environment '${environmentName}' does not define; ${NOTHING}`);
+      }
+      targets.set(name, spec);
+    }
+  }
+  return { runbook, source, inventory, environmentName, environment, inputs: inputs.values, secrets: inputs.secrets, targets };
+}
+
+/** What a lock on a database target is keyed by: the database itself, not its name. */
+export function lockKey(spec: TargetSpec, resolvePath: (p: string) => string): string {
+  if (spec === 'local') return 'local';
+  switch (targetKind(spec)) {
+    case 'sqlite':
+      return `sqlite:${resolvePath((spec as { sqlite: string }).sqlite)}`;
+    case 'postgres':
+      return `postgres:${(spec as { postgres: string }).postgres}`;
+    default:
+      return `ssh:${(spec as { ssh: string }).ssh}`;
+  }
+}

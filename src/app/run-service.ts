@@ -1,0 +1,233 @@
+// Starting and resuming runs: the guards, the store, the targets and the engine put
+// together. Both the CLI and (later) the consoles call only this.
+import { randomBytes } from 'node:crypto';
+import { relative } from 'node:path';
+import type { Run, RunStep } from '../contract/run.js';
+import type { Step } from '../contract/runbook.js';
+import { Redactor } from '../core/engine/redact.js';
+import { executeRun, type EngineOutcome } from '../core/engine/run-engine.js';
+import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
+import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
+import { RunStore } from '../store/run-store.js';
+import { UserError } from './errors.js';
+import { expandPath } from './paths.js';
+import { storeJournal } from './run-journal.js';
+import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
+import type { Settings } from './settings.js';
+import { openTargets, type TargetOptions } from './targets.js';
+import { readSource } from './workspace.js';
+
+export interface StartRequest {
+  runbook: string;
+  environment: string;
+  inputs: Record<string, string>;
+  /** SHA256 fingerprints of SSH host keys the operator accepted (`--accept-host-key`). */
+  acceptHostKeys?: string[];
+}
+
+export interface RunSession {
+  operator: OperatorPort;
+  onEvent: (event: EngineEvent) => void;
+  signal: AbortSignal;
+  /** Called once the run exists, before its first step. */
+  onStart?: (run: Run, plan: RunPlan) => void;
+}
+
+export interface RunResult {
+  run: Run;
+  outcome: EngineOutcome;
+}
+
+export class RunService {
+  private readonly db: AppDatabase;
+  readonly store: RunStore;
+
+  constructor(private readonly settings: Settings) {
+    try {
+      this.db = openAppDatabase(settings.dataDir);
+    } catch (error) {
+      // The store's messages are written for the operator already (what, where, what next).
+      throw new UserError(error instanceof Error ? error.message : String(error), 1);
+    }
+    this.store = new RunStore(this.db.db);
+    // A run whose process is gone was interrupted (crash, kill -9, power loss); the store
+    // marks it, its running step in doubt, and records the event.
+    this.store.markInterruptedRuns();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Checks the guards; nothing is created or run when they refuse. */
+  async plan(request: StartRequest, cwd: string): Promise<RunPlan> {
+    const path = await locateRunbook(request.runbook, this.settings.workspace, cwd);
+    const inventory = await loadInventory(this.settings.workspace);
+    const [source] = await readSource(path);
+    return planRun(relative(this.settings.workspace, path), source, inventory, request.environment, request.inputs);
+  }
+
+  async start(plan: RunPlan, request: StartRequest, session: RunSession): Promise<RunResult> {
+    const fm = plan.runbook.frontMatter;
+    const redactor = new Redactor(plan.secrets);
+    const inputs = Object.fromEntries(
+      Object.entries(plan.inputs).map(([k, v]) => [k, fm.inputs?.[k]?.secret ? '[REDACTED]' : (v ?? '')]),
+    );
+    const runId = newRunId();
+    const targets = await openTargets(plan, this.targetOptions(request));
+    let run: Run;
+    try {
+      // The run and its locks appear together or not at all: a lock refusal leaves no run behind.
+      run = this.store.atomically(() => {
+        const created = this.store.createRun({
+          id: runId,
+          runbookId: fm.id,
+          runbookVersion: fm.version,
+          runbookSha256: plan.runbook.sha256,
+          runbookPath: plan.runbook.path,
+          runbookSource: plan.source,
+          environment: plan.environmentName,
+          operator: this.settings.operator,
+          inputs,
+          steps: plan.runbook.steps.map((s) => ({ idx: s.index, title: s.title, kind: s.action?.kind ?? 'manual', target: s.action?.attributes.target ?? null })),
+        });
+        this.lockDatabases(plan, runId);
+        return created;
+      });
+    } catch (error) {
+      await targets.close();
+      throw error;
+    }
+    this.store.appendEvent({
+      operator: this.settings.operator,
+      kind: 'run.started',
+      runId,
+      body: { runbook: fm.id, version: fm.version, sha256: plan.runbook.sha256, environment: plan.environmentName, inputs },
+    });
+    session.onStart?.(run, plan);
+    return this.drive(run, plan, plan.runbook.steps.map(() => 'pending' as const), targets, redactor, session);
+  }
+
+  /** Continues an interrupted or failed run with the exact runbook bytes it started with. */
+  async resume(runRef: string, request: Omit<StartRequest, 'runbook' | 'environment'>, session: RunSession): Promise<RunResult> {
+    const run = this.findRun(runRef);
+    if (run.status !== 'interrupted' && run.status !== 'failed') {
+      throw new UserError(`run ${run.id} is ${run.status}; only an interrupted or failed run can be resumed; nothing was executed`);
+    }
+    const source = this.store.getRunbookSource(run.id);
+    if (!source) throw new UserError(`run ${run.id} has no stored runbook; nothing was executed`);
+    const inventory = await loadInventory(this.settings.workspace);
+    const stored = Object.fromEntries(Object.entries(run.inputs).map(([k, v]) => [k, String(v)]));
+    const plan = planRun(run.runbookPath, source, inventory, run.environment, { ...stored, ...request.inputs });
+    const secretStillRedacted = Object.entries(plan.runbook.frontMatter.inputs ?? {}).find(
+      ([name, decl]) => decl.secret && request.inputs[name] === undefined,
+    );
+    if (secretStillRedacted) {
+      throw new UserError(`run ${run.id} needs its secret input '${secretStillRedacted[0]}' again (secrets are never stored); pass --input ${secretStillRedacted[0]}=VALUE; nothing was executed`);
+    }
+    const targets = await openTargets(plan, this.targetOptions(request));
+    let resumed: Run;
+    try {
+      resumed = this.store.atomically(() => {
+        this.lockDatabases(plan, run.id);
+        return this.store.setRunStatus(run.id, 'running', { from: ['interrupted', 'failed'] });
+      });
+    } catch (error) {
+      await targets.close();
+      throw error;
+    }
+    this.store.appendEvent({ operator: this.settings.operator, kind: 'run.resumed', runId: run.id, body: { previous: run.status } });
+    session.onStart?.(resumed, plan);
+    const steps = this.store.listSteps(run.id).map((s) => s.status);
+    return this.drive(resumed, plan, steps, targets, new Redactor(plan.secrets), session);
+  }
+
+  listRuns(limit = 100): Run[] {
+    return this.store.listRuns({ limit });
+  }
+
+  showRun(runRef: string): { run: Run; steps: RunStep[] } {
+    const run = this.findRun(runRef);
+    return { run, steps: this.store.listSteps(run.id) };
+  }
+
+  /** A run id, or a unique prefix of one (as git takes commit ids). */
+  findRun(ref: string): Run {
+    const exact = this.store.getRun(ref);
+    if (exact) return exact;
+    const matches = this.store.listRuns({ limit: 100_000 }).filter((r) => r.id.startsWith(ref));
+    if (matches.length === 1 && matches[0]) return matches[0];
+    throw new UserError(matches.length === 0 ? `no run '${ref}' (handrail runs lists them)` : `'${ref}' matches ${matches.length} runs; give more of the id`);
+  }
+
+  private async drive(
+    run: Run,
+    plan: RunPlan,
+    steps: RunStep['status'][],
+    targets: Awaited<ReturnType<typeof openTargets>>,
+    redactor: Redactor,
+    session: RunSession,
+  ): Promise<RunResult> {
+    const journal = storeJournal(this.store, run.id, this.settings.operator);
+    let outcome: EngineOutcome;
+    try {
+      outcome = await executeRun({
+        runbook: plan.runbook,
+        environment: { name: plan.environmentName, protected: plan.environment.protected === true },
+        inputs: plan.inputs,
+        redactor,
+        steps,
+        targets,
+        operator: session.operator,
+        journal,
+        onEvent: session.onEvent,
+        signal: session.signal,
+      });
+    } finally {
+      journal.close();
+      await targets.close();
+    }
+    // A refusal mid-run (no one to confirm) leaves the run resumable, like a crash would.
+    const status = outcome.status === 'refused' ? 'interrupted' : outcome.status;
+    const finished = this.store.atomically(() => {
+      const updated = this.store.setRunStatus(run.id, status);
+      this.store.appendEvent({ operator: this.settings.operator, kind: `run.${status}`, runId: run.id, body: { ...outcome } });
+      return updated;
+    });
+    return { run: finished, outcome };
+  }
+
+  /** Call inside a transaction: a refusal throws, and the caller's transaction rolls back. */
+  private lockDatabases(plan: RunPlan, runId: string): void {
+    for (const step of plan.runbook.steps) {
+      for (const target of step.action?.attributes.mutates ?? []) {
+        const spec = plan.targets.get(target);
+        if (!spec) continue;
+        const key = lockKey(spec, (p) => expandPath(p, this.settings));
+        const result = this.store.acquireLock(key, runId, this.settings.operator);
+        if (!result.acquired) {
+          throw new UserError(
+            `${target} (${key}) is being changed by run ${result.holder.runId} of ${result.holder.operator}, which is ${result.holder.runStatus}; ` +
+              `wait for it, or resume or abort it; nothing was executed`,
+          );
+        }
+      }
+    }
+  }
+
+  private targetOptions(request: { acceptHostKeys?: string[] }): TargetOptions {
+    return {
+      settings: this.settings,
+      acceptHostKeys: request.acceptHostKeys ?? [],
+      onEvent: (kind, body) => this.store.appendEvent({ operator: this.settings.operator, kind, runId: null, body }),
+    };
+  }
+}
+
+/** Sortable and short enough to type: 20261122-213812-9f3a. */
+function newRunId(): string {
+  const now = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${now}-${randomBytes(2).toString('hex')}`;
+}
+
+export type { Step };

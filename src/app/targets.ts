@@ -1,0 +1,131 @@
+// The targets of one environment, opened for one run: a shell per SSH host (one
+// connection reused across steps), a SQL executor per database, the HTTP client, and the
+// snapshot provider of each database. SSH host keys are checked here, before any step runs.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { targetKind, type TargetSpec } from '../contract/inventory.js';
+import type { HttpExecutor, ShellExecutor, SnapshotProvider, SqlExecutor } from '../core/engine/ports.js';
+import type { TargetResolver } from '../core/engine/run-ports.js';
+import { createHttpExecutor } from '../targets/http-target.js';
+import { createLocalShell } from '../targets/local-shell.js';
+import { createPostgresExecutor } from '../targets/postgres-target.js';
+import { createPostgresSnapshotProvider } from '../targets/snapshot/postgres-snapshot.js';
+import { createSqliteSnapshotProvider } from '../targets/snapshot/sqlite-snapshot.js';
+import { ensureSeededDatabase } from '../targets/sqlite-seed.js';
+import { createSqliteExecutor } from '../targets/sqlite-target.js';
+import { connectSsh, type SshSession } from '../targets/ssh/ssh-connection.js';
+import { UserError } from './errors.js';
+import { expandPath, expandVariables } from './paths.js';
+import type { RunPlan } from './run-plan.js';
+import type { Settings } from './settings.js';
+
+export interface TargetOptions {
+  settings: Settings;
+  acceptHostKeys: string[];
+  onEvent: (kind: string, body: Record<string, unknown>) => void;
+}
+
+export type OpenTargets = TargetResolver & { close(): Promise<void> };
+
+export async function openTargets(plan: RunPlan, options: TargetOptions): Promise<OpenTargets> {
+  const { settings } = options;
+  const path = (p: string) => expandPath(p, settings);
+  const ssh = new Map<string, SshSession>();
+  const sql = new Map<string, SqlExecutor>();
+  let http: HttpExecutor | undefined;
+  const local = createLocalShell();
+  const close = async () => {
+    await Promise.allSettled([...ssh.values()].map((s) => s.close()));
+    await Promise.allSettled([...sql.values()].map((s) => s.close()));
+  };
+
+  try {
+    for (const [name, spec] of plan.targets) {
+      if (spec === 'local') continue;
+      if ('ssh' in spec) ssh.set(name, await openSsh(name, spec, options));
+      if ('sqlite' in spec && spec.seed && !existsSync(path(spec.sqlite))) {
+        // Practice environments create their database on first use from a seed file.
+        ensureSeededDatabase(path(spec.sqlite), readFileSync(path(spec.seed), 'utf8'));
+        options.onEvent('target.seeded', { target: name, path: path(spec.sqlite), seed: path(spec.seed) });
+      }
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  const spec = (name: string): TargetSpec => {
+    const found = plan.targets.get(name);
+    if (!found) throw new Error(`target '${name}' is not defined in environment '${plan.environmentName}'`);
+    return found;
+  };
+  const password = (s: { 'password-env'?: string | undefined }) => (s['password-env'] ? process.env[s['password-env']] : undefined);
+
+  return {
+    variables: Object.fromEntries(
+      Object.entries(plan.environment.variables ?? {}).map(([k, v]) => [k, expandVariables(String(v), settings)]),
+    ),
+    describe(name) {
+      const s = spec(name);
+      if (s === 'local') return `${name} (this machine)`;
+      if ('ssh' in s) return `${name} (ssh ${s.ssh}:${s.port ?? 22})`;
+      if ('sqlite' in s) return `${name} (sqlite ${path(s.sqlite)})`;
+      return `${name} (postgres ${s.postgres})`;
+    },
+    async shell(name): Promise<ShellExecutor> {
+      return ssh.get(name) ?? local;
+    },
+    async sql(name): Promise<SqlExecutor> {
+      let executor = sql.get(name);
+      if (!executor) {
+        const s = spec(name);
+        if (s === 'local' || 'ssh' in s) throw new Error(`target '${name}' is not a database`);
+        executor = 'sqlite' in s ? createSqliteExecutor(path(s.sqlite)) : createPostgresExecutor({ url: s.postgres, password: password(s) });
+        sql.set(name, executor);
+      }
+      return executor;
+    },
+    http() {
+      http ??= createHttpExecutor();
+      return http;
+    },
+    snapshot(name) {
+      const s = spec(name);
+      const dir = join(settings.dataDir, 'snapshots');
+      const file = `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}`;
+      if (s === 'local' || 'ssh' in s) return { refused: `${name} is ${targetKind(s)}, not a database` };
+      const provider: SnapshotProvider =
+        'sqlite' in s
+          ? createSqliteSnapshotProvider(path(s.sqlite))
+          : createPostgresSnapshotProvider({ url: s.postgres, password: password(s) });
+      return { provider, path: join(dir, `${file}.${provider.kind === 'sqlite' ? 'sqlite' : 'dump'}`) };
+    },
+    close,
+  };
+}
+
+async function openSsh(name: string, spec: Extract<TargetSpec, { ssh: string }>, options: TargetOptions): Promise<SshSession> {
+  const { settings } = options;
+  const [user, host] = spec.ssh.split('@') as [string, string];
+  const own = join(settings.dataDir, 'known_hosts');
+  const knownHostsPaths = [
+    ...(spec['known-hosts'] ? [expandPath(spec['known-hosts'], settings)] : []),
+    join(homedir(), '.ssh', 'known_hosts'),
+    own,
+  ];
+  try {
+    return await connectSsh({
+      host,
+      port: spec.port ?? 22,
+      user,
+      ...(spec.identity ? { identityPath: expandPath(spec.identity, settings) } : {}),
+      knownHostsPaths,
+      acceptedFingerprints: options.acceptHostKeys,
+      recordAcceptedTo: own,
+      onHostKey: (event) => options.onEvent(`host-key.${event.status}`, { target: name, host, port: spec.port ?? 22, ...event }),
+    });
+  } catch (error) {
+    throw new UserError(`${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,129 @@
+// `handrail run` and `handrail resume`: exit 0 succeeded, 1 a step failed (or the run was
+// aborted), 2 refused (a guard, an input, a confirmation nobody could give).
+import { createInterface } from 'node:readline/promises';
+import { UserError } from '../../app/errors.js';
+import { RunService, type RunResult, type RunSession } from '../../app/run-service.js';
+import { resolveSettings } from '../../app/settings.js';
+import type { GlobalOptions } from '../global-options.js';
+import { createOperator, type OperatorFlags } from '../operator.js';
+import { humanPrinter, jsonPrinter, type Printer } from '../run-printer.js';
+
+export interface RunFlags extends OperatorFlags {
+  env: string;
+  input: string[];
+  acceptHostKey: string[];
+  json?: boolean;
+}
+
+export async function runCommand(runbook: string, flags: RunFlags, global: GlobalOptions): Promise<number> {
+  const service = new RunService(resolveSettings(global));
+  try {
+    const inputs = collectInputs(flags.input);
+    const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey };
+    const plan = await service.plan(request, process.cwd());
+    for (const [name, decl] of Object.entries(plan.runbook.frontMatter.inputs ?? {})) {
+      if (decl.secret && flags.input.some((i) => i.startsWith(`${name}=`))) {
+        throw new UserError(
+          `secret input '${name}' must not be given on the command line (every user of this machine can read it); set HANDRAIL_INPUT_${name.toUpperCase()} instead; nothing was executed`,
+        );
+      }
+    }
+    const printer = makePrinter(flags);
+    const result = await withSession(flags, printer, (session) =>
+      service.start(plan, request, {
+        ...session,
+        onStart: (run) =>
+          printer.start(run, {
+            title: plan.runbook.frontMatter.title,
+            steps: plan.runbook.steps.length,
+            protected: plan.environment.protected === true,
+            describe: (t) => t,
+          }),
+      }),
+    );
+    return exitCode(result);
+  } finally {
+    service.close();
+  }
+}
+
+export async function resumeCommand(runRef: string, flags: Omit<RunFlags, 'env'>, global: GlobalOptions): Promise<number> {
+  const service = new RunService(resolveSettings(global));
+  try {
+    const printer = makePrinter(flags);
+    const result = await withSession(flags, printer, (session) =>
+      service.resume(runRef, { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey }, {
+        ...session,
+        onStart: (run, plan) =>
+          printer.start(run, {
+            title: plan.runbook.frontMatter.title,
+            steps: plan.runbook.steps.length,
+            protected: plan.environment.protected === true,
+            describe: (t) => t,
+          }),
+      }),
+    );
+    return exitCode(result);
+  } finally {
+    service.close();
+  }
+}
+
+function makePrinter(flags: { json?: boolean }): Printer {
+  const write = (s: string) => process.stdout.write(s);
+  return flags.json ? jsonPrinter(write) : humanPrinter(write, (s) => process.stderr.write(s));
+}
+
+/** Runs with Ctrl-C wired to a clean abort: the running step's processes are killed first. */
+async function withSession(
+  flags: OperatorFlags,
+  printer: Printer,
+  go: (session: Omit<RunSession, 'onStart'>) => Promise<RunResult>,
+): Promise<RunResult> {
+  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const controller = new AbortController();
+  let asking = false;
+  const onSigint = async () => {
+    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C while aborting: leave now
+    if (!interactive) return controller.abort();
+    if (asking) return;
+    asking = true;
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const answer = await rl.question('\nAbort this run? The running step is stopped. [y/N] ').finally(() => rl.close());
+    asking = false;
+    if (/^y/i.test(answer.trim())) controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await go({ operator: createOperator(flags, interactive), onEvent: (e) => printer.event(e), signal: controller.signal });
+    printer.finish(result.run, result.outcome);
+    return result;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function exitCode(result: RunResult): number {
+  switch (result.outcome.status) {
+    case 'succeeded':
+      return 0;
+    case 'refused':
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+/** `--input k=v` flags, plus HANDRAIL_INPUT_<NAME> variables (the way to pass a secret). */
+function collectInputs(flags: string[]): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith('HANDRAIL_INPUT_') && value !== undefined) inputs[key.slice('HANDRAIL_INPUT_'.length).toLowerCase()] = value;
+  }
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new UserError(`--input ${flag}: write --input NAME=VALUE; nothing was executed`);
+    inputs[flag.slice(0, eq)] = flag.slice(eq + 1);
+  }
+  return inputs;
+}

@@ -1,0 +1,55 @@
+import { RunService } from '../../app/run-service.js';
+import { resolveSettings } from '../../app/settings.js';
+import type { GlobalOptions } from '../global-options.js';
+import { print } from '../output.js';
+
+export async function runsCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
+  const service = new RunService(resolveSettings(global));
+  try {
+    const runs = service.listRuns();
+    if (options.json) {
+      print(JSON.stringify(runs, null, 2));
+      return 0;
+    }
+    if (runs.length === 0) print('no runs yet');
+    for (const r of runs) {
+      print([r.id, r.status.padEnd(11), `${r.runbookId}@${r.runbookVersion}`.padEnd(28), r.environment.padEnd(12), r.operator.padEnd(10), r.startedAt].join('  '));
+    }
+    return 0;
+  } finally {
+    service.close();
+  }
+}
+
+export async function showCommand(ref: string, options: { json?: boolean }, global: GlobalOptions): Promise<number> {
+  const service = new RunService(resolveSettings(global));
+  try {
+    const { run, steps } = service.showRun(ref);
+    const output: Record<number, string> = {};
+    for (const step of steps) {
+      if (step.attempt === 0) continue;
+      let text = '';
+      for await (const chunk of service.store.readOutput(run.id, step.idx, step.attempt)) text += Buffer.from(chunk.data).toString('utf8');
+      output[step.idx] = text;
+    }
+    if (options.json) {
+      print(JSON.stringify({ run, steps: steps.map((s) => ({ ...s, output: output[s.idx] ?? '' })) }, null, 2));
+      return 0;
+    }
+    print(`Run ${run.id}: ${run.runbookId} ${run.runbookVersion} (sha256 ${run.runbookSha256.slice(0, 16)}…) in ${run.environment}`);
+    print(`Operator ${run.operator}; ${run.status}; started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`);
+    if (Object.keys(run.inputs).length > 0) print(`Inputs: ${Object.entries(run.inputs).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    for (const s of steps) {
+      print(`\n${s.idx + 1}. ${s.title} [${s.kind}${s.target ? ` on ${s.target}` : ''}] — ${s.status}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ''}`);
+      if (s.exitCode !== null) print(`   exit code ${s.exitCode}`);
+      if (s.signal) print(`   ended by ${s.signal}`);
+      if (s.reason) print(`   ${s.status === 'skipped' ? 'reason' : 'why'}: ${s.reason}`);
+      if (s.note) print(`   note: ${s.note}`);
+      const text = output[s.idx];
+      if (text) print(text.replace(/\n$/, '').split('\n').map((l) => `   | ${l}`).join('\n'));
+    }
+    return 0;
+  } finally {
+    service.close();
+  }
+}

@@ -1,0 +1,99 @@
+// What an operator sees while a run goes: a header per step with the exact command and
+// target, the live output, and a verdict line. With --json, one JSON object per line.
+import type { Run } from '../contract/run.js';
+import type { EngineEvent, EngineOutcome } from '../app/run-types.js';
+
+export interface Printer {
+  start(run: Run, info: { title: string; steps: number; protected: boolean; describe: (t: string) => string }): void;
+  event(event: EngineEvent): void;
+  finish(run: Run, outcome: EngineOutcome): void;
+}
+
+const bar = '─'.repeat(2);
+
+export function humanPrinter(write: (s: string) => void, writeErr: (s: string) => void): Printer {
+  let steps = 0;
+  let describe: (t: string) => string = (t) => t;
+  let atLineStart = true;
+  const out = (text: string) => {
+    write(text);
+    atLineStart = text.endsWith('\n');
+  };
+  const line = (text: string) => out(`${atLineStart ? '' : '\n'}${text}\n`);
+  return {
+    start(run, info) {
+      steps = info.steps;
+      describe = info.describe;
+      line(`Run ${run.id}: ${info.title} ${run.runbookVersion} in ${run.environment}, operator ${run.operator}`);
+      if (info.protected) line(`!! PROTECTED ENVIRONMENT: ${run.environment} — changes need its name typed (or --confirm ${run.environment})`);
+    },
+    event(e) {
+      switch (e.type) {
+        case 'step-start': {
+          const where = e.target ? ` — ${e.step.action?.kind} on ${describe(e.target)}` : e.step.action ? '' : ' — manual';
+          line(`\n${bar} ${e.idx + 1}/${steps} ${e.step.title}${where}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
+          if (e.command !== undefined) line(e.command.split('\n').map((l) => `$ ${l}`).join('\n'));
+          else if (e.step.prose) line(e.step.prose);
+          break;
+        }
+        case 'output':
+          if (e.stream === 'stderr') {
+            if (!atLineStart) out('\n');
+            writeErr(e.text);
+          } else out(e.text);
+          break;
+        case 'snapshot':
+          if (e.phase === 'start') line(`   snapshot of ${e.target}: taking…`);
+          if (e.phase === 'verified' && e.result) {
+            line(`   snapshot of ${e.target}: verified, ${formatBytes(e.result.bytes)}, sha256 ${e.result.sha256.slice(0, 16)}… (${e.result.path})`);
+          }
+          break;
+        case 'step-end': {
+          const mark = e.status === 'succeeded' ? '✓' : e.status === 'skipped' ? '↷' : '✗';
+          line(`${mark} ${e.status}${e.reason ? `: ${e.reason}` : ''}${e.durationMs > 0 ? ` (${(e.durationMs / 1000).toFixed(1)}s)` : ''}`);
+          break;
+        }
+      }
+    },
+    finish(run, outcome) {
+      switch (outcome.status) {
+        case 'succeeded':
+          line(`\nRun ${run.id} succeeded.`);
+          break;
+        case 'failed':
+          line(`\nRun ${run.id} FAILED at step ${outcome.step + 1}: ${outcome.reason}`);
+          line(`Nothing after that step ran. When the cause is fixed: handrail resume ${run.id}`);
+          break;
+        case 'aborted':
+          line(`\nRun ${run.id} ABORTED${outcome.step !== undefined ? ` at step ${outcome.step + 1}` : ''}: ${outcome.reason}`);
+          break;
+        case 'refused':
+          line(`\nRun ${run.id} is waiting at step ${outcome.step + 1}: ${outcome.reason}`);
+          line(`It is kept as interrupted; continue with: handrail resume ${run.id} …`);
+          break;
+      }
+    },
+  };
+}
+
+export function jsonPrinter(write: (s: string) => void): Printer {
+  const emit = (value: unknown) => write(`${JSON.stringify(value)}\n`);
+  return {
+    start: (run) => emit({ type: 'run-start', run }),
+    event: (e) =>
+      emit(e.type === 'step-start' ? { type: e.type, idx: e.idx, title: e.step.title, attempt: e.attempt, target: e.target, command: e.command } : e),
+    finish: (run, outcome) => emit({ type: 'run-end', run, outcome }),
+  };
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}

@@ -1,0 +1,211 @@
+// The child process behind sqlite-snapshot.ts (see worker-channel.ts for why a process).
+// `take` copies a live database under a lock, makes the copy one self-contained file and
+// checks it; `restore` writes a snapshot back through SQLite's backup API. It never renames
+// anything into place: the parent does that after its own checks.
+import Database from 'better-sqlite3';
+import { chmodSync, constants, copyFileSync, existsSync, statSync } from 'node:fs';
+import { errorCode, firstLine, formatWait } from './snapshot-errors.js';
+
+interface Common {
+  busyTimeoutMs: number;
+  /** better-sqlite3's compiled addon (Electron's ABI differs from Node's). */
+  nativeBinding?: string | undefined;
+}
+
+export type ToWorker =
+  | ({ type: 'take'; dbPath: string; partialPath: string } & Common)
+  | ({ type: 'restore'; snapshotPath: string; dbPath: string; pagesPerStep: number } & Common)
+  /** Restore only: stop between two steps and roll the database back. */
+  | { type: 'abort' };
+
+export type Phase = 'open' | 'lock' | 'copy' | 'prepare' | 'check' | 'restore' | 'busy' | 'aborted' | 'empty';
+
+export type FromWorker =
+  | { type: 'copied'; bytes: number }
+  /** quick_check's complaints about the copy; empty when it said `ok`. */
+  | { type: 'checked'; problems: string[] }
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'restored' }
+  | { type: 'failed'; phase: Phase; code: string; message: string };
+
+let aborted = false;
+const send = (message: FromWorker): void => void process.send?.(message);
+const fail = (phase: Phase, error: unknown): void => send({ type: 'failed', phase, code: errorCode(error), message: firstLine(error) });
+
+// The parent is gone (killed, crashed): stop. Checked between phases too, because a native
+// copy does not let this event run until it returns.
+process.on('disconnect', () => process.exit(1));
+process.on('message', (message: ToWorker) => {
+  if (message.type === 'abort') aborted = true;
+  else if (message.type === 'take') take(message);
+  else restore(message).catch((error: unknown) => fail('restore', error));
+});
+
+function openDb(path: string, readonly: boolean, request: Common): Database.Database {
+  const binding = request.nativeBinding ? { nativeBinding: request.nativeBinding } : {};
+  return new Database(path, { fileMustExist: true, readonly, timeout: request.busyTimeoutMs, ...binding });
+}
+
+function take(request: Extract<ToWorker, { type: 'take' }>): void {
+  const { dbPath, partialPath } = request;
+  let source: Database.Database;
+  try {
+    source = openDb(dbPath, false, request);
+  } catch (error) {
+    return fail('open', error);
+  }
+  let wal: boolean;
+  try {
+    wal = lock(source);
+  } catch (error) {
+    source.close();
+    return fail('lock', error);
+  }
+  try {
+    // FICLONE makes a reflink where the file system has them (btrfs, XFS, APFS), so the
+    // lock is held for milliseconds; elsewhere libuv falls back to copy_file_range.
+    copyFileSync(dbPath, partialPath, constants.COPYFILE_FICLONE);
+    chmodSync(partialPath, 0o600);
+    if (wal && existsSync(`${dbPath}-wal`)) {
+      copyFileSync(`${dbPath}-wal`, `${partialPath}-wal`, constants.COPYFILE_FICLONE);
+      chmodSync(`${partialPath}-wal`, 0o600);
+    }
+  } catch (error) {
+    return fail('copy', error);
+  } finally {
+    source.close();
+  }
+  if (!process.connected) process.exit(1);
+
+  try {
+    const copy = openDb(partialPath, false, request);
+    try {
+      // The parent fsyncs the finished file once; SQLite syncing it here would only add a pass.
+      copy.pragma('synchronous = OFF');
+      // Replays the copied WAL into the copy and marks it as a rollback-journal database,
+      // so the snapshot is one file that opens read-only without -wal or -shm beside it.
+      if (wal) copy.pragma('journal_mode = DELETE');
+    } finally {
+      copy.close();
+    }
+    send({ type: 'copied', bytes: statSync(partialPath).size });
+  } catch (error) {
+    return fail('prepare', error);
+  }
+  if (!process.connected) process.exit(1);
+
+  try {
+    const copy = openDb(partialPath, true, request);
+    try {
+      const rows = copy.pragma('quick_check(20)') as { quick_check: string }[];
+      send({ type: 'checked', problems: rows.map((row) => row.quick_check).filter((line) => line !== 'ok') });
+    } finally {
+      copy.close();
+    }
+  } catch (error) {
+    // NOTADB or CORRUPT from the copy is a verdict on the copy, not a crash.
+    send({ type: 'checked', problems: [firstLine(error)] });
+  }
+}
+
+/**
+ * Takes the lock under which the files are stable enough to copy, and says whether the
+ * database is in WAL mode (asked inside the transaction: the mode may have changed since open).
+ *
+ * Rollback journal: BEGIN IMMEDIATE. No one else can write, so the file does not change;
+ * readers carry on. (A read-only file cannot take that lock; a read transaction is as safe
+ * there, it just also stalls readers once a writer queues behind it.)
+ *
+ * WAL: a read transaction only, so writers carry on. While it is open, no checkpoint copies
+ * into the database file a frame newer than our read mark, and the WAL is not restarted
+ * under a reader that uses it; so the database file plus the WAL, copied after it, replay to
+ * a committed state at least as new as our read mark. Frames appended while copying are
+ * either whole commits or cut off by the WAL's checksums, exactly as after a power cut.
+ */
+function lock(db: Database.Database): boolean {
+  const beginRead = (): void => {
+    db.exec('BEGIN');
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  };
+  if (db.pragma('journal_mode', { simple: true }) === 'wal') beginRead();
+  else {
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      if (!errorCode(error).startsWith('SQLITE_READONLY')) throw error;
+      beginRead();
+    }
+  }
+  return db.pragma('journal_mode', { simple: true }) === 'wal';
+}
+
+async function restore(request: Extract<ToWorker, { type: 'restore' }>): Promise<void> {
+  let source: Database.Database;
+  try {
+    source = openDb(request.snapshotPath, true, request);
+  } catch (error) {
+    return fail('open', error);
+  }
+  try {
+    const pages = source.pragma('page_count', { simple: true }) as number;
+    // With no pages, a finished backup and one refused as busy look the same (see below).
+    if (pages === 0) return fail('empty', new Error('the snapshot holds an empty database (0 pages)'));
+    await backupWithinTimeout(source, request);
+    send({ type: 'restored' });
+  } catch (error) {
+    if (error instanceof Refused) fail(error.phase, error);
+    else fail('restore', error);
+  } finally {
+    source.close();
+  }
+}
+
+class Refused extends Error {
+  constructor(
+    readonly phase: Phase,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * better-sqlite3 opens the target without a busy handler and treats SQLITE_BUSY as "no
+ * progress yet": a first step refused because another process holds the database resolves
+ * as if finished, with totalPages 0 and nothing written (measured). So a result with
+ * totalPages 0 means busy, and we retry until the timeout. Once the first step succeeds the
+ * target stays locked until the commit, so later steps cannot be refused.
+ */
+async function backupWithinTimeout(source: Database.Database, request: Extract<ToWorker, { type: 'restore' }>): Promise<void> {
+  const deadline = Date.now() + request.busyTimeoutMs;
+  const busy = (): Refused =>
+    new Refused('busy', `another process kept the database locked for more than ${formatWait(request.busyTimeoutMs)}`);
+  for (;;) {
+    let lastRemaining = Number.POSITIVE_INFINITY;
+    let stalledSince = Date.now();
+    const result = await source.backup(request.dbPath, {
+      progress: ({ totalPages, remainingPages }) => {
+        // Throwing here makes better-sqlite3 finish the backup, which rolls the target back.
+        if (aborted) throw new Refused('aborted', 'the restore was aborted');
+        send({ type: 'progress', done: totalPages - remainingPages, total: totalPages });
+        if (remainingPages < lastRemaining) {
+          lastRemaining = remainingPages;
+          stalledSince = Date.now();
+        } else if (Date.now() - stalledSince > request.busyTimeoutMs) {
+          throw busy();
+        } else {
+          sleep(25);
+        }
+        return request.pagesPerStep;
+      },
+    });
+    if (result.totalPages > 0) return;
+    if (aborted) throw new Refused('aborted', 'the restore was aborted');
+    if (Date.now() > deadline) throw busy();
+    sleep(50);
+  }
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
