@@ -61,10 +61,25 @@ export class RunService {
 
   /** Checks the guards; nothing is created or run when they refuse. */
   async plan(request: StartRequest, cwd: string): Promise<RunPlan> {
-    const path = await locateRunbook(request.runbook, this.settings.workspace, cwd);
-    const inventory = await loadInventory(this.settings.workspace);
-    const [source] = await readSource(path);
-    return planRun(relative(this.settings.workspace, path), source, inventory, request.environment, request.inputs);
+    try {
+      const path = await locateRunbook(request.runbook, this.settings.workspace, cwd);
+      const inventory = await loadInventory(this.settings.workspace);
+      const [source] = await readSource(path);
+      return planRun(relative(this.settings.workspace, path), source, inventory, request.environment, request.inputs);
+    } catch (error) {
+      if (error instanceof UserError) this.refused(request, error.message);
+      throw error;
+    }
+  }
+
+  /** A guard's refusal is recorded too: who tried what, where, and why it was refused. */
+  refused(request: Pick<StartRequest, 'runbook' | 'environment'>, reason: string): void {
+    this.store.appendEvent({
+      operator: this.settings.operator,
+      kind: 'guard.refused',
+      runId: null,
+      body: { runbook: request.runbook, environment: request.environment, reason },
+    });
   }
 
   async start(plan: RunPlan, request: StartRequest, session: RunSession): Promise<RunResult> {
@@ -74,7 +89,10 @@ export class RunService {
       Object.entries(plan.inputs).map(([k, v]) => [k, fm.inputs?.[k]?.secret ? '[REDACTED]' : (v ?? '')]),
     );
     const runId = newRunId();
-    const targets = await openTargets(plan, this.targetOptions(request));
+    const targets = await openTargets(plan, this.targetOptions(request)).catch((error: unknown) => {
+      if (error instanceof UserError) this.refused(request, error.message);
+      throw error;
+    });
     let run: Run;
     try {
       // The run and its locks appear together or not at all: a lock refusal leaves no run behind.

@@ -168,3 +168,27 @@ describe('secrets', () => {
     }
   });
 });
+
+describe('records and locks', () => {
+  it('records a guard refusal as an event', () => {
+    handrail(['run', 'dev-only', '--env', 'prod'], cli);
+    const db = new Database(join(cli.dataDir, 'handrail.db'), { readonly: true });
+    try {
+      const event = db.prepare("SELECT operator, body_json FROM events WHERE kind = 'guard.refused'").get() as { operator: string; body_json: string };
+      expect(event.operator).toBe('tester');
+      expect(JSON.parse(event.body_json)).toMatchObject({ runbook: 'dev-only', environment: 'prod', reason: expect.stringContaining('may only run in dev') });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a second run that would change a database another run holds, naming it', () => {
+    const first = handrail(['run', 'delete-b', '--env', 'prod'], cli);
+    expect(first.code).toBe(2); // waiting for --confirm, and holding the database meanwhile
+    const holder = runIdOf(first.stdout);
+    const second = handrail(['run', 'delete-b', '--env', 'dev'], cli);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(`is being changed by run ${holder} of tester, which is interrupted`);
+    expect(names()).toEqual(['a', 'b']);
+  });
+});
