@@ -66,3 +66,13 @@ export function runIdOf(stdout: string): string {
   if (!match?.[1]) throw new Error(`no run id in output:\n${stdout}`);
   return match[1];
 }
+
+/** Like `handrail`, without blocking this process (needed when the test itself serves HTTP). */
+export function handrailAsync(args: string[], options: CliOptions): Promise<CliResult> {
+  const child = handrailChild(args, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}

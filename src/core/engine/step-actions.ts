@@ -10,6 +10,8 @@ import { renderTable } from './render-table.js';
 import type { TargetResolver } from './run-ports.js';
 import { substituteShell, substituteText, substituteUrl } from './substitute.js';
 
+const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
+
 /** Rows kept to show; the count covers all of them. */
 const MAX_DISPLAY_ROWS = 200;
 
@@ -124,7 +126,8 @@ export async function runAction(ctx: ActionContext): Promise<ActionOutcome> {
         url: substituteUrl(url, ctx.inputs),
         headers: headers.map(([k, v]) => [k, substituteText(v, ctx.inputs, 'header')]),
         body: substituteText(body, ctx.inputs, 'body'),
-        timeoutMs: action.attributes.timeoutMs,
+        // A check that hangs helps nobody at 3 a.m.: without timeout=, give up after 30 s.
+        timeoutMs: action.attributes.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
         signal: ctx.signal,
         onOutput,
       });
