@@ -41,7 +41,8 @@ export function storeJournal(store: RunStore, runId: string, operator: string): 
     output(idx: number, attempt: number, stream: OutputStream, chunk: Uint8Array) {
       if (pending && (pending.idx !== idx || pending.attempt !== attempt || pending.stream !== stream)) flush();
       pending ??= { idx, attempt, stream, chunks: [], bytes: 0 };
-      pending.chunks.push(Buffer.from(chunk));
+      // Kept by reference: stream chunks are never reused by their producer.
+      pending.chunks.push(chunk);
       pending.bytes += chunk.length;
       if (pending.bytes >= BATCH_BYTES) flush();
     },

@@ -11,13 +11,13 @@ export interface Printer {
 
 const bar = '─'.repeat(2);
 
-export function humanPrinter(write: (s: string) => void, writeErr: (s: string) => void): Printer {
+export function humanPrinter(write: (s: string | Uint8Array) => void, writeErr: (s: string | Uint8Array) => void): Printer {
   let steps = 0;
   let describe: (t: string) => string = (t) => t;
   let atLineStart = true;
-  const out = (text: string) => {
+  const out = (text: string | Uint8Array) => {
     write(text);
-    atLineStart = text.endsWith('\n');
+    atLineStart = typeof text === 'string' ? text.endsWith('\n') : text[text.length - 1] === 10;
   };
   const line = (text: string) => out(`${atLineStart ? '' : '\n'}${text}\n`);
   return {
@@ -39,8 +39,8 @@ export function humanPrinter(write: (s: string) => void, writeErr: (s: string) =
         case 'output':
           if (e.stream === 'stderr') {
             if (!atLineStart) out('\n');
-            writeErr(e.text);
-          } else out(e.text);
+            writeErr(e.data);
+          } else out(e.data);
           break;
         case 'snapshot':
           if (e.phase === 'start') line(`   snapshot of ${e.target}: taking…`);
@@ -78,10 +78,14 @@ export function humanPrinter(write: (s: string) => void, writeErr: (s: string) =
 
 export function jsonPrinter(write: (s: string) => void): Printer {
   const emit = (value: unknown) => write(`${JSON.stringify(value)}\n`);
+  const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
   return {
     start: (run) => emit({ type: 'run-start', run }),
-    event: (e) =>
-      emit(e.type === 'step-start' ? { type: e.type, idx: e.idx, title: e.step.title, attempt: e.attempt, target: e.target, command: e.command } : e),
+    event: (e) => {
+      if (e.type === 'step-start') emit({ type: e.type, idx: e.idx, title: e.step.title, attempt: e.attempt, target: e.target, command: e.command });
+      else if (e.type === 'output') emit({ type: e.type, idx: e.idx, stream: e.stream, text: decoders[e.stream].decode(e.data, { stream: true }) });
+      else emit(e);
+    },
     finish: (run, outcome) => emit({ type: 'run-end', run, outcome }),
   };
 }

@@ -1,4 +1,8 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+
+// Level 1: output arrives as fast as a command can print, and zlib's default level (6)
+// costs several times the CPU for a few percent less space.
+const LEVEL = { level: constants.Z_BEST_SPEED };
 import type { Database } from 'better-sqlite3';
 import type { OutputStream } from '../core/engine/ports.js';
 
@@ -60,7 +64,7 @@ export function appendOutput(
     if (kept.length > 0) {
       db.prepare(
         'INSERT INTO step_output (run_id, idx, attempt, seq, stream, raw_bytes, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(...params, before.chunks, stream, kept.length, deflateRawSync(kept));
+      ).run(...params, before.chunks, stream, kept.length, deflateRawSync(kept, LEVEL));
     }
     db.prepare(`UPDATE step_output_totals SET chunks = ?, stored_bytes = ?, cut_bytes = ? WHERE ${KEY}`).run(
       after.chunks,

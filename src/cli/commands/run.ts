@@ -23,9 +23,9 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
     const plan = await service.plan(request, process.cwd());
     for (const [name, decl] of Object.entries(plan.runbook.frontMatter.inputs ?? {})) {
       if (decl.secret && flags.input.some((i) => i.startsWith(`${name}=`))) {
-        throw new UserError(
-          `secret input '${name}' must not be given on the command line (every user of this machine can read it); set HANDRAIL_INPUT_${name.toUpperCase()} instead; nothing was executed`,
-        );
+        const message = `secret input '${name}' must not be given on the command line (every user of this machine can read it); set HANDRAIL_INPUT_${name.toUpperCase()} instead; nothing was executed`;
+        service.refused(request, message);
+        throw new UserError(message);
       }
     }
     const printer = makePrinter(flags);
@@ -70,7 +70,7 @@ export async function resumeCommand(runRef: string, flags: Omit<RunFlags, 'env'>
 }
 
 function makePrinter(flags: { json?: boolean }): Printer {
-  const write = (s: string) => process.stdout.write(s);
+  const write = (s: string | Uint8Array) => process.stdout.write(s);
   return flags.json ? jsonPrinter(write) : humanPrinter(write, (s) => process.stderr.write(s));
 }
 

@@ -138,7 +138,7 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
       signal: run.signal,
       emit: (stream, chunk) => {
         run.journal.output(step.index, attempt, stream, chunk);
-        run.onEvent({ type: 'output', idx: step.index, stream, text: chunk.toString('utf8') });
+        run.onEvent({ type: 'output', idx: step.index, stream, data: chunk });
       },
     });
   } catch (error) {

@@ -60,6 +60,6 @@ export interface OperatorPort {
 /** What the CLI and the UI show live. Output here is already redacted. */
 export type EngineEvent =
   | { type: 'step-start'; idx: number; step: Step; attempt: number; target: string | undefined; command: string | undefined }
-  | { type: 'output'; idx: number; stream: OutputStream; text: string }
+  | { type: 'output'; idx: number; stream: OutputStream; data: Uint8Array }
   | { type: 'snapshot'; idx: number; target: string; phase: 'start' | 'progress' | 'verified'; done?: number; total?: number; result?: SnapshotResult }
   | { type: 'step-end'; idx: number; status: StepStatus; reason?: string; durationMs: number };

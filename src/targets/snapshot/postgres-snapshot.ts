@@ -2,7 +2,7 @@
 // temporary name; then, side by side, a streaming SHA-256 (hash-worker.ts), a full read of the
 // archive by `pg_restore -f /dev/null` (`--list` reads only the table of contents and misses a
 // truncated file) and the fsync; then the rename. Restore is `pg_restore` in one transaction.
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SnapshotProvider, SnapshotRequest, SnapshotResult } from '../../core/engine/ports.js';
 import { startLockWatchdog, type LockWatchdog } from './pg-lock-watchdog.js';
@@ -112,6 +112,9 @@ async function take(request: SnapshotRequest, context: Context & { compressLevel
       if (half > 0) reportProgress(request, Math.min(done, 2 * half), 2 * half);
     };
     poll = setInterval(() => void stat(partial).then((s) => report(Math.min(s.size, half)), () => {}), PROGRESS_POLL_MS);
+    // Created here so the archive is this user's alone from the first byte; pg_dump then
+    // truncates and fills it, keeping the mode.
+    await writeFile(partial, '', { mode: 0o600, flag: 'wx' });
     const args = pgDumpArgs(connection.url, partial, context.compressLevel, context.lockTimeoutMs);
     const dump = await runPg({ program: pgDump, args, connection, signal: request.signal });
     clearInterval(poll);

@@ -65,6 +65,8 @@ function take(request: Extract<ToWorker, { type: 'take' }>): void {
     // FICLONE makes a reflink where the file system has them (btrfs, XFS, APFS), so the
     // lock is held for milliseconds; elsewhere libuv falls back to copy_file_range.
     copyFileSync(dbPath, partialPath, constants.COPYFILE_FICLONE);
+    // copyFile keeps the database's mode, which may let others read it; a snapshot of
+    // production data is for this user only.
     chmodSync(partialPath, 0o600);
     if (wal && existsSync(`${dbPath}-wal`)) {
       copyFileSync(`${dbPath}-wal`, `${partialPath}-wal`, constants.COPYFILE_FICLONE);
@@ -78,15 +80,17 @@ function take(request: Extract<ToWorker, { type: 'take' }>): void {
   if (!process.connected) process.exit(1);
 
   try {
-    const copy = openDb(partialPath, false, request);
-    try {
-      // The parent fsyncs the finished file once; SQLite syncing it here would only add a pass.
-      copy.pragma('synchronous = OFF');
-      // Replays the copied WAL into the copy and marks it as a rollback-journal database,
-      // so the snapshot is one file that opens read-only without -wal or -shm beside it.
-      if (wal) copy.pragma('journal_mode = DELETE');
-    } finally {
-      copy.close();
+    // Replays the copied WAL into the copy and marks it as a rollback-journal database, so
+    // the snapshot is one file that opens read-only without -wal or -shm beside it.
+    if (wal) {
+      const copy = openDb(partialPath, false, request);
+      try {
+        // The parent fsyncs the finished file once; SQLite syncing it here would add a pass.
+        copy.pragma('synchronous = OFF');
+        copy.pragma('journal_mode = DELETE');
+      } finally {
+        copy.close();
+      }
     }
     send({ type: 'copied', bytes: statSync(partialPath).size });
   } catch (error) {
@@ -116,11 +120,12 @@ function take(request: Extract<ToWorker, { type: 'take' }>): void {
  * readers carry on. (A read-only file cannot take that lock; a read transaction is as safe
  * there, it just also stalls readers once a writer queues behind it.)
  *
- * WAL: a read transaction only, so writers carry on. While it is open, no checkpoint copies
- * into the database file a frame newer than our read mark, and the WAL is not restarted
- * under a reader that uses it; so the database file plus the WAL, copied after it, replay to
- * a committed state at least as new as our read mark. Frames appended while copying are
- * either whole commits or cut off by the WAL's checksums, exactly as after a power cut.
+ * WAL: a read transaction only, so writers carry on. While it is open, a checkpoint copies
+ * into the database file only frames our snapshot already includes (and they stay in the
+ * WAL), and the WAL is not restarted under frames we may need; so the database file plus
+ * the WAL, copied after it, replay to a committed state at least as new as our snapshot. A
+ * commit still being appended is cut off by the WAL's checksums, exactly as after a power
+ * cut. (Copying without the WAL fails snapshot-sqlite-live.test.ts.)
  */
 function lock(db: Database.Database): boolean {
   const beginRead = (): void => {

@@ -3,19 +3,22 @@
 // `PRAGMA quick_check`, and only then renamed into place. The work runs in a child process
 // (sqlite-snapshot-worker.ts) so the event loop never waits on it.
 //
-// How the copy is made, measured on a 1 GiB database (4 KiB pages, WAL) on this machine's
-// ext4 (no reflinks), warm page cache, 2 vCPU:
-//   cp (coreutils) ............................... 1.65–1.88 s (+ 1.44 s to fsync it)
-//   (a) backup API in one step (-1 pages) ........ 4.5–5.2 s, fsync included; source mmap 4.1–4.6 s,
-//       16 Ki-page steps 4.0–4.8 s
-//   (b) VACUUM INTO .............................. 5.2–5.8 s
-//   (c) lock, then copyFile (copy_file_range) ..... 0.8–2.2 s (+ 1.44 s fsync)
-//   SHA-256 of the copy, streamed 1.1 s; quick_check 1.3–1.4 s
-// (c) is fastest by 2–4× and, with reflinks, takes milliseconds, so that is what we do; the
-// lock is a read transaction in WAL mode (writers carry on) and BEGIN IMMEDIATE otherwise
-// (the reasons are at lock() in the worker). Hashing (hash-worker.ts) and quick_check (in the
-// worker) then run side by side with the fsync. End to end, requested → verified: see the report of
-// test/bench/snapshot.ts.
+// How the copy is made. Measured on a 1 GiB database (4 KiB pages) on this machine: ext4
+// without reflinks, 2 vCPU, warm page cache, `sync` before each run, 4 runs; the disk is noisy
+// (the same cp took 0.4–1.8 s across sessions), so compare within a row set, not across:
+//   cp (coreutils) ........................ 0.39–0.48 s, then fsync 1.1–1.9 s
+//   (a) backup API, one step (-1 pages) ... 3.5–4.3 s with its fsync (mmap source, 16 Ki-page
+//       steps: no better)
+//   (b) VACUUM INTO, then fsync ........... 3.9–4.4 s
+//   (c) lock, copyFile, then fsync ........ 1.8–2.1 s
+//   then SHA-256 (streamed) 1.0 s, quick_check 0.8–1.1 s
+// (c) is about twice as fast, and with reflinks (btrfs, XFS, APFS) the copy takes
+// milliseconds. The lock is a read transaction in WAL mode, so writers carry on; in
+// rollback-journal mode BEGIN IMMEDIATE holds writers for the copy alone (1–2 s per GiB
+// here), less than (a) or (b) would, as both hold a read lock that long or longer. Reasons at
+// lock() in the worker. Hashing (hash-worker.ts) and quick_check (in the worker) then run
+// side by side with the fsync. End to end, requested → verified, test/bench/snapshot.ts:
+// 2.89 s median against cp 0.55 s and cp + fsync 2.20 s; longest event-loop stall 26 ms.
 //
 // Restore goes the other way through the backup API, in one transaction on the target, so
 // other connections see the old content or the snapshot's, never a mix.
@@ -86,21 +89,26 @@ async function take(dbPath: string, request: SnapshotRequest, settings: Settings
 
     // Progress counts the copy, then the read-back that hashes it.
     let total = 2 * estimate;
-    const report = (done: number): void => reportProgress(request, Math.min(done, total), total);
+    let shown = 0;
+    // A size polled just before the copy ended may arrive after it; never go backwards.
+    const report = (done: number): void => {
+      shown = Math.min(total, Math.max(shown, done));
+      reportProgress(request, shown, total);
+    };
     report(0);
     stage = 'copy';
     worker = startWorker<ToWorker, FromWorker>('sqlite-snapshot-worker', { type: 'take', dbPath, partialPath: partial, ...settings });
     hasher = startHasher();
     // copy_file_range reports nothing as it goes, but the file grows.
     poll = setInterval(() => void stat(partial).then((s) => report(s.size), () => {}), PROGRESS_POLL_MS);
-    const copied = expect(await untilAborted(worker.next(), request.signal), 'copied');
+    const copied = expectMessage(await untilAborted(worker.next(), request.signal), 'copied');
     clearInterval(poll);
     total = estimate + copied.bytes;
     report(estimate);
 
     stage = 'verify';
     const [hash, , checked] = await untilAborted(
-      Promise.all([hasher.hash(partial, (done) => report(estimate + done)), fsyncFile(partial), worker.next().then((m) => expect(m, 'checked'))]),
+      Promise.all([hasher.hash(partial, (done) => report(estimate + done)), fsyncFile(partial), worker.next().then((m) => expectMessage(m, 'checked'))]),
       request.signal,
     );
     if (checked.problems.length > 0) throw new TakeFailure('quick_check', checked.problems.slice(0, 3).join('; '));
@@ -122,7 +130,7 @@ async function take(dbPath: string, request: SnapshotRequest, settings: Settings
 }
 
 /** The message the conversation is at, or the worker's own failure as a TakeFailure. */
-function expect<T extends FromWorker['type']>(message: FromWorker, type: T): Extract<FromWorker, { type: T }> {
+function expectMessage<T extends FromWorker['type']>(message: FromWorker, type: T): Extract<FromWorker, { type: T }> {
   if (message.type === type) return message as Extract<FromWorker, { type: T }>;
   if (message.type === 'failed') throw new TakeFailure(message.phase, message.message, message.code);
   throw new TakeFailure('copy', `the worker answered '${message.type}' where '${type}' was due`);

@@ -1,0 +1,64 @@
+// PostgreSQL half of snapshot.ts: our snapshot (pg_dump, then hash, full-read verification and
+// fsync side by side, then rename) against plain `pg_dump -Fc` at the same compression level.
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSnapshotModule, type PostgresModule } from './snapshot-load.js';
+import { findPgBinDir, startPostgres } from '../support/postgres.js';
+import type { Figure } from './table.js';
+
+const RUNS = 3;
+const LEVEL = 1;
+
+export async function benchPostgresSnapshot(): Promise<Figure[]> {
+  const mb = Number(process.env['HANDRAIL_BENCH_SNAPSHOT_PG_MB'] ?? 256);
+  const name = `PostgreSQL snapshot ${mb} MiB, requested → verified`;
+  const available = await findPgBinDir().then(
+    () => true,
+    () => false,
+  );
+  if (!available) return [{ name, value: 'skipped', baseline: 'PostgreSQL is not installed' }];
+
+  const pg = await startPostgres();
+  try {
+    // md5 text compresses about as well as typical application data (roughly 2:1).
+    const rows = Math.round((mb * 1024 * 1024) / 180);
+    await pg.psql(`CREATE TABLE items(id bigserial PRIMARY KEY, a text, b text, n numeric);
+      INSERT INTO items(a, b, n) SELECT md5(g::text) || md5((g * 7)::text), md5(random()::text), g / 3.0 FROM generate_series(1, ${rows}) g;
+      VACUUM ANALYZE items;`);
+    const { createPostgresSnapshotProvider } = await loadSnapshotModule<PostgresModule>('postgres-snapshot', () => import('../../src/targets/snapshot/postgres-snapshot.js'));
+    const provider = createPostgresSnapshotProvider({ url: pg.url, password: pg.password, binDir: pg.binDir, compressLevel: LEVEL });
+    const dump: number[] = [];
+    const snapshot: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const plain = join(pg.dir, `plain-${run}.dump`);
+      let start = performance.now();
+      await pgDump(join(pg.binDir, 'pg_dump'), ['--format=custom', `--compress=${LEVEL}`, `--file=${plain}`, `--dbname=${pg.url}`], pg.env({ withPassword: true }));
+      dump.push(performance.now() - start);
+      rmSync(plain);
+
+      const path = join(pg.dir, `snap-${run}.dump`);
+      start = performance.now();
+      await provider.take({ path, signal: new AbortController().signal });
+      snapshot.push(performance.now() - start);
+      rmSync(path);
+    }
+    const [snap, plainMs] = [median(snapshot), median(dump)];
+    return [{ name, value: `${(snap / 1000).toFixed(2)} s (${(snap / plainMs).toFixed(2)}×)`, baseline: `pg_dump -Fc -Z${LEVEL} ${(plainMs / 1000).toFixed(2)} s`, goal: '≤ 1.2×' }];
+  } finally {
+    await pg.stop();
+  }
+}
+
+function pgDump(program: string, args: string[], env: Record<string, string>): Promise<void> {
+  return new Promise((done, fail) => {
+    spawn(program, args, { stdio: 'ignore', env: { ...process.env, ...env } })
+      .on('error', fail)
+      .on('close', (code) => (code === 0 ? done() : fail(new Error(`pg_dump exited ${code}`))));
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}

@@ -1,0 +1,122 @@
+// Snapshot cost: a SQLite snapshot from "requested" to "verified" (written, fsynced, hashed,
+// quick_check'ed, renamed) against `cp` of the same file on the same disk, the longest
+// event-loop stall meanwhile, and (when PostgreSQL is installed) a PostgreSQL snapshot against
+// plain `pg_dump -Fc`. HANDRAIL_BENCH_SNAPSHOT_MB sets the SQLite size (default 1024) for a
+// quick run; HANDRAIL_BENCH_SNAPSHOT_PG_MB the PostgreSQL one (default 256).
+import { spawn, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { makeTempDir, removeDir } from '../support/temp-dir.js';
+import { loadSnapshotModule, type SqliteModule } from './snapshot-load.js';
+import { benchPostgresSnapshot } from './snapshot-postgres.js';
+import type { Figure } from './table.js';
+
+const RUNS = 3;
+
+export async function benchSnapshot(): Promise<Figure[]> {
+  const mb = Number(process.env['HANDRAIL_BENCH_SNAPSHOT_MB'] ?? 1024);
+  // Same folder as the snapshots, so `cp` and the snapshot write to the same disk.
+  const dir = await makeTempDir('bench-snap');
+  try {
+    const db = join(dir, 'app.db');
+    generate(db, mb);
+    const { createSqliteSnapshotProvider } = await loadSnapshotModule<SqliteModule>('sqlite-snapshot', () => import('../../src/targets/snapshot/sqlite-snapshot.js'));
+    const provider = createSqliteSnapshotProvider(db);
+
+    const cp: number[] = [];
+    const cpSync: number[] = [];
+    const snapshot: number[] = [];
+    let stall = 0;
+    let cpStall = 0;
+    for (let run = 0; run < RUNS; run++) {
+      // Each measurement starts with no dirty pages, or the kernel's writeback of the last
+      // one throttles the next and the order decides the result.
+      settle();
+      const copy = join(dir, `cp-${run}.db`);
+      const copied = await measure(() => runCp(db, copy));
+      cp.push(copied.ms);
+      cpStall = Math.max(cpStall, copied.stallMs);
+      const syncStart = performance.now();
+      await fsync(copy);
+      cpSync.push(copied.ms + performance.now() - syncStart);
+      rmSync(copy);
+
+      settle();
+      const path = join(dir, `snap-${run}.sqlite`);
+      const taken = await measure(() => provider.take({ path, signal: new AbortController().signal }));
+      snapshot.push(taken.ms);
+      stall = Math.max(stall, taken.stallMs);
+      rmSync(path);
+    }
+    const [snap, cpMs, cpSyncMs] = [median(snapshot), median(cp), median(cpSync)];
+    const figures: Figure[] = [
+      {
+        name: `SQLite snapshot ${mb} MiB, requested → verified`,
+        value: `${seconds(snap)} (${(snap / cpMs).toFixed(2)}× cp, ${(snap / cpSyncMs).toFixed(2)}× cp+fsync)`,
+        baseline: `cp ${seconds(cpMs)}, cp+fsync ${seconds(cpSyncMs)}`,
+        goal: '≤ 1.5× cp',
+      },
+      {
+        name: 'SQLite snapshot: longest event-loop stall',
+        value: `${stall.toFixed(0)} ms`,
+        baseline: `while awaiting cp: ${cpStall.toFixed(0)} ms`,
+        goal: '< 50 ms',
+      },
+    ];
+    return [...figures, ...(await benchPostgresSnapshot())];
+  } finally {
+    await removeDir(dir);
+  }
+}
+
+/** A WAL database of `mb` MiB: 1 KB random blobs with an indexed text key. */
+function generate(path: string, mb: number): void {
+  const db = new Database(path);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.exec('CREATE TABLE items(id INTEGER PRIMARY KEY, k TEXT, v BLOB); CREATE INDEX items_k ON items(k)');
+  const rows = Math.round((mb * 1024 * 1024) / 1100);
+  db.prepare('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) INSERT INTO items(k, v) SELECT hex(randomblob(8)), randomblob(1000) FROM c').run(rows);
+  db.pragma('journal_mode = WAL');
+  db.close();
+}
+
+async function measure(fn: () => Promise<unknown>): Promise<{ ms: number; stallMs: number }> {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const start = performance.now();
+  await fn();
+  const ms = performance.now() - start;
+  delay.disable();
+  return { ms, stallMs: delay.max / 1e6 };
+}
+
+function runCp(from: string, to: string): Promise<void> {
+  return new Promise((done, fail) => {
+    spawn('cp', [from, to], { stdio: 'ignore' })
+      .on('error', fail)
+      .on('close', (code) => (code === 0 ? done() : fail(new Error(`cp exited ${code}`))));
+  });
+}
+
+async function fsync(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  await handle.sync();
+  await handle.close();
+}
+
+function settle(): void {
+  spawnSync('sync');
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}

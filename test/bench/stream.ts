@@ -1,0 +1,71 @@
+// A step streaming 1 GB of output through the engine (redaction, expectation matching,
+// compressed storage, the terminal printer) against the same command writing to
+// /dev/null, and the peak memory of the handrail process meanwhile.
+// HANDRAIL_BENCH_STREAM_MB changes the size (default 1024).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Figure } from './table.js';
+
+const BIN = resolve(import.meta.dirname, '../../bin/handrail.js');
+
+/** ~`mb` MB of log-like lines (numbers compress like real logs do, not like zeros). */
+function producer(mb: number): string {
+  const lines = Math.round((mb * 1024 * 1024) / 48);
+  return `awk 'BEGIN { for (i = 0; i < ${lines}; i++) printf "%012d INFO request handled in %5d ms ok\\n", i, i % 99991 }'`;
+}
+
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ ms: number; peakKb: number }> {
+  return new Promise((done, fail) => {
+    const start = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+    let peakKb = 0;
+    const poll = setInterval(() => {
+      try {
+        const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        peakKb = Math.max(peakKb, Number(hwm?.[1] ?? 0));
+      } catch {
+        // exited between polls
+      }
+    }, 20);
+    child.once('exit', (code) => {
+      clearInterval(poll);
+      if (code !== 0) fail(new Error(`${command} ${args.join(' ')} exited ${code}`));
+      else done({ ms: performance.now() - start, peakKb });
+    });
+  });
+}
+
+export async function benchStream(): Promise<Figure[]> {
+  const mb = Number(process.env.HANDRAIL_BENCH_STREAM_MB ?? 1024);
+  const root = mkdtempSync(join(tmpdir(), 'handrail-bench-stream-'));
+  try {
+    const ws = join(root, 'ws');
+    mkdirSync(ws);
+    writeFileSync(join(ws, 'handrail.yml'), 'environments:\n  bench:\n    targets: {}\n');
+    writeFileSync(join(ws, 'stream.md'), `---\nid: stream\ntitle: Stream\nversion: 1.0.0\n---\n\n## Print a lot\n\n\`\`\`sh {target=local}\n${producer(mb)}\n\`\`\`\n`);
+    const baseline = await timed('/bin/sh', ['-c', `${producer(mb)} > /dev/null`]);
+    const env = { ...process.env, HANDRAIL_DATA_DIR: join(root, 'data'), HANDRAIL_WORKSPACE: ws };
+    const engine = await timed(process.execPath, [BIN, 'run', 'stream', '--env', 'bench'], env);
+    // The same run printing one line: what the process needs before output costs anything.
+    writeFileSync(join(ws, 'stream.md'), `---\nid: stream\ntitle: Stream\nversion: 1.0.0\n---\n\n## Print a line\n\n\`\`\`sh {target=local}\necho one\n\`\`\`\n`);
+    const idle = await timed(process.execPath, [BIN, 'run', 'stream', '--env', 'bench'], env);
+    return [
+      {
+        name: `stream ${mb} MB through a step`,
+        value: `${(engine.ms / 1000).toFixed(1)} s (${(engine.ms / baseline.ms).toFixed(2)}×)`,
+        baseline: `same command > /dev/null: ${(baseline.ms / 1000).toFixed(1)} s`,
+        goal: '≤ 1.3×',
+      },
+      {
+        name: 'peak memory of handrail meanwhile',
+        value: `${(engine.peakKb / 1024).toFixed(0)} MB (+${((engine.peakKb - idle.peakKb) / 1024).toFixed(0)} MB)`,
+        baseline: `a one-line step: ${(idle.peakKb / 1024).toFixed(0)} MB`,
+        goal: '+ a few tens of MB',
+      },
+    ];
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
