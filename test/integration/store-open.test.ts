@@ -1,11 +1,13 @@
 // Opening the app database (DATA_DIR/handrail.db) on real files: durability settings, and
 // the messages an operator gets when the folder or the file is wrong.
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openAppDatabase } from '../../src/store/open-database.js';
 import { StoreError, describeOpenFailure } from '../../src/store/store-error.js';
+import { BIN } from '../support/handrail-cli.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
 let dir: string;
@@ -25,6 +27,24 @@ function openFailure(dataDir: string): string {
     return (error as Error).message;
   }
   throw new Error(`openAppDatabase(${dataDir}) succeeded`);
+}
+
+const asRoot = process.getuid?.() === 0;
+
+/** A folder this user (or, as root, `nobody`) may enter but not write to. */
+function lockedDir(): string {
+  chmodSync(dir, 0o755);
+  const locked = join(dir, 'locked');
+  mkdirSync(locked, { mode: 0o555 });
+  return locked;
+}
+
+/** As root, through the CLI run as `nobody`: root could write anywhere. */
+function openFailureAsUser(dataDir: string): string {
+  if (!asRoot) return openFailure(dataDir);
+  const result = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, 'runs'], { uid: 65534, gid: 65534, cwd: '/', encoding: 'utf8' });
+  expect(result.status).toBe(1);
+  return result.stderr.replace(/^handrail: /, '').trim();
 }
 
 function expectOperatorMessage(message: string) {
@@ -79,20 +99,17 @@ describe('openAppDatabase', () => {
     expectOperatorMessage(message);
   });
 
-  // Root may write anywhere, so these two only run as a regular user.
-  it.skipIf(process.getuid?.() === 0)('explains a data directory it may not write to', () => {
-    const locked = join(dir, 'locked');
-    mkdirSync(locked, { mode: 0o500 });
-    const message = openFailure(locked);
+  // Root may write anywhere; as root these two run the CLI as `nobody`, which may not.
+  it('explains a data directory it may not write to', () => {
+    const locked = lockedDir();
+    const message = openFailureAsUser(locked);
     expect(message).toMatch(/^Handrail cannot write its database .*: permission denied or read-only file system/);
     expectOperatorMessage(message);
     expect(readdirSync(locked)).toEqual([]);
   });
 
-  it.skipIf(process.getuid?.() === 0)('explains a data directory it may not create', () => {
-    const locked = join(dir, 'locked');
-    mkdirSync(locked, { mode: 0o500 });
-    const message = openFailure(join(locked, 'data'));
+  it('explains a data directory it may not create', () => {
+    const message = openFailureAsUser(join(lockedDir(), 'data'));
     expect(message).toMatch(/^Handrail cannot create its data directory .*: permission denied or read-only file system/);
     expectOperatorMessage(message);
   });
