@@ -10,11 +10,17 @@ const FLUSH_MS = 250;
 
 export function storeJournal(store: RunStore, runId: string, operator: string): RunJournal & { close(): void } {
   let pending: { idx: number; attempt: number; stream: OutputStream; chunks: Uint8Array[]; bytes: number } | undefined;
+  const cutReported = new Set<string>();
   const flush = () => {
     if (!pending) return;
     const { idx, attempt, stream, chunks } = pending;
     pending = undefined;
-    store.appendOutput(runId, idx, attempt, stream, Buffer.concat(chunks));
+    const totals = store.appendOutput(runId, idx, attempt, stream, Buffer.concat(chunks));
+    if (totals.cutBytes > 0 && !cutReported.has(`${idx}/${attempt}`)) {
+      // The output goes on; only its storage stops. Say so once, where a reviewer looks.
+      cutReported.add(`${idx}/${attempt}`);
+      store.appendEvent({ operator, kind: 'output.cut', runId, stepIdx: idx, body: { attempt, storedBytes: totals.storedBytes } });
+    }
   };
   const timer = setInterval(flush, FLUSH_MS);
   timer.unref();

@@ -27,6 +27,8 @@ export interface StartRequest {
 
 export interface RunSession {
   operator: OperatorPort;
+  /** Asks for an SSH key's passphrase (a terminal prompt); absent when nobody can answer. */
+  askPassphrase?: (prompt: string) => Promise<string>;
   onEvent: (event: EngineEvent) => void;
   signal: AbortSignal;
   /** Called once the run exists, before its first step. */
@@ -49,7 +51,7 @@ export class RunService {
       // The store's messages are written for the operator already (what, where, what next).
       throw new UserError(error instanceof Error ? error.message : String(error), 1);
     }
-    this.store = new RunStore(this.db.db);
+    this.store = new RunStore(this.db.db, { maxOutputBytesPerAttempt: settings.maxOutputBytes });
     // A run whose process is gone was interrupted (crash, kill -9, power loss); the store
     // marks it, its running step in doubt, and records the event.
     this.store.markInterruptedRuns();
@@ -89,7 +91,7 @@ export class RunService {
       Object.entries(plan.inputs).map(([k, v]) => [k, fm.inputs?.[k]?.secret ? '[REDACTED]' : (v ?? '')]),
     );
     const runId = newRunId();
-    const targets = await openTargets(plan, this.targetOptions(request)).catch((error: unknown) => {
+    const targets = await openTargets(plan, this.targetOptions(request, session)).catch((error: unknown) => {
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
     });
@@ -143,7 +145,7 @@ export class RunService {
     if (secretStillRedacted) {
       throw new UserError(`run ${run.id} needs its secret input '${secretStillRedacted[0]}' again (secrets are never stored); pass --input ${secretStillRedacted[0]}=VALUE; nothing was executed`);
     }
-    const targets = await openTargets(plan, this.targetOptions(request));
+    const targets = await openTargets(plan, this.targetOptions(request, session));
     let resumed: Run;
     try {
       resumed = this.store.atomically(() => {
@@ -233,8 +235,9 @@ export class RunService {
     }
   }
 
-  private targetOptions(request: { acceptHostKeys?: string[] }): TargetOptions {
+  private targetOptions(request: { acceptHostKeys?: string[] }, session: RunSession): TargetOptions {
     return {
+      ...(session.askPassphrase ? { askPassphrase: session.askPassphrase } : {}),
       settings: this.settings,
       acceptHostKeys: request.acceptHostKeys ?? [],
       onEvent: (kind, body) => this.store.appendEvent({ operator: this.settings.operator, kind, runId: null, body }),

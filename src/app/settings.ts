@@ -6,6 +6,8 @@ export interface Settings {
   dataDir: string;
   workspace: string;
   operator: string;
+  /** Output stored per step attempt; past it the rest is counted, not kept (HANDRAIL_MAX_OUTPUT_MB). */
+  maxOutputBytes: number;
 }
 
 export interface SettingsInput {
@@ -24,6 +26,7 @@ export function resolveSettings(flags: SettingsInput, env: NodeJS.ProcessEnv = p
     dataDir: resolve(pick(flags.dataDir, 'HANDRAIL_DATA_DIR') ?? defaultDataDir(env)),
     workspace: resolve(pick(flags.workspace, 'HANDRAIL_WORKSPACE') ?? DEMO_WORKSPACE),
     operator: pick(flags.operator, 'HANDRAIL_OPERATOR') ?? osUser(),
+    maxOutputBytes: Math.max(1, Number(env.HANDRAIL_MAX_OUTPUT_MB) || 256) * 1024 * 1024,
   };
 }
 

@@ -22,6 +22,7 @@ import type { Settings } from './settings.js';
 
 export interface TargetOptions {
   settings: Settings;
+  askPassphrase?: (prompt: string) => Promise<string>;
   acceptHostKeys: string[];
   onEvent: (kind: string, body: Record<string, unknown>) => void;
 }
@@ -120,6 +121,9 @@ async function openSsh(name: string, spec: Extract<TargetSpec, { ssh: string }>,
       port: spec.port ?? 22,
       user,
       ...(spec.identity ? { identityPath: expandPath(spec.identity, settings) } : {}),
+      ...(options.askPassphrase && spec.identity
+        ? { passphrase: () => options.askPassphrase!(`Passphrase for ${spec.identity} (target ${name}): `) }
+        : {}),
       knownHostsPaths,
       acceptedFingerprints: options.acceptHostKeys,
       recordAcceptedTo: own,

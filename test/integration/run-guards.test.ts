@@ -54,6 +54,7 @@ runbook(
   'fails-then-marker',
   `## Expect pilot\n\n\`\`\`sh {target=local expect-output="^pilot-"}\necho app-1\n\`\`\`\n\n## Leave a marker\n\n\`\`\`sh {target=local}\ntouch ${JSON.stringify(join(root, 'marker'))}\n\`\`\`\n`,
 );
+runbook('loud', '## Print 3 MB\n\n```sh {target=local}\nhead -c 3145728 /dev/zero | tr "\\\\0" x\n```\n');
 runbook(
   'leaks-secret',
   '## Print the token\n\n```sh {target=local}\nprintf "plain %s\\n" "$TOKEN_VALUE"\nprintf "%s" "$TOKEN_VALUE" | base64\nprintf "split %s" "$(printf %s "$TOKEN_VALUE" | cut -c1-5)"; sleep 0.2; printf "%s\\n" "$(printf %s "$TOKEN_VALUE" | cut -c6-)"\n```\n',
@@ -190,5 +191,23 @@ describe('records and locks', () => {
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(`is being changed by run ${holder} of tester, which is interrupted`);
     expect(names()).toEqual(['a', 'b']);
+  });
+});
+
+describe('output', () => {
+  it('stores a step\'s output up to the cap, counts the rest and records the cut', () => {
+    const result = handrail(['run', 'loud', '--env', 'dev'], { ...cli, env: { HANDRAIL_MAX_OUTPUT_MB: '1' } });
+    expect(result.code, result.stderr).toBe(0);
+    // The terminal sees everything (the `$ command` line aside).
+    expect(result.stdout.split('\n').filter((l) => !l.startsWith('$ ')).join('').match(/x/g)?.length).toBe(3 * 1024 * 1024);
+    const id = runIdOf(result.stdout);
+    expect(showRun(id, cli).steps[0]?.output.length).toBe(1024 * 1024);
+    const db = new Database(join(cli.dataDir, 'handrail.db'), { readonly: true });
+    try {
+      const cut = db.prepare("SELECT body_json FROM events WHERE kind = 'output.cut' AND run_id = ?").pluck().all(id) as string[];
+      expect(cut.map((b) => JSON.parse(b))).toEqual([{ attempt: 1, storedBytes: 1024 * 1024 }]);
+    } finally {
+      db.close();
+    }
   });
 });

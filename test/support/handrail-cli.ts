@@ -37,6 +37,7 @@ export function handrail(args: string[], options: CliOptions): CliResult {
     encoding: 'utf8',
     env: environment(options),
     stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

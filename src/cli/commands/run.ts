@@ -95,7 +95,12 @@ async function withSession(
   };
   process.on('SIGINT', onSigint);
   try {
-    const result = await go({ operator: createOperator(flags, interactive), onEvent: (e) => printer.event(e), signal: controller.signal });
+    const result = await go({
+      operator: createOperator(flags, interactive),
+      ...(interactive ? { askPassphrase: askHidden } : {}),
+      onEvent: (e) => printer.event(e),
+      signal: controller.signal,
+    });
     printer.finish(result.run, result.outcome);
     return result;
   } finally {
@@ -126,4 +131,19 @@ function collectInputs(flags: string[]): Record<string, string> {
     inputs[flag.slice(0, eq)] = flag.slice(eq + 1);
   }
   return inputs;
+}
+
+/** Reads a line without echoing it (a passphrase must not stay on the screen). */
+async function askHidden(prompt: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  // readline echoes through _writeToOutput; silence it after the prompt.
+  const silent = rl as unknown as { _writeToOutput: (s: string) => void };
+  process.stderr.write(prompt);
+  silent._writeToOutput = () => {};
+  try {
+    return await rl.question('');
+  } finally {
+    rl.close();
+    process.stderr.write('\n');
+  }
 }
