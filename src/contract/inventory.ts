@@ -59,9 +59,17 @@ export const Environment = z.strictObject({
 });
 export type Environment = z.infer<typeof Environment>;
 
+export const SnapshotSettings = z
+  .strictObject({
+    'keep-days': z.number().int().min(1).optional().describe('Keep snapshots this many days (default 14)'),
+    'max-gb': z.number().positive().optional().describe('Keep at most this many GB of snapshots (default 20)'),
+  })
+  .describe('Snapshot retention; a snapshot of an open run, or under 24 hours old, is always kept');
+
 export const Inventory = z
   .strictObject({
     environments: z.record(z.string().regex(new RegExp(NAME_PATTERN)), Environment),
+    snapshots: SnapshotSettings.optional(),
   })
   .describe('Handrail inventory (handrail.yml): environments and their targets');
 export type Inventory = z.infer<typeof Inventory>;

@@ -7,7 +7,8 @@ import { parseYaml, type YamlPositions } from '../yaml.js';
 import { reportZodIssues, type Hints } from '../zod-issues.js';
 
 const HINTS: Hints = {
-  '#keys': 'environments',
+  '#keys': 'environments, snapshots',
+  'snapshots#keys': 'keep-days, max-gb',
   environments: 'environment names are lowercase letters, digits and hyphens, e.g. local-demo',
   'environments.*#keys': 'description, protected, variables, targets',
   'environments.*.targets':
