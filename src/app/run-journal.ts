@@ -1,14 +1,18 @@
 // The engine's journal, written into the app database. Every call commits before it
 // returns; the store runs with synchronous=FULL, so "recorded" means on disk.
-import type { OutputStream, SnapshotResult } from '../core/engine/ports.js';
+import type { Run } from '../contract/run.js';
+import type { OutputStream } from '../core/engine/ports.js';
 import type { RunJournal, StepChange } from '../core/engine/run-ports.js';
 import type { RunStore } from '../store/run-store.js';
+import type { SnapshotStore } from '../store/snapshot-store.js';
+import { newId } from './ids.js';
 
 /** Output is committed in batches of this size (or every FLUSH_MS): one fsync per chunk would cost more than the step. */
 const BATCH_BYTES = 1024 * 1024;
 const FLUSH_MS = 250;
 
-export function storeJournal(store: RunStore, runId: string, operator: string): RunJournal & { close(): void } {
+export function storeJournal(store: RunStore, snapshots: SnapshotStore, run: Run): RunJournal & { close(): void } {
+  const { id: runId, operator } = run;
   let pending: { idx: number; attempt: number; stream: OutputStream; chunks: Uint8Array[]; bytes: number } | undefined;
   const cutReported = new Set<string>();
   const flush = () => {
@@ -56,10 +60,27 @@ export function storeJournal(store: RunStore, runId: string, operator: string): 
       flush();
       store.appendEvent({ operator, kind, runId, stepIdx: idx ?? null, body });
     },
-    snapshot(idx: number, target: string, result: SnapshotResult, kind: string) {
+    snapshot(idx, { target, kind, location, result }) {
       flush();
-      // The snapshot issue adds a snapshots table; until then the verified snapshot is an event.
-      store.appendEvent({ operator, kind: 'snapshot.verified', runId, stepIdx: idx, body: { target, kind, ...result, verified: true } });
+      store.atomically(() => {
+        const recorded = snapshots.record({
+          id: newId('s-'),
+          runId,
+          step: idx,
+          environment: run.environment,
+          target,
+          kind,
+          location,
+          path: result.path,
+          bytes: result.bytes,
+          sha256: result.sha256,
+          verified: true,
+          reason: 'step',
+          operator,
+          createdAt: new Date().toISOString(),
+        });
+        store.appendEvent({ operator, kind: 'snapshot.verified', runId, stepIdx: idx, body: { ...recorded, durationMs: result.durationMs } });
+      });
     },
   };
 }

@@ -1,6 +1,5 @@
 // Starting and resuming runs: the guards, the store, the targets and the engine put
 // together. Both the CLI and (later) the consoles call only this.
-import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
 import type { Run, RunStep } from '../contract/run.js';
 import type { Step } from '../contract/runbook.js';
@@ -9,7 +8,9 @@ import { executeRun, type EngineOutcome } from '../core/engine/run-engine.js';
 import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
+import { SnapshotStore } from '../store/snapshot-store.js';
 import { UserError } from './errors.js';
+import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
 import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
@@ -43,8 +44,9 @@ export interface RunResult {
 export class RunService {
   private readonly db: AppDatabase;
   readonly store: RunStore;
+  readonly snapshots: SnapshotStore;
 
-  constructor(private readonly settings: Settings) {
+  constructor(readonly settings: Settings) {
     try {
       this.db = openAppDatabase(settings.dataDir);
     } catch (error) {
@@ -52,6 +54,7 @@ export class RunService {
       throw new UserError(error instanceof Error ? error.message : String(error), 1);
     }
     this.store = new RunStore(this.db.db, { maxOutputBytesPerAttempt: settings.maxOutputBytes });
+    this.snapshots = new SnapshotStore(this.db.db);
     // A run whose process is gone was interrupted (crash, kill -9, power loss); the store
     // marks it, its running step in doubt, and records the event.
     this.store.markInterruptedRuns();
@@ -90,7 +93,7 @@ export class RunService {
     const inputs = Object.fromEntries(
       Object.entries(plan.inputs).map(([k, v]) => [k, fm.inputs?.[k]?.secret ? '[REDACTED]' : (v ?? '')]),
     );
-    const runId = newRunId();
+    const runId = newId();
     const targets = await openTargets(plan, this.targetOptions(request, session)).catch((error: unknown) => {
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
@@ -162,6 +165,11 @@ export class RunService {
     return this.drive(resumed, plan, steps, targets, new Redactor(plan.secrets), session);
   }
 
+  /** Who holds the lock on a database, if anyone. */
+  lockHolder(key: string): { runId: string; operator: string } | undefined {
+    return this.store.lockHolder(key);
+  }
+
   listRuns(limit = 100): Run[] {
     return this.store.listRuns({ limit });
   }
@@ -188,7 +196,7 @@ export class RunService {
     redactor: Redactor,
     session: RunSession,
   ): Promise<RunResult> {
-    const journal = storeJournal(this.store, run.id, this.settings.operator);
+    const journal = storeJournal(this.store, this.snapshots, run);
     let outcome: EngineOutcome;
     try {
       outcome = await executeRun({
@@ -245,10 +253,5 @@ export class RunService {
   }
 }
 
-/** Sortable and short enough to type: 20261122-213812-9f3a. */
-function newRunId(): string {
-  const now = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${now}-${randomBytes(2).toString('hex')}`;
-}
 
 export type { Step };

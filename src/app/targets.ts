@@ -2,11 +2,12 @@
 // connection reused across steps), a SQL executor per database, the HTTP client, and the
 // snapshot provider of each database. SSH host keys are checked here, before any step runs.
 import { existsSync, readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { targetKind, type TargetSpec } from '../contract/inventory.js';
 import type { HttpExecutor, ShellExecutor, SnapshotProvider, SqlExecutor } from '../core/engine/ports.js';
-import type { TargetResolver } from '../core/engine/run-ports.js';
+import type { SnapshotSource, TargetResolver } from '../core/engine/run-ports.js';
 import { createHttpExecutor } from '../targets/http-target.js';
 import { createLocalShell } from '../targets/local-shell.js';
 import { createPostgresExecutor } from '../targets/postgres-target.js';
@@ -93,14 +94,8 @@ export async function openTargets(plan: RunPlan, options: TargetOptions): Promis
     },
     snapshot(name) {
       const s = spec(name);
-      const dir = join(settings.dataDir, 'snapshots');
-      const file = `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}`;
       if (s === 'local' || 'ssh' in s) return { refused: `${name} is ${targetKind(s)}, not a database` };
-      const provider: SnapshotProvider =
-        'sqlite' in s
-          ? createSqliteSnapshotProvider(path(s.sqlite))
-          : createPostgresSnapshotProvider({ url: s.postgres, password: password(s) });
-      return { provider, path: join(dir, `${file}.${provider.kind === 'sqlite' ? 'sqlite' : 'dump'}`) };
+      return snapshotSource(name, s, settings.dataDir, path, password);
     },
     close,
   };
@@ -131,5 +126,36 @@ async function openSsh(name: string, spec: Extract<TargetSpec, { ssh: string }>,
     });
   } catch (error) {
     throw new UserError(`${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Where a database's snapshot goes and who takes it. */
+export function snapshotSource(
+  name: string,
+  spec: Extract<TargetSpec, { sqlite: string }> | Extract<TargetSpec, { postgres: string }>,
+  dataDir: string,
+  path: (p: string) => string,
+  password: (s: { 'password-env'?: string | undefined }) => string | undefined,
+): SnapshotSource {
+  const dir = join(dataDir, 'snapshots');
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const sqlite = 'sqlite' in spec;
+  const provider: SnapshotProvider = sqlite
+    ? createSqliteSnapshotProvider(path(spec.sqlite))
+    : createPostgresSnapshotProvider({ url: spec.postgres, password: password(spec) });
+  return {
+    provider,
+    path: join(dir, `${stamp}-${name}.${sqlite ? 'sqlite' : 'dump'}`),
+    location: sqlite ? path(spec.sqlite) : spec.postgres,
+    freeBytes: () => freeBytes(dir),
+  };
+}
+
+/** Free space of the folder, or of its nearest existing parent when it is not made yet. */
+async function freeBytes(dir: string): Promise<number> {
+  for (let d = dir; ; d = dirname(d)) {
+    const fs = await statfs(d).catch(() => undefined);
+    if (fs) return fs.bavail * fs.bsize;
+    if (dirname(d) === d) return 0;
   }
 }

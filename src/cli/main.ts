@@ -104,6 +104,36 @@ program
     process.exitCode = await showCommand(run, options, program.opts<GlobalOptions>());
   });
 
+program
+  .command('snapshot')
+  .description('take a verified snapshot of a database target now')
+  .argument('<target>', 'a sqlite or postgres target of handrail.yml')
+  .requiredOption('--env <env>', 'the environment the target is in')
+  .action(async (target: string, options: { env: string }) => {
+    const { snapshotCommand } = await import('./commands/snapshots.js');
+    process.exitCode = await snapshotCommand(target, options, program.opts<GlobalOptions>());
+  });
+
+program
+  .command('snapshots')
+  .description('list snapshots, newest first')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { snapshotsCommand } = await import('./commands/snapshots.js');
+    process.exitCode = await snapshotsCommand(options, program.opts<GlobalOptions>());
+  });
+
+program
+  .command('restore')
+  .description('restore a snapshot (its checksum is checked, and the current state is snapshotted first)')
+  .argument('<snapshot>', 'snapshot id (or a unique prefix)')
+  .option('--yes', 'without a terminal: go ahead')
+  .option('--confirm <env>', "a protected environment's name, typed to allow the restore")
+  .action(async (snapshot: string, options: { yes?: boolean; confirm?: string }) => {
+    const { restoreCommand } = await import('./commands/snapshots.js');
+    process.exitCode = await restoreCommand(snapshot, options, program.opts<GlobalOptions>());
+  });
+
 for (const command of program.commands) {
   command.exitOverride().configureOutput({
     outputError: (message) => fail(`${command.name()}: ${message.replace(/^error:\s*/, '').replace(/\n+/g, ' ').trim()}`),

@@ -2,6 +2,7 @@
 // target, the live output, and a verdict line. With --json, one JSON object per line.
 import type { Run } from '../contract/run.js';
 import type { EngineEvent, EngineOutcome } from '../app/run-types.js';
+import { progressBar } from './progress.js';
 
 export interface Printer {
   start(run: Run, info: { title: string; steps: number; protected: boolean; describe: (t: string) => string }): void;
@@ -15,6 +16,7 @@ export function humanPrinter(write: (s: string | Uint8Array) => void, writeErr: 
   let steps = 0;
   let describe: (t: string) => string = (t) => t;
   let atLineStart = true;
+  const bar = progressBar('snapshot');
   const out = (text: string | Uint8Array) => {
     write(text);
     atLineStart = typeof text === 'string' ? text.endsWith('\n') : text[text.length - 1] === 10;
@@ -44,7 +46,9 @@ export function humanPrinter(write: (s: string | Uint8Array) => void, writeErr: 
           break;
         case 'snapshot':
           if (e.phase === 'start') line(`   snapshot of ${e.target}: taking…`);
+          if (e.phase === 'progress') bar.update(e.done ?? 0, e.total ?? 0);
           if (e.phase === 'verified' && e.result) {
+            bar.end();
             line(`   snapshot of ${e.target}: verified, ${formatBytes(e.result.bytes)}, sha256 ${e.result.sha256.slice(0, 16)}… (${e.result.path})`);
           }
           break;

@@ -174,6 +174,11 @@ export class RunStore {
     return acquireLock(this.db, targetKey, runId, operator, this.now());
   }
 
+  lockHolder(targetKey: string): { runId: string; operator: string } | undefined {
+    const row = this.db.prepare('SELECT run_id, operator FROM locks WHERE target_key = ?').get(targetKey) as { run_id: string; operator: string } | undefined;
+    return row && { runId: row.run_id, operator: row.operator };
+  }
+
   releaseLock(targetKey: string, runId: string): boolean {
     return releaseLock(this.db, targetKey, runId);
   }

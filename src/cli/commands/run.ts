@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { UserError } from '../../app/errors.js';
 import { RunService, type RunResult, type RunSession } from '../../app/run-service.js';
 import { resolveSettings } from '../../app/settings.js';
+import { SnapshotService } from '../../app/snapshot-service.js';
 import type { GlobalOptions } from '../global-options.js';
 import { createOperator, type OperatorFlags } from '../operator.js';
 import { humanPrinter, jsonPrinter, type Printer } from '../run-printer.js';
@@ -28,6 +29,7 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
         throw new UserError(message);
       }
     }
+    await new SnapshotService(service).housekeeping(plan.inventory);
     const printer = makePrinter(flags);
     const result = await withSession(flags, printer, (session) =>
       service.start(plan, request, {

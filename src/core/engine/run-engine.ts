@@ -8,7 +8,7 @@ import type { StepStatus } from '../../contract/run.js';
 import type { Runbook, Step } from '../../contract/runbook.js';
 import type { InputValues } from './inputs.js';
 import type { Redactor } from './redact.js';
-import type { EngineEvent, OperatorPort, RunJournal, TargetResolver } from './run-ports.js';
+import type { EngineEvent, OperatorPort, RunJournal, SnapshotSource, TargetResolver } from './run-ports.js';
 import { displayCommand, runAction } from './step-actions.js';
 
 export interface EngineRun {
@@ -190,12 +190,14 @@ async function takeSnapshots(run: EngineRun, step: Step, targets: string[]): Pro
     run.journal.event('snapshot.started', { target, kind: source.provider.kind }, step.index);
     run.onEvent({ type: 'snapshot', idx: step.index, target, phase: 'start' });
     try {
+      const problem = await preflight(source);
+      if (problem) return fail(problem);
       const result = await source.provider.take({
         path: source.path,
         signal: run.signal,
         onProgress: (done, total) => run.onEvent({ type: 'snapshot', idx: step.index, target, phase: 'progress', done, total }),
       });
-      run.journal.snapshot(step.index, target, result, source.provider.kind);
+      run.journal.snapshot(step.index, { target, kind: source.provider.kind, location: source.location, result });
       run.onEvent({ type: 'snapshot', idx: step.index, target, phase: 'verified', result });
     } catch (error) {
       return fail(error instanceof Error ? error.message : String(error));
@@ -203,4 +205,19 @@ async function takeSnapshots(run: EngineRun, step: Step, targets: string[]): Pro
   }
   run.journal.setStep(step.index, 'snapshot-verified');
   return { ok: true };
+}
+
+/** Room for the snapshot with a margin, checked before anything is written. */
+export const FREE_SPACE_MARGIN = 1.2;
+
+export async function preflight(source: SnapshotSource): Promise<string | undefined> {
+  const [estimate, free] = await Promise.all([source.provider.estimateBytes(), source.freeBytes()]);
+  const needed = Math.ceil(estimate * FREE_SPACE_MARGIN);
+  if (free >= needed) return undefined;
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `not enough free space for it in ${dirOf(source.path)}: ${mb(free)} free, ${mb(needed)} needed (${FREE_SPACE_MARGIN} × the database's ${mb(estimate)}); free some space or move the data directory`;
+}
+
+function dirOf(path: string): string {
+  return path.slice(0, Math.max(1, path.lastIndexOf('/')));
 }

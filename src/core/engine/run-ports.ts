@@ -21,7 +21,17 @@ export interface RunJournal {
   beginAttempt(idx: number): number;
   output(idx: number, attempt: number, stream: OutputStream, chunk: Uint8Array): void;
   event(kind: string, body: Record<string, unknown>, idx?: number): void;
-  snapshot(idx: number, target: string, result: SnapshotResult, kind: string): void;
+  /** A snapshot that was written, verified and renamed into place. */
+  snapshot(idx: number, taken: { target: string; kind: 'sqlite' | 'postgres'; location: string; result: SnapshotResult }): void;
+}
+
+export interface SnapshotSource {
+  provider: SnapshotProvider;
+  path: string;
+  /** The database as the inventory names it now: a SQLite path or a PostgreSQL URL. */
+  location: string;
+  /** Free bytes where the snapshot goes. */
+  freeBytes(): Promise<number>;
 }
 
 export interface TargetResolver {
@@ -31,7 +41,7 @@ export interface TargetResolver {
   sql(target: string): Promise<SqlExecutor>;
   http(): HttpExecutor;
   /** The database's snapshot provider and where its snapshot goes, or why none can be taken. */
-  snapshot(target: string): { provider: SnapshotProvider; path: string } | { refused: string };
+  snapshot(target: string): SnapshotSource | { refused: string };
   /** Variables exported to sh steps in this environment. */
   variables: Record<string, string>;
 }

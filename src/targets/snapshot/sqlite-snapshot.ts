@@ -17,8 +17,11 @@
 // rollback-journal mode BEGIN IMMEDIATE holds writers for the copy alone (1–2 s per GiB
 // here), less than (a) or (b) would, as both hold a read lock that long or longer. Reasons at
 // lock() in the worker. Hashing (hash-worker.ts) and quick_check (in the worker) then run
-// side by side with the fsync. End to end, requested → verified, test/bench/snapshot.ts:
-// 2.89 s median against cp 0.55 s and cp + fsync 2.20 s; longest event-loop stall 26 ms.
+// side by side with the fsync. End to end, requested → verified (test/bench/snapshot.ts, six
+// sessions): median 2.7–3.9 s, i.e. 4.5–5.4× cp but 0.95–1.6× cp + fsync, which is the floor
+// for a durable copy; longest event-loop stall 23–58 ms, against 10–16 ms for an idle loop
+// during cp + fsync (on this VM every thread, idle or not, loses 20–30 ms per 100 ms while
+// the vCPUs are saturated, apparently a CPU quota on the host).
 //
 // Restore goes the other way through the backup API, in one transaction on the target, so
 // other connections see the old content or the snapshot's, never a mix.

@@ -1,0 +1,90 @@
+// `snapshot`, `snapshots` and `restore`.
+import { createInterface } from 'node:readline/promises';
+import { RunService } from '../../app/run-service.js';
+import { resolveSettings } from '../../app/settings.js';
+import { SnapshotService, type Confirm } from '../../app/snapshot-service.js';
+import type { GlobalOptions } from '../global-options.js';
+import { print } from '../output.js';
+import { progressBar } from '../progress.js';
+import { formatBytes } from '../run-printer.js';
+
+async function withService<T>(global: GlobalOptions, fn: (s: SnapshotService) => Promise<T>): Promise<T> {
+  const runs = new RunService(resolveSettings(global));
+  try {
+    return await fn(new SnapshotService(runs));
+  } finally {
+    runs.close();
+  }
+}
+
+function progress() {
+  const bars = { snapshot: progressBar('snapshot'), restore: progressBar('restore') };
+  return {
+    update: (phase: string, done: number, total: number) => bars[phase === 'restore' ? 'restore' : 'snapshot'].update(done, total),
+    end: () => Object.values(bars).forEach((b) => b.end()),
+  };
+}
+
+export async function snapshotCommand(target: string, options: { env: string }, global: GlobalOptions): Promise<number> {
+  return withService(global, async (service) => {
+    await service.housekeeping();
+    const bar = progress();
+    const controller = new AbortController();
+    process.once('SIGINT', () => controller.abort());
+    const s = await service.take(target, options.env, bar.update, controller.signal).finally(bar.end);
+    print(`snapshot ${s.id} of ${s.target} in ${s.environment}: verified, ${formatBytes(s.bytes)}, sha256 ${s.sha256}`);
+    print(s.path);
+    return 0;
+  });
+}
+
+export async function snapshotsCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
+  return withService(global, async (service) => {
+    const list = service.list();
+    if (options.json) {
+      print(JSON.stringify(list, null, 2));
+      return 0;
+    }
+    if (list.length === 0) print('no snapshots');
+    for (const s of list) {
+      const when = `${s.reason === 'step' ? `before step ${(s.step ?? 0) + 1}` : s.reason}${s.runId ? ` of run ${s.runId}` : ''}`;
+      print([s.id, `${s.target}@${s.environment}`.padEnd(20), formatBytes(s.bytes).padStart(9), s.sha256.slice(0, 16), when.padEnd(44), s.createdAt].join('  '));
+    }
+    return 0;
+  });
+}
+
+export async function restoreCommand(ref: string, options: { yes?: boolean; confirm?: string }, global: GlobalOptions): Promise<number> {
+  return withService(global, async (service) => {
+    const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+    const confirm: Confirm = async (environment, isProtected) => {
+      if (isProtected) {
+        if (options.confirm === environment) return { ok: true, how: `--confirm ${environment}` };
+        if (options.confirm !== undefined) return { ok: false, message: `--confirm ${options.confirm} does not match the environment '${environment}'; nothing was changed` };
+        if (!interactive) return { ok: false, message: `restoring into the protected environment '${environment}' needs --confirm ${environment}; nothing was changed` };
+        const typed = await ask(`Restore overwrites the database in the PROTECTED environment '${environment}'. Type its name to go ahead: `);
+        return typed === environment ? { ok: true, how: 'typed the environment name' } : { ok: false, message: `'${typed}' is not '${environment}'; nothing was changed` };
+      }
+      if (options.yes) return { ok: true, how: '--yes' };
+      if (!interactive) return { ok: false, message: 'a restore overwrites the database; pass --yes to go ahead; nothing was changed' };
+      const answer = await ask(`Restore overwrites the database in '${environment}'. Go ahead? [y/N] `);
+      return /^y/i.test(answer) ? { ok: true, how: 'answered yes' } : { ok: false, message: 'not confirmed; nothing was changed' };
+    };
+    const bar = progress();
+    const controller = new AbortController();
+    process.once('SIGINT', () => controller.abort());
+    const { restored, before } = await service.restore(ref, confirm, bar.update, controller.signal).finally(bar.end);
+    print(`restored ${restored.target} in ${restored.environment} from snapshot ${restored.id} (${restored.createdAt})`);
+    print(`the state before the restore is in snapshot ${before.id}; restore that to undo`);
+    return 0;
+  });
+}
+
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+}
