@@ -3,9 +3,10 @@
 // passes or fails.
 import { benchValidation } from './validation.js';
 import { benchStartup } from './startup.js';
+import { benchSnapshot } from './snapshot.js';
 import { benchStream } from './stream.js';
 import { printTable, type Figure } from './table.js';
 
 const figures: Figure[] = [];
-for (const bench of [benchValidation, benchStartup, benchStream]) figures.push(...(await bench()));
+for (const bench of [benchValidation, benchStartup, benchStream, benchSnapshot]) figures.push(...(await bench()));
 printTable(figures);
