@@ -165,6 +165,15 @@ export class RunService {
     return this.drive(resumed, plan, steps, targets, new Redactor(plan.secrets), session);
   }
 
+  /** How a target is shown before its steps run: `app (ssh deploy@pilot-1:22)`. */
+  describeTarget(plan: RunPlan, name: string): string {
+    const spec = plan.targets.get(name);
+    if (!spec || spec === 'local') return `${name} (this machine)`;
+    if ('ssh' in spec) return `${name} (ssh ${spec.ssh}:${spec.port ?? 22})`;
+    if ('sqlite' in spec) return `${name} (sqlite ${expandPath(spec.sqlite, this.settings)})`;
+    return `${name} (postgres ${spec.postgres})`;
+  }
+
   /** Who holds the lock on a database, if anyone. */
   lockHolder(key: string): { runId: string; operator: string } | undefined {
     return this.store.lockHolder(key);

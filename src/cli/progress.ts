@@ -1,6 +1,6 @@
 // A progress bar on stderr, redrawn in place, only in a terminal (a log file gets the
 // verdict lines, not hundreds of redraws).
-import { formatBytes } from './run-printer.js';
+import { formatBytes } from './format.js';
 
 export function progressBar(label: string): { update(done: number, total: number): void; end(): void } {
   const tty = process.stderr.isTTY === true;

@@ -2,6 +2,7 @@
 // target, the live output, and a verdict line. With --json, one JSON object per line.
 import type { Run } from '../contract/run.js';
 import type { EngineEvent, EngineOutcome } from '../app/run-types.js';
+import { formatBytes } from './format.js';
 import { progressBar } from './progress.js';
 
 export interface Printer {
@@ -10,13 +11,13 @@ export interface Printer {
   finish(run: Run, outcome: EngineOutcome): void;
 }
 
-const bar = '─'.repeat(2);
+const RULE = '─'.repeat(2);
 
 export function humanPrinter(write: (s: string | Uint8Array) => void, writeErr: (s: string | Uint8Array) => void): Printer {
   let steps = 0;
   let describe: (t: string) => string = (t) => t;
   let atLineStart = true;
-  const bar = progressBar('snapshot');
+  const snapshotBar = progressBar('snapshot');
   const out = (text: string | Uint8Array) => {
     write(text);
     atLineStart = typeof text === 'string' ? text.endsWith('\n') : text[text.length - 1] === 10;
@@ -33,7 +34,7 @@ export function humanPrinter(write: (s: string | Uint8Array) => void, writeErr: 
       switch (e.type) {
         case 'step-start': {
           const where = e.target ? ` — ${e.step.action?.kind} on ${describe(e.target)}` : e.step.action ? '' : ' — manual';
-          line(`\n${bar} ${e.idx + 1}/${steps} ${e.step.title}${where}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
+          line(`\n${RULE} ${e.idx + 1}/${steps} ${e.step.title}${where}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
           if (e.command !== undefined) line(e.command.split('\n').map((l) => `$ ${l}`).join('\n'));
           else if (e.step.prose) line(e.step.prose);
           break;
@@ -46,9 +47,9 @@ export function humanPrinter(write: (s: string | Uint8Array) => void, writeErr: 
           break;
         case 'snapshot':
           if (e.phase === 'start') line(`   snapshot of ${e.target}: taking…`);
-          if (e.phase === 'progress') bar.update(e.done ?? 0, e.total ?? 0);
+          if (e.phase === 'progress') snapshotBar.update(e.done ?? 0, e.total ?? 0);
           if (e.phase === 'verified' && e.result) {
-            bar.end();
+            snapshotBar.end();
             line(`   snapshot of ${e.target}: verified, ${formatBytes(e.result.bytes)}, sha256 ${e.result.sha256.slice(0, 16)}… (${e.result.path})`);
           }
           break;
@@ -92,16 +93,4 @@ export function jsonPrinter(write: (s: string) => void): Printer {
     },
     finish: (run, outcome) => emit({ type: 'run-end', run, outcome }),
   };
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
 }

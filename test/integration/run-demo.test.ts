@@ -25,6 +25,13 @@ describe('the demo workspace in local-demo', () => {
     for (const step of shown.steps) expect(step.status, `${id} step ${step.idx + 1}`).toBe('succeeded');
   });
 
+  it('shows each step with its target before it runs', () => {
+    const result = handrail(['run', 'reset-pilot', '--env', 'local-demo', '--yes'], cli);
+    expect(result.stdout).toContain('\n── 1/5 Check that this is a pilot host — sh on app (this machine)\n$ set -eu\n');
+    expect(result.stdout).toContain(`\n── 3/5 Delete the pilot's events — sql on events (sqlite ${join(dataDir, 'demo', 'events.db')})\n`);
+    expect(result.stdout).toContain('\n── 5/5 Tell the mobile team — manual\n');
+  });
+
   it('reset-pilot deleted exactly the pilot’s rows, after a verified snapshot', () => {
     const db = new Database(join(dataDir, 'demo', 'events.db'), { readonly: true });
     try {
@@ -52,7 +59,7 @@ describe('the demo workspace in local-demo', () => {
 
   it('lists the runs, newest first', () => {
     const runs = JSON.parse(handrail(['runs', '--json'], cli).stdout) as { runbookId: string; status: string }[];
-    expect(runs.map((r) => r.runbookId)).toEqual([...DEMO_RUNBOOKS].reverse());
+    expect(runs.map((r) => r.runbookId)).toEqual([...DEMO_RUNBOOKS, 'reset-pilot'].reverse());
     expect(new Set(runs.map((r) => r.status))).toEqual(new Set(['succeeded']));
   });
 });

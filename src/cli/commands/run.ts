@@ -39,7 +39,7 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
             title: plan.runbook.frontMatter.title,
             steps: plan.runbook.steps.length,
             protected: plan.environment.protected === true,
-            describe: (t) => t,
+            describe: (t) => service.describeTarget(plan, t),
           }),
       }),
     );
@@ -61,7 +61,7 @@ export async function resumeCommand(runRef: string, flags: Omit<RunFlags, 'env'>
             title: plan.runbook.frontMatter.title,
             steps: plan.runbook.steps.length,
             protected: plan.environment.protected === true,
-            describe: (t) => t,
+            describe: (t) => service.describeTarget(plan, t),
           }),
       }),
     );

@@ -6,7 +6,7 @@ import { SnapshotService, type Confirm } from '../../app/snapshot-service.js';
 import type { GlobalOptions } from '../global-options.js';
 import { print } from '../output.js';
 import { progressBar } from '../progress.js';
-import { formatBytes } from '../run-printer.js';
+import { formatBytes } from '../format.js';
 
 async function withService<T>(global: GlobalOptions, fn: (s: SnapshotService) => Promise<T>): Promise<T> {
   const runs = new RunService(resolveSettings(global));
