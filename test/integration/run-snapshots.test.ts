@@ -173,3 +173,30 @@ describe('PostgreSQL', () => {
     expect(await pg.psql('SELECT count(*) FROM orders WHERE id <= 3')).toBe('2');
   });
 });
+
+describe('retention', () => {
+  it('deletes old snapshots (file and listing), records it, and keeps those of open runs', () => {
+    handrail(['run', 'purge', '--env', 'dev'], cli);
+    handrail(['snapshot', 'shop', '--env', 'dev'], cli);
+    const [manual, ofRun] = snapshots();
+    // Age both past keep-days (14 by default); the run's is kept only while its run is open.
+    const db = new Database(join(cli.dataDir, 'handrail.db'));
+    db.prepare("UPDATE snapshots SET created_at = '2026-01-01T00:00:00.000Z'").run();
+    db.prepare("UPDATE runs SET status = 'interrupted'").run();
+    db.close();
+
+    const result = handrail(['snapshot', 'shop', '--env', 'dev'], cli);
+    expect(result.code, result.stderr).toBe(0);
+    const left = snapshots().map((s) => s.id);
+    expect(left).not.toContain(manual?.id);
+    expect(left).toContain(ofRun?.id);
+    expect(() => readFileSync(manual?.path ?? '')).toThrow(/ENOENT/);
+    const events = new Database(join(cli.dataDir, 'handrail.db'), { readonly: true });
+    try {
+      const deleted = events.prepare("SELECT body_json FROM events WHERE kind = 'snapshot.deleted'").pluck().all() as string[];
+      expect(deleted.map((b) => (JSON.parse(b) as { snapshot: string }).snapshot)).toEqual([manual?.id]);
+    } finally {
+      events.close();
+    }
+  });
+});
