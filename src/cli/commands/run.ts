@@ -31,18 +31,7 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
     }
     await new SnapshotService(service).housekeeping(plan.inventory);
     const printer = makePrinter(flags);
-    const result = await withSession(flags, printer, (session) =>
-      service.start(plan, request, {
-        ...session,
-        onStart: (run) =>
-          printer.start(run, {
-            title: plan.runbook.frontMatter.title,
-            steps: plan.runbook.steps.length,
-            protected: plan.environment.protected === true,
-            describe: (t) => service.describeTarget(plan, t),
-          }),
-      }),
-    );
+    const result = await withSession(service, flags, printer, (session) => service.start(plan, request, session));
     return exitCode(result);
   } finally {
     service.close();
@@ -53,18 +42,8 @@ export async function resumeCommand(runRef: string, flags: Omit<RunFlags, 'env'>
   const service = new RunService(resolveSettings(global));
   try {
     const printer = makePrinter(flags);
-    const result = await withSession(flags, printer, (session) =>
-      service.resume(runRef, { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey }, {
-        ...session,
-        onStart: (run, plan) =>
-          printer.start(run, {
-            title: plan.runbook.frontMatter.title,
-            steps: plan.runbook.steps.length,
-            protected: plan.environment.protected === true,
-            describe: (t) => service.describeTarget(plan, t),
-          }),
-      }),
-    );
+    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey };
+    const result = await withSession(service, flags, printer, (session) => service.resume(runRef, request, session));
     return exitCode(result);
   } finally {
     service.close();
@@ -78,9 +57,10 @@ function makePrinter(flags: { json?: boolean }): Printer {
 
 /** Runs with Ctrl-C wired to a clean abort: the running step's processes are killed first. */
 async function withSession(
+  service: RunService,
   flags: OperatorFlags,
   printer: Printer,
-  go: (session: Omit<RunSession, 'onStart'>) => Promise<RunResult>,
+  go: (session: RunSession) => Promise<RunResult>,
 ): Promise<RunResult> {
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
   const controller = new AbortController();
@@ -101,6 +81,13 @@ async function withSession(
       operator: createOperator(flags, interactive),
       ...(interactive ? { askPassphrase: askHidden } : {}),
       onEvent: (e) => printer.event(e),
+      onStart: (run, plan) =>
+        printer.start(run, {
+          title: plan.runbook.frontMatter.title,
+          steps: plan.runbook.steps.length,
+          protected: plan.environment.protected === true,
+          describe: (t) => service.describeTarget(plan, t),
+        }),
       signal: controller.signal,
     });
     printer.finish(result.run, result.outcome);
