@@ -57,7 +57,8 @@ export class RunService {
     this.snapshots = new SnapshotStore(this.db.db);
     // A run whose process is gone was interrupted (crash, kill -9, power loss); the store
     // marks it, its running step in doubt, and records the event.
-    this.store.markInterruptedRuns();
+    // Each interruption ends a run, so the audit chain gets its signed checkpoint.
+    if (this.store.markInterruptedRuns().length > 0) this.store.checkpoint();
   }
 
   close(): void {
@@ -229,6 +230,8 @@ export class RunService {
     const finished = this.store.atomically(() => {
       const updated = this.store.setRunStatus(run.id, status);
       this.store.appendEvent({ operator: this.settings.operator, kind: `run.${status}`, runId: run.id, body: { ...outcome } });
+      // Signed with the run's last event: a run cut from the chain later is caught by verify.
+      this.store.checkpoint();
       return updated;
     });
     return { run: finished, outcome };

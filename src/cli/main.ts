@@ -134,7 +134,26 @@ program
     process.exitCode = await restoreCommand(snapshot, options, program.opts<GlobalOptions>());
   });
 
-for (const command of program.commands) {
+const audit = program.command('audit').description('check the tamper-evident audit trail').addHelpCommand(false);
+
+audit
+  .command('verify')
+  .description('recompute the whole audit chain and check its signed checkpoints (exit 3 when tampered with)')
+  .option('--json', 'print the result as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { auditVerifyCommand } = await import('./commands/audit.js');
+    process.exitCode = await auditVerifyCommand(options, program.opts<GlobalOptions>());
+  });
+
+audit
+  .command('key')
+  .description("print the SHA-256 fingerprint of this data directory's audit signing key")
+  .action(async () => {
+    const { auditKeyCommand } = await import('./commands/audit.js');
+    process.exitCode = await auditKeyCommand(program.opts<GlobalOptions>());
+  });
+
+for (const command of [...program.commands, ...audit.commands]) {
   command.exitOverride().configureOutput({
     outputError: (message) => fail(`${command.name()}: ${message.replace(/^error:\s*/, '').replace(/\n+/g, ' ').trim()}`),
   });

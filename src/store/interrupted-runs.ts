@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { NewEvent } from './new-records.js';
 import { errorCode } from './store-error.js';
 
 export interface InterruptedRun {
@@ -37,7 +38,7 @@ export function isProcessAlive(pid: number): boolean {
  * Each run changes in one transaction with a `run.interrupted` event, so the audit cannot
  * miss a crash that the state records.
  */
-export function markInterruptedRuns(db: Database, host: string, at: string): InterruptedRun[] {
+export function markInterruptedRuns(db: Database, host: string, appendEvent: (event: NewEvent) => number): InterruptedRun[] {
   const candidates = db
     .prepare("SELECT id, operator, pid FROM runs WHERE status = 'running' AND host = ? ORDER BY started_at")
     .all(host) as RunningRow[];
@@ -57,9 +58,7 @@ export function markInterruptedRuns(db: Database, host: string, at: string): Int
           .pluck()
           .all(run.id) as number[];
         inDoubtSteps.sort((a, b) => a - b);
-        db.prepare(
-          "INSERT INTO events (at, operator, kind, run_id, step_idx, body_json) VALUES (?, ?, 'run.interrupted', ?, NULL, ?)",
-        ).run(at, run.operator, run.id, JSON.stringify({ pid: run.pid, host, inDoubtSteps }));
+        appendEvent({ operator: run.operator, kind: 'run.interrupted', runId: run.id, body: { pid: run.pid, host, inDoubtSteps } });
         return { runId: run.id, pid: run.pid, inDoubtSteps };
       })
       .immediate();

@@ -32,6 +32,10 @@ export interface NewEvent {
   kind: string;
   runId?: string | null;
   stepIdx?: number | null;
+  /** Default: the run's environment (null without a run). */
+  environment?: string | null;
+  /** Default: the step's target (null without a step). */
+  target?: string | null;
   /** Anything JSON can hold; already redacted. */
   body: unknown;
 }

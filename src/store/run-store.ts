@@ -1,8 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { FINISHED_RUN_STATUSES, type Run, type RunStatus, type RunStep, type StepStatus } from '../contract/run.js';
+import type { Checkpoint } from '../core/audit/checkpoint.js';
 import type { OutputStream } from '../core/engine/ports.js';
+import { AuditChain } from './audit-chain.js';
 import { type InterruptedRun, markInterruptedRuns } from './interrupted-runs.js';
 import type { NewEvent, NewRun, NewStep } from './new-records.js';
 import { RUN_COLUMNS, type RunRow, type StepRow, toRun, toStep, toStepRow } from './run-rows.js';
@@ -15,6 +18,8 @@ export interface RunStoreOptions {
   now?: () => Date;
   /** Output kept per step attempt before the rest is counted as cut. Default 256 MiB. */
   maxOutputBytesPerAttempt?: number;
+  /** Where the audit signing key lives. Default: `keys/` beside the database file; none in memory. */
+  keysDir?: string | null;
 }
 
 const FINISHED_RUN: readonly RunStatus[] = FINISHED_RUN_STATUSES;
@@ -28,6 +33,8 @@ const FINISHED_RUN: readonly RunStatus[] = FINISHED_RUN_STATUSES;
 export class RunStore {
   private readonly now: () => string;
   private readonly maxOutputBytes: number;
+  /** The audit trail: every event goes through it. */
+  readonly audit: AuditChain;
   /** This process, as recorded on the runs it starts or resumes. */
   readonly pid = process.pid;
   readonly host = hostname();
@@ -39,6 +46,9 @@ export class RunStore {
     const clock = options.now ?? (() => new Date());
     this.now = () => clock().toISOString();
     this.maxOutputBytes = options.maxOutputBytesPerAttempt ?? 256 * 1024 * 1024;
+    const inMemory = db.memory || db.name === '' || db.name === ':memory:';
+    const keysDir = options.keysDir !== undefined ? options.keysDir : inMemory ? null : join(dirname(db.name), 'keys');
+    this.audit = new AuditChain(db, { now: this.now, keysDir });
   }
 
   /** Runs `fn` in one transaction (nested store calls become savepoints inside it). */
@@ -162,12 +172,14 @@ export class RunStore {
     return outputTotals(this.db, { runId, idx, attempt });
   }
 
-  /** Returns the event's sequence number. */
+  /** Appends to the audit chain; returns the event's sequence number. */
   appendEvent(event: NewEvent): number {
-    const result = this.db
-      .prepare('INSERT INTO events (at, operator, kind, run_id, step_idx, body_json) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(this.now(), event.operator, event.kind, event.runId ?? null, event.stepIdx ?? null, JSON.stringify(event.body ?? null));
-    return Number(result.lastInsertRowid);
+    return this.audit.append(event);
+  }
+
+  /** A signed checkpoint of the audit chain's head (at the end of every run). */
+  checkpoint(): Checkpoint | undefined {
+    return this.audit.checkpoint();
   }
 
   acquireLock(targetKey: string, runId: string, operator: string): LockResult {
@@ -185,7 +197,7 @@ export class RunStore {
 
   /** Crash detection at start-up; see interrupted-runs.ts. */
   markInterruptedRuns(): InterruptedRun[] {
-    return markInterruptedRuns(this.db, this.host, this.now());
+    return markInterruptedRuns(this.db, this.host, (event) => this.audit.append(event));
   }
 
   private requireRun(id: string): Run {

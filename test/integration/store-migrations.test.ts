@@ -54,7 +54,7 @@ describe('migrations', () => {
     expect(rows[0]?.name).toBe('0001-runs');
     expect(rows[0]?.applied_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const tables = first.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['runs', 'steps', 'step_output', 'step_output_totals', 'events', 'locks']));
+    expect(tables).toEqual(expect.arrayContaining(['runs', 'steps', 'step_output', 'step_output_totals', 'audit_events', 'audit_bodies', 'audit_checkpoints', 'locks']));
     first.close();
 
     const second = openAppDatabase(dir);

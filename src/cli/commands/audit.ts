@@ -1,0 +1,47 @@
+// `audit verify` and `audit key`.
+import { AuditService } from '../../app/audit-service.js';
+import { resolveSettings } from '../../app/settings.js';
+import type { GlobalOptions } from '../global-options.js';
+import { fail, print } from '../output.js';
+
+/** Exit code of `audit verify` when the trail was tampered with (distinct from 1: failed, 2: refused). */
+export const EXIT_TAMPERED = 3;
+
+export async function auditVerifyCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
+  const service = new AuditService(resolveSettings(global));
+  try {
+    const result = service.verify();
+    if (options.json) {
+      print(JSON.stringify({ ...result, first: result.problems[0] ?? null }, null, 2));
+      return result.ok ? 0 : EXIT_TAMPERED;
+    }
+    const head = result.head ? `head ${result.head.seq} ${result.head.hash}` : 'no events yet';
+    if (result.ok) {
+      print(`audit trail intact: ${result.events} events, ${result.checkpoints} checkpoints, ${head}`);
+      return 0;
+    }
+    const [first, ...rest] = result.problems;
+    if (first) fail(`audit trail BROKEN at event ${first.seq} (${first.kind}): ${first.message}`);
+    for (const problem of rest.slice(0, 9)) fail(`  also at event ${problem.seq} (${problem.kind}): ${problem.message}`);
+    if (rest.length > 9) fail(`  and ${rest.length - 9} more problems (--json lists them)`);
+    fail(
+      `checked ${result.events} events and ${result.checkpoints} checkpoints (${head}). Nothing was changed. ` +
+        'Keep this data directory as it is (copy it for investigation) and tell whoever is responsible for it.',
+    );
+    return EXIT_TAMPERED;
+  } finally {
+    service.close();
+  }
+}
+
+export async function auditKeyCommand(global: GlobalOptions): Promise<number> {
+  const service = new AuditService(resolveSettings(global));
+  try {
+    const { fingerprint, keysDir } = service.keyFingerprint();
+    print(fingerprint);
+    process.stderr.write(`(the public key of ${keysDir}; note it somewhere off this machine to check exports against it)\n`);
+    return 0;
+  } finally {
+    service.close();
+  }
+}

@@ -1,0 +1,182 @@
+// The audit trail in the app database: appends chained events (src/core/audit defines the
+// hash), writes signed checkpoints, and reads the chain back for verification.
+import type { KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { Database, Statement } from 'better-sqlite3';
+import { GENESIS_HASH, bodySha256, eventHash, type AuditFields } from '../core/audit/chain-hash.js';
+import { signCheckpoint, type Checkpoint } from '../core/audit/checkpoint.js';
+import { CHECKPOINT_EVERY, ChainVerifier, type StoredEvent, type VerifyResult } from '../core/audit/verify-chain.js';
+import { loadOrCreateSigningKey } from './audit-keys.js';
+import type { NewEvent } from './new-records.js';
+
+export interface AuditChainOptions {
+  now: () => string;
+  /** Where the signing key lives (DATA_DIR/keys); null: no checkpoints (an in-memory database). */
+  keysDir: string | null;
+  appVersion?: string;
+  machine?: string;
+}
+
+interface EventRow {
+  seq: number;
+  at: string;
+  operator: string;
+  machine: string;
+  app_version: string;
+  kind: string;
+  run_id: string | null;
+  step_idx: number | null;
+  environment: string | null;
+  target: string | null;
+  body_sha256: string;
+  prev_hash: string;
+  hash: string;
+  body_json: string | null;
+}
+
+interface CheckpointRow {
+  seq: number;
+  head_hash: string;
+  at: string;
+  signature: string;
+  public_key_fingerprint: string;
+}
+
+export class AuditChain {
+  private readonly machine: string;
+  private readonly appVersion: string;
+  private signingKey: KeyObject | undefined;
+  private readonly head: Statement;
+  private readonly runEnvironment: Statement;
+  private readonly stepTarget: Statement;
+  private readonly insertEvent: Statement;
+  private readonly insertBody: Statement;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: AuditChainOptions,
+  ) {
+    this.machine = options.machine ?? hostname();
+    this.appVersion = options.appVersion ?? APP_VERSION;
+    this.head = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+    this.runEnvironment = db.prepare('SELECT environment FROM runs WHERE id = ?').pluck();
+    this.stepTarget = db.prepare('SELECT target FROM steps WHERE run_id = ? AND idx = ?').pluck();
+    this.insertEvent = db.prepare(
+      `INSERT INTO audit_events (seq, at, operator, machine, app_version, kind, run_id, step_idx, environment, target,
+         body_sha256, prev_hash, hash)
+       VALUES (@seq, @at, @operator, @machine, @appVersion, @kind, @runId, @stepIdx, @environment, @target,
+         @bodySha256, @prevHash, @hash)`,
+    );
+    this.insertBody = db.prepare('INSERT INTO audit_bodies (seq, body_json) VALUES (?, ?)');
+  }
+
+  /**
+   * Appends one event and returns its seq; committed (on disk) when this returns, unless the
+   * caller's transaction is still open. The environment and target default to the run's and
+   * the step's, so every caller records them without having to look them up.
+   */
+  append(event: NewEvent): number {
+    const bodyJson = JSON.stringify(event.body ?? null) ?? 'null';
+    return this.db
+      .transaction(() => {
+        // Read inside the write transaction: a second process appending waits for the lock,
+        // then sees this event as its predecessor.
+        const last = this.head.get() as { seq: number; hash: string } | undefined;
+        const runId = event.runId ?? null;
+        const stepIdx = event.stepIdx ?? null;
+        const fields: AuditFields = {
+          seq: (last?.seq ?? 0) + 1,
+          at: this.options.now(),
+          operator: event.operator,
+          machine: this.machine,
+          appVersion: this.appVersion,
+          kind: event.kind,
+          runId,
+          stepIdx,
+          environment: event.environment !== undefined ? event.environment : runId === null ? null : ((this.runEnvironment.get(runId) as string | undefined) ?? null),
+          target: event.target !== undefined ? event.target : runId === null || stepIdx === null ? null : ((this.stepTarget.get(runId, stepIdx) as string | null | undefined) ?? null),
+          bodySha256: bodySha256(bodyJson),
+        };
+        const prevHash = last?.hash ?? GENESIS_HASH;
+        const hash = eventHash(prevHash, fields);
+        this.insertEvent.run({ ...fields, prevHash, hash });
+        this.insertBody.run(fields.seq, bodyJson);
+        // In the same transaction: no crash can leave a 1000th event without its checkpoint.
+        if (fields.seq % CHECKPOINT_EVERY === 0) this.writeCheckpoint(fields.seq, hash);
+        return fields.seq;
+      })
+      .immediate();
+  }
+
+  /** Signs the current head (idempotent); undefined when the chain is empty or there is no key folder. */
+  checkpoint(): Checkpoint | undefined {
+    return this.db
+      .transaction(() => {
+        const last = this.head.get() as { seq: number; hash: string } | undefined;
+        return last && this.writeCheckpoint(last.seq, last.hash);
+      })
+      .immediate();
+  }
+
+  checkpoints(): Checkpoint[] {
+    const rows = this.db.prepare('SELECT * FROM audit_checkpoints ORDER BY seq').all() as CheckpointRow[];
+    return rows.map((r) => ({ seq: r.seq, headHash: r.head_hash, at: r.at, signature: r.signature, publicKeyFingerprint: r.public_key_fingerprint }));
+  }
+
+  /** Recomputes the whole chain against `publicKey` (the trusted key; undefined when there is none). */
+  verify(publicKey: KeyObject | undefined): VerifyResult {
+    // One read transaction: the events and checkpoints are of the same moment.
+    return this.db.transaction(() => {
+      const verifier = new ChainVerifier(this.checkpoints(), publicKey);
+      const rows = this.db
+        .prepare('SELECT e.*, b.body_json FROM audit_events e LEFT JOIN audit_bodies b ON b.seq = e.seq ORDER BY e.seq')
+        .iterate() as IterableIterator<EventRow>;
+      for (const row of rows) verifier.push(toStored(row));
+      return verifier.finish();
+    })();
+  }
+
+  private writeCheckpoint(seq: number, headHash: string): Checkpoint | undefined {
+    const existing = this.checkpoints().find((cp) => cp.seq === seq);
+    if (existing || this.options.keysDir === null) return existing;
+    this.signingKey ??= loadOrCreateSigningKey(this.options.keysDir);
+    const cp = signCheckpoint(this.signingKey, { seq, headHash, at: this.options.now() });
+    this.db
+      .prepare('INSERT INTO audit_checkpoints (seq, head_hash, at, signature, public_key_fingerprint) VALUES (?, ?, ?, ?, ?)')
+      .run(cp.seq, cp.headHash, cp.at, cp.signature, cp.publicKeyFingerprint);
+    return cp;
+  }
+}
+
+function toStored(row: EventRow): StoredEvent {
+  return {
+    seq: row.seq,
+    at: row.at,
+    operator: row.operator,
+    machine: row.machine,
+    appVersion: row.app_version,
+    kind: row.kind,
+    runId: row.run_id,
+    stepIdx: row.step_idx,
+    environment: row.environment,
+    target: row.target,
+    bodySha256: row.body_sha256,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    bodyJson: row.body_json,
+  };
+}
+
+/** Recorded with every event, so a reviewer knows which build wrote it. */
+const APP_VERSION = readAppVersion();
+
+function readAppVersion(): string {
+  try {
+    // src/store/ and dist/store/ both sit two levels below the package root.
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
