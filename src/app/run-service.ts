@@ -9,6 +9,7 @@ import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
 import { SnapshotStore } from '../store/snapshot-store.js';
+import { AuditTailGuard } from './audit-tail-guard.js';
 import { UserError } from './errors.js';
 import { newId } from './ids.js';
 import { expandPath } from './paths.js';
@@ -45,6 +46,7 @@ export class RunService {
   private readonly db: AppDatabase;
   readonly store: RunStore;
   readonly snapshots: SnapshotStore;
+  private readonly auditTail: AuditTailGuard;
 
   constructor(readonly settings: Settings) {
     try {
@@ -55,10 +57,12 @@ export class RunService {
     }
     this.store = new RunStore(this.db.db, { maxOutputBytesPerAttempt: settings.maxOutputBytes });
     this.snapshots = new SnapshotStore(this.db.db);
+    this.auditTail = new AuditTailGuard(this.db.db, this.store, settings.dataDir);
     // A run whose process is gone was interrupted (crash, kill -9, power loss); the store
     // marks it, its running step in doubt, and records the event.
-    // Each interruption ends a run, so the audit chain gets its signed checkpoint.
-    if (this.store.markInterruptedRuns().length > 0) this.store.checkpoint();
+    // Each interruption ends a run, so the audit chain gets its signed checkpoint, unless
+    // its tail is broken: signing it would make the break invisible to the next check.
+    if (this.store.markInterruptedRuns().length > 0 && !this.auditTail.problem()) this.store.checkpoint();
   }
 
   close(): void {
@@ -206,6 +210,7 @@ export class RunService {
     redactor: Redactor,
     session: RunSession,
   ): Promise<RunResult> {
+    const refuseMutating = this.auditTail.refusalFor(run.id, this.settings.operator);
     const journal = storeJournal(this.store, this.snapshots, run);
     let outcome: EngineOutcome;
     try {
@@ -220,6 +225,7 @@ export class RunService {
         journal,
         onEvent: session.onEvent,
         signal: session.signal,
+        refuseMutating,
       });
     } finally {
       journal.close();
@@ -231,7 +237,8 @@ export class RunService {
       const updated = this.store.setRunStatus(run.id, status);
       this.store.appendEvent({ operator: this.settings.operator, kind: `run.${status}`, runId: run.id, body: { ...outcome } });
       // Signed with the run's last event: a run cut from the chain later is caught by verify.
-      this.store.checkpoint();
+      // Not over a broken tail, which the next run's check must still find.
+      if (refuseMutating === undefined) this.store.checkpoint();
       return updated;
     });
     return { run: finished, outcome };

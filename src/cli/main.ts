@@ -153,6 +153,65 @@ audit
     process.exitCode = await auditKeyCommand(program.opts<GlobalOptions>());
   });
 
+audit
+  .command('search')
+  .description('full-text search of audit events and step output, newest first')
+  .argument('<text>', 'words that must all occur (word* matches a prefix)')
+  .option('--run <run>', 'only this run (id or unique prefix)')
+  .option('--operator <name>', 'only what this operator did')
+  .option('--env <env>', 'only this environment')
+  .option('--since <date>', 'from this time on (2024-05-01 or 2024-05-01T14:30:00Z, UTC)')
+  .option('--until <date>', 'before this time (a bare day includes that day)')
+  .option('--kind <kind>', 'only events of this kind or family (step, step.failed, review…); output: only step output')
+  .option('--limit <n>', 'at most this many matches (default 100)')
+  .option('--json', 'print the matches as JSON')
+  .action(async (text: string, options: import('./commands/audit-search.js').SearchFlags) => {
+    const { auditSearchCommand } = await import('./commands/audit-search.js');
+    // The global --operator (who is at the keyboard) takes the flag wherever it is written;
+    // search records nothing, so an --operator typed on the command line is the filter.
+    const global = program.opts<GlobalOptions>();
+    const operator = options.operator ?? (program.getOptionValueSource('operator') === 'cli' ? global.operator : undefined);
+    process.exitCode = await auditSearchCommand(text, { ...options, operator }, global);
+  });
+
+audit
+  .command('review')
+  .description('record your review of a run in the audit trail (shown by handrail show)')
+  .argument('<run>', 'run id (or a unique prefix)')
+  .requiredOption('--note <text>', 'what you checked and what you concluded')
+  .option('--json', 'print the recorded review as JSON')
+  .action(async (run: string, options: { note: string; json?: boolean }) => {
+    const { auditReviewCommand } = await import('./commands/audit-search.js');
+    process.exitCode = await auditReviewCommand(run, options, program.opts<GlobalOptions>());
+  });
+
+audit
+  .command('export')
+  .description('export the audit trail (jsonl: verifiable on another machine) or a handover report (md, html) of a run or a time range')
+  .requiredOption('--format <format>', 'jsonl, md or html')
+  .option('--run <run>', 'only this run (id or a unique prefix)')
+  .option('--since <date>', 'events from this time on (2026-03-01 or an ISO time; UTC)')
+  .option('--until <date>', 'events before this time (a day alone counts up to its end)')
+  .option('--out <file>', 'write to this file (whole or not at all, mode 0600) instead of stdout')
+  .action(async (options: import('./commands/audit-export.js').ExportFlags) => {
+    const { auditExportCommand } = await import('./commands/audit-export.js');
+    process.exitCode = await auditExportCommand(options, program.opts<GlobalOptions>());
+  });
+
+// `audit verify --file`: the same command checks an export instead of this data directory.
+audit.commands
+  .find((c) => c.name() === 'verify')
+  ?.option('--file <export>', 'verify an export (audit export --format jsonl) from the file alone')
+  .action(async (options: { json?: boolean; file?: string }) => {
+    if (options.file !== undefined) {
+      const { auditVerifyFileCommand } = await import('./commands/audit-export.js');
+      process.exitCode = await auditVerifyFileCommand(options.file, options);
+      return;
+    }
+    const { auditVerifyCommand } = await import('./commands/audit.js');
+    process.exitCode = await auditVerifyCommand(options, program.opts<GlobalOptions>());
+  });
+
 for (const command of [...program.commands, ...audit.commands]) {
   command.exitOverride().configureOutput({
     outputError: (message) => fail(`${command.name()}: ${message.replace(/^error:\s*/, '').replace(/\n+/g, ' ').trim()}`),

@@ -5,6 +5,7 @@ import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 const LEVEL = { level: constants.Z_BEST_SPEED };
 import type { Database } from 'better-sqlite3';
 import type { OutputStream } from '../core/engine/ports.js';
+import { indexOutputChunk } from './audit-search.js';
 
 export interface OutputChunk {
   seq: number;
@@ -65,6 +66,7 @@ export function appendOutput(
       db.prepare(
         'INSERT INTO step_output (run_id, idx, attempt, seq, stream, raw_bytes, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ).run(...params, before.chunks, stream, kept.length, deflateRawSync(kept, LEVEL));
+      indexOutputChunk(db, key, before.chunks, stream, kept);
     }
     db.prepare(`UPDATE step_output_totals SET chunks = ?, stored_bytes = ?, cut_bytes = ? WHERE ${KEY}`).run(
       after.chunks,

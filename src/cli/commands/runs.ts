@@ -1,3 +1,4 @@
+import { AuditSearchService } from '../../app/audit-search-service.js';
 import { RunService } from '../../app/run-service.js';
 import { resolveSettings } from '../../app/settings.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -22,9 +23,12 @@ export async function runsCommand(options: { json?: boolean }, global: GlobalOpt
 }
 
 export async function showCommand(ref: string, options: { json?: boolean }, global: GlobalOptions): Promise<number> {
-  const service = new RunService(resolveSettings(global));
+  const settings = resolveSettings(global);
+  const service = new RunService(settings);
+  const audit = new AuditSearchService(settings);
   try {
     const { run, steps } = service.showRun(ref);
+    const reviews = audit.reviews(run.id);
     const output: Record<number, string> = {};
     for (const step of steps) {
       if (step.attempt === 0) continue;
@@ -33,7 +37,7 @@ export async function showCommand(ref: string, options: { json?: boolean }, glob
       output[step.idx] = text;
     }
     if (options.json) {
-      print(JSON.stringify({ run, steps: steps.map((s) => ({ ...s, output: output[s.idx] ?? '' })) }, null, 2));
+      print(JSON.stringify({ run, steps: steps.map((s) => ({ ...s, output: output[s.idx] ?? '' })), reviews }, null, 2));
       return 0;
     }
     print(`Run ${run.id}: ${run.runbookId} ${run.runbookVersion} (sha256 ${run.runbookSha256.slice(0, 16)}…) in ${run.environment}`);
@@ -48,8 +52,12 @@ export async function showCommand(ref: string, options: { json?: boolean }, glob
       const text = output[s.idx];
       if (text) print(text.replace(/\n$/, '').split('\n').map((l) => `   | ${l}`).join('\n'));
     }
+    print('\nReviews');
+    if (reviews.length === 0) print('   none yet (handrail audit review RUN --note TEXT records one)');
+    for (const r of reviews) print(`   ${r.at} ${r.reviewer} (audit event ${r.seq}): ${r.note}`);
     return 0;
   } finally {
+    audit.close();
     service.close();
   }
 }

@@ -24,6 +24,11 @@ export interface EngineRun {
   onEvent: (event: EngineEvent) => void;
   /** Aborting stops the running command and ends the run as aborted. */
   signal: AbortSignal;
+  /**
+   * Set when the audit trail cannot be trusted (its tail failed the start-up check): why every
+   * mutating step is failed unrun. A change nobody could prove afterwards is not made; reads go on.
+   */
+  refuseMutating?: string | undefined;
 }
 
 export type EngineOutcome =
@@ -103,6 +108,13 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
   if (!action) return manualStep(run, step);
 
   const mutates = action.attributes.mutates;
+  if (mutates.length > 0 && run.refuseMutating !== undefined) {
+    // Before the confirmation and the snapshot: nothing is asked, taken or changed.
+    const reason = run.refuseMutating;
+    run.journal.setStep(step.index, 'failed', { reason });
+    run.onEvent({ type: 'step-end', idx: step.index, status: 'failed', reason, durationMs: 0 });
+    return { ok: false, kind: 'failed', reason };
+  }
   if (action.attributes.confirm || (run.environment.protected && mutates.length > 0)) {
     const confirmed = await run.operator.confirm(step, run.environment.protected ? run.environment.name : undefined);
     if (!confirmed.ok) {

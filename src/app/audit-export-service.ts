@@ -1,0 +1,167 @@
+// `audit export` and `audit verify --file`: exports the chain (JSON Lines, verifiable on
+// another machine from the file alone) or a handover report (Markdown, HTML), and records
+// every export in the chain itself, after the file is complete.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { keyFingerprint } from '../core/audit/checkpoint.js';
+import { checkpointLine, eventLine, headerLine, publicKeyLine, verifyExportLines, type ExportVerification } from '../core/audit/export-jsonl.js';
+import { renderHtml } from '../core/audit/report-html.js';
+import { renderMarkdown } from '../core/audit/report-markdown.js';
+import type { ReportVerification } from '../core/audit/report-model.js';
+import { eventsInScope, headSeq, inScope, readChain, type EventScope } from '../store/audit-events-read.js';
+import { loadOrCreateSigningKey, readPublicKey } from '../store/audit-keys.js';
+import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
+import { RunStore } from '../store/run-store.js';
+import { SnapshotStore } from '../store/snapshot-store.js';
+import { writeAtomically, writeToStream, type Written } from './atomic-output.js';
+import { gatherReport } from './audit-report-data.js';
+import { UserError } from './errors.js';
+import type { Settings } from './settings.js';
+
+export type ExportFormat = 'jsonl' | 'md' | 'html';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'md', 'html'];
+
+export interface ExportRequest {
+  format: ExportFormat;
+  /** A run id or a unique prefix of one. */
+  run?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  /** A file path; absent: `stdout`. */
+  out?: string | undefined;
+}
+
+export interface ExportResult extends Written {
+  format: ExportFormat;
+  /** Events in scope (for jsonl: those exported with their bodies). */
+  count: number;
+  out: string | null;
+  seq: number;
+}
+
+export class AuditExportService {
+  private readonly db: AppDatabase;
+  private readonly store: RunStore;
+  private readonly snapshots: SnapshotStore;
+  private readonly keysDir: string;
+
+  constructor(readonly settings: Settings) {
+    this.keysDir = join(settings.dataDir, 'keys');
+    try {
+      this.db = openAppDatabase(settings.dataDir);
+    } catch (error) {
+      // The store's messages are written for the operator already (what, where, what next).
+      throw new UserError(error instanceof Error ? error.message : String(error), 1);
+    }
+    this.store = new RunStore(this.db.db, { keysDir: this.keysDir });
+    this.snapshots = new SnapshotStore(this.db.db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  async export(request: ExportRequest, stdout: NodeJS.WritableStream): Promise<ExportResult> {
+    const scope: EventScope = {
+      runId: request.run === undefined ? null : this.findRun(request.run),
+      since: request.since === undefined ? null : dateBound(request.since, 'since'),
+      until: request.until === undefined ? null : dateBound(request.until, 'until'),
+    };
+    const out = request.out === undefined ? null : resolve(request.out);
+    let count = 0;
+    let chunks: Iterable<string>;
+    if (request.format === 'jsonl') {
+      // Sign the head first, so every exported event is covered by a checkpoint and a cut
+      // tail is caught off this machine too.
+      const key = loadOrCreateSigningKey(this.keysDir);
+      this.store.checkpoint();
+      const head = headSeq(this.db.db);
+      count = this.db.db.transaction(() => eventsInScope(this.db.db, scope).filter((e) => e.seq <= head).length)();
+      chunks = this.jsonlLines(scope, head, key);
+    } else {
+      const events = eventsInScope(this.db.db, scope);
+      count = events.length;
+      const report = await gatherReport({ store: this.store, snapshots: this.snapshots, events, scope, verification: this.verification(), generatedBy: this.settings.operator });
+      chunks = [request.format === 'md' ? renderMarkdown(report) : renderHtml(report)];
+    }
+    const written = out === null ? await writeToStream(stdout, chunks) : await writeAtomically(out, chunks);
+    const seq = this.store.appendEvent({
+      operator: this.settings.operator,
+      kind: 'audit.exported',
+      runId: scope.runId,
+      body: { format: request.format, run: scope.runId, since: scope.since, until: scope.until, count, out: out ?? 'stdout', bytes: written.bytes, sha256: written.sha256 },
+    });
+    return { ...written, format: request.format, count, out, seq };
+  }
+
+  private *jsonlLines(scope: EventScope, head: number, key: ReturnType<typeof loadOrCreateSigningKey>): Generator<string> {
+    yield `${headerLine(new Date().toISOString(), this.settings.operator, scope)}\n`;
+    for (const event of readChain(this.db.db, head)) yield `${eventLine(event, event.bodyJson, !inScope(event, scope))}\n`;
+    for (const cp of this.store.audit.checkpoints()) if (cp.seq <= head) yield `${checkpointLine(cp)}\n`;
+    yield `${publicKeyLine(key)}\n`;
+  }
+
+  private verification(): ReportVerification {
+    const publicKey = readPublicKey(this.keysDir);
+    const result = this.store.audit.verify(publicKey);
+    return {
+      ok: result.ok,
+      events: result.events,
+      checkpoints: result.checkpoints,
+      headSeq: result.head?.seq ?? null,
+      keyFingerprint: publicKey ? keyFingerprint(publicKey) : null,
+      problems: result.problems.slice(0, 10),
+    };
+  }
+
+  private findRun(ref: string): string {
+    if (this.store.getRun(ref)) return ref;
+    const matches = this.store.listRuns({ limit: 100_000 }).filter((r) => r.id.startsWith(ref));
+    if (matches.length === 1 && matches[0]) return matches[0].id;
+    throw new UserError(matches.length === 0 ? `no run '${ref}' (handrail runs lists them); nothing was exported` : `'${ref}' matches ${matches.length} runs; give more of the id; nothing was exported`);
+  }
+}
+
+/** Verifies an export from the file alone: no data directory is opened or read. */
+export function verifyExportFile(path: string): ExportVerification {
+  return verifyExportLines(() => readLines(resolve(path)));
+}
+
+/**
+ * `2026-03-01` means the start of that day (UTC) for --since and its end for --until, so
+ * `--since D --until D` is the whole day; anything else Date understands is taken as is.
+ */
+export function dateBound(value: string, which: 'since' | 'until'): string {
+  const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const ms = Date.parse(dayOnly ? `${value}T00:00:00.000Z` : value);
+  if (!Number.isFinite(ms)) {
+    throw new UserError(`--${which} '${value}' is not a date; write it as 2026-03-01 or 2026-03-01T14:30:00Z; nothing was exported`);
+  }
+  return new Date(dayOnly && which === 'until' ? ms + 86_400_000 : ms).toISOString();
+}
+
+/** The file's lines, read 1 MiB at a time: an export of a long-lived trail can be large. */
+function* readLines(path: string): Generator<string> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new UserError(`cannot read the export ${path} (${error instanceof Error ? error.message : String(error)}); check the path`, 1);
+  }
+  try {
+    const buffer = Buffer.alloc(1024 * 1024);
+    const decoder = new TextDecoder('utf-8');
+    let rest = '';
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      const lines = (rest + decoder.decode(buffer.subarray(0, n), { stream: true })).split('\n');
+      rest = lines.pop() ?? '';
+      yield* lines;
+    }
+    rest += decoder.decode();
+    if (rest !== '') yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}

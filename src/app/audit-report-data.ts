@@ -1,0 +1,98 @@
+// Gathers a handover report's data from the store: events in scope, the runs they touch,
+// each step's command (from the runbook bytes the run is bound to, not the file on disk,
+// which may have changed since), an excerpt of its output, and the run's snapshots.
+import type { Run } from '../contract/run.js';
+import { LineExcerpt } from '../core/audit/report-excerpt.js';
+import type { HandoverReport, ReportEvent, ReportRun, ReportStep, ReportVerification } from '../core/audit/report-model.js';
+import type { StoredEvent } from '../core/audit/verify-chain.js';
+import { parseRunbook } from '../core/runbook/parse-runbook.js';
+import type { EventScope } from '../store/audit-events-read.js';
+import type { RunStore } from '../store/run-store.js';
+import type { SnapshotStore } from '../store/snapshot-store.js';
+
+export interface ReportSources {
+  store: RunStore;
+  snapshots: SnapshotStore;
+  events: StoredEvent[];
+  scope: EventScope;
+  verification: ReportVerification;
+  generatedBy: string;
+}
+
+export async function gatherReport(src: ReportSources): Promise<HandoverReport> {
+  const events = src.events.map(toReportEvent);
+  const runIds = src.scope.runId !== null ? [src.scope.runId] : [...new Set(events.flatMap((e) => (e.runId === null ? [] : [e.runId])))];
+  const runs: ReportRun[] = [];
+  for (const id of runIds) {
+    const run = src.store.getRun(id);
+    // An event may name a run whose row is gone (it never existed in this database); the
+    // deviations still list its events.
+    if (run) runs.push(await gatherRun(src, run, events));
+  }
+  return { generatedAt: new Date().toISOString(), generatedBy: src.generatedBy, scope: src.scope, events, runs, verification: src.verification };
+}
+
+async function gatherRun(src: ReportSources, run: Run, events: ReportEvent[]): Promise<ReportRun> {
+  const source = src.store.getRunbookSource(run.id);
+  const runbook = source ? parseRunbook(run.runbookPath, source).runbook : undefined;
+  const steps: ReportStep[] = [];
+  for (const step of src.store.listSteps(run.id)) {
+    let output = null;
+    if (step.attempt > 0) {
+      const excerpt = new LineExcerpt(20);
+      for await (const chunk of src.store.readOutput(run.id, step.idx, step.attempt)) excerpt.push(chunk.data);
+      output = excerpt.finish();
+    }
+    steps.push({
+      idx: step.idx,
+      title: step.title,
+      kind: step.kind,
+      target: step.target,
+      command: runbook?.steps[step.idx]?.action?.code ?? null,
+      status: step.status,
+      attempt: step.attempt,
+      startedAt: step.startedAt,
+      finishedAt: step.finishedAt,
+      exitCode: step.exitCode,
+      reason: step.reason,
+      note: step.note,
+      output,
+    });
+  }
+  const snapshots = src.snapshots
+    .list({ includeDeleted: true })
+    .filter((s) => s.runId === run.id)
+    .reverse()
+    .map((s) => ({ id: s.id, step: s.step, target: s.target, kind: s.kind, reason: s.reason, bytes: s.bytes, sha256: s.sha256, verified: s.verified, createdAt: s.createdAt, deletedAt: s.deletedAt }));
+  const operators = [...new Set([run.operator, ...events.filter((e) => e.runId === run.id).map((e) => e.operator)])];
+  return {
+    id: run.id,
+    title: runbook?.frontMatter.title ?? run.runbookId,
+    runbookId: run.runbookId,
+    version: run.runbookVersion,
+    sha256: run.runbookSha256,
+    path: run.runbookPath,
+    environment: run.environment,
+    status: run.status,
+    operators,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    steps,
+    snapshots,
+    // 'review' is the kind `audit review` records (src/app/audit-search-service.ts).
+    reviews: events
+      .filter((e) => e.runId === run.id && e.kind === 'review')
+      .map((e) => ({ seq: e.seq, at: e.at, reviewer: e.operator, note: typeof e.body?.note === 'string' ? e.body.note : '' })),
+  };
+}
+
+function toReportEvent(e: StoredEvent): ReportEvent {
+  let body: Record<string, unknown> | null = null;
+  try {
+    const parsed: unknown = e.bodyJson === null ? null : JSON.parse(e.bodyJson);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+  } catch {
+    // A damaged body is reported by the verification section; the event is still listed.
+  }
+  return { seq: e.seq, at: e.at, operator: e.operator, kind: e.kind, runId: e.runId, stepIdx: e.stepIdx, environment: e.environment, target: e.target, body };
+}

@@ -1,0 +1,112 @@
+// `audit search` and `audit review`: finding things in the audit trail, and a lead's review
+// of a run recorded in it. Search only reads; a review is one appended event.
+import type { Run } from '../contract/run.js';
+import { searchAudit, runEventsOfKind, ftsQuery, type AuditSearchHit } from '../store/audit-search.js';
+import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
+import { RunStore } from '../store/run-store.js';
+import { UserError } from './errors.js';
+import type { Settings } from './settings.js';
+
+export interface SearchRequest {
+  text: string;
+  run?: string | undefined;
+  operator?: string | undefined;
+  env?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  kind?: string | undefined;
+  limit?: number | undefined;
+}
+
+export interface Review {
+  seq: number;
+  at: string;
+  reviewer: string;
+  note: string;
+}
+
+export const DEFAULT_SEARCH_LIMIT = 100;
+export const REVIEW_KIND = 'review';
+
+export class AuditSearchService {
+  private readonly db: AppDatabase;
+  private readonly store: RunStore;
+
+  constructor(readonly settings: Settings) {
+    try {
+      this.db = openAppDatabase(settings.dataDir);
+    } catch (error) {
+      // The store's messages are written for the operator already (what, where, what next).
+      throw new UserError(error instanceof Error ? error.message : String(error), 1);
+    }
+    this.store = new RunStore(this.db.db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Newest first; refuses (exit 2) text with nothing to search for, a bad date or an unknown run. */
+  search(request: SearchRequest): AuditSearchHit[] {
+    if (!ftsQuery(request.text)) {
+      throw new UserError(`there is nothing to search for in '${request.text}': give at least one word with a letter or digit; nothing was searched`);
+    }
+    const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit must be a whole number of 1 or more, not '${request.limit}'; nothing was searched`);
+    return searchAudit(this.db.db, request.text, {
+      runId: request.run === undefined ? undefined : this.findRun(request.run).id,
+      operator: request.operator,
+      environment: request.env,
+      since: request.since === undefined ? undefined : parseDate('--since', request.since, false),
+      until: request.until === undefined ? undefined : parseDate('--until', request.until, true),
+      kind: request.kind,
+      limit,
+    });
+  }
+
+  /** Records who reviewed the run, when, and what they said. */
+  review(runRef: string, note: string): { run: Run; review: Review } {
+    const text = note.trim();
+    if (text === '') throw new UserError('a review needs a note saying what you checked (--note TEXT); nothing was recorded');
+    const run = this.findRun(runRef);
+    const seq = this.store.appendEvent({
+      operator: this.settings.operator,
+      kind: REVIEW_KIND,
+      runId: run.id,
+      body: { note: text, runbook: run.runbookId, version: run.runbookVersion, runStatus: run.status },
+    });
+    const review = this.reviews(run.id).find((r) => r.seq === seq);
+    if (!review) throw new UserError(`the review of run ${run.id} was recorded as event ${seq} but cannot be read back; run handrail audit verify`, 1);
+    return { run, review };
+  }
+
+  /** The run's reviews, oldest first. */
+  reviews(runId: string): Review[] {
+    return runEventsOfKind(this.db.db, runId, REVIEW_KIND).map((e) => {
+      const body = (e.body ?? {}) as { note?: unknown };
+      return { seq: e.seq, at: e.at, reviewer: e.operator, note: typeof body.note === 'string' ? body.note : '' };
+    });
+  }
+
+  /** A run id, or a unique prefix of one (as `show` takes them). */
+  private findRun(ref: string): Run {
+    const exact = this.store.getRun(ref);
+    if (exact) return exact;
+    const matches = this.store.listRuns({ limit: 100_000 }).filter((r) => r.id.startsWith(ref));
+    if (matches.length === 1 && matches[0]) return matches[0];
+    throw new UserError(matches.length === 0 ? `no run '${ref}' (handrail runs lists them); nothing was recorded or searched` : `'${ref}' matches ${matches.length} runs; give more of the id`);
+  }
+}
+
+/**
+ * ISO 8601 UTC for a date the operator typed. A bare day is the whole day: `--since 2024-05-01`
+ * starts at its midnight (UTC), `--until 2024-05-01` includes it.
+ */
+export function parseDate(flag: string, value: string, end: boolean): string {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const ms = Date.parse(day ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(ms)) {
+    throw new UserError(`${flag} '${value}' is not a date; give one like 2024-05-01 or 2024-05-01T14:30:00Z (UTC); nothing was searched`);
+  }
+  return new Date(day && end ? ms + 24 * 60 * 60 * 1000 : ms).toISOString();
+}

@@ -1,0 +1,88 @@
+// Reads the audit chain back for exports and reports, a page at a time: the chain may hold
+// millions of events, and a page query (not an open iterator) leaves the connection free for
+// the writes an export makes (its own audit event) while a reader is part-way through.
+import type { Database } from 'better-sqlite3';
+import type { StoredEvent } from '../core/audit/verify-chain.js';
+
+export interface EventScope {
+  runId: string | null;
+  /** ISO 8601 UTC; inclusive. */
+  since: string | null;
+  /** ISO 8601 UTC; exclusive. */
+  until: string | null;
+}
+
+interface EventRow {
+  seq: number;
+  at: string;
+  operator: string;
+  machine: string;
+  app_version: string;
+  kind: string;
+  run_id: string | null;
+  step_idx: number | null;
+  environment: string | null;
+  target: string | null;
+  body_sha256: string;
+  prev_hash: string;
+  hash: string;
+  body_json: string | null;
+}
+
+/** Whether an event belongs to an export's or report's scope. */
+export function inScope(event: Pick<StoredEvent, 'at' | 'runId'>, scope: EventScope): boolean {
+  if (scope.runId !== null && event.runId !== scope.runId) return false;
+  if (scope.since !== null && event.at < scope.since) return false;
+  if (scope.until !== null && event.at >= scope.until) return false;
+  return true;
+}
+
+/** Every event with its body (null when the body row is gone), seq 1 up to `upTo`, in order. */
+export function* readChain(db: Database, upTo: number, pageSize = 1000): Generator<StoredEvent, void, undefined> {
+  const page = db.prepare(
+    'SELECT e.*, b.body_json FROM audit_events e LEFT JOIN audit_bodies b ON b.seq = e.seq WHERE e.seq > ? AND e.seq <= ? ORDER BY e.seq LIMIT ?',
+  );
+  let after = 0;
+  for (;;) {
+    const rows = page.all(after, upTo, pageSize) as EventRow[];
+    for (const row of rows) yield toStored(row);
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) return;
+    after = last.seq;
+  }
+}
+
+/** The events in scope with their bodies; uses the run index when the scope names a run. */
+export function eventsInScope(db: Database, scope: EventScope): StoredEvent[] {
+  const clauses: [string, string | null][] = [['e.run_id = ?', scope.runId], ['e.at >= ?', scope.since], ['e.at < ?', scope.until]];
+  const used = clauses.filter((c): c is [string, string] => c[1] !== null);
+  const where = used.map(([sql]) => sql);
+  const params = used.map(([, value]) => value);
+  const rows = db
+    .prepare(`SELECT e.*, b.body_json FROM audit_events e LEFT JOIN audit_bodies b ON b.seq = e.seq ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq`)
+    .all(...params) as EventRow[];
+  return rows.map(toStored);
+}
+
+export function headSeq(db: Database): number {
+  return (db.prepare('SELECT max(seq) FROM audit_events').pluck().get() as number | null) ?? 0;
+}
+
+function toStored(row: EventRow): StoredEvent {
+  return {
+    seq: row.seq,
+    at: row.at,
+    operator: row.operator,
+    machine: row.machine,
+    appVersion: row.app_version,
+    kind: row.kind,
+    runId: row.run_id,
+    stepIdx: row.step_idx,
+    environment: row.environment,
+    target: row.target,
+    bodySha256: row.body_sha256,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    bodyJson: row.body_json,
+  };
+}
