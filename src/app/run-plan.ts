@@ -22,6 +22,7 @@ export interface RunPlan {
   environmentName: string;
   environment: Environment;
   inputs: InputValues;
+  /** Values to mask everywhere: secret inputs and the passwords of the environment's databases. */
   secrets: string[];
   /** Every target a step uses or changes, with what it is in this environment. */
   targets: Map<string, TargetSpec>;
@@ -95,7 +96,13 @@ export function planRun(
       targets.set(name, spec);
     }
   }
-  return { runbook, source, inventory, environmentName, environment, inputs: inputs.values, secrets: inputs.secrets, targets };
+  // Database passwords are secrets too: a step that echoes $PGPASSWORD must not leak it.
+  const passwords = [...targets.values()].flatMap((spec) => {
+    const name = typeof spec === 'object' && 'password-env' in spec ? spec['password-env'] : undefined;
+    const value = name ? process.env[name] : undefined;
+    return value ? [value] : [];
+  });
+  return { runbook, source, inventory, environmentName, environment, inputs: inputs.values, secrets: [...inputs.secrets, ...passwords], targets };
 }
 
 /** What a lock on a database target is keyed by: the database itself, not its name. */

@@ -1,6 +1,7 @@
 // `npm run bench`: figures as per-item costs or as ratios against a baseline measured in
 // the same run, because these machines are noisy. Benchmarks are not tests: nothing here
 // passes or fails.
+import { benchAudit } from './audit.js';
 import { benchValidation } from './validation.js';
 import { benchStartup } from './startup.js';
 import { benchSnapshot } from './snapshot.js';
@@ -8,5 +9,5 @@ import { benchStream } from './stream.js';
 import { printTable, type Figure } from './table.js';
 
 const figures: Figure[] = [];
-for (const bench of [benchValidation, benchStartup, benchStream, benchSnapshot]) figures.push(...(await bench()));
+for (const bench of [benchValidation, benchStartup, benchStream, benchSnapshot, benchAudit]) figures.push(...(await bench()));
 printTable(figures);

@@ -30,6 +30,7 @@ writeFileSync(
   dev:
     targets:
       db: { sqlite: ${JSON.stringify(dbPath)} }
+      pwdb: { postgres: "postgres://app@127.0.0.1:1/app", password-env: TEST_DB_PASSWORD }
   prod:
     protected: true
     targets:
@@ -53,6 +54,12 @@ runbook(
 runbook(
   'fails-then-marker',
   `## Expect pilot\n\n\`\`\`sh {target=local expect-output="^pilot-"}\necho app-1\n\`\`\`\n\n## Leave a marker\n\n\`\`\`sh {target=local}\ntouch ${JSON.stringify(join(root, 'marker'))}\n\`\`\`\n`,
+);
+runbook(
+  'leaks-password',
+  '## Print the password\n\n```sh {target=local}\nprintf "pw %s\\n" "$TEST_DB_PASSWORD"\n```\n\n## Use the database\n\n```sql {target=pwdb}\nSELECT 1;\n```\n',
+  '',
+  '[dev]',
 );
 runbook('loud', '## Print 3 MB\n\n```sh {target=local}\nhead -c 3145728 /dev/zero | tr "\\\\0" x\n```\n');
 runbook(
@@ -163,6 +170,10 @@ describe('secrets', () => {
     for (const form of forms) expect(stored).not.toContain(form);
     const files = (dir: string): string[] =>
       readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+    // Exports are written by the same redacted record: put them in the data dir and scan them too.
+    for (const format of ['jsonl', 'md', 'html']) {
+      expect(handrail(['audit', 'export', '--format', format, '--out', join(cli.dataDir, `export.${format}`)], cli).code).toBe(0);
+    }
     for (const file of files(cli.dataDir)) {
       const bytes = readFileSync(file);
       for (const form of forms) expect(bytes.includes(form), `${file} holds the secret`).toBe(false);
@@ -191,6 +202,16 @@ describe('records and locks', () => {
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(`is being changed by run ${holder} of tester, which is interrupted`);
     expect(names()).toEqual(['a', 'b']);
+  });
+});
+
+describe('database passwords', () => {
+  it('are masked like secret inputs', () => {
+    const password = 'pg-pass-Xy9-very-long';
+    const result = handrail(['run', 'leaks-password', '--env', 'dev'], { ...cli, env: { TEST_DB_PASSWORD: password } });
+    expect(result.stdout).toContain('pw [REDACTED]');
+    expect(result.stdout + result.stderr).not.toContain(password);
+    expect(showRun(runIdOf(result.stdout), cli).steps[0]?.output).toBe('pw [REDACTED]\n');
   });
 });
 
