@@ -6,9 +6,10 @@ import { hostname } from 'node:os';
 import type { Database, Statement } from 'better-sqlite3';
 import { GENESIS_HASH, bodySha256, eventHash, type AuditFields } from '../core/audit/chain-hash.js';
 import { signCheckpoint, type Checkpoint } from '../core/audit/checkpoint.js';
-import { CHECKPOINT_EVERY, ChainVerifier, type StoredEvent, type VerifyResult } from '../core/audit/verify-chain.js';
+import { CHECKPOINT_EVERY, ChainVerifier, type VerifyResult } from '../core/audit/verify-chain.js';
 import { loadOrCreateSigningKey } from './audit-keys.js';
 import type { NewEvent } from './new-records.js';
+import { toStoredEvent, type AuditEventRow } from './audit-rows.js';
 
 export interface AuditChainOptions {
   now: () => string;
@@ -16,23 +17,6 @@ export interface AuditChainOptions {
   keysDir: string | null;
   appVersion?: string;
   machine?: string;
-}
-
-interface EventRow {
-  seq: number;
-  at: string;
-  operator: string;
-  machine: string;
-  app_version: string;
-  kind: string;
-  run_id: string | null;
-  step_idx: number | null;
-  environment: string | null;
-  target: string | null;
-  body_sha256: string;
-  prev_hash: string;
-  hash: string;
-  body_json: string | null;
 }
 
 interface CheckpointRow {
@@ -131,8 +115,8 @@ export class AuditChain {
       const verifier = new ChainVerifier(this.checkpoints(), publicKey);
       const rows = this.db
         .prepare('SELECT e.*, b.body_json FROM audit_events e LEFT JOIN audit_bodies b ON b.seq = e.seq ORDER BY e.seq')
-        .iterate() as IterableIterator<EventRow>;
-      for (const row of rows) verifier.push(toStored(row));
+        .iterate() as IterableIterator<AuditEventRow>;
+      for (const row of rows) verifier.push(toStoredEvent(row));
       return verifier.finish();
     })();
   }
@@ -147,25 +131,6 @@ export class AuditChain {
       .run(cp.seq, cp.headHash, cp.at, cp.signature, cp.publicKeyFingerprint);
     return cp;
   }
-}
-
-function toStored(row: EventRow): StoredEvent {
-  return {
-    seq: row.seq,
-    at: row.at,
-    operator: row.operator,
-    machine: row.machine,
-    appVersion: row.app_version,
-    kind: row.kind,
-    runId: row.run_id,
-    stepIdx: row.step_idx,
-    environment: row.environment,
-    target: row.target,
-    bodySha256: row.body_sha256,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    bodyJson: row.body_json,
-  };
 }
 
 /** Recorded with every event, so a reviewer knows which build wrote it. */

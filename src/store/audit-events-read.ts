@@ -3,6 +3,7 @@
 // the writes an export makes (its own audit event) while a reader is part-way through.
 import type { Database } from 'better-sqlite3';
 import type { StoredEvent } from '../core/audit/verify-chain.js';
+import { toStoredEvent, type AuditEventRow } from './audit-rows.js';
 
 export interface EventScope {
   runId: string | null;
@@ -10,23 +11,6 @@ export interface EventScope {
   since: string | null;
   /** ISO 8601 UTC; exclusive. */
   until: string | null;
-}
-
-interface EventRow {
-  seq: number;
-  at: string;
-  operator: string;
-  machine: string;
-  app_version: string;
-  kind: string;
-  run_id: string | null;
-  step_idx: number | null;
-  environment: string | null;
-  target: string | null;
-  body_sha256: string;
-  prev_hash: string;
-  hash: string;
-  body_json: string | null;
 }
 
 /** Whether an event belongs to an export's or report's scope. */
@@ -44,8 +28,8 @@ export function* readChain(db: Database, upTo: number, pageSize = 1000): Generat
   );
   let after = 0;
   for (;;) {
-    const rows = page.all(after, upTo, pageSize) as EventRow[];
-    for (const row of rows) yield toStored(row);
+    const rows = page.all(after, upTo, pageSize) as AuditEventRow[];
+    for (const row of rows) yield toStoredEvent(row);
     const last = rows.at(-1);
     if (!last || rows.length < pageSize) return;
     after = last.seq;
@@ -60,29 +44,10 @@ export function eventsInScope(db: Database, scope: EventScope): StoredEvent[] {
   const params = used.map(([, value]) => value);
   const rows = db
     .prepare(`SELECT e.*, b.body_json FROM audit_events e LEFT JOIN audit_bodies b ON b.seq = e.seq ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq`)
-    .all(...params) as EventRow[];
-  return rows.map(toStored);
+    .all(...params) as AuditEventRow[];
+  return rows.map(toStoredEvent);
 }
 
 export function headSeq(db: Database): number {
   return (db.prepare('SELECT max(seq) FROM audit_events').pluck().get() as number | null) ?? 0;
-}
-
-function toStored(row: EventRow): StoredEvent {
-  return {
-    seq: row.seq,
-    at: row.at,
-    operator: row.operator,
-    machine: row.machine,
-    appVersion: row.app_version,
-    kind: row.kind,
-    runId: row.run_id,
-    stepIdx: row.step_idx,
-    environment: row.environment,
-    target: row.target,
-    bodySha256: row.body_sha256,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    bodyJson: row.body_json,
-  };
 }
