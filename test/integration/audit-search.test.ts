@@ -79,7 +79,9 @@ describe('audit search', () => {
     // "dev" is in every run's events (run.started names the environment).
     expect(new Set(search(['dev']).map((h) => h.runId))).toEqual(new Set([printer, failer]));
     expect(new Set(search(['dev', '--run', printer]).map((h) => h.runId))).toEqual(new Set([printer]));
-    expect(new Set(search(['dev', '--run', failer.slice(0, 17)]).map((h) => h.runId))).toEqual(new Set([failer]));
+    // The shortest prefix that tells the two runs apart (they may start in the same second).
+    const prefix = failer.slice(0, [...failer].findIndex((c, i) => printer[i] !== c) + 1);
+    expect(new Set(search(['dev', '--run', prefix]).map((h) => h.runId))).toEqual(new Set([failer]));
     expect(search(['dev', '--kind', 'run.started']).map((h) => h.kind)).toEqual(['run.started', 'run.started']);
     expect(search(['dev', '--kind', 'run']).every((h) => h.kind.startsWith('run.'))).toBe(true);
     expect(search(['quokka', '--kind', 'step'])).toEqual([]);

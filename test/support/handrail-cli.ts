@@ -63,7 +63,7 @@ export function showRun(id: string, options: CliOptions): ShownRun {
 }
 
 export function runIdOf(stdout: string): string {
-  const match = /Run (\d{8}-\d{6}-[0-9a-f]{4})/.exec(stdout);
+  const match = /Run (\d{8}-\d{6}-[0-9a-f]{6})/.exec(stdout);
   if (!match?.[1]) throw new Error(`no run id in output:\n${stdout}`);
   return match[1];
 }
