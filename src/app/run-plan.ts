@@ -3,13 +3,14 @@
 // UserError (exit 2) that says why and that nothing was executed.
 import { isAbsolute, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { targetKind, type Environment, type Inventory, type TargetSpec } from '../contract/inventory.js';
+import type { Environment, Inventory, TargetSpec } from '../contract/inventory.js';
 import type { Runbook } from '../contract/runbook.js';
 import { checkInputs, type InputValues } from '../core/engine/inputs.js';
 import { parseInventory } from '../core/inventory/parse-inventory.js';
 import { formatProblem, ProblemList } from '../core/problems.js';
 import { parseRunbook } from '../core/runbook/parse-runbook.js';
 import { validateRunbook } from '../core/validate/validate-runbook.js';
+import { passwordOf } from './database-password.js';
 import { UserError } from './errors.js';
 import { findRunbookFiles, INVENTORY_FILE, readSource } from './workspace.js';
 
@@ -97,23 +98,14 @@ export function planRun(
     }
   }
   // Database passwords are secrets too: a step that echoes $PGPASSWORD must not leak it.
-  const passwords = [...targets.values()].flatMap((spec) => {
-    const name = typeof spec === 'object' && 'password-env' in spec ? spec['password-env'] : undefined;
-    const value = name ? process.env[name] : undefined;
-    return value ? [value] : [];
-  });
+  const passwords = [...targets.values()].flatMap((spec) => passwordOf(spec) ?? []);
   return { runbook, source, inventory, environmentName, environment, inputs: inputs.values, secrets: [...inputs.secrets, ...passwords], targets };
 }
 
 /** What a lock on a database target is keyed by: the database itself, not its name. */
 export function lockKey(spec: TargetSpec, resolvePath: (p: string) => string): string {
   if (spec === 'local') return 'local';
-  switch (targetKind(spec)) {
-    case 'sqlite':
-      return `sqlite:${resolvePath((spec as { sqlite: string }).sqlite)}`;
-    case 'postgres':
-      return `postgres:${(spec as { postgres: string }).postgres}`;
-    default:
-      return `ssh:${(spec as { ssh: string }).ssh}`;
-  }
+  if ('sqlite' in spec) return `sqlite:${resolvePath(spec.sqlite)}`;
+  if ('postgres' in spec) return `postgres:${spec.postgres}`;
+  return `ssh:${spec.ssh}`;
 }

@@ -3,7 +3,7 @@
 import { relative } from 'node:path';
 import type { Run, RunStep } from '../contract/run.js';
 import type { Step } from '../contract/runbook.js';
-import { Redactor } from '../core/engine/redact.js';
+import { MASK as REDACTED, Redactor } from '../core/engine/redact.js';
 import { executeRun, type EngineOutcome } from '../core/engine/run-engine.js';
 import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
@@ -96,7 +96,7 @@ export class RunService {
     const fm = plan.runbook.frontMatter;
     const redactor = new Redactor(plan.secrets);
     const inputs = Object.fromEntries(
-      Object.entries(plan.inputs).map(([k, v]) => [k, fm.inputs?.[k]?.secret ? '[REDACTED]' : (v ?? '')]),
+      Object.entries(plan.inputs).map(([k, v]) => [k, fm.inputs?.[k]?.secret ? REDACTED : (v ?? '')]),
     );
     const runId = newId();
     const targets = await openTargets(plan, this.targetOptions(request, session)).catch((error: unknown) => {
@@ -145,14 +145,15 @@ export class RunService {
     const source = this.store.getRunbookSource(run.id);
     if (!source) throw new UserError(`run ${run.id} has no stored runbook; nothing was executed`);
     const inventory = await loadInventory(this.settings.workspace);
+    // Secret inputs were stored redacted: they must be given again, and never validated as '[REDACTED]'.
+    const missingSecret = Object.entries(run.inputs).find(([name, v]) => v === REDACTED && request.inputs[name] === undefined);
+    if (missingSecret) {
+      throw new UserError(
+        `run ${run.id} needs its secret input '${missingSecret[0]}' again (secrets are never stored); set HANDRAIL_INPUT_${missingSecret[0].toUpperCase()}; nothing was executed`,
+      );
+    }
     const stored = Object.fromEntries(Object.entries(run.inputs).map(([k, v]) => [k, String(v)]));
     const plan = planRun(run.runbookPath, source, inventory, run.environment, { ...stored, ...request.inputs });
-    const secretStillRedacted = Object.entries(plan.runbook.frontMatter.inputs ?? {}).find(
-      ([name, decl]) => decl.secret && request.inputs[name] === undefined,
-    );
-    if (secretStillRedacted) {
-      throw new UserError(`run ${run.id} needs its secret input '${secretStillRedacted[0]}' again (secrets are never stored); pass --input ${secretStillRedacted[0]}=VALUE; nothing was executed`);
-    }
     const targets = await openTargets(plan, this.targetOptions(request, session));
     let resumed: Run;
     try {

@@ -2,3 +2,4 @@
 export type { Step } from '../contract/runbook.js';
 export type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
 export type { EngineOutcome } from '../core/engine/run-engine.js';
+export { MASK as REDACTED } from '../core/engine/redact.js';

@@ -120,9 +120,7 @@ export class SnapshotService {
   }
 
   private source(target: string, spec: DatabaseSpec) {
-    return snapshotSource(target, spec, this.settings.dataDir, (p) => expandPath(p, this.settings), (s) =>
-      s['password-env'] ? process.env[s['password-env']] : undefined,
-    );
+    return snapshotSource(target, spec, this.settings.dataDir, (p) => expandPath(p, this.settings));
   }
 
   private async takeOf(

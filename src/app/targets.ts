@@ -16,6 +16,7 @@ import { createSqliteSnapshotProvider } from '../targets/snapshot/sqlite-snapsho
 import { ensureSeededDatabase } from '../targets/sqlite-seed.js';
 import { createSqliteExecutor } from '../targets/sqlite-target.js';
 import { connectSsh, type SshSession } from '../targets/ssh/ssh-connection.js';
+import { passwordOf } from './database-password.js';
 import { UserError } from './errors.js';
 import { expandPath, expandVariables } from './paths.js';
 import type { RunPlan } from './run-plan.js';
@@ -62,19 +63,11 @@ export async function openTargets(plan: RunPlan, options: TargetOptions): Promis
     if (!found) throw new Error(`target '${name}' is not defined in environment '${plan.environmentName}'`);
     return found;
   };
-  const password = (s: { 'password-env'?: string | undefined }) => (s['password-env'] ? process.env[s['password-env']] : undefined);
 
   return {
     variables: Object.fromEntries(
       Object.entries(plan.environment.variables ?? {}).map(([k, v]) => [k, expandVariables(String(v), settings)]),
     ),
-    describe(name) {
-      const s = spec(name);
-      if (s === 'local') return `${name} (this machine)`;
-      if ('ssh' in s) return `${name} (ssh ${s.ssh}:${s.port ?? 22})`;
-      if ('sqlite' in s) return `${name} (sqlite ${path(s.sqlite)})`;
-      return `${name} (postgres ${s.postgres})`;
-    },
     async shell(name): Promise<ShellExecutor> {
       return ssh.get(name) ?? local;
     },
@@ -83,7 +76,7 @@ export async function openTargets(plan: RunPlan, options: TargetOptions): Promis
       if (!executor) {
         const s = spec(name);
         if (s === 'local' || 'ssh' in s) throw new Error(`target '${name}' is not a database`);
-        executor = 'sqlite' in s ? createSqliteExecutor(path(s.sqlite)) : createPostgresExecutor({ url: s.postgres, password: password(s) });
+        executor = 'sqlite' in s ? createSqliteExecutor(path(s.sqlite)) : createPostgresExecutor({ url: s.postgres, password: passwordOf(s) });
         sql.set(name, executor);
       }
       return executor;
@@ -95,7 +88,7 @@ export async function openTargets(plan: RunPlan, options: TargetOptions): Promis
     snapshot(name) {
       const s = spec(name);
       if (s === 'local' || 'ssh' in s) return { refused: `${name} is ${targetKind(s)}, not a database` };
-      return snapshotSource(name, s, settings.dataDir, path, password);
+      return snapshotSource(name, s, settings.dataDir, path);
     },
     close,
   };
@@ -135,14 +128,13 @@ export function snapshotSource(
   spec: Extract<TargetSpec, { sqlite: string }> | Extract<TargetSpec, { postgres: string }>,
   dataDir: string,
   path: (p: string) => string,
-  password: (s: { 'password-env'?: string | undefined }) => string | undefined,
 ): SnapshotSource {
   const dir = join(dataDir, 'snapshots');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const sqlite = 'sqlite' in spec;
   const provider: SnapshotProvider = sqlite
     ? createSqliteSnapshotProvider(path(spec.sqlite))
-    : createPostgresSnapshotProvider({ url: spec.postgres, password: password(spec) });
+    : createPostgresSnapshotProvider({ url: spec.postgres, password: passwordOf(spec) });
   return {
     provider,
     path: join(dir, `${stamp}-${name}.${sqlite ? 'sqlite' : 'dump'}`),

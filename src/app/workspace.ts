@@ -164,9 +164,10 @@ export async function readSource(path: string): Promise<[Uint8Array, number]> {
   }
 }
 
+/** Relative to where the operator stands, unless that means climbing more than two folders up. */
 function shown(display: Display, path: string): string {
   const rel = relative(display.cwd, path);
-  return rel.startsWith('..') && rel.split('/').filter((p) => p === '..').length > 2 ? path : rel || path;
+  return rel === '' || rel.startsWith('../../../') ? path : rel;
 }
 
 function problemAt(display: Display, path: string, message: string): Problem {

@@ -56,6 +56,11 @@ runbook(
   `## Expect pilot\n\n\`\`\`sh {target=local expect-output="^pilot-"}\necho app-1\n\`\`\`\n\n## Leave a marker\n\n\`\`\`sh {target=local}\ntouch ${JSON.stringify(join(root, 'marker'))}\n\`\`\`\n`,
 );
 runbook(
+  'secret-then-manual',
+  '## Use the token\n\n```sh {target=local}\ntest -n "$HANDRAIL_INPUT_TOKEN" || true\necho used\n```\n\n## Tell the team\n\nSay it is done.\n',
+  'inputs:\n  token: { type: string, secret: true, pattern: "^[a-z0-9-]{8,}$" }\n',
+);
+runbook(
   'leaks-password',
   '## Print the password\n\n```sh {target=local}\nprintf "pw %s\\n" "$TEST_DB_PASSWORD"\n```\n\n## Use the database\n\n```sql {target=pwdb}\nSELECT 1;\n```\n',
   '',
@@ -202,6 +207,26 @@ describe('records and locks', () => {
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(`is being changed by run ${holder} of tester, which is interrupted`);
     expect(names()).toEqual(['a', 'b']);
+  });
+});
+
+describe('resuming a run with a secret input', () => {
+  it('asks for the secret again (it was never stored) before anything runs', () => {
+    const secret = 'tok-12345678';
+    const first = handrail(['run', 'secret-then-manual', '--env', 'dev'], { ...cli, env: { HANDRAIL_INPUT_TOKEN: secret } });
+    expect(first.code).toBe(2); // waits at the manual step: no terminal, no --yes
+    const id = runIdOf(first.stdout);
+    const refused = handrail(['resume', id, '--yes'], cli);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      `handrail: run ${id} needs its secret input 'token' again (secrets are never stored); set HANDRAIL_INPUT_TOKEN; nothing was executed`,
+    );
+    const onArgv = handrail(['resume', id, '--yes', '--input', `token=${secret}`], cli);
+    expect(onArgv.code).toBe(2);
+    expect(onArgv.stderr).toContain("secret input 'token' must not be given on the command line");
+    const resumed = handrail(['resume', id, '--yes'], { ...cli, env: { HANDRAIL_INPUT_TOKEN: secret } });
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(showRun(id, cli).steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded']);
   });
 });
 

@@ -42,7 +42,7 @@ describe('checkInputs', () => {
     expect(missing.ok === false && missing.problems).toEqual([
       "input 'pilot' is required; pass --input pilot=VALUE",
       "input 'topic' is required; pass --input topic=VALUE",
-      "input 'token' is required; pass --input token=VALUE",
+      "input 'token' is required; set HANDRAIL_INPUT_TOKEN",
     ]);
   });
 });

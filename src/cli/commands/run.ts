@@ -2,6 +2,7 @@
 // aborted), 2 refused (a guard, an input, a confirmation nobody could give).
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../../app/errors.js';
+import { REDACTED } from '../../app/run-types.js';
 import { RunService, type RunResult, type RunSession } from '../../app/run-service.js';
 import { resolveSettings } from '../../app/settings.js';
 import { SnapshotService } from '../../app/snapshot-service.js';
@@ -22,12 +23,12 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
     const inputs = collectInputs(flags.input);
     const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey };
     const plan = await service.plan(request, process.cwd());
-    for (const [name, decl] of Object.entries(plan.runbook.frontMatter.inputs ?? {})) {
-      if (decl.secret && flags.input.some((i) => i.startsWith(`${name}=`))) {
-        const message = `secret input '${name}' must not be given on the command line (every user of this machine can read it); set HANDRAIL_INPUT_${name.toUpperCase()} instead; nothing was executed`;
-        service.refused(request, message);
-        throw new UserError(message);
-      }
+    const secrets = Object.entries(plan.runbook.frontMatter.inputs ?? {}).filter(([, decl]) => decl.secret).map(([name]) => name);
+    try {
+      refuseSecretsOnArgv(flags.input, secrets);
+    } catch (error) {
+      if (error instanceof UserError) service.refused(request, error.message);
+      throw error;
     }
     await new SnapshotService(service).housekeeping(plan.inventory);
     const printer = makePrinter(flags);
@@ -41,6 +42,9 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
 export async function resumeCommand(runRef: string, flags: Omit<RunFlags, 'env'>, global: GlobalOptions): Promise<number> {
   const service = new RunService(resolveSettings(global));
   try {
+    // The run's secret inputs are the ones it stored redacted; they may not come from argv either.
+    const secrets = Object.entries(service.findRun(runRef).inputs).filter(([, v]) => v === REDACTED).map(([k]) => k);
+    refuseSecretsOnArgv(flags.input, secrets);
     const printer = makePrinter(flags);
     const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey };
     const result = await withSession(service, flags, printer, (session) => service.resume(runRef, request, session));
@@ -134,5 +138,15 @@ async function askHidden(prompt: string): Promise<string> {
   } finally {
     rl.close();
     process.stderr.write('\n');
+  }
+}
+
+/** argv is readable by every user of the machine (ps, /proc): a secret never goes there. */
+function refuseSecretsOnArgv(flags: string[], secrets: string[]): void {
+  const given = secrets.find((name) => flags.some((flag) => flag.startsWith(`${name}=`)));
+  if (given) {
+    throw new UserError(
+      `secret input '${given}' must not be given on the command line (every user of this machine can read it); set HANDRAIL_INPUT_${given.toUpperCase()} instead; nothing was executed`,
+    );
   }
 }

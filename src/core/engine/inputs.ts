@@ -22,7 +22,8 @@ export function checkInputs(frontMatter: FrontMatter, given: Record<string, stri
     const raw = given[name];
     if (raw === undefined) {
       if (decl.default === undefined) {
-        problems.push(`input '${name}' is required${decl.description ? ` (${decl.description})` : ''}; pass --input ${name}=VALUE`);
+        const how = decl.secret ? `set HANDRAIL_INPUT_${name.toUpperCase()}` : `pass --input ${name}=VALUE`;
+        problems.push(`input '${name}' is required${decl.description ? ` (${decl.description})` : ''}; ${how}`);
       } else {
         values[name] = decl.default;
       }

@@ -35,8 +35,6 @@ export interface SnapshotSource {
 }
 
 export interface TargetResolver {
-  /** How the target is shown to the operator: `app (ssh deploy@pilot-1:22)`. */
-  describe(target: string): string;
   shell(target: string): Promise<ShellExecutor>;
   sql(target: string): Promise<SqlExecutor>;
   http(): HttpExecutor;
