@@ -52,6 +52,14 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
       if (settled !== 'retry') return settled;
     }
 
+    if (status !== 'in-doubt' && step.action && run.operator.beforeStep) {
+      const before = await run.operator.beforeStep(step);
+      if (before.action === 'abort') return { status: 'aborted', step: step.index, reason: 'aborted by the operator' };
+      if (before.action === 'skip') {
+        skip(run, step, before.reason);
+        continue;
+      }
+    }
     let outcome = await runStep(run, step);
     while (!outcome.ok) {
       if (outcome.kind === 'aborted') return { status: 'aborted', step: step.index, reason: outcome.reason };

@@ -53,7 +53,14 @@ export type InDoubtDecision =
   | { action: 'refuse'; message: string };
 export type ManualDecision = { action: 'done'; note?: string } | { action: 'skip'; reason: string } | { action: 'abort' } | { action: 'refuse'; message: string };
 
+export type BeforeStepDecision = { action: 'run' } | { action: 'skip'; reason: string } | { action: 'abort' };
+
 export interface OperatorPort {
+  /**
+   * Asked before each automated step's first attempt when present: the consoles walk a run
+   * step by step ("Run step"), the CLI runs on without asking.
+   */
+  beforeStep?(step: Step): Promise<BeforeStepDecision>;
   /** A manual step: the operator does it and says so. */
   manual(step: Step): Promise<ManualDecision>;
   /**

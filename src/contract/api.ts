@@ -1,0 +1,222 @@
+// The one API both consoles speak (Electron IPC and `handrail serve`'s WebSocket): every
+// operation the UI needs, as a zod request and response schema, named once here. src/app
+// implements it (ConsoleService); src/electron and src/server only carry it; the renderer
+// imports these types and nothing else from src. A binding parses every request with its
+// schema before the app sees it, so a malformed request is refused at the edge.
+import { z } from 'zod';
+import { Problem } from './problem.js';
+import { Run, RunStep, StepStatus } from './run.js';
+import { InputDeclaration, RunbookSummary } from './runbook.js';
+import { Snapshot } from './snapshot.js';
+
+const Id = z.string().min(1).max(200);
+const Text = z.string().max(10_000);
+
+/** One environment of the inventory, as the environment picker shows it. */
+export const EnvironmentInfo = z.object({
+  name: z.string(),
+  protected: z.boolean(),
+  description: z.string().optional(),
+  targets: z.array(z.object({ name: z.string(), kind: z.enum(['local', 'ssh', 'sqlite', 'postgres']), where: z.string() })),
+});
+export type EnvironmentInfo = z.infer<typeof EnvironmentInfo>;
+
+export const RunbookListItem = RunbookSummary.extend({
+  lastRun: z.object({ id: z.string(), status: Run.shape.status, startedAt: z.string(), environment: z.string() }).nullable(),
+  /** Validation problems with positions (errors and warnings). */
+  problemList: z.array(Problem),
+});
+export type RunbookListItem = z.infer<typeof RunbookListItem>;
+
+/** One step as the Run view shows it before and while it runs. */
+export const StepView = z.object({
+  idx: z.number().int().min(0),
+  title: z.string(),
+  kind: z.enum(['sh', 'sql', 'http', 'manual']),
+  /** The step's prose as Markdown (rendered by the UI, raw HTML never trusted). */
+  prose: z.string(),
+  /** The action's text as written (placeholders not filled in). */
+  command: z.string().nullable(),
+  target: z.string().nullable(),
+  mutates: z.array(z.string()),
+  confirm: z.boolean(),
+  idempotent: z.boolean(),
+  expectations: z.array(z.string()),
+});
+export type StepView = z.infer<typeof StepView>;
+
+export const RunbookDetail = z.object({
+  summary: RunbookSummary,
+  inputs: z.record(z.string(), InputDeclaration),
+  steps: z.array(StepView),
+  problemList: z.array(Problem),
+});
+export type RunbookDetail = z.infer<typeof RunbookDetail>;
+
+/** What the engine is waiting for from the operator, if anything. */
+export const Prompt = z.discriminatedUnion('kind', [
+  /** Before every automated step: run it, skip it (with a reason) or abort. */
+  z.object({ kind: z.literal('before-step'), idx: z.number().int() }),
+  z.object({ kind: z.literal('manual'), idx: z.number().int() }),
+  /** `environment` set: a protected environment, whose name must be typed. */
+  z.object({ kind: z.literal('confirm'), idx: z.number().int(), environment: z.string().nullable() }),
+  z.object({ kind: z.literal('failed'), idx: z.number().int(), reason: z.string() }),
+  z.object({ kind: z.literal('in-doubt'), idx: z.number().int() }),
+]);
+export type Prompt = z.infer<typeof Prompt>;
+
+/** How a step's last snapshot went, for the progress bar and then its size and checksum. */
+export const SnapshotProgress = z.object({
+  idx: z.number().int(),
+  target: z.string(),
+  phase: z.enum(['start', 'progress', 'verified']),
+  done: z.number().optional(),
+  total: z.number().optional(),
+  bytes: z.number().optional(),
+  sha256: z.string().optional(),
+});
+export type SnapshotProgress = z.infer<typeof SnapshotProgress>;
+
+export const RunDetail = z.object({
+  run: Run,
+  steps: z.array(RunStep),
+  /** The runbook's steps as bound to this run (prose, command, target). */
+  stepViews: z.array(StepView),
+  runbookTitle: z.string(),
+  environmentProtected: z.boolean(),
+  /** Live only while this process drives the run. */
+  live: z.boolean(),
+  prompt: Prompt.nullable(),
+  snapshots: z.array(Snapshot),
+  snapshotProgress: z.array(SnapshotProgress),
+  /** Expectation results and other step notes, as recorded. */
+  deviations: z.array(z.object({ kind: z.string(), idx: z.number().int().nullable(), text: z.string(), at: z.string() })),
+  events: z.array(z.object({ seq: z.number().int(), at: z.string(), kind: z.string(), operator: z.string(), idx: z.number().int().nullable(), summary: z.string() })),
+  reviews: z.array(z.object({ seq: z.number().int(), at: z.string(), reviewer: z.string(), note: z.string() })),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const RunListQuery = z.object({
+  operator: z.string().max(200).optional(),
+  runbook: z.string().max(200).optional(),
+  environment: z.string().max(200).optional(),
+  status: Run.shape.status.optional(),
+  /** Full-text search over events and output; only runs with a hit. */
+  text: z.string().max(500).optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(1000).default(200),
+});
+
+export const RunListItem = Run.pick({ id: true, runbookId: true, runbookVersion: true, environment: true, operator: true, status: true, startedAt: true, finishedAt: true });
+export type RunListItem = z.infer<typeof RunListItem>;
+
+export const AuditStatus = z.object({
+  ok: z.boolean(),
+  events: z.number().int(),
+  checkpoints: z.number().int(),
+  /** The first problem, in words, when not ok. */
+  firstProblem: z.string().nullable(),
+  checkedAt: z.string(),
+});
+export type AuditStatus = z.infer<typeof AuditStatus>;
+
+/** What the operator answers to a prompt. */
+export const StepDecision = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('run') }),
+  z.object({ action: z.literal('retry') }),
+  z.object({ action: z.literal('done'), note: Text.optional() }),
+  z.object({ action: z.literal('skip'), reason: Text.min(1) }),
+  z.object({ action: z.literal('abort') }),
+  /** For a confirmation: the typed environment name (protected) or just yes. */
+  z.object({ action: z.literal('confirm'), typed: Text.optional() }),
+  z.object({ action: z.literal('stop') }),
+]);
+export type StepDecision = z.infer<typeof StepDecision>;
+
+const Ok = z.object({ ok: z.literal(true) });
+
+/** Every operation: name → request and response schema. */
+export const API = {
+  appInfo: {
+    request: z.object({}),
+    response: z.object({ version: z.string(), operator: z.string(), workspace: z.string(), dataDir: z.string(), audit: AuditStatus }),
+  },
+  listRunbooks: { request: z.object({}), response: z.object({ runbooks: z.array(RunbookListItem), inventoryProblems: z.array(Problem) }) },
+  getRunbook: { request: z.object({ id: Id }), response: RunbookDetail },
+  listEnvironments: { request: z.object({}), response: z.object({ environments: z.array(EnvironmentInfo) }) },
+  startRun: {
+    request: z.object({
+      runbook: Id,
+      environment: Id,
+      inputs: z.record(z.string(), z.string().max(100_000)),
+      acceptHostKeys: z.array(z.string().max(200)).max(20).optional(),
+    }),
+    response: z.object({ runId: z.string() }),
+  },
+  resumeRun: { request: z.object({ runId: Id, inputs: z.record(z.string(), z.string().max(100_000)).default({}) }), response: z.object({ runId: z.string() }) },
+  decide: { request: z.object({ runId: Id, idx: z.number().int().min(0), decision: StepDecision }), response: Ok },
+  abortRun: { request: z.object({ runId: Id }), response: Ok },
+  listRuns: { request: RunListQuery, response: z.object({ total: z.number().int(), runs: z.array(RunListItem) }) },
+  getRun: { request: z.object({ runId: Id }), response: RunDetail },
+  getOutput: {
+    request: z.object({ runId: Id, idx: z.number().int().min(0), attempt: z.number().int().min(1), fromChunk: z.number().int().min(0).default(0) }),
+    response: z.object({ chunks: z.array(z.object({ seq: z.number().int(), stream: z.enum(['stdout', 'stderr']), text: z.string() })), more: z.boolean(), storedBytes: z.number(), cutBytes: z.number() }),
+  },
+  listSnapshots: { request: z.object({}), response: z.object({ snapshots: z.array(Snapshot) }) },
+  restoreSnapshot: {
+    request: z.object({ snapshotId: Id, typed: Text.optional() }),
+    response: z.object({ restored: Snapshot, before: Snapshot }),
+  },
+  verifyAudit: { request: z.object({}), response: AuditStatus.extend({ problems: z.array(z.object({ seq: z.number().int(), kind: z.string(), message: z.string() })) }) },
+  searchAudit: {
+    request: z.object({ text: z.string().min(1).max(500), runId: Id.optional(), limit: z.number().int().min(1).max(1000).default(100) }),
+    response: z.object({ hits: z.array(z.object({ seq: z.number().int(), at: z.string(), kind: z.string(), runId: z.string().nullable(), operator: z.string(), snippet: z.string() })) }),
+  },
+  exportAudit: {
+    request: z.object({ runId: Id.optional(), format: z.enum(['jsonl', 'md', 'html']) }),
+    response: z.object({ fileName: z.string(), mediaType: z.string(), content: z.string() }),
+  },
+  reviewRun: { request: z.object({ runId: Id, note: Text.min(1) }), response: z.object({ seq: z.number().int() }) },
+} as const;
+
+export type ApiName = keyof typeof API;
+export type ApiRequest<N extends ApiName> = z.input<(typeof API)[N]['request']>;
+export type ApiParsedRequest<N extends ApiName> = z.output<(typeof API)[N]['request']>;
+export type ApiResponse<N extends ApiName> = z.output<(typeof API)[N]['response']>;
+export const API_NAMES = Object.keys(API) as ApiName[];
+
+/** What src/app implements: one async function per operation, taking the parsed request. */
+export type ConsoleApi = { [N in ApiName]: (request: ApiParsedRequest<N>) => Promise<ApiResponse<N>> };
+
+/** What the renderer calls: the same functions, taking the request before defaults. */
+export type ConsoleClient = { [N in ApiName]: (request: ApiRequest<N>) => Promise<ApiResponse<N>> };
+
+/** Pushed to every open console while something changes. */
+export const ConsoleEvent = z.discriminatedUnion('type', [
+  /** A run changed (step state, prompt, status): fetch getRun again. */
+  z.object({ type: z.literal('run-changed'), runId: z.string() }),
+  /** Live output of a step, already redacted, as text (UTF-8, invalid bytes replaced). */
+  z.object({ type: z.literal('output'), runId: z.string(), idx: z.number().int(), stream: z.enum(['stdout', 'stderr']), text: z.string() }),
+  z.object({ type: z.literal('snapshot'), runId: z.string().nullable(), progress: SnapshotProgress }),
+  /** Restore progress (no run). */
+  z.object({ type: z.literal('restore'), snapshotId: z.string(), phase: z.string(), done: z.number(), total: z.number() }),
+]);
+export type ConsoleEvent = z.infer<typeof ConsoleEvent>;
+
+/**
+ * A refused or failed operation, as both bindings carry it: what failed, what was left
+ * unchanged, what to do next — already in words for the operator.
+ */
+export const ApiError = z.object({ message: z.string(), code: z.enum(['refused', 'invalid', 'not-found', 'failed']) });
+export type ApiError = z.infer<typeof ApiError>;
+
+/** The step statuses a UI shows as done. */
+export const DONE_STEP_STATUSES: readonly z.infer<typeof StepStatus>[] = ['succeeded', 'skipped'];
+
+/** The WebSocket's messages (`handrail serve`): a call, its answer, or a pushed event. */
+export const WireCall = z.object({ id: z.number().int().min(0), op: z.enum(API_NAMES as [ApiName, ...ApiName[]]), request: z.unknown() });
+export type WireCall = z.infer<typeof WireCall>;
+export type WireMessage =
+  | { id: number; result: unknown }
+  | { id: number; error: ApiError }
+  | { event: ConsoleEvent };
