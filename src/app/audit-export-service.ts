@@ -4,6 +4,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { keyFingerprint } from '../core/audit/checkpoint.js';
+import { OUTPUT_EVENT, outputEventBody } from '../core/audit/output-event.js';
 import { checkpointLine, eventLine, headerLine, publicKeyLine, verifyExportLines, type ExportVerification } from '../core/audit/export-jsonl.js';
 import { renderHtml } from '../core/audit/report-html.js';
 import { renderMarkdown } from '../core/audit/report-markdown.js';
@@ -12,6 +13,7 @@ import { eventsInScope, headSeq, inScope, readChain, type EventScope } from '../
 import { loadOrCreateSigningKey, readPublicKey } from '../store/audit-keys.js';
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
+import { readChunk } from '../store/step-output.js';
 import { SnapshotStore } from '../store/snapshot-store.js';
 import { writeAtomically, writeToStream, type Written } from './atomic-output.js';
 import { gatherReport } from './audit-report-data.js';
@@ -96,9 +98,19 @@ export class AuditExportService {
 
   private *jsonlLines(scope: EventScope, head: number, key: ReturnType<typeof loadOrCreateSigningKey>): Generator<string> {
     yield `${headerLine(new Date().toISOString(), this.settings.operator, scope)}\n`;
-    for (const event of readChain(this.db.db, head)) yield `${eventLine(event, event.bodyJson, !inScope(event, scope))}\n`;
+    for (const event of readChain(this.db.db, head)) {
+      const withheld = !inScope(event, scope);
+      yield `${eventLine(event, event.bodyJson, withheld, withheld ? undefined : this.outputOf(event))}\n`;
+    }
     for (const cp of this.store.audit.checkpoints()) if (cp.seq <= head) yield `${checkpointLine(cp)}\n`;
     yield `${publicKeyLine(key)}\n`;
+  }
+
+  /** The output chunk a `step.output` event vouches for, carried in the export beside it. */
+  private outputOf(event: { kind: string; runId: string | null; stepIdx: number | null; bodyJson: string | null }): Uint8Array | undefined {
+    const body = event.kind === OUTPUT_EVENT ? outputEventBody(event.bodyJson) : undefined;
+    if (!body || event.runId === null || event.stepIdx === null) return undefined;
+    return readChunk(this.db.db, { runId: event.runId, idx: event.stepIdx, attempt: body.attempt }, body.chunk);
   }
 
   private verification(): ReportVerification {

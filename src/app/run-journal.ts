@@ -19,7 +19,7 @@ export function storeJournal(store: RunStore, snapshots: SnapshotStore, run: Run
     if (!pending) return;
     const { idx, attempt, stream, chunks } = pending;
     pending = undefined;
-    const totals = store.appendOutput(runId, idx, attempt, stream, Buffer.concat(chunks));
+    const totals = store.appendOutput(runId, idx, attempt, stream, Buffer.concat(chunks), operator);
     if (totals.cutBytes > 0 && !cutReported.has(`${idx}/${attempt}`)) {
       // The output goes on; only its storage stops. Say so once, where a reviewer looks.
       cutReported.add(`${idx}/${attempt}`);

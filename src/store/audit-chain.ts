@@ -6,10 +6,12 @@ import { hostname } from 'node:os';
 import type { Database, Statement } from 'better-sqlite3';
 import { GENESIS_HASH, bodySha256, eventHash, type AuditFields } from '../core/audit/chain-hash.js';
 import { signCheckpoint, type Checkpoint } from '../core/audit/checkpoint.js';
-import { CHECKPOINT_EVERY, ChainVerifier, type VerifyResult } from '../core/audit/verify-chain.js';
+import { OUTPUT_EVENT, outputEventBody, outputMismatch } from '../core/audit/output-event.js';
+import { CHECKPOINT_EVERY, ChainVerifier, type StoredEvent, type VerifyResult } from '../core/audit/verify-chain.js';
 import { loadOrCreateSigningKey } from './audit-keys.js';
 import type { NewEvent } from './new-records.js';
 import { toStoredEvent, type AuditEventRow } from './audit-rows.js';
+import { readChunk } from './step-output.js';
 
 export interface AuditChainOptions {
   now: () => string;
@@ -116,9 +118,46 @@ export class AuditChain {
       const rows = this.db
         .prepare('SELECT e.*, b.body_json FROM audit_events e LEFT JOIN audit_bodies b ON b.seq = e.seq ORDER BY e.seq')
         .iterate() as IterableIterator<AuditEventRow>;
-      for (const row of rows) verifier.push(toStoredEvent(row));
+      for (const row of rows) {
+        const event = toStoredEvent(row);
+        verifier.push(event);
+        if (event.kind === OUTPUT_EVENT) this.checkOutput(verifier, event);
+      }
+      this.findUnrecordedOutput(verifier);
       return verifier.finish();
     })();
+  }
+
+  /** The stored chunk an output event vouches for must still be byte for byte what was recorded. */
+  private checkOutput(verifier: ChainVerifier, event: StoredEvent): void {
+    const body = outputEventBody(event.bodyJson);
+    if (!body || event.runId === null || event.stepIdx === null) return;
+    const data = readChunk(this.db, { runId: event.runId, idx: event.stepIdx, attempt: body.attempt }, body.chunk);
+    const problem = outputMismatch(event.seq, event.stepIdx, body, data);
+    if (problem) verifier.report(event.seq, data === undefined ? 'output-missing' : 'output-edited', problem);
+  }
+
+  /**
+   * Output rows no event vouches for were added behind the chain's back. Only runs whose output
+   * is vouched for at all are checked: output stored before this check existed has no events.
+   */
+  private findUnrecordedOutput(verifier: ChainVerifier): void {
+    const rows = this.db
+      .prepare(
+        `WITH vouched AS (
+           SELECT e.seq, e.run_id, e.step_idx, json_extract(b.body_json, '$.attempt') AS attempt, json_extract(b.body_json, '$.chunk') AS chunk
+           FROM audit_events e JOIN audit_bodies b ON b.seq = e.seq WHERE e.kind = ?)
+         SELECT o.run_id, o.idx, o.attempt, o.seq AS chunk,
+           (SELECT MAX(v.seq) FROM vouched v WHERE v.run_id = o.run_id) AS near
+         FROM step_output o
+         WHERE o.run_id IN (SELECT run_id FROM vouched)
+           AND NOT EXISTS (SELECT 1 FROM vouched v WHERE v.run_id = o.run_id AND v.step_idx = o.idx AND v.attempt = o.attempt AND v.chunk = o.seq)`,
+      )
+      .all(OUTPUT_EVENT) as { run_id: string; idx: number; attempt: number; chunk: number; near: number }[];
+    for (const r of rows) {
+      verifier.report(r.near, 'output-unrecorded',
+        `chunk ${r.chunk} of step ${r.idx + 1}'s output (attempt ${r.attempt}) in run ${r.run_id} is not recorded in the chain: it was added after the run`);
+    }
   }
 
   private writeCheckpoint(seq: number, headHash: string): Checkpoint | undefined {

@@ -120,6 +120,8 @@ function searchEvents(db: Database, params: Params): AuditSearchHit[] {
          snippet(audit_search, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 16) AS snippet
        FROM audit_search JOIN audit_events e ON e.seq = audit_search.rowid
        WHERE audit_search MATCH @q
+         -- An output event's body is only the chunk's hash; the output itself is searched below.
+         AND e.kind != 'step.output'
          ${FILTERS({ run: 'e.run_id', operator: 'e.operator', env: 'e.environment', at: 'e.at' })}
          AND (@kind IS NULL OR e.kind = @kind OR e.kind LIKE @kindPrefix ESCAPE '\\')
        ORDER BY e.seq DESC LIMIT @limit`,

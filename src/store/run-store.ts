@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { FINISHED_RUN_STATUSES, type Run, type RunStatus, type RunStep, type StepStatus } from '../contract/run.js';
 import type { Checkpoint } from '../core/audit/checkpoint.js';
+import { OUTPUT_EVENT } from '../core/audit/output-event.js';
 import type { OutputStream } from '../core/engine/ports.js';
 import { AuditChain } from './audit-chain.js';
 import { type InterruptedRun, markInterruptedRuns } from './interrupted-runs.js';
@@ -160,8 +161,20 @@ export class RunStore {
     return rows.map(toStep);
   }
 
-  appendOutput(runId: string, idx: number, attempt: number, stream: OutputStream, chunk: Uint8Array): OutputTotals {
-    return appendOutput(this.db, { runId, idx, attempt }, stream, chunk, this.maxOutputBytes);
+  /**
+   * Stores a chunk and, in the same transaction, a `step.output` event carrying its SHA-256:
+   * the output lives beside the chain (compressed, searchable), and the chain vouches for
+   * every byte of it, so an edited or removed chunk is named by `audit verify`.
+   */
+  appendOutput(runId: string, idx: number, attempt: number, stream: OutputStream, chunk: Uint8Array, operator?: string): OutputTotals {
+    return this.atomically(() => {
+      const { stored, ...totals } = appendOutput(this.db, { runId, idx, attempt }, stream, chunk, this.maxOutputBytes);
+      if (stored) {
+        const who = operator ?? ((this.db.prepare('SELECT operator FROM runs WHERE id = ?').pluck().get(runId) as string | undefined) ?? 'unknown');
+        this.audit.append({ operator: who, kind: OUTPUT_EVENT, runId, stepIdx: idx, body: { attempt, ...stored } });
+      }
+      return totals;
+    });
   }
 
   readOutput(runId: string, idx: number, attempt: number, pageSize?: number): AsyncGenerator<OutputChunk, void, undefined> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 // Level 1: output arrives as fast as a command can print, and zlib's default level (6)
@@ -19,6 +20,15 @@ export interface OutputTotals {
   storedBytes: number;
   /** Bytes received beyond the per-attempt cap and not kept. */
   cutBytes: number;
+}
+
+/** The chunk one appendOutput call stored, for the audit event that vouches for it. */
+export interface StoredChunk {
+  chunk: number;
+  stream: OutputStream;
+  bytes: number;
+  /** SHA-256 (hex) of the bytes as received (before compression). */
+  sha256: string;
 }
 
 interface TotalsRow {
@@ -47,9 +57,9 @@ export function appendOutput(
   stream: OutputStream,
   chunk: Uint8Array,
   maxBytes: number,
-): OutputTotals {
+): OutputTotals & { stored: StoredChunk | null } {
   const params = [key.runId, key.idx, key.attempt] as const;
-  return db.transaction((): OutputTotals => {
+  return db.transaction(() => {
     db.prepare('INSERT INTO step_output_totals (run_id, idx, attempt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
       ...params,
     );
@@ -62,7 +72,9 @@ export function appendOutput(
       storedBytes: before.stored_bytes + kept.length,
       cutBytes: before.cut_bytes + (chunk.length - kept.length),
     };
+    let stored: StoredChunk | null = null;
     if (kept.length > 0) {
+      stored = { chunk: before.chunks, stream, bytes: kept.length, sha256: createHash('sha256').update(kept).digest('hex') };
       db.prepare(
         'INSERT INTO step_output (run_id, idx, attempt, seq, stream, raw_bytes, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ).run(...params, before.chunks, stream, kept.length, deflateRawSync(kept, LEVEL));
@@ -74,7 +86,7 @@ export function appendOutput(
       after.cutBytes,
       ...params,
     );
-    return after;
+    return { ...after, stored };
   })();
 }
 
@@ -106,4 +118,10 @@ export async function* readOutput(
     }
     if (rows.length < pageSize) return;
   }
+}
+
+/** One stored chunk decompressed, or undefined when there is no such row. */
+export function readChunk(db: Database, key: { runId: string; idx: number; attempt: number }, chunk: number): Buffer | undefined {
+  const row = db.prepare(`SELECT data FROM step_output WHERE ${KEY} AND seq = ?`).get(key.runId, key.idx, key.attempt, chunk) as { data: Buffer } | undefined;
+  return row && inflateRawSync(row.data);
 }

@@ -178,6 +178,18 @@ describe('jsonl export', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, first: { seq, kind: 'body-edited' } });
   });
 
+  it('carries the output the chain vouches for, and names an edited output chunk', () => {
+    const text = readFileSync(file, 'utf8').split('\n');
+    const at = text.findIndex((l) => l.includes('"kind":"step.output"'));
+    const record = JSON.parse(text[at] ?? '{}') as { seq: number; output: string };
+    expect(Buffer.from(record.output, 'base64').length).toBeGreaterThan(0);
+    text[at] = JSON.stringify({ ...record, output: Buffer.from('all good\n').toString('base64') });
+    writeFileSync(join(root, 'output-edited.jsonl'), text.join('\n'));
+    const result = verify(join(root, 'output-edited.jsonl'));
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, first: { seq: record.seq, kind: 'output-edited' } });
+  });
+
   it('fails with exit 3 naming the seq when one line was removed', () => {
     const text = readFileSync(file, 'utf8').split('\n');
     writeFileSync(join(root, 'cut.jsonl'), [...text.slice(0, 6), ...text.slice(7)].join('\n'));

@@ -10,10 +10,13 @@
 // recomputable byte for byte. Events outside the export's scope (--run, --since, --until)
 // keep their chained fields (the chain cannot be checked without them) but not their body:
 // `bodyJson` is null and `bodyWithheld` true. Withholding hides a body; it cannot forge one,
-// because the chained bodySha256 still commits to it.
+// because the chained bodySha256 still commits to it. A `step.output` event in scope also
+// carries the output chunk it vouches for (`output`, base64), checked against the SHA-256 in
+// its body, so the output can be verified from the file as well.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { ChainedEvent } from './chain-hash.js';
 import { keyFingerprint, type Checkpoint } from './checkpoint.js';
+import { OUTPUT_EVENT, outputEventBody, outputMismatch } from './output-event.js';
 import { ChainVerifier, type AuditProblem, type StoredEvent, type VerifyResult } from './verify-chain.js';
 
 export const EXPORT_FORMAT = 'handrail-audit-export';
@@ -29,10 +32,11 @@ export function headerLine(exportedAt: string, exportedBy: string, scope: Export
   return JSON.stringify({ type: 'header', format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt, exportedBy, scope });
 }
 
-export function eventLine(event: ChainedEvent, bodyJson: string | null, withheld: boolean): string {
+export function eventLine(event: ChainedEvent, bodyJson: string | null, withheld: boolean, output?: Uint8Array): string {
   const { seq, at, operator, machine, appVersion, kind, runId, stepIdx, environment, target, bodySha256, prevHash, hash } = event;
   return JSON.stringify({ type: 'event', seq, at, operator, machine, appVersion, kind, runId, stepIdx, environment, target, bodySha256, prevHash, hash,
-    bodyJson: withheld ? null : bodyJson, ...(withheld ? { bodyWithheld: true } : {}) });
+    bodyJson: withheld ? null : bodyJson, ...(withheld ? { bodyWithheld: true } : {}),
+    ...(!withheld && output ? { output: Buffer.from(output).toString('base64') } : {}) });
 }
 
 export function checkpointLine(cp: Checkpoint): string {
@@ -54,7 +58,7 @@ export interface ExportVerification extends VerifyResult {
 
 type Parsed =
   | { type: 'header' }
-  | { type: 'event'; event: StoredEvent; withheld: boolean }
+  | { type: 'event'; event: StoredEvent; withheld: boolean; output: Buffer | undefined }
   | { type: 'checkpoint'; checkpoint: Checkpoint }
   | { type: 'public-key'; pem: string }
   | { type: 'bad'; why: string };
@@ -93,6 +97,9 @@ export function verifyExportLines(lines: () => Iterable<string>): ExportVerifica
       if (parsed.withheld) withheld.add(parsed.event.seq);
       lastSeq = parsed.event.seq;
       verifier.push(parsed.event);
+      const body = parsed.event.kind === OUTPUT_EVENT && !parsed.withheld ? outputEventBody(parsed.event.bodyJson) : undefined;
+      const problem = body && outputMismatch(parsed.event.seq, parsed.event.stepIdx, body, parsed.output);
+      if (problem) verifier.report(parsed.event.seq, parsed.output ? 'output-edited' : 'output-missing', problem.replace('stored output', 'export'));
     }
   }
   if (pem === undefined) {
@@ -135,7 +142,8 @@ function parseLine(line: string): Parsed {
       const ok = typeof v.seq === 'number' && strings.every((f) => typeof f === 'string') && nullable(v.runId, 'string') &&
         nullable(v.stepIdx, 'number') && nullable(v.environment, 'string') && nullable(v.target, 'string') && nullable(v.bodyJson, 'string');
       if (!ok) return { type: 'bad', why: `event line${typeof v.seq === 'number' ? ` for seq ${v.seq}` : ''} with missing or mistyped fields` };
-      return { type: 'event', event: v as unknown as StoredEvent, withheld: v.bodyWithheld === true && v.bodyJson === null };
+      const output = typeof v.output === 'string' ? Buffer.from(v.output, 'base64') : undefined;
+      return { type: 'event', event: v as unknown as StoredEvent, withheld: v.bodyWithheld === true && v.bodyJson === null, output };
     }
     default:
       return { type: 'bad', why: `unknown line type ${JSON.stringify(v.type)}` };

@@ -16,7 +16,10 @@ export type AuditProblemKind =
   | 'checkpoint-missing'
   | 'truncated'
   | 'bad-signature'
-  | 'key-missing';
+  | 'key-missing'
+  | 'output-edited'
+  | 'output-missing'
+  | 'output-unrecorded';
 
 export interface AuditProblem {
   /** The first event the problem concerns. */
@@ -118,6 +121,11 @@ export class ChainVerifier {
       head: this.prev ? { seq: this.prev.seq, hash: this.prev.hash } : null,
       problems,
     };
+  }
+
+  /** A problem found outside the chain itself (stored output that no longer matches it). */
+  report(seq: number, kind: AuditProblemKind, message: string): void {
+    this.add(seq, kind, message);
   }
 
   private add(seq: number, kind: AuditProblemKind, message: string): void {
