@@ -19,7 +19,7 @@ export class AuditTailGuard {
   /** The first problem of the tail, or null when it is intact. Never throws: a failed check is a problem. */
   problem(): AuditProblem | null {
     try {
-      return checkAuditTail(this.db, this.store.audit, readPublicKey(join(this.dataDir, 'keys'))).problem;
+      return checkAuditTail(this.db, () => this.store.audit.checkpoints(), readPublicKey(join(this.dataDir, 'keys'))).problem;
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       return { seq: 0, kind: 'key-missing', message: `the audit trail could not be checked: ${why}` };

@@ -8,7 +8,8 @@ import { GENESIS_HASH, bodySha256, eventHash, type AuditFields } from '../core/a
 import { signCheckpoint, type Checkpoint } from '../core/audit/checkpoint.js';
 import { OUTPUT_EVENT, outputEventBody, outputMismatch } from '../core/audit/output-event.js';
 import { CHECKPOINT_EVERY, ChainVerifier, type StoredEvent, type VerifyResult } from '../core/audit/verify-chain.js';
-import { loadOrCreateSigningKey } from './audit-keys.js';
+import { loadOrCreateSigningKey, readPublicKey } from './audit-keys.js';
+import { checkAuditTail } from './audit-tail.js';
 import type { NewEvent } from './new-records.js';
 import { toStoredEvent, type AuditEventRow } from './audit-rows.js';
 import { readChunk } from './step-output.js';
@@ -84,12 +85,16 @@ export class AuditChain {
           target: event.target !== undefined ? event.target : runId === null || stepIdx === null ? null : ((this.stepTarget.get(runId, stepIdx) as string | null | undefined) ?? null),
           bodySha256: bodySha256(bodyJson),
         };
+        // Checked before this event goes in (the verifier would miss this event's checkpoint).
+        const signHere = fields.seq % CHECKPOINT_EVERY === 0 && this.tailIntact();
         const prevHash = last?.hash ?? GENESIS_HASH;
         const hash = eventHash(prevHash, fields);
         this.insertEvent.run({ ...fields, prevHash, hash });
         this.insertBody.run(fields.seq, bodyJson);
         // In the same transaction: no crash can leave a 1000th event without its checkpoint.
-        if (fields.seq % CHECKPOINT_EVERY === 0) this.writeCheckpoint(fields.seq, hash);
+        // Never signed over a broken tail: the signature would hide the break from the next
+        // start-up check (`audit verify` then names the missing checkpoint after the break).
+        if (signHere) this.writeCheckpoint(fields.seq, hash);
         return fields.seq;
       })
       .immediate();
@@ -126,6 +131,11 @@ export class AuditChain {
       this.findUnrecordedOutput(verifier);
       return verifier.finish();
     })();
+  }
+
+  private tailIntact(): boolean {
+    if (this.options.keysDir === null) return true;
+    return checkAuditTail(this.db, () => this.checkpoints(), readPublicKey(this.options.keysDir)).problem === null;
   }
 
   /** The stored chunk an output event vouches for must still be byte for byte what was recorded. */

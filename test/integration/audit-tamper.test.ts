@@ -189,6 +189,20 @@ describe('audit chain', () => {
     expect((JSON.parse(cp.stdout) as { keyFingerprint: string }).keyFingerprint).toBe(key.stdout.trim());
   });
 
+  it('does not sign its 1,000th event over a tail edited since the last checkpoint', () => {
+    tamper(`UPDATE audit_events SET operator = 'mallory' WHERE seq = 10`);
+    const app = openAppDatabase(dir);
+    try {
+      const store = new RunStore(app.db);
+      for (let i = 11; i <= 1000; i++) store.appendEvent({ operator: 'ana', kind: 'test.bulk', runId: null, body: { i } });
+      expect(store.audit.checkpoints().map((cp) => cp.seq)).toEqual([5, 10]);
+    } finally {
+      app.close();
+    }
+    const problems = verifyWithStore().problems.map((p) => [p.seq, p.kind]);
+    expect(problems).toEqual([[10, 'event-edited'], [1000, 'checkpoint-missing']]);
+  });
+
   it('records environment and target from the run and step, and keeps the events view', () => {
     const app = openAppDatabase(dir);
     try {

@@ -26,7 +26,7 @@ export function tailStart(checkpoints: readonly Checkpoint[]): number {
 export function verifyTail(events: Iterable<StoredEvent>, checkpoints: readonly Checkpoint[], publicKey: KeyObject | undefined): TailCheck {
   const from = tailStart(checkpoints);
   const last = checkpoints.filter((cp) => cp.seq === from);
-  const verifier = new ChainVerifier(last, publicKey);
+  const verifier = new ChainVerifier(last, publicKey, from);
   let first: StoredEvent | undefined;
   for (const event of events) {
     first ??= event;
@@ -38,8 +38,5 @@ export function verifyTail(events: Iterable<StoredEvent>, checkpoints: readonly 
     // The checkpointed event itself is gone: the chain was cut below a signed checkpoint.
     return { from, events: result.events, problem: { seq: cp.seq, kind: 'truncated', message: `event ${cp.seq}, covered by the checkpoint signed at ${cp.at}, is missing: the chain was cut below it` } };
   }
-  // The verifier expects a chain from seq 1; starting mid-chain, it reports events 1…from-1
-  // as missing. They are not read here on purpose (the full `audit verify` reads them).
-  const problems = result.problems.filter((p) => !(from > 1 && p.seq === 1 && p.kind === 'event-missing'));
-  return { from, events: result.events, problem: problems[0] ?? null };
+  return { from, events: result.events, problem: result.problems[0] ?? null };
 }
