@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { keyFingerprint } from '../core/audit/checkpoint.js';
 import type { VerifyResult } from '../core/audit/verify-chain.js';
 import { loadOrCreateSigningKey, readPublicKey } from '../store/audit-keys.js';
+import { runEventsOfKind } from '../store/audit-search.js';
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
 import { UserError } from './errors.js';
@@ -12,6 +13,19 @@ import type { Settings } from './settings.js';
 export interface AuditVerification extends VerifyResult {
   /** The fingerprint of the key the checkpoints were checked against; null when there is none. */
   keyFingerprint: string | null;
+  /** Breaks a lead has acknowledged (`audit acknowledge`), oldest first. */
+  acknowledgements: Acknowledgement[];
+}
+
+export interface Acknowledgement {
+  seq: number;
+  at: string;
+  operator: string;
+  note: string;
+}
+
+function acknowledgements(db: AppDatabase['db']): Acknowledgement[] {
+  return runEventsOfKind(db, null, 'audit.acknowledged').map((e) => ({ seq: e.seq, at: e.at, operator: e.operator, note: String((e.body as { note?: unknown } | null)?.note ?? '') }));
 }
 
 export class AuditService {
@@ -29,11 +43,39 @@ export class AuditService {
     this.db.close();
   }
 
-  /** Recomputes the whole chain and checks every checkpoint. */
+  /**
+   * Recomputes the whole chain and checks every checkpoint. An intact check is recorded in the
+   * chain (who checked, up to which event); a broken chain is left exactly as found, so the
+   * evidence is not buried under new events.
+   */
   verify(): AuditVerification {
     const publicKey = operatorFacing(() => readPublicKey(this.keysDir));
     const result = this.store.audit.verify(publicKey);
-    return { ...result, keyFingerprint: publicKey ? keyFingerprint(publicKey) : null };
+    const fingerprint = publicKey ? keyFingerprint(publicKey) : null;
+    if (result.ok) {
+      this.store.appendEvent({ operator: this.settings.operator, kind: 'audit.verified', runId: null,
+        body: { events: result.events, checkpoints: result.checkpoints, head: result.head, keyFingerprint: fingerprint } });
+    }
+    return { ...result, keyFingerprint: fingerprint, acknowledgements: acknowledgements(this.db.db) };
+  }
+
+  /**
+   * A lead's recorded decision to carry on with a chain known to be broken: the problems and
+   * the note go into the chain, and a new checkpoint is signed over it, so the start-up check
+   * (which reads from the last checkpoint) lets mutating steps run again. `audit verify` still
+   * names the original break, forever, and lists the acknowledgement beside it.
+   */
+  acknowledge(note: string): { seq: number; problems: number } {
+    if (note.trim() === '') throw new UserError('--note must say what was found and why it is safe to go on; nothing was recorded');
+    const result = this.store.audit.verify(operatorFacing(() => readPublicKey(this.keysDir)));
+    if (result.ok) throw new UserError('the audit trail is intact; there is nothing to acknowledge and nothing was recorded');
+    const seq = this.store.atomically(() => {
+      const recorded = this.store.appendEvent({ operator: this.settings.operator, kind: 'audit.acknowledged', runId: null,
+        body: { note: note.trim(), events: result.events, problems: result.problems.slice(0, 20) } });
+      this.store.checkpoint();
+      return recorded;
+    });
+    return { seq, problems: result.problems.length };
   }
 
   /** The public key's fingerprint, creating the key pair if this data directory has none yet. */

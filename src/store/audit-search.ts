@@ -205,12 +205,12 @@ export interface RecordedEvent {
   body: unknown;
 }
 
-/** A run's events of one kind, oldest first (for example its reviews). */
-export function runEventsOfKind(db: Database, runId: string, kind: string): RecordedEvent[] {
+/** A run's events of one kind, oldest first (for example its reviews); runId null: events of no run. */
+export function runEventsOfKind(db: Database, runId: string | null, kind: string): RecordedEvent[] {
   const rows = db
     .prepare(
       `SELECT e.seq, e.at, e.operator, b.body_json FROM audit_events e LEFT JOIN audit_bodies b ON b.seq = e.seq
-       WHERE e.run_id = ? AND e.kind = ? ORDER BY e.seq`,
+       WHERE e.run_id IS ? AND e.kind = ? ORDER BY e.seq`,
     )
     .all(runId, kind) as { seq: number; at: string; operator: string; body_json: string | null }[];
   return rows.map((r) => ({ seq: r.seq, at: r.at, operator: r.operator, body: r.body_json === null ? null : (JSON.parse(r.body_json) as unknown) }));

@@ -92,6 +92,34 @@ describe('start-up tail check', () => {
     expect(names()).toEqual(['a', 'b']);
   });
 
+  it('lets changes run again once a lead acknowledges the break, which verify keeps naming', () => {
+    tamper(`UPDATE audit_bodies SET body_json = '{"reason":"nothing happened"}' WHERE seq = ${REFUSED}`);
+    const seq = (JSON.parse(handrail(['audit', 'verify', '--json'], cli).stdout) as { first: { seq: number } }).first.seq;
+    expect(handrail(['audit', 'acknowledge', '--note', '  '], cli).code).toBe(2);
+
+    const ack = handrail(['audit', 'acknowledge', '--note', 'edited by hand during the drill; copy kept as INC-7'], cli);
+    expect(ack.code, ack.stderr).toBe(0);
+    expect(ack.stdout).toMatch(/^acknowledged 1 problem as event \d+, and signed a checkpoint over it/);
+
+    const result = handrail(['run', 'look-then-delete', '--env', 'dev', '--yes'], cli);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(names()).toEqual(['a']);
+
+    const verify = handrail(['audit', 'verify'], cli);
+    expect(verify.code).toBe(3);
+    expect(verify.stderr).toContain(`audit trail BROKEN at event ${seq} (body-edited)`);
+    expect(verify.stderr).toMatch(/acknowledged by \S+ at \S+ \(event \d+\): edited by hand during the drill; copy kept as INC-7/);
+  });
+
+  it('records an intact verification in the chain, and nothing when there is nothing to acknowledge', () => {
+    expect(handrail(['audit', 'verify'], cli).code).toBe(0);
+    const found = JSON.parse(handrail(['audit', 'search', 'checkpoints', '--kind', 'audit.verified', '--json'], cli).stdout) as unknown[];
+    expect(found).toHaveLength(1);
+    const ack = handrail(['audit', 'acknowledge', '--note', 'just checking'], cli);
+    expect(ack.code).toBe(2);
+    expect(ack.stderr).toContain('the audit trail is intact; there is nothing to acknowledge and nothing was recorded');
+  });
+
   it('lets the mutating step run when the tail is intact', () => {
     const result = handrail(['run', 'look-then-delete', '--env', 'dev', '--yes'], cli);
     expect(result.code, result.stdout + result.stderr).toBe(0);

@@ -24,9 +24,11 @@ export async function auditVerifyCommand(options: { json?: boolean }, global: Gl
     if (first) fail(`audit trail BROKEN at event ${first.seq} (${first.kind}): ${first.message}`);
     for (const problem of rest.slice(0, 9)) fail(`  also at event ${problem.seq} (${problem.kind}): ${problem.message}`);
     if (rest.length > 9) fail(`  and ${rest.length - 9} more problems (--json lists them)`);
+    for (const ack of result.acknowledgements) fail(`  acknowledged by ${ack.operator} at ${ack.at} (event ${ack.seq}): ${ack.note}`);
     fail(
       `checked ${result.events} events and ${result.checkpoints} checkpoints (${head}). Nothing was changed. ` +
-        'Keep this data directory as it is (copy it for investigation) and tell whoever is responsible for it.',
+        'Keep this data directory as it is (copy it for investigation) and tell whoever is responsible for it; ' +
+        'once it is understood, `handrail audit acknowledge --note TEXT` records that and lets changes run again.',
     );
     return EXIT_TAMPERED;
   } finally {
@@ -40,6 +42,18 @@ export async function auditKeyCommand(global: GlobalOptions): Promise<number> {
     const { fingerprint, keysDir } = service.keyFingerprint();
     print(fingerprint);
     process.stderr.write(`(the public key of ${keysDir}; note it somewhere off this machine to check exports against it)\n`);
+    return 0;
+  } finally {
+    service.close();
+  }
+}
+
+export async function auditAcknowledgeCommand(options: { note: string }, global: GlobalOptions): Promise<number> {
+  const service = new AuditService(resolveSettings(global));
+  try {
+    const { seq, problems } = service.acknowledge(options.note);
+    print(`acknowledged ${problems} problem${problems === 1 ? '' : 's'} as event ${seq}, and signed a checkpoint over it; mutating steps may run again`);
+    process.stderr.write('(audit verify still names the break, with your acknowledgement beside it)\n');
     return 0;
   } finally {
     service.close();
