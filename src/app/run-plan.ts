@@ -27,6 +27,8 @@ export interface RunPlan {
   secrets: string[];
   /** Every target a step uses or changes, with what it is in this environment. */
   targets: Map<string, TargetSpec>;
+  /** Worth telling the operator before the run starts (a secret too short to mask). */
+  warnings: string[];
 }
 
 /** Finds a runbook by id in the workspace, or by path. */
@@ -99,7 +101,7 @@ export function planRun(
   }
   // Database passwords are secrets too: a step that echoes $PGPASSWORD must not leak it.
   const passwords = [...targets.values()].flatMap((spec) => passwordOf(spec) ?? []);
-  return { runbook, source, inventory, environmentName, environment, inputs: inputs.values, secrets: [...inputs.secrets, ...passwords], targets };
+  return { runbook, source, inventory, environmentName, environment, inputs: inputs.values, secrets: [...inputs.secrets, ...passwords], targets, warnings: inputs.warnings };
 }
 
 /** What a lock on a database target is keyed by: the database itself, not its name. */

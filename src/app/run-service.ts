@@ -130,7 +130,8 @@ export class RunService {
       operator: this.settings.operator,
       kind: 'run.started',
       runId,
-      body: { runbook: fm.id, version: fm.version, sha256: plan.runbook.sha256, environment: plan.environmentName, inputs },
+      body: { runbook: fm.id, version: fm.version, sha256: plan.runbook.sha256, environment: plan.environmentName, inputs,
+        ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}) },
     });
     session.onStart?.(run, plan);
     return this.drive(run, plan, plan.runbook.steps.map(() => 'pending' as const), targets, redactor, session);

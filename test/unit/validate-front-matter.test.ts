@@ -97,9 +97,18 @@ describe('inputs', () => {
   });
 
   it('never lets a secret have a default written in the runbook', () => {
-    expect(inputs('  a:\n    type: string\n    secret: true\n    default: hunter22\n')).toEqual([
-      "9:5: secret input 'a' has a default; a secret must not be written in the runbook — remove the default",
+    expect(inputs('  a:\n    type: string\n    secret: true\n    pattern: "^.{8,}$"\n    default: hunter22\n')).toEqual([
+      "10:5: secret input 'a' has a default; a secret must not be written in the runbook — remove the default",
     ]);
+  });
+
+  it('warns about a secret that may be too short to mask', () => {
+    const secret = (decl: string) => inputs(`  a:\n    type: ${decl}\n    secret: true\n`);
+    expect(secret('string')).toEqual([
+      "6:3: warning: secret input 'a' accepts values shorter than 4 characters, which cannot be masked in output and the audit trail; give it a pattern that requires more, such as '^.{12,}$'",
+    ]);
+    expect(secret('string\n    pattern: "^[0-9]{4}$"')).toEqual([]);
+    expect(secret('string\n    pattern: "^[0-9]+$"')).toHaveLength(1);
   });
 
   it('warns about an input no step uses', () => {

@@ -30,6 +30,7 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
       if (error instanceof UserError) service.refused(request, error.message);
       throw error;
     }
+    for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
     await new SnapshotService(service).housekeeping(plan.inventory);
     const printer = makePrinter(flags);
     const result = await withSession(service, flags, printer, (session) => service.start(plan, request, session));

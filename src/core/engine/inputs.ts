@@ -2,16 +2,18 @@
 // against the runbook's declarations before anything runs.
 import type { FrontMatter } from '../../contract/runbook.js';
 import type { SqlValue } from './ports.js';
+import { MIN_SECRET_LENGTH } from './redact.js';
 
 export type InputValues = Record<string, SqlValue>;
 
-export type InputCheck = { ok: true; values: InputValues; secrets: string[] } | { ok: false; problems: string[] };
+export type InputCheck = { ok: true; values: InputValues; secrets: string[]; warnings: string[] } | { ok: false; problems: string[] };
 
 export function checkInputs(frontMatter: FrontMatter, given: Record<string, string>): InputCheck {
   const declared = frontMatter.inputs ?? {};
   const problems: string[] = [];
   const values: InputValues = {};
   const secrets: string[] = [];
+  const warnings: string[] = [];
   for (const name of Object.keys(given)) {
     if (!declared[name]) {
       const known = Object.keys(declared);
@@ -51,7 +53,16 @@ export function checkInputs(frontMatter: FrontMatter, given: Record<string, stri
         break;
       }
     }
-    if (decl.secret && typeof values[name] === 'string') secrets.push(values[name] as string);
+    const value = values[name];
+    if (decl.secret && typeof value === 'string') {
+      secrets.push(value);
+      if (value.length < MIN_SECRET_LENGTH) warnings.push(shortSecret(name));
+    }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, values, secrets };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, values, secrets, warnings };
+}
+
+/** A secret this short would mask every occurrence of its letters in all output, so it is not masked at all. */
+export function shortSecret(name: string): string {
+  return `secret input '${name}' is shorter than ${MIN_SECRET_LENGTH} characters, so it cannot be masked in output and the audit trail; use a longer secret`;
 }

@@ -3,6 +3,7 @@
 import { isDatabaseKind, targetKind, type Inventory, type TargetKind } from '../../contract/inventory.js';
 import type { SourcePos } from '../../contract/problem.js';
 import type { Runbook, Step, StepAction } from '../../contract/runbook.js';
+import { MIN_SECRET_LENGTH } from '../engine/redact.js';
 import { findPlaceholders } from '../runbook/placeholders.js';
 import { ProblemList, positionIn } from '../problems.js';
 import { analyzeSql, DIALECT_LABEL, type SqlDialect } from '../sql/sql-analysis.js';
@@ -32,10 +33,31 @@ export function validateRunbook(runbook: Runbook, inventory: Inventory | undefin
     else for (const p of findPlaceholders(action.code)) used.add(p.name);
   }
 
-  for (const name of Object.keys(fm.inputs ?? {})) {
+  for (const [name, decl] of Object.entries(fm.inputs ?? {})) {
+    if (decl.secret && mayBeShort(decl.type, decl.pattern)) {
+      problems.warning(
+        runbook.keyPos[`inputs.${name}`] ?? { line: 1, col: 1 },
+        `secret input '${name}' accepts values shorter than ${MIN_SECRET_LENGTH} characters, which cannot be masked in output and the audit trail; ` +
+          `give it a pattern that requires more, such as '^.{12,}$'`,
+      );
+    }
     if (!used.has(name)) {
       problems.warning(runbook.keyPos[`inputs.${name}`] ?? { line: 1, col: 1 }, `input '${name}' is declared but no step uses it`);
     }
+  }
+}
+
+/** Short values a secret's declaration might accept; any match means it may go unmasked. */
+const SHORT_PROBES = ['', '1', '12', '123', 'a', 'ab', 'abc', 'Ab1', 'x!', 'true'].filter((v) => v.length < MIN_SECRET_LENGTH);
+
+function mayBeShort(type: string, pattern: string | undefined): boolean {
+  if (type !== 'string') return type === 'number';
+  if (pattern === undefined) return true;
+  try {
+    const re = new RegExp(pattern);
+    return SHORT_PROBES.some((v) => re.test(v));
+  } catch {
+    return false; // a bad pattern is reported on its own
   }
 }
 
