@@ -64,7 +64,10 @@ async function gatherRun(src: ReportSources, run: Run, events: ReportEvent[]): P
     .filter((s) => s.runId === run.id)
     .reverse()
     .map((s) => ({ id: s.id, step: s.step, target: s.target, kind: s.kind, reason: s.reason, bytes: s.bytes, sha256: s.sha256, verified: s.verified, createdAt: s.createdAt, deletedAt: s.deletedAt }));
-  const operators = [...new Set([run.operator, ...events.filter((e) => e.runId === run.id).map((e) => e.operator)])];
+  const ofRun = events.filter((e) => e.runId === run.id);
+  // Account names as the chain records them, with the full name a person gave where they acted.
+  const fullName = new Map(ofRun.flatMap((e) => (typeof e.body?.operatorName === 'string' ? [[e.operator, e.body.operatorName] as const] : [])));
+  const operators = [...new Set([run.operator, ...ofRun.map((e) => e.operator)])].map((o) => (fullName.has(o) ? `${o} (${fullName.get(o)})` : o));
   return {
     id: run.id,
     title: runbook?.frontMatter.title ?? run.runbookId,

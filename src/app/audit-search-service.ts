@@ -5,7 +5,7 @@ import { searchAudit, runEventsOfKind, ftsQuery, type AuditSearchHit } from '../
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
 import { UserError } from './errors.js';
-import type { Settings } from './settings.js';
+import { operatorBody, type Settings } from './settings.js';
 
 export interface SearchRequest {
   text: string;
@@ -73,7 +73,7 @@ export class AuditSearchService {
       operator: this.settings.operator,
       kind: REVIEW_KIND,
       runId: run.id,
-      body: { note: text, runbook: run.runbookId, version: run.runbookVersion, runStatus: run.status },
+      body: { note: text, runbook: run.runbookId, version: run.runbookVersion, runStatus: run.status, ...operatorBody(this.settings) },
     });
     const review = this.reviews(run.id).find((r) => r.seq === seq);
     if (!review) throw new UserError(`the review of run ${run.id} was recorded as event ${seq} but cannot be read back; run handrail audit verify`, 1);

@@ -8,7 +8,7 @@ import { runEventsOfKind } from '../store/audit-search.js';
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
 import { UserError } from './errors.js';
-import type { Settings } from './settings.js';
+import { operatorBody, type Settings } from './settings.js';
 
 export interface AuditVerification extends VerifyResult {
   /** The fingerprint of the key the checkpoints were checked against; null when there is none. */
@@ -71,7 +71,7 @@ export class AuditService {
     if (result.ok) throw new UserError('the audit trail is intact; there is nothing to acknowledge and nothing was recorded');
     const seq = this.store.atomically(() => {
       const recorded = this.store.appendEvent({ operator: this.settings.operator, kind: 'audit.acknowledged', runId: null,
-        body: { note: note.trim(), events: result.events, problems: result.problems.slice(0, 20) } });
+        body: { note: note.trim(), events: result.events, problems: result.problems.slice(0, 20), ...operatorBody(this.settings) } });
       this.store.checkpoint();
       return recorded;
     });

@@ -15,7 +15,7 @@ import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
 import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
-import type { Settings } from './settings.js';
+import { operatorBody, type Settings } from './settings.js';
 import { openTargets, type TargetOptions } from './targets.js';
 import { readSource } from './workspace.js';
 
@@ -130,7 +130,7 @@ export class RunService {
       operator: this.settings.operator,
       kind: 'run.started',
       runId,
-      body: { runbook: fm.id, version: fm.version, sha256: plan.runbook.sha256, environment: plan.environmentName, inputs,
+      body: { runbook: fm.id, version: fm.version, sha256: plan.runbook.sha256, environment: plan.environmentName, inputs, ...operatorBody(this.settings),
         ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}) },
     });
     session.onStart?.(run, plan);
@@ -166,7 +166,7 @@ export class RunService {
       await targets.close();
       throw error;
     }
-    this.store.appendEvent({ operator: this.settings.operator, kind: 'run.resumed', runId: run.id, body: { previous: run.status } });
+    this.store.appendEvent({ operator: this.settings.operator, kind: 'run.resumed', runId: run.id, body: { previous: run.status, ...operatorBody(this.settings) } });
     session.onStart?.(resumed, plan);
     const steps = this.store.listSteps(run.id).map((s) => s.status);
     return this.drive(resumed, plan, steps, targets, new Redactor(plan.secrets), session);

@@ -85,7 +85,7 @@ beforeAll(async () => {
   const db = new Database(dbPath);
   db.exec("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT); INSERT INTO orders (item) VALUES ('a'), ('b'), ('c'), ('d');");
   db.close();
-  runId = await crashAt(['run', 'handover', '--env', 'dev'], 'warm-start');
+  runId = await crashAt(['run', 'handover', '--env', 'dev'], 'warm-start', { HANDRAIL_OPERATOR_NAME: 'Tess Ter' });
   expect(runId).not.toBe('');
   // The idempotent step is retried by itself; the crash now hits the next step.
   await crashAt(['resume', runId], 'notify-start', { SLEEP_WARM: '0' });
@@ -109,6 +109,7 @@ describe('handover report', () => {
     expect(deviationsPart).toMatch(/### Restores\n\n(- .*\n)*- .*finished: snapshot s-/);
     // Then the run itself: runbook, steps with their commands and output, snapshots, chain status.
     expect(md).toContain('- Runbook: handover 1.2.0');
+    expect(md).toContain('- Operator(s): tester (Tess Ter)');
     expect(md).toContain('DELETE FROM orders WHERE id <= 2;');
     expect(md).toContain('- Outcome: **succeeded** after 2 attempts');
     expect(md).toMatch(/### Snapshots\n\n- s-.*SHA-256 `[0-9a-f]{64}`/);
