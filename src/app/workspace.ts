@@ -62,27 +62,42 @@ export async function validatePaths(paths: string[], workspace: string, display:
 }
 
 export async function listRunbooks(workspace: string, display: Display): Promise<RunbookSummary[]> {
-  const inventories = new InventoryCache(display);
-  const inventory = await inventories.load(await requireInventory(workspace));
+  const inventory = await loadWorkspaceInventory(workspace, display);
   const summaries: RunbookSummary[] = [];
-  for (const file of await findRunbookFiles(workspace)) {
-    const parsed = parseRunbook(shown(display, file), ...(await readSource(file)));
-    const problems = [...parsed.problems, ...judge(parsed, inventory, display, file)];
-    const rb = parsed.runbook;
-    summaries.push({
-      id: rb?.frontMatter.id ?? basename(file, '.md'),
-      title: rb?.frontMatter.title ?? basename(file),
-      version: rb?.frontMatter.version ?? '',
-      ...(rb?.frontMatter.owner ? { owner: rb.frontMatter.owner } : {}),
-      ...(rb?.frontMatter.summary ? { summary: rb.frontMatter.summary } : {}),
-      ...(rb?.frontMatter.environments ? { environments: rb.frontMatter.environments } : {}),
-      path: shown(display, file),
-      sha256: rb?.sha256 ?? '',
-      steps: rb?.steps.length ?? 0,
-      problems: problems.filter((p) => p.severity === 'error').length,
-    });
-  }
+  for (const file of await findRunbookFiles(workspace)) summaries.push(runbookEntry(file, await readSource(file), inventory, display).summary);
   return summaries.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** One runbook file of a workspace: its summary, every problem found in it, and the parse. */
+export interface RunbookEntry {
+  summary: RunbookSummary;
+  problems: Problem[];
+  parsed: ParsedRunbook;
+}
+
+/** The workspace's handrail.yml, parsed (with its own problems); refuses a folder that is not a workspace. */
+export async function loadWorkspaceInventory(workspace: string, display: Display): Promise<LoadedInventory> {
+  return new InventoryCache(display).load(await requireInventory(workspace));
+}
+
+/** Parses one runbook's bytes and judges it against the workspace's inventory. */
+export function runbookEntry(file: string, source: [Uint8Array, number], inventory: LoadedInventory | undefined, display: Display): RunbookEntry {
+  const parsed = parseRunbook(shown(display, file), ...source);
+  const problems = sortProblems([...parsed.problems, ...judge(parsed, inventory, display, file)]);
+  const rb = parsed.runbook;
+  const summary: RunbookSummary = {
+    id: rb?.frontMatter.id ?? basename(file, '.md'),
+    title: rb?.frontMatter.title ?? basename(file),
+    version: rb?.frontMatter.version ?? '',
+    ...(rb?.frontMatter.owner ? { owner: rb.frontMatter.owner } : {}),
+    ...(rb?.frontMatter.summary ? { summary: rb.frontMatter.summary } : {}),
+    ...(rb?.frontMatter.environments ? { environments: rb.frontMatter.environments } : {}),
+    path: shown(display, file),
+    sha256: rb?.sha256 ?? '',
+    steps: rb?.steps.length ?? 0,
+    problems: problems.filter((p) => p.severity === 'error').length,
+  };
+  return { summary, problems, parsed };
 }
 
 async function requireInventory(workspace: string): Promise<string> {
@@ -120,7 +135,7 @@ async function nearestInventory(dir: string): Promise<string | undefined> {
   }
 }
 
-type LoadedInventory = ParsedInventory & { path: string };
+export type LoadedInventory = ParsedInventory & { path: string };
 
 class InventoryCache {
   private readonly cache = new Map<string, Promise<LoadedInventory>>();

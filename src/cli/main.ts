@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { RunFlags } from './commands/run.js';
+import { DEFAULT_PORT, parsePort } from './commands/serve.js';
 import type { GlobalOptions } from './global-options.js';
 import { fail, reportError } from './output.js';
 
@@ -134,6 +135,17 @@ program
     process.exitCode = await restoreCommand(snapshot, options, program.opts<GlobalOptions>());
   });
 
+program
+  .command('serve')
+  .description('the browser console: prints http://127.0.0.1:PORT/?token=… to open; runs until Ctrl-C')
+  .option('--port <n>', 'port to listen on (0: any free port)', (value: string) => parsePort(value), DEFAULT_PORT)
+  .option('--host <address>', 'address to listen on; anything but loopback lets other machines reach the console', '127.0.0.1')
+  .option('--open', 'open the console in a browser, if this machine has one')
+  .action(async (options: import('./commands/serve.js').ServeFlags) => {
+    const { serveCommand } = await import('./commands/serve.js');
+    process.exitCode = await serveCommand(options, program.opts<GlobalOptions>());
+  });
+
 const audit = program.command('audit').description('check the tamper-evident audit trail').addHelpCommand(false);
 
 audit
@@ -172,6 +184,15 @@ audit
     const global = program.opts<GlobalOptions>();
     const operator = options.operator ?? (program.getOptionValueSource('operator') === 'cli' ? global.operator : undefined);
     process.exitCode = await auditSearchCommand(text, { ...options, operator }, global);
+  });
+
+audit
+  .command('acknowledge')
+  .description('record that a broken audit trail was looked into, so mutating steps may run again (verify keeps naming the break)')
+  .requiredOption('--note <text>', 'what was found and why it is safe to go on')
+  .action(async (options: { note: string }) => {
+    const { auditAcknowledgeCommand } = await import('./commands/audit.js');
+    process.exitCode = await auditAcknowledgeCommand(options, program.opts<GlobalOptions>());
   });
 
 audit

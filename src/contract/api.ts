@@ -170,7 +170,24 @@ export const API = {
   verifyAudit: { request: z.object({}), response: AuditStatus.extend({ problems: z.array(z.object({ seq: z.number().int(), kind: z.string(), message: z.string() })) }) },
   searchAudit: {
     request: z.object({ text: z.string().min(1).max(500), runId: Id.optional(), limit: z.number().int().min(1).max(1000).default(100) }),
-    response: z.object({ hits: z.array(z.object({ seq: z.number().int(), at: z.string(), kind: z.string(), runId: z.string().nullable(), operator: z.string(), snippet: z.string() })) }),
+    response: z.object({
+      hits: z.array(
+        z.object({
+          /** An audit event, or a chunk of a step's stored output (which is not an event: no seq). */
+          source: z.enum(['event', 'output']),
+          seq: z.number().int().nullable(),
+          at: z.string(),
+          kind: z.string(),
+          runId: z.string().nullable(),
+          /** The step (0-based) and attempt of an output hit, for getOutput; the step of an event. */
+          stepIdx: z.number().int().nullable(),
+          attempt: z.number().int().nullable(),
+          operator: z.string(),
+          /** The text around the match, each match between « and ». */
+          snippet: z.string(),
+        }),
+      ),
+    }),
   },
   exportAudit: {
     request: z.object({ runId: Id.optional(), format: z.enum(['jsonl', 'md', 'html']) }),
@@ -220,3 +237,10 @@ export type WireMessage =
   | { id: number; result: unknown }
   | { id: number; error: ApiError }
   | { event: ConsoleEvent };
+
+/**
+ * What Electron's preload exposes as `window.handrail`: one function per operation, each
+ * rejecting with a plain ApiError object (Electron's contextBridge would drop an Error's
+ * `code`), and a subscription to the event stream that returns its unsubscribe function.
+ */
+export type ConsoleBridge = ConsoleClient & { onEvent(listener: (event: ConsoleEvent) => void): () => void };

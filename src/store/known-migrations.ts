@@ -2,6 +2,7 @@ import * as runs from './migrations/0001-runs.js';
 import * as snapshots from './migrations/0002-snapshots.js';
 import * as auditChain from './migrations/0003-audit-chain.js';
 import * as auditSearch from './migrations/0004-audit-search.js';
+import * as runFilters from './migrations/0005-run-filters.js';
 
 /** One schema change: `name` is `NNNN-words`, its number is its id and its place in order. */
 export interface Migration {
@@ -13,4 +14,4 @@ export interface Migration {
  * Every migration this build knows, oldest first. Append only: migrate.ts checks that the
  * numbers run 1, 2, 3… and that an applied migration's SQL was not edited since.
  */
-export const MIGRATIONS: readonly Migration[] = [runs, snapshots, auditChain, auditSearch];
+export const MIGRATIONS: readonly Migration[] = [runs, snapshots, auditChain, auditSearch, runFilters];

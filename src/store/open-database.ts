@@ -20,8 +20,19 @@ export interface OpenOptions {
   /**
    * better-sqlite3's compiled addon to load. Electron needs a build for its own ABI, kept
    * apart from the Node build the CLI and tests use (DESIGN.md, "Native module ABI").
+   * Default: electronNativeBinding().
    */
   nativeBinding?: string;
+}
+
+/**
+ * The Electron build of better-sqlite3 named by HANDRAIL_SQLITE_BINDING, but only inside an
+ * Electron process (the desktop app's service process sets it): plain Node ignores the
+ * variable and keeps better-sqlite3's own build, so a variable leaked into a shell can
+ * never make the CLI or the tests load an addon of the wrong ABI.
+ */
+export function electronNativeBinding(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return process.versions.electron ? env.HANDRAIL_SQLITE_BINDING || undefined : undefined;
 }
 
 /**
@@ -43,10 +54,8 @@ export function openAppDatabase(dataDir: string, options: OpenOptions = {}): App
     // folder itself must be writable; checking first turns SQLite's bare "unable to open
     // database file" into a permission message.
     accessSync(dataDir, constants.W_OK | constants.X_OK);
-    db = new Database(path, {
-      timeout: BUSY_TIMEOUT_MS,
-      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    });
+    const nativeBinding = options.nativeBinding ?? electronNativeBinding();
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS, ...(nativeBinding ? { nativeBinding } : {}) });
     // The first read of the file: a file that is not a database fails here (SQLITE_NOTADB),
     // and another program's database is refused, before configure() switches it to WAL
     // (which rewrites the file header).

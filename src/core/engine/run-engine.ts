@@ -127,7 +127,7 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
     const confirmed = await run.operator.confirm(step, run.environment.protected ? run.environment.name : undefined);
     if (!confirmed.ok) {
       run.journal.event('confirmation.refused', { message: confirmed.message }, step.index);
-      return { ok: false, kind: 'refused', reason: confirmed.message };
+      return { ok: false, kind: confirmed.abort ? 'aborted' : 'refused', reason: confirmed.message };
     }
     run.journal.event('confirmation', { how: confirmed.how, environment: run.environment.name }, step.index);
   }

@@ -65,9 +65,10 @@ export interface OperatorPort {
   manual(step: Step): Promise<ManualDecision>;
   /**
    * Before a `confirm` step, or a mutating/`confirm` step in a protected environment (then
-   * `environment` is its name, which must be typed). false = do not run it.
+   * `environment` is its name, which must be typed). Not ok: the step is not run and the run
+   * stays resumable, or with `abort` the operator ended the run there.
    */
-  confirm(step: Step, environment: string | undefined): Promise<{ ok: true; how: string } | { ok: false; message: string }>;
+  confirm(step: Step, environment: string | undefined): Promise<{ ok: true; how: string } | { ok: false; message: string; abort?: boolean }>;
   failed(step: Step, reason: string): Promise<FailureDecision>;
   inDoubt(step: Step): Promise<InDoubtDecision>;
 }

@@ -1,0 +1,56 @@
+// How a refused or failed operation reaches a console: the binding (IPC, WebSocket) sends
+// toApiError(error) instead of the error itself, so the operator reads what failed, where,
+// what was left unchanged and what to do next — never a stack trace.
+import { ZodError } from 'zod';
+import type { ApiError, ApiName } from '../../contract/api.js';
+import { StoreError } from '../../store/store-error.js';
+import { UserError } from '../errors.js';
+
+/** A request named a run, snapshot or runbook this data directory or workspace does not have. */
+export class NotFoundError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+const WHAT: Record<ApiName, string> = {
+  appInfo: 'reading the app information',
+  listRunbooks: 'listing the runbooks',
+  getRunbook: 'reading the runbook',
+  listEnvironments: 'listing the environments',
+  startRun: 'starting the run',
+  resumeRun: 'resuming the run',
+  decide: 'answering the step',
+  abortRun: 'aborting the run',
+  listRuns: 'listing the runs',
+  getRun: 'reading the run',
+  getOutput: "reading the step's output",
+  listSnapshots: 'listing the snapshots',
+  restoreSnapshot: 'restoring the snapshot',
+  verifyAudit: 'verifying the audit trail',
+  searchAudit: 'searching the audit trail',
+  exportAudit: 'exporting the audit trail',
+  reviewRun: 'recording the review',
+};
+
+/**
+ * UserError → `refused` (or `not-found`), a request that does not fit its schema →
+ * `invalid`, anything else → `failed`, named and without a stack.
+ */
+export function toApiError(error: unknown, operation?: ApiName): ApiError {
+  if (error instanceof NotFoundError) return { code: 'not-found', message: error.message };
+  if (error instanceof UserError) return { code: 'refused', message: error.message };
+  const what = operation ? WHAT[operation] : 'the request';
+  if (error instanceof ZodError) {
+    const issues = error.issues.slice(0, 3).map((i) => `${i.path.length > 0 ? i.path.join('.') : 'the request'}: ${i.message}`);
+    return { code: 'invalid', message: `${what} was refused: the request is not valid (${issues.join('; ')}); nothing was changed` };
+  }
+  // The store words its failures for the operator already (what, where, what next).
+  if (error instanceof StoreError) return { code: 'failed', message: error.message };
+  const first = (error instanceof Error ? error.message : String(error)).split('\n', 1)[0] ?? '';
+  return {
+    code: 'failed',
+    message: `${what} failed: ${first || 'no reason given'}; nothing was changed by this request. Try again; if it fails again, report this message.`,
+  };
+}

@@ -1,0 +1,84 @@
+// One run as its page shows it: steps with their views from the runbook bytes the run is
+// bound to (not the file as it is now), the question it waits on when live, its snapshots,
+// what a reviewer must not miss (deviations first), a timeline of its events, and reviews.
+import type { RunDetail, SnapshotProgress } from '../../contract/api.js';
+import type { Run } from '../../contract/run.js';
+import type { Snapshot } from '../../contract/snapshot.js';
+import { OUTPUT_EVENT } from '../../core/audit/output-event.js';
+import { deviations } from '../../core/audit/report-model.js';
+import { parseRunbook } from '../../core/runbook/parse-runbook.js';
+import type { AppDatabase } from '../../store/open-database.js';
+import { runEvents } from '../../store/run-events-read.js';
+import { snapshotIdsOfRun } from '../../store/run-snapshots-read.js';
+import { REVIEW_KIND } from '../audit-search-service.js';
+import type { RunService } from '../run-service.js';
+import { summarize } from './event-summary.js';
+import type { LiveRun } from './live-run.js';
+import { toStepView } from './step-view.js';
+
+/** The timeline keeps the newest this many events (deviations are taken from all of them). */
+const TIMELINE_EVENTS = 500;
+
+export interface RunDetailSources {
+  runs: RunService;
+  db: AppDatabase['db'];
+  live: LiveRun | undefined;
+  /** Whether the inventory marks the environment protected now (for runs not driven here). */
+  isProtected: (environment: string) => Promise<boolean>;
+}
+
+export async function runDetail(src: RunDetailSources, run: Run): Promise<RunDetail> {
+  const { runs, live } = src;
+  const book = boundRunbook(runs, run);
+  const events = runEvents(src.db, run.id, [OUTPUT_EVENT]);
+  const snapshots = snapshotIdsOfRun(src.db, run.id).flatMap((id) => runs.snapshots.get(id) ?? []);
+  return {
+    run,
+    steps: runs.store.listSteps(run.id),
+    stepViews: book.steps,
+    runbookTitle: book.title ?? run.runbookId,
+    environmentProtected: live ? live.environmentProtected : await src.isProtected(run.environment),
+    live: live !== undefined,
+    prompt: live?.prompt ?? null,
+    snapshots,
+    snapshotProgress: progressOf(snapshots, live),
+    deviations: deviations(events).map((d) => ({ kind: d.category, idx: d.step, text: d.text, at: d.at })),
+    events: events.slice(-TIMELINE_EVENTS).map((e) => ({ seq: e.seq, at: e.at, kind: e.kind, operator: e.operator, idx: e.stepIdx, summary: summarize(e) })),
+    reviews: events
+      .filter((e) => e.kind === REVIEW_KIND)
+      .map((e) => ({ seq: e.seq, at: e.at, reviewer: e.operator, note: typeof e.body?.note === 'string' ? e.body.note : '' })),
+  };
+}
+
+/** Verified snapshots as recorded, overlaid with what this console saw live (the bar in progress). */
+function progressOf(snapshots: Snapshot[], live: LiveRun | undefined): SnapshotProgress[] {
+  const byKey = new Map<string, SnapshotProgress>();
+  for (const s of snapshots) {
+    if (s.reason !== 'step' || s.step === null) continue;
+    byKey.set(`${s.step}/${s.target}`, { idx: s.step, target: s.target, phase: 'verified', bytes: s.bytes, sha256: s.sha256 });
+  }
+  // What this console saw is as new as the record or newer (a retried step snapshots again).
+  for (const p of live?.snapshotProgress() ?? []) byKey.set(`${p.idx}/${p.target}`, p);
+  return [...byKey.values()].sort((a, b) => a.idx - b.idx || a.target.localeCompare(b.target));
+}
+
+interface BoundRunbook {
+  title: string | undefined;
+  steps: RunDetail['stepViews'];
+}
+
+/** Parsed once per runbook version (SHA-256): the page is reloaded at every change of a live run. */
+const parsedBySha = new Map<string, BoundRunbook>();
+const CACHE_SIZE = 64;
+
+function boundRunbook(runs: RunService, run: Run): BoundRunbook {
+  const cached = parsedBySha.get(run.runbookSha256);
+  if (cached) return cached;
+  const source = runs.store.getRunbookSource(run.id);
+  const parsed = source ? parseRunbook(run.runbookPath, source) : undefined;
+  const model = parsed?.runbook ?? parsed?.draft;
+  const book = { title: model?.frontMatter.title, steps: (model?.steps ?? []).map(toStepView) };
+  if (parsedBySha.size >= CACHE_SIZE) parsedBySha.delete(parsedBySha.keys().next().value ?? '');
+  parsedBySha.set(run.runbookSha256, book);
+  return book;
+}

@@ -1,0 +1,100 @@
+// The workspace as the Runbooks view shows it: every runbook with its validation problems
+// (with line numbers) and its last run here, one runbook's steps, and the environments of
+// the inventory. Read from disk at each request: a runbook edited while the app is open
+// shows as it is now. (A run is bound to the bytes it started with; see run-detail.ts.)
+import { createHash } from 'node:crypto';
+import type { EnvironmentInfo, RunbookDetail, RunbookListItem } from '../../contract/api.js';
+import { targetKind, type TargetSpec } from '../../contract/inventory.js';
+import type { Problem } from '../../contract/problem.js';
+import { NAME_PATTERN } from '../../contract/runbook.js';
+import type { AppDatabase } from '../../store/open-database.js';
+import { lastRunOf } from '../../store/run-query.js';
+import { expandPath } from '../paths.js';
+import { loadInventory } from '../run-plan.js';
+import type { Settings } from '../settings.js';
+import { findRunbookFiles, loadWorkspaceInventory, readSource, runbookEntry, type RunbookEntry } from '../workspace.js';
+import { NotFoundError } from './api-error.js';
+import { toStepView } from './step-view.js';
+
+export class RunbookCatalog {
+  /** Judged runbooks by file, reused while neither the file's bytes nor the inventory changed (validation parses every SQL statement). */
+  private readonly judged = new Map<string, { key: string; entry: RunbookEntry }>();
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly db: AppDatabase['db'],
+  ) {}
+
+  async list(): Promise<{ runbooks: RunbookListItem[]; inventoryProblems: Problem[] }> {
+    const { entries, inventoryProblems } = await this.read();
+    const runbooks = entries.map(({ summary, problems }): RunbookListItem => {
+      const last = lastRunOf(this.db, summary.id);
+      return {
+        ...summary,
+        lastRun: last ? { id: last.id, status: last.status, startedAt: last.startedAt, environment: last.environment } : null,
+        problemList: problems,
+      };
+    });
+    return { runbooks, inventoryProblems };
+  }
+
+  async detail(id: string): Promise<RunbookDetail> {
+    if (!new RegExp(NAME_PATTERN).test(id)) throw new NotFoundError(`'${id}' is not a runbook id (ids are lowercase letters, digits and hyphens); nothing was read`);
+    const found = (await this.read()).entries.find((e) => e.summary.id === id);
+    if (!found) throw new NotFoundError(`there is no runbook '${id}' in the workspace ${this.settings.workspace}; nothing was read`);
+    // A runbook with problems still shows the steps that could be read, so the problems can be placed.
+    const model = found.parsed.runbook ?? found.parsed.draft;
+    return { summary: found.summary, inputs: model?.frontMatter.inputs ?? {}, steps: (model?.steps ?? []).map(toStepView), problemList: found.problems };
+  }
+
+  private async read(): Promise<{ entries: RunbookEntry[]; inventoryProblems: Problem[] }> {
+    // Paths relative to the workspace, as the Runbooks view shows them.
+    const display = { cwd: this.settings.workspace };
+    const inventory = await loadWorkspaceInventory(this.settings.workspace, display);
+    const inventoryKey = sha256(JSON.stringify([inventory.inventory ?? null, inventory.problems]));
+    const entries: RunbookEntry[] = [];
+    const files = await findRunbookFiles(this.settings.workspace);
+    for (const file of files) {
+      const source = await readSource(file);
+      const key = `${inventoryKey}/${sha256(source[0])}/${source[1]}`;
+      let judged = this.judged.get(file);
+      if (judged?.key !== key) {
+        judged = { key, entry: runbookEntry(file, source, inventory, display) };
+        this.judged.set(file, judged);
+      }
+      entries.push(judged.entry);
+    }
+    for (const file of this.judged.keys()) if (!files.includes(file)) this.judged.delete(file);
+    return { entries: entries.sort((a, b) => a.summary.id.localeCompare(b.summary.id)), inventoryProblems: inventory.problems };
+  }
+}
+
+function sha256(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export async function environmentList(settings: Settings): Promise<EnvironmentInfo[]> {
+  const inventory = await loadInventory(settings.workspace);
+  return Object.entries(inventory.environments).map(([name, env]) => ({
+    name,
+    protected: env.protected === true,
+    ...(env.description ? { description: env.description } : {}),
+    targets: Object.entries(env.targets).map(([target, spec]) => ({ name: target, kind: targetKind(spec), where: where(spec, settings) })),
+  }));
+}
+
+/** Whether the inventory marks the environment protected; false when it cannot be read (it is shown elsewhere). */
+export async function isProtected(settings: Settings, environment: string): Promise<boolean> {
+  try {
+    return (await loadInventory(settings.workspace)).environments[environment]?.protected === true;
+  } catch {
+    return false;
+  }
+}
+
+function where(spec: TargetSpec, settings: Settings): string {
+  if (spec === 'local') return 'this machine';
+  if ('ssh' in spec) return `${spec.ssh}:${spec.port ?? 22}`;
+  if ('sqlite' in spec) return expandPath(spec.sqlite, settings);
+  return spec.postgres;
+}

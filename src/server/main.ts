@@ -1,0 +1,113 @@
+// The browser console's process. `handrail serve` (src/cli/commands/serve.ts) starts it with
+// the settings already resolved in HANDRAIL_* variables; the CLI and the server are peers
+// that both bind src/app, so the CLI launches this file rather than importing it.
+//
+// stdout: exactly one line, the URL (`npm start` and the tests read it). Everything else:
+// stderr.
+import { parseArgs } from 'node:util';
+import { ConsoleService } from '../app/console/console-service.js';
+import { UserError } from '../app/errors.js';
+import { resolveSettings } from '../app/settings.js';
+import { startConsoleServer, type RunningConsole } from './console-server.js';
+import { isLoopback } from './hosts.js';
+import { openInBrowser } from './open-browser.js';
+
+const log = (line: string) => process.stderr.write(`handrail serve: ${line}\n`);
+
+/** A forgotten handle (a timer in a library) must not keep a stopped console alive. */
+const EXIT_GRACE_MS = 5_000;
+/** Stopping aborts the steps still running (whole process groups); past this, give up waiting. */
+const STOP_LIMIT_MS = 15_000;
+
+async function main(): Promise<number> {
+  const { values } = parseOptions();
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a whole number from 0 to 65535, not "${values.port}"`);
+  const host = values.host;
+
+  const settings = resolveSettings({});
+  const service = new ConsoleService(settings);
+  let running: RunningConsole;
+  try {
+    running = await startConsoleServer({ backend: service, host, port, log });
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
+
+  if (!isLoopback(host)) {
+    log(
+      `WARNING: listening on ${host}, not on loopback. Anyone who can reach this machine on port ${running.port} ` +
+        'can reach the console; only the token keeps them out, and plain HTTP carries it unencrypted. ' +
+        `Prefer the default (127.0.0.1) and an SSH tunnel: ssh -L ${running.port}:127.0.0.1:${running.port} THIS-HOST.`,
+    );
+  }
+  process.stdout.write(`${running.url}\n`);
+  log(`workspace ${settings.workspace}, data in ${settings.dataDir}, operator ${settings.operator}`);
+  log('open the URL above in a browser; stop with Ctrl-C');
+  const removeRedirect = values.open ? openInBrowser(running.url, settings.dataDir, running.port, log) : () => {};
+
+  const why = await stopRequested();
+  log(`${why}: stopping (open runs are left interrupted and can be resumed)`);
+  const limit = setTimeout(() => {
+    log(`could not stop cleanly within ${STOP_LIMIT_MS / 1000} s; exiting now. A run still shown as running is resumable after the next start.`);
+    process.exit(1);
+  }, STOP_LIMIT_MS);
+  try {
+    await running.close();
+    await service.close();
+  } finally {
+    removeRedirect();
+    clearTimeout(limit);
+  }
+  return 0;
+}
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '0' }, open: { type: 'boolean', default: false } },
+      strict: true,
+    });
+  } catch (error) {
+    throw new UserError(`${error instanceof Error ? error.message : String(error)}; usage: handrail serve [--port N] [--host H] [--open]`);
+  }
+}
+
+/** Ctrl-C, SIGTERM, or the `handrail serve` process that started this one going away. */
+function stopRequested(): Promise<string> {
+  // The channel to the parent only tells us when it goes; it must not keep this process up.
+  process.channel?.unref();
+  return new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.on(signal, () => {
+        if (stopping) {
+          log(`${signal} again: exiting now, without waiting for open runs to stop`);
+          process.exit(1);
+        }
+        stopping = true;
+        resolve(signal);
+      });
+    }
+    process.once('disconnect', () => {
+      stopping = true;
+      resolve('handrail serve went away');
+    });
+  });
+}
+let stopping = false;
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  if (error instanceof UserError) {
+    log(error.message);
+    process.exitCode = error.exitCode;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`internal error: ${message}. This is a bug in Handrail. Set HANDRAIL_DEBUG=1 to see where it happened.`);
+    if (process.env.HANDRAIL_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 1;
+  }
+}
+setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
