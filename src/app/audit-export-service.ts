@@ -31,6 +31,8 @@ export interface ExportRequest {
   until?: string | undefined;
   /** A file path; absent: `stdout`. */
   out?: string | undefined;
+  /** Where the bytes went when not to a file, as the audit event records it. Default `stdout`. */
+  destination?: string | undefined;
 }
 
 export interface ExportResult extends Written {
@@ -91,7 +93,7 @@ export class AuditExportService {
       operator: this.settings.operator,
       kind: 'audit.exported',
       runId: scope.runId,
-      body: { format: request.format, run: scope.runId, since: scope.since, until: scope.until, count, out: out ?? 'stdout', bytes: written.bytes, sha256: written.sha256 },
+      body: { format: request.format, run: scope.runId, since: scope.since, until: scope.until, count, out: out ?? request.destination ?? 'stdout', bytes: written.bytes, sha256: written.sha256 },
     });
     return { ...written, format: request.format, count, out, seq };
   }

@@ -42,7 +42,7 @@ try {
   // HANDRAIL_DATA_DIR / HANDRAIL_WORKSPACE / HANDRAIL_OPERATOR come from main's
   // environment, as for the CLI; HANDRAIL_SQLITE_BINDING points the store at the Electron
   // build of better-sqlite3 (src/store/open-database.ts).
-  service = new ConsoleService(resolveSettings({}));
+  service = new ConsoleService(resolveSettings({}), 'desktop app');
 } catch (error) {
   // Kept, not fatal: every call answers with it, so the window can say why nothing works.
   startFailure = error;

@@ -127,6 +127,8 @@ describe('the console on the demo workspace', () => {
 
     const jsonl = await service.exportAudit({ format: 'jsonl' });
     expect(jsonl.content.split('\n').filter(Boolean).length).toBeGreaterThan(10);
+    // The download is in the chain, with where it went.
+    expect(jsonl.content).toMatch(/"kind":"audit\.exported".*\\"out\\":\\"console download\\"/);
 
     const { seq } = await service.reviewRun({ runId: run.id, note: 'checked the snapshot and the counts' });
     const reviewed = await service.getRun({ runId: run.id });

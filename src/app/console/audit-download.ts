@@ -18,7 +18,7 @@ export async function exportForDownload(service: AuditExportService, format: Exp
       done();
     },
   });
-  await service.export({ format, run: runId }, sink);
+  await service.export({ format, run: runId, destination: 'console download' }, sink);
   const day = new Date().toISOString().slice(0, 10);
   return {
     fileName: `handrail-${runId === undefined ? 'audit' : `run-${runId}`}-${day}.${format}`,

@@ -16,7 +16,7 @@ import { AuditService } from '../audit-service.js';
 import { UserError } from '../errors.js';
 import { REDACTED } from '../run-types.js';
 import { RunService } from '../run-service.js';
-import type { Settings } from '../settings.js';
+import { operatorBody, type Settings } from '../settings.js';
 import { SnapshotService } from '../snapshot-service.js';
 import { NotFoundError } from './api-error.js';
 import { exportForDownload } from './audit-download.js';
@@ -55,7 +55,11 @@ export class ConsoleService implements ConsoleApi {
   private verified: AuditStatus | undefined;
   private closed = false;
 
-  constructor(readonly settings: Settings) {
+  constructor(
+    readonly settings: Settings,
+    /** Which console this is, as the audit trail records its start and stop. */
+    private readonly kind: 'browser console' | 'desktop app' = 'browser console',
+  ) {
     // First: it marks runs whose process died as interrupted, before anything reads them.
     this.runs = new RunService(settings);
     const opened: { close(): void }[] = [this.runs];
@@ -75,6 +79,12 @@ export class ConsoleService implements ConsoleApi {
       for (const o of opened.reverse()) o.close();
       throw error;
     }
+    this.recordLifecycle('app.started');
+  }
+
+  private recordLifecycle(kind: 'app.started' | 'app.stopped'): void {
+    this.runs.store.appendEvent({ operator: this.settings.operator, kind, runId: null,
+      body: { console: this.kind, version: APP_VERSION, pid: process.pid, ...operatorBody(this.settings) } });
   }
 
   /** Every console event from now on; returns the unsubscribe function. */
@@ -93,6 +103,11 @@ export class ConsoleService implements ConsoleApi {
     for (const controller of this.restores.values()) controller.abort();
     await Promise.allSettled([this.driver.close(), ...this.restores.keys()]);
     this.listeners.clear();
+    try {
+      this.recordLifecycle('app.stopped');
+    } catch {
+      // The database is failing under us; closing must still release it.
+    }
     for (const o of [this.exporter, this.search, this.audit, this.db, this.runs]) o.close();
   }
 
