@@ -15,6 +15,8 @@ import { createPostgresSnapshotProvider } from '../targets/snapshot/postgres-sna
 import { createSqliteSnapshotProvider } from '../targets/snapshot/sqlite-snapshot.js';
 import { ensureSeededDatabase } from '../targets/sqlite-seed.js';
 import { createSqliteExecutor } from '../targets/sqlite-target.js';
+// The desktop app's build of better-sqlite3 (Electron's ABI), for the SQLite workers too.
+import { electronNativeBinding } from '../store/open-database.js';
 import { connectSsh, type SshSession } from '../targets/ssh/ssh-connection.js';
 import { passwordOf } from './database-password.js';
 import { UserError } from './errors.js';
@@ -49,7 +51,7 @@ export async function openTargets(plan: RunPlan, options: TargetOptions): Promis
       if ('ssh' in spec) ssh.set(name, await openSsh(name, spec, options));
       if ('sqlite' in spec && spec.seed && !existsSync(path(spec.sqlite))) {
         // Practice environments create their database on first use from a seed file.
-        ensureSeededDatabase(path(spec.sqlite), readFileSync(path(spec.seed), 'utf8'));
+        ensureSeededDatabase(path(spec.sqlite), readFileSync(path(spec.seed), 'utf8'), electronNativeBinding());
         options.onEvent('target.seeded', { target: name, path: path(spec.sqlite), seed: path(spec.seed) });
       }
     }
@@ -76,7 +78,7 @@ export async function openTargets(plan: RunPlan, options: TargetOptions): Promis
       if (!executor) {
         const s = spec(name);
         if (s === 'local' || 'ssh' in s) throw new Error(`target '${name}' is not a database`);
-        executor = 'sqlite' in s ? createSqliteExecutor(path(s.sqlite)) : createPostgresExecutor({ url: s.postgres, password: passwordOf(s) });
+        executor = 'sqlite' in s ? createSqliteExecutor(path(s.sqlite), { nativeBinding: electronNativeBinding() }) : createPostgresExecutor({ url: s.postgres, password: passwordOf(s) });
         sql.set(name, executor);
       }
       return executor;
@@ -133,7 +135,7 @@ export function snapshotSource(
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const sqlite = 'sqlite' in spec;
   const provider: SnapshotProvider = sqlite
-    ? createSqliteSnapshotProvider(path(spec.sqlite))
+    ? createSqliteSnapshotProvider(path(spec.sqlite), { nativeBinding: electronNativeBinding() })
     : createPostgresSnapshotProvider({ url: spec.postgres, password: passwordOf(spec) });
   return {
     provider,

@@ -5,11 +5,11 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Builds the database under a temporary name and renames it, so a crash leaves no half-seeded file. */
-export function ensureSeededDatabase(path: string, seedSql: string): void {
+export function ensureSeededDatabase(path: string, seedSql: string, nativeBinding?: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const partial = `${path}.seeding-${process.pid}`;
   rmSync(partial, { force: true });
-  const db = new Database(partial);
+  const db = new Database(partial, nativeBinding ? { nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');
     db.exec(seedSql);
