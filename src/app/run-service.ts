@@ -58,11 +58,20 @@ export class RunService {
     this.store = new RunStore(this.db.db, { maxOutputBytesPerAttempt: settings.maxOutputBytes });
     this.snapshots = new SnapshotStore(this.db.db);
     this.auditTail = new AuditTailGuard(this.db.db, this.store, settings.dataDir);
-    // A run whose process is gone was interrupted (crash, kill -9, power loss); the store
-    // marks it, its running step in doubt, and records the event.
-    // Each interruption ends a run, so the audit chain gets its signed checkpoint, unless
-    // its tail is broken: signing it would make the break invisible to the next check.
-    if (this.store.markInterruptedRuns().length > 0 && !this.auditTail.problem()) this.store.checkpoint();
+    this.noticeInterruptedRuns();
+  }
+
+  /**
+   * A run whose process is gone was interrupted (crash, kill -9, power loss); the store marks
+   * it, its running step in doubt, and records the event. Done at start, and again by a
+   * long-lived console before it shows runs, since a CLI run can die while the console is open.
+   * Each interruption ends a run, so the audit chain gets its signed checkpoint, unless its
+   * tail is broken: signing it would make the break invisible to the next check.
+   */
+  noticeInterruptedRuns(): number {
+    const found = this.store.markInterruptedRuns().length;
+    if (found > 0 && !this.auditTail.problem()) this.store.checkpoint();
+    return found;
   }
 
   close(): void {

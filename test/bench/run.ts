@@ -2,6 +2,7 @@
 // the same run, because these machines are noisy. Benchmarks are not tests: nothing here
 // passes or fails.
 import { benchAudit } from './audit.js';
+import { benchConsole } from './console.js';
 import { benchValidation } from './validation.js';
 import { benchStartup } from './startup.js';
 import { benchSnapshot } from './snapshot.js';
@@ -9,5 +10,5 @@ import { benchStream } from './stream.js';
 import { printTable, type Figure } from './table.js';
 
 const figures: Figure[] = [];
-for (const bench of [benchValidation, benchStartup, benchStream, benchSnapshot, benchAudit]) figures.push(...(await bench()));
+for (const bench of [benchValidation, benchStartup, benchStream, benchSnapshot, benchAudit, benchConsole]) figures.push(...(await bench()));
 printTable(figures);

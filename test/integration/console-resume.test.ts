@@ -119,6 +119,20 @@ describe('resuming an interrupted run in the console', () => {
     }
   });
 
+  it('notices a CLI run that died while the console was open, and offers to resume it', async () => {
+    const dataDir = join(root, 'data-open');
+    const service = new ConsoleService(settingsFor(dataDir, { workspace }));
+    try {
+      const runId = await crashMidStep(dataDir);
+      killStep();
+      const { runs } = await service.listRuns({ offset: 0, limit: 10 });
+      expect(runs.find((r) => r.id === runId)?.status).toBe('interrupted');
+      expect((await service.getRun({ runId })).steps.map((s) => s.status)).toEqual(['in-doubt', 'pending']);
+    } finally {
+      await service.close();
+    }
+  });
+
   it('aborts an interrupted run from the console; it cannot be resumed after that', async () => {
     const dataDir = join(root, 'data-abort');
     const runId = await crashMidStep(dataDir);

@@ -122,6 +122,7 @@ export class ConsoleService implements ConsoleApi {
 
   async listRunbooks(_r: ApiParsedRequest<'listRunbooks'>): Promise<ApiResponse<'listRunbooks'>> {
     this.assertOpen();
+    this.runs.noticeInterruptedRuns();
     return this.catalog.list();
   }
 
@@ -153,6 +154,7 @@ export class ConsoleService implements ConsoleApi {
 
   async resumeRun(r: ApiParsedRequest<'resumeRun'>): Promise<ApiResponse<'resumeRun'>> {
     this.assertOpen();
+    this.runs.noticeInterruptedRuns();
     const run = this.requireRun(r.runId);
     if (this.driver.get(run.id)) throw new UserError(`run ${run.id} is already being driven in this console; nothing was changed`);
     if (run.status === 'running') {
@@ -196,6 +198,7 @@ export class ConsoleService implements ConsoleApi {
 
   async abortRun(r: ApiParsedRequest<'abortRun'>): Promise<ApiResponse<'abortRun'>> {
     this.assertOpen();
+    this.runs.noticeInterruptedRuns();
     const live = this.driver.get(r.runId);
     if (live) {
       live.abort();
@@ -218,6 +221,7 @@ export class ConsoleService implements ConsoleApi {
 
   async listRuns(r: ApiParsedRequest<'listRuns'>): Promise<ApiResponse<'listRuns'>> {
     this.assertOpen();
+    this.runs.noticeInterruptedRuns();
     let fts: string | undefined;
     if (r.text !== undefined && r.text.trim() !== '') {
       fts = ftsQuery(r.text);
@@ -229,6 +233,7 @@ export class ConsoleService implements ConsoleApi {
 
   async getRun(r: ApiParsedRequest<'getRun'>): Promise<ApiResponse<'getRun'>> {
     this.assertOpen();
+    this.runs.noticeInterruptedRuns();
     const run = this.requireRun(r.runId);
     return runDetail(
       { runs: this.runs, db: this.db.db, live: this.driver.get(run.id), isProtected: (env) => isProtected(this.settings, env) },

@@ -1,0 +1,93 @@
+// The shell: navigation, the connection banner, the command palette, and the view for
+// the current hash route.
+import { useEffect, useState } from 'react';
+import { useClient } from './api/api-context.js';
+import { CommandPalette } from './components/command-palette.js';
+import { ConnectionBanner } from './components/connection-banner.js';
+import { href, useRoute, type Route } from './lib/routes.js';
+import { useLoad } from './lib/use-load.js';
+import { AuditRunView } from './views/audit/audit-run-view.js';
+import { AuditView } from './views/audit/audit-view.js';
+import { RunView } from './views/run/run-view.js';
+import { RunSetupView } from './views/runbooks/run-setup-view.js';
+import { RunbooksView } from './views/runbooks/runbooks-view.js';
+import { SnapshotsView } from './views/snapshots/snapshots-view.js';
+
+const SECTIONS = [
+  { name: 'Runbooks', to: href.runbooks(), views: ['runbooks', 'runbook', 'run'] },
+  { name: 'Audit', to: href.audit(), views: ['audit', 'audit-run'] },
+  { name: 'Snapshots', to: href.snapshots(), views: ['snapshots'] },
+] as const;
+
+export function App() {
+  const route = useRoute();
+  const client = useClient();
+  const info = useLoad(() => client.appInfo({}), []);
+  const [palette, setPalette] = useState(false);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        setPalette(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Handrail</span>
+        <nav aria-label="Main">
+          <ul className="nav">
+            {SECTIONS.map((section) => {
+              const current = (section.views as readonly string[]).includes(route.view);
+              return (
+                <li key={section.name}>
+                  <a href={section.to} aria-current={current ? 'page' : undefined} className={current ? 'active' : undefined}>
+                    {section.name}
+                  </a>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <button type="button" className="button small palette-button" onClick={() => setPalette(true)} aria-keyshortcuts="Control+K Meta+K">
+          Go to runbook… <kbd>Ctrl</kbd>+<kbd>K</kbd>
+        </button>
+        {info.data ? (
+          <span className="whoami small" title={`Workspace ${info.data.workspace} · data ${info.data.dataDir}`}>
+            {info.data.operator} · Handrail {info.data.version}
+          </span>
+        ) : null}
+      </header>
+      <ConnectionBanner />
+      <main id="main" className="main">
+        <View route={route} />
+      </main>
+      {palette ? <CommandPalette onClose={() => setPalette(false)} /> : null}
+    </div>
+  );
+}
+
+function View({ route }: { route: Route }) {
+  switch (route.view) {
+    case 'runbooks':
+      return <RunbooksView />;
+    case 'runbook':
+      return <RunSetupView key={route.id} id={route.id} />;
+    case 'run':
+      return <RunView key={route.runId} runId={route.runId} />;
+    case 'audit':
+      return <AuditView />;
+    case 'audit-run':
+      return <AuditRunView key={route.runId} runId={route.runId} />;
+    case 'snapshots':
+      return <SnapshotsView />;
+  }
+}

@@ -1,0 +1,50 @@
+// Hash routes, so a deep link works from a bookmark, in Electron's file URL and behind the
+// browser console without any help from the server.
+import { useEffect, useState } from 'react';
+
+export type Route =
+  | { view: 'runbooks' }
+  | { view: 'runbook'; id: string }
+  | { view: 'run'; runId: string }
+  | { view: 'audit' }
+  | { view: 'audit-run'; runId: string }
+  | { view: 'snapshots' };
+
+export function parseRoute(hash: string): Route {
+  const [first, second] = hash.replace(/^#\/?/, '').split('/').map((part) => decodeURIComponent(part));
+  switch (first) {
+    case 'runbooks':
+      return second ? { view: 'runbook', id: second } : { view: 'runbooks' };
+    case 'run':
+      return second ? { view: 'run', runId: second } : { view: 'runbooks' };
+    case 'audit':
+      return second ? { view: 'audit-run', runId: second } : { view: 'audit' };
+    case 'snapshots':
+      return { view: 'snapshots' };
+    default:
+      return { view: 'runbooks' };
+  }
+}
+
+export const href = {
+  runbooks: () => '#/runbooks',
+  runbook: (id: string) => `#/runbooks/${encodeURIComponent(id)}`,
+  run: (runId: string) => `#/run/${encodeURIComponent(runId)}`,
+  audit: () => '#/audit',
+  auditRun: (runId: string) => `#/audit/${encodeURIComponent(runId)}`,
+  snapshots: () => '#/snapshots',
+};
+
+export function navigate(to: string): void {
+  window.location.hash = to;
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}

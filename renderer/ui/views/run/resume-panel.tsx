@@ -1,0 +1,91 @@
+// An interrupted or failed run can go on where it stopped. Secret inputs were never stored
+// in clear, so they are asked for again; everything else the run already has.
+import { useState } from 'react';
+import type { RunDetail } from '../../../../src/contract/api.js';
+import type { InputDeclaration } from '../../../../src/contract/runbook.js';
+import { useClient } from '../../api/api-context.js';
+import { errorText } from '../../api/console-transport.js';
+import { ErrorAlert } from '../../components/error-alert.js';
+import { InputsForm } from '../runbooks/inputs-form.js';
+
+export function ResumePanel({ detail, onResumed }: { detail: RunDetail; onResumed: () => void }) {
+  const client = useClient();
+  const [asking, setAsking] = useState<Record<string, InputDeclaration> | null>(null);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function secretsOf(): Promise<Record<string, InputDeclaration>> {
+    // The runbook as it is now may differ from the bytes the run is bound to; it is only
+    // used to know which inputs are secret, and the server validates what is sent.
+    try {
+      const runbook = await client.getRunbook({ id: detail.run.runbookId });
+      return Object.fromEntries(Object.entries(runbook.inputs).filter(([name, d]) => d.secret && name in detail.run.inputs));
+    } catch {
+      return {};
+    }
+  }
+
+  async function resume(inputs: Record<string, string>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await client.resumeRun({ runId: detail.run.id, inputs });
+      setAsking(null);
+      onResumed();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function begin() {
+    setBusy(true);
+    const secrets = await secretsOf();
+    setBusy(false);
+    if (Object.keys(secrets).length === 0) await resume({});
+    else setAsking(secrets);
+  }
+
+  const inDoubt = detail.steps.filter((s) => s.status === 'in-doubt');
+  return (
+    <section className="panel resume" aria-label="Resume this run">
+      <h2>{detail.run.status === 'interrupted' ? 'This run was interrupted' : 'This run stopped at a failed step'}</h2>
+      <p>
+        {detail.run.status === 'interrupted'
+          ? 'The process driving it stopped (a crash, a closed window, a lost machine). Steps that finished stay finished.'
+          : 'It can go on from the step that failed.'}
+        {inDoubt.length > 0
+          ? ` Step ${inDoubt.map((s) => s.idx + 1).join(', ')} was running when it stopped and is in doubt: after resuming, you decide what to do with it.`
+          : ''}
+      </p>
+      {asking ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void resume(values);
+          }}
+        >
+          <p>Secret inputs are never stored in clear. Enter them again:</p>
+          <InputsForm inputs={asking} values={values} onChange={(name, value) => setValues((prev) => ({ ...prev, [name]: value }))} />
+          <div className="actions">
+            <button type="submit" className="button primary" disabled={busy}>
+              Resume run
+            </button>
+            <button type="button" className="button" onClick={() => setAsking(null)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="actions">
+          <button type="button" className="button primary" disabled={busy} onClick={() => void begin()}>
+            Resume run
+          </button>
+        </div>
+      )}
+      <ErrorAlert error={error} title="The run was not resumed." />
+    </section>
+  );
+}

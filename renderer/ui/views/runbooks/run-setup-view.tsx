@@ -1,0 +1,108 @@
+// Before a run: pick the environment, fill the inputs, read the steps, start.
+import { useState } from 'react';
+import { useClient } from '../../api/api-context.js';
+import { errorText } from '../../api/console-transport.js';
+import { ErrorAlert } from '../../components/error-alert.js';
+import { PageHeading } from '../../components/page-heading.js';
+import { ProtectedBanner } from '../../components/protected-banner.js';
+import { Prose } from '../../components/markdown.js';
+import { initialValue, inputProblem } from '../../lib/input-values.js';
+import { href, navigate } from '../../lib/routes.js';
+import { useLoad } from '../../lib/use-load.js';
+import { EnvironmentPicker, EnvironmentTargets } from './environment-picker.js';
+import { InputsForm } from './inputs-form.js';
+import { ProblemList } from './problem-list.js';
+import { StepsPreview } from './steps-preview.js';
+
+export function RunSetupView({ id }: { id: string }) {
+  const client = useClient();
+  const runbook = useLoad(() => client.getRunbook({ id }), [id], { primary: true });
+  const environments = useLoad(() => client.listEnvironments({}), []);
+  const [environment, setEnvironment] = useState('');
+  const [edited, setEdited] = useState<Record<string, string>>({});
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<string | null>(null);
+
+  const detail = runbook.data;
+  const env = environments.data?.environments.find((e) => e.name === environment);
+  const allowed = detail?.summary.environments;
+  const values: Record<string, string> = {};
+  for (const [name, declaration] of Object.entries(detail?.inputs ?? {})) values[name] = edited[name] ?? initialValue(declaration);
+  const invalid = Object.entries(detail?.inputs ?? {}).some(([name, declaration]) => inputProblem(declaration, values[name] ?? '') !== null);
+  const errors = detail?.problemList.filter((p) => p.severity === 'error') ?? [];
+
+  async function start() {
+    setStarting(true);
+    setStartError(null);
+    try {
+      const { runId } = await client.startRun({ runbook: id, environment, inputs: values });
+      navigate(href.run(runId));
+    } catch (error) {
+      setStartError(errorText(error));
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  return (
+    <section className="view">
+      {env?.protected ? <ProtectedBanner environment={env.name} /> : null}
+      <p className="breadcrumb">
+        <a href={href.runbooks()}>← All runbooks</a>
+      </p>
+      <PageHeading>{detail ? detail.summary.title : id}</PageHeading>
+      <ErrorAlert error={runbook.error} title="This runbook could not be opened." />
+      {detail ? (
+        <>
+          <p className="meta">
+            <code>{detail.summary.id}</code> · version {detail.summary.version}
+            {detail.summary.owner ? ` · owner ${detail.summary.owner}` : ''} · {detail.steps.length} steps · allowed in{' '}
+            {allowed?.join(', ') ?? 'any environment'}
+          </p>
+          {detail.summary.summary ? <Prose text={detail.summary.summary} /> : null}
+          {detail.problemList.length > 0 ? (
+            <div className={errors.length > 0 ? 'alert alert-error' : 'alert alert-warn'}>
+              <strong className="alert-title">{errors.length > 0 ? 'This runbook has problems; Handrail will not run it until they are fixed.' : 'Warnings:'}</strong>
+              <ProblemList problems={detail.problemList} />
+            </div>
+          ) : null}
+          <div className="setup">
+            <form
+              className="panel setup-form"
+              aria-label="Start a run"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void start();
+              }}
+            >
+              <h2>Start a run</h2>
+              <ErrorAlert error={environments.error} title="The environments could not be listed." />
+              <EnvironmentPicker environments={environments.data?.environments ?? []} allowed={allowed} value={environment} onChange={setEnvironment} />
+              {env && allowed && !allowed.includes(env.name) ? (
+                <p className="alert alert-warn">
+                  This runbook names only {allowed.join(', ')}. Handrail will refuse to start it in {env.name}.
+                </p>
+              ) : null}
+              {env ? <EnvironmentTargets environment={env} /> : null}
+              <h3>Inputs</h3>
+              <InputsForm inputs={detail.inputs} values={values} onChange={(name, value) => setEdited((prev) => ({ ...prev, [name]: value }))} />
+              <ErrorAlert error={startError} title="The run was not started." />
+              <div className="actions">
+                <button type="submit" className="button primary" disabled={!environment || invalid || starting}>
+                  Start run
+                </button>
+                {!environment ? <span className="hint">Choose an environment first.</span> : null}
+                {environment && invalid ? <span className="hint">Fix the inputs marked ✗ first.</span> : null}
+                {starting ? <span className="hint">Starting…</span> : null}
+              </div>
+            </form>
+            <div className="panel">
+              <h2>Steps</h2>
+              <StepsPreview steps={detail.steps} />
+            </div>
+          </div>
+        </>
+      ) : null}
+    </section>
+  );
+}

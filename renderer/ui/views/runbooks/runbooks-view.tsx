@@ -1,0 +1,118 @@
+// The default view: every runbook of the workspace with its version, owner and last run,
+// filtered as you type, with validation problems inline.
+import { useMemo, useState } from 'react';
+import type { RunbookListItem } from '../../../../src/contract/api.js';
+import { useClient } from '../../api/api-context.js';
+import { ErrorAlert } from '../../components/error-alert.js';
+import { PageHeading } from '../../components/page-heading.js';
+import { StatusBadge } from '../../components/status-badge.js';
+import { formatTime } from '../../lib/format.js';
+import { href } from '../../lib/routes.js';
+import { RUN_STATUS } from '../../lib/status.js';
+import { useLoad } from '../../lib/use-load.js';
+import { ProblemList } from './problem-list.js';
+
+export function matchesRunbook(item: RunbookListItem, filter: string): boolean {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  const haystack = `${item.title} ${item.id} ${item.owner ?? ''} ${item.summary ?? ''} ${(item.environments ?? []).join(' ')}`.toLowerCase();
+  return words.every((word) => haystack.includes(word));
+}
+
+export function RunbooksView() {
+  const client = useClient();
+  const { data, error, loading } = useLoad(() => client.listRunbooks({}), [], { primary: true });
+  const [filter, setFilter] = useState('');
+  const shown = useMemo(() => (data?.runbooks ?? []).filter((item) => matchesRunbook(item, filter)), [data, filter]);
+
+  return (
+    <section className="view">
+      <PageHeading>Runbooks</PageHeading>
+      <ErrorAlert error={error} title="The runbooks could not be listed." />
+      {data && data.inventoryProblems.length > 0 ? (
+        <div className="alert alert-warn">
+          <strong className="alert-title">The inventory (handrail.yml) has problems:</strong>
+          <ProblemList problems={data.inventoryProblems} />
+        </div>
+      ) : null}
+      <div className="toolbar">
+        <label className="field field-inline">
+          <span className="field-label">Filter runbooks</span>
+          <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="title, id, owner…" autoComplete="off" />
+        </label>
+        <span className="hint">
+          <kbd>Ctrl</kbd>+<kbd>K</kbd> jumps to any runbook
+        </span>
+      </div>
+      {loading && !data ? <p className="muted">Loading runbooks…</p> : null}
+      {data ? (
+        <table className="table runbook-table">
+          <caption className="visually-hidden">Runbooks in the workspace</caption>
+          <thead>
+            <tr>
+              <th scope="col">Runbook</th>
+              <th scope="col">Version</th>
+              <th scope="col">Owner</th>
+              <th scope="col">Environments</th>
+              <th scope="col">Last run</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((item) => (
+              <RunbookRow key={item.id} item={item} />
+            ))}
+            {shown.length === 0 ? (
+              <tr>
+                <td colSpan={5} className="muted">
+                  {data.runbooks.length === 0 ? 'This workspace has no runbooks yet.' : `No runbook matches “${filter}”.`}
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
+
+function RunbookRow({ item }: { item: RunbookListItem }) {
+  const errors = item.problemList.filter((p) => p.severity === 'error').length;
+  return (
+    <>
+      <tr>
+        <td>
+          <a href={href.runbook(item.id)} className="runbook-link">
+            {item.title}
+          </a>
+          <div className="muted small">
+            <code>{item.id}</code> · {item.steps} steps
+            {errors > 0 ? <span className="tag tag-bad"> {errors === 1 ? '1 problem' : `${errors} problems`}</span> : null}
+          </div>
+          {item.summary ? <div className="small">{item.summary}</div> : null}
+        </td>
+        <td>{item.version}</td>
+        <td>{item.owner ?? '—'}</td>
+        <td>{item.environments?.join(', ') ?? 'any'}</td>
+        <td>
+          {item.lastRun ? (
+            <a href={href.auditRun(item.lastRun.id)} className="plain-link">
+              <StatusBadge look={RUN_STATUS[item.lastRun.status]} />
+              <span className="small">
+                {' '}
+                {item.lastRun.environment} · {formatTime(item.lastRun.startedAt)}
+              </span>
+            </a>
+          ) : (
+            <span className="muted">never</span>
+          )}
+        </td>
+      </tr>
+      {item.problemList.length > 0 ? (
+        <tr className="problem-row">
+          <td colSpan={5}>
+            <ProblemList problems={item.problemList} />
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,130 @@
+// The browser console in Debian's Chromium: how long from starting `handrail serve` until the
+// Runbooks view is painted and says data-app-state="ready", against the same browser loading a
+// plain page from a bare Node HTTP server started the same way; and the Audit view's first
+// paint with 100,000 runs in the store, against the same view with 10 runs.
+// HANDRAIL_BENCH_RUNS sets the large store's size (default 100,000).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { openAppDatabase } from '../../src/store/open-database.js';
+import { RunStore } from '../../src/store/run-store.js';
+import { makeTempDir, removeDir } from '../support/temp-dir.js';
+import type { Figure } from './table.js';
+
+const BIN = resolve(import.meta.dirname, '../../bin/handrail.js');
+const CHROMIUM = '/usr/bin/chromium';
+const ROUNDS = 5;
+
+/** Starts a process and resolves with the first http:// URL it prints, and the process. */
+function startPrintingUrl(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const url = /http:\/\/\S+/.exec(out)?.[0];
+      if (url) done({ child, url });
+    });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('exit', (code) => fail(new Error(`${args.join(' ')} exited ${code} before printing its URL: ${err}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const BARE_SERVER = `require('node:http').createServer((q, s) => s.end('<!doctype html><title>x</title><p>ready</p>')).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port + '/'); });`;
+
+async function median(fn: () => Promise<number>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) times.push(await fn());
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? 0;
+}
+
+/** Milliseconds from spawning `handrail serve` to `hash` painted with data-app-state="ready". */
+async function consoleReady(browser: Browser, dataDir: string, hash: string, visible: string): Promise<number> {
+  const page = await (await browser.newContext()).newPage();
+  const start = performance.now();
+  const { child, url } = await startPrintingUrl([BIN, 'serve', '--port', '0'], { HANDRAIL_DATA_DIR: dataDir });
+  try {
+    // The fragment survives the token exchange's redirect (browsers keep it).
+    await page.goto(`${url}${hash}`);
+    await page.waitForSelector('html[data-app-state="ready"]');
+    await page.waitForSelector(visible);
+    return performance.now() - start;
+  } finally {
+    await page.context().close();
+    await stop(child);
+  }
+}
+
+async function bareReady(browser: Browser): Promise<number> {
+  const page = await (await browser.newContext()).newPage();
+  const start = performance.now();
+  const { child, url } = await startPrintingUrl(['-e', BARE_SERVER], {});
+  try {
+    await page.goto(url);
+    await page.waitForSelector('text=ready');
+    return performance.now() - start;
+  } finally {
+    await page.context().close();
+    await stop(child);
+  }
+}
+
+/** `count` finished runs, written straight into the store (one transaction). */
+function seedRuns(dataDir: string, count: number): void {
+  const app = openAppDatabase(dataDir);
+  try {
+    const store = new RunStore(app.db);
+    const source = Buffer.from('---\nid: bench\ntitle: Bench\nversion: 1.0.0\n---\n');
+    const sha = createHash('sha256').update(source).digest('hex');
+    store.atomically(() => {
+      for (let i = 0; i < count; i++) {
+        const id = `r${i.toString(16).padStart(6, '0')}`;
+        store.createRun({ id, runbookId: `bench-${i % 50}`, runbookVersion: '1.0.0', runbookSha256: sha, runbookPath: 'bench.md', runbookSource: source,
+          environment: i % 3 === 0 ? 'pilot' : 'local-demo', operator: `op${i % 7}`, inputs: {}, steps: [] });
+        store.setRunStatus(id, i % 10 === 0 ? 'failed' : 'succeeded');
+      }
+    });
+  } finally {
+    app.close();
+  }
+}
+
+export async function benchConsole(): Promise<Figure[]> {
+  if (!existsSync(CHROMIUM)) return [{ name: 'console ready', value: 'not measured', baseline: `${CHROMIUM} is not installed` }];
+  const large = Number(process.env.HANDRAIL_BENCH_RUNS ?? 100_000);
+  const dir = await makeTempDir('bench-console');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  try {
+    const fresh = join(dir, 'fresh');
+    const small = join(dir, 'small');
+    const big = join(dir, 'big');
+    seedRuns(small, 10);
+    seedRuns(big, large);
+    const bare = await median(() => bareReady(browser));
+    let n = 0;
+    // A fresh data directory each time: the first start of a newcomer.
+    const ready = await median(() => consoleReady(browser, `${fresh}-${n++}`, '#/runbooks', 'role=link[name="Runbooks"]'));
+    // Painted: the run count is shown and the newest run's row is on screen.
+    const painted = '[role=listitem]:has-text("Succeeded")';
+    const auditSmall = await median(() => consoleReady(browser, small, '#/audit', painted));
+    const auditBig = await median(() => consoleReady(browser, big, '#/audit', painted));
+    return [
+      { name: 'console ready (serve start → Runbooks view ready)', value: `${ready.toFixed(0)} ms (${(ready / bare).toFixed(2)}×)`, baseline: `bare Node server + plain page: ${bare.toFixed(0)} ms`, goal: '< 2 s' },
+      { name: `Audit view first paint, ${large.toLocaleString('en')} runs`, value: `${auditBig.toFixed(0)} ms (${(auditBig / auditSmall).toFixed(2)}×)`, baseline: `10 runs: ${auditSmall.toFixed(0)} ms`, goal: '≤ 1.5× (virtualized, paged)' },
+    ];
+  } finally {
+    await browser.close();
+    await removeDir(dir);
+  }
+}

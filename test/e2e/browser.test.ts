@@ -1,0 +1,89 @@
+// The console's end-to-end flows in Debian's Chromium against `handrail serve`: each flow
+// gets a fresh data directory (and its own workspace when it needs one), a fresh browser
+// context, and a console process of its own. Screenshots of each view go to
+// docs/screenshots/ for the README.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, ROOT, handrail, handrailChild } from '../support/handrail-cli.js';
+import { makeTempDir, removeDir } from '../support/temp-dir.js';
+import { flows } from './flows/index.js';
+import { launchChromium, freshContext } from './support/chromium.js';
+import { startConsole, type ConsoleProcess } from './support/console-process.js';
+import { ensureRendererBuilt } from './support/renderer-build.js';
+import { writeWorkspace } from './support/workspace.js';
+
+const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+/** Where a failed flow leaves a picture of the page (git-ignored). */
+const FAILURES = join(ROOT, 'test-results/e2e');
+
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureRendererBuilt();
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('browser console (handrail serve + Chromium)', () => {
+  for (const flow of flows) {
+    it(flow.name, { timeout: 90_000 }, async () => {
+      const root = await makeTempDir('e2e');
+      const dataDir = join(root, 'data');
+      let workspace = DEMO;
+      if (flow.workspace) {
+        workspace = join(root, 'workspace');
+        const spec = flow.workspace({ workspace, dataDir });
+        writeWorkspace(workspace, spec.files, spec.copyDemo);
+      }
+      const cli = { dataDir, workspace };
+      let server: ConsoleProcess | undefined;
+      let context: BrowserContext | undefined;
+      try {
+        const tools = { cli: (args: string[]) => handrail(args, cli), cliChild: (args: string[]) => handrailChild(args, cli) };
+        const prepared = flow.prepare ? await flow.prepare({ dataDir, workspace, ...tools }) : {};
+        server = await startConsole(cli);
+        context = await freshContext(browser);
+        const page = await context.newPage();
+        // A script error or a CSP refusal is a bug even when the flow still gets through.
+        const problems: string[] = [];
+        page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+        page.on('console', (message) => {
+          if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+        });
+        await flow.run(page, {
+          url: server.url,
+          origin: server.origin,
+          dataDir,
+          workspace,
+          ...tools,
+          prepared,
+          screenshot: async (name) => {
+            mkdirSync(SCREENSHOTS, { recursive: true });
+            await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+          },
+        });
+        expect(problems).toEqual([]);
+      } catch (error) {
+        // What the page showed and what the console printed explain most failures.
+        const page = context?.pages()[0];
+        if (page) {
+          const shot = join(FAILURES, `${flow.name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+          mkdirSync(FAILURES, { recursive: true });
+          await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+          if (error instanceof Error) error.message += `\n(screenshot of the page: ${shot})`;
+        }
+        if (server && error instanceof Error) error.message += `\n--- handrail serve stderr ---\n${server.stderr()}`;
+        throw error;
+      } finally {
+        await context?.close();
+        await server?.stop();
+        await removeDir(root);
+      }
+    });
+  }
+});

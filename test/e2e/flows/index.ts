@@ -1,0 +1,12 @@
+// Every console flow, in the order the specs run them.
+import type { Flow } from './flow.js';
+import { newcomerDemoRun } from './newcomer-demo-run.js';
+import { protectedEnvironment } from './protected-environment.js';
+import { refusedEnvironment } from './refused-environment.js';
+import { restoreSnapshot } from './restore-snapshot.js';
+import { resumeInterrupted } from './resume-interrupted.js';
+import { skipFailedStep } from './skip-failed-step.js';
+
+export type { Flow, FlowContext, FlowWorkspace, PrepareContext } from './flow.js';
+
+export const flows: readonly Flow[] = [newcomerDemoRun, refusedEnvironment, protectedEnvironment, skipFailedStep, resumeInterrupted, restoreSnapshot];
