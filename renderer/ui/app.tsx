@@ -1,6 +1,6 @@
 // The shell: navigation, the connection banner, the command palette, and the view for
 // the current hash route.
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useClient } from './api/api-context.js';
 import { CommandPalette } from './components/command-palette.js';
 import { ConnectionBanner } from './components/connection-banner.js';
@@ -8,15 +8,22 @@ import { href, useRoute, type Route } from './lib/routes.js';
 import { useLoad } from './lib/use-load.js';
 import { AuditRunView } from './views/audit/audit-run-view.js';
 import { AuditView } from './views/audit/audit-view.js';
+import { RecorderView } from './views/recorder/recorder-view.js';
 import { RunView } from './views/run/run-view.js';
 import { RunSetupView } from './views/runbooks/run-setup-view.js';
 import { RunbooksView } from './views/runbooks/runbooks-view.js';
 import { SnapshotsView } from './views/snapshots/snapshots-view.js';
 
+// The editor and History carry CodeMirror (most of the bundle); an operator in an incident
+// never waits for it: they load when first opened.
+const RunbookEditorView = lazy(() => import('./views/editor/editor-view.js').then((m) => ({ default: m.RunbookEditorView })));
+const HistoryView = lazy(() => import('./views/history/history-view.js').then((m) => ({ default: m.HistoryView })));
+
 const SECTIONS = [
-  { name: 'Runbooks', to: href.runbooks(), views: ['runbooks', 'runbook', 'run'] },
+  { name: 'Runbooks', to: href.runbooks(), views: ['runbooks', 'runbook', 'run', 'edit', 'new', 'history'] },
   { name: 'Audit', to: href.audit(), views: ['audit', 'audit-run'] },
   { name: 'Snapshots', to: href.snapshots(), views: ['snapshots'] },
+  { name: 'Record', to: href.record(), views: ['record', 'recording'] },
 ] as const;
 
 export function App() {
@@ -68,7 +75,9 @@ export function App() {
       </header>
       <ConnectionBanner />
       <main id="main" className="main">
-        <View route={route} />
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <View route={route} />
+        </Suspense>
       </main>
       {palette ? <CommandPalette onClose={() => setPalette(false)} /> : null}
     </div>
@@ -89,5 +98,15 @@ function View({ route }: { route: Route }) {
       return <AuditRunView key={route.runId} runId={route.runId} />;
     case 'snapshots':
       return <SnapshotsView />;
+    case 'edit':
+      return <RunbookEditorView key={route.id} id={route.id} />;
+    case 'new':
+      return <RunbookEditorView key="new" />;
+    case 'history':
+      return <HistoryView key={route.id} id={route.id} />;
+    case 'record':
+      return <RecorderView />;
+    case 'recording':
+      return <RecorderView key={route.draftId} draftId={route.draftId} />;
   }
 }

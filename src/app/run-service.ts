@@ -17,6 +17,8 @@ import { storeJournal } from './run-journal.js';
 import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
 import { operatorBody, type Settings } from './settings.js';
 import { openTargets, type TargetOptions } from './targets.js';
+import { RunbookVersions } from './runbook-versions.js';
+import { versionRefusal } from './version-check.js';
 import { readSource } from './workspace.js';
 
 export interface StartRequest {
@@ -47,6 +49,8 @@ export class RunService {
   readonly store: RunStore;
   readonly snapshots: SnapshotStore;
   private readonly auditTail: AuditTailGuard;
+  /** Every runbook content run here is stored by hash; a changed one needs a new version. */
+  readonly versions: RunbookVersions;
 
   constructor(readonly settings: Settings) {
     try {
@@ -57,6 +61,7 @@ export class RunService {
     }
     this.store = new RunStore(this.db.db, { maxOutputBytesPerAttempt: settings.maxOutputBytes });
     this.snapshots = new SnapshotStore(this.db.db);
+    this.versions = new RunbookVersions(this.db.db);
     this.auditTail = new AuditTailGuard(this.db.db, this.store, settings.dataDir);
     this.noticeInterruptedRuns();
   }
@@ -84,7 +89,10 @@ export class RunService {
       const path = await locateRunbook(request.runbook, this.settings.workspace, cwd);
       const inventory = await loadInventory(this.settings.workspace);
       const [source] = await readSource(path);
-      return planRun(relative(this.settings.workspace, path), source, inventory, request.environment, request.inputs);
+      const plan = planRun(relative(this.settings.workspace, path), source, inventory, request.environment, request.inputs);
+      const changed = versionRefusal(plan.runbook, this.versions);
+      if (changed) throw new UserError(changed);
+      return plan;
     } catch (error) {
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
@@ -129,6 +137,8 @@ export class RunService {
           steps: plan.runbook.steps.map((s) => ({ idx: s.index, title: s.title, kind: s.action?.kind ?? 'manual', target: s.action?.attributes.target ?? null })),
         });
         this.lockDatabases(plan, runId);
+        // Checked again here, in the run's transaction: another process may have stored other bytes under this version since plan().
+        this.versions.record({ runbookId: fm.id, version: fm.version, source: plan.source, reason: 'run', operator: this.settings.operator });
         return created;
       });
     } catch (error) {

@@ -33,7 +33,10 @@ export interface TargetOptions {
 
 export type OpenTargets = TargetResolver & { close(): Promise<void> };
 
-export async function openTargets(plan: RunPlan, options: TargetOptions): Promise<OpenTargets> {
+/** Only what opening needs, so the recorder can open one target of an environment without a runbook. */
+export type TargetPlan = Pick<RunPlan, 'targets' | 'environment' | 'environmentName'>;
+
+export async function openTargets(plan: TargetPlan, options: TargetOptions): Promise<OpenTargets> {
   const { settings } = options;
   const path = (p: string) => expandPath(p, settings);
   const ssh = new Map<string, SshSession>();

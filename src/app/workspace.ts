@@ -3,7 +3,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Problem } from '../contract/problem.js';
-import type { RunbookSummary } from '../contract/runbook.js';
+import type { Runbook, RunbookSummary } from '../contract/runbook.js';
 import { parseInventory, type ParsedInventory } from '../core/inventory/parse-inventory.js';
 import { ProblemList, sortProblems } from '../core/problems.js';
 import { parseRunbook, type ParsedRunbook } from '../core/runbook/parse-runbook.js';
@@ -25,7 +25,11 @@ export interface Display {
   cwd: string;
 }
 
-export async function validatePaths(paths: string[], workspace: string, display: Display): Promise<ValidationReport> {
+/**
+ * `recorded`: problems from outside the file, e.g. its bytes differ from a stored version
+ * with the same `version` (src/app/version-check.ts).
+ */
+export async function validatePaths(paths: string[], workspace: string, display: Display, recorded?: RecordedCheck): Promise<ValidationReport> {
   const inventories = new InventoryCache(display);
   const files = new Set<string>();
   const problems: Problem[] = [];
@@ -50,16 +54,49 @@ export async function validatePaths(paths: string[], workspace: string, display:
     if (basename(file) === INVENTORY_FILE || /\.ya?ml$/.test(file)) {
       problems.push(...(await inventories.load(file)).problems);
     } else {
-      const { parsed, inventory } = await loadRunbook(file, workspace, inventories, display);
-      problems.push(...parsed.problems);
-      if (inventory?.problems.length && !files.has(inventory.path)) {
-        problems.push(problemAt(display, inventory.path, `${INVENTORY_FILE} has problems; run handrail validate on it`));
-      }
-      problems.push(...judge(parsed, inventory, display, file));
+      const inventory = await inventoryFor(file, workspace, inventories);
+      problems.push(...runbookProblems(file, await readSource(file), inventory, display, { inventoryChecked: files.has(inventory?.path ?? ''), recorded }));
     }
   }
   return { files: files.size, problems: sortProblems(problems) };
 }
+
+/**
+ * What `handrail validate FILE` reports for a runbook whose bytes are `source`, as if it
+ * were written at `file` — the editor calls this on unsaved text, so both show the same
+ * problems at the same positions.
+ */
+export async function validateRunbookSource(
+  file: string,
+  source: [Uint8Array, number],
+  workspace: string,
+  display: Display,
+  recorded?: RecordedCheck,
+): Promise<Problem[]> {
+  const inventory = await inventoryFor(file, workspace, new InventoryCache(display));
+  return sortProblems(runbookProblems(file, source, inventory, display, { inventoryChecked: false, recorded }));
+}
+
+/** One runbook's problems: its own, a pointer to a broken inventory (unless that is checked too), and the judgement against the inventory. */
+function runbookProblems(
+  file: string,
+  source: [Uint8Array, number],
+  inventory: LoadedInventory | undefined,
+  display: Display,
+  options: { inventoryChecked: boolean; recorded?: RecordedCheck | undefined },
+): Problem[] {
+  const parsed = parseRunbook(shown(display, file), ...source);
+  const problems = [...parsed.problems];
+  if (inventory?.problems.length && !options.inventoryChecked) {
+    problems.push(problemAt(display, inventory.path, `${INVENTORY_FILE} has problems; run handrail validate on it`));
+  }
+  problems.push(...judge(parsed, inventory, display, file));
+  if (parsed.runbook && options.recorded) problems.push(...options.recorded(parsed.runbook));
+  return problems;
+}
+
+/** Judges a parsed runbook against what was recorded outside the workspace (the version store). */
+export type RecordedCheck = (runbook: Runbook) => Problem[];
 
 export async function listRunbooks(workspace: string, display: Display): Promise<RunbookSummary[]> {
   const inventory = await loadWorkspaceInventory(workspace, display);
@@ -119,11 +156,9 @@ function judge(parsed: ParsedRunbook, inventory: LoadedInventory | undefined, di
   return problems.items;
 }
 
-async function loadRunbook(file: string, workspace: string, inventories: InventoryCache, display: Display) {
-  const parsed = parseRunbook(shown(display, file), ...(await readSource(file)));
+async function inventoryFor(file: string, workspace: string, inventories: InventoryCache): Promise<LoadedInventory | undefined> {
   const inventoryPath = (await nearestInventory(dirname(file))) ?? join(workspace, INVENTORY_FILE);
-  const inventory = (await stat(inventoryPath).catch(() => undefined)) ? await inventories.load(inventoryPath) : undefined;
-  return { parsed, inventory };
+  return (await stat(inventoryPath).catch(() => undefined)) ? inventories.load(inventoryPath) : undefined;
 }
 
 /** A runbook is judged against the handrail.yml of the folder it sits in (or above it). */
@@ -152,14 +187,17 @@ class InventoryCache {
   }
 }
 
-/** Every *.md under the folder, skipping hidden folders and node_modules. */
+/** An editor's draft (`NAME.draft.md`): saved with its problems, so it is never listed, validated with the workspace or run by id. */
+export const DRAFT_SUFFIX = '.draft.md';
+
+/** Every *.md under the folder, skipping hidden folders, node_modules and drafts (validate one by naming it). */
 export async function findRunbookFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) found.push(...(await findRunbookFiles(path)));
-    else if (entry.isFile() && entry.name.endsWith('.md')) found.push(path);
+    else if (entry.isFile() && entry.name.endsWith('.md') && !entry.name.endsWith(DRAFT_SUFFIX)) found.push(path);
   }
   return found.sort();
 }

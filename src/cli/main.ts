@@ -146,6 +146,61 @@ program
     process.exitCode = await serveCommand(options, program.opts<GlobalOptions>());
   });
 
+program
+  .command('history')
+  .description('list the recorded versions of a runbook, newest first (version, SHA-256, why, when, who)')
+  .argument('<runbook>', 'runbook id or path to a .md file')
+  .option('--json', 'print JSON')
+  .action(async (runbook: string, options: { json?: boolean }) => {
+    const { historyCommand } = await import('./commands/history.js');
+    process.exitCode = await historyCommand(runbook, options, program.opts<GlobalOptions>());
+  });
+
+program
+  .command('diff')
+  .description('print a unified diff between two recorded versions of a runbook')
+  .argument('<runbook>', 'runbook id or path to a .md file')
+  .argument('<from>', 'a version (2.1.0), a SHA-256 prefix from handrail history, or "workspace" for the file as it is now')
+  .argument('<to>', 'the same, for the other side')
+  .action(async (runbook: string, from: string, to: string) => {
+    const { diffCommand } = await import('./commands/diff.js');
+    process.exitCode = await diffCommand(runbook, from, to, program.opts<GlobalOptions>());
+  });
+
+program
+  .command('handover')
+  .description("write a handover bundle: the period's runbooks, run reports, audit export and open items")
+  .requiredOption('--since <date>', 'from this time on (2026-03-01 or an ISO time; UTC)')
+  .option('--until <date>', 'before this time (a day alone counts up to its end; default: now)')
+  .requiredOption('--out <folder>', 'a new or empty folder to write the bundle into')
+  .action(async (options: import('./commands/handover.js').HandoverFlags) => {
+    const { handoverCommand } = await import('./commands/handover.js');
+    process.exitCode = await handoverCommand(options, program.opts<GlobalOptions>());
+  });
+
+program
+  .command('record')
+  .description('record a runbook: each command (stdin, or typed at a prompt) runs for real on the target and becomes a step; writes FILE at the end')
+  .requiredOption('--env <env>', 'the environment to record in (see handrail.yml)')
+  .requiredOption('--target <target>', "where the commands run: 'local' or an SSH target of the environment")
+  .requiredOption('--title <title>', "the runbook's title (its id is made from it)")
+  .requiredOption('--out <file>', 'the runbook file to write (.md; never overwritten)')
+  .option('--confirm <env>', "a protected environment's name, typed to record there")
+  .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
+  .action(async (options: import('./commands/record.js').RecordFlags) => {
+    const { recordCommand } = await import('./commands/record.js');
+    process.exitCode = await recordCommand(options, program.opts<GlobalOptions>());
+  });
+
+program
+  .command('import')
+  .description('turn a shell script into a runbook draft on stdout (what to fill in goes to stderr); nothing is written')
+  .argument('<script>', 'the shell script to import')
+  .action(async (script: string) => {
+    const { importCommand } = await import('./commands/import.js');
+    process.exitCode = await importCommand(script, program.opts<GlobalOptions>());
+  });
+
 const audit = program.command('audit').description('check the tamper-evident audit trail').addHelpCommand(false);
 
 audit

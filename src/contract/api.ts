@@ -133,6 +133,62 @@ export const StepDecision = z.discriminatedUnion('action', [
 ]);
 export type StepDecision = z.infer<typeof StepDecision>;
 
+/** One step of a recording (`handrail record`, the app's recorder), as the author edits it. */
+export const RecordedStep = z.object({
+  /** Given by the recorder when the command runs; edits name steps by it (the recorded facts — command, target, output, exit code — stay as recorded). */
+  id: z.string().max(100).default(''),
+  title: z.string().max(500),
+  /** The command as typed; it becomes the step's `sh` block. */
+  command: z.string().max(100_000),
+  target: z.string().max(200),
+  /** Prose the author adds above the command (Markdown). */
+  prose: z.string().max(100_000).default(''),
+  /** Output of the recorded run, kept as an example in a `text` block (redacted, capped). */
+  exampleOutput: z.string().max(1_000_000).default(''),
+  exitCode: z.number().int().nullable().default(null),
+  durationMs: z.number().min(0).default(0),
+  mutates: z.array(z.string().max(200)).default([]),
+  confirm: z.boolean().default(false),
+  idempotent: z.boolean().default(false),
+  /** Why the command looks destructive (empty: it does not); shown for review before saving. */
+  destructive: z.array(z.string()).default([]),
+});
+export type RecordedStep = z.infer<typeof RecordedStep>;
+
+export const RecordingDraft = z.object({
+  id: z.string(),
+  title: z.string(),
+  environment: z.string(),
+  target: z.string(),
+  operator: z.string(),
+  startedAt: z.string(),
+  steps: z.array(RecordedStep),
+  /** Set once saved into the workspace. */
+  savedPath: z.string().nullable(),
+});
+export type RecordingDraft = z.infer<typeof RecordingDraft>;
+
+/** A recording as the recorder lists them, to reopen one (drafts survive a crash). */
+export const RecordingSummary = RecordingDraft.pick({ id: true, title: true, environment: true, target: true, operator: true, startedAt: true, savedPath: true }).extend({
+  steps: z.number().int(),
+  updatedAt: z.string(),
+});
+export type RecordingSummary = z.infer<typeof RecordingSummary>;
+
+export const RunbookVersionEntry = z.object({
+  version: z.string(),
+  sha256: z.string(),
+  /** Why it was stored: saved in the editor or recorder, or run. */
+  reason: z.enum(['saved', 'run', 'imported', 'recorded', 'seen']),
+  recordedAt: z.string(),
+  recordedBy: z.string(),
+});
+export type RunbookVersionEntry = z.infer<typeof RunbookVersionEntry>;
+
+const SourceText = z.string().max(1_000_000);
+/** A runbook file name inside the workspace, e.g. `reset-pilot.md` or `db/rotate.md`. */
+export const WorkspaceFile = z.string().min(1).max(300).regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.md$/);
+
 const Ok = z.object({ ok: z.literal(true) });
 
 /** Every operation: name → request and response schema. */
@@ -194,6 +250,66 @@ export const API = {
     response: z.object({ fileName: z.string(), mediaType: z.string(), content: z.string() }),
   },
   reviewRun: { request: z.object({ runId: Id, note: Text.min(1) }), response: z.object({ seq: z.number().int() }) },
+
+  // Authoring: the editor, version history, the recorder and import.
+  /** The validator on unsaved text: the same problems and positions as `handrail validate`. */
+  validateText: {
+    request: z.object({ path: WorkspaceFile, text: SourceText }),
+    /** `steps`: the editor's preview, as the Run view will show them (the readable steps, even with problems). */
+    response: z.object({ problems: z.array(Problem), steps: z.array(StepView) }),
+  },
+  getRunbookSource: { request: z.object({ id: Id }), response: z.object({ path: z.string(), text: z.string(), version: z.string(), sha256: z.string() }) },
+  /**
+   * Writes a runbook into the workspace. `bump` raises the front matter's version first
+   * (`none`: keep it, for a new file). Refused while it has errors, unless `draft` (then it
+   * is written as `NAME.draft.md`, which nothing runs).
+   */
+  saveRunbook: {
+    request: z.object({ path: WorkspaceFile, text: SourceText, bump: z.enum(['none', 'patch', 'minor', 'major']), draft: z.boolean().default(false) }),
+    /** `text`: what was written (with the raised version), for the editor to carry on from; `id`: the runbook's id. */
+    response: z.object({ path: z.string(), id: z.string(), version: z.string(), sha256: z.string(), problems: z.array(Problem), text: z.string() }),
+  },
+  runbookHistory: { request: z.object({ id: Id }), response: z.object({ versions: z.array(RunbookVersionEntry) }) },
+  runbookDiff: {
+    request: z.object({ id: Id, from: z.string().max(100), to: z.string().max(100) }),
+    response: z.object({ from: z.object({ version: z.string(), text: z.string() }), to: z.object({ version: z.string(), text: z.string() }), unified: z.string() }),
+  },
+  startRecording: {
+    request: z.object({
+      environment: Id,
+      target: Id,
+      title: z.string().min(1).max(500),
+      /** A protected environment's name, typed: every recorded command runs there for real. */
+      confirm: z.string().max(200).optional(),
+      acceptHostKeys: z.array(z.string().max(200)).max(20).optional(),
+    }),
+    response: z.object({ draft: RecordingDraft }),
+  },
+  /** Recordings kept in the data directory (unsaved ones first), to reopen one. */
+  listRecordings: { request: z.object({}), response: z.object({ recordings: z.array(RecordingSummary) }) },
+  /** Stops the command the recording is running (its whole process group); it does not become a step. */
+  stopRecordingCommand: { request: z.object({ draftId: Id }), response: Ok },
+  /** Runs the command for real on the recording's target (output as `recording-output` events), then adds it as a step. */
+  recordCommand: { request: z.object({ draftId: Id, command: z.string().min(1).max(100_000) }), response: z.object({ draft: RecordingDraft }) },
+  /** The author's edits: reorder, delete, retitle, prose, mutates / confirm / idempotent. */
+  updateRecording: { request: z.object({ draftId: Id, title: z.string().min(1).max(500), steps: z.array(RecordedStep) }), response: z.object({ draft: RecordingDraft }) },
+  getRecording: { request: z.object({ draftId: Id }), response: z.object({ draft: RecordingDraft }) },
+  /** Saves the recording as a new runbook (version 1.0.0) in the workspace. */
+  saveRecording: {
+    request: z.object({
+      draftId: Id,
+      path: WorkspaceFile,
+      /**
+       * Steps (0-based) flagged destructive that the author reviewed and saves without
+       * `confirm`. Flagged steps get `confirm` when recorded; saving refuses a flagged step
+       * that has neither `confirm` nor its index here.
+       */
+      acknowledged: z.array(z.number().int().min(0)).max(10_000).default([]),
+    }),
+    response: z.object({ path: z.string(), id: z.string(), problems: z.array(Problem) }),
+  },
+  /** A shell script turned into a runbook draft (not written anywhere). */
+  importScript: { request: z.object({ text: SourceText, name: z.string().max(300).default('script.sh') }), response: z.object({ markdown: z.string(), warnings: z.array(z.string()) }) },
 } as const;
 
 export type ApiName = keyof typeof API;
@@ -215,6 +331,8 @@ export const ConsoleEvent = z.discriminatedUnion('type', [
   /** Live output of a step, already redacted, as text (UTF-8, invalid bytes replaced). */
   z.object({ type: z.literal('output'), runId: z.string(), idx: z.number().int(), stream: z.enum(['stdout', 'stderr']), text: z.string() }),
   z.object({ type: z.literal('snapshot'), runId: z.string().nullable(), progress: SnapshotProgress }),
+  /** Live output of a command being recorded. */
+  z.object({ type: z.literal('recording-output'), draftId: z.string(), stream: z.enum(['stdout', 'stderr']), text: z.string() }),
   /** Restore progress (no run). */
   z.object({ type: z.literal('restore'), snapshotId: z.string(), phase: z.string(), done: z.number(), total: z.number() }),
 ]);

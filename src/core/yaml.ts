@@ -62,3 +62,25 @@ function yamlMessage(code: string, message: string): string {
   if (code === 'DUPLICATE_KEY') return `${first.replace(/\.$/, '')}; each key may appear once`;
   return `invalid YAML: ${first.replace(/\s+at line \d+, column \d+:?$/, '')}`;
 }
+
+/** Where a top-level key's plain or quoted scalar is written, so an edit can replace just it. */
+export interface ScalarSpan {
+  start: number;
+  end: number;
+  quote: '' | '"' | "'";
+}
+
+/**
+ * The span of `key`'s value in a YAML mapping, or undefined when the text does not parse or
+ * the value is not a one-line scalar (a block scalar or a map cannot be edited in place).
+ */
+export function topLevelScalarSpan(text: string, key: string): ScalarSpan | undefined {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return undefined;
+  const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key);
+  const value = pair?.value;
+  if (!isScalar(value) || !value.range) return undefined;
+  const quote = value.type === 'QUOTE_DOUBLE' ? '"' : value.type === 'QUOTE_SINGLE' ? "'" : value.type === 'PLAIN' ? '' : undefined;
+  if (quote === undefined) return undefined;
+  return { start: value.range[0], end: value.range[1], quote };
+}

@@ -23,6 +23,19 @@ export const PRELOAD_OPERATIONS = [
   'searchAudit',
   'exportAudit',
   'reviewRun',
+  'importScript',
+  'startRecording',
+  'listRecordings',
+  'recordCommand',
+  'stopRecordingCommand',
+  'updateRecording',
+  'getRecording',
+  'saveRecording',
+  'validateText',
+  'getRunbookSource',
+  'saveRunbook',
+  'runbookHistory',
+  'runbookDiff',
 ] as const satisfies readonly ApiName[];
 
 type Missing = Exclude<ApiName, (typeof PRELOAD_OPERATIONS)[number]>;

@@ -1,13 +1,12 @@
-// A step's output in xterm.js: stored output is paged in with getOutput, live chunks are
-// written as `output` events arrive. xterm keeps a bounded scrollback and parses writes in
-// the background, so a step printing millions of lines never freezes the window; each page
-// is awaited before the next is fetched so memory stays bounded too.
-import { Terminal } from '@xterm/xterm';
-import '@xterm/xterm/css/xterm.css';
+// A step's output in xterm.js (use-xterm.ts): stored output is paged in with getOutput,
+// live chunks are written as `output` events arrive; each page is awaited before the next
+// is fetched so memory stays bounded.
+import type { Terminal } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
 import { errorText } from '../api/console-transport.js';
 import { useClient, useConsoleEvents } from '../api/api-context.js';
 import { exactBytes, formatBytes } from '../lib/format.js';
+import { coloured, useXterm } from './use-xterm.js';
 
 export interface OutputSource {
   runId: string;
@@ -15,20 +14,6 @@ export interface OutputSource {
   attempt: number;
   /** true while the step may still be printing (says "No output yet." rather than "No output."). */
   live: boolean;
-}
-
-const FONT_FAMILY = 'ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace';
-const FONT_SIZE = 13;
-const SCROLLBACK_LINES = 100_000;
-// stderr in a distinct colour, so an error line stands out without reading every word.
-const STDERR_ON = '\x1b[91m';
-const STDERR_OFF = '\x1b[39m';
-
-function charWidth(): number {
-  const context = document.createElement('canvas').getContext('2d');
-  if (!context) return FONT_SIZE * 0.6;
-  context.font = `${FONT_SIZE}px ${FONT_FAMILY}`;
-  return context.measureText('M').width || FONT_SIZE * 0.6;
 }
 
 function writeAsync(terminal: Terminal, text: string): Promise<void> {
@@ -45,42 +30,10 @@ interface FeedInfo {
 
 export function OutputTerminal({ source, label, rows = 16 }: { source: OutputSource | null; label: string; rows?: number }) {
   const client = useClient();
-  const box = useRef<HTMLDivElement>(null);
-  const terminal = useRef<Terminal | null>(null);
+  const { box, terminal } = useXterm(rows);
   /** Which source live chunks may be appended for (set once its stored output is in). */
   const liveKey = useRef<string | null>(null);
   const [info, setInfo] = useState<FeedInfo>({ state: 'idle', storedBytes: 0, cutBytes: 0, error: null, written: 0 });
-
-  useEffect(() => {
-    const element = box.current;
-    if (!element) return;
-    const term = new Terminal({
-      convertEol: true,
-      disableStdin: true,
-      cursorBlink: false,
-      cursorInactiveStyle: 'none',
-      scrollback: SCROLLBACK_LINES,
-      fontFamily: FONT_FAMILY,
-      fontSize: FONT_SIZE,
-      rows,
-      theme: { background: '#10151c', foreground: '#e6edf3', cursor: '#10151c' },
-    });
-    term.open(element);
-    terminal.current = term;
-    const width = charWidth();
-    const fit = () => {
-      const cols = Math.max(40, Math.floor((element.clientWidth - 24) / width));
-      if (cols !== term.cols) term.resize(cols, rows);
-    };
-    fit();
-    const observer = new ResizeObserver(fit);
-    observer.observe(element);
-    return () => {
-      observer.disconnect();
-      terminal.current = null;
-      term.dispose();
-    };
-  }, [rows]);
 
   const key = source ? `${source.runId}/${source.idx}/${source.attempt}` : null;
 
@@ -101,7 +54,7 @@ export function OutputTerminal({ source, label, rows = 16 }: { source: OutputSou
       for (;;) {
         const page = await client.getOutput({ runId: source.runId, idx: source.idx, attempt: source.attempt, fromChunk });
         if (cancelled) return;
-        const text = page.chunks.map((c) => (c.stream === 'stderr' ? STDERR_ON + c.text + STDERR_OFF : c.text)).join('');
+        const text = page.chunks.map((c) => coloured(c.stream, c.text)).join('');
         written += page.chunks.length;
         if (text) await writeAsync(term, text);
         if (cancelled) return;
@@ -126,7 +79,7 @@ export function OutputTerminal({ source, label, rows = 16 }: { source: OutputSou
   useConsoleEvents((event) => {
     if (event.type !== 'output' || !source || liveKey.current !== key) return;
     if (event.runId !== source.runId || event.idx !== source.idx) return;
-    terminal.current?.write(event.stream === 'stderr' ? STDERR_ON + event.text + STDERR_OFF : event.text);
+    terminal.current?.write(coloured(event.stream, event.text));
     setInfo((previous) => (previous.written === 0 ? { ...previous, written: 1 } : previous));
   });
 

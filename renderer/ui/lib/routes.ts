@@ -8,7 +8,12 @@ export type Route =
   | { view: 'run'; runId: string }
   | { view: 'audit' }
   | { view: 'audit-run'; runId: string }
-  | { view: 'snapshots' };
+  | { view: 'snapshots' }
+  | { view: 'record' }
+  | { view: 'recording'; draftId: string }
+  | { view: 'edit'; id: string }
+  | { view: 'new' }
+  | { view: 'history'; id: string };
 
 export function parseRoute(hash: string): Route {
   const [first, second] = hash.replace(/^#\/?/, '').split('/').map((part) => decodeURIComponent(part));
@@ -21,6 +26,14 @@ export function parseRoute(hash: string): Route {
       return second ? { view: 'audit-run', runId: second } : { view: 'audit' };
     case 'snapshots':
       return { view: 'snapshots' };
+    case 'record':
+      return second ? { view: 'recording', draftId: second } : { view: 'record' };
+    case 'edit':
+      return second ? { view: 'edit', id: second } : { view: 'new' };
+    case 'new':
+      return { view: 'new' };
+    case 'history':
+      return second ? { view: 'history', id: second } : { view: 'runbooks' };
     default:
       return { view: 'runbooks' };
   }
@@ -33,6 +46,11 @@ export const href = {
   audit: () => '#/audit',
   auditRun: (runId: string) => `#/audit/${encodeURIComponent(runId)}`,
   snapshots: () => '#/snapshots',
+  record: () => '#/record',
+  recording: (draftId: string) => `#/record/${encodeURIComponent(draftId)}`,
+  edit: (id: string) => `#/edit/${encodeURIComponent(id)}`,
+  newRunbook: () => '#/new',
+  history: (id: string) => `#/history/${encodeURIComponent(id)}`,
 };
 
 export function navigate(to: string): void {

@@ -32,6 +32,19 @@ const WHAT: Record<ApiName, string> = {
   searchAudit: 'searching the audit trail',
   exportAudit: 'exporting the audit trail',
   reviewRun: 'recording the review',
+  importScript: 'importing the shell script',
+  startRecording: 'starting the recording',
+  listRecordings: 'listing the recordings',
+  recordCommand: 'recording the command',
+  stopRecordingCommand: "stopping the recording's command",
+  updateRecording: 'saving your changes to the recording',
+  getRecording: 'reading the recording',
+  saveRecording: 'saving the recording as a runbook',
+  validateText: 'validating the runbook text',
+  getRunbookSource: "reading the runbook's source",
+  saveRunbook: 'saving the runbook',
+  runbookHistory: "reading the runbook's version history",
+  runbookDiff: 'comparing the runbook versions',
 };
 
 /**

@@ -14,8 +14,10 @@ import { AuditExportService } from '../audit-export-service.js';
 import { AuditSearchService } from '../audit-search-service.js';
 import { AuditService } from '../audit-service.js';
 import { UserError } from '../errors.js';
+import { importScriptText } from '../import-service.js';
 import { REDACTED } from '../run-types.js';
 import { RunService } from '../run-service.js';
+import { RunbookVersions } from '../runbook-versions.js';
 import { operatorBody, type Settings } from '../settings.js';
 import { SnapshotService } from '../snapshot-service.js';
 import { NotFoundError } from './api-error.js';
@@ -26,6 +28,9 @@ import { decodeChunks } from './output-text.js';
 import { RestoreProgress, typedConfirmation } from './snapshot-restore.js';
 import { RunDriver } from './run-driver.js';
 import { runDetail } from './run-detail.js';
+import { diffOp, historyOp } from './runbook-versions-api.js';
+import { RecordingOps } from './recording-ops.js';
+import { RunbookEditing } from './runbook-editing.js';
 import { environmentList, isProtected, RunbookCatalog } from './runbook-catalog.js';
 
 export type ConsoleListener = (event: ConsoleEvent) => void;
@@ -50,6 +55,8 @@ export class ConsoleService implements ConsoleApi {
   private readonly db: AppDatabase;
   private readonly driver: RunDriver;
   private readonly catalog: RunbookCatalog;
+  private readonly recording: RecordingOps;
+  private readonly editing: RunbookEditing;
   private readonly restores = new Map<Promise<unknown>, AbortController>();
   /** The last full verification, when one was asked for. */
   private verified: AuditStatus | undefined;
@@ -75,6 +82,12 @@ export class ConsoleService implements ConsoleApi {
       this.snapshots = new SnapshotService(this.runs);
       this.driver = new RunDriver(this.runs, (event) => this.emit(event));
       this.catalog = new RunbookCatalog(settings, this.db.db);
+      this.recording = new RecordingOps(settings, {
+        appendEvent: (event) => this.runs.store.appendEvent(event),
+        versions: new RunbookVersions(this.db.db),
+        emit: (event) => this.emit(event),
+      });
+      this.editing = new RunbookEditing({ settings, versions: this.runs.versions, appendEvent: (event) => this.runs.store.appendEvent(event) });
     } catch (error) {
       for (const o of opened.reverse()) o.close();
       throw error;
@@ -101,7 +114,7 @@ export class ConsoleService implements ConsoleApi {
     if (this.closed) return;
     this.closed = true;
     for (const controller of this.restores.values()) controller.abort();
-    await Promise.allSettled([this.driver.close(), ...this.restores.keys()]);
+    await Promise.allSettled([this.driver.close(), this.recording.close(), ...this.restores.keys()]);
     this.listeners.clear();
     try {
       this.recordLifecycle('app.stopped');
@@ -311,6 +324,71 @@ export class ConsoleService implements ConsoleApi {
     const { review } = this.search.review(run.id, r.note);
     this.emit({ type: 'run-changed', runId: run.id });
     return { seq: review.seq };
+  }
+
+  async validateText(r: ApiParsedRequest<'validateText'>): Promise<ApiResponse<'validateText'>> {
+    this.assertOpen();
+    return this.editing.validateText(r);
+  }
+
+  async getRunbookSource(r: ApiParsedRequest<'getRunbookSource'>): Promise<ApiResponse<'getRunbookSource'>> {
+    this.assertOpen();
+    return this.editing.getRunbookSource(r);
+  }
+
+  async saveRunbook(r: ApiParsedRequest<'saveRunbook'>): Promise<ApiResponse<'saveRunbook'>> {
+    this.assertOpen();
+    return this.editing.saveRunbook(r);
+  }
+
+  async runbookHistory(r: ApiParsedRequest<'runbookHistory'>): Promise<ApiResponse<'runbookHistory'>> {
+    this.assertOpen();
+    return historyOp(this.runs.versions, this.settings, r);
+  }
+
+  async runbookDiff(r: ApiParsedRequest<'runbookDiff'>): Promise<ApiResponse<'runbookDiff'>> {
+    this.assertOpen();
+    return diffOp(this.runs.versions, this.settings, r);
+  }
+
+  async startRecording(r: ApiParsedRequest<'startRecording'>): Promise<ApiResponse<'startRecording'>> {
+    this.assertOpen();
+    return this.recording.start(r);
+  }
+
+  async listRecordings(_r: ApiParsedRequest<'listRecordings'>): Promise<ApiResponse<'listRecordings'>> {
+    this.assertOpen();
+    return this.recording.list();
+  }
+
+  async recordCommand(r: ApiParsedRequest<'recordCommand'>): Promise<ApiResponse<'recordCommand'>> {
+    this.assertOpen();
+    return this.recording.record(r);
+  }
+
+  async stopRecordingCommand(r: ApiParsedRequest<'stopRecordingCommand'>): Promise<ApiResponse<'stopRecordingCommand'>> {
+    this.assertOpen();
+    return this.recording.stop(r);
+  }
+
+  async updateRecording(r: ApiParsedRequest<'updateRecording'>): Promise<ApiResponse<'updateRecording'>> {
+    this.assertOpen();
+    return this.recording.update(r);
+  }
+
+  async getRecording(r: ApiParsedRequest<'getRecording'>): Promise<ApiResponse<'getRecording'>> {
+    this.assertOpen();
+    return this.recording.get(r);
+  }
+
+  async saveRecording(r: ApiParsedRequest<'saveRecording'>): Promise<ApiResponse<'saveRecording'>> {
+    this.assertOpen();
+    return this.recording.save(r);
+  }
+
+  async importScript(r: ApiParsedRequest<'importScript'>): Promise<ApiResponse<'importScript'>> {
+    this.assertOpen();
+    return importScriptText(r.text, r.name, this.settings.workspace);
   }
 
   private emit(event: ConsoleEvent): void {

@@ -1,11 +1,18 @@
 import { resolveSettings } from '../../app/settings.js';
+import { openRecordedVersions, type RecordedVersions } from '../../app/version-check.js';
 import { formatProblem, validatePaths } from '../../app/workspace.js';
 import type { GlobalOptions } from '../global-options.js';
-import { print } from '../output.js';
+import { fail, print } from '../output.js';
 
 export async function validateCommand(paths: string[], options: { json?: boolean }, global: GlobalOptions): Promise<number> {
   const settings = resolveSettings(global);
-  const report = await validatePaths(paths, settings.workspace, { cwd: process.cwd() });
+  const recorded = recordedVersions(settings.dataDir);
+  let report;
+  try {
+    report = await validatePaths(paths, settings.workspace, { cwd: process.cwd() }, recorded?.check);
+  } finally {
+    recorded?.close();
+  }
   const errors = report.problems.filter((p) => p.severity === 'error').length;
   const warnings = report.problems.length - errors;
   if (options.json) {
@@ -20,4 +27,18 @@ export async function validateCommand(paths: string[], options: { json?: boolean
     }
   }
   return errors > 0 ? 1 : 0;
+}
+
+/**
+ * The data directory's version store, read-only, so a runbook changed without a version bump
+ * is caught. A data directory that cannot be read must not stop validation of the files
+ * themselves: the check is skipped, and the operator told so.
+ */
+function recordedVersions(dataDir: string): RecordedVersions | undefined {
+  try {
+    return openRecordedVersions(dataDir);
+  } catch (error) {
+    fail(`warning: runbooks were not checked against the recorded versions: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
 }

@@ -1,7 +1,10 @@
 // Every console flow, in the order the specs run them.
+import { editRunbook } from './edit-runbook.js';
 import type { Flow } from './flow.js';
+import { importScript } from './import-script.js';
 import { newcomerDemoRun } from './newcomer-demo-run.js';
 import { protectedEnvironment } from './protected-environment.js';
+import { recordAndRun } from './record-and-run.js';
 import { refusedEnvironment } from './refused-environment.js';
 import { restoreSnapshot } from './restore-snapshot.js';
 import { resumeInterrupted } from './resume-interrupted.js';
@@ -9,4 +12,4 @@ import { skipFailedStep } from './skip-failed-step.js';
 
 export type { Flow, FlowContext, FlowWorkspace, PrepareContext } from './flow.js';
 
-export const flows: readonly Flow[] = [newcomerDemoRun, refusedEnvironment, protectedEnvironment, skipFailedStep, resumeInterrupted, restoreSnapshot];
+export const flows: readonly Flow[] = [newcomerDemoRun, refusedEnvironment, protectedEnvironment, skipFailedStep, resumeInterrupted, restoreSnapshot, recordAndRun, editRunbook, importScript];

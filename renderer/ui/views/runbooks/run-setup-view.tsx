@@ -49,6 +49,10 @@ export function RunSetupView({ id }: { id: string }) {
       {env?.protected ? <ProtectedBanner environment={env.name} /> : null}
       <p className="breadcrumb">
         <a href={href.runbooks()}>← All runbooks</a>
+        {' · '}
+        <a href={href.edit(id)}>Edit</a>
+        {' · '}
+        <a href={href.history(id)}>History</a>
       </p>
       <PageHeading>{detail ? detail.summary.title : id}</PageHeading>
       <ErrorAlert error={runbook.error} title="This runbook could not be opened." />

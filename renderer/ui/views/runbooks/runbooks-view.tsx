@@ -7,9 +7,11 @@ import { ErrorAlert } from '../../components/error-alert.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { formatTime } from '../../lib/format.js';
-import { href } from '../../lib/routes.js';
+import { href, navigate } from '../../lib/routes.js';
 import { RUN_STATUS } from '../../lib/status.js';
 import { useLoad } from '../../lib/use-load.js';
+import { ImportScriptDialog } from '../editor/import-script-dialog.js';
+import { handOver } from '../editor/pending-draft.js';
 import { ProblemList } from './problem-list.js';
 
 export function matchesRunbook(item: RunbookListItem, filter: string): boolean {
@@ -22,6 +24,7 @@ export function RunbooksView() {
   const client = useClient();
   const { data, error, loading } = useLoad(() => client.listRunbooks({}), [], { primary: true });
   const [filter, setFilter] = useState('');
+  const [importing, setImporting] = useState(false);
   const shown = useMemo(() => (data?.runbooks ?? []).filter((item) => matchesRunbook(item, filter)), [data, filter]);
 
   return (
@@ -42,7 +45,24 @@ export function RunbooksView() {
         <span className="hint">
           <kbd>Ctrl</kbd>+<kbd>K</kbd> jumps to any runbook
         </span>
+        <span className="toolbar-end">
+          <a href={href.newRunbook()} className="button">
+            New runbook
+          </a>{' '}
+          <button type="button" className="button" onClick={() => setImporting(true)}>
+            Import script…
+          </button>
+        </span>
       </div>
+      {importing ? (
+        <ImportScriptDialog
+          onClose={() => setImporting(false)}
+          onImported={(draft) => {
+            handOver(draft);
+            navigate(href.newRunbook());
+          }}
+        />
+      ) : null}
       {loading && !data ? <p className="muted">Loading runbooks…</p> : null}
       {data ? (
         <table className="table runbook-table">
@@ -80,7 +100,7 @@ function RunbookRow({ item }: { item: RunbookListItem }) {
     <>
       <tr>
         <td>
-          <a href={href.runbook(item.id)} className="runbook-link">
+          <a href={href.runbook(item.id)} className="runbook-link" id={`runbook-${item.id}`}>
             {item.title}
           </a>
           <div className="muted small">
@@ -88,6 +108,16 @@ function RunbookRow({ item }: { item: RunbookListItem }) {
             {errors > 0 ? <span className="tag tag-bad"> {errors === 1 ? '1 problem' : `${errors} problems`}</span> : null}
           </div>
           {item.summary ? <div className="small">{item.summary}</div> : null}
+          <div className="row-links small">
+            {/* Named "Edit" and "History", described by the runbook's title, so each reads as "Edit, Probe the host". */}
+            <a href={href.edit(item.id)} aria-describedby={`runbook-${item.id}`}>
+              Edit
+            </a>
+            {' · '}
+            <a href={href.history(item.id)} aria-describedby={`runbook-${item.id}`}>
+              History
+            </a>
+          </div>
         </td>
         <td>{item.version}</td>
         <td>{item.owner ?? '—'}</td>

@@ -1,0 +1,77 @@
+// Where a recording's commands run: one shell target (`local` or an SSH host) of one
+// environment, opened the way a run opens it (openTargets: the same SSH host-key checks,
+// the same environment variables), so a recorded command behaves as its step will.
+import type { Environment, Inventory, TargetSpec } from '../../contract/inventory.js';
+import { targetKind } from '../../contract/inventory.js';
+import type { ShellExecutor } from '../../core/engine/ports.js';
+import { UserError } from '../errors.js';
+import { passwordOf } from '../database-password.js';
+import { openTargets, type TargetOptions } from '../targets.js';
+import { INVENTORY_FILE } from '../workspace.js';
+
+const NOTHING = 'nothing was run';
+
+export interface RecordingPlace {
+  environmentName: string;
+  environment: Environment;
+  target: string;
+  spec: TargetSpec;
+  /** Values masked in recorded output: the passwords of the environment's databases. */
+  secrets: string[];
+}
+
+export interface OpenRecordingTarget {
+  shell: ShellExecutor;
+  /** Exported to every command, as to every sh step of a run in this environment. */
+  variables: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** The guards before a recording starts: the environment exists, the target is a shell there. */
+export function recordingPlace(inventory: Inventory, environmentName: string, target: string, typed: string | undefined): RecordingPlace {
+  const environment = inventory.environments[environmentName];
+  if (!environment) {
+    throw new UserError(`there is no environment '${environmentName}' in ${INVENTORY_FILE} (there are: ${Object.keys(inventory.environments).join(', ')}); ${NOTHING}`);
+  }
+  const spec: TargetSpec | undefined = target === 'local' ? 'local' : environment.targets[target];
+  if (!spec) {
+    const shells = Object.entries(environment.targets).filter(([, s]) => isShell(s)).map(([name]) => name);
+    throw new UserError(`environment '${environmentName}' has no target '${target}' (shell targets there: ${['local', ...shells].join(', ')}); ${NOTHING}`);
+  }
+  if (!isShell(spec)) {
+    throw new UserError(
+      `target '${target}' is a ${targetKind(spec)} database in '${environmentName}'; the recorder runs shell commands, so pick 'local' or an SSH target ` +
+        `(a command that changes this database can be marked mutates=${target} afterwards); ${NOTHING}`,
+    );
+  }
+  if (environment.protected && typed !== environmentName) {
+    throw new UserError(
+      typed === undefined || typed === ''
+        ? `'${environmentName}' is a protected environment and every command you record runs there for real; type its name to start recording (--confirm ${environmentName}); ${NOTHING}`
+        : `'${typed}' is not '${environmentName}'; type the protected environment's name exactly to start recording there; ${NOTHING}`,
+    );
+  }
+  const secrets = Object.values(environment.targets).flatMap((s) => passwordOf(s) ?? []);
+  return { environmentName, environment, target, spec, secrets };
+}
+
+/** Opens the target (an SSH session, or this machine's shell); SSH host keys are checked here. */
+export async function openRecordingTarget(place: RecordingPlace, options: TargetOptions): Promise<OpenRecordingTarget> {
+  const targets = await openTargets(
+    { targets: new Map([[place.target, place.spec]]), environment: place.environment, environmentName: place.environmentName },
+    options,
+  );
+  return { shell: await targets.shell(place.target), variables: targets.variables, close: () => targets.close() };
+}
+
+/** `app (ssh deploy@pilot-1:22)`, `app (this machine)`: how a target is named to the author. */
+export function describePlace(place: RecordingPlace): string {
+  const spec = place.spec;
+  if (typeof spec === 'object' && 'ssh' in spec) return `${place.target} (ssh ${spec.ssh}:${spec.port ?? 22})`;
+  return `${place.target} (this machine)`;
+}
+
+function isShell(spec: TargetSpec): boolean {
+  const kind = targetKind(spec);
+  return kind === 'local' || kind === 'ssh';
+}

@@ -1,0 +1,72 @@
+// The one place that knows tree-sitter: its bash grammar, compiled to WASM, reads the words
+// inside a shell statement — command names, arguments, quoting, redirections, heredoc
+// bodies, `$(…)`, backticks — into a syntax tree. sh-syntax (shell-commands.ts) decides
+// where statements start and whether the script is valid; this reads what they say.
+//
+// Only the WASM file of tree-sitter-bash is used: its native binding is not built, and the
+// WASM runs the same in the CLI, the server and Electron.
+import { createRequire } from 'node:module';
+import { Language, Parser } from 'web-tree-sitter';
+
+/** The part of a tree-sitter node the readers use (a tree-sitter `Node` is one). */
+export interface SyntaxNode {
+  /** Unique within its tree: the same node reached twice has the same id. */
+  readonly id: number;
+  readonly type: string;
+  /** The source text the node spans. */
+  readonly text: string;
+  /** Offsets in the parsed JavaScript string. */
+  readonly startIndex: number;
+  readonly endIndex: number;
+  /** 0-based row and column. */
+  readonly startPosition: { readonly row: number; readonly column: number };
+  /** False for punctuation and keywords (`;`, `|`, `do`). */
+  readonly isNamed: boolean;
+  /** Inserted by the parser where the text lacks something (an unclosed heredoc's end). */
+  readonly isMissing: boolean;
+  readonly children: SyntaxNode[];
+  childForFieldName(name: string): SyntaxNode | null;
+  childrenForFieldName(name: string): SyntaxNode[];
+}
+
+let loading: Promise<Parser> | undefined;
+
+/**
+ * Parses `text` as bash and hands the tree's root to `read`. The tree lives in WASM memory
+ * and is freed when `read` returns, so `read` must copy out what it needs, not nodes.
+ */
+export async function readBash<T>(text: string, read: (root: SyntaxNode) => T): Promise<T> {
+  const parser = await bashParser();
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('the bash grammar returned no syntax tree (tree-sitter was stopped mid-parse); nothing was read');
+  try {
+    return read(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Loads the grammar once per process; a failed load is retried on the next call. */
+function bashParser(): Promise<Parser> {
+  loading ??= load().catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
+
+async function load(): Promise<Parser> {
+  let path = 'tree-sitter-bash/tree-sitter-bash.wasm';
+  try {
+    path = createRequire(import.meta.url).resolve(path);
+    await Parser.init();
+    const parser = new Parser();
+    parser.setLanguage(await Language.load(path));
+    return parser;
+  } catch (error) {
+    throw new Error(
+      `could not load the bash grammar (${path}): ${error instanceof Error ? error.message : String(error)}; no shell text was read. ` +
+        "Reinstall Handrail's dependencies (npm ci) so web-tree-sitter and tree-sitter-bash are present",
+    );
+  }
+}
