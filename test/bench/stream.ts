@@ -49,7 +49,8 @@ export async function benchStream(): Promise<Figure[]> {
     const env = { ...process.env, HANDRAIL_DATA_DIR: join(root, 'data'), HANDRAIL_WORKSPACE: ws };
     const engine = await timed(process.execPath, [BIN, 'run', 'stream', '--env', 'bench'], env);
     // The same run printing one line: what the process needs before output costs anything.
-    writeFileSync(join(ws, 'stream.md'), `---\nid: stream\ntitle: Stream\nversion: 1.0.0\n---\n\n## Print a line\n\n\`\`\`sh {target=local}\necho one\n\`\`\`\n`);
+    // A new version: the same version with other content is refused (version history).
+    writeFileSync(join(ws, 'stream.md'), `---\nid: stream\ntitle: Stream\nversion: 1.0.1\n---\n\n## Print a line\n\n\`\`\`sh {target=local}\necho one\n\`\`\`\n`);
     const idle = await timed(process.execPath, [BIN, 'run', 'stream', '--env', 'bench'], env);
     return [
       {

@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { getProcessor, LangVariant, type Comment, type File, type ShOptions } from 'sh-syntax';
 import { readBash } from './bash-syntax.js';
-import { readStatement, statementEnd, type ShellCall, type ShellRedirect } from './shell-calls.js';
+import { readStatement, statementEnd, type StatementCalls } from './shell-calls.js';
 
 export type { ShellCall, ShellRedirect } from './shell-calls.js';
 
@@ -23,7 +23,8 @@ export interface CommentBlock {
   endLine: number;
 }
 
-export interface ShellCommand {
+/** A top-level statement: where it stands, its comments, and what it calls (shell-calls.ts). */
+export interface ShellCommand extends StatementCalls {
   /** The statement exactly as written, with its heredoc bodies. */
   text: string;
   line: number;
@@ -32,18 +33,6 @@ export interface ShellCommand {
   commentsBefore: CommentBlock[];
   /** A comment after it on its own last line (`cmd # why`), or null. */
   trailingComment: string | null;
-  calls: ShellCall[];
-  redirects: ShellRedirect[];
-  /** Variables and parameters it expands. */
-  expands: string[];
-  /** Variables it sets as a whole statement (`RELEASE=1.4.2`). */
-  assigns: string[];
-  /** Functions it defines. */
-  defines: string[];
-  /** One simple command (no pipe, chain, loop or subshell). */
-  simple: boolean;
-  /** It has a pipeline somewhere. */
-  pipes: boolean;
 }
 
 export interface ShellScript {
