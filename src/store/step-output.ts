@@ -4,6 +4,8 @@ import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 // Level 1: output arrives as fast as a command can print, and zlib's default level (6)
 // costs several times the CPU for a few percent less space.
 const LEVEL = { level: constants.Z_BEST_SPEED };
+/** Output of one step attempt indexed for `audit search`; what follows is stored, not indexed. */
+export const OUTPUT_INDEX_BYTES = 16 * 1024 * 1024;
 import type { Database } from 'better-sqlite3';
 import type { OutputStream } from '../core/engine/ports.js';
 import { indexOutputChunk } from './audit-search.js';
@@ -78,7 +80,10 @@ export function appendOutput(
       db.prepare(
         'INSERT INTO step_output (run_id, idx, attempt, seq, stream, raw_bytes, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ).run(...params, before.chunks, stream, kept.length, deflateRawSync(kept, LEVEL));
-      indexOutputChunk(db, key, before.chunks, stream, kept);
+      // Full-text indexing costs far more than storing (it tripled a 1 GB step's time), so
+      // only the first OUTPUT_INDEX_BYTES of an attempt are searchable; the rest is kept.
+      const searchable = kept.subarray(0, Math.max(0, OUTPUT_INDEX_BYTES - before.stored_bytes));
+      if (searchable.length > 0) indexOutputChunk(db, key, before.chunks, stream, searchable);
     }
     db.prepare(`UPDATE step_output_totals SET chunks = ?, stored_bytes = ?, cut_bytes = ? WHERE ${KEY}`).run(
       after.chunks,

@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openAppDatabase } from '../../src/store/open-database.js';
 import { RunStore } from '../../src/store/run-store.js';
-import type { OutputChunk } from '../../src/store/step-output.js';
+import { searchAudit } from '../../src/store/audit-search.js';
+import { OUTPUT_INDEX_BYTES, type OutputChunk } from '../../src/store/step-output.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
 const SOURCE = Buffer.from('---\nid: demo\ntitle: Demo\nversion: 1.0.0\n---\n\n## Step\n');
@@ -105,5 +106,22 @@ describe('RunStore: step output', () => {
     });
     const chunks = await collect(store.readOutput('run-1', 0, 1));
     expect(chunks.map((c) => c.data.length)).toEqual([mib - 10, 10]);
+  });
+});
+
+describe('search index of output', () => {
+  it('indexes the first 16 MiB of an attempt and keeps, unindexed, what follows', async () => {
+    const big = new RunStore(app.db, { maxOutputBytesPerAttempt: 64 * 1024 * 1024 });
+    const filler = Buffer.alloc(OUTPUT_INDEX_BYTES - 64, 'ab ');
+    big.appendOutput('run-1', 0, 1, 'stdout', Buffer.concat([Buffer.from('early-word '), filler]));
+    big.appendOutput('run-1', 0, 1, 'stdout', Buffer.from('straddling-word '.repeat(8)));
+    big.appendOutput('run-1', 0, 1, 'stdout', Buffer.from('late-word\n'));
+    const found = (word: string) => searchAudit(app.db, word, { limit: 10 }).filter((h) => h.source === 'output').length;
+    expect(found('early-word')).toBe(1);
+    expect(found('straddling-word')).toBe(1);
+    expect(found('late-word')).toBe(0);
+    // Stored all the same: nothing is lost, only not searchable.
+    const text = Buffer.concat((await collect(big.readOutput('run-1', 0, 1))).map((c) => c.data)).toString();
+    expect(text.endsWith('late-word\n')).toBe(true);
   });
 });
