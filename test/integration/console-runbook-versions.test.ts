@@ -40,6 +40,18 @@ describe('console version history', () => {
     expect(diff.unified).toContain('-echo hi\n+echo hello\n');
   });
 
+  it('shows in the Runbooks view a runbook changed without a bump, and clears it once bumped', async () => {
+    const problemsOf = async () => (await service.listRunbooks({})).runbooks.find((r) => r.id === 'hello');
+    writeFileSync(file, hello('1.0.0', 'changed'));
+    const changed = await problemsOf();
+    expect(changed?.problems).toBe(1);
+    expect(changed?.problemList).toEqual([
+      { path: 'hello.md', line: 4, col: 1, severity: 'error', message: 'content changed but version 1.0.0 was already recorded; bump the version' },
+    ]);
+    writeFileSync(file, hello('1.1.0', 'hello'));
+    expect((await problemsOf())?.problems).toBe(0);
+  });
+
   it('answers not-found for an unknown runbook or version', async () => {
     const unknownRunbook = await service.runbookHistory({ id: 'nope' }).catch((e: unknown) => toApiError(e, 'runbookHistory'));
     expect(unknownRunbook).toMatchObject({ code: 'not-found' });

@@ -12,6 +12,8 @@ import { lastRunOf } from '../../store/run-query.js';
 import { expandPath } from '../paths.js';
 import { loadInventory } from '../run-plan.js';
 import type { Settings } from '../settings.js';
+import { RunbookVersions } from '../runbook-versions.js';
+import { versionProblems } from '../version-check.js';
 import { findRunbookFiles, loadWorkspaceInventory, readSource, runbookEntry, type RunbookEntry } from '../workspace.js';
 import { NotFoundError } from './api-error.js';
 import { toStepView } from './step-view.js';
@@ -20,10 +22,14 @@ export class RunbookCatalog {
   /** Judged runbooks by file, reused while neither the file's bytes nor the inventory changed (validation parses every SQL statement). */
   private readonly judged = new Map<string, { key: string; entry: RunbookEntry }>();
 
+  private readonly versions: RunbookVersions;
+
   constructor(
     private readonly settings: Settings,
     private readonly db: AppDatabase['db'],
-  ) {}
+  ) {
+    this.versions = new RunbookVersions(db);
+  }
 
   async list(): Promise<{ runbooks: RunbookListItem[]; inventoryProblems: Problem[] }> {
     const { entries, inventoryProblems } = await this.read();
@@ -47,6 +53,16 @@ export class RunbookCatalog {
     return { summary: found.summary, inputs: model?.frontMatter.inputs ?? {}, steps: (model?.steps ?? []).map(toStepView), problemList: found.problems };
   }
 
+  /**
+   * Not cached with the rest: whether these bytes conflict with a recorded version changes when
+   * a run or a save records one, while the file stays the same.
+   */
+  private withVersionConflict(entry: RunbookEntry): RunbookEntry {
+    const conflict = entry.parsed.runbook ? versionProblems(entry.parsed.runbook, this.versions) : [];
+    if (conflict.length === 0) return entry;
+    return { ...entry, problems: [...conflict, ...entry.problems], summary: { ...entry.summary, problems: entry.summary.problems + conflict.length } };
+  }
+
   private async read(): Promise<{ entries: RunbookEntry[]; inventoryProblems: Problem[] }> {
     // Paths relative to the workspace, as the Runbooks view shows them.
     const display = { cwd: this.settings.workspace };
@@ -62,7 +78,7 @@ export class RunbookCatalog {
         judged = { key, entry: runbookEntry(file, source, inventory, display) };
         this.judged.set(file, judged);
       }
-      entries.push(judged.entry);
+      entries.push(this.withVersionConflict(judged.entry));
     }
     for (const file of this.judged.keys()) if (!files.includes(file)) this.judged.delete(file);
     return { entries: entries.sort((a, b) => a.summary.id.localeCompare(b.summary.id)), inventoryProblems: inventory.problems };
