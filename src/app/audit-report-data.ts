@@ -3,7 +3,7 @@
 // which may have changed since), an excerpt of its output, and the run's snapshots.
 import type { Run } from '../contract/run.js';
 import { LineExcerpt } from '../core/audit/report-excerpt.js';
-import type { HandoverReport, ReportEvent, ReportRun, ReportStep, ReportVerification } from '../core/audit/report-model.js';
+import { toReportEvent, type HandoverReport, type ReportEvent, type ReportRun, type ReportStep, type ReportVerification } from '../core/audit/report-model.js';
 import type { StoredEvent } from '../core/audit/verify-chain.js';
 import { parseRunbook } from '../core/runbook/parse-runbook.js';
 import type { EventScope } from '../store/audit-events-read.js';
@@ -87,15 +87,4 @@ async function gatherRun(src: ReportSources, run: Run, events: ReportEvent[]): P
       .filter((e) => e.runId === run.id && e.kind === 'review')
       .map((e) => ({ seq: e.seq, at: e.at, reviewer: e.operator, note: typeof e.body?.note === 'string' ? e.body.note : '' })),
   };
-}
-
-function toReportEvent(e: StoredEvent): ReportEvent {
-  let body: Record<string, unknown> | null = null;
-  try {
-    const parsed: unknown = e.bodyJson === null ? null : JSON.parse(e.bodyJson);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
-  } catch {
-    // A damaged body is reported by the verification section; the event is still listed.
-  }
-  return { seq: e.seq, at: e.at, operator: e.operator, kind: e.kind, runId: e.runId, stepIdx: e.stepIdx, environment: e.environment, target: e.target, body };
 }

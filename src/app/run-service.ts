@@ -83,6 +83,11 @@ export class RunService {
     this.db.close();
   }
 
+  /** The start-up check of the audit trail's tail: its first problem, or null when intact. */
+  auditTailProblem(): ReturnType<AuditTailGuard['problem']> {
+    return this.auditTail.problem();
+  }
+
   /** Checks the guards; nothing is created or run when they refuse. */
   async plan(request: StartRequest, cwd: string): Promise<RunPlan> {
     try {

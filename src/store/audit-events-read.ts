@@ -36,12 +36,20 @@ export function* readChain(db: Database, upTo: number, pageSize = 1000): Generat
   }
 }
 
-/** The events in scope with their bodies; uses the run index when the scope names a run. */
-export function eventsInScope(db: Database, scope: EventScope): StoredEvent[] {
+/**
+ * The events in scope with their bodies; uses the run index when the scope names a run.
+ * `exceptKinds` leaves kinds out in the query (a step printing for an hour has thousands of
+ * `step.output` events, which say nothing a reader of the run needs).
+ */
+export function eventsInScope(db: Database, scope: EventScope, exceptKinds: readonly string[] = []): StoredEvent[] {
   const clauses: [string, string | null][] = [['e.run_id = ?', scope.runId], ['e.at >= ?', scope.since], ['e.at < ?', scope.until]];
   const used = clauses.filter((c): c is [string, string] => c[1] !== null);
   const where = used.map(([sql]) => sql);
   const params = used.map(([, value]) => value);
+  if (exceptKinds.length > 0) {
+    where.push(`e.kind NOT IN (${exceptKinds.map(() => '?').join(', ')})`);
+    params.push(...exceptKinds);
+  }
   const rows = db
     .prepare(`SELECT e.*, b.body_json FROM audit_events e LEFT JOIN audit_bodies b ON b.seq = e.seq ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq`)
     .all(...params) as AuditEventRow[];
@@ -50,4 +58,9 @@ export function eventsInScope(db: Database, scope: EventScope): StoredEvent[] {
 
 export function headSeq(db: Database): number {
   return (db.prepare('SELECT max(seq) FROM audit_events').pluck().get() as number | null) ?? 0;
+}
+
+/** How many events and checkpoints the chain holds (for the consoles' audit badge). */
+export function auditCounts(db: Database): { events: number; checkpoints: number } {
+  return { events: headSeq(db), checkpoints: db.prepare('SELECT count(*) FROM audit_checkpoints').pluck().get() as number };
 }

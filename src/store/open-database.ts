@@ -67,12 +67,16 @@ export function openAppDatabase(dataDir: string, options: OpenOptions = {}): App
     if (error instanceof StoreError) throw error;
     throw new StoreError(describeOpenFailure(error, { dbPath: path, dataDir, creatingDir: false }), { cause: error });
   }
-  const opened = db;
+  return asAppDatabase(db, path);
+}
+
+/** The handle callers get: closing twice is harmless (a shutdown path may close it again). */
+export function asAppDatabase(db: Database.Database, path: string): AppDatabase {
   return {
-    db: opened,
+    db,
     path,
     close: () => {
-      if (opened.open) opened.close();
+      if (db.open) db.close();
     },
   };
 }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { assertHandrailDatabase } from './migrate.js';
-import { APP_DATABASE_FILE, electronNativeBinding, type AppDatabase } from './open-database.js';
+import { APP_DATABASE_FILE, asAppDatabase, electronNativeBinding, type AppDatabase } from './open-database.js';
 import { StoreError, firstLine } from './store-error.js';
 
 /** undefined when the data directory has no database yet: there is nothing to consult. */
@@ -21,12 +21,5 @@ export function openAppDatabaseReadOnly(dataDir: string): AppDatabase | undefine
     if (error instanceof StoreError) throw error;
     throw new StoreError(`cannot read Handrail's database ${path} (${firstLine(error)}); nothing was changed`, { cause: error });
   }
-  const opened = db;
-  return {
-    db: opened,
-    path,
-    close: () => {
-      if (opened.open) opened.close();
-    },
-  };
+  return asAppDatabase(db, path);
 }

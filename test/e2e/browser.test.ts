@@ -6,13 +6,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, ROOT, handrail, handrailChild } from '../support/handrail-cli.js';
-import { makeTempDir, removeDir } from '../support/temp-dir.js';
+import { ROOT } from '../support/handrail-cli.js';
+import { removeDir } from '../support/temp-dir.js';
 import { flows } from './flows/index.js';
 import { launchChromium, freshContext } from './support/chromium.js';
 import { startConsole, type ConsoleProcess } from './support/console-process.js';
 import { ensureRendererBuilt } from './support/renderer-build.js';
-import { writeWorkspace } from './support/workspace.js';
+import { flowFolders } from './support/workspace.js';
 
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 /** Where a failed flow leaves a picture of the page (git-ignored). */
@@ -32,19 +32,10 @@ afterAll(async () => {
 describe('browser console (handrail serve + Chromium)', () => {
   for (const flow of flows) {
     it(flow.name, { timeout: 90_000 }, async () => {
-      const root = await makeTempDir('e2e');
-      const dataDir = join(root, 'data');
-      let workspace = DEMO;
-      if (flow.workspace) {
-        workspace = join(root, 'workspace');
-        const spec = flow.workspace({ workspace, dataDir });
-        writeWorkspace(workspace, spec.files, spec.copyDemo);
-      }
-      const cli = { dataDir, workspace };
+      const { root, dataDir, workspace, cli, tools } = await flowFolders(flow, 'e2e');
       let server: ConsoleProcess | undefined;
       let context: BrowserContext | undefined;
       try {
-        const tools = { cli: (args: string[]) => handrail(args, cli), cliChild: (args: string[]) => handrailChild(args, cli) };
         const prepared = flow.prepare ? await flow.prepare({ dataDir, workspace, ...tools }) : {};
         server = await startConsole(cli);
         context = await freshContext(browser);

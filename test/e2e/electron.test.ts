@@ -9,11 +9,11 @@ import { _electron, type ElectronApplication } from 'playwright-core';
 import { beforeAll, describe, it } from 'vitest';
 import { HOW_TO_GET_ELECTRON, electronRuntime } from '../../scripts/electron-runtime.mjs';
 import { onProcessExit } from '../support/exit-cleanup.js';
-import { DEMO, ROOT, handrail, handrailChild } from '../support/handrail-cli.js';
-import { makeTempDir, removeDir } from '../support/temp-dir.js';
+import { ROOT } from '../support/handrail-cli.js';
+import { removeDir } from '../support/temp-dir.js';
 import { flows } from './flows/index.js';
 import { ensureRendererBuilt } from './support/renderer-build.js';
-import { writeWorkspace } from './support/workspace.js';
+import { flowFolders } from './support/workspace.js';
 
 const runtime = electronRuntime();
 /** Why the desktop app cannot run here, or null when it can. */
@@ -38,16 +38,7 @@ describe.skipIf(unavailable !== null)('desktop app (Electron through Playwright)
 
   for (const flow of flows) {
     it(flow.name, { timeout: 120_000 }, async () => {
-      const root = await makeTempDir('e2e-app');
-      const dataDir = join(root, 'data');
-      let workspace = DEMO;
-      if (flow.workspace) {
-        workspace = join(root, 'workspace');
-        const spec = flow.workspace({ workspace, dataDir });
-        writeWorkspace(workspace, spec.files, spec.copyDemo);
-      }
-      const cli = { dataDir, workspace };
-      const tools = { cli: (args: string[]) => handrail(args, cli), cliChild: (args: string[]) => handrailChild(args, cli) };
+      const { root, dataDir, workspace, tools } = await flowFolders(flow, 'e2e-app');
       let app: ElectronApplication | undefined;
       let forget = () => {};
       try {

@@ -3,13 +3,11 @@
 // verification when asked for.
 import type { AuditStatus } from '../../contract/api.js';
 import type { AppDatabase } from '../../store/open-database.js';
-import { auditCounts } from '../../store/run-events-read.js';
-import { RunStore } from '../../store/run-store.js';
-import { AuditTailGuard } from '../audit-tail-guard.js';
+import { auditCounts } from '../../store/audit-events-read.js';
+import type { AuditProblem } from '../../core/audit/verify-chain.js';
 import type { AuditVerification } from '../audit-service.js';
 
-export function tailStatus(db: AppDatabase['db'], dataDir: string): AuditStatus {
-  const problem = new AuditTailGuard(db, new RunStore(db), dataDir).problem();
+export function tailStatus(db: AppDatabase['db'], problem: AuditProblem | null): AuditStatus {
   return {
     ok: problem === null,
     ...auditCounts(db),

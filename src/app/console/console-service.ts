@@ -129,7 +129,7 @@ export class ConsoleService implements ConsoleApi {
     const { operator, workspace, dataDir } = this.settings;
     // A broken chain found by a full verification stays shown: the tail check only looks
     // past the last checkpoint and would not see it.
-    const audit = this.verified && !this.verified.ok ? this.verified : tailStatus(this.db.db, this.settings.dataDir);
+    const audit = this.verified && !this.verified.ok ? this.verified : tailStatus(this.db.db, this.runs.auditTailProblem());
     return { version: APP_VERSION, operator, workspace, dataDir, audit };
   }
 

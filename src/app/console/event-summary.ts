@@ -1,12 +1,12 @@
 // One line per audit event for the run's timeline, in words rather than JSON. Unknown kinds
 // still get a line: the kind and the first thing their body says.
-import type { RunEvent } from '../../store/run-events-read.js';
+import type { ReportEvent } from '../../core/audit/report-model.js';
 
 const MAX = 300;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 
-export function summarize(e: RunEvent): string {
+export function summarize(e: ReportEvent): string {
   const b = e.body ?? {};
   const step = e.stepIdx === null ? 'the run' : `step ${e.stepIdx + 1}`;
   const why = str(b.reason) ?? str(b.message) ?? str(b.note);

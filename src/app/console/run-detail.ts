@@ -5,10 +5,10 @@ import type { RunDetail, SnapshotProgress } from '../../contract/api.js';
 import type { Run } from '../../contract/run.js';
 import type { Snapshot } from '../../contract/snapshot.js';
 import { OUTPUT_EVENT } from '../../core/audit/output-event.js';
-import { deviations } from '../../core/audit/report-model.js';
+import { deviations, toReportEvent } from '../../core/audit/report-model.js';
 import { parseRunbook } from '../../core/runbook/parse-runbook.js';
 import type { AppDatabase } from '../../store/open-database.js';
-import { runEvents } from '../../store/run-events-read.js';
+import { eventsInScope } from '../../store/audit-events-read.js';
 import { snapshotIdsOfRun } from '../../store/run-snapshots-read.js';
 import { REVIEW_KIND } from '../audit-search-service.js';
 import type { RunService } from '../run-service.js';
@@ -30,7 +30,7 @@ export interface RunDetailSources {
 export async function runDetail(src: RunDetailSources, run: Run): Promise<RunDetail> {
   const { runs, live } = src;
   const book = boundRunbook(runs, run);
-  const events = runEvents(src.db, run.id, [OUTPUT_EVENT]);
+  const events = eventsInScope(src.db, { runId: run.id, since: null, until: null }, [OUTPUT_EVENT]).map(toReportEvent);
   const snapshots = snapshotIdsOfRun(src.db, run.id).flatMap((id) => runs.snapshots.get(id) ?? []);
   return {
     run,

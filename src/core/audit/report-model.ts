@@ -1,6 +1,7 @@
 // The handover report as plain data: what src/app gathers from the store and what the
 // Markdown and HTML renderers print. Pure types and one pure function (deviations), so a
 // report can be rendered and tested without a database.
+import type { StoredEvent } from './verify-chain.js';
 
 /** One audit event as a report reads it: the chained fields plus its parsed body. */
 export interface ReportEvent {
@@ -14,6 +15,18 @@ export interface ReportEvent {
   target: string | null;
   /** The parsed body; null when it is missing or not an object. */
   body: Record<string, unknown> | null;
+}
+
+/** A stored event as reports and the consoles read it: its body parsed (null when damaged). */
+export function toReportEvent(e: StoredEvent): ReportEvent {
+  let body: Record<string, unknown> | null = null;
+  try {
+    const parsed: unknown = e.bodyJson === null ? null : JSON.parse(e.bodyJson);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+  } catch {
+    // A damaged body is for `audit verify` to report; the event is still listed.
+  }
+  return { seq: e.seq, at: e.at, operator: e.operator, kind: e.kind, runId: e.runId, stepIdx: e.stepIdx, environment: e.environment, target: e.target, body };
 }
 
 export interface OutputExcerpt {
