@@ -52,7 +52,7 @@ describe('the environment of a local step', () => {
     });
     expect(result.code, result.stderr).toBe(0);
     const output = showRun(runIdOf(result.stdout), cli).steps[0]?.output ?? '';
-    const names = output.split('\n').map((l) => l.split('=')[0]);
+    const names = output.split('\n').map((l) => l.split('=')[0] ?? '');
     expect(`\n${output}`).toContain('\nHR_TEST_PASSED=passed-on\n');
     expect(`\n${output}`).toContain('\nGREETING=hello\n');
     expect(names).toContain('PATH');

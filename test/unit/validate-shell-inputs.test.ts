@@ -13,7 +13,7 @@ describe('inputs in sh steps', () => {
     expect(runbookProblems(step(code))).toEqual([]);
   });
 
-  it.each([
+  it.each<[string, string, string?]>([
     ["echo 'hi {{ name }}'", '16:10', "input 'name' is inside single quotes, where no value is safe: write {{ name }} outside the quotes, e.g. 'abc'\"{{ name }}\"'def'"],
     ["echo $'hi {{ name }}'", '16:11', "input 'name' is inside $'…', where no value is safe: write {{ name }} outside it, in double quotes"],
     ['echo $(( {{ name }} + 1 ))', '16:10'],
