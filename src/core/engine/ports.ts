@@ -6,7 +6,8 @@ export type OutputStream = 'stdout' | 'stderr';
 export interface ShellRequest {
   /**
    * The script, run by sh. It holds no input value: each placeholder became a reference to
-   * an HR_IN_<name> variable in `env`. Executors must keep it and `env` out of any argv.
+   * an HR_IN_<name> variable in `env`. Executors never put `env` into an argv, where every
+   * user of the machine could read it (ps, /proc/PID/cmdline).
    */
   script: string;
   /**
