@@ -9,7 +9,10 @@ const step = (code: string) => runbook(`## Step\n\n\`\`\`sh {target=app}\n${code
 
 describe('inputs in sh steps', () => {
   it('accepts a placeholder as a word, inside double quotes, in an unquoted heredoc and as an assignment', () => {
-    const code = 'echo {{ name }} --flag={{ name }} "hello {{ name }}"\nv={{ name }}\ncat <<EOF\n{{ name }}\nEOF\necho "$(printf %s {{ name }})"';
+    const code =
+      'echo {{ name }} --flag={{ name }} "hello {{ name }}"\nv={{ name }}\ncat <<EOF\n{{ name }}\nEOF\necho "$(printf %s {{ name }})"\n' +
+      'for x in {{ name }}; do case "$x" in {{ name }}) :;; esac; done\n[ -n {{ name }} ] && [[ -f /x/{{ name }} ]]\nexport V={{ name }}\n' +
+      'sh -c \'echo "$1"\' _ {{ name }}\ncat > /tmp/{{ name }}.txt <<< "{{ name }}" # {{ name }}';
     expect(runbookProblems(step(code))).toEqual([]);
   });
 
@@ -25,6 +28,10 @@ describe('inputs in sh steps', () => {
     ['eval "echo {{ name }}"', '16:12'],
     ['sh -c "echo {{ name }}"', '16:13'],
     ['[[ {{ name }} -eq 3 ]]', '16:4'],
+    ['psql -c "SELECT 1 WHERE x = \'{{ name }}\'"', '16:30', "input 'name' is in the program text of psql -c, which parses it as code: use a sql step, which binds {{ name }} as the parameter :name"],
+    ["psql <<EOF\nSELECT '{{ name }}';\nEOF", '17:9'],
+    ['sudo -u app bash -lc "cd /srv && ./run {{ name }}"', '16:40'],
+    ['ssh app-1 uptime {{ name }}', '16:18'],
   ])('refuses %j at the placeholder', (code, at, message) => {
     const problems = runbookProblems(step(code));
     expect(problems).toHaveLength(1);

@@ -46,7 +46,7 @@ const OUTSIDE_QUOTES = (name: string) => `write {{ ${name} }} outside the quotes
 const AS_VARIABLE = (name: string) => `assign it first, e.g. v={{ ${name} }}, and use "$v" there`;
 
 /** Commands that run one of their arguments as code: a value in that argument would be parsed. */
-const EVALUATES = new Set(['eval', 'let', 'trap', 'ssh', 'alias']);
+const EVALUATES = new Set(['eval', 'let', 'trap', 'ssh', 'alias', 'watch']);
 /** Programs whose argument after the flag is a program text (`sh -c TEXT`, `perl -e TEXT`). */
 const CODE_FLAG: Record<string, RegExp> = {
   sh: /^-[a-zA-Z]*c[a-zA-Z]*$/,
@@ -62,7 +62,14 @@ const CODE_FLAG: Record<string, RegExp> = {
   perl: /^-[a-zA-Z]*e$/,
   ruby: /^-e$/,
   node: /^(-e|--eval|-p|--print)$/,
+  flock: /^(-c|--command)$/,
+  script: /^(-c|--command)$/,
+  runuser: /^(-c|--command)$/,
+  // SQL is code too: a sql step binds inputs as parameters instead.
+  psql: /^(-c|--command)$/,
+  mysql: /^(-e|--execute)$/,
 };
+const SQL_CLIENTS = new Set(['psql', 'mysql']);
 /** `[[ a -eq b ]]` evaluates both sides as arithmetic in bash, which runs `x[$(cmd)]`. */
 const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 /** Where a plain word may hold a quoted reference and mean the same. */
@@ -217,7 +224,9 @@ function runsAsCode(command: SyntaxNode, below: SyntaxNode | undefined, name: st
       if (flag.test(words[j]?.text ?? '') && words[j + 1]?.id === below?.id) {
         return {
           where: `in the program text of ${program(words[i])} ${words[j]?.text}, which parses it as code`,
-          fix: `pass it as an argument instead: ${program(words[i])} ${words[j]?.text} '… "$1" …' _ "{{ ${name} }}"`,
+          fix: SQL_CLIENTS.has(program(words[i]))
+            ? `use a sql step, which binds {{ ${name} }} as the parameter :${name}`
+            : `pass it as an argument instead: ${program(words[i])} ${words[j]?.text} '… "$1" …' _ "{{ ${name} }}"`,
         };
       }
     }
