@@ -83,8 +83,10 @@ describe('remoteCommand', () => {
     expect(code).toBe(7);
   });
 
-  it('kills the whole step when stdin closes (the channel closed), children included', async () => {
-    const run = start('sh', remoteCommand('sleep 30 & echo "$$ $!"; wait', {}));
+  it.each(['sh -c', 'bash --posix -c'])('kills the whole step when stdin closes (the channel closed), children included (%s)', async (sh) => {
+    // The step's line was read from the same stdin: what is left of it must still reach the watchdog.
+    const step = remoteCommand('sleep 30 & echo "$$ $!"; wait', {});
+    const run = start('sh', { command: step.command.replace(/^sh -c/, sh), stdin: step.stdin });
     for (let attempt = 0; attempt < 200 && !run.output().includes('\n'); attempt++) await delay(25);
     const pids = run.output().trim().split(' ').map(Number);
     leftovers.push(...pids);
@@ -116,6 +118,21 @@ describe('remoteCommand', () => {
     run.closeStdin();
     expect(stdout).toBe('Sekr3t-V4lue\n');
     expect(code).toBe(0);
+  });
+
+  it.each([
+    ['dash', 'sh -c'],
+    ['bash as sh (RHEL, macOS)', 'bash --posix -c'],
+    ['bash', 'bash -c'],
+  ])('decodes the stdin line byte for byte when the host sh is %s', async (_label, sh) => {
+    // Trailing newlines, every ASCII punctuation, invalid UTF-8 kept out (env is text), non-ASCII in.
+    const value = `${Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join('')} é 日本 \t\r\n\n`;
+    const step = remoteCommand('printf "%s" "$V"; printf "|%s" "$0"; exit 4', { V: value });
+    const run = start('sh', { command: step.command.replace(/^sh -c/, sh), stdin: step.stdin });
+    const { code, stdout } = await run.done;
+    run.closeStdin();
+    expect(stdout).toBe(`${value}|handrail-step`);
+    expect(code).toBe(4);
   });
 
   it('runs nothing when stdin closes before the step arrives', async () => {
