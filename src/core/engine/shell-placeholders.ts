@@ -134,10 +134,8 @@ function classify(root: SyntaxNode, start: number, end: number, name: string): V
   else if (leaf.type === 'word' || leaf.type === 'regex') {
     let parent = path.length - 2;
     while ((path[parent]?.type ?? '') === 'concatenation') parent--;
-    const holder = path[parent];
-    if (holder && WORD_PARENTS.has(holder.type) && !(holder.type === 'variable_assignment' && holder.childForFieldName('name')?.id === path[parent + 1]?.id)) {
-      context = 'word';
-    }
+    // A variable's name is a variable_name, not a word, so it never gets here.
+    if (WORD_PARENTS.has(path[parent]?.type ?? '')) context = 'word';
   }
 
   for (let i = path.length - 1; i >= 0; i--) {
