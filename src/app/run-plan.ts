@@ -56,7 +56,7 @@ export async function loadInventory(workspace: string): Promise<Inventory> {
   return parsed.inventory;
 }
 
-/** Checks a runbook's bytes for a run in `environmentName`. */
+/** Checks a runbook's bytes for a run in `environmentName`. Await loadShellGrammar() once first (the validator reads sh steps with it). */
 export function planRun(
   path: string,
   source: Uint8Array,

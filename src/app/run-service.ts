@@ -5,6 +5,7 @@ import type { Run, RunStep } from '../contract/run.js';
 import type { Step } from '../contract/runbook.js';
 import { MASK as REDACTED, Redactor } from '../core/engine/redact.js';
 import { executeRun, type EngineOutcome } from '../core/engine/run-engine.js';
+import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
 import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
@@ -94,6 +95,7 @@ export class RunService {
       const path = await locateRunbook(request.runbook, this.settings.workspace, cwd);
       const inventory = await loadInventory(this.settings.workspace);
       const [source] = await readSource(path);
+      await loadShellGrammar();
       const plan = planRun(relative(this.settings.workspace, path), source, inventory, request.environment, request.inputs);
       const changed = versionRefusal(plan.runbook, this.versions);
       if (changed) throw new UserError(changed);
@@ -178,6 +180,7 @@ export class RunService {
       );
     }
     const stored = Object.fromEntries(Object.entries(run.inputs).map(([k, v]) => [k, String(v)]));
+    await loadShellGrammar();
     const plan = planRun(run.runbookPath, source, inventory, run.environment, { ...stored, ...request.inputs });
     const targets = await openTargets(plan, this.targetOptions(request, session));
     let resumed: Run;

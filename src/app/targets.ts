@@ -70,9 +70,12 @@ export async function openTargets(plan: TargetPlan, options: TargetOptions): Pro
   };
 
   return {
-    variables: Object.fromEntries(
-      Object.entries(plan.environment.variables ?? {}).map(([k, v]) => [k, expandVariables(String(v), settings)]),
-    ),
+    // Steps get Handrail's own environment only where the inventory names it (pass-env);
+    // the inventory's own variables win over a passed one of the same name.
+    variables: {
+      ...Object.fromEntries((plan.environment['pass-env'] ?? []).flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]]))),
+      ...Object.fromEntries(Object.entries(plan.environment.variables ?? {}).map(([k, v]) => [k, expandVariables(String(v), settings)])),
+    },
     async shell(name): Promise<ShellExecutor> {
       return ssh.get(name) ?? local;
     },

@@ -8,6 +8,7 @@ import { parseInventory, type ParsedInventory } from '../core/inventory/parse-in
 import { ProblemList, sortProblems } from '../core/problems.js';
 import { parseRunbook, type ParsedRunbook } from '../core/runbook/parse-runbook.js';
 import { MAX_SOURCE_BYTES } from '../core/text-file.js';
+import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
 import { validateRunbook } from '../core/validate/validate-runbook.js';
 import { UserError } from './errors.js';
 
@@ -30,6 +31,7 @@ export interface Display {
  * with the same `version` (src/app/version-check.ts).
  */
 export async function validatePaths(paths: string[], workspace: string, display: Display, recorded?: RecordedCheck): Promise<ValidationReport> {
+  await loadShellGrammar();
   const inventories = new InventoryCache(display);
   const files = new Set<string>();
   const problems: Problem[] = [];
@@ -74,6 +76,7 @@ export async function validateRunbookSource(
   recorded?: RecordedCheck,
 ): Promise<Problem[]> {
   const inventory = await inventoryFor(file, workspace, new InventoryCache(display));
+  await loadShellGrammar();
   return sortProblems(runbookProblems(file, source, inventory, display, { inventoryChecked: false, recorded }));
 }
 
@@ -100,6 +103,7 @@ export type RecordedCheck = (runbook: Runbook) => Problem[];
 
 export async function listRunbooks(workspace: string, display: Display): Promise<RunbookSummary[]> {
   const inventory = await loadWorkspaceInventory(workspace, display);
+  await loadShellGrammar();
   const summaries: RunbookSummary[] = [];
   for (const file of await findRunbookFiles(workspace)) summaries.push(runbookEntry(file, await readSource(file), inventory, display).summary);
   return summaries.sort((a, b) => a.id.localeCompare(b.id));
@@ -117,7 +121,10 @@ export async function loadWorkspaceInventory(workspace: string, display: Display
   return new InventoryCache(display).load(await requireInventory(workspace));
 }
 
-/** Parses one runbook's bytes and judges it against the workspace's inventory. */
+/**
+ * Parses one runbook's bytes and judges it against the workspace's inventory. The validator
+ * reads sh steps with the bash grammar: await loadShellGrammar() once before calling this.
+ */
 export function runbookEntry(file: string, source: [Uint8Array, number], inventory: LoadedInventory | undefined, display: Display): RunbookEntry {
   const parsed = parseRunbook(shown(display, file), ...source);
   const problems = sortProblems([...parsed.problems, ...judge(parsed, inventory, display, file)]);

@@ -55,6 +55,12 @@ export const Environment = z.strictObject({
     .record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.union([z.string(), z.number(), z.boolean()]))
     .optional()
     .describe('Environment variables (not secrets) given to every sh step in this environment'),
+  'pass-env': z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
+    .optional()
+    .describe(
+      "Names of variables in Handrail's own environment passed on to every sh step (a step otherwise gets only PATH, HOME, USER, LOGNAME, LANG, LC_*, TERM, TZ, the variables and its inputs)",
+    ),
   targets: z.record(z.string().regex(new RegExp(NAME_PATTERN)), TargetSpec),
 });
 export type Environment = z.infer<typeof Environment>;

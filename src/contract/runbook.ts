@@ -16,7 +16,7 @@ export const InputDeclaration = z
   .strictObject({
     type: InputType.describe('string, number, boolean, or enum (with values)'),
     description: z.string().optional(),
-    pattern: z.string().optional().describe('A regular expression a string value must match'),
+    pattern: z.string().optional().describe('A regular expression the whole value must match, as in HTML (`^pilot-[0-9]+` is read as `^(?:^pilot-[0-9]+)$`)'),
     values: z.array(z.union([z.string(), z.number()])).min(1).optional().describe('The allowed values of an enum'),
     default: z.union([z.string(), z.number(), z.boolean()]).optional(),
     secret: z.boolean().optional().describe('Masked in output, the store and the audit trail'),

@@ -34,7 +34,7 @@ async function runLocal(request: ShellRequest, shellPath: string, killGraceMs: n
       detached: true,
       // A step never waits for input from the console: `read` and `cat` see EOF at once.
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...request.env },
+      env: { ...stepBaseEnvironment(process.env), ...request.env },
     });
   } catch (error) {
     // Thrown synchronously for bad arguments, e.g. a NUL byte in the script or env.
@@ -98,6 +98,18 @@ async function runLocal(request: ShellRequest, shellPath: string, killGraceMs: n
     clearTimeout(timer);
     request.signal.removeEventListener('abort', onAbort);
   }
+}
+
+/** What a shell needs to behave as the operator's would; the rest (tokens, a target's password-env) stays out. */
+const PASSED_ON = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'TERM', 'TZ']);
+
+/** The part of Handrail's own environment every local step gets; the inventory adds to it (pass-env). */
+export function stepBaseEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const base: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && (PASSED_ON.has(name) || name.startsWith('LC_'))) base[name] = value;
+  }
+  return base;
 }
 
 /** SIGTERM the whole group, then SIGKILL whatever is still in it after the grace period. */

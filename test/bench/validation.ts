@@ -6,6 +6,7 @@ import { parseInventory } from '../../src/core/inventory/parse-inventory.js';
 import { ProblemList } from '../../src/core/problems.js';
 import { parseMarkdown } from '../../src/core/runbook/markdown.js';
 import { parseRunbook } from '../../src/core/runbook/parse-runbook.js';
+import { loadShellGrammar } from '../../src/core/engine/shell-placeholders.js';
 import { validateRunbook } from '../../src/core/validate/validate-runbook.js';
 import { medianMs, type Figure } from './table.js';
 
@@ -56,6 +57,7 @@ export async function benchValidation(): Promise<Figure[]> {
   const inventoryPath = join(resolve(import.meta.dirname, '../../runbooks'), 'handrail.yml');
   const inventory = parseInventory('handrail.yml', readFileSync(inventoryPath)).inventory;
   let problems = 0;
+  await loadShellGrammar();
   const validate = () => {
     for (const b of bytes) {
       const parsed = parseRunbook('rb.md', b);

@@ -31,6 +31,8 @@ writeFileSync(
     targets:
       db: { sqlite: ${JSON.stringify(dbPath)} }
       pwdb: { postgres: "postgres://app@127.0.0.1:1/app", password-env: TEST_DB_PASSWORD }
+    # A step sees Handrail's own environment only where the inventory passes it on.
+    pass-env: [TEST_DB_PASSWORD]
   prod:
     protected: true
     targets:
@@ -69,7 +71,7 @@ runbook(
 runbook('loud', '## Print 3 MB\n\n```sh {target=local}\nhead -c 3145728 /dev/zero | tr "\\\\0" x\n```\n');
 runbook(
   'leaks-secret',
-  '## Print the token\n\n```sh {target=local}\nprintf "plain %s\\n" "$TOKEN_VALUE"\nprintf "%s" "$TOKEN_VALUE" | base64\nprintf "split %s" "$(printf %s "$TOKEN_VALUE" | cut -c1-5)"; sleep 0.2; printf "%s\\n" "$(printf %s "$TOKEN_VALUE" | cut -c6-)"\n```\n',
+  '## Print the token\n\n```sh {target=local}\nTOKEN_VALUE={{ token }}\nprintf "plain %s\\n" "$TOKEN_VALUE"\nprintf "%s" "$TOKEN_VALUE" | base64\nprintf "split %s" "$(printf %s "$TOKEN_VALUE" | cut -c1-5)"; sleep 0.2; printf "%s\\n" "$(printf %s "$TOKEN_VALUE" | cut -c6-)"\n```\n',
   'inputs:\n  token: { type: string, secret: true }\n',
 );
 
@@ -161,7 +163,7 @@ describe('secrets', () => {
     const secret = 'hunter2-very-secret';
     const result = handrail(['run', 'leaks-secret', '--env', 'dev'], {
       ...cli,
-      env: { HANDRAIL_INPUT_TOKEN: secret, TOKEN_VALUE: secret },
+      env: { HANDRAIL_INPUT_TOKEN: secret },
     });
     expect(result.code, result.stderr).toBe(0);
     const printed = result.stdout + result.stderr;

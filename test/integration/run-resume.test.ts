@@ -12,7 +12,8 @@ const workspace = join(root, 'ws');
 const log = join(root, 'log');
 const stepPid = join(root, 'step.pid');
 mkdirSync(workspace);
-writeFileSync(join(workspace, 'handrail.yml'), 'environments:\n  dev:\n    targets: {}\n');
+// STEP_TWO_SLEEP reaches steps only because the inventory passes it on (steps get a minimal environment).
+writeFileSync(join(workspace, 'handrail.yml'), 'environments:\n  dev:\n    pass-env: [STEP_TWO_SLEEP]\n    targets: {}\n');
 
 const script = (idempotent: boolean) => `---
 id: three-steps-${idempotent ? 'idem' : 'plain'}

@@ -1,10 +1,11 @@
 // The exec command string, run here by a real sh and bash standing in for the login shell
-// sshd would start (`$SHELL -c STRING`), in a new session as sshd makes one.
+// sshd would start (`$SHELL -c STRING`), in a new session as sshd makes one, with the step's
+// one stdin line written first as the SSH session writes it.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { remoteCommand, shellQuote } from '../../src/targets/ssh/remote-command.js';
+import { remoteCommand, shellQuote, type RemoteStep } from '../../src/targets/ssh/remote-command.js';
 
 interface Started {
   pid: number;
@@ -18,8 +19,9 @@ interface Started {
 const leftovers: number[] = [];
 
 /** `loginShell -c command`, setsid'd (detached), stdin a pipe that stays open until closed. */
-function start(loginShell: string, command: string): Started {
-  const child = spawn(loginShell, ['-c', command], { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
+function start(loginShell: string, step: RemoteStep): Started {
+  const child = spawn(loginShell, ['-c', step.command], { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.write(step.stdin);
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   const done = new Promise<{ code: number | null; stdout: string }>((resolve) =>
@@ -81,8 +83,10 @@ describe('remoteCommand', () => {
     expect(code).toBe(7);
   });
 
-  it('kills the whole step when stdin closes (the channel closed), children included', async () => {
-    const run = start('sh', remoteCommand('sleep 30 & echo "$$ $!"; wait', {}));
+  it.each(['sh -c', 'bash --posix -c'])('kills the whole step when stdin closes (the channel closed), children included (%s)', async (sh) => {
+    // The step's line was read from the same stdin: what is left of it must still reach the watchdog.
+    const step = remoteCommand('sleep 30 & echo "$$ $!"; wait', {});
+    const run = start('sh', { command: step.command.replace(/^sh -c/, sh), stdin: step.stdin });
     for (let attempt = 0; attempt < 200 && !run.output().includes('\n'); attempt++) await delay(25);
     const pids = run.output().trim().split(' ').map(Number);
     leftovers.push(...pids);
@@ -101,6 +105,44 @@ describe('remoteCommand', () => {
     run.closeStdin();
     await delay(200);
     expect(isGone(daemon)).toBe(false);
+  });
+
+  it.each(['sh', 'bash'])('keeps the script and values out of the command line under %s', async (loginShell) => {
+    const step = remoteCommand('echo "$TOKEN"', { TOKEN: 'Sekr3t-V4lue' });
+    expect(step.command).not.toContain('TOKEN');
+    expect(step.command).not.toContain('Sekr3t');
+    // One line with no shell syntax in it: every byte but a letter or digit is \0ooo.
+    expect(step.stdin).toMatch(/^[A-Za-z0-9\\]*\n$/);
+    const run = start(loginShell, step);
+    const { code, stdout } = await run.done;
+    run.closeStdin();
+    expect(stdout).toBe('Sekr3t-V4lue\n');
+    expect(code).toBe(0);
+  });
+
+  it.each([
+    ['dash', 'sh -c'],
+    ['bash as sh (RHEL, macOS)', 'bash --posix -c'],
+    ['bash', 'bash -c'],
+  ])('decodes the stdin line byte for byte when the host sh is %s', async (_label, sh) => {
+    // Trailing newlines, every ASCII punctuation, invalid UTF-8 kept out (env is text), non-ASCII in.
+    const value = `${Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join('')} é 日本 \t\r\n\n`;
+    const step = remoteCommand('printf "%s" "$V"; printf "|%s" "$0"; exit 4', { V: value });
+    const run = start('sh', { command: step.command.replace(/^sh -c/, sh), stdin: step.stdin });
+    const { code, stdout } = await run.done;
+    run.closeStdin();
+    expect(stdout).toBe(`${value}|handrail-step`);
+    expect(code).toBe(4);
+  });
+
+  it('runs nothing when stdin closes before the step arrives', async () => {
+    const child = spawn('sh', ['-c', remoteCommand('echo ran', {}).command], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.end();
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(stdout).toBe('');
+    expect(code).toBe(125);
   });
 
   it('refuses names sh cannot export and NUL bytes, before anything runs', () => {

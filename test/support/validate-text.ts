@@ -3,7 +3,11 @@
 import { parseInventory } from '../../src/core/inventory/parse-inventory.js';
 import { ProblemList, formatProblem, sortProblems } from '../../src/core/problems.js';
 import { parseRunbook } from '../../src/core/runbook/parse-runbook.js';
+import { loadShellGrammar } from '../../src/core/engine/shell-placeholders.js';
 import { validateRunbook } from '../../src/core/validate/validate-runbook.js';
+
+// The validator reads sh steps with the bash grammar, which loads asynchronously.
+await loadShellGrammar();
 
 export const INVENTORY = `environments:
   local-demo:

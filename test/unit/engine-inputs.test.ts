@@ -3,7 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { checkInputs } from '../../src/core/engine/inputs.js';
-import { shellQuote, substituteShell, substituteText, substituteUrl } from '../../src/core/engine/substitute.js';
+import { loadShellGrammar, prepareShell, previewShell } from '../../src/core/engine/shell-placeholders.js';
+import { shellQuote, substituteText, substituteUrl } from '../../src/core/engine/substitute.js';
 import type { FrontMatter } from '../../src/contract/runbook.js';
 
 const fm: FrontMatter = {
@@ -42,7 +43,7 @@ describe('checkInputs', () => {
       ok: false,
       problems: [
         "input 'colour' is not declared by this runbook (it takes: pilot, count, dry_run, topic, token)",
-        `input 'pilot': "Pilot 7" does not match ^[a-z0-9-]+$`,
+        `input 'pilot': "Pilot 7" does not match ^[a-z0-9-]+$ (the whole value must match)`,
         `input 'count': "many" is not a number`,
         "input 'topic': \"refunds\" is not one of orders, payments",
       ],
@@ -57,14 +58,25 @@ describe('checkInputs', () => {
 });
 
 describe('substitution', () => {
-  it('runs nothing but the intended command in sh, whatever the input', () => {
+  it('runs nothing but the intended command in sh, whatever the input', async () => {
+    await loadShellGrammar();
     const evil = `x'; touch /tmp/handrail-pwned-$$; echo '`;
-    const script = substituteShell('printf "%s\\n" {{ pilot }}', { pilot: evil });
-    const out = execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
+    const prepared = prepareShell('printf "%s\\n" {{ pilot }}', { pilot: evil });
+    if (!prepared.ok) throw new Error('the placeholder was refused');
+    expect(prepared.script).toBe('printf "%s\\n" "$HR_IN_pilot"');
+    const out = execFileSync('/bin/sh', ['-c', prepared.script], { encoding: 'utf8', env: { ...process.env, ...prepared.env } });
     expect(out).toBe(`${evil}\n`);
     for (const value of ['$(id)', '`id`', "a'b", '\\', '-n', '', 'line\nbreak', '*']) {
       expect(execFileSync('/bin/sh', ['-c', `printf '%s' ${shellQuote(value)}`], { encoding: 'utf8' })).toBe(value);
     }
+  });
+
+  it('previews a sh step with each value written as it would have to be, and a secret by name only', async () => {
+    await loadShellGrammar();
+    const code = 'deploy {{ pilot }} "to {{ pilot }}" --token={{ token }}\ncat <<EOF\n{{ pilot }}\nEOF';
+    const shown = previewShell(code, { pilot: `a'b $(id)`, token: 'Pa\'ss-w0rd' }, (name) => name === 'token');
+    expect(shown).toBe(`deploy 'a'\\''b $(id)' "to a'b \\$(id)" --token=[secret: token]\ncat <<EOF\na'b \\$(id)\nEOF`);
+    expect(shown).not.toContain('Pa');
   });
 
   it('URL-encodes inputs in http URLs so they cannot change the path or query', () => {

@@ -79,9 +79,13 @@ describe('importScript on a real-world deploy script', () => {
   it('validates except for the targets the author must fill in, and fully once they are', async () => {
     const { markdown, steps } = await draftOf(script, 'deploy-app.sh');
     const problems = runbookProblems(markdown);
-    expect(problems).toHaveLength(steps.length);
-    expect(problems.every((p) => p.endsWith(`: ${NO_TARGET}`))).toBe(true);
-    expect(runbookProblems(withTargets(markdown))).toEqual([]);
+    // The drafted input takes any text: the author is told to bound it.
+    const unbounded = problems.filter((p) => p.includes("warning: input 'release' is a string with no pattern"));
+    expect(unbounded).toHaveLength(1);
+    const errors = problems.filter((p) => !unbounded.includes(p));
+    expect(errors).toHaveLength(steps.length);
+    expect(errors.every((p) => p.endsWith(`: ${NO_TARGET}`))).toBe(true);
+    expect(runbookProblems(withTargets(markdown))).toEqual(unbounded);
   });
 });
 

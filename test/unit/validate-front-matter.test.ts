@@ -63,15 +63,20 @@ describe('front matter', () => {
 describe('inputs', () => {
   const inputs = (yaml: string, body = 'echo {{ a }}') =>
     runbookProblems(`---\nid: x\ntitle: T\nversion: 1.0.0\ninputs:\n${yaml}---\n\n## A\n\n\`\`\`sh {target=app}\n${body}\n\`\`\`\n`);
+  /** The warning for input 'a', a string with no pattern, used on `line` of a sh step. */
+  const unbounded = (line: number) =>
+    `6:3: warning: input 'a' is a string with no pattern and reaches a sh step (line ${line}): any text is accepted, a leading '-' (read as an option) included; give it a pattern (matched whole), e.g. '^[a-z0-9][a-z0-9.-]*$', or make it an enum`;
 
   it('rejects a bad input name, type or key', () => {
     expect(inputs('  Bad-Name: { type: string }\n', 'echo hi')).toEqual([
       "6:3: 'Bad-Name' is not a valid name in 'inputs'; input names are lowercase letters, digits and underscores, e.g. api_token",
     ]);
     expect(inputs('  a: { type: text }\n')).toEqual([
+      unbounded(12),
       `6:14: 'inputs.a.type' has an invalid value "text"; one of string, number, boolean, enum`,
     ]);
     expect(inputs('  a: { type: string, required: true }\n')).toEqual([
+      unbounded(12),
       "6:22: unknown key 'required' in 'inputs.a'; allowed keys: type, description, pattern, values, default, secret",
     ]);
   });
@@ -79,6 +84,7 @@ describe('inputs', () => {
   it('checks enums, patterns and defaults', () => {
     expect(inputs('  a:\n    type: enum\n')).toEqual(["7:5: input 'a' is an enum but has no values; add values: [a, b]"]);
     expect(inputs('  a:\n    type: string\n    values: [x]\n')).toEqual([
+      unbounded(14),
       "8:5: input 'a' has values but is of type string; use type: enum, or remove values",
     ]);
     expect(inputs('  a:\n    type: number\n    pattern: "^1$"\n')).toEqual([
@@ -88,7 +94,7 @@ describe('inputs', () => {
       "8:5: the pattern of input 'a' is not a valid regular expression: /([a-z/: Unterminated character class",
     ]);
     expect(inputs('  a:\n    type: string\n    pattern: "^[a-z]+$"\n    default: Pilot-7\n')).toEqual([
-      `9:5: the default of input 'a' "Pilot-7" does not match its pattern ^[a-z]+$`,
+      `9:5: the default of input 'a' "Pilot-7" does not match its pattern ^[a-z]+$ (the whole value must match)`,
     ]);
     expect(inputs('  a:\n    type: number\n    default: "3"\n')).toEqual([`8:5: the default of input 'a' must be a number, not "3"`]);
     expect(inputs('  a:\n    type: enum\n    values: [red, green]\n    default: blue\n')).toEqual([
@@ -106,12 +112,13 @@ describe('inputs', () => {
     const secret = (decl: string) => inputs(`  a:\n    type: ${decl}\n    secret: true\n`);
     expect(secret('string')).toEqual([
       "6:3: warning: secret input 'a' accepts values shorter than 4 characters, which cannot be masked in output and the audit trail; give it a pattern that requires more, such as '^.{12,}$'",
+      unbounded(14),
     ]);
     expect(secret('string\n    pattern: "^[0-9]{4}$"')).toEqual([]);
     expect(secret('string\n    pattern: "^[0-9]+$"')).toHaveLength(1);
   });
 
   it('warns about an input no step uses', () => {
-    expect(inputs('  a: { type: string }\n  b: { type: string }\n')).toEqual(["7:3: warning: input 'b' is declared but no step uses it"]);
+    expect(inputs('  a: { type: string }\n  b: { type: string }\n')).toEqual([unbounded(13), "7:3: warning: input 'b' is declared but no step uses it"]);
   });
 });

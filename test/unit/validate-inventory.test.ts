@@ -23,7 +23,7 @@ describe('handrail.yml', () => {
       "4:1: unknown key 'hosts' in handrail.yml; allowed keys: environments, snapshots",
     ]);
     expect(inventoryProblems('environments:\n  a:\n    protect: true\n    targets: {}\n')).toEqual([
-      "3:5: unknown key 'protect' in 'environments.a'; allowed keys: description, protected, variables, targets",
+      "3:5: unknown key 'protect' in 'environments.a'; allowed keys: description, protected, variables, pass-env, targets",
     ]);
     expect(inventoryProblems('environments:\n  a:\n    targets:\n      app: { ssh: deploy@h, user: x }\n')).toEqual([
       "4:29: unknown key 'user' in 'environments.a.targets.app'; allowed keys: ssh, port, identity, known-hosts; sqlite, seed; postgres, password-env",

@@ -134,7 +134,7 @@ describe('inputs in actions', () => {
   it('rejects an input used in sh, http or sql but not declared, where it is used', () => {
     const md = runbook(
       `## A\n\n${fence('sh {target=app}', 'echo {{ pilot }}\necho {{ region }}')}\n## B\n\n${fence('http', 'GET https://x.example.net/{{ path }}')}\n## C\n\n${fence('sql {target=events}', 'SELECT * FROM t\nWHERE a = :pilot AND b = :missing')}`,
-      'inputs:\n  pilot: { type: string }\n',
+      'inputs:\n  pilot: { type: string, pattern: "^[a-z0-9-]+$" }\n',
     );
     expect(runbookProblems(md)).toEqual([
       "15:6: input 'region' is used but not declared; add it under inputs: in the front matter",

@@ -7,6 +7,7 @@ import type { EnvironmentInfo, RunbookDetail, RunbookListItem } from '../../cont
 import { targetKind, type TargetSpec } from '../../contract/inventory.js';
 import type { Problem } from '../../contract/problem.js';
 import { NAME_PATTERN } from '../../contract/runbook.js';
+import { loadShellGrammar } from '../../core/engine/shell-placeholders.js';
 import type { AppDatabase } from '../../store/open-database.js';
 import { lastRunOf } from '../../store/run-query.js';
 import { expandPath } from '../paths.js';
@@ -70,6 +71,7 @@ export class RunbookCatalog {
     const inventoryKey = sha256(JSON.stringify([inventory.inventory ?? null, inventory.problems]));
     const entries: RunbookEntry[] = [];
     const files = await findRunbookFiles(this.settings.workspace);
+    await loadShellGrammar();
     for (const file of files) {
       const source = await readSource(file);
       const key = `${inventoryKey}/${sha256(source[0])}/${source[1]}`;

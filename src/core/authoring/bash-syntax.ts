@@ -24,19 +24,40 @@ export interface SyntaxNode {
   readonly isNamed: boolean;
   /** Inserted by the parser where the text lacks something (an unclosed heredoc's end). */
   readonly isMissing: boolean;
+  /** True when this node or one inside it is a syntax error (type ERROR) or missing. */
+  readonly hasError: boolean;
   readonly children: SyntaxNode[];
+  readonly parent: SyntaxNode | null;
   childForFieldName(name: string): SyntaxNode | null;
   childrenForFieldName(name: string): SyntaxNode[];
 }
 
 let loading: Promise<Parser> | undefined;
+let loaded: Parser | undefined;
+
+/**
+ * Loads the grammar, so readBashNow can parse without waiting. The validator is synchronous
+ * (the editor, `validate` and a run's guards all call it), so they load the grammar first.
+ */
+export async function loadBashGrammar(): Promise<void> {
+  await bashParser();
+}
+
+/** readBash for callers that cannot wait; throws if loadBashGrammar() has not finished. */
+export function readBashNow<T>(text: string, read: (root: SyntaxNode) => T): T {
+  if (!loaded) throw new Error('the bash grammar is not loaded yet (await loadBashGrammar() first); nothing was read');
+  return readTree(loaded, text, read);
+}
 
 /**
  * Parses `text` as bash and hands the tree's root to `read`. The tree lives in WASM memory
  * and is freed when `read` returns, so `read` must copy out what it needs, not nodes.
  */
 export async function readBash<T>(text: string, read: (root: SyntaxNode) => T): Promise<T> {
-  const parser = await bashParser();
+  return readTree(await bashParser(), text, read);
+}
+
+function readTree<T>(parser: Parser, text: string, read: (root: SyntaxNode) => T): T {
   const tree = parser.parse(text);
   if (!tree) throw new Error('the bash grammar returned no syntax tree (tree-sitter was stopped mid-parse); nothing was read');
   try {
@@ -48,7 +69,7 @@ export async function readBash<T>(text: string, read: (root: SyntaxNode) => T): 
 
 /** Loads the grammar once per process; a failed load is retried on the next call. */
 function bashParser(): Promise<Parser> {
-  loading ??= load().catch((error: unknown) => {
+  loading ??= load().then((parser) => (loaded = parser)).catch((error: unknown) => {
     loading = undefined;
     throw error;
   });

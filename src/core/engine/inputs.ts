@@ -32,10 +32,15 @@ export function checkInputs(frontMatter: FrontMatter, given: Record<string, stri
       continue;
     }
     const shown = decl.secret ? 'the value given' : JSON.stringify(raw);
+    if (raw.includes('\0')) {
+      // No shell variable, argument or environment entry can hold a NUL: refuse it here, before anything runs.
+      problems.push(`input '${name}': ${decl.secret ? 'the value given' : 'the value'} contains a NUL byte (\\0), which a step cannot receive; give the value without it`);
+      continue;
+    }
     switch (decl.type) {
       case 'string':
-        if (decl.pattern && !new RegExp(decl.pattern).test(raw)) {
-          problems.push(`input '${name}': ${shown} does not match ${decl.pattern}`);
+        if (decl.pattern && !wholeMatch(decl.pattern).test(raw)) {
+          problems.push(`input '${name}': ${shown} does not match ${decl.pattern} (the whole value must match)`);
         } else values[name] = raw;
         break;
       case 'number':
@@ -65,4 +70,12 @@ export function checkInputs(frontMatter: FrontMatter, given: Record<string, stri
 /** A secret this short would mask every occurrence of its letters in all output, so it is not masked at all. */
 export function shortSecret(name: string): string {
   return `secret input '${name}' is shorter than ${MIN_SECRET_LENGTH} characters, so it cannot be masked in output and the audit trail; use a longer secret`;
+}
+
+/**
+ * A pattern matches the whole value, as HTML's pattern attribute does: `^pilot-[0-9]+`
+ * must not let `pilot-7 $(…)` through because it only looked at the start.
+ */
+export function wholeMatch(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`);
 }

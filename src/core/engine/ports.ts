@@ -4,9 +4,16 @@
 export type OutputStream = 'stdout' | 'stderr';
 
 export interface ShellRequest {
-  /** The script, run by `sh -c` (inputs already substituted as quoted words). */
+  /**
+   * The script, run by sh. It holds no input value: each placeholder became a reference to
+   * an HR_IN_<name> variable in `env`. Executors never put `env` into an argv, where every
+   * user of the machine could read it (ps, /proc/PID/cmdline).
+   */
   script: string;
-  /** Extra environment variables for the step (the inventory's `variables`). */
+  /**
+   * The step's variables: the inventory's `variables` and `pass-env`, and the inputs
+   * (HR_IN_<name>). Added to a minimal base environment, never to Handrail's whole one.
+   */
   env: Record<string, string>;
   /** Kill the whole process group after this long; undefined means no limit. */
   timeoutMs?: number | undefined;

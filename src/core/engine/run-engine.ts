@@ -9,6 +9,7 @@ import type { Runbook, Step } from '../../contract/runbook.js';
 import type { InputValues } from './inputs.js';
 import type { Redactor } from './redact.js';
 import type { EngineEvent, OperatorPort, RunJournal, SnapshotSource, TargetResolver } from './run-ports.js';
+import { loadShellGrammar } from './shell-placeholders.js';
 import { displayCommand, runAction } from './step-actions.js';
 
 export interface EngineRun {
@@ -41,6 +42,8 @@ export type EngineOutcome =
 type StepOutcome = { ok: true } | { ok: false; reason: string; kind: 'failed' | 'aborted' | 'refused' };
 
 export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
+  // The preview of a sh step reads the script with the bash grammar, synchronously.
+  await loadShellGrammar();
   for (const step of run.runbook.steps) {
     const status = run.steps[step.index] ?? 'pending';
     if (status === 'succeeded' || status === 'skipped') continue;
@@ -145,7 +148,7 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
     step,
     attempt,
     target: action.attributes.target,
-    command: displayCommand(action, run.inputs, run.redactor),
+    command: displayCommand(action, run.inputs, run.redactor, secretInputs(run.runbook)),
   });
   let outcome: { ok: boolean; reason?: string; exitCode?: number | null; signal?: string | null };
   try {
@@ -240,4 +243,8 @@ export async function preflight(source: SnapshotSource): Promise<string | undefi
 
 function dirOf(path: string): string {
   return path.slice(0, Math.max(1, path.lastIndexOf('/')));
+}
+
+function secretInputs(runbook: Runbook): Set<string> {
+  return new Set(Object.entries(runbook.frontMatter.inputs ?? {}).flatMap(([name, decl]) => (decl.secret ? [name] : [])));
 }

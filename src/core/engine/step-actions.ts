@@ -8,7 +8,8 @@ import type { OutputStream, SqlResult, SqlValue } from './ports.js';
 import type { Redactor } from './redact.js';
 import { renderTable } from './render-table.js';
 import type { TargetResolver } from './run-ports.js';
-import { substituteShell, substituteText, substituteUrl } from './substitute.js';
+import { loadShellGrammar, prepareShell, previewShell } from './shell-placeholders.js';
+import { substituteText, substituteUrl } from './substitute.js';
 
 const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
 
@@ -33,9 +34,13 @@ export interface ActionContext {
   emit: (stream: OutputStream, chunk: Buffer) => void;
 }
 
-/** The command as the operator sees it before it runs (inputs in, secrets masked). */
-export function displayCommand(action: StepAction, inputs: InputValues, redactor: Redactor): string {
-  const text = action.kind === 'sh' ? substituteShell(action.code, inputs) : action.kind === 'http' ? substituteUrl(action.code, inputs) : action.code;
+/**
+ * The command as the operator sees it before it runs (inputs in, secrets masked). A sh step
+ * shows each input as the word it stands for and a secret input as [secret: name].
+ */
+export function displayCommand(action: StepAction, inputs: InputValues, redactor: Redactor, secretInputs: ReadonlySet<string> = new Set()): string {
+  if (action.kind === 'sh') return redactor.text(previewShell(action.code, inputs, (name) => secretInputs.has(name)));
+  const text = action.kind === 'http' ? substituteUrl(action.code, inputs) : action.code;
   return redactor.text(text);
 }
 
@@ -66,10 +71,17 @@ export async function runAction(ctx: ActionContext): Promise<ActionOutcome> {
 
   switch (action.kind) {
     case 'sh': {
+      await loadShellGrammar();
+      const prepared = prepareShell(action.code, ctx.inputs);
+      if (!prepared.ok) {
+        // The validator refuses such a runbook before a run starts; this is the last guard.
+        const first = prepared.refused[0];
+        return { ok: false, reason: `input '${first?.name}' is ${first?.where}; ${first?.fix}; nothing was run` };
+      }
       const shell = await ctx.targets.shell(action.attributes.target ?? 'local');
       const result = await shell.run({
-        script: substituteShell(action.code, ctx.inputs),
-        env: ctx.targets.variables,
+        script: prepared.script,
+        env: { ...ctx.targets.variables, ...prepared.env },
         timeoutMs: action.attributes.timeoutMs,
         signal: ctx.signal,
         onOutput,

@@ -1,5 +1,5 @@
-// Puts inputs into actions without ever letting them become code: one single-quoted word
-// in sh, URL-encoded in an http URL. (SQL binds them as parameters; see sql-analysis.ts.)
+// Puts inputs into actions without ever letting them become code: URL-encoded in an http URL.
+// (sh steps get variable references, see shell-placeholders.ts; SQL binds parameters, see sql-analysis.ts.)
 import type { SqlValue } from './ports.js';
 
 const PLACEHOLDER = /\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g;
@@ -7,10 +7,6 @@ const PLACEHOLDER = /\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g;
 /** POSIX single quotes: nothing inside is special; a ' is closed, escaped and reopened. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-export function substituteShell(script: string, values: Record<string, SqlValue>): string {
-  return script.replace(PLACEHOLDER, (_, name: string) => shellQuote(String(values[name] ?? '')));
 }
 
 export function substituteUrl(url: string, values: Record<string, SqlValue>): string {

@@ -10,7 +10,8 @@ const HINTS: Hints = {
   '#keys': 'environments, snapshots',
   'snapshots#keys': 'keep-days, max-gb',
   environments: 'environment names are lowercase letters, digits and hyphens, e.g. local-demo',
-  'environments.*#keys': 'description, protected, variables, targets',
+  'environments.*#keys': 'description, protected, variables, pass-env, targets',
+  'environments.*.pass-env': "a list of variable names from Handrail's environment, e.g. [SSH_AUTH_SOCK]",
   'environments.*.targets':
     'target names are lowercase letters, digits and hyphens; a target is local, {ssh: user@host}, {sqlite: PATH} or {postgres: URL}',
   'environments.*.targets.*':

@@ -8,6 +8,7 @@ import type { SourcePos } from '../../contract/problem.js';
 import type { ProblemList } from '../problems.js';
 import { parseYaml, type YamlPositions } from '../yaml.js';
 import { describe, reportZodIssues, type Hints } from '../zod-issues.js';
+import { wholeMatch } from '../engine/inputs.js';
 
 const HINTS: Hints = {
   '#keys': 'id, title, version, owner, summary, environments, inputs',
@@ -117,8 +118,8 @@ function defaultProblem(input: InputDeclaration): string | undefined {
   switch (input.type) {
     case 'string':
       if (typeof value !== 'string') return `must be a string, not ${describe(value)}; quote it`;
-      if (input.pattern && compiles(input.pattern) && !new RegExp(input.pattern).test(value)) {
-        return `${describe(value)} does not match its pattern ${input.pattern}`;
+      if (input.pattern && compiles(input.pattern) && !wholeMatch(input.pattern).test(value)) {
+        return `${describe(value)} does not match its pattern ${input.pattern} (the whole value must match)`;
       }
       return undefined;
     case 'number':

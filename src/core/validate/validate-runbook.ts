@@ -3,7 +3,9 @@
 import { isDatabaseKind, targetKind, type Inventory, type TargetKind } from '../../contract/inventory.js';
 import type { SourcePos } from '../../contract/problem.js';
 import type { Runbook, Step, StepAction } from '../../contract/runbook.js';
+import { wholeMatch } from '../engine/inputs.js';
 import { MIN_SECRET_LENGTH } from '../engine/redact.js';
+import { readShellInputs } from '../engine/shell-placeholders.js';
 import { findPlaceholders } from '../runbook/placeholders.js';
 import { ProblemList, positionIn } from '../problems.js';
 import { analyzeSql, DIALECT_LABEL, type SqlDialect } from '../sql/sql-analysis.js';
@@ -24,6 +26,8 @@ export function validateRunbook(runbook: Runbook, inventory: Inventory | undefin
   }
   const envs = allowed.filter((name) => inventory?.environments[name]);
   const used = new Set<string>();
+  /** Inputs a sh step uses, with where the first use stands. */
+  const inShell = new Map<string, SourcePos>();
 
   for (const step of runbook.steps) {
     const action = step.action;
@@ -31,6 +35,7 @@ export function validateRunbook(runbook: Runbook, inventory: Inventory | undefin
     if (inventory) checkTargets(action, inventory, envs, fm.environments !== undefined, problems);
     if (action.kind === 'sql') checkSql(step, action, kindsOf(action.attributes.target, inventory, envs), fm, problems, used);
     else for (const p of findPlaceholders(action.code)) used.add(p.name);
+    if (action.kind === 'sh') checkShellInputs(action, problems, inShell);
   }
 
   for (const [name, decl] of Object.entries(fm.inputs ?? {})) {
@@ -39,6 +44,14 @@ export function validateRunbook(runbook: Runbook, inventory: Inventory | undefin
         runbook.keyPos[`inputs.${name}`] ?? { line: 1, col: 1 },
         `secret input '${name}' accepts values shorter than ${MIN_SECRET_LENGTH} characters, which cannot be masked in output and the audit trail; ` +
           `give it a pattern that requires more, such as '^.{12,}$'`,
+      );
+    }
+    const shellUse = inShell.get(name);
+    if (shellUse && decl.type === 'string' && decl.pattern === undefined) {
+      problems.warning(
+        runbook.keyPos[`inputs.${name}`] ?? { line: 1, col: 1 },
+        `input '${name}' is a string with no pattern and reaches a sh step (line ${shellUse.line}): any text is accepted, ` +
+          `a leading '-' (read as an option) included; give it a pattern (matched whole), e.g. '^[a-z0-9][a-z0-9.-]*$', or make it an enum`,
       );
     }
     if (!used.has(name)) {
@@ -54,10 +67,21 @@ function mayBeShort(type: string, pattern: string | undefined): boolean {
   if (type !== 'string') return type === 'number';
   if (pattern === undefined) return true;
   try {
-    const re = new RegExp(pattern);
+    const re = wholeMatch(pattern);
     return SHORT_PROBES.some((v) => re.test(v));
   } catch {
     return false; // a bad pattern is reported on its own
+  }
+}
+
+/** Each placeholder of a sh step must stand where a variable reference means exactly its value. */
+function checkShellInputs(action: StepAction, problems: ProblemList, inShell: Map<string, SourcePos>): void {
+  const origin = { line: action.codeLine, col: action.codeCol };
+  const found = readShellInputs(action.code);
+  for (const p of found.placed) if (!inShell.has(p.name)) inShell.set(p.name, positionIn(action.code, p.offset, origin));
+  for (const p of found.refused) {
+    inShell.set(p.name, positionIn(action.code, p.offset, origin));
+    problems.error(positionIn(action.code, p.offset, origin), `input '${p.name}' is ${p.where}: ${p.fix}`);
   }
 }
 

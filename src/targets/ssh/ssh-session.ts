@@ -2,7 +2,7 @@
 // Each step is one `exec` channel; see remote-command.ts for what runs on the host.
 import type { Client, ClientChannel } from 'ssh2';
 import type { OutputStream, ShellExecutor, ShellRequest, ShellResult } from '../../core/engine/ports.js';
-import { remoteCommand } from './remote-command.js';
+import { remoteCommand, type RemoteStep } from './remote-command.js';
 
 /** How long close() waits for the server to confirm before dropping the socket. */
 const CLOSE_GRACE_MS = 2_000;
@@ -51,7 +51,7 @@ export class SshSession implements ShellExecutor {
     if (request.signal.aborted) {
       return Promise.resolve({ exitCode: null, signal: null, timedOut: false, aborted: true, durationMs: 0 });
     }
-    let command: string;
+    let command: RemoteStep;
     try {
       command = remoteCommand(request.script, request.env);
     } catch (error) {
@@ -81,7 +81,7 @@ export class SshSession implements ShellExecutor {
   }
 
   #exec(
-    command: string,
+    command: RemoteStep,
     request: ShellRequest,
     resolve: (result: ShellResult) => void,
     reject: (error: unknown) => void,
@@ -152,7 +152,9 @@ export class SshSession implements ShellExecutor {
       if (error !== undefined) return finish(() => reject(this.#startFailed(error, true)));
       channel = opened;
       if (settled) return void opened.close();
+      // The step's text and variables go on stdin, never in the exec command (see remote-command.ts).
       if (stopRequested) stop();
+      else opened.write(command.stdin);
       opened.on('data', forward('stdout'));
       opened.stderr.on('data', forward('stderr'));
       opened.on('exit', (code: number | null, signal?: string) => {
@@ -177,7 +179,7 @@ export class SshSession implements ShellExecutor {
     };
 
     try {
-      this.#client.exec(command, onChannel);
+      this.#client.exec(command.command, onChannel);
     } catch (error) {
       // ssh2 throws "Not connected" when the socket went away before we noticed.
       finish(() => reject(this.#startFailed(error as Error, false)));
