@@ -196,6 +196,33 @@ export class RunService {
     return this.drive(resumed, plan, steps, targets, new Redactor(plan.secrets), session);
   }
 
+  /**
+   * Ends an interrupted run without running anything more: it becomes `aborted`, its locks
+   * on databases are released, and the operator's reason is recorded. A run still driven by
+   * a live process is refused: that process must stop it (Ctrl-C there, or the console).
+   */
+  abortInterrupted(runRef: string, reason: string): Run {
+    if (reason.trim() === '') throw new UserError('give a reason for aborting the run (--reason "…"); it is kept in the audit trail; nothing was changed');
+    this.noticeInterruptedRuns();
+    const run = this.findRun(runRef);
+    if (run.status !== 'interrupted') {
+      const where = run.status === 'running' ? ` in process ${run.pid ?? '?'} on ${run.host ?? '?'}; stop it there (Ctrl-C, or Abort in its console)` : '';
+      throw new UserError(`run ${run.id} is ${run.status}${where}; only an interrupted run can be aborted here; nothing was changed`);
+    }
+    const inDoubt = this.store.listSteps(run.id).filter((s) => s.status === 'in-doubt').map((s) => s.idx);
+    return this.store.atomically(() => {
+      const aborted = this.store.setRunStatus(run.id, 'aborted', { from: ['interrupted'] });
+      this.store.appendEvent({
+        operator: this.settings.operator,
+        kind: 'run.aborted',
+        runId: run.id,
+        body: { reason, whileInterrupted: true, inDoubtSteps: inDoubt, ...operatorBody(this.settings) },
+      });
+      if (this.auditTail.problem() === null) this.store.checkpoint();
+      return aborted;
+    });
+  }
+
   /** How a target is shown before its steps run: `app (ssh deploy@pilot-1:22)`. */
   describeTarget(plan: RunPlan, name: string): string {
     const spec = plan.targets.get(name);

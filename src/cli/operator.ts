@@ -22,6 +22,7 @@ export function createOperator(flags: OperatorFlags, interactive: boolean): Oper
     }
   };
   const label = (step: Step) => `step ${step.index + 1} (${step.title})`;
+  const flagged = new Set<number>();
 
   return {
     async manual(step) {
@@ -64,12 +65,18 @@ export function createOperator(flags: OperatorFlags, interactive: boolean): Oper
       return { action: 'stop' };
     },
 
-    async inDoubt(step) {
-      if (flags.retryInDoubt) return { action: 'retry' };
-      if (flags.skipInDoubt) return { action: 'skip', reason: flags.skipInDoubt };
-      if (flags.doneInDoubt) return { action: 'done', note: flags.doneInDoubt };
+    async inDoubt(step, reason) {
+      // A flag answers for the steps in doubt when the command started, once each: a step
+      // that goes in doubt again under it (the same dead network) is not retried on and on.
+      if (!flagged.has(step.index) && (flags.retryInDoubt || flags.skipInDoubt || flags.doneInDoubt)) {
+        flagged.add(step.index);
+        if (flags.retryInDoubt) return { action: 'retry' };
+        if (flags.skipInDoubt) return { action: 'skip', reason: flags.skipInDoubt };
+        if (flags.doneInDoubt) return { action: 'done', note: flags.doneInDoubt };
+      }
+      const why = reason ?? 'it was running when Handrail stopped and is not idempotent';
       const message =
-        `${label(step)} was running when Handrail stopped and is not idempotent, so it may or may not have taken effect; ` +
+        `${label(step)} is in doubt (${why}), so it may or may not have taken effect; ` +
         'check, then decide with --retry-in-doubt, --done-in-doubt NOTE or --skip-in-doubt REASON';
       if (!interactive) return { action: 'refuse', message };
       process.stderr.write(`  ${message}\n`);

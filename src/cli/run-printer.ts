@@ -76,6 +76,10 @@ export function humanPrinter(write: (s: string | Uint8Array) => void, writeErr: 
           line(`\nRun ${run.id} is waiting at step ${outcome.step + 1}: ${outcome.reason}`);
           line(`It is kept as interrupted; continue with: handrail resume ${run.id} …`);
           break;
+        case 'interrupted':
+          line(`\nRun ${run.id} INTERRUPTED${outcome.step !== undefined ? ` at step ${outcome.step + 1}` : ''}: ${outcome.reason}`);
+          line(`It is kept as interrupted, its step in doubt; continue with: handrail resume ${run.id} (or release it: handrail abort ${run.id} --reason …)`);
+          break;
       }
     },
   };

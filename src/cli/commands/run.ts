@@ -8,6 +8,7 @@ import { resolveSettings } from '../../app/settings.js';
 import { SnapshotService } from '../../app/snapshot-service.js';
 import type { GlobalOptions } from '../global-options.js';
 import { createOperator, type OperatorFlags } from '../operator.js';
+import { keepRunningWhenStdoutCloses, writeOut } from '../output.js';
 import { humanPrinter, jsonPrinter, type Printer } from '../run-printer.js';
 
 export interface RunFlags extends OperatorFlags {
@@ -56,7 +57,7 @@ export async function resumeCommand(runRef: string, flags: Omit<RunFlags, 'env'>
 }
 
 function makePrinter(flags: { json?: boolean }): Printer {
-  const write = (s: string | Uint8Array) => process.stdout.write(s);
+  const write = writeOut;
   return flags.json ? jsonPrinter(write) : humanPrinter(write, (s) => process.stderr.write(s));
 }
 
@@ -68,6 +69,7 @@ async function withSession(
   go: (session: RunSession) => Promise<RunResult>,
 ): Promise<RunResult> {
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  keepRunningWhenStdoutCloses('stdout was closed (its reader went away); the run goes on and everything is still stored — see it with handrail show');
   const controller = new AbortController();
   let asking = false;
   const onSigint = async () => {
@@ -86,13 +88,15 @@ async function withSession(
       operator: createOperator(flags, interactive),
       ...(interactive ? { askPassphrase: askHidden } : {}),
       onEvent: (e) => printer.event(e),
-      onStart: (run, plan) =>
+      onStart: (run, plan) => {
+        keepRunningWhenStdoutCloses(`stdout was closed (its reader went away); run ${run.id} goes on and everything is still stored: handrail show ${run.id}`);
         printer.start(run, {
           title: plan.runbook.frontMatter.title,
           steps: plan.runbook.steps.length,
           protected: plan.environment.protected === true,
           describe: (t) => service.describeTarget(plan, t),
-        }),
+        });
+      },
       signal: controller.signal,
     });
     printer.finish(result.run, result.outcome);

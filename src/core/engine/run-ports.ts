@@ -70,7 +70,8 @@ export interface OperatorPort {
    */
   confirm(step: Step, environment: string | undefined): Promise<{ ok: true; how: string } | { ok: false; message: string; abort?: boolean }>;
   failed(step: Step, reason: string): Promise<FailureDecision>;
-  inDoubt(step: Step): Promise<InDoubtDecision>;
+  /** `reason`: why the step is in doubt when it went so in this run (absent after a crash). */
+  inDoubt(step: Step, reason?: string): Promise<InDoubtDecision>;
 }
 
 /** What the CLI and the UI show live. Output here is already redacted. */

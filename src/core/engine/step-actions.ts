@@ -18,6 +18,8 @@ const MAX_DISPLAY_ROWS = 200;
 export interface ActionOutcome {
   ok: boolean;
   reason?: string;
+  /** The step's effect cannot be known (see step-faults.ts): it goes in doubt, not failed. */
+  unknown?: boolean;
   exitCode?: number | null;
   signal?: string | null;
 }
@@ -80,7 +82,15 @@ export async function runAction(ctx: ActionContext): Promise<ActionOutcome> {
         : result.timedOut
           ? `timed out after ${action.attributes.timeoutMs} ms; the command was stopped`
           : (judgeExit(action.attributes.expectExit ?? 0, result.exitCode, result.signal) ?? outputReason());
-      return { ok: reason === undefined, ...(reason ? { reason } : {}), exitCode: result.exitCode, signal: result.signal };
+      // A command stopped by its timeout did part of its work: what exactly is unknown, so the
+      // step goes in doubt rather than failed (a plain resume would run it again).
+      return {
+        ok: reason === undefined,
+        ...(reason ? { reason } : {}),
+        ...(result.timedOut ? { unknown: true } : {}),
+        exitCode: result.exitCode,
+        signal: result.signal,
+      };
     }
     case 'sql': {
       const sql = await ctx.targets.sql(action.attributes.target ?? '');
