@@ -74,9 +74,9 @@ export function createOperator(flags: OperatorFlags, interactive: boolean): Oper
         if (flags.skipInDoubt) return { action: 'skip', reason: flags.skipInDoubt };
         if (flags.doneInDoubt) return { action: 'done', note: flags.doneInDoubt };
       }
-      const why = reason ?? 'it was running when Handrail stopped and is not idempotent';
+      const what = reason === undefined ? 'was running when Handrail stopped and is not idempotent' : `is in doubt (${reason})`;
       const message =
-        `${label(step)} is in doubt (${why}), so it may or may not have taken effect; ` +
+        `${label(step)} ${what}, so it may or may not have taken effect; ` +
         'check, then decide with --retry-in-doubt, --done-in-doubt NOTE or --skip-in-doubt REASON';
       if (!interactive) return { action: 'refuse', message };
       process.stderr.write(`  ${message}\n`);

@@ -54,7 +54,7 @@ export function humanPrinter(write: (s: string | Uint8Array) => void, writeErr: 
           }
           break;
         case 'step-end': {
-          const mark = e.status === 'succeeded' ? '✓' : e.status === 'skipped' ? '↷' : '✗';
+          const mark = e.status === 'succeeded' ? '✓' : e.status === 'skipped' ? '↷' : e.status === 'in-doubt' ? '?' : '✗';
           line(`${mark} ${e.status}${e.reason ? `: ${e.reason}` : ''}${e.durationMs > 0 ? ` (${(e.durationMs / 1000).toFixed(1)}s)` : ''}`);
           break;
         }
