@@ -2,7 +2,8 @@
 // together. Both the CLI and (later) the consoles call only this.
 import { relative } from 'node:path';
 import type { Run, RunStep } from '../contract/run.js';
-import type { Step } from '../contract/runbook.js';
+import type { InputDeclaration, Step } from '../contract/runbook.js';
+import { parseRunbook } from '../core/runbook/parse-runbook.js';
 import { MASK as REDACTED, Redactor } from '../core/engine/redact.js';
 import { executeRun, type EngineOutcome } from '../core/engine/run-engine.js';
 import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
@@ -101,6 +102,17 @@ export class RunService {
     } catch (error) {
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
+    }
+  }
+
+  /** The inputs a runbook declares; empty when it cannot be read (plan() then says why). */
+  async declaredInputs(ref: string, cwd: string): Promise<Record<string, InputDeclaration>> {
+    try {
+      const path = await locateRunbook(ref, this.settings.workspace, cwd);
+      const [bytes, size] = await readSource(path);
+      return parseRunbook(path, bytes, size).runbook?.frontMatter.inputs ?? {};
+    } catch {
+      return {};
     }
   }
 

@@ -54,6 +54,14 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
     const status = run.steps[step.index] ?? 'pending';
     if (status === 'succeeded' || status === 'skipped') continue;
     if (run.signal.aborted) return stoppedBefore(run, step.index);
+    run.onEvent({
+      type: 'step-ready',
+      idx: step.index,
+      step,
+      target: step.action?.attributes.target,
+      command: step.action ? displayCommand(step.action, run.inputs, run.redactor) : undefined,
+      inDoubt: status === 'in-doubt',
+    });
 
     if (status === 'in-doubt') {
       const settled = await settleInDoubt(run, step, true);
@@ -155,6 +163,10 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
   }
   if (action.attributes.confirm || (run.environment.protected && mutates.length > 0)) {
     const confirmed = await run.operator.confirm(step, run.environment.protected ? run.environment.name : undefined);
+    if (!confirmed.ok && confirmed.skip !== undefined) {
+      skip(run, step, confirmed.skip);
+      return { ok: true };
+    }
     if (!confirmed.ok) {
       run.journal.event('confirmation.refused', { message: confirmed.message }, step.index);
       return { ok: false, kind: confirmed.abort ? 'aborted' : 'refused', reason: confirmed.message };
