@@ -1,10 +1,11 @@
 // The guards checked before anything runs: the runbook is valid, allowed in the chosen
 // environment, its inputs are valid and every target it uses exists there. A refusal is a
 // UserError (exit 2) that says why and that nothing was executed.
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Environment, Inventory, TargetSpec } from '../contract/inventory.js';
 import type { Runbook } from '../contract/runbook.js';
+import { closest } from '../core/did-you-mean.js';
 import { checkInputs, type InputValues } from '../core/engine/inputs.js';
 import { parseInventory } from '../core/inventory/parse-inventory.js';
 import { formatProblem, ProblemList } from '../core/problems.js';
@@ -38,12 +39,24 @@ export async function locateRunbook(ref: string, workspace: string, cwd: string)
       if (await stat(candidate).catch(() => undefined)) return candidate;
     }
   }
+  const ids: string[] = [];
+  let invalid: { file: string; first: string } | undefined;
   for (const file of await findRunbookFiles(workspace)) {
     const [bytes, size] = await readSource(file);
-    const id = parseRunbook(file, bytes, size).runbook?.frontMatter.id;
+    const parsed = parseRunbook(file, bytes, size);
+    const id = parsed.runbook?.frontMatter.id;
     if (id === ref) return file;
+    if (id !== undefined) ids.push(id);
+    // A runbook that does not parse has no id to match; its file name is the next best thing
+    // (`handrail list` shows such a file too, so "no runbook" would be wrong).
+    else if (basename(file, '.md') === ref) {
+      const first = parsed.problems.find((p) => p.severity === 'error');
+      invalid = { file, first: first ? formatProblem(first) : 'it could not be read as a runbook' };
+    }
   }
-  throw new UserError(`no runbook '${ref}' in ${workspace} (handrail list shows them); ${NOTHING}`);
+  if (invalid) throw new UserError(`runbook '${ref}' (${invalid.file}) is not valid: ${invalid.first}; fix it (handrail validate) before running; ${NOTHING}`);
+  const near = closest(ref, ids);
+  throw new UserError(`no runbook '${ref}' in ${workspace}${near ? ` — did you mean '${near}'?` : ''} (handrail list shows them); ${NOTHING}`);
 }
 
 export async function loadInventory(workspace: string): Promise<Inventory> {

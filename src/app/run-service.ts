@@ -2,7 +2,8 @@
 // together. Both the CLI and (later) the consoles call only this.
 import { relative } from 'node:path';
 import type { Run, RunStep } from '../contract/run.js';
-import type { Step } from '../contract/runbook.js';
+import type { InputDeclaration, Step } from '../contract/runbook.js';
+import { parseRunbook } from '../core/runbook/parse-runbook.js';
 import { MASK as REDACTED, Redactor } from '../core/engine/redact.js';
 import { executeRun, type EngineOutcome } from '../core/engine/run-engine.js';
 import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
@@ -106,6 +107,17 @@ export class RunService {
     }
   }
 
+  /** The inputs a runbook declares; empty when it cannot be read (plan() then says why). */
+  async declaredInputs(ref: string, cwd: string): Promise<Record<string, InputDeclaration>> {
+    try {
+      const path = await locateRunbook(ref, this.settings.workspace, cwd);
+      const [bytes, size] = await readSource(path);
+      return parseRunbook(path, bytes, size).runbook?.frontMatter.inputs ?? {};
+    } catch {
+      return {};
+    }
+  }
+
   /** A guard's refusal is recorded too: who tried what, where, and why it was refused. */
   refused(request: Pick<StartRequest, 'runbook' | 'environment'>, reason: string): void {
     this.store.appendEvent({
@@ -197,6 +209,33 @@ export class RunService {
     session.onStart?.(resumed, plan);
     const steps = this.store.listSteps(run.id).map((s) => s.status);
     return this.drive(resumed, plan, steps, targets, new Redactor(plan.secrets), session);
+  }
+
+  /**
+   * Ends an interrupted run without running anything more: it becomes `aborted`, its locks
+   * on databases are released, and the operator's reason is recorded. A run still driven by
+   * a live process is refused: that process must stop it (Ctrl-C there, or the console).
+   */
+  abortInterrupted(runRef: string, reason: string): Run {
+    if (reason.trim() === '') throw new UserError('give a reason for aborting the run (--reason "…"); it is kept in the audit trail; nothing was changed');
+    this.noticeInterruptedRuns();
+    const run = this.findRun(runRef);
+    if (run.status !== 'interrupted') {
+      const where = run.status === 'running' ? ` in process ${run.pid ?? '?'} on ${run.host ?? '?'}; stop it there (Ctrl-C, or Abort in its console)` : '';
+      throw new UserError(`run ${run.id} is ${run.status}${where}; only an interrupted run can be aborted here; nothing was changed`);
+    }
+    const inDoubt = this.store.listSteps(run.id).filter((s) => s.status === 'in-doubt').map((s) => s.idx);
+    return this.store.atomically(() => {
+      const aborted = this.store.setRunStatus(run.id, 'aborted', { from: ['interrupted'] });
+      this.store.appendEvent({
+        operator: this.settings.operator,
+        kind: 'run.aborted',
+        runId: run.id,
+        body: { reason, whileInterrupted: true, inDoubtSteps: inDoubt, ...operatorBody(this.settings) },
+      });
+      if (this.auditTail.problem() === null) this.store.checkpoint();
+      return aborted;
+    });
   }
 
   /** How a target is shown before its steps run: `app (ssh deploy@pilot-1:22)`. */

@@ -87,6 +87,16 @@ program
   });
 
 program
+  .command('abort')
+  .description('end an interrupted run without running more of it; releases its databases')
+  .argument('<run>', 'run id (or a unique prefix)')
+  .requiredOption('--reason <text>', 'why (kept in the audit trail)')
+  .action(async (run: string, options: { reason: string }) => {
+    const { abortCommand } = await import('./commands/abort.js');
+    process.exitCode = await abortCommand(run, options, program.opts<GlobalOptions>());
+  });
+
+program
   .command('runs')
   .description('list runs, newest first')
   .option('--json', 'print JSON')

@@ -3,7 +3,12 @@
 import { UserError } from '../app/errors.js';
 
 export function print(line = ''): void {
-  process.stdout.write(`${line}\n`);
+  writeOut(`${line}\n`);
+}
+
+/** Writes to stdout unless its reader went away (then the bytes are dropped: see below). */
+export function writeOut(data: string | Uint8Array): void {
+  if (!stdoutGone) process.stdout.write(data);
 }
 
 export function fail(message: string): void {
@@ -22,8 +27,32 @@ export function reportError(error: unknown): number {
   return 1;
 }
 
-// A closed pipe (`handrail list | head`) is not an error worth a message.
+/** Exit status of a process ended by SIGPIPE, as the shell reports it (128 + 13). */
+const EXIT_BROKEN_PIPE = 141;
+
+let stdoutGone = false;
+let keepGoing: string | undefined;
+
+/**
+ * For commands that change things (`run`, `resume`): when stdout's reader goes away the
+ * command goes on — the terminal is not the record, the store is — and `notice` is said once
+ * on stderr. Stopping there instead would leave a step running with nobody recording it.
+ */
+export function keepRunningWhenStdoutCloses(notice: string): void {
+  keepGoing = notice;
+}
+
+// A closed pipe (`handrail runs | head`): a command that only reads stops quietly, with the
+// status of a process ended by SIGPIPE (never 0: the output was cut short).
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
+  if (error.code !== 'EPIPE' && !stdoutGone) throw error;
+  if (keepGoing === undefined) process.exit(EXIT_BROKEN_PIPE);
+  if (stdoutGone) return;
+  stdoutGone = true;
+  process.stderr.write(`handrail: ${keepGoing}\n`);
+});
+// `2>&1 | head` closes stderr too: nothing can be said there any more, and that must not end a run.
+process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  if (keepGoing === undefined) process.exit(EXIT_BROKEN_PIPE);
 });

@@ -211,7 +211,8 @@ export const API = {
   },
   resumeRun: { request: z.object({ runId: Id, inputs: z.record(z.string(), z.string().max(100_000)).default({}) }), response: z.object({ runId: z.string() }) },
   decide: { request: z.object({ runId: Id, idx: z.number().int().min(0), decision: StepDecision }), response: Ok },
-  abortRun: { request: z.object({ runId: Id }), response: Ok },
+  /** `reason` is kept in the audit trail (an interrupted run's abort records it). */
+  abortRun: { request: z.object({ runId: Id, reason: z.string().max(2000).optional() }), response: Ok },
   listRuns: { request: RunListQuery, response: z.object({ total: z.number().int(), runs: z.array(RunListItem) }) },
   getRun: { request: z.object({ runId: Id }), response: RunDetail },
   getOutput: {

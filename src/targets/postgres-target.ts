@@ -3,6 +3,7 @@
 // for the next one.
 import pg from 'pg';
 import type { SqlExecutor, SqlRequest, SqlResult, SqlValue } from '../core/engine/ports.js';
+import { OutcomeUnknownError } from '../core/engine/step-faults.js';
 import { bindStatements } from './sql-statements.js';
 
 export interface PostgresExecutorOptions {
@@ -118,14 +119,18 @@ async function runOnce(request: SqlRequest, options: PostgresExecutorOptions, op
         () => true,
         () => false,
       );
+      // A COMMIT sent without an answer may or may not have been applied: that step must go
+      // in doubt (OutcomeUnknownError), never be re-run by a plain resume.
+      const commitUnknown = !rolledBack && phase === 'committing' && commit;
       const outcome = rolledBack
         ? `the transaction was rolled back, ${unchanged}`
-        : phase === 'committing' && commit
+        : commitUnknown
           ? 'the connection broke during COMMIT, so whether the change was committed is unknown: check the database before retrying'
           : `the connection is gone, so PostgreSQL rolls the transaction back; ${unchanged}`;
-      if (stoppedBecause !== undefined) throw new Error(`${stoppedBecause} on ${where}; ${how}, and ${outcome}.`);
+      const Failure = commitUnknown ? OutcomeUnknownError : Error;
+      if (stoppedBecause !== undefined) throw new Failure(`${stoppedBecause} on ${where}; ${how}, and ${outcome}.`);
       const what = current > 0 ? `Statement ${current} failed on ${where}` : phase === 'committing' ? `COMMIT failed on ${where}` : where;
-      throw new Error(`${what}: ${describeServerError(error, request)}; ${outcome}.`, { cause: error });
+      throw new Failure(`${what}: ${describeServerError(error, request)}; ${outcome}.`, { cause: error });
     }
   } finally {
     clearTimeout(timer);

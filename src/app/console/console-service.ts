@@ -218,16 +218,8 @@ export class ConsoleService implements ConsoleApi {
       return { ok: true };
     }
     const run = this.requireRun(r.runId);
-    if (run.status !== 'interrupted') {
-      const where = run.status === 'running' ? ` in process ${run.pid ?? '?'} on ${run.host ?? '?'}; abort it there` : '';
-      throw new UserError(`run ${run.id} is ${run.status}${where}; nothing was changed`);
-    }
     // An interrupted run holds its databases until it is resumed or aborted; this releases them.
-    const store = this.runs.store;
-    store.atomically(() => {
-      store.setRunStatus(run.id, 'aborted', { from: ['interrupted'] });
-      store.appendEvent({ operator: this.settings.operator, kind: 'run.aborted', runId: run.id, body: { reason: 'aborted in the console while interrupted' } });
-    });
+    this.runs.abortInterrupted(run.id, r.reason ?? 'aborted in the console while interrupted');
     this.emit({ type: 'run-changed', runId: run.id });
     return { ok: true };
   }

@@ -34,6 +34,9 @@ export class EngineEventRelay {
       case 'snapshot':
         this.snapshot(event);
         return;
+      case 'step-ready':
+        // The console shows each step from the runbook itself; the state change comes next.
+        return;
       case 'step-start':
         this.changed();
         return;

@@ -2,6 +2,7 @@
 // snapshot progress so far, and the switch that aborts it. The engine asks through the UI
 // operator (ui-operator.ts); the answer comes from `decide`, possibly much later.
 import type { Prompt, SnapshotProgress, StepDecision } from '../../contract/api.js';
+import { RunInterruption } from '../../core/engine/step-faults.js';
 
 /** Rejects a question the engine asked while the console was closing (see LiveRun.close). */
 export class ConsoleClosedError extends Error {
@@ -52,7 +53,8 @@ export class LiveRun {
 
   /**
    * The console is going away. A run waiting for the operator is left where it stands (it
-   * becomes interrupted and resumable, nothing half-done); a running command is stopped.
+   * becomes interrupted and resumable, nothing half-done); a running command is stopped and
+   * its step left in doubt — an interruption, not the operator's abort.
    */
   close(): void {
     this.closing = true;
@@ -62,7 +64,7 @@ export class LiveRun {
       this.waiting = undefined;
       waiting.reject(new ConsoleClosedError());
     } else {
-      this.controller.abort();
+      this.controller.abort(new RunInterruption('the console was closed while the step ran'));
     }
   }
 

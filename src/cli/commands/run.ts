@@ -3,12 +3,16 @@
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../../app/errors.js';
 import { REDACTED } from '../../app/run-types.js';
+import type { RunPlan } from '../../app/run-plan.js';
 import { RunService, type RunResult, type RunSession } from '../../app/run-service.js';
+import type { InputDeclaration } from '../../contract/runbook.js';
 import { resolveSettings } from '../../app/settings.js';
 import { SnapshotService } from '../../app/snapshot-service.js';
 import type { GlobalOptions } from '../global-options.js';
 import { createOperator, type OperatorFlags } from '../operator.js';
+import { keepRunningWhenStdoutCloses, writeOut } from '../output.js';
 import { humanPrinter, jsonPrinter, type Printer } from '../run-printer.js';
+import { styleFor } from '../terminal-markdown.js';
 
 export interface RunFlags extends OperatorFlags {
   env: string;
@@ -21,6 +25,8 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
   const service = new RunService(resolveSettings(global));
   try {
     const inputs = collectInputs(flags.input);
+    const given = new Set(Object.keys(inputs));
+    if (isInteractive()) Object.assign(inputs, await askMissingInputs(await service.declaredInputs(runbook, process.cwd()), inputs));
     const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey };
     const plan = await service.plan(request, process.cwd());
     const secrets = Object.entries(plan.runbook.frontMatter.inputs ?? {}).filter(([, decl]) => decl.secret).map(([name]) => name);
@@ -33,11 +39,50 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
     for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
     await new SnapshotService(service).housekeeping(plan.inventory);
     const printer = makePrinter(flags);
-    const result = await withSession(service, flags, printer, (session) => service.start(plan, request, session));
+    const result = await withSession(service, flags, printer, (session) => service.start(plan, request, session), given);
     return exitCode(result);
   } finally {
     service.close();
   }
+}
+
+/** In a terminal, a required input nobody gave is asked for (a secret without echo), never guessed. */
+async function askMissingInputs(declared: Record<string, InputDeclaration>, given: Record<string, string>): Promise<Record<string, string>> {
+  const answers: Record<string, string> = {};
+  for (const [name, decl] of Object.entries(declared)) {
+    if (given[name] !== undefined || decl.default !== undefined) continue;
+    const hint = [
+      decl.description,
+      decl.type === 'enum' ? `one of ${(decl.values ?? []).join(', ')}` : decl.type !== 'string' ? decl.type : undefined,
+      decl.pattern ? `matching ${decl.pattern}` : undefined,
+    ].filter(Boolean).join('; ');
+    const question = `Input '${name}'${hint ? ` (${hint})` : ''}: `;
+    answers[name] = decl.secret ? await askHidden(question) : await askLine(question);
+  }
+  return answers;
+}
+
+async function askLine(prompt: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(prompt);
+  } finally {
+    rl.close();
+  }
+}
+
+function isInteractive(): boolean {
+  return Boolean(process.stdin.isTTY && process.stderr.isTTY);
+}
+
+/** The inputs as the run will use them, for the start of its output: secrets masked, defaults named. */
+function inputLines(plan: RunPlan, given: ReadonlySet<string> | undefined): string[] {
+  const declared = plan.runbook.frontMatter.inputs ?? {};
+  return Object.entries(plan.inputs).map(([name, value]) => {
+    const shown = declared[name]?.secret ? '[secret]' : JSON.stringify(value);
+    const origin = given === undefined ? '' : given.has(name) ? '' : ' (default)';
+    return `${name} = ${shown}${origin}`;
+  });
 }
 
 export async function resumeCommand(runRef: string, flags: Omit<RunFlags, 'env'>, global: GlobalOptions): Promise<number> {
@@ -56,8 +101,8 @@ export async function resumeCommand(runRef: string, flags: Omit<RunFlags, 'env'>
 }
 
 function makePrinter(flags: { json?: boolean }): Printer {
-  const write = (s: string | Uint8Array) => process.stdout.write(s);
-  return flags.json ? jsonPrinter(write) : humanPrinter(write, (s) => process.stderr.write(s));
+  const write = writeOut;
+  return flags.json ? jsonPrinter(write) : humanPrinter(write, (s) => process.stderr.write(s), styleFor(process.stdout));
 }
 
 /** Runs with Ctrl-C wired to a clean abort: the running step's processes are killed first. */
@@ -66,8 +111,11 @@ async function withSession(
   flags: OperatorFlags,
   printer: Printer,
   go: (session: RunSession) => Promise<RunResult>,
+  /** Input names the operator gave (the rest came from defaults); unknown on resume. */
+  given?: ReadonlySet<string>,
 ): Promise<RunResult> {
-  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const interactive = isInteractive();
+  keepRunningWhenStdoutCloses('stdout was closed (its reader went away); the run goes on and everything is still stored — see it with handrail show');
   const controller = new AbortController();
   let asking = false;
   const onSigint = async () => {
@@ -75,9 +123,11 @@ async function withSession(
     if (!interactive) return controller.abort();
     if (asking) return;
     asking = true;
+    printer.hold(true);
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     const answer = await rl.question('\nAbort this run? The running step is stopped. [y/N] ').finally(() => rl.close());
     asking = false;
+    printer.hold(false);
     if (/^y/i.test(answer.trim())) controller.abort();
   };
   process.on('SIGINT', onSigint);
@@ -86,13 +136,16 @@ async function withSession(
       operator: createOperator(flags, interactive),
       ...(interactive ? { askPassphrase: askHidden } : {}),
       onEvent: (e) => printer.event(e),
-      onStart: (run, plan) =>
+      onStart: (run, plan) => {
+        keepRunningWhenStdoutCloses(`stdout was closed (its reader went away); run ${run.id} goes on and everything is still stored: handrail show ${run.id}`);
         printer.start(run, {
           title: plan.runbook.frontMatter.title,
           steps: plan.runbook.steps.length,
           protected: plan.environment.protected === true,
           describe: (t) => service.describeTarget(plan, t),
-        }),
+          inputs: inputLines(plan, given),
+        });
+      },
       signal: controller.signal,
     });
     printer.finish(result.run, result.outcome);

@@ -4,6 +4,16 @@ import { resolveSettings } from '../../app/settings.js';
 import type { GlobalOptions } from '../global-options.js';
 import { print } from '../output.js';
 
+/** Column names and widths of the `runs` table. */
+const RUN_COLUMNS: readonly (readonly [string, number])[] = [
+  ['RUN', 22],
+  ['STATUS', 11],
+  ['RUNBOOK', 28],
+  ['ENVIRONMENT', 12],
+  ['OPERATOR', 10],
+  ['STARTED', 0],
+];
+
 export async function runsCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
   const service = new RunService(resolveSettings(global));
   try {
@@ -13,9 +23,9 @@ export async function runsCommand(options: { json?: boolean }, global: GlobalOpt
       return 0;
     }
     if (runs.length === 0) print('no runs yet');
-    for (const r of runs) {
-      print([r.id, r.status.padEnd(11), `${r.runbookId}@${r.runbookVersion}`.padEnd(28), r.environment.padEnd(12), r.operator.padEnd(10), r.startedAt].join('  '));
-    }
+    const row = (cells: string[]) => print(cells.map((c, i) => (i < RUN_COLUMNS.length - 1 ? c.padEnd(RUN_COLUMNS[i]?.[1] ?? 0) : c)).join('  '));
+    if (runs.length > 0) row(RUN_COLUMNS.map(([name]) => name));
+    for (const r of runs) row([r.id, r.status, `${r.runbookId}@${r.runbookVersion}`, r.environment, r.operator, r.startedAt]);
     return 0;
   } finally {
     service.close();

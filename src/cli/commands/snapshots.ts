@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { RunService } from '../../app/run-service.js';
 import { resolveSettings } from '../../app/settings.js';
 import { SnapshotService, type Confirm } from '../../app/snapshot-service.js';
+import type { Snapshot } from '../../contract/snapshot.js';
 import type { GlobalOptions } from '../global-options.js';
 import { print } from '../output.js';
 import { progressBar } from '../progress.js';
@@ -42,21 +43,49 @@ export async function snapshotsCommand(options: { json?: boolean }, global: Glob
   return withService(global, async (service) => {
     const list = service.list();
     if (options.json) {
-      print(JSON.stringify(list, null, 2));
+      // `step` stays the 0-based index it always was; `stepNumber` counts from 1, as the text does.
+      print(JSON.stringify(list.map((s) => ({ ...s, stepNumber: s.step === null ? null : s.step + 1 })), null, 2));
       return 0;
     }
     if (list.length === 0) print('no snapshots');
+    else print(['SNAPSHOT'.padEnd(list[0]?.id.length ?? 0), 'TARGET@ENV'.padEnd(20), 'SIZE'.padStart(9), 'SHA-256'.padEnd(16), 'TAKEN'.padEnd(44), 'AT'].join('  '));
     for (const s of list) {
-      const when = `${s.reason === 'step' ? `before step ${(s.step ?? 0) + 1}` : s.reason}${s.runId ? ` of run ${s.runId}` : ''}`;
-      print([s.id, `${s.target}@${s.environment}`.padEnd(20), formatBytes(s.bytes).padStart(9), s.sha256.slice(0, 16), when.padEnd(44), s.createdAt].join('  '));
+      print([s.id, `${s.target}@${s.environment}`.padEnd(20), formatBytes(s.bytes).padStart(9), s.sha256.slice(0, 16), takenWhen(s).padEnd(44), s.createdAt].join('  '));
     }
     return 0;
   });
 }
 
+/** `before step 3 of run …`, `manual`, `pre-restore of run …` (steps counted from 1, as everywhere on screen). */
+function takenWhen(s: Snapshot): string {
+  return `${s.reason === 'step' ? `before step ${(s.step ?? 0) + 1}` : s.reason}${s.runId ? ` of run ${s.runId}` : ''}`;
+}
+
+/**
+ * What a restore will do, said before it is confirmed: which snapshot, of what, from when,
+ * and which later runs' changes to that database it undoes (each mutating run snapshots the
+ * database first, so later snapshots of the same target name those runs).
+ */
+function describeRestore(service: SnapshotService, ref: string): string {
+  const snapshot = service.find(ref);
+  const later = service
+    .list()
+    .filter((s) => s.target === snapshot.target && s.environment === snapshot.environment && s.createdAt > snapshot.createdAt && s.runId !== null && s.runId !== snapshot.runId)
+    .map((s) => s.runId);
+  const runs = [...new Set(later)];
+  return [
+    `Snapshot ${snapshot.id}: ${snapshot.target} in ${snapshot.environment}, taken ${snapshot.createdAt} (${takenWhen(snapshot)}), ${formatBytes(snapshot.bytes)}.`,
+    `Restoring replaces the database's current contents with it: every change made to ${snapshot.target} since ${snapshot.createdAt} is undone` +
+      (runs.length > 0 ? `, including those of run${runs.length === 1 ? '' : 's'} ${runs.join(', ')}.` : '.'),
+    'A snapshot of the current state is taken first, so the restore itself can be undone.',
+  ].join('\n');
+}
+
 export async function restoreCommand(ref: string, options: { yes?: boolean; confirm?: string }, global: GlobalOptions): Promise<number> {
   return withService(global, async (service) => {
     const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+    // Shown before any question, on stderr beside the question (stdout keeps the result).
+    process.stderr.write(`${describeRestore(service, ref)}\n`);
     const confirm: Confirm = async (environment, isProtected) => {
       if (isProtected) {
         if (options.confirm === environment) return { ok: true, how: `--confirm ${environment}` };

@@ -2,7 +2,9 @@
 // effect, so after a crash the store says exactly where the run was:
 //   pending → (snapshotting → snapshot-verified) → running → succeeded | failed | skipped
 // A step found `running` after a crash is `in-doubt`: retried only when idempotent,
-// otherwise only on the operator's decision. A mutating step never runs without a
+// otherwise only on the operator's decision. So is a step whose effect is unknown for
+// another reason (a COMMIT without an answer, a lost SSH connection, a timeout after the
+// command started, a run stopped by its console closing or its terminal hanging up). A mutating step never runs without a
 // verified snapshot of every database it changes, taken in this run.
 import type { StepStatus } from '../../contract/run.js';
 import type { Runbook, Step } from '../../contract/runbook.js';
@@ -11,6 +13,7 @@ import type { Redactor } from './redact.js';
 import type { EngineEvent, OperatorPort, RunJournal, SnapshotSource, TargetResolver } from './run-ports.js';
 import { loadShellGrammar } from './shell-placeholders.js';
 import { displayCommand, runAction } from './step-actions.js';
+import { interruptionOf, isOutcomeUnknown } from './step-faults.js';
 
 export interface EngineRun {
   runbook: Runbook;
@@ -37,9 +40,15 @@ export type EngineOutcome =
   | { status: 'failed'; step: number; reason: string }
   | { status: 'aborted'; step: number | undefined; reason: string }
   /** The run could not go on without a decision nobody was there to make; it stays resumable. */
-  | { status: 'refused'; step: number; reason: string };
+  | { status: 'refused'; step: number; reason: string }
+  /** Stopped by something other than the operator (step-faults.ts, RunInterruption); resumable. */
+  | { status: 'interrupted'; step: number | undefined; reason: string };
 
-type StepOutcome = { ok: true } | { ok: false; reason: string; kind: 'failed' | 'aborted' | 'refused' };
+type StepOutcome =
+  | { ok: true }
+  | { ok: false; reason: string; kind: 'failed' | 'aborted' | 'refused' | 'interrupted' }
+  /** The step was recorded in doubt: what it did is unknown, so only a decision may run it again. */
+  | { ok: false; reason: string; kind: 'in-doubt' };
 
 export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
   // The preview of a sh step reads the script with the bash grammar, synchronously.
@@ -47,10 +56,18 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
   for (const step of run.runbook.steps) {
     const status = run.steps[step.index] ?? 'pending';
     if (status === 'succeeded' || status === 'skipped') continue;
-    if (run.signal.aborted) return { status: 'aborted', step: step.index, reason: 'aborted by the operator' };
+    if (run.signal.aborted) return stoppedBefore(run, step.index);
+    run.onEvent({
+      type: 'step-ready',
+      idx: step.index,
+      step,
+      target: step.action?.attributes.target,
+      command: step.action ? displayCommand(step.action, run.inputs, run.redactor, secretInputs(run.runbook)) : undefined,
+      inDoubt: status === 'in-doubt',
+    });
 
     if (status === 'in-doubt') {
-      const settled = await settleInDoubt(run, step);
+      const settled = await settleInDoubt(run, step, true);
       if (settled === 'next') continue;
       if (settled !== 'retry') return settled;
     }
@@ -67,6 +84,16 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
     while (!outcome.ok) {
       if (outcome.kind === 'aborted') return { status: 'aborted', step: step.index, reason: outcome.reason };
       if (outcome.kind === 'refused') return { status: 'refused', step: step.index, reason: outcome.reason };
+      if (outcome.kind === 'interrupted') return { status: 'interrupted', step: step.index, reason: outcome.reason };
+      if (outcome.kind === 'in-doubt') {
+        // Not retried by itself even when idempotent: the same fault (a dead network) would
+        // only repeat. The operator decides, or the run waits for one (refused → interrupted).
+        const settled = await settleInDoubt(run, step, false, outcome.reason);
+        if (settled === 'next') break;
+        if (settled !== 'retry') return settled;
+        outcome = await runStep(run, step);
+        continue;
+      }
       const decision = await run.operator.failed(step, outcome.reason);
       if (decision.action === 'retry') {
         run.journal.event('step.retried', { reason: outcome.reason }, step.index);
@@ -84,13 +111,24 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
   return { status: 'succeeded' };
 }
 
-/** Returns 'retry' to run the step again, 'next' when settled without running it. */
-async function settleInDoubt(run: EngineRun, step: Step): Promise<'retry' | 'next' | EngineOutcome> {
-  if (step.action?.attributes.idempotent) {
+/** The run was stopped before `idx` started: by the operator, or by an interruption. */
+function stoppedBefore(run: EngineRun, idx: number): EngineOutcome {
+  const interruption = interruptionOf(run.signal);
+  return interruption
+    ? { status: 'interrupted', step: idx, reason: interruption.message }
+    : { status: 'aborted', step: idx, reason: 'aborted by the operator' };
+}
+
+/**
+ * Returns 'retry' to run the step again, 'next' when settled without running it. An
+ * idempotent step found in doubt after a crash is retried without asking (`afterCrash`).
+ */
+async function settleInDoubt(run: EngineRun, step: Step, afterCrash: boolean, reason?: string): Promise<'retry' | 'next' | EngineOutcome> {
+  if (afterCrash && step.action?.attributes.idempotent) {
     run.journal.event('step.decided', { decision: 'retry', why: 'in doubt after a crash; the step is idempotent' }, step.index);
     return 'retry';
   }
-  const decision = await run.operator.inDoubt(step);
+  const decision = await run.operator.inDoubt(step, reason);
   run.journal.event('step.decided', { ...decision }, step.index);
   switch (decision.action) {
     case 'retry':
@@ -128,6 +166,10 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
   }
   if (action.attributes.confirm || (run.environment.protected && mutates.length > 0)) {
     const confirmed = await run.operator.confirm(step, run.environment.protected ? run.environment.name : undefined);
+    if (!confirmed.ok && confirmed.skip !== undefined) {
+      skip(run, step, confirmed.skip);
+      return { ok: true };
+    }
     if (!confirmed.ok) {
       run.journal.event('confirmation.refused', { message: confirmed.message }, step.index);
       return { ok: false, kind: confirmed.abort ? 'aborted' : 'refused', reason: confirmed.message };
@@ -150,7 +192,7 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
     target: action.attributes.target,
     command: displayCommand(action, run.inputs, run.redactor, secretInputs(run.runbook)),
   });
-  let outcome: { ok: boolean; reason?: string; exitCode?: number | null; signal?: string | null };
+  let outcome: { ok: boolean; reason?: string; exitCode?: number | null; signal?: string | null; unknown?: boolean };
   try {
     outcome = await runAction({
       step,
@@ -165,9 +207,18 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
       },
     });
   } catch (error) {
-    outcome = { ok: false, reason: run.redactor.text(error instanceof Error ? error.message : String(error)) };
+    outcome = { ok: false, reason: run.redactor.text(error instanceof Error ? error.message : String(error)), unknown: isOutcomeUnknown(error) };
   }
   const durationMs = Date.now() - started;
+  const interruption = interruptionOf(run.signal);
+  if (!outcome.ok && (interruption || outcome.unknown)) {
+    const reason = interruption
+      ? `${interruption.message}; the command was stopped, and what it did before that is unknown`
+      : (outcome.reason ?? 'what the step did is unknown');
+    run.journal.setStep(step.index, 'in-doubt', { exitCode: outcome.exitCode ?? null, signal: outcome.signal ?? null, reason });
+    run.onEvent({ type: 'step-end', idx: step.index, status: 'in-doubt', reason, durationMs });
+    return { ok: false, kind: interruption ? 'interrupted' : 'in-doubt', reason };
+  }
   const status = outcome.ok ? 'succeeded' : 'failed';
   run.journal.setStep(step.index, status, {
     exitCode: outcome.exitCode ?? null,
@@ -206,7 +257,8 @@ async function takeSnapshots(run: EngineRun, step: Step, targets: string[]): Pro
       run.journal.setStep(step.index, 'failed', { reason });
       run.journal.event('snapshot.failed', { target, reason }, step.index);
       run.onEvent({ type: 'step-end', idx: step.index, status: 'failed', reason, durationMs: 0 });
-      return { ok: false, kind: 'failed', reason };
+      // Nothing was changed, so the step is failed (not in doubt); the run itself ends as its signal says.
+      return { ok: false, kind: interruptionOf(run.signal) ? 'interrupted' : 'failed', reason };
     };
     const source = run.targets.snapshot(target);
     if ('refused' in source) return fail(source.refused);

@@ -66,15 +66,26 @@ export interface OperatorPort {
   /**
    * Before a `confirm` step, or a mutating/`confirm` step in a protected environment (then
    * `environment` is its name, which must be typed). Not ok: the step is not run and the run
-   * stays resumable, or with `abort` the operator ended the run there.
+   * stays resumable, or with `abort` the operator ended the run there, or with `skip` (a
+   * reason) the operator skipped the step and the run goes on.
    */
-  confirm(step: Step, environment: string | undefined): Promise<{ ok: true; how: string } | { ok: false; message: string; abort?: boolean }>;
+  confirm(
+    step: Step,
+    environment: string | undefined,
+  ): Promise<{ ok: true; how: string } | { ok: false; message: string; abort?: boolean; skip?: string }>;
   failed(step: Step, reason: string): Promise<FailureDecision>;
-  inDoubt(step: Step): Promise<InDoubtDecision>;
+  /** `reason`: why the step is in doubt when it went so in this run (absent after a crash). */
+  inDoubt(step: Step, reason?: string): Promise<InDoubtDecision>;
 }
 
 /** What the CLI and the UI show live. Output here is already redacted. */
 export type EngineEvent =
+  /**
+   * A step comes up, before anything about it is asked or done: what it is, where, and the
+   * exact command. Every question about the step comes after this, so a face that shows it
+   * never asks for a confirmation before the thing confirmed is on screen.
+   */
+  | { type: 'step-ready'; idx: number; step: Step; target: string | undefined; command: string | undefined; inDoubt: boolean }
   | { type: 'step-start'; idx: number; step: Step; attempt: number; target: string | undefined; command: string | undefined }
   | { type: 'output'; idx: number; stream: OutputStream; data: Uint8Array }
   | { type: 'snapshot'; idx: number; target: string; phase: 'start' | 'progress' | 'verified'; done?: number; total?: number; result?: SnapshotResult }

@@ -19,6 +19,8 @@ const MAX_DISPLAY_ROWS = 200;
 export interface ActionOutcome {
   ok: boolean;
   reason?: string;
+  /** The step's effect cannot be known (see step-faults.ts): it goes in doubt, not failed. */
+  unknown?: boolean;
   exitCode?: number | null;
   signal?: string | null;
 }
@@ -38,7 +40,7 @@ export interface ActionContext {
  * The command as the operator sees it before it runs (inputs in, secrets masked). A sh step
  * shows each input as the word it stands for and a secret input as [secret: name].
  */
-export function displayCommand(action: StepAction, inputs: InputValues, redactor: Redactor, secretInputs: ReadonlySet<string> = new Set()): string {
+export function displayCommand(action: StepAction, inputs: InputValues, redactor: Redactor, secretInputs: ReadonlySet<string>): string {
   if (action.kind === 'sh') return redactor.text(previewShell(action.code, inputs, (name) => secretInputs.has(name)));
   const text = action.kind === 'http' ? substituteUrl(action.code, inputs) : action.code;
   return redactor.text(text);
@@ -92,7 +94,15 @@ export async function runAction(ctx: ActionContext): Promise<ActionOutcome> {
         : result.timedOut
           ? `timed out after ${action.attributes.timeoutMs} ms; the command was stopped`
           : (judgeExit(action.attributes.expectExit ?? 0, result.exitCode, result.signal) ?? outputReason());
-      return { ok: reason === undefined, ...(reason ? { reason } : {}), exitCode: result.exitCode, signal: result.signal };
+      // A command stopped by its timeout did part of its work: what exactly is unknown, so the
+      // step goes in doubt rather than failed (a plain resume would run it again).
+      return {
+        ok: reason === undefined,
+        ...(reason ? { reason } : {}),
+        ...(result.timedOut ? { unknown: true } : {}),
+        exitCode: result.exitCode,
+        signal: result.signal,
+      };
     }
     case 'sql': {
       const sql = await ctx.targets.sql(action.attributes.target ?? '');

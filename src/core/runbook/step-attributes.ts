@@ -1,6 +1,6 @@
 // Turns a fence's raw attributes into the step's typed attributes, checking each one
 // against the kind of action it is on.
-import { distance } from 'fastest-levenshtein';
+import { closest } from '../did-you-mean.js';
 import type { SourcePos } from '../../contract/problem.js';
 import type { ActionKind, StepAttributes } from '../../contract/runbook.js';
 import type { ProblemList } from '../problems.js';
@@ -128,14 +128,6 @@ function apply(kind: ActionKind, attr: RawAttribute, pos: SourcePos, out: StepAt
 }
 
 function suggest(name: string): string {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const known of Object.keys(ATTRIBUTES)) {
-    const d = distance(name, known);
-    if (d < bestDistance) {
-      best = known;
-      bestDistance = d;
-    }
-  }
+  const best = closest(name, Object.keys(ATTRIBUTES));
   return best ? ` — did you mean '${best}'?` : '';
 }

@@ -2,6 +2,7 @@
 // Each step is one `exec` channel; see remote-command.ts for what runs on the host.
 import type { Client, ClientChannel } from 'ssh2';
 import type { OutputStream, ShellExecutor, ShellRequest, ShellResult } from '../../core/engine/ports.js';
+import { OutcomeUnknownError } from '../../core/engine/step-faults.js';
 import { remoteCommand, type RemoteStep } from './remote-command.js';
 
 /** How long close() waits for the server to confirm before dropping the socket. */
@@ -170,7 +171,7 @@ export class SshSession implements ShellExecutor {
         if (failure !== undefined) return finish(() => reject(failure));
         if (exit === undefined && !stopRequested) {
           const unknown = `the step on ${where} ended without an exit status; whether it finished is unknown`;
-          return finish(() => reject(new Error(`${unknown}, check on the host`)));
+          return finish(() => reject(new OutcomeUnknownError(`${unknown}, check on the host`)));
         }
         const { code = null, signal = null } = exit ?? {};
         const durationMs = Math.round(performance.now() - startedAt);
@@ -195,7 +196,7 @@ export class SshSession implements ShellExecutor {
   #notStopped(timedOut: boolean, timeoutMs: number | undefined): Error {
     const { where, stopGraceMs } = this.#info;
     const what = timedOut ? `timed out after ${timeoutMs} ms` : 'was aborted';
-    return new Error(
+    return new OutcomeUnknownError(
       `the step on ${where} ${what}, but the host did not confirm within ${stopGraceMs} ms ` +
         'that the command ended: it may still be running there (a forced command on the host, say, ' +
         'cannot be stopped over SSH). Check on the host, for example with ps, before retrying the step.',
@@ -208,6 +209,7 @@ export class SshSession implements ShellExecutor {
     for (const notify of [...this.#running]) notify(error);
   }
 
+  /** During a step the command's fate is unknown: the engine then puts the step in doubt. */
   #lostError(duringStep: boolean): Error {
     const { where } = this.#info;
     const reason = this.#lostBecause ?? 'unknown reason';
@@ -217,7 +219,7 @@ export class SshSession implements ShellExecutor {
           'Check that the host is up and reachable, then reconnect and retry the step.',
       );
     }
-    return new Error(
+    return new OutcomeUnknownError(
       `the SSH connection to ${where} was lost while the step was running (${reason}). ` +
         'Its exit status was never received: the command may have finished, may have been stopped, ' +
         'or may not have started. Check on the host before retrying the step.',

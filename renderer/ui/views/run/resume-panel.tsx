@@ -86,6 +86,66 @@ export function ResumePanel({ detail, onResumed }: { detail: RunDetail; onResume
         </div>
       )}
       <ErrorAlert error={error} title="The run was not resumed." />
+      {detail.run.status === 'interrupted' ? <AbortInterrupted runId={detail.run.id} onAborted={onResumed} /> : null}
     </section>
+  );
+}
+
+/**
+ * An interrupted run keeps its databases locked until it is resumed or aborted. Aborting it
+ * runs nothing more and needs a reason, which the audit trail keeps.
+ */
+function AbortInterrupted({ runId, onAborted }: { runId: string; onAborted: () => void }) {
+  const client = useClient();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function abort() {
+    setBusy(true);
+    setError(null);
+    try {
+      await client.abortRun({ runId, reason: reason.trim() });
+      onAborted();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!open) {
+    return (
+      <div className="actions">
+        <button type="button" className="button danger" onClick={() => setOpen(true)}>
+          Abort this run…
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form
+      className="abort-interrupted"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (reason.trim() !== '') void abort();
+      }}
+    >
+      <p>Nothing more of this run will run, and its databases are released. Steps that finished stay finished; snapshots are kept.</p>
+      <label>
+        Reason (kept in the audit trail)
+        <input type="text" value={reason} required autoFocus onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <div className="actions">
+        <button type="submit" className="button danger" disabled={busy || reason.trim() === ''}>
+          Abort run
+        </button>
+        <button type="button" className="button" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+      <ErrorAlert error={error} title="The run was not aborted." />
+    </form>
   );
 }
