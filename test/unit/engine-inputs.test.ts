@@ -24,14 +24,14 @@ describe('checkInputs', () => {
     expect(checkInputs(fm, { pilot: 'pilot-7', topic: 'orders', token: 'hunter22', dry_run: 'false' })).toEqual({
       ok: true,
       values: { pilot: 'pilot-7', count: 3, dry_run: false, topic: 'orders', token: 'hunter22' },
-      secrets: ['hunter22'],
+      secrets: [{ name: 'token', value: 'hunter22' }],
       warnings: [],
     });
   });
 
   it('warns, and says why, when a secret is too short to be masked', () => {
     const result = checkInputs(fm, { pilot: 'pilot-7', topic: 'orders', token: 'abc' });
-    expect(result).toMatchObject({ ok: true, secrets: ['abc'] });
+    expect(result).toMatchObject({ ok: true, secrets: [{ name: 'token', value: 'abc' }] });
     expect(result.ok && result.warnings).toEqual([
       "secret input 'token' is shorter than 4 characters, so it cannot be masked in output and the audit trail; use a longer secret",
     ]);
