@@ -1,9 +1,9 @@
 // Inputs are checked against their declarations before anything runs, and go into actions
-// as data: one quoted shell word, a URL-encoded URL part, never code.
+// as data: one quoted shell word, never code (http: see http-substitute.test.ts).
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { checkInputs } from '../../src/core/engine/inputs.js';
-import { shellQuote, substituteShell, substituteText, substituteUrl } from '../../src/core/engine/substitute.js';
+import { shellQuote, substituteShell } from '../../src/core/engine/substitute.js';
 import type { FrontMatter } from '../../src/contract/runbook.js';
 
 const fm: FrontMatter = {
@@ -65,17 +65,5 @@ describe('substitution', () => {
     for (const value of ['$(id)', '`id`', "a'b", '\\', '-n', '', 'line\nbreak', '*']) {
       expect(execFileSync('/bin/sh', ['-c', `printf '%s' ${shellQuote(value)}`], { encoding: 'utf8' })).toBe(value);
     }
-  });
-
-  it('URL-encodes inputs in http URLs so they cannot change the path or query', () => {
-    expect(substituteUrl('https://api.example.net/pilots/{{ pilot }}?x=1', { pilot: '../admin?drop=1#' })).toBe(
-      'https://api.example.net/pilots/..%2Fadmin%3Fdrop%3D1%23?x=1',
-    );
-  });
-
-  it('refuses a line break in a header value (header injection)', () => {
-    expect(() => substituteText('X-Pilot: {{ pilot }}', { pilot: 'a\r\nX-Admin: yes' }, 'header')).toThrow(
-      "input 'pilot' contains a line break and cannot go into an HTTP header; nothing was sent",
-    );
   });
 });

@@ -1,5 +1,6 @@
 // Puts inputs into actions without ever letting them become code: one single-quoted word
-// in sh, URL-encoded in an http URL. (SQL binds them as parameters; see sql-analysis.ts.)
+// in sh. (SQL binds them as parameters, see sql-analysis.ts; http encodes each part of the
+// request by its own rules, see http-substitute.ts.)
 import type { SqlValue } from './ports.js';
 
 const PLACEHOLDER = /\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g;
@@ -11,19 +12,4 @@ export function shellQuote(value: string): string {
 
 export function substituteShell(script: string, values: Record<string, SqlValue>): string {
   return script.replace(PLACEHOLDER, (_, name: string) => shellQuote(String(values[name] ?? '')));
-}
-
-export function substituteUrl(url: string, values: Record<string, SqlValue>): string {
-  return url.replace(PLACEHOLDER, (_, name: string) => encodeURIComponent(String(values[name] ?? '')));
-}
-
-/** Headers and bodies take the value as text; a line break would start a new header, so it is refused. */
-export function substituteText(text: string, values: Record<string, SqlValue>, where: 'header' | 'body'): string {
-  return text.replace(PLACEHOLDER, (_, name: string) => {
-    const value = String(values[name] ?? '');
-    if (where === 'header' && /[\r\n]/.test(value)) {
-      throw new Error(`input '${name}' contains a line break and cannot go into an HTTP header; nothing was sent`);
-    }
-    return value;
-  });
 }
