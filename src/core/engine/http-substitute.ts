@@ -97,10 +97,26 @@ function resolvedPath(path: string): string {
   return new URL(path, 'http://h').pathname;
 }
 
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+function isJson(media: string): boolean {
+  return media === 'application/json' || media.endsWith('+json');
+}
+
+const JSON_HINT = 'write each {{ name }} inside "…" or where a JSON value goes, and check the body parses as JSON';
+
 function substituteBody(body: string, contentType: string | undefined, values: InputValues): string {
   if (body === '') return body;
-  const media = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (media === 'application/json' || media.endsWith('+json')) return substituteJson(body, values, media);
+  const media = mediaType(contentType);
+  if (isJson(media)) {
+    const json = substituteJson(body, values);
+    if (!json.ok) {
+      throw new Error(`this step declares Content-Type ${media}, but its body is not valid JSON once the inputs are in${json.where}; ${NOTHING_SENT}. To fix: ${JSON_HINT}.`);
+    }
+    return json.text;
+  }
   if (media === 'application/x-www-form-urlencoded') {
     return body.replace(PLACEHOLDER, (_, name: string) => new URLSearchParams({ v: text(values[name]) }).toString().slice(2));
   }
@@ -108,12 +124,24 @@ function substituteBody(body: string, contentType: string | undefined, values: I
 }
 
 /**
+ * For the validator: a body declared JSON that is not JSON whatever the values are (the
+ * template itself is broken), so the author hears of it before anyone runs the step.
+ */
+export function jsonBodyProblem(block: HttpBlock): string | undefined {
+  const media = mediaType(block.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1]);
+  if (block.body === '' || !isJson(media)) return undefined;
+  const probes = Object.fromEntries([...block.body.matchAll(PLACEHOLDER)].map((m) => [m[1] ?? '', 'x']));
+  const json = substituteJson(block.body, probes);
+  return json.ok ? undefined : `the body is declared ${media} but is not valid JSON; ${JSON_HINT}`;
+}
+
+/**
  * Inside a JSON string a value is escaped as JSON, without quotes of its own, so
  * `"{{ name }}"` stays one string whatever the value. Outside a string it becomes the JSON
  * value of its input's type: a number, true/false, or a quoted string. The result must still
- * be JSON; if the author's template is not, it is refused here rather than sent.
+ * be JSON, or it is not sent.
  */
-function substituteJson(body: string, values: InputValues, media: string): string {
+function substituteJson(body: string, values: InputValues): { ok: true; text: string } | { ok: false; where: string } {
   const at = new RegExp(PLACEHOLDER.source, 'y');
   let out = '';
   let inString = false;
@@ -138,14 +166,10 @@ function substituteJson(body: string, values: InputValues, media: string): strin
   }
   try {
     JSON.parse(out);
+    return { ok: true, text: out };
   } catch (error) {
     // The parser's message quotes the text around the fault, which may hold a value: only where.
-    const where = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
-    throw new Error(
-      `this step declares Content-Type ${media}, but its body is not valid JSON once the inputs are in` +
-        `${where === undefined ? '' : ` (at character ${Number(where) + 1} of the body)`}; ${NOTHING_SENT}. ` +
-        'Write each {{ name }} inside "…" or where a JSON value goes, and check the body parses as JSON.',
-    );
+    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+    return { ok: false, where: position === undefined ? '' : ` (at character ${Number(position) + 1})` };
   }
-  return out;
 }
