@@ -66,10 +66,15 @@ describe('the URL', () => {
   it('refuses a value that makes a path segment . or .., which the URL would resolve away', () => {
     for (const id of ['..', '.']) {
       expect(() => build('POST https://api.example.net/api/users/{{ id }}/disable', { id })).toThrow(
-        `input 'id' would make the URL path segment '${id}', which resolves to another path (/api/users/${id}/disable is sent as ${new URL(`https://h/api/users/${id}/disable`).pathname}); nothing was sent`,
+        `input 'id' would make the URL path segment '${id}', which resolves to another path (/api/users/${id}/disable is sent as ${new URL(`https://h/api/users/${id}/disable`).pathname}); nothing was sent. ` +
+          "Check the value; a pattern on the input (e.g. '^[A-Za-z0-9_-]+$') refuses such values before the run starts.",
       );
     }
     expect(() => build('GET https://api.example.net/a/{{ x }}{{ y }}/b', { x: '.', y: '.' })).toThrow(/input 'x' would make the URL path segment '\.\.'/);
+    expect(() => build('GET https://api.example.net/t/{{ t }}/u/{{ id }}', { t: 'a', id: '..' })).toThrow('(/t/{{ t }}/u/.. is sent as /t/{{ t }}/)');
+    expect(() => build('GET https://api.example.net:{{ port }}/', { port: 99999 })).toThrow(
+      "the step's URL is not a valid URL once the inputs are in (check the host and port); nothing was sent",
+    );
     expect(build('GET https://api.example.net/a/{{ x }}/b', { x: '...' }).url).toBe('https://api.example.net/a/.../b');
     expect(build('GET https://api.example.net/a/v{{ x }}/b', { x: '..' }).url).toBe('https://api.example.net/a/v../b');
   });

@@ -82,19 +82,36 @@ function substituteUrl(template: string, values: InputValues): string {
       if (first !== undefined && ['.', '..'].includes(encoded.replace(/%2e/gi, '.'))) {
         const shown = templatePath.replace(segment, encoded);
         throw new Error(
-          `input '${first}' would make the URL path segment '${encoded}', which resolves to another path (${shown} is sent as ${resolvedPath(shown)}); ${NOTHING_SENT}`,
+          `input '${first}' would make the URL path segment '${encoded}', which resolves to another path (${shown} is sent as ${withoutDotSegments(shown)}); ${NOTHING_SENT}. ` +
+            `Check the value; a pattern on the input (e.g. '^[A-Za-z0-9_-]+$') refuses such values before the run starts.`,
         );
       }
       return encoded;
     })
     .join('/');
   const query = rest.slice(queryAt, fragmentAt).replace(PLACEHOLDER, (_, name: string) => encodeURIComponent(text(values[name])));
-  const url = new URL(`${template.slice(0, schemeEnd)}${authority}${path}${query}`);
-  return url.href;
+  try {
+    return new URL(`${template.slice(0, schemeEnd)}${authority}${path}${query}`).href;
+  } catch {
+    throw new Error(`the step's URL is not a valid URL once the inputs are in (check the host and port); ${NOTHING_SENT}`);
+  }
 }
 
-function resolvedPath(path: string): string {
-  return new URL(path, 'http://h').pathname;
+/** What URL rules make of a path with `.` and `..` in it (the other placeholders left readable). */
+function withoutDotSegments(path: string): string {
+  const segments = path.split('/');
+  const out: string[] = [];
+  segments.forEach((segment, i) => {
+    const last = i === segments.length - 1;
+    if (segment === '..') {
+      if (out.length > 1) out.pop();
+    } else if (segment !== '.') {
+      out.push(segment);
+      return;
+    }
+    if (last) out.push('');
+  });
+  return out.join('/');
 }
 
 function mediaType(contentType: string | undefined): string {
