@@ -86,54 +86,75 @@ export class Redactor {
       push: (chunk) => {
         // No secrets: pass the bytes through without a copy (this is the hot path of every step).
         if (!this.active) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        const masked = this.mask(Buffer.concat([carry, chunk]), () => MASK);
-        // A form that starts before the cut ends within this buffer, so it has been masked;
-        // one that starts after it may still be arriving and is looked at again next time.
-        const cut = Math.max(0, masked.length - this.keep);
-        carry = masked.subarray(cut);
-        return masked.subarray(0, cut);
+        const buf = Buffer.concat([carry, chunk]);
+        const spans = this.spans(buf);
+        // A form that starts before `base` ends within this buffer, so it has been found; one
+        // that starts after it may still be arriving, so those bytes are held back as they
+        // are (not masked), to be searched again with what follows.
+        const base = Math.max(0, buf.length - this.keep);
+        let cut = base;
+        for (const span of spans) {
+          if (span.start < base && span.end > base) {
+            // A mask across the cut is held back whole: a form still arriving may overlap it
+            // and belongs in the same mask. Only a chain of overlapping forms longer than a
+            // form is let out (so the held bytes stay bounded and masking stays linear).
+            cut = span.start >= base - this.keep ? span.start : span.end;
+          }
+        }
+        carry = buf.subarray(cut);
+        return render(
+          buf.subarray(0, cut),
+          spans.filter((span) => span.end <= cut),
+          () => MASK,
+        );
       },
       flush: () => {
         const rest = carry;
         carry = Buffer.alloc(0);
-        return rest;
+        return this.mask(rest, () => MASK);
       },
     };
   }
 
   private mask(buf: Buffer, label: (name: string) => string): Buffer {
-    const spans: Span[] = [];
+    return render(buf, this.spans(buf), label);
+  }
+
+  /** Where forms occur, overlapping ones merged, in order. */
+  private spans(buf: Buffer): Span[] {
+    const found: Span[] = [];
     for (const anchor of this.anchors) {
       for (let at = buf.indexOf(anchor.bytes); at !== -1; at = buf.indexOf(anchor.bytes, at + 1)) {
-        spans.push({ start: at, end: at + anchor.bytes.length, name: anchor.name });
+        found.push({ start: at, end: at + anchor.bytes.length, name: anchor.name });
         for (const { form, at: offset } of anchor.wider) {
           const start = at - offset;
           const end = start + form.bytes.length;
           if (start >= 0 && end <= buf.length && buf.compare(form.bytes, 0, form.bytes.length, start, end) === 0) {
-            spans.push({ start, end, name: form.name });
+            found.push({ start, end, name: form.name });
           }
         }
       }
     }
-    if (spans.length === 0) return buf;
     // Overlapping matches (a form inside a wider one, two secrets sharing bytes) become one mask.
-    spans.sort((a, b) => a.start - b.start || b.end - a.end);
-    const parts: Buffer[] = [];
-    let from = 0;
-    let current: Span | undefined;
-    for (const span of spans) {
-      if (current && span.start < current.end) {
-        current.end = Math.max(current.end, span.end);
-        continue;
-      }
-      if (current) {
-        parts.push(buf.subarray(from, current.start), Buffer.from(label(current.name)));
-        from = current.end;
-      }
-      current = { ...span };
+    found.sort((a, b) => a.start - b.start || b.end - a.end);
+    const merged: Span[] = [];
+    for (const span of found) {
+      const last = merged.at(-1);
+      if (last && span.start < last.end) last.end = Math.max(last.end, span.end);
+      else merged.push({ ...span });
     }
-    if (current) parts.push(buf.subarray(from, current.start), Buffer.from(label(current.name)));
-    parts.push(buf.subarray(current?.end ?? from));
-    return Buffer.concat(parts);
+    return merged;
   }
+}
+
+function render(buf: Buffer, spans: Span[], label: (name: string) => string): Buffer {
+  if (spans.length === 0) return buf;
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const span of spans) {
+    parts.push(buf.subarray(from, span.start), Buffer.from(label(span.name)));
+    from = span.end;
+  }
+  parts.push(buf.subarray(from));
+  return Buffer.concat(parts);
 }
