@@ -7,11 +7,12 @@ import type { Environment, Inventory, TargetSpec } from '../contract/inventory.j
 import type { Runbook } from '../contract/runbook.js';
 import { closest } from '../core/did-you-mean.js';
 import { checkInputs, type InputValues } from '../core/engine/inputs.js';
+import type { Secret } from '../core/engine/redact.js';
 import { parseInventory } from '../core/inventory/parse-inventory.js';
 import { formatProblem, ProblemList } from '../core/problems.js';
 import { parseRunbook } from '../core/runbook/parse-runbook.js';
 import { validateRunbook } from '../core/validate/validate-runbook.js';
-import { passwordOf } from './database-password.js';
+import { passwordSecretOf } from './database-password.js';
 import { UserError } from './errors.js';
 import { findRunbookFiles, INVENTORY_FILE, readSource } from './workspace.js';
 
@@ -25,7 +26,7 @@ export interface RunPlan {
   environment: Environment;
   inputs: InputValues;
   /** Values to mask everywhere: secret inputs and the passwords of the environment's databases. */
-  secrets: string[];
+  secrets: Secret[];
   /** Every target a step uses or changes, with what it is in this environment. */
   targets: Map<string, TargetSpec>;
   /** Worth telling the operator before the run starts (a secret too short to mask). */
@@ -113,7 +114,7 @@ export function planRun(
     }
   }
   // Database passwords are secrets too: a step that echoes $PGPASSWORD must not leak it.
-  const passwords = [...targets.values()].flatMap((spec) => passwordOf(spec) ?? []);
+  const passwords = [...targets.values()].flatMap((spec) => passwordSecretOf(spec) ?? []);
   return { runbook, source, inventory, environmentName, environment, inputs: inputs.values, secrets: [...inputs.secrets, ...passwords], targets, warnings: inputs.warnings };
 }
 

@@ -1,10 +1,9 @@
 // Inputs are checked against their declarations before anything runs, and go into actions
-// as data: one quoted shell word, a URL-encoded URL part, never code.
+// as data: one quoted shell word, never code (http: see http-substitute.test.ts).
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { checkInputs } from '../../src/core/engine/inputs.js';
 import { loadShellGrammar, prepareShell, previewShell } from '../../src/core/engine/shell-placeholders.js';
-import { shellQuote, substituteText, substituteUrl } from '../../src/core/engine/substitute.js';
 import type { FrontMatter } from '../../src/contract/runbook.js';
 
 const fm: FrontMatter = {
@@ -25,14 +24,14 @@ describe('checkInputs', () => {
     expect(checkInputs(fm, { pilot: 'pilot-7', topic: 'orders', token: 'hunter22', dry_run: 'false' })).toEqual({
       ok: true,
       values: { pilot: 'pilot-7', count: 3, dry_run: false, topic: 'orders', token: 'hunter22' },
-      secrets: ['hunter22'],
+      secrets: [{ name: 'token', value: 'hunter22' }],
       warnings: [],
     });
   });
 
   it('warns, and says why, when a secret is too short to be masked', () => {
     const result = checkInputs(fm, { pilot: 'pilot-7', topic: 'orders', token: 'abc' });
-    expect(result).toMatchObject({ ok: true, secrets: ['abc'] });
+    expect(result).toMatchObject({ ok: true, secrets: [{ name: 'token', value: 'abc' }] });
     expect(result.ok && result.warnings).toEqual([
       "secret input 'token' is shorter than 4 characters, so it cannot be masked in output and the audit trail; use a longer secret",
     ]);
@@ -66,9 +65,6 @@ describe('substitution', () => {
     expect(prepared.script).toBe('printf "%s\\n" "$HR_IN_pilot"');
     const out = execFileSync('/bin/sh', ['-c', prepared.script], { encoding: 'utf8', env: { ...process.env, ...prepared.env } });
     expect(out).toBe(`${evil}\n`);
-    for (const value of ['$(id)', '`id`', "a'b", '\\', '-n', '', 'line\nbreak', '*']) {
-      expect(execFileSync('/bin/sh', ['-c', `printf '%s' ${shellQuote(value)}`], { encoding: 'utf8' })).toBe(value);
-    }
   });
 
   it('previews a sh step with each value written as it would have to be, and a secret by name only', async () => {
@@ -77,17 +73,5 @@ describe('substitution', () => {
     const shown = previewShell(code, { pilot: `a'b $(id)`, token: 'Pa\'ss-w0rd' }, (name) => name === 'token');
     expect(shown).toBe(`deploy 'a'\\''b $(id)' "to a'b \\$(id)" --token=[secret: token]\ncat <<EOF\na'b \\$(id)\nEOF`);
     expect(shown).not.toContain('Pa');
-  });
-
-  it('URL-encodes inputs in http URLs so they cannot change the path or query', () => {
-    expect(substituteUrl('https://api.example.net/pilots/{{ pilot }}?x=1', { pilot: '../admin?drop=1#' })).toBe(
-      'https://api.example.net/pilots/..%2Fadmin%3Fdrop%3D1%23?x=1',
-    );
-  });
-
-  it('refuses a line break in a header value (header injection)', () => {
-    expect(() => substituteText('X-Pilot: {{ pilot }}', { pilot: 'a\r\nX-Admin: yes' }, 'header')).toThrow(
-      "input 'pilot' contains a line break and cannot go into an HTTP header; nothing was sent",
-    );
   });
 });

@@ -4,8 +4,9 @@
 import type { Environment, Inventory, TargetSpec } from '../../contract/inventory.js';
 import { targetKind } from '../../contract/inventory.js';
 import type { ShellExecutor } from '../../core/engine/ports.js';
+import type { Secret } from '../../core/engine/redact.js';
 import { UserError } from '../errors.js';
-import { passwordOf } from '../database-password.js';
+import { passwordSecretOf } from '../database-password.js';
 import { openTargets, type TargetOptions } from '../targets.js';
 import { INVENTORY_FILE } from '../workspace.js';
 
@@ -17,7 +18,7 @@ export interface RecordingPlace {
   target: string;
   spec: TargetSpec;
   /** Values masked in recorded output: the passwords of the environment's databases. */
-  secrets: string[];
+  secrets: Secret[];
 }
 
 export interface OpenRecordingTarget {
@@ -51,7 +52,7 @@ export function recordingPlace(inventory: Inventory, environmentName: string, ta
         : `'${typed}' is not '${environmentName}'; type the protected environment's name exactly to start recording there; ${NOTHING}`,
     );
   }
-  const secrets = Object.values(environment.targets).flatMap((s) => passwordOf(s) ?? []);
+  const secrets = Object.values(environment.targets).flatMap((s) => passwordSecretOf(s) ?? []);
   return { environmentName, environment, target, spec, secrets };
 }
 

@@ -2,17 +2,17 @@
 // against the runbook's declarations before anything runs.
 import type { FrontMatter } from '../../contract/runbook.js';
 import type { SqlValue } from './ports.js';
-import { MIN_SECRET_LENGTH } from './redact.js';
+import { MIN_SECRET_LENGTH, type Secret } from './redact.js';
 
 export type InputValues = Record<string, SqlValue>;
 
-export type InputCheck = { ok: true; values: InputValues; secrets: string[]; warnings: string[] } | { ok: false; problems: string[] };
+export type InputCheck = { ok: true; values: InputValues; secrets: Secret[]; warnings: string[] } | { ok: false; problems: string[] };
 
 export function checkInputs(frontMatter: FrontMatter, given: Record<string, string>): InputCheck {
   const declared = frontMatter.inputs ?? {};
   const problems: string[] = [];
   const values: InputValues = {};
-  const secrets: string[] = [];
+  const secrets: Secret[] = [];
   const warnings: string[] = [];
   for (const name of Object.keys(given)) {
     if (!declared[name]) {
@@ -59,9 +59,13 @@ export function checkInputs(frontMatter: FrontMatter, given: Record<string, stri
       }
     }
     const value = values[name];
-    if (decl.secret && typeof value === 'string') {
-      secrets.push(value);
-      if (value.length < MIN_SECRET_LENGTH) warnings.push(shortSecret(name));
+    // Every type: a PIN declared `type: number` is as secret as a string. A step sees the
+    // converted value (0042 becomes 42), the operator may have printed it as given: both are masked.
+    if (decl.secret && value !== undefined && value !== null) {
+      const shown = String(value);
+      secrets.push({ name, value: shown });
+      if (raw !== shown) secrets.push({ name, value: raw });
+      if (shown.length < MIN_SECRET_LENGTH) warnings.push(shortSecret(name));
     }
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, values, secrets, warnings };

@@ -78,7 +78,7 @@ export interface SqlExecutor {
 
 export interface HttpRequest {
   method: string;
-  /** Inputs already substituted (URL-encoded). */
+  /** Inputs already in, each part encoded by its own rules (see http-substitute.ts). */
   url: string;
   headers: [string, string][];
   body: string;

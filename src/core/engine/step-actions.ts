@@ -3,13 +3,13 @@
 import type { Step, StepAction } from '../../contract/runbook.js';
 import { parseHttpBlock } from '../runbook/http-block.js';
 import { judgeExit, OutputMatcher } from './expectations.js';
+import { buildHttpRequest, httpRequestText } from './http-substitute.js';
 import type { InputValues } from './inputs.js';
 import type { OutputStream, SqlResult, SqlValue } from './ports.js';
 import type { Redactor } from './redact.js';
 import { renderTable } from './render-table.js';
 import type { TargetResolver } from './run-ports.js';
 import { loadShellGrammar, prepareShell, previewShell } from './shell-placeholders.js';
-import { substituteText, substituteUrl } from './substitute.js';
 
 const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
 
@@ -37,13 +37,28 @@ export interface ActionContext {
 }
 
 /**
- * The command as the operator sees it before it runs (inputs in, secrets masked). A sh step
- * shows each input as the word it stands for and a secret input as [secret: name].
+ * The command as the operator sees it before it runs: inputs in, each secret shown as
+ * [secret: name]. A sh step shows each input as the word it stands for; an http step the
+ * request exactly as it will be sent.
  */
 export function displayCommand(action: StepAction, inputs: InputValues, redactor: Redactor, secretInputs: ReadonlySet<string>): string {
-  if (action.kind === 'sh') return redactor.text(previewShell(action.code, inputs, (name) => secretInputs.has(name)));
-  const text = action.kind === 'http' ? substituteUrl(action.code, inputs) : action.code;
-  return redactor.text(text);
+  if (action.kind === 'http') return httpPreview(action.code, inputs, redactor);
+  const text = action.kind === 'sh' ? previewShell(action.code, inputs, (name) => secretInputs.has(name)) : action.code;
+  return redactor.preview(text);
+}
+
+/**
+ * The request exactly as it will be sent, secrets named. A request that cannot be built is
+ * shown as written (it holds no values); running it then fails and says why.
+ */
+function httpPreview(code: string, inputs: InputValues, redactor: Redactor): string {
+  const parsed = parseHttpBlock(code);
+  if (!parsed.ok) return redactor.preview(code);
+  try {
+    return redactor.preview(httpRequestText(buildHttpRequest(parsed.request, inputs)));
+  } catch {
+    return redactor.preview(code);
+  }
 }
 
 export async function runAction(ctx: ActionContext): Promise<ActionOutcome> {
@@ -142,12 +157,10 @@ export async function runAction(ctx: ActionContext): Promise<ActionOutcome> {
     case 'http': {
       const parsed = parseHttpBlock(action.code);
       if (!parsed.ok) return { ok: false, reason: parsed.message };
-      const { method, url, headers, body } = parsed.request;
+      // The same function built the preview: what was shown is what is sent.
+      const request = buildHttpRequest(parsed.request, ctx.inputs);
       const result = await ctx.targets.http().run({
-        method,
-        url: substituteUrl(url, ctx.inputs),
-        headers: headers.map(([k, v]) => [k, substituteText(v, ctx.inputs, 'header')]),
-        body: substituteText(body, ctx.inputs, 'body'),
+        ...request,
         // A check that hangs helps nobody at 3 a.m.: without timeout=, give up after 30 s.
         timeoutMs: action.attributes.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
         signal: ctx.signal,

@@ -8,6 +8,8 @@ export interface HttpBlock {
   url: string;
   headers: [string, string][];
   body: string;
+  /** The body's first line, counted from the request line (0), for messages about it. */
+  bodyLine: number;
 }
 
 export type HttpBlockParse = { ok: true; request: HttpBlock } | { ok: false; line: number; message: string };
@@ -40,5 +42,5 @@ export function parseHttpBlock(code: string): HttpBlockParse {
     headers.push([header[1] ?? '', header[2] ?? '']);
   }
   const body = lines.slice(i + 1).join('\n');
-  return { ok: true, request: { method: method as HttpBlock['method'], url, headers, body } };
+  return { ok: true, request: { method: method as HttpBlock['method'], url, headers, body, bodyLine: i + 1 } };
 }

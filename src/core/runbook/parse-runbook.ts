@@ -8,6 +8,7 @@ import { ProblemList, positionIn } from '../problems.js';
 import { decodeSourceFile } from '../text-file.js';
 import { parseFenceAttributes } from './fence-attributes.js';
 import { readFrontMatter } from './front-matter.js';
+import { jsonBodyProblem } from '../engine/http-substitute.js';
 import { parseHttpBlock } from './http-block.js';
 import { parseMarkdown, type Code, type RootContent } from './markdown.js';
 import { findPlaceholders } from './placeholders.js';
@@ -151,6 +152,8 @@ function readAction(
   if (kind === 'http' && code.value.trim() !== '') {
     const http = parseHttpBlock(code.value);
     if (!http.ok) problems.error({ line: codeOrigin.line + http.line, col: codeOrigin.col }, http.message);
+    const bodyProblem = http.ok ? jsonBodyProblem(http.request) : undefined;
+    if (http.ok && bodyProblem) problems.error({ line: codeOrigin.line + http.request.bodyLine, col: codeOrigin.col }, bodyProblem);
   }
   if (kind !== 'sql') {
     for (const p of findPlaceholders(code.value)) {
