@@ -1,5 +1,7 @@
-// `{{ name }}` in sh and http actions. The engine substitutes each as one safely quoted
-// word (sh) or URL-encoded (http); here we only find them, with their offsets.
+// `{{ name }}` in sh and http actions. The engine replaces each with a variable reference
+// chosen for its shell context (sh, see engine/shell-placeholders.ts) or encodes the value
+// for the part of the request it stands in (http, see engine/http-substitute.ts); here we
+// only find them, with their offsets.
 
 export interface Placeholder {
   name: string;
