@@ -25,8 +25,8 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
   const service = new RunService(resolveSettings(global));
   try {
     const inputs = collectInputs(flags.input);
-    const given = new Set(Object.keys(inputs));
     if (isInteractive()) Object.assign(inputs, await askMissingInputs(await service.declaredInputs(runbook, process.cwd()), inputs));
+    const given = new Set(Object.keys(inputs));
     const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey };
     const plan = await service.plan(request, process.cwd());
     const secrets = Object.entries(plan.runbook.frontMatter.inputs ?? {}).filter(([, decl]) => decl.secret).map(([name]) => name);
