@@ -59,7 +59,7 @@ describe('audit export --out', () => {
     symlinkSync(victim, out);
     for (const format of ['md', 'jsonl']) {
       const result = cli(['audit', 'export', '--format', format, '--out', out]);
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stderr).toContain(`${out} is a symbolic link (to ${victim})`);
       expect(result.stderr).toMatch(/no file was written there/);
       expect(result.stderr).not.toMatch(/^\s+at\s/m);
@@ -108,9 +108,9 @@ describe('saving a recording', () => {
     const draft = await r.start({ environment: 'dev', target: 'app', title: 'Probe' });
     await r.record(draft.id, 'echo one');
     const path = join(workspace, 'linked', 'probe.md');
-    await expect(r.save(draft.id, { path, acknowledged: [], cwd: workspace })).rejects.toThrow(
-      `${path} is outside the workspace ${workspace} (its folder is ${elsewhere}); a recording is saved as a runbook of the workspace; nothing was written`,
-    );
+    const refused = r.save(draft.id, { path, acknowledged: [], cwd: workspace });
+    await expect(refused).rejects.toThrow(`${path} is outside the workspace ${workspace} (its folder is ${elsewhere})`);
+    await expect(refused).rejects.toThrow(/; nothing was written$/);
     expectVictimUntouched();
     // The draft is kept: it can be saved under another name.
     const saved = await r.save(draft.id, { path: join(workspace, 'probe.md'), acknowledged: [], cwd: workspace });
