@@ -1,47 +1,29 @@
-// Writes an export where the operator asked: a file appears whole or not at all (temp file in
-// the same folder, fsync, rename, fsync of the folder), readable by its owner only, since an
-// export holds step output; or a stream (stdout), respecting its back-pressure.
+// Writes an export where the operator asked: to a file (whole or not at all, readable by its
+// owner only, since an export holds step output) through the shared safe writer, or to a
+// stream (stdout), respecting its back-pressure.
+//
+// `--out` may name any folder, also one reached through a link: the operator chose it. Only a
+// link at the file name itself is refused (see safe-write.ts), so a link planted where an
+// export will land can never redirect it onto another file.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { chmod, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { UserError } from './errors.js';
+import { WriteRefused, writeFileSafely, type Written } from './safe-write.js';
 
-export interface Written {
-  bytes: number;
-  sha256: string;
-}
+export type { Written } from './safe-write.js';
 
 const BATCH = 256 * 1024;
 
 export async function writeAtomically(path: string, chunks: Iterable<string>): Promise<Written> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const hash = createHash('sha256');
-  let bytes = 0;
   try {
-    const file = await open(tmp, 'wx', 0o600);
-    try {
-      for (const batch of batched(chunks)) {
-        const data = Buffer.from(batch);
-        hash.update(data);
-        bytes += data.length;
-        await file.write(data);
-      }
-      await file.chmod(0o600);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(tmp, path);
-    await chmod(path, 0o600);
-    const dir = await open(dirname(path), 'r');
-    await dir.sync().finally(() => dir.close());
+    return await writeFileSafely(path, batched(chunks), { mode: 0o600, replace: true });
   } catch (error) {
-    await rm(tmp, { force: true });
+    if (error instanceof WriteRefused) {
+      throw new UserError(`could not write the export to ${path}: ${error.message}; no file was written there. Remove the link or give --out another name, then export again.`);
+    }
     const message = error instanceof Error ? error.message : String(error);
     throw new UserError(`could not write the export to ${path} (${message}); no file was written there. Check the folder exists and is writable, then export again.`, 1);
   }
-  return { bytes, sha256: hash.digest('hex') };
 }
 
 export async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<Written> {

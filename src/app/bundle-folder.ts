@@ -1,13 +1,17 @@
 // A folder that appears whole or not at all: everything is written into a hidden temporary
 // folder beside the destination, each file fsynced, and the folder renamed into place at the
 // end. A failure (disk full, a crash) leaves the destination as it was, and at worst a
-// `.NAME.PID.tmp` folder that says what it is.
+// `.NAME.PID.tmp` folder that says what it is. The destination may be any folder the operator
+// names, but not a symbolic link (refused before anything is written, and again before the
+// rename), and every file is created with O_EXCL|O_NOFOLLOW, so nothing planted at a name is
+// ever followed.
 import { createHash } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { constants, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { UserError } from './errors.js';
+import { openNewFile, refuseLink, syncFolder, WriteRefused } from './safe-write.js';
 
 export interface BundleFile {
   /** Relative to the folder, with `/`. */
@@ -28,7 +32,10 @@ export class BundleFolder {
 
   /** Refuses a destination that exists and is not an empty folder; nothing is created then. */
   static async create(path: string, what: string): Promise<BundleFolder> {
-    const info = await stat(path).catch(() => undefined);
+    const info = await refuseLink(path).catch((error: unknown) => {
+      if (error instanceof WriteRefused) throw new UserError(`${error.message}; nothing was written. Give --out a new or empty folder for the ${what}.`);
+      throw error;
+    });
     if (info && (!info.isDirectory() || (await readdir(path)).length > 0)) {
       throw new UserError(`${path} already exists and is ${info.isDirectory() ? 'not empty' : 'a file'}; nothing was written. Give --out a new or empty folder for the ${what}.`);
     }
@@ -47,7 +54,7 @@ export class BundleFolder {
   /** Writes one file (mode 0600) and fsyncs it. */
   async write(name: string, content: string | Uint8Array): Promise<BundleFile> {
     const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    const file = await this.openFile(name);
+    const file = await openNewFile(await this.prepare(name), 0o600);
     try {
       await file.writeFile(data);
       await file.sync();
@@ -60,14 +67,14 @@ export class BundleFolder {
   /** A stream into a new file; `done()` ends it and fsyncs it. */
   async stream(name: string): Promise<{ stream: WriteStream; done: () => Promise<void> }> {
     const path = await this.prepare(name);
-    const stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
-    await once(stream, 'open');
+    const stream = (await openNewFile(path, 0o600)).createWriteStream();
     return {
       stream,
       done: async () => {
         stream.end();
         await once(stream, 'close');
-        const file = await open(path, 'r');
+        // The stream closed its descriptor; this file sits in the private temporary folder.
+        const file = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
         await file.sync().finally(() => file.close());
       },
     };
@@ -75,18 +82,15 @@ export class BundleFolder {
 
   /** Renames the folder into place (over an empty folder there) and makes the rename durable. */
   async commit(): Promise<void> {
-    for (const dir of this.dirs) await syncDir(dir);
-    await syncDir(this.tmp);
+    for (const dir of this.dirs) await syncFolder(dir);
+    await syncFolder(this.tmp);
+    await refuseLink(this.path); // planted while the bundle was written
     await rename(this.tmp, this.path);
-    await syncDir(dirname(this.path));
+    await syncFolder(dirname(this.path));
   }
 
   async discard(): Promise<void> {
     await rm(this.tmp, { recursive: true, force: true });
-  }
-
-  private async openFile(name: string) {
-    return open(await this.prepare(name), 'wx', 0o600);
   }
 
   private async prepare(name: string): Promise<string> {
@@ -95,11 +99,6 @@ export class BundleFolder {
     if (dirname(path) !== this.tmp) this.dirs.add(dirname(path));
     return path;
   }
-}
-
-async function syncDir(path: string): Promise<void> {
-  const dir = await open(path, 'r');
-  await dir.sync().finally(() => dir.close());
 }
 
 function message(error: unknown): string {

@@ -6,7 +6,7 @@
 // path, never the URL itself. The printed URL (stdout, the operator's own terminal) carries
 // the token by design: it is how the operator signs in.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -20,7 +20,7 @@ export function openInBrowser(url: string, dataDir: string, port: number, log: (
   const file = join(dataDir, `console-${port}.html`);
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, redirectPage(url), { mode: 0o600 });
+    writeRedirectFile(file, redirectPage(url));
   } catch (error) {
     log(`could not write ${file} to open a browser (${error instanceof Error ? error.message : String(error)}); open the URL above yourself`);
     return () => {};
@@ -32,6 +32,20 @@ export function openInBrowser(url: string, dataDir: string, port: number, log: (
   });
   child.unref();
   return () => rmSync(file, { force: true });
+}
+
+/**
+ * 0600 even when an older file of that name was not, and never through a link planted at the
+ * name (O_NOFOLLOW; not on Windows, which has no such flag): the page carries the token.
+ */
+function writeRedirectFile(file: string, page: string): void {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0), 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeFileSync(fd, page);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function browserLauncher(): { command: string; args: string[] } | null {

@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { tightenDataDir } from './data-dir-modes.js';
 import { assertHandrailDatabase, migrate } from './migrate.js';
 import { StoreError, describeOpenFailure } from './store-error.js';
 
@@ -42,9 +43,10 @@ export function electronNativeBinding(env: NodeJS.ProcessEnv = process.env): str
  */
 export function openAppDatabase(dataDir: string, options: OpenOptions = {}): AppDatabase {
   const path = join(dataDir, APP_DATABASE_FILE);
+  let created: string | undefined;
   try {
     // 0700: the database holds runbook sources, inputs and command output.
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    created = mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new StoreError(describeOpenFailure(error, { dbPath: path, dataDir, creatingDir: true }), { cause: error });
   }
@@ -60,6 +62,10 @@ export function openAppDatabase(dataDir: string, options: OpenOptions = {}): App
     // and another program's database is refused, before configure() switches it to WAL
     // (which rewrites the file header).
     assertHandrailDatabase(db, path);
+    // Only now, once the file is known to be Handrail's: another program's database, refused
+    // above, keeps its mode. Before configure(): SQLite gives the -wal and -shm files it
+    // creates the database file's mode, so a 0600 database makes them 0600 too.
+    tightenDataDir(dataDir, created !== undefined);
     configure(db);
     migrate(db, path);
   } catch (error) {

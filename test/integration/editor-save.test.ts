@@ -1,7 +1,7 @@
 // Saving from the editor: the version is raised by a precise edit (comments, quoting and
 // key order stay as the author wrote them), a runbook with errors is refused unless saved
 // as a draft, nothing is written outside the workspace, and each save is in the history.
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { API, type ApiRequest } from '../../src/contract/api.js';
@@ -132,6 +132,15 @@ describe('saveRunbook', () => {
     const error = await apiErrorOf(save({ path: 'linked/escape.md', text: ROTATE.replace('rotate-logs', 'escape'), bump: 'none' }));
     expect(error.message).toMatch(/^linked\/escape\.md is outside the workspace .*; nothing was saved$/);
     expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it('refuses a runbook name that is a symbolic link, even to a file inside the workspace, and leaves both as they were', async () => {
+    writeFileSync(join(workspace, 'real.txt'), 'kept\n');
+    symlinkSync(join(workspace, 'real.txt'), join(workspace, 'linked.md'));
+    const error = await apiErrorOf(save({ path: 'linked.md', text: ROTATE.replace('rotate-logs', 'linked'), bump: 'none' }));
+    expect(error.message).toMatch(/^could not write linked\.md \(.*linked\.md is a symbolic link \(to .*real\.txt\).*\); the file on disk is as it was/);
+    expect(readFileSync(join(workspace, 'real.txt'), 'utf8')).toBe('kept\n');
+    expect(lstatSync(join(workspace, 'linked.md')).isSymbolicLink()).toBe(true);
   });
 
   it('refuses a second runbook with an id another file already has', async () => {

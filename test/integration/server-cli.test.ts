@@ -1,13 +1,14 @@
 // `handrail serve` from the operator's terminal: what it prints, how it refuses, how it
 // stops. The built CLI in child processes, each with its own data directory.
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onProcessExit } from '../support/exit-cleanup.js';
+import { freePort } from '../support/free-port.js';
 import { handrailAsync, handrailChild, type CliOptions } from '../support/handrail-cli.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
@@ -153,6 +154,26 @@ describe('handrail serve (the command)', () => {
     expect(await stop(served)).toBe(0);
     // The file holding the token does not outlive the server.
     expect(existsSync(redirect)).toBe(false);
+  });
+
+  it('--open never writes the token through a link planted at the redirect file name', async () => {
+    const bin = join(dir, 'bin-planted');
+    const argsFile = join(dir, 'planted-opener-args');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const port = await freePort();
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'kept\n');
+    mkdirSync(cli.dataDir, { recursive: true });
+    symlinkSync(victim, join(cli.dataDir, `console-${port}.html`));
+    const served = await serve(['--port', String(port), '--open'], { ...cli, env: { PATH: `${bin}:${process.env.PATH ?? ''}`, DISPLAY: ':99' } });
+    while (!existsSync(argsFile) && !served.stderr().includes('to open a browser')) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(served.stderr()).toMatch(/could not write .*console-\d+\.html to open a browser .*open the URL above yourself/);
+    expect(existsSync(argsFile)).toBe(false);
+    expect(readFileSync(victim, 'utf8')).toBe('kept\n');
+    expect(await stop(served)).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('kept\n');
   });
 
   it('--open without a desktop session says so and serves anyway', async () => {

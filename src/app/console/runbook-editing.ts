@@ -2,7 +2,6 @@
 // `handrail validate` runs, so both show the same problems at the same line:col), a
 // runbook's source by id, and saving — with the version raised, errors refused unless saved
 // as a draft, written atomically inside the workspace, recorded as a version and audited.
-import { realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ApiParsedRequest, ApiResponse } from '../../contract/api.js';
 import type { Problem } from '../../contract/problem.js';
@@ -15,6 +14,7 @@ import type { NewEvent } from '../../store/new-records.js';
 import { UserError } from '../errors.js';
 import { sha256Of, type RunbookVersions } from '../runbook-versions.js';
 import type { Settings } from '../settings.js';
+import { realPathOutside } from '../safe-write.js';
 import { versionProblems } from '../version-check.js';
 import { DRAFT_SUFFIX, findRunbookFiles, readSource, validateRunbookSource, type RecordedCheck } from '../workspace.js';
 import { NotFoundError } from './api-error.js';
@@ -83,7 +83,7 @@ export class RunbookEditing {
       await this.refuseTakenId(parsed.frontMatter.id, file, unchanged);
       await this.refuseSameVersionOnDisk(file, parsed.frontMatter.version, bytes, unchanged);
     }
-    await writeRunbookFile(target, bytes, this.shown(target));
+    await writeRunbookFile(target, bytes, this.shown(target), this.workspace);
     const sha256 = sha256Of(bytes);
     const version = parsed?.frontMatter.version ?? '';
     const id = parsed?.frontMatter.id ?? basename(file, '.md');
@@ -159,18 +159,10 @@ export class RunbookEditing {
     const outside = new UserError(`${path} is outside the workspace ${this.workspace}; runbooks are saved inside it (a name like db/rotate.md); ${unchanged}`);
     const file = resolve(this.workspace, path);
     if (!isInside(this.workspace, file)) throw outside;
-    const root = await realpath(this.workspace).catch(() => {
+    const real = await realPathOutside(this.workspace, file).catch(() => {
       throw new UserError(`the workspace folder ${this.workspace} does not exist; ${unchanged}`);
     });
-    // The deepest part of the path that exists is where a link could lead elsewhere.
-    for (let existing = file; ; existing = dirname(existing)) {
-      const real = await realpath(existing).catch(() => undefined);
-      if (real !== undefined) {
-        if (!isInside(root, real) && real !== root) throw outside;
-        break;
-      }
-      if (dirname(existing) === existing) break;
-    }
+    if (real !== undefined) throw outside;
     return file;
   }
 

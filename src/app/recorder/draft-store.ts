@@ -1,13 +1,13 @@
 // Recordings on disk: DATA_DIR/drafts/ID.json, one file per recording, rewritten whole
 // (atomically) after every command and every edit, so a crash loses nothing the author did.
-// Readable by the owner only: a draft holds command output.
+// Readable by the owner only: a draft holds command output. Written by the shared safe writer.
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { RecordingDraft, type RecordingSummary } from '../../contract/api.js';
 import { NotFoundError } from '../console/api-error.js';
 import { UserError } from '../errors.js';
-import { replaceFile } from './atomic-file.js';
+import { writeFileSafely } from '../safe-write.js';
 
 const StoredDraft = RecordingDraft.extend({ updatedAt: z.string() });
 export type StoredDraft = z.infer<typeof StoredDraft>;
@@ -18,7 +18,7 @@ const DRAFT_ID = /^r-[0-9a-z-]{1,80}$/;
 export class DraftStore {
   readonly dir: string;
 
-  constructor(dataDir: string) {
+  constructor(private readonly dataDir: string) {
     this.dir = join(dataDir, 'drafts');
   }
 
@@ -26,7 +26,8 @@ export class DraftStore {
     const stored: StoredDraft = { ...draft, updatedAt: new Date().toISOString() };
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     try {
-      await replaceFile(this.pathOf(draft.id), `${JSON.stringify(stored, null, 2)}\n`);
+      // Never through a drafts folder that is a link out of the data folder: drafts hold output.
+      await writeFileSafely(this.pathOf(draft.id), [`${JSON.stringify(stored, null, 2)}\n`], { mode: 0o600, replace: true, inside: { root: this.dataDir, what: 'the data folder' } });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new UserError(

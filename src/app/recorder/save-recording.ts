@@ -11,8 +11,8 @@ import type { NewEvent } from '../../store/new-records.js';
 import { UserError } from '../errors.js';
 import type { VersionRecord } from '../runbook-versions.js';
 import { operatorBody, type Settings } from '../settings.js';
+import { realPathOutside, WriteRefused, writeFileSafely } from '../safe-write.js';
 import { findRunbookFiles, readSource, validatePaths } from '../workspace.js';
-import { createFile } from './atomic-file.js';
 import type { DraftStore, StoredDraft } from './draft-store.js';
 import { FIRST_VERSION, renderRecording, runbookIdFrom } from './recording-markdown.js';
 
@@ -53,6 +53,7 @@ export async function saveRecording(draft: StoredDraft, request: SaveRequest, ct
         `mark ${unreviewed.length === 1 ? 'it' : 'them'} confirm, or acknowledge that you reviewed ${unreviewed.length === 1 ? 'it' : 'them'}; ${NOTHING}`,
     );
   }
+  await refuseOutsideWorkspace(request.path, ctx.settings.workspace, NOTHING);
   const id = runbookIdFrom(draft.title);
   await refuseTakenId(id, request.path, ctx.settings.workspace);
   const markdown = renderRecording(draft, { id, acknowledged });
@@ -64,9 +65,11 @@ export async function saveRecording(draft: StoredDraft, request: SaveRequest, ct
   }
 
   try {
-    await createFile(request.path, markdown);
+    // Shared with others (and usually committed), like any runbook: 0644 unless the umask says otherwise.
+    await writeFileSafely(request.path, [markdown], { mode: 0o644, replace: false, createFolders: true, inside: { root: ctx.settings.workspace, what: 'the workspace' } });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof WriteRefused) throw new UserError(`${error.message}; ${NOTHING}`);
     if (code === 'EEXIST') throw new UserError(`${request.path} already exists; choose another file name (a recording never overwrites a file); ${NOTHING}`);
     throw new UserError(`could not write ${request.path} (${error instanceof Error ? error.message : String(error)}); ${NOTHING}; the recording is kept`, 1);
   }
@@ -111,7 +114,22 @@ export async function checkSaveTarget(title: string, path: string, workspace: st
   if (await stat(path).catch(() => undefined)) throw new UserError(`${path} already exists; choose another file name (a recording never overwrites a file); ${nothing}`);
   const folder = await stat(dirname(path)).catch(() => undefined);
   if (!folder?.isDirectory()) throw new UserError(`the folder ${dirname(path)} does not exist; create it or write the runbook elsewhere; ${nothing}`);
+  await refuseOutsideWorkspace(path, workspace, nothing);
   await refuseTakenId(runbookIdFrom(title), path, workspace, nothing);
+}
+
+/**
+ * A recording becomes a runbook of the workspace (listed, run by id, its id checked against
+ * the others), so it is written inside it: judged by real paths, so that a folder in the
+ * workspace that is a link cannot carry it elsewhere.
+ */
+async function refuseOutsideWorkspace(path: string, workspace: string, outcome: string): Promise<void> {
+  const real = await realPathOutside(workspace, dirname(path)).catch(() => {
+    throw new UserError(`the workspace folder ${workspace} does not exist; set --workspace or HANDRAIL_WORKSPACE to your runbooks' folder; ${outcome}`);
+  });
+  if (real !== undefined) {
+    throw new UserError(`${path} is outside the workspace ${workspace} (its folder is ${real}); a recording is saved as a runbook of the workspace, so choose a file inside it; ${outcome}`);
+  }
 }
 
 /** Two runbooks with one id would make `handrail run ID` ambiguous; a new one must not take a used id. */
