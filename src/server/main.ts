@@ -25,6 +25,10 @@ async function main(): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a whole number from 0 to 65535, not "${values.port}"`);
   const host = values.host;
 
+  // Listen for stop signals before anything is printed: whoever reads the URL may stop us at
+  // once, and a SIGTERM that arrived before the handler existed would kill the process with
+  // no clean stop and exit status 1 (a race once seen as a flaky test).
+  const stop = stopRequested();
   const settings = resolveSettings({});
   const service = new ConsoleService(settings);
   let running: RunningConsole;
@@ -47,7 +51,7 @@ async function main(): Promise<number> {
   log('open the URL above in a browser; stop with Ctrl-C');
   const removeRedirect = values.open ? openInBrowser(running.url, settings.dataDir, running.port, log) : () => {};
 
-  const why = await stopRequested();
+  const why = await stop;
   log(`${why}: stopping (open runs are left interrupted and can be resumed)`);
   const limit = setTimeout(() => {
     log(`could not stop cleanly within ${STOP_LIMIT_MS / 1000} s; exiting now. A run still shown as running is resumable after the next start.`);
