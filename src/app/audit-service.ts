@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { keyFingerprint } from '../core/audit/checkpoint.js';
 import type { VerifyResult } from '../core/audit/verify-chain.js';
-import { loadOrCreateSigningKey, readPublicKey } from '../store/audit-keys.js';
+import { readPublicKey } from '../store/audit-keys.js';
 import { runEventsOfKind } from '../store/audit-search.js';
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
@@ -78,15 +78,19 @@ export class AuditService {
     return { seq, problems: result.problems.length };
   }
 
-  /** The public key's fingerprint, creating the key pair if this data directory has none yet. */
+  /**
+   * The public key's fingerprint. A data directory whose trail was never signed gets its key
+   * now (recorded in the chain); one whose key is missing after it signed is refused, with
+   * what to do (see AuditChain.signingKey).
+   */
   keyFingerprint(): { fingerprint: string; keysDir: string } {
-    const key = operatorFacing(() => loadOrCreateSigningKey(this.keysDir));
+    const key = operatorFacing(() => this.store.audit.signingKey(this.settings.operator));
     return { fingerprint: keyFingerprint(key), keysDir: this.keysDir };
   }
 }
 
 /** The store's messages are written for the operator already (what, where, what next). */
-function operatorFacing<T>(fn: () => T): T {
+export function operatorFacing<T>(fn: () => T): T {
   try {
     return fn();
   } catch (error) {
