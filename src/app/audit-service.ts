@@ -69,12 +69,14 @@ export class AuditService {
     if (note.trim() === '') throw new UserError('--note must say what was found and why it is safe to go on; nothing was recorded');
     const result = this.store.audit.verify(operatorFacing(() => readPublicKey(this.keysDir)));
     if (result.ok) throw new UserError('the audit trail is intact; there is nothing to acknowledge and nothing was recorded');
-    const seq = this.store.atomically(() => {
+    // With keys/ gone the checkpoint is refused (a new key is never made for a signed trail),
+    // and the acknowledgement with it: nothing an acknowledgement could sign would be checkable.
+    const seq = operatorFacing(() => this.store.atomically(() => {
       const recorded = this.store.appendEvent({ operator: this.settings.operator, kind: 'audit.acknowledged', runId: null,
         body: { note: note.trim(), events: result.events, problems: result.problems.slice(0, 20), ...operatorBody(this.settings) } });
-      this.store.checkpoint();
+      this.store.audit.checkpoint(this.settings.operator);
       return recorded;
-    });
+    }));
     return { seq, problems: result.problems.length };
   }
 

@@ -113,6 +113,12 @@ describe('the signing key and every checkpoint deleted', () => {
     expect(key.stderr).toContain('audit signing key is missing');
     expect(key.stderr).toContain('Restore');
     expect(existsSync(join(cli.dataDir, 'keys'))).toBe(false);
+    // An acknowledgement is signed too: it is refused the same way, and nothing is recorded.
+    const ack = handrail(['audit', 'acknowledge', '--note', 'lost the key'], cli);
+    expect(ack.code).toBe(1);
+    expect(ack.stderr).toContain('Handrail will not make a new key');
+    expect(ack.stderr).not.toContain('bug');
+    expect(existsSync(join(cli.dataDir, 'keys'))).toBe(false);
 
     const { code, json } = verifyJson();
     expect(code).toBe(3);

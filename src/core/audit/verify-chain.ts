@@ -134,12 +134,15 @@ export class ChainVerifier {
         `the chain ends at seq ${last}, but a checkpoint signed at ${furthest.at} covers events up to seq ${furthest.seq}: events ${last + 1} to ${furthest.seq} were removed`);
     }
     this.checkLinks();
+    const trusted = this.publicKey && keyFingerprint(this.publicKey);
     for (const cp of this.checkpoints) {
       if (!this.publicKey) {
         this.add(cp.seq, 'key-missing', `the checkpoint at seq ${cp.seq} cannot be checked: this data directory has no audit signing key (keys/)`);
         break;
       }
-      if (!checkpointSignatureValid(cp, this.publicKey)) {
+      if (cp.publicKeyFingerprint !== trusted) {
+        this.add(cp.seq, 'bad-signature', `the checkpoint at seq ${cp.seq} (${cp.at}) names key ${cp.publicKeyFingerprint}, not this data directory's key ${trusted}: it was forged, or the key was replaced`);
+      } else if (!checkpointSignatureValid(cp, this.publicKey)) {
         this.add(cp.seq, 'bad-signature', `the checkpoint at seq ${cp.seq} (${cp.at}) does not carry a valid signature of this data directory's key: it was forged or altered`);
       }
     }
