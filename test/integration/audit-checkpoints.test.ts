@@ -2,13 +2,16 @@
 // but does not hold the signing key would: rewrite the chain and delete the checkpoints that
 // give it away; delete the key and every checkpoint and let Handrail make a new key; forge an
 // export and sign it with a key of their own.
-import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bodySha256, eventHash, GENESIS_HASH, type AuditFields } from '../../src/core/audit/chain-hash.js';
-import { checkpointHash, keyFingerprint, signCheckpoint, type Checkpoint } from '../../src/core/audit/checkpoint.js';
+import { checkpointHash, checkpointMessage, keyFingerprint, signCheckpoint, type Checkpoint } from '../../src/core/audit/checkpoint.js';
+import { createSigningKey } from '../../src/store/audit-keys.js';
+import { MIGRATIONS } from '../../src/store/known-migrations.js';
+import { migrate } from '../../src/store/migrate.js';
 import { handrail, runIdOf, type CliOptions } from '../support/handrail-cli.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
@@ -233,9 +236,72 @@ describe('an export forged and re-signed with a fresh key', () => {
     expect(here.code).toBe(3);
     expect(here.stderr).toContain(real);
 
+    // A fingerprint that is not one, or --key without a file, is refused before anything is read.
+    const typo = handrail(['audit', 'verify', '--file', forged, '--key', real.slice(0, 20)], elsewhere);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('is not a key fingerprint');
+    expect(handrail(['audit', 'verify', '--key', real], cli).code).toBe(2);
+
     // Nothing to compare with: the file verifies against its own key, and says which one.
     const alone = handrail(['audit', 'verify', '--file', forged], elsewhere);
     expect(alone.code).toBe(0);
     expect(alone.stdout).toContain(`trusted the key the file carries, ${keyFingerprint(publicKey)}`);
+  });
+});
+
+describe('a data directory written before checkpoints were linked', () => {
+  /**
+   * Schema and chain as the previous Handrail left them: v1 checkpoints at a run's end, an
+   * interrupted run (signed later, at the head) aborted in the console (not signed at all).
+   */
+  function legacyDataDir(): Checkpoint {
+    mkdirSync(cli.dataDir);
+    const key = createSigningKey(join(cli.dataDir, 'keys'));
+    const db = new Database(join(cli.dataDir, 'handrail.db'));
+    let last: Checkpoint | undefined;
+    try {
+      migrate(db, join(cli.dataDir, 'handrail.db'), MIGRATIONS.filter((m) => m.name < '0007'));
+      let prev = GENESIS_HASH;
+      const kinds: [string, string | null][] = [['run.started', 'r1'], ['run.succeeded', 'r1'], ['run.started', 'r2'], ['run.interrupted', 'r2'], ['audit.verified', null], ['run.aborted', 'r2']];
+      kinds.forEach(([kind, runId], i) => {
+        const bodyJson = JSON.stringify({ i });
+        const fields: AuditFields = { seq: i + 1, at: `2026-01-01T00:00:0${i}.000Z`, operator: 'ana', machine: 'm', appVersion: '0.1.0', kind, runId,
+          stepIdx: null, environment: runId ? 'dev' : null, target: null, bodySha256: bodySha256(bodyJson) };
+        const hash = eventHash(prev, fields);
+        db.prepare(`INSERT INTO audit_events (seq, at, operator, machine, app_version, kind, run_id, step_idx, environment, target, body_sha256, prev_hash, hash)
+                    VALUES (@seq, @at, @operator, @machine, @appVersion, @kind, @runId, @stepIdx, @environment, @target, @bodySha256, @prev, @hash)`).run({ ...fields, prev, hash });
+        db.prepare('INSERT INTO audit_bodies (seq, body_json) VALUES (?, ?)').run(fields.seq, bodyJson);
+        if (fields.seq === 2 || fields.seq === 5) {
+          const unsigned = { seq: fields.seq, headHash: hash, at: fields.at, publicKeyFingerprint: keyFingerprint(key) };
+          last = { ...unsigned, signature: sign(null, Buffer.from(checkpointMessage(unsigned)), key).toString('base64') };
+          db.prepare('INSERT INTO audit_checkpoints VALUES (?, ?, ?, ?, ?)').run(last.seq, last.headHash, last.at, last.signature, last.publicKeyFingerprint);
+        }
+        prev = hash;
+      });
+    } finally {
+      db.close();
+    }
+    return last as unknown as Checkpoint;
+  }
+
+  it('still verifies, and its next checkpoint links to the last old one', () => {
+    const lastOld = legacyDataDir();
+    const before = handrail(['audit', 'verify'], cli);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stdout).toContain('audit trail intact: 6 events, 2 checkpoints');
+
+    const run = handrail(['run', 'look', '--env', 'dev'], cli);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const db = new Database(join(cli.dataDir, 'handrail.db'), { readonly: true });
+    try {
+      const links = db.prepare('SELECT seq, prev_checkpoint_hash FROM audit_checkpoints ORDER BY seq').all() as { seq: number; prev_checkpoint_hash: string | null }[];
+      expect(links.slice(0, 2).map((l) => l.prev_checkpoint_hash)).toEqual([null, null]);
+      expect(links[2]?.prev_checkpoint_hash).toBe(checkpointHash(lastOld));
+      // The old key is used as it is: no new key, no key-created event.
+      expect(db.prepare("SELECT count(*) FROM audit_events WHERE kind = 'audit.key-created'").pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+    expect(verifyJson()).toMatchObject({ code: 0, json: { ok: true } });
   });
 });
