@@ -112,17 +112,19 @@ export class AuditChain {
 
   /**
    * Signs the current head (idempotent); undefined when the chain is empty or there is no key
-   * folder. Throws (a StoreError saying what to do) when the key is missing and may not be
-   * made; see signingKeyFor(). `operator` is recorded if the first key is made here.
+   * folder. When the key is missing and may not be made (see signingKeyFor()), `throw` fails
+   * with a StoreError saying what to do, `skip` signs nothing. `operator` is recorded if the
+   * first key is made here.
    */
-  checkpoint(operator?: string): Checkpoint | undefined {
+  checkpoint(operator?: string, refused: 'throw' | 'skip' = 'throw'): Checkpoint | undefined {
     return this.db
       .transaction(() => {
         const head = this.head.get() as { seq: number; hash: string } | undefined;
         if (!head || this.options.keysDir === null) return undefined;
         const existing = this.checkpointAt(head.seq);
         if (existing) return existing;
-        const key = (this.key ??= this.signingKeyFor(operator ?? this.headOperator(), 'throw'));
+        const key = (this.key ??= this.signingKeyFor(operator ?? this.headOperator(), refused));
+        if (key === undefined) return undefined;
         // Read again: making the first key appended its creation.
         const last = this.head.get() as { seq: number; hash: string };
         return this.checkpointAt(last.seq) ?? this.writeCheckpoint(last.seq, last.hash, key);
@@ -136,7 +138,9 @@ export class AuditChain {
    */
   signingKey(operator: string): KeyObject {
     if (this.options.keysDir === null) throw new StoreError('This database is in memory and has no audit signing key.');
-    return this.db.transaction(() => (this.key ??= this.signingKeyFor(operator, 'throw')))();
+    // IMMEDIATE: the check that the trail was never signed and the key's creation (with its
+    // event) happen under the write lock, never interleaved with another process signing.
+    return this.db.transaction(() => (this.key ??= this.signingKeyFor(operator, 'throw'))).immediate();
   }
 
   checkpoints(): Checkpoint[] {
@@ -235,7 +239,7 @@ export class AuditChain {
    * missing checkpoint); `throw`: an explicit signature fails with the explanation.
    */
   private signingKeyFor(operator: string, refused: 'throw'): KeyObject;
-  private signingKeyFor(operator: string, refused: 'skip'): KeyObject | undefined;
+  private signingKeyFor(operator: string, refused: 'throw' | 'skip'): KeyObject | undefined;
   private signingKeyFor(operator: string, refused: 'throw' | 'skip'): KeyObject | undefined {
     const keysDir = this.options.keysDir;
     if (keysDir === null) return undefined;

@@ -141,6 +141,18 @@ describe('the signing key and every checkpoint deleted', () => {
     expect(verifyJson().code).toBe(3);
   });
 
+  it('with only the private key gone, a run still ends on record, unsigned, and no key is made', () => {
+    threeRuns();
+    rmSync(join(cli.dataDir, 'keys', 'audit-signing-key.pem'));
+    const run = handrail(['run', 'look', '--env', 'dev'], cli);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const id = runIdOf(run.stdout);
+    expect(existsSync(join(cli.dataDir, 'keys', 'audit-signing-key.pem'))).toBe(false);
+    const { code, json } = verifyJson();
+    expect(code).toBe(3);
+    expect(json.problems[0]).toMatchObject({ seq: seqOf('run.succeeded', id), kind: 'checkpoint-missing' });
+  });
+
   it('a key put in place of the recorded one is named', () => {
     threeRuns();
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');

@@ -141,7 +141,7 @@ export function verifyExportLines(lines: () => Iterable<string>, expected?: Expe
 function keyMismatch(actual: string | null, expected: ExpectedKey): string {
   const signed = actual ? `the export is signed by key ${actual}` : 'the export carries no public key';
   return expected.source === 'pinned'
-    ? `${signed}, not by ${expected.fingerprint} (--key): it was re-signed by someone else, or it is not the export of that machine`
+    ? `${signed}, but --key expects ${expected.fingerprint}: it was re-signed by someone else, or it is not an export of the machine that key belongs to`
     : `${signed}, but this data directory's key is ${expected.fingerprint}: it was re-signed by someone else, or it comes from another machine; ` +
         'then check it with --key and the fingerprint `handrail audit key` printed on that machine';
 }
