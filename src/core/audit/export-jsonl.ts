@@ -20,7 +20,11 @@ import { OUTPUT_EVENT, outputEventBody, outputMismatch } from './output-event.js
 import { ChainVerifier, type AuditProblem, type StoredEvent, type VerifyResult } from './verify-chain.js';
 
 export const EXPORT_FORMAT = 'handrail-audit-export';
-export const EXPORT_VERSION = 1;
+/**
+ * 2: checkpoint lines may carry prevCheckpointHash (linked checkpoints). This verifier reads
+ * version 1 files too; a verifier that only knows version 1 reports linked checkpoints as badly signed.
+ */
+export const EXPORT_VERSION = 2;
 
 export interface ExportScope {
   runId: string | null;
