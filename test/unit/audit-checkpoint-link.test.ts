@@ -123,6 +123,13 @@ describe('expected checkpoints', () => {
     expect(verify(events, [...cps, ...linked(events, [6], cps[0])])).toMatchObject({ ok: true });
   });
 
+  it('expects one at an acknowledgement', () => {
+    const events = chain(['run.started', 'run.succeeded', 'audit.acknowledged']);
+    const first = linked(events, [2]);
+    expect(kinds(verify(events, first))).toEqual([[3, 'checkpoint-missing']]);
+    expect(verify(events, [...first, ...linked(events, [3], first[0])])).toMatchObject({ ok: true });
+  });
+
   it('names a run that ended in the unsigned tail at start-up', () => {
     const events = chain(RUNS);
     const cps = linked(events, [3]);

@@ -25,6 +25,12 @@ export const RUN_END_KINDS: ReadonlySet<string> = new Set(['run.succeeded', 'run
  */
 const RUN_END_KINDS_V1: ReadonlySet<string> = new Set(['run.succeeded', 'run.failed']);
 
+/**
+ * A lead's acknowledgement of a broken trail is signed with it, explicitly (the automatic
+ * signature above refuses a broken tail), so it is expected there too.
+ */
+const ACKNOWLEDGED = 'audit.acknowledged';
+
 /** Whether the store signs a checkpoint with this event (before it knows whether the tail is intact). */
 export function signsWith(event: Pick<AuditFields, 'seq' | 'kind' | 'runId'>): boolean {
   return event.seq % CHECKPOINT_EVERY === 0 || (event.runId !== null && RUN_END_KINDS.has(event.kind));
@@ -38,6 +44,7 @@ export function checkpointExpected(event: Pick<AuditFields, 'seq' | 'kind' | 'ru
   if (event.runId !== null && (linked ? RUN_END_KINDS : RUN_END_KINDS_V1).has(event.kind)) {
     return `run ${event.runId} ended there (${event.kind}), and every run's end is signed`;
   }
+  if (linked && event.kind === ACKNOWLEDGED) return 'a broken trail was acknowledged there, and every acknowledgement is signed';
   if (event.seq % CHECKPOINT_EVERY === 0) return `one is written every ${CHECKPOINT_EVERY} events`;
   return null;
 }
