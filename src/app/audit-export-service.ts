@@ -1,6 +1,7 @@
 // `audit export` and `audit verify --file`: exports the chain (JSON Lines, verifiable on
 // another machine from the file alone) or a handover report (Markdown, HTML), and records
 // every export in the chain itself, after the file is complete.
+import type { KeyObject } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { keyFingerprint } from '../core/audit/checkpoint.js';
@@ -10,13 +11,14 @@ import { renderHtml } from '../core/audit/report-html.js';
 import { renderMarkdown } from '../core/audit/report-markdown.js';
 import type { ReportVerification } from '../core/audit/report-model.js';
 import { eventsInScope, headSeq, inScope, readChain, type EventScope } from '../store/audit-events-read.js';
-import { loadOrCreateSigningKey, readPublicKey } from '../store/audit-keys.js';
+import { readPublicKey } from '../store/audit-keys.js';
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
 import { readChunk } from '../store/step-output.js';
 import { SnapshotStore } from '../store/snapshot-store.js';
 import { writeAtomically, writeToStream, type Written } from './atomic-output.js';
 import { gatherReport } from './audit-report-data.js';
+import { operatorFacing } from './audit-service.js';
 import { UserError } from './errors.js';
 import type { Settings } from './settings.js';
 
@@ -77,8 +79,8 @@ export class AuditExportService {
     if (request.format === 'jsonl') {
       // Sign the head first, so every exported event is covered by a checkpoint and a cut
       // tail is caught off this machine too.
-      const key = loadOrCreateSigningKey(this.keysDir);
-      this.store.checkpoint();
+      const key = operatorFacing(() => this.store.audit.signingKey(this.settings.operator));
+      operatorFacing(() => this.store.audit.checkpoint(this.settings.operator));
       const head = headSeq(this.db.db);
       count = this.db.db.transaction(() => eventsInScope(this.db.db, scope).filter((e) => e.seq <= head).length)();
       chunks = this.jsonlLines(scope, head, key);
@@ -98,7 +100,7 @@ export class AuditExportService {
     return { ...written, format: request.format, count, out, seq };
   }
 
-  private *jsonlLines(scope: EventScope, head: number, key: ReturnType<typeof loadOrCreateSigningKey>): Generator<string> {
+  private *jsonlLines(scope: EventScope, head: number, key: KeyObject): Generator<string> {
     yield `${headerLine(new Date().toISOString(), this.settings.operator, scope)}\n`;
     for (const event of readChain(this.db.db, head)) {
       const withheld = !inScope(event, scope);
@@ -136,9 +138,19 @@ export class AuditExportService {
   }
 }
 
-/** Verifies an export from the file alone: no data directory is opened or read. */
-export function verifyExportFile(path: string): ExportVerification {
-  return verifyExportLines(() => readLines(resolve(path)));
+/**
+ * Verifies an export from the file alone: no database is opened. The file's key must be the
+ * one given (`key`, a fingerprint noted on the machine that exported it) or, without one, the
+ * key of the data directory at hand when it has one; with neither, the file's own key is
+ * trusted and the caller must say which key that was.
+ */
+export function verifyExportFile(path: string, trust: { key?: string | undefined; dataDir: string }): ExportVerification {
+  if (trust.key !== undefined && !/^SHA256:[0-9a-f]{64}$/.test(trust.key)) {
+    throw new UserError(`--key '${trust.key}' is not a key fingerprint; give it as \`handrail audit key\` prints it (SHA256: and 64 hex digits); nothing was checked`);
+  }
+  const local = trust.key === undefined ? operatorFacing(() => readPublicKey(join(trust.dataDir, 'keys'))) : undefined;
+  const expected = trust.key !== undefined ? { fingerprint: trust.key, source: 'pinned' as const } : local ? { fingerprint: keyFingerprint(local), source: 'local' as const } : undefined;
+  return verifyExportLines(() => readLines(resolve(path)), expected);
 }
 
 /**

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { keyFingerprint } from '../core/audit/checkpoint.js';
 import type { VerifyResult } from '../core/audit/verify-chain.js';
-import { loadOrCreateSigningKey, readPublicKey } from '../store/audit-keys.js';
+import { readPublicKey } from '../store/audit-keys.js';
 import { runEventsOfKind } from '../store/audit-search.js';
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
@@ -69,24 +69,30 @@ export class AuditService {
     if (note.trim() === '') throw new UserError('--note must say what was found and why it is safe to go on; nothing was recorded');
     const result = this.store.audit.verify(operatorFacing(() => readPublicKey(this.keysDir)));
     if (result.ok) throw new UserError('the audit trail is intact; there is nothing to acknowledge and nothing was recorded');
-    const seq = this.store.atomically(() => {
+    // With keys/ gone the checkpoint is refused (a new key is never made for a signed trail),
+    // and the acknowledgement with it: nothing an acknowledgement could sign would be checkable.
+    const seq = operatorFacing(() => this.store.atomically(() => {
       const recorded = this.store.appendEvent({ operator: this.settings.operator, kind: 'audit.acknowledged', runId: null,
         body: { note: note.trim(), events: result.events, problems: result.problems.slice(0, 20), ...operatorBody(this.settings) } });
-      this.store.checkpoint();
+      this.store.audit.checkpoint(this.settings.operator);
       return recorded;
-    });
+    }));
     return { seq, problems: result.problems.length };
   }
 
-  /** The public key's fingerprint, creating the key pair if this data directory has none yet. */
+  /**
+   * The public key's fingerprint. A data directory whose trail was never signed gets its key
+   * now (recorded in the chain); one whose key is missing after it signed is refused, with
+   * what to do (see AuditChain.signingKey).
+   */
   keyFingerprint(): { fingerprint: string; keysDir: string } {
-    const key = operatorFacing(() => loadOrCreateSigningKey(this.keysDir));
+    const key = operatorFacing(() => this.store.audit.signingKey(this.settings.operator));
     return { fingerprint: keyFingerprint(key), keysDir: this.keysDir };
   }
 }
 
 /** The store's messages are written for the operator already (what, where, what next). */
-function operatorFacing<T>(fn: () => T): T {
+export function operatorFacing<T>(fn: () => T): T {
   try {
     return fn();
   } catch (error) {

@@ -288,11 +288,16 @@ audit
 audit.commands
   .find((c) => c.name() === 'verify')
   ?.option('--file <export>', 'verify an export (audit export --format jsonl) from the file alone')
-  .action(async (options: { json?: boolean; file?: string }) => {
+  .option('--key <fingerprint>', "with --file: the key the export must be signed by (as `audit key` printed it on the exporting machine)")
+  .action(async (options: { json?: boolean; file?: string; key?: string }) => {
     if (options.file !== undefined) {
       const { auditVerifyFileCommand } = await import('./commands/audit-export.js');
-      process.exitCode = await auditVerifyFileCommand(options.file, options);
+      process.exitCode = await auditVerifyFileCommand(options.file, options, program.opts<GlobalOptions>());
       return;
+    }
+    if (options.key !== undefined) {
+      const { UserError } = await import('../app/errors.js');
+      throw new UserError('--key checks an export: use it with --file EXPORT; this data directory is always checked against its own key (keys/); nothing was checked');
     }
     const { auditVerifyCommand } = await import('./commands/audit.js');
     process.exitCode = await auditVerifyCommand(options, program.opts<GlobalOptions>());

@@ -5,10 +5,12 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Database, Statement } from 'better-sqlite3';
 import { GENESIS_HASH, bodySha256, eventHash, type AuditFields } from '../core/audit/chain-hash.js';
-import { signCheckpoint, type Checkpoint } from '../core/audit/checkpoint.js';
+import { signsWith } from '../core/audit/checkpoint-rules.js';
+import { KEY_CREATED_EVENT, keyFingerprint, linkTo, signCheckpoint, type Checkpoint } from '../core/audit/checkpoint.js';
 import { OUTPUT_EVENT, outputEventBody, outputMismatch } from '../core/audit/output-event.js';
-import { CHECKPOINT_EVERY, ChainVerifier, type StoredEvent, type VerifyResult } from '../core/audit/verify-chain.js';
-import { loadOrCreateSigningKey, readPublicKey } from './audit-keys.js';
+import { ChainVerifier, type StoredEvent, type VerifyResult } from '../core/audit/verify-chain.js';
+import { createSigningKey, readPublicKey, readSigningKey } from './audit-keys.js';
+import { StoreError } from './store-error.js';
 import { checkAuditTail } from './audit-tail.js';
 import type { NewEvent } from './new-records.js';
 import { toStoredEvent, type AuditEventRow } from './audit-rows.js';
@@ -28,12 +30,14 @@ interface CheckpointRow {
   at: string;
   signature: string;
   public_key_fingerprint: string;
+  /** NULL: a v1 checkpoint, written before checkpoints were linked. */
+  prev_checkpoint_hash: string | null;
 }
 
 export class AuditChain {
   private readonly machine: string;
   private readonly appVersion: string;
-  private signingKey: KeyObject | undefined;
+  private key: KeyObject | undefined;
   private readonly head: Statement;
   private readonly runEnvironment: Statement;
   private readonly stepTarget: Statement;
@@ -67,6 +71,11 @@ export class AuditChain {
     const bodyJson = JSON.stringify(event.body ?? null) ?? 'null';
     return this.db
       .transaction(() => {
+        // The first signature of a data directory makes its key, which is itself recorded
+        // (before this event, so the new key's creation is covered by this event's checkpoint).
+        if (this.key === undefined && this.options.keysDir !== null && signsWith({ seq: this.headSeq() + 1, kind: event.kind, runId: event.runId ?? null })) {
+          this.key = this.signingKeyFor(event.operator, 'skip');
+        }
         // Read inside the write transaction: a second process appending waits for the lock,
         // then sees this event as its predecessor.
         const last = this.head.get() as { seq: number; hash: string } | undefined;
@@ -86,33 +95,57 @@ export class AuditChain {
           bodySha256: bodySha256(bodyJson),
         };
         // Checked before this event goes in (the verifier would miss this event's checkpoint).
-        const signHere = fields.seq % CHECKPOINT_EVERY === 0 && this.tailIntact();
+        const key = this.key;
+        const signHere = key !== undefined && signsWith(fields) && this.tailIntact();
         const prevHash = last?.hash ?? GENESIS_HASH;
         const hash = eventHash(prevHash, fields);
         this.insertEvent.run({ ...fields, prevHash, hash });
         this.insertBody.run(fields.seq, bodyJson);
-        // In the same transaction: no crash can leave a 1000th event without its checkpoint.
-        // Never signed over a broken tail: the signature would hide the break from the next
-        // start-up check (`audit verify` then names the missing checkpoint after the break).
-        if (signHere) this.writeCheckpoint(fields.seq, hash);
+        // In the same transaction: no crash can leave a 1000th event or a run's end without its
+        // checkpoint. Never signed over a broken tail: the signature would hide the break from
+        // the next start-up check (`audit verify` then names the missing checkpoint after the break).
+        if (signHere) this.writeCheckpoint(fields.seq, hash, key);
         return fields.seq;
       })
       .immediate();
   }
 
-  /** Signs the current head (idempotent); undefined when the chain is empty or there is no key folder. */
-  checkpoint(): Checkpoint | undefined {
+  /**
+   * Signs the current head (idempotent); undefined when the chain is empty or there is no key
+   * folder. When the key is missing and may not be made (see signingKeyFor()), `throw` fails
+   * with a StoreError saying what to do, `skip` signs nothing. `operator` is recorded if the
+   * first key is made here.
+   */
+  checkpoint(operator?: string, refused: 'throw' | 'skip' = 'throw'): Checkpoint | undefined {
     return this.db
       .transaction(() => {
-        const last = this.head.get() as { seq: number; hash: string } | undefined;
-        return last && this.writeCheckpoint(last.seq, last.hash);
+        const head = this.head.get() as { seq: number; hash: string } | undefined;
+        if (!head || this.options.keysDir === null) return undefined;
+        const existing = this.checkpointAt(head.seq);
+        if (existing) return existing;
+        const key = (this.key ??= this.signingKeyFor(operator ?? this.headOperator(), refused));
+        if (key === undefined) return undefined;
+        // Read again: making the first key appended its creation.
+        const last = this.head.get() as { seq: number; hash: string };
+        return this.checkpointAt(last.seq) ?? this.writeCheckpoint(last.seq, last.hash, key);
       })
       .immediate();
   }
 
+  /**
+   * This data directory's signing key, made (and its creation recorded) when the chain has
+   * never been signed; see signingKeyFor(). For `audit key` and exports.
+   */
+  signingKey(operator: string): KeyObject {
+    if (this.options.keysDir === null) throw new StoreError('This database is in memory and has no audit signing key.');
+    // IMMEDIATE: the check that the trail was never signed and the key's creation (with its
+    // event) happen under the write lock, never interleaved with another process signing.
+    return this.db.transaction(() => (this.key ??= this.signingKeyFor(operator, 'throw'))).immediate();
+  }
+
   checkpoints(): Checkpoint[] {
     const rows = this.db.prepare('SELECT * FROM audit_checkpoints ORDER BY seq').all() as CheckpointRow[];
-    return rows.map((r) => ({ seq: r.seq, headHash: r.head_hash, at: r.at, signature: r.signature, publicKeyFingerprint: r.public_key_fingerprint }));
+    return rows.map(toCheckpoint);
   }
 
   /** Recomputes the whole chain against `publicKey` (the trusted key; undefined when there is none). */
@@ -170,16 +203,82 @@ export class AuditChain {
     }
   }
 
-  private writeCheckpoint(seq: number, headHash: string): Checkpoint | undefined {
-    const existing = this.checkpoints().find((cp) => cp.seq === seq);
-    if (existing || this.options.keysDir === null) return existing;
-    this.signingKey ??= loadOrCreateSigningKey(this.options.keysDir);
-    const cp = signCheckpoint(this.signingKey, { seq, headHash, at: this.options.now() });
+  private writeCheckpoint(seq: number, headHash: string, key: KeyObject): Checkpoint {
+    const existing = this.checkpointAt(seq);
+    if (existing) return existing;
+    // Checkpoints are written in seq order (each signs the head, under the write lock), so
+    // the one with the highest seq is the one this checkpoint follows.
+    const previous = this.db.prepare('SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT 1').get() as CheckpointRow | undefined;
+    const cp = signCheckpoint(key, { seq, headHash, at: this.options.now(), prevCheckpointHash: linkTo(previous && toCheckpoint(previous)) });
     this.db
-      .prepare('INSERT INTO audit_checkpoints (seq, head_hash, at, signature, public_key_fingerprint) VALUES (?, ?, ?, ?, ?)')
-      .run(cp.seq, cp.headHash, cp.at, cp.signature, cp.publicKeyFingerprint);
+      .prepare('INSERT INTO audit_checkpoints (seq, head_hash, at, signature, public_key_fingerprint, prev_checkpoint_hash) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(cp.seq, cp.headHash, cp.at, cp.signature, cp.publicKeyFingerprint, cp.prevCheckpointHash);
     return cp;
   }
+
+  private checkpointAt(seq: number): Checkpoint | undefined {
+    const row = this.db.prepare('SELECT * FROM audit_checkpoints WHERE seq = ?').get(seq) as CheckpointRow | undefined;
+    return row && toCheckpoint(row);
+  }
+
+  private headSeq(): number {
+    return (this.head.get() as { seq: number } | undefined)?.seq ?? 0;
+  }
+
+  private headOperator(): string {
+    return (this.db.prepare('SELECT operator FROM audit_events ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? 'handrail';
+  }
+
+  /**
+   * The signing key in keys/. A key is made only for a chain that was never signed: once a
+   * checkpoint exists, or the chain records a key's creation, a new key would vouch for
+   * nothing that came before, and is exactly what someone rewriting the trail would need; so
+   * Handrail refuses and says how to get the old key back. Called inside the write
+   * transaction, so the check and the creation cannot interleave with another process.
+   * `skip`: an event being appended is still recorded, unsigned (verify then names the
+   * missing checkpoint); `throw`: an explicit signature fails with the explanation.
+   */
+  private signingKeyFor(operator: string, refused: 'throw'): KeyObject;
+  private signingKeyFor(operator: string, refused: 'throw' | 'skip'): KeyObject | undefined;
+  private signingKeyFor(operator: string, refused: 'throw' | 'skip'): KeyObject | undefined {
+    const keysDir = this.options.keysDir;
+    if (keysDir === null) return undefined;
+    const existing = readSigningKey(keysDir);
+    if (existing) return existing;
+    const why = this.whyKeyIsNeeded();
+    if (why !== null) {
+      if (refused === 'skip') return undefined;
+      throw new StoreError(
+        `The audit signing key is missing from ${keysDir}, but this audit trail ${why}. Handrail will not make a new key: ` +
+          'the existing checkpoints can only be checked with the key that signed them, and a new key would let anyone re-sign a rewritten trail. ' +
+          `Nothing was signed or recorded. Restore ${keysDir} from a backup of this data directory (the old key is needed to check what was signed); ` +
+          '`handrail audit verify` shows what can still be checked. If the key is lost for good, keep this data directory as evidence and start a new one (--data-dir).',
+      );
+    }
+    const key = createSigningKey(keysDir);
+    this.key = key;
+    this.append({ operator, kind: KEY_CREATED_EVENT, runId: null, body: { fingerprint: keyFingerprint(key), keysDir } });
+    return key;
+  }
+
+  /** What makes a new key unsafe here, or null: the chain was never signed. */
+  private whyKeyIsNeeded(): string | null {
+    const last = this.db.prepare('SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT 1').get() as CheckpointRow | undefined;
+    if (last) {
+      const count = this.db.prepare('SELECT count(*) FROM audit_checkpoints').pluck().get() as number;
+      return `has ${count} signed checkpoint${count === 1 ? '' : 's'} (the last at event ${last.seq}, signed at ${last.at} by key ${last.public_key_fingerprint})`;
+    }
+    const created = this.db
+      .prepare(`SELECT e.seq, e.at, json_extract(b.body_json, '$.fingerprint') AS fingerprint FROM audit_events e LEFT JOIN audit_bodies b ON b.seq = e.seq
+                WHERE e.kind = ? ORDER BY e.seq LIMIT 1`)
+      .get(KEY_CREATED_EVENT) as { seq: number; at: string; fingerprint: string | null } | undefined;
+    return created ? `records that key ${created.fingerprint ?? '(unknown)'} was created at ${created.at} (event ${created.seq})` : null;
+  }
+}
+
+function toCheckpoint(r: CheckpointRow): Checkpoint {
+  return { seq: r.seq, headHash: r.head_hash, at: r.at, signature: r.signature, publicKeyFingerprint: r.public_key_fingerprint,
+    ...(r.prev_checkpoint_hash === null ? {} : { prevCheckpointHash: r.prev_checkpoint_hash }) };
 }
 
 /** Recorded with every event, so a reviewer knows which build wrote it. */

@@ -1,5 +1,7 @@
 // The Ed25519 key pair that signs audit checkpoints, kept in DATA_DIR/keys/ as PEM files.
-// Created at first use; the private key never leaves this folder (0700, file 0600).
+// The private key never leaves this folder (0700, file 0600). Nothing here decides whether a
+// key may be created: the audit chain does (src/store/audit-chain.ts), because a new key is
+// only harmless while no checkpoint or recorded key could be checked against the old one.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,11 +10,17 @@ import { StoreError, errorCode, firstLine } from './store-error.js';
 export const PRIVATE_KEY_FILE = 'audit-signing-key.pem';
 export const PUBLIC_KEY_FILE = 'audit-signing-key.pub.pem';
 
-/** The signing key of `keysDir`, created (race-free between processes) when there is none. */
-export function loadOrCreateSigningKey(keysDir: string): KeyObject {
+/** The signing (private) key of `keysDir`; undefined when there is none. */
+export function readSigningKey(keysDir: string): KeyObject | undefined {
+  return readKey(join(keysDir, PRIVATE_KEY_FILE), createPrivateKey);
+}
+
+/**
+ * Creates the signing key of `keysDir` (race-free between processes) and returns it; returns
+ * the existing one when another process made it first.
+ */
+export function createSigningKey(keysDir: string): KeyObject {
   const path = join(keysDir, PRIVATE_KEY_FILE);
-  const existing = readKey(path, createPrivateKey);
-  if (existing) return existing;
   try {
     mkdirSync(keysDir, { recursive: true, mode: 0o700 });
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');

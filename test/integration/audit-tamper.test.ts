@@ -5,10 +5,10 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventHash } from '../../src/core/audit/chain-hash.js';
+import { GENESIS_HASH, eventHash } from '../../src/core/audit/chain-hash.js';
 import { signCheckpoint } from '../../src/core/audit/checkpoint.js';
 import type { VerifyResult } from '../../src/core/audit/verify-chain.js';
-import { readPublicKey } from '../../src/store/audit-keys.js';
+import { createSigningKey, readPublicKey } from '../../src/store/audit-keys.js';
 import { openAppDatabase } from '../../src/store/open-database.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { handrail } from '../support/handrail-cli.js';
@@ -17,7 +17,10 @@ import { makeTempDir, removeDir } from '../support/temp-dir.js';
 let dir: string;
 beforeEach(async () => {
   dir = await makeTempDir('audit');
-  // Ten events, checkpoints at 5 and 10 (as at the end of two runs).
+  // Ten events, checkpoints at 5 and 10 (as at the end of two runs). The key is made first, as
+  // an earlier Handrail made it, without the key-created event that would shift these seqs
+  // (audit-checkpoints.test.ts covers that event).
+  createSigningKey(join(dir, 'keys'));
   const app = openAppDatabase(dir);
   const store = new RunStore(app.db);
   for (let i = 1; i <= 10; i++) {
@@ -147,8 +150,8 @@ describe('audit verify', () => {
   it('names a checkpoint forged with another key', () => {
     tamper('', (db) => {
       const head = db.prepare('SELECT hash FROM audit_events WHERE seq = 3').pluck().get() as string;
-      const cp = signCheckpoint(generateKeyPairSync('ed25519').privateKey, { seq: 3, headHash: head, at: new Date().toISOString() });
-      db.prepare('INSERT INTO audit_checkpoints VALUES (?, ?, ?, ?, ?)').run(cp.seq, cp.headHash, cp.at, cp.signature, cp.publicKeyFingerprint);
+      const cp = signCheckpoint(generateKeyPairSync('ed25519').privateKey, { seq: 3, headHash: head, at: new Date().toISOString(), prevCheckpointHash: GENESIS_HASH });
+      db.prepare('INSERT INTO audit_checkpoints VALUES (?, ?, ?, ?, ?, ?)').run(cp.seq, cp.headHash, cp.at, cp.signature, cp.publicKeyFingerprint, cp.prevCheckpointHash);
     });
     expectBroken(3, 'bad-signature');
   });

@@ -34,7 +34,7 @@ describe('audit chain hash', () => {
 describe('audit checkpoints', () => {
   it('verify with the signing key only, and not once altered', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const cp = signCheckpoint(privateKey, { seq: 5, headHash: 'b'.repeat(64), at: '2026-01-01T00:00:00.000Z' });
+    const cp = signCheckpoint(privateKey, { seq: 5, headHash: 'b'.repeat(64), at: '2026-01-01T00:00:00.000Z', prevCheckpointHash: GENESIS_HASH });
     expect(cp.publicKeyFingerprint).toBe(keyFingerprint(publicKey));
     expect(checkpointSignatureValid(cp, publicKey)).toBe(true);
     expect(checkpointSignatureValid({ ...cp, seq: 6 }, publicKey)).toBe(false);

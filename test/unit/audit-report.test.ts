@@ -70,7 +70,7 @@ describe('export verification', () => {
       lines.push(eventLine({ ...fields, prevHash: prev, hash }, bodyJson, seq === 2));
       prev = hash;
     }
-    lines.push(checkpointLine(signCheckpoint(privateKey, { seq: 3, headHash: prev, at: '2026-01-01T00:00:01.000Z' })), publicKeyLine(publicKey));
+    lines.push(checkpointLine(signCheckpoint(privateKey, { seq: 3, headHash: prev, at: '2026-01-01T00:00:01.000Z', prevCheckpointHash: GENESIS_HASH })), publicKeyLine(publicKey));
     return lines;
   };
 

@@ -31,19 +31,31 @@ export async function auditExportCommand(flags: ExportFlags, global: GlobalOptio
   }
 }
 
-/** Needs no data directory: it checks the export against the key the export carries. */
-export async function auditVerifyFileCommand(file: string, options: { json?: boolean }): Promise<number> {
-  const result = verifyExportFile(file);
+/**
+ * Opens no database: it checks the export against --key, else against this data directory's
+ * key when there is one, else against the key the export carries (and says so).
+ */
+export async function auditVerifyFileCommand(file: string, options: { json?: boolean; key?: string }, global: GlobalOptions): Promise<number> {
+  const result = verifyExportFile(file, { key: options.key, dataDir: resolveSettings(global).dataDir });
   if (options.json) {
     print(JSON.stringify({ file, ...result, first: result.problems[0] ?? null }, null, 2));
     return result.ok ? 0 : EXIT_TAMPERED;
   }
-  const key = result.keyFingerprint ? `signed by key ${result.keyFingerprint}` : 'no public key in the file';
+  const key = !result.keyFingerprint
+    ? 'no public key in the file'
+    : result.keyCheckedAgainst === 'pinned'
+      ? `signed by key ${result.keyFingerprint}, the one given with --key`
+      : result.keyCheckedAgainst === 'local'
+        ? `signed by key ${result.keyFingerprint}, this data directory's key`
+        : `trusted the key the file carries, ${result.keyFingerprint}`;
   const head = result.head ? `head ${result.head.seq} ${result.head.hash}` : 'no events';
   const withheld = result.withheld > 0 ? `; ${result.withheld} bodies outside the export's scope were left out and not checked` : '';
   if (result.ok) {
     print(`export intact: ${result.events} events, ${result.checkpoints} checkpoints, ${head}, ${key}${withheld}`);
-    print("compare the key's fingerprint with the one `handrail audit key` printed on the machine that exported it");
+    if (result.keyCheckedAgainst === 'file') {
+      // Anyone can rehash a forged file and sign it with a key of their own: only a key noted elsewhere tells.
+      print("anyone can re-sign a forged export with a key of their own: compare that fingerprint with the one `handrail audit key` printed on the machine that exported it, or pass it with --key");
+    }
     return 0;
   }
   const [first, ...rest] = result.problems;

@@ -25,10 +25,14 @@ export async function auditVerifyCommand(options: { json?: boolean }, global: Gl
     for (const problem of rest.slice(0, 9)) fail(`  also at event ${problem.seq} (${problem.kind}): ${problem.message}`);
     if (rest.length > 9) fail(`  and ${rest.length - 9} more problems (--json lists them)`);
     for (const ack of result.acknowledgements) fail(`  acknowledged by ${ack.operator} at ${ack.at} (event ${ack.seq}): ${ack.note}`);
+    // An acknowledgement is signed: with the key gone there is nothing to sign it with.
+    const keyGone = result.problems.some((p) => p.kind === 'key-missing' || p.kind === 'key-replaced');
     fail(
       `checked ${result.events} events and ${result.checkpoints} checkpoints (${head}). Nothing was changed. ` +
         'Keep this data directory as it is (copy it for investigation) and tell whoever is responsible for it; ' +
-        'once it is understood, `handrail audit acknowledge --note TEXT` records that and lets changes run again.',
+        (keyGone
+          ? 'restore keys/ from a backup of this data directory: Handrail will not make a new key for a trail that was signed, so nothing can be acknowledged or signed until the key is back.'
+          : 'once it is understood, `handrail audit acknowledge --note TEXT` records that and lets changes run again.'),
     );
     return EXIT_TAMPERED;
   } finally {

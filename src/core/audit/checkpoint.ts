@@ -1,8 +1,10 @@
-// Signed checkpoints: an Ed25519 signature over (seq, head hash, time, key fingerprint). Without
-// the private key nobody can rewrite the chain below a checkpoint and re-sign it, so a chain
-// rehashed from some event on, or cut below a checkpoint, is caught. Pure: no file access.
+// Signed checkpoints: an Ed25519 signature over (seq, head hash, time, key fingerprint) and, from
+// format v2 on, the hash of the checkpoint before it. Without the private key nobody can rewrite
+// the chain below a checkpoint and re-sign it, so a chain rehashed from some event on, or cut
+// below a checkpoint, is caught; and since each v2 checkpoint names its predecessor, a
+// checkpoint deleted from the middle is caught by the next one. Pure: no file access.
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { sha256Hex } from './chain-hash.js';
+import { GENESIS_HASH, sha256Hex } from './chain-hash.js';
 
 export interface Checkpoint {
   seq: number;
@@ -13,11 +15,41 @@ export interface Checkpoint {
   signature: string;
   /** Of the key that signed it; see keyFingerprint(). */
   publicKeyFingerprint: string;
+  /**
+   * v2: checkpointHash() of the checkpoint before this one in seq order (GENESIS_HASH for the
+   * first checkpoint of a chain). Absent: a v1 checkpoint, written before checkpoints were linked.
+   */
+  prevCheckpointHash?: string | undefined;
 }
 
-/** The exact bytes signed. A new line per field, versioned, so no field can bleed into the next. */
+/** Recorded once, when Handrail makes a data directory's first signing key; body `{ fingerprint }`. */
+export const KEY_CREATED_EVENT = 'audit.key-created';
+
+/**
+ * The exact bytes signed. A new line per field, versioned, so no field can bleed into the next.
+ * v1 (no link) is kept so the checkpoints already in data directories still verify; a v2
+ * message cannot be turned into a v1 one by dropping its link, because the version line and
+ * the `prev=` line are signed.
+ */
 export function checkpointMessage(cp: Omit<Checkpoint, 'signature'>): string {
-  return `handrail-audit-checkpoint-v1\nseq=${cp.seq}\nhead=${cp.headHash}\nat=${cp.at}\nkey=${cp.publicKeyFingerprint}\n`;
+  const common = `seq=${cp.seq}\nhead=${cp.headHash}\nat=${cp.at}\nkey=${cp.publicKeyFingerprint}\n`;
+  return cp.prevCheckpointHash === undefined
+    ? `handrail-audit-checkpoint-v1\n${common}`
+    : `handrail-audit-checkpoint-v2\n${common}prev=${cp.prevCheckpointHash}\n`;
+}
+
+/**
+ * What the next checkpoint links to: hex SHA-256 of this checkpoint's message followed by
+ * `sig=` and its base64 signature and a new line. v1 checkpoints have one too, so the first
+ * v2 checkpoint of an upgraded data directory links to the last v1 one.
+ */
+export function checkpointHash(cp: Checkpoint): string {
+  return sha256Hex(`${checkpointMessage(cp)}sig=${cp.signature}\n`);
+}
+
+/** What a new checkpoint links to, given the last one written (undefined: none yet). */
+export function linkTo(previous: Checkpoint | undefined): string {
+  return previous ? checkpointHash(previous) : GENESIS_HASH;
 }
 
 /** `SHA256:` and the hex SHA-256 of the public key's DER (SPKI) encoding. */
@@ -27,9 +59,13 @@ export function keyFingerprint(publicKey: KeyObject | string): string {
   return `SHA256:${sha256Hex(key.export({ type: 'spki', format: 'der' }))}`;
 }
 
-export function signCheckpoint(privateKey: KeyObject, cp: Omit<Checkpoint, 'signature' | 'publicKeyFingerprint'>): Checkpoint {
+/** Signs a v2 checkpoint (linked to `prevCheckpointHash`). */
+export function signCheckpoint(
+  privateKey: KeyObject,
+  cp: Omit<Checkpoint, 'signature' | 'publicKeyFingerprint' | 'prevCheckpointHash'> & { prevCheckpointHash: string },
+): Checkpoint {
   const fingerprint = keyFingerprint(createPublicKey(privateKey));
-  const unsigned = { ...cp, publicKeyFingerprint: fingerprint };
+  const unsigned = { seq: cp.seq, headHash: cp.headHash, at: cp.at, publicKeyFingerprint: fingerprint, prevCheckpointHash: cp.prevCheckpointHash };
   return { ...unsigned, signature: sign(null, Buffer.from(checkpointMessage(unsigned)), privateKey).toString('base64') };
 }
 

@@ -3,7 +3,7 @@
 //
 //   line 1      {"type":"header", format, version, exportedAt, exportedBy, scope}
 //   then        {"type":"event", seq … hash (the chained fields), bodyJson}   one per event, seq 1 to head
-//   then        {"type":"checkpoint", seq, headHash, at, signature, publicKeyFingerprint}
+//   then        {"type":"checkpoint", seq, headHash, at, signature, publicKeyFingerprint, prevCheckpointHash (v2)}
 //   last line   {"type":"public-key", algorithm, fingerprint, pem}
 //
 // `bodyJson` is the body's exact stored text, not a parsed object: its SHA-256 must be
@@ -20,7 +20,11 @@ import { OUTPUT_EVENT, outputEventBody, outputMismatch } from './output-event.js
 import { ChainVerifier, type AuditProblem, type StoredEvent, type VerifyResult } from './verify-chain.js';
 
 export const EXPORT_FORMAT = 'handrail-audit-export';
-export const EXPORT_VERSION = 1;
+/**
+ * 2: checkpoint lines may carry prevCheckpointHash (linked checkpoints). This verifier reads
+ * version 1 files too; a verifier that only knows version 1 reports linked checkpoints as badly signed.
+ */
+export const EXPORT_VERSION = 2;
 
 export interface ExportScope {
   runId: string | null;
@@ -52,6 +56,11 @@ export function publicKeyLine(key: KeyObject): string {
 export interface ExportVerification extends VerifyResult {
   /** Of the public key carried by the file; compare it with `handrail audit key` noted elsewhere. */
   keyFingerprint: string | null;
+  /**
+   * What the file's key was checked against: `pinned` (--key), `local` (the key of the data
+   * directory at hand), or `file` (nothing: the file's own key was trusted as it is).
+   */
+  keyCheckedAgainst: 'pinned' | 'local' | 'file';
   /** Events whose body was left out of the export (outside its scope); their bodies were not checked. */
   withheld: number;
 }
@@ -64,10 +73,20 @@ type Parsed =
   | { type: 'bad'; why: string };
 
 /**
+ * The fingerprint the export's key must have. Anyone can rehash a forged export and sign it
+ * with a key of their own, so the key the file carries proves nothing by itself.
+ */
+export interface ExpectedKey {
+  fingerprint: string;
+  /** `pinned`: given by the person checking (--key); `local`: this data directory's own key. */
+  source: 'pinned' | 'local';
+}
+
+/**
  * Verifies an export. `lines` is called twice (checkpoints and key come after the events, and
  * the verifier needs them first), so a large file is read twice rather than held in memory.
  */
-export function verifyExportLines(lines: () => Iterable<string>): ExportVerification {
+export function verifyExportLines(lines: () => Iterable<string>, expected?: ExpectedKey): ExportVerification {
   const checkpoints: Checkpoint[] = [];
   const extra: AuditProblem[] = [];
   let pem: string | undefined;
@@ -112,10 +131,23 @@ export function verifyExportLines(lines: () => Iterable<string>): ExportVerifica
   }
   const result = verifier.finish();
   // The file's own problems first: at the same seq, a damaged line explains the gap after it.
+  const fingerprint = publicKey ? keyFingerprint(publicKey) : null;
   const problems = [...extra, ...result.problems.filter((p) => !(p.kind === 'body-missing' && withheld.has(p.seq)))]
-    .map((p) => ({ ...p, message: p.message.replace("this data directory's key", 'the key carried by the export').replace('this data directory has no audit signing key (keys/)', 'the export carries no public key') }))
-    .sort((a, b) => a.seq - b.seq);
-  return { ...result, ok: problems.length === 0, problems, keyFingerprint: publicKey ? keyFingerprint(publicKey) : null, withheld: withheld.size };
+    .map((p) => ({ ...p, message: p.message.replace("this data directory's key", 'the key carried by the export').replace('this data directory has no audit signing key (keys/)', 'the export carries no public key') }));
+  if (expected && fingerprint !== expected.fingerprint) {
+    const first = Math.min(...checkpoints.map((cp) => cp.seq), lastSeq || 1);
+    problems.push({ seq: first, kind: 'key-replaced', message: keyMismatch(fingerprint, expected) });
+  }
+  problems.sort((a, b) => a.seq - b.seq);
+  return { ...result, ok: problems.length === 0, problems, keyFingerprint: fingerprint, keyCheckedAgainst: expected?.source ?? 'file', withheld: withheld.size };
+}
+
+function keyMismatch(actual: string | null, expected: ExpectedKey): string {
+  const signed = actual ? `the export is signed by key ${actual}` : 'the export carries no public key';
+  return expected.source === 'pinned'
+    ? `${signed}, but --key expects ${expected.fingerprint}: it was re-signed by someone else, or it is not an export of the machine that key belongs to`
+    : `${signed}, but this data directory's key is ${expected.fingerprint}: it was re-signed by someone else, or it comes from another machine; ` +
+        'then check it with --key and the fingerprint `handrail audit key` printed on that machine';
 }
 
 function parseLine(line: string): Parsed {
@@ -133,7 +165,9 @@ function parseLine(line: string): Parsed {
     case 'public-key':
       return typeof v.pem === 'string' ? { type: 'public-key', pem: v.pem } : { type: 'bad', why: 'a public-key line without its PEM' };
     case 'checkpoint': {
-      const ok = typeof v.seq === 'number' && [v.headHash, v.at, v.signature, v.publicKeyFingerprint].every((f) => typeof f === 'string');
+      // prevCheckpointHash: absent in a v1 checkpoint (see checkpoint.ts).
+      const ok = typeof v.seq === 'number' && [v.headHash, v.at, v.signature, v.publicKeyFingerprint].every((f) => typeof f === 'string') &&
+        (v.prevCheckpointHash === undefined || typeof v.prevCheckpointHash === 'string');
       return ok ? { type: 'checkpoint', checkpoint: v as unknown as Checkpoint } : { type: 'bad', why: 'a checkpoint line with missing fields' };
     }
     case 'event': {

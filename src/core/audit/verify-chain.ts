@@ -3,7 +3,8 @@
 // and pure, so the same code can verify the app database or (later) an export file.
 import type { KeyObject } from 'node:crypto';
 import { GENESIS_HASH, bodySha256, eventHash, type ChainedEvent } from './chain-hash.js';
-import { checkpointSignatureValid, type Checkpoint } from './checkpoint.js';
+import { checkpointExpected } from './checkpoint-rules.js';
+import { KEY_CREATED_EVENT, checkpointHash, checkpointSignatureValid, keyFingerprint, type Checkpoint } from './checkpoint.js';
 
 export type AuditProblemKind =
   | 'event-missing'
@@ -17,6 +18,7 @@ export type AuditProblemKind =
   | 'truncated'
   | 'bad-signature'
   | 'key-missing'
+  | 'key-replaced'
   | 'output-edited'
   | 'output-missing'
   | 'output-unrecorded';
@@ -42,8 +44,6 @@ export interface VerifyResult {
   problems: AuditProblem[];
 }
 
-/** The store writes a checkpoint at every multiple of this seq (in the same transaction). */
-export const CHECKPOINT_EVERY = 1000;
 const MAX_PROBLEMS = 1000;
 
 export class ChainVerifier {
@@ -51,6 +51,9 @@ export class ChainVerifier {
   private count = 0;
   private readonly problems: AuditProblem[] = [];
   private readonly bySeq: Map<number, Checkpoint>;
+  private readonly sorted: Checkpoint[];
+  /** The seq of the first linked (v2) checkpoint; from there on every run's end must be signed. */
+  private readonly firstLinked: number;
   private lastGoodCheckpoint = 0;
 
   constructor(
@@ -64,6 +67,8 @@ export class ChainVerifier {
     private readonly from = 1,
   ) {
     this.bySeq = new Map(checkpoints.map((cp) => [cp.seq, cp]));
+    this.sorted = [...checkpoints].sort((a, b) => a.seq - b.seq);
+    this.firstLinked = this.sorted.find((cp) => cp.prevCheckpointHash !== undefined)?.seq ?? Infinity;
   }
 
   push(event: StoredEvent): void {
@@ -88,7 +93,9 @@ export class ChainVerifier {
     } else if (bodySha256(event.bodyJson) !== event.bodySha256) {
       this.add(event.seq, 'body-edited', `the body of event ${event.seq} (${event.kind}) was edited: its SHA-256 no longer matches the one in the chain`);
     }
+    if (event.kind === KEY_CREATED_EVENT) this.checkKeyCreated(event);
     const cp = this.bySeq.get(event.seq);
+    const why = checkpointExpected(event, event.seq >= this.firstLinked);
     if (cp) {
       if (cp.headHash === event.hash) {
         this.lastGoodCheckpoint = event.seq;
@@ -96,8 +103,25 @@ export class ChainVerifier {
         this.add(event.seq, 'checkpoint-mismatch',
           `event ${event.seq} is not the event checkpointed at ${cp.at}: the chain was rewritten after seq ${this.lastGoodCheckpoint} (the last checkpoint that matches) and up to seq ${event.seq}`);
       }
-    } else if (event.seq % CHECKPOINT_EVERY === 0) {
-      this.add(event.seq, 'checkpoint-missing', `the checkpoint at seq ${event.seq} (one is written every ${CHECKPOINT_EVERY} events) was deleted`);
+    } else if (why !== null) {
+      this.add(event.seq, 'checkpoint-missing',
+        `the signed checkpoint at seq ${event.seq} is missing (${why}): it was deleted, and the events before it may have been rewritten since seq ${this.lastGoodCheckpoint} (the last checkpoint that matches); or it was never signed because the chain was already broken before it`);
+    }
+  }
+
+  /** The key whose creation the chain records must be the key everything is checked against. */
+  private checkKeyCreated(event: StoredEvent): void {
+    const recorded = recordedFingerprint(event.bodyJson);
+    if (recorded === undefined) return;
+    if (!this.publicKey) {
+      this.add(event.seq, 'key-missing',
+        `the chain records that key ${recorded} was created at ${event.at} (event ${event.seq}), but this data directory has no audit signing key (keys/): it was deleted or moved; restore keys/ from a backup`);
+      return;
+    }
+    const actual = keyFingerprint(this.publicKey);
+    if (actual !== recorded) {
+      this.add(event.seq, 'key-replaced',
+        `the chain records that key ${recorded} was created at ${event.at} (event ${event.seq}), but it is checked against this data directory's key, ${actual}: the key was replaced, and only the recorded one can vouch for this trail`);
     }
   }
 
@@ -109,12 +133,16 @@ export class ChainVerifier {
       this.add(last + 1, 'truncated',
         `the chain ends at seq ${last}, but a checkpoint signed at ${furthest.at} covers events up to seq ${furthest.seq}: events ${last + 1} to ${furthest.seq} were removed`);
     }
+    this.checkLinks();
+    const trusted = this.publicKey && keyFingerprint(this.publicKey);
     for (const cp of this.checkpoints) {
       if (!this.publicKey) {
         this.add(cp.seq, 'key-missing', `the checkpoint at seq ${cp.seq} cannot be checked: this data directory has no audit signing key (keys/)`);
         break;
       }
-      if (!checkpointSignatureValid(cp, this.publicKey)) {
+      if (cp.publicKeyFingerprint !== trusted) {
+        this.add(cp.seq, 'bad-signature', `the checkpoint at seq ${cp.seq} (${cp.at}) names key ${cp.publicKeyFingerprint}, not this data directory's key ${trusted}: it was forged, or the key was replaced`);
+      } else if (!checkpointSignatureValid(cp, this.publicKey)) {
         this.add(cp.seq, 'bad-signature', `the checkpoint at seq ${cp.seq} (${cp.at}) does not carry a valid signature of this data directory's key: it was forged or altered`);
       }
     }
@@ -128,6 +156,30 @@ export class ChainVerifier {
     };
   }
 
+  /**
+   * Each v2 checkpoint names the hash of the one before it. v1 checkpoints (written before
+   * links existed, still in older data directories) name none: the links start at the first
+   * v2 checkpoint, which names the last v1 one (or GENESIS_HASH in a chain that had none). A
+   * partial check takes the first checkpoint it is given on trust, as it does its first event.
+   */
+  private checkLinks(): void {
+    this.sorted.forEach((cp, i) => {
+      if (cp.prevCheckpointHash === undefined) return;
+      const before = this.sorted[i - 1];
+      if (!before) {
+        if (this.from === 1 && cp.prevCheckpointHash !== GENESIS_HASH) {
+          this.add(cp.seq, 'checkpoint-missing',
+            `the first checkpoint (seq ${cp.seq}, signed at ${cp.at}) links to an earlier checkpoint that is not there: every checkpoint before seq ${cp.seq} was deleted`);
+        }
+        return;
+      }
+      if (cp.prevCheckpointHash !== checkpointHash(before)) {
+        this.add(cp.seq, 'checkpoint-missing',
+          `the checkpoint at seq ${cp.seq} (signed at ${cp.at}) does not link to the checkpoint before it (seq ${before.seq}): a checkpoint between them was deleted, or the one at seq ${before.seq} was inserted or altered`);
+      }
+    });
+  }
+
   /** A problem found outside the chain itself (stored output that no longer matches it). */
   report(seq: number, kind: AuditProblemKind, message: string): void {
     this.add(seq, kind, message);
@@ -135,6 +187,16 @@ export class ChainVerifier {
 
   private add(seq: number, kind: AuditProblemKind, message: string): void {
     if (this.problems.length < MAX_PROBLEMS) this.problems.push({ seq, kind, message });
+  }
+}
+
+function recordedFingerprint(bodyJson: string | null): string | undefined {
+  if (bodyJson === null) return undefined;
+  try {
+    const body = JSON.parse(bodyJson) as { fingerprint?: unknown } | null;
+    return typeof body?.fingerprint === 'string' ? body.fingerprint : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -21,12 +21,15 @@ export function tailStart(checkpoints: readonly Checkpoint[]): number {
 
 /**
  * `events` are those with seq ≥ tailStart(checkpoints), in seq order. Only the last checkpoint
- * is checked (its signature and that it matches its event).
+ * is checked (its signature, that it matches its event, and its link to the one before it),
+ * and every run that ended in the tail must have been signed there.
  */
 export function verifyTail(events: Iterable<StoredEvent>, checkpoints: readonly Checkpoint[], publicKey: KeyObject | undefined): TailCheck {
   const from = tailStart(checkpoints);
-  const last = checkpoints.filter((cp) => cp.seq === from);
-  const verifier = new ChainVerifier(last, publicKey, from);
+  const sorted = [...checkpoints].sort((a, b) => a.seq - b.seq);
+  const last = sorted.filter((cp) => cp.seq === from);
+  const before = sorted.filter((cp) => cp.seq < from).at(-1);
+  const verifier = new ChainVerifier(before ? [before, ...last] : last, publicKey, from);
   let first: StoredEvent | undefined;
   for (const event of events) {
     first ??= event;
