@@ -197,6 +197,7 @@ program
   .requiredOption('--out <file>', 'the runbook file to write (.md; never overwritten)')
   .option('--confirm <env>', "a protected environment's name, typed to record there")
   .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
+  .option('--yes', 'run commands that look destructive without asking (commands from a pipe need it)')
   .action(async (options: import('./commands/record.js').RecordFlags) => {
     const { recordCommand } = await import('./commands/record.js');
     process.exitCode = await recordCommand(options, program.opts<GlobalOptions>());

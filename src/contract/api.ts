@@ -291,7 +291,14 @@ export const API = {
   /** Stops the command the recording is running (its whole process group); it does not become a step. */
   stopRecordingCommand: { request: z.object({ draftId: Id }), response: Ok },
   /** Runs the command for real on the recording's target (output as `recording-output` events), then adds it as a step. */
-  recordCommand: { request: z.object({ draftId: Id, command: z.string().min(1).max(100_000) }), response: z.object({ draft: RecordingDraft }) },
+  /**
+   * Runs a command and records it. A command that looks destructive is not run unless
+   * `runDestructive` is set: the response then carries `held` (the reasons) to show first.
+   */
+  recordCommand: {
+    request: z.object({ draftId: Id, command: z.string().min(1).max(100_000), runDestructive: z.boolean().default(false) }),
+    response: z.object({ draft: RecordingDraft, held: z.array(z.string()).optional() }),
+  },
   /** The author's edits: reorder, delete, retitle, prose, mutates / confirm / idempotent. */
   updateRecording: { request: z.object({ draftId: Id, title: z.string().min(1).max(500), steps: z.array(RecordedStep) }), response: z.object({ draft: RecordingDraft }) },
   getRecording: { request: z.object({ draftId: Id }), response: z.object({ draft: RecordingDraft }) },

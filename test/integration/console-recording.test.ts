@@ -28,7 +28,7 @@ afterEach(async () => {
 describe('the recorder in the console', () => {
   it('records with live output, takes edits, saves into the workspace, and the runbook runs', async () => {
     const { draft } = await service.startRecording({ environment: 'sandbox', target: 'local', title: 'Count and note' });
-    const { draft: one } = await service.recordCommand({ draftId: draft.id, command: 'echo from-console; echo to-stderr >&2' });
+    const { draft: one } = await service.recordCommand({ draftId: draft.id, command: 'echo from-console; echo to-stderr >&2', runDestructive: false });
     const pushed = events.filter((e): e is Extract<ConsoleEvent, { type: 'recording-output' }> => e.type === 'recording-output' && e.draftId === draft.id);
     expect(pushed.filter((e) => e.stream === 'stdout').map((e) => e.text).join('')).toBe('from-console\n');
     expect(pushed.filter((e) => e.stream === 'stderr').map((e) => e.text).join('')).toBe('to-stderr\n');
@@ -74,7 +74,7 @@ describe('the recorder in the console', () => {
     let printed = () => {};
     const started = new Promise<void>((resolve) => (printed = resolve));
     service.subscribe((e) => e.type === 'recording-output' && e.text.includes('begun') && printed());
-    const running = service.recordCommand({ draftId: draft.id, command: 'echo begun; sleep 30' });
+    const running = service.recordCommand({ draftId: draft.id, command: 'echo begun; sleep 30', runDestructive: false });
     await started;
     await service.close();
     expect((await running).draft.steps).toEqual([]);

@@ -69,7 +69,14 @@ describe('handrail record', () => {
   it('skips blank lines and comments, keeps continued lines whole, and marks destructive commands confirm', async () => {
     const junk = join(root, 'junk');
     const script = `# set up\n\nmkdir -p ${junk}/old && \\\n  touch ${junk}/old/a\nrm -rf ${junk}/old\n`;
-    const recorded = await handrail(['record', '--env', 'local-demo', '--target', 'local', '--title', 'Tidy old files', '--out', 'tidy.md'], script);
+    // From a pipe nobody can be asked: without --yes the recording stops before the rm runs.
+    const held = await handrail(['record', '--env', 'local-demo', '--target', 'local', '--title', 'Tidy old files', '--out', 'tidy.md'], script);
+    expect(held.code).toBe(2);
+    expect(held.stderr).toMatch(/warning: this looks destructive .*; it has not run\nRecording stopped before that command; nothing of it ran/);
+    expect(existsSync(join(junk, 'old', 'a'))).toBe(true);
+    expect(existsSync(join(workspace, 'tidy.md'))).toBe(false);
+
+    const recorded = await handrail(['record', '--env', 'local-demo', '--target', 'local', '--title', 'Tidy old files', '--out', 'tidy.md', '--yes'], script);
     expect(recorded.code, recorded.stderr).toBe(0);
     expect(recorded.stderr).toMatch(/warning: looks destructive .*marked confirm/);
     const parsed = parseRunbook('tidy.md', readFileSync(join(workspace, 'tidy.md')));

@@ -80,7 +80,7 @@ describe('the recorder', () => {
     expect(one.step).toMatchObject({ exitCode: 0, target: 'app', command: 'echo "$GREETING"; echo warned >&2', confirm: false, destructive: [] });
     expect(live.filter((l) => l.draftId === draft.id).map((l) => l.text).join('')).toContain('hello from dev');
     const failed = await first.record(draft.id, 'echo not there; exit 3');
-    expect(failed.outcome.exitCode).toBe(3);
+    expect(failed.outcome?.exitCode).toBe(3);
     expect(failed.draft.steps.map((s) => s.exitCode)).toEqual([0, 3]);
     expect(existsSync(join(settings.dataDir, 'drafts', `${draft.id}.json`))).toBe(true);
 
@@ -104,7 +104,7 @@ describe('the recorder', () => {
     const r = recorder();
     const draft = await r.start({ environment: 'dev', target: 'local', title: 'Long' });
     const { step, outcome } = await r.record(draft.id, 'seq 1 5000');
-    expect(outcome.cutLines).toBe(4800);
+    expect(outcome?.cutLines).toBe(4800);
     const lines = step?.exampleOutput.split('\n') ?? [];
     expect(lines[0]).toMatch(/^… 4800 lines cut/);
     expect(lines.slice(1)).toEqual(Array.from({ length: 200 }, (_, i) => String(4801 + i)));
@@ -183,7 +183,13 @@ describe('the recorder', () => {
     const junk = join(root, 'junk');
     const draft = await r.start({ environment: 'dev', target: 'app', title: 'Clean up' });
     await r.record(draft.id, `mkdir -p ${junk}/a && touch ${junk}/a/file`);
-    const { step } = await r.record(draft.id, `rm -rf ${junk}/a`);
+    // Warned before it runs: without the author's go-ahead nothing runs and nothing is recorded.
+    const held = await r.record(draft.id, `rm -rf ${junk}/a`);
+    expect(held.held?.join(' ')).toMatch(/rm/);
+    expect(held.step).toBeUndefined();
+    expect(existsSync(join(junk, 'a', 'file'))).toBe(true);
+    expect(held.draft.steps).toHaveLength(1);
+    const { step } = await r.record(draft.id, `rm -rf ${junk}/a`, { runDestructive: true });
     expect(step?.destructive.join(' ')).toMatch(/rm/);
     expect(step?.confirm).toBe(true);
     expect(existsSync(join(junk, 'a'))).toBe(false);
@@ -223,7 +229,7 @@ describe('the recorder', () => {
     await r.stop(draft.id);
     const { step, outcome, draft: after } = await running;
     expect(step).toBeUndefined();
-    expect(outcome.aborted).toBe(true);
+    expect(outcome?.aborted).toBe(true);
     expect(after.steps).toEqual([]);
     expect(auditEvents('recording.command')).toEqual([expect.objectContaining({ aborted: true, command: 'echo started; sleep 30; echo never' })]);
   });

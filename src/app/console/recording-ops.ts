@@ -37,7 +37,8 @@ export class RecordingOps {
   }
 
   async record(r: ApiParsedRequest<'recordCommand'>): Promise<ApiResponse<'recordCommand'>> {
-    return { draft: (await this.recorder.record(r.draftId, r.command)).draft };
+    const recorded = await this.recorder.record(r.draftId, r.command, { runDestructive: r.runDestructive });
+    return { draft: recorded.draft, ...(recorded.held ? { held: recorded.held } : {}) };
   }
 
   async stop(r: ApiParsedRequest<'stopRecordingCommand'>): Promise<ApiResponse<'stopRecordingCommand'>> {

@@ -50,12 +50,19 @@ export interface CommandOutcome {
   cutLines: number;
 }
 
-export interface RecordedCommand {
-  draft: RecordingDraft;
-  /** The new step; undefined when the command was stopped (it is not kept as a step). */
-  step: RecordedStep | undefined;
-  outcome: CommandOutcome;
-}
+export type RecordedCommand =
+  | {
+      draft: RecordingDraft;
+      /** The new step; undefined when the command was stopped (it is not kept as a step). */
+      step: RecordedStep | undefined;
+      outcome: CommandOutcome;
+      held?: undefined;
+    }
+  /**
+   * Not run: the command looks destructive and the author has not yet said to run it after
+   * seeing why. The face shows the reasons, then asks; nothing ran.
+   */
+  | { draft: RecordingDraft; step: undefined; outcome: undefined; held: string[] };
 
 /** Edits the author may make; the recorded facts of each step stay as they were recorded. */
 export interface RecordingEdit {
@@ -128,10 +135,16 @@ export class RecorderService {
   }
 
   /** Runs `command` on the recording's target and, unless it was stopped, adds it as a step. */
-  async record(draftId: string, command: string): Promise<RecordedCommand> {
+  async record(draftId: string, command: string, options: { runDestructive?: boolean } = {}): Promise<RecordedCommand> {
     this.assertOpen();
+    // Warn before, not after: a command that looks destructive runs only once the author has
+    // seen why and said to go ahead.
+    const destructive = await destructiveReasons(command);
+    if (destructive.length > 0 && options.runDestructive !== true) {
+      return { draft: publicDraft(await this.editable(draftId)), step: undefined, outcome: undefined, held: destructive };
+    }
     // close() waits for it: a stopped command is still audited before the database closes.
-    const work = this.recordNow(draftId, command);
+    const work = this.recordNow(draftId, command, destructive);
     this.inflight.add(work);
     try {
       return await work;
@@ -140,7 +153,7 @@ export class RecorderService {
     }
   }
 
-  private async recordNow(draftId: string, command: string): Promise<RecordedCommand> {
+  private async recordNow(draftId: string, command: string, flagged: string[]): Promise<RecordedCommand> {
     const before = await this.editable(draftId);
     const active = await this.activate(before);
     if (active.running) throw new UserError(`recording ${draftId} is still running a command; wait for it or stop it, then run the next; nothing was run`);
@@ -178,7 +191,7 @@ export class RecorderService {
       active.running = undefined;
     }
 
-    const destructive = outcome.aborted ? [] : await destructiveReasons(command);
+    const destructive = outcome.aborted ? [] : flagged;
     this.ports.audit(
       this.commandEvent(before, {
         command: shown,

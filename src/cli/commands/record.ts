@@ -19,6 +19,8 @@ export interface RecordFlags {
   out: string;
   confirm?: string;
   acceptHostKey: string[];
+  /** Run commands that look destructive without asking (a piped script reviewed beforehand). */
+  yes?: boolean;
 }
 
 const note = (line: string) => process.stderr.write(`${line}\n`);
@@ -50,10 +52,23 @@ export async function recordCommand(flags: RecordFlags, global: GlobalOptions): 
     const lines = interactive ? promptLines() : pipedLines();
     for await (const command of lines) {
       if (!interactive) note(`$ ${command}`);
-      const recorded = await recorder.record(draft.id, command);
+      let recorded = await recorder.record(draft.id, command, { runDestructive: flags.yes === true });
+      if (recorded.held) {
+        // The warning comes before the command runs, and only a yes runs it.
+        note(`  warning: this looks destructive (${recorded.held.join('; ')}); it has not run`);
+        if (!interactive) {
+          note(`Recording stopped before that command; nothing of it ran. Review the script, then record it with --yes. The draft ${draft.id} keeps ${draft.steps.length} step(s).`);
+          return 2;
+        }
+        if (!/^y/i.test((await ask(`  Run it for real on ${draft.target} in ${draft.environment}? [y/N] `)) ?? '')) {
+          note('  not run, not recorded');
+          continue;
+        }
+        recorded = await recorder.record(draft.id, command, { runDestructive: true });
+      }
       const { step, outcome } = recorded;
-      if (!step) {
-        note(`  stopped after ${outcome.durationMs} ms; not recorded as a step`);
+      if (!step || !outcome) {
+        note(`  stopped after ${outcome?.durationMs ?? 0} ms; not recorded as a step`);
         if (interrupted) break;
         continue;
       }

@@ -26,24 +26,36 @@ export function CommandPanel({
   const [started, setStarted] = useState<CommandStart | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<string | null>(null);
+  /** A command held back because it looks destructive: shown with why, run only on "Run it for real". */
+  const [held, setHeld] = useState<{ command: string; reasons: string[] } | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
+  const goAhead = useRef<HTMLButtonElement>(null);
 
   const busy = (value: boolean) => {
     setRunning(value);
     onRunning(value);
   };
 
-  async function run() {
+  async function run(runDestructive = false) {
     if (running || command.trim() === '') return;
     const text = command;
     busy(true);
     setError(null);
     setResult(null);
-    setStarted((previous) => ({ n: (previous?.n ?? 0) + 1, command: text }));
+    setHeld(null);
     try {
       await beforeRun();
       const before = draft.steps.length;
-      const { draft: next } = await client.recordCommand({ draftId: draft.id, command: text });
+      if (runDestructive) setStarted((previous) => ({ n: (previous?.n ?? 0) + 1, command: text }));
+      const answer = await client.recordCommand({ draftId: draft.id, command: text, runDestructive });
+      if (answer.held) {
+        // Nothing ran: say why first, then let the author decide.
+        setHeld({ command: text, reasons: answer.held });
+        setTimeout(() => goAhead.current?.focus(), 0);
+        return;
+      }
+      if (!runDestructive) setStarted((previous) => ({ n: (previous?.n ?? 0) + 1, command: text }));
+      const next = answer.draft;
       onRecorded(next);
       setCommand('');
       const step = next.steps.length > before ? next.steps.at(-1) : undefined;
@@ -114,6 +126,33 @@ export function CommandPanel({
           {running ? 'Running…' : result}
         </span>
       </div>
+      {held ? (
+        <div className="alert alert-warning" role="alert">
+          <p>
+            <strong>This command looks destructive and has not run:</strong> {held.reasons.join('; ')}.
+          </p>
+          <pre className="command">{held.command}</pre>
+          <p>
+            It would run for real on <code>{draft.target}</code> in {draft.environment}. If you run it, its step asks for confirmation before it runs
+            in the runbook.
+          </p>
+          <div className="actions">
+            <button type="button" ref={goAhead} className="button danger" disabled={running} onClick={() => void run(true)}>
+              Run it for real
+            </button>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setHeld(null);
+                box.current?.focus();
+              }}
+            >
+              Don&apos;t run it
+            </button>
+          </div>
+        </div>
+      ) : null}
       <ErrorAlert error={error} title="The command was not recorded." />
       <RecordingTerminal draftId={draft.id} started={started} />
     </form>
