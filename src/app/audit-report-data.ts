@@ -1,6 +1,7 @@
 // Gathers a handover report's data from the store: events in scope, the runs they touch,
 // each step's command (from the runbook bytes the run is bound to, not the file on disk,
 // which may have changed since), an excerpt of its output, and the run's snapshots.
+import type { Database } from 'better-sqlite3';
 import type { Run } from '../contract/run.js';
 import { LineExcerpt } from '../core/audit/report-excerpt.js';
 import { toReportEvent, type HandoverReport, type ReportEvent, type ReportRun, type ReportStep, type ReportVerification } from '../core/audit/report-model.js';
@@ -9,8 +10,10 @@ import { parseRunbook } from '../core/runbook/parse-runbook.js';
 import type { EventScope } from '../store/audit-events-read.js';
 import type { RunStore } from '../store/run-store.js';
 import type { SnapshotStore } from '../store/snapshot-store.js';
+import { checkRun } from './run-records.js';
 
 export interface ReportSources {
+  db: Database;
   store: RunStore;
   snapshots: SnapshotStore;
   events: StoredEvent[];
@@ -32,11 +35,15 @@ export async function gatherReport(src: ReportSources): Promise<HandoverReport> 
   return { generatedAt: new Date().toISOString(), generatedBy: src.generatedBy, scope: src.scope, events, runs, verification: src.verification };
 }
 
-async function gatherRun(src: ReportSources, run: Run, events: ReportEvent[]): Promise<ReportRun> {
-  const source = src.store.getRunbookSource(run.id);
+async function gatherRun(src: ReportSources, row: Run, events: ReportEvent[]): Promise<ReportRun> {
+  // The report states what the chain recorded: an edited row is reported as such, with the trail's values.
+  const checked = checkRun(src.db, src.store, src.snapshots, row.id);
+  const run = checked?.run ?? row;
+  const tampering = checked?.tampering ?? [];
+  const source = tampering.some((m) => m.field === 'runbook_source') ? undefined : src.store.getRunbookSource(run.id);
   const runbook = source ? parseRunbook(run.runbookPath, source).runbook : undefined;
   const steps: ReportStep[] = [];
-  for (const step of src.store.listSteps(run.id)) {
+  for (const step of checked?.steps ?? src.store.listSteps(run.id)) {
     let output = null;
     if (step.attempt > 0) {
       const excerpt = new LineExcerpt(20);
@@ -83,6 +90,7 @@ async function gatherRun(src: ReportSources, run: Run, events: ReportEvent[]): P
     steps,
     snapshots,
     // 'review' is the kind `audit review` records (src/app/audit-search-service.ts).
+    tampering: tampering.map((m) => m.message),
     reviews: events
       .filter((e) => e.runId === run.id && e.kind === 'review')
       .map((e) => ({ seq: e.seq, at: e.at, reviewer: e.operator, note: typeof e.body?.note === 'string' ? e.body.note : '' })),

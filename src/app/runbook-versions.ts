@@ -9,6 +9,7 @@ import type { RunbookVersionEntry } from '../contract/api.js';
 import { AuditChain } from '../store/audit-chain.js';
 import type { AppDatabase } from '../store/open-database.js';
 import { findVersion, hashesOfVersion, insertVersion, listVersions, versionBytes, type StoredVersion, type VersionReason } from '../store/runbook-versions.js';
+import { versionRowProblem } from '../store/record-verify.js';
 import { UserError } from './errors.js';
 
 export interface VersionRecord {
@@ -129,7 +130,8 @@ export class RunbookVersions {
   }
 
   private textOf(runbookId: string, sha256: string): string | undefined {
-    const bytes = versionBytes(this.db, runbookId, sha256);
+    const found = findVersion(this.db, runbookId, sha256);
+    const bytes = found && trustedVersionBytes(this.db, found, 'shown');
     return bytes && new TextDecoder('utf-8').decode(bytes);
   }
 
@@ -138,6 +140,20 @@ export class RunbookVersions {
     this.chain ??= new AuditChain(this.db, { now: () => new Date().toISOString(), keysDir: null });
     return this.chain;
   }
+}
+
+/**
+ * The stored bytes of a version, refused when they no longer hash to the SHA-256 they are
+ * stored (and shown) under: the table has no triggers, and its row is what a diff, a review
+ * and a handover bundle show as "the runbook that ran".
+ */
+export function trustedVersionBytes(db: AppDatabase['db'], v: Pick<StoredVersion, 'runbookId' | 'version' | 'sha256'>, what: string): Buffer | undefined {
+  const bytes = versionBytes(db, v.runbookId, v.sha256);
+  const problem = bytes && versionRowProblem(v.runbookId, v.version, v.sha256, bytes);
+  if (problem) {
+    throw new UserError(`${problem}; nothing was ${what}. Run handrail audit verify to see every difference, and find out who edited the database before relying on it.`, 3);
+  }
+  return bytes;
 }
 
 function toEntry(v: StoredVersion): RunbookVersionEntry {

@@ -12,6 +12,7 @@ import { loadOrCreateSigningKey, readPublicKey } from './audit-keys.js';
 import { checkAuditTail } from './audit-tail.js';
 import type { NewEvent } from './new-records.js';
 import { toStoredEvent, type AuditEventRow } from './audit-rows.js';
+import { findRecordMismatches } from './record-verify.js';
 import { readChunk } from './step-output.js';
 
 export interface AuditChainOptions {
@@ -129,6 +130,7 @@ export class AuditChain {
         if (event.kind === OUTPUT_EVENT) this.checkOutput(verifier, event);
       }
       this.findUnrecordedOutput(verifier);
+      findRecordMismatches(this.db, verifier);
       return verifier.finish();
     })();
   }

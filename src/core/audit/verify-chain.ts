@@ -19,7 +19,9 @@ export type AuditProblemKind =
   | 'key-missing'
   | 'output-edited'
   | 'output-missing'
-  | 'output-unrecorded';
+  | 'output-unrecorded'
+  // A row beside the chain (runs, steps, snapshots, runbook_versions) that the chain contradicts.
+  | 'record-mismatch';
 
 export interface AuditProblem {
   /** The first event the problem concerns. */
