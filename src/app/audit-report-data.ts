@@ -1,19 +1,19 @@
 // Gathers a handover report's data from the store: events in scope, the runs they touch,
 // each step's command (from the runbook bytes the run is bound to, not the file on disk,
 // which may have changed since), an excerpt of its output, and the run's snapshots.
-import type { Database } from 'better-sqlite3';
 import type { Run } from '../contract/run.js';
 import { LineExcerpt } from '../core/audit/report-excerpt.js';
 import { toReportEvent, type HandoverReport, type ReportEvent, type ReportRun, type ReportStep, type ReportVerification } from '../core/audit/report-model.js';
 import type { StoredEvent } from '../core/audit/verify-chain.js';
 import { parseRunbook } from '../core/runbook/parse-runbook.js';
 import type { EventScope } from '../store/audit-events-read.js';
+import type { AppDatabase } from '../store/open-database.js';
 import type { RunStore } from '../store/run-store.js';
 import type { SnapshotStore } from '../store/snapshot-store.js';
 import { checkRun } from './run-records.js';
 
 export interface ReportSources {
-  db: Database;
+  db: AppDatabase['db'];
   store: RunStore;
   snapshots: SnapshotStore;
   events: StoredEvent[];

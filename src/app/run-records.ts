@@ -2,7 +2,6 @@
 // (core/audit/run-record.ts), so an edited `runs` or `steps` row is named and the chain's
 // values are what a person sees. One read transaction per check: a run being written by
 // another process is seen as of one moment, rows and events alike.
-import type { Database } from 'better-sqlite3';
 import type { RunListItem } from '../contract/api.js';
 import type { RecordMismatch } from '../contract/record-check.js';
 import type { Run, RunStep } from '../contract/run.js';
@@ -10,6 +9,7 @@ import { checkRunRecord, shownMessage, type RunRecordCheck } from '../core/audit
 import { runRecordEvents, runsBeforeChain, runsById, runSourceSha256 } from '../store/run-record-read.js';
 import type { RunRowItem } from '../store/run-query.js';
 import { snapshotIdsOfRun } from '../store/run-snapshots-read.js';
+import type { AppDatabase } from '../store/open-database.js';
 import type { RunStore } from '../store/run-store.js';
 import type { SnapshotStore } from '../store/snapshot-store.js';
 
@@ -23,7 +23,7 @@ export interface CheckedRunDetail extends CheckedRun {
 }
 
 /** A page of runs (no steps): the run-level columns against each run's events. */
-export function checkRuns(db: Database, runs: readonly Run[]): CheckedRun[] {
+export function checkRuns(db: AppDatabase['db'], runs: readonly Run[]): CheckedRun[] {
   return db.transaction(() => {
     const events = runRecordEvents(db, runs.map((r) => r.id));
     const unrecorded = runs.filter((r) => (events.get(r.id) ?? []).length === 0).map((r) => r.id);
@@ -33,7 +33,7 @@ export function checkRuns(db: Database, runs: readonly Run[]): CheckedRun[] {
 }
 
 /** A page of the runs list as shown: the chain's values, and where the row differs. */
-export function checkListItems(db: Database, items: readonly RunRowItem[]): RunListItem[] {
+export function checkListItems(db: AppDatabase['db'], items: readonly RunRowItem[]): RunListItem[] {
   const checked = new Map(checkRuns(db, runsById(db, items.map((i) => i.id))).map((c) => [c.run.id, c]));
   return items.map((item) => {
     const c = checked.get(item.id);
@@ -44,7 +44,7 @@ export function checkListItems(db: Database, items: readonly RunRowItem[]): RunL
 }
 
 /** One run whole: the row (read again here), its steps, its snapshots and its stored runbook bytes. */
-export function checkRun(db: Database, store: RunStore, snapshots: SnapshotStore, runId: string): CheckedRunDetail | undefined {
+export function checkRun(db: AppDatabase['db'], store: RunStore, snapshots: SnapshotStore, runId: string): CheckedRunDetail | undefined {
   return db.transaction(() => {
     const run = store.getRun(runId);
     if (!run) return undefined;
