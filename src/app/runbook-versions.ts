@@ -87,6 +87,13 @@ export class RunbookVersions {
     return listVersions(this.db, runbookId).map(toEntry);
   }
 
+  /** Newest first, each version's stored bytes checked against its SHA-256 first (refused when they differ). */
+  checkedList(runbookId: string): RunbookVersionEntry[] {
+    const versions = listVersions(this.db, runbookId);
+    for (const v of versions) trustedVersionBytes(this.db, v, 'shown');
+    return versions.map(toEntry);
+  }
+
   /** The text of a stored version (the newest content stored under that number), or of a SHA-256 prefix. */
   source(runbookId: string, version: string): string | undefined {
     const found = this.find(runbookId, version);

@@ -4,7 +4,7 @@
 // `restore` never writes a swapped snapshot, or writes into a database other than the one
 // the snapshot was taken of.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -190,6 +190,17 @@ describe('a stored runbook version edited (b)', () => {
     expect(diff.stdout).not.toContain('forged');
     expect(diff.code).toBe(3);
     expect(diff.stderr).toMatch(/runbook_versions row probe@1\.0\.0 \([0-9a-f]{12}\): the stored source no longer has SHA-256 [0-9a-f]{12}… \(it has [0-9a-f]{12}…\) — it was edited after it was recorded; nothing was shown/);
+
+    const bundle = join(root, `bundle-${n}`);
+    const handover = handrail(['handover', '--since', '2020-01-01', '--out', bundle], cli);
+    expect(handover.code).toBe(3);
+    expect(handover.stderr).toContain('runbook_versions row probe@1.0.0');
+    expect(handover.stderr).toContain('nothing was written');
+    expect(existsSync(bundle)).toBe(false);
+
+    const history = handrail(['history', 'probe'], cli);
+    expect(history.code).toBe(3);
+    expect(history.stderr).toContain('runbook_versions row probe@1.0.0');
 
     const verify = handrail(['audit', 'verify', '--json'], cli);
     expect(verify.code).toBe(3);
