@@ -106,6 +106,18 @@ describe('a runs row edited after the run (a)', () => {
     expect(shown.tampering.map((t) => t.message)).toContain(`steps row ${id} step 1: status says succeeded, the audit trail says failed — the row was edited; the trail is shown`);
   });
 
+  it('`resume` refuses a run whose stored runbook was edited, and runs nothing', () => {
+    const id = failedRun();
+    const marker = join(root, `pwned-${n}`);
+    const forged = readFileSync(join(workspace, 'fail.md'), 'utf8').replace('exit 3', `touch ${JSON.stringify(marker)}`);
+    tamper((db) => db.prepare('UPDATE runs SET runbook_source = ? WHERE id = ?').run(Buffer.from(forged), id));
+    const resume = handrail(['resume', id, '--yes'], cli);
+    expect(resume.code).toBe(3);
+    expect(resume.stderr).toContain(`runs row ${id}: runbook_source has SHA-256`);
+    expect(resume.stderr).toContain('nothing was executed');
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('`audit verify` fails and names the row', () => {
     const id = failedRun();
     expect(handrail(['audit', 'verify'], cli).code).toBe(0);
