@@ -3,6 +3,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Inventory, TargetSpec } from '../contract/inventory.js';
+import type { RecordMismatch } from '../contract/record-check.js';
 import type { Snapshot } from '../contract/snapshot.js';
 import { preflight } from '../core/engine/run-engine.js';
 import { DEFAULT_RETENTION, snapshotsToDelete } from '../core/snapshots/retention.js';
@@ -12,7 +13,7 @@ import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { loadInventory, lockKey } from './run-plan.js';
 import type { RunService } from './run-service.js';
-import { checkSnapshotRecord, eventIntact } from '../core/audit/run-record.js';
+import { checkSnapshotRecord, checkSnapshotRows, eventIntact, shownMessage } from '../core/audit/run-record.js';
 import { hashSnapshotFile, realLocationOf, realPathOf, snapshotFileProblem, stillSameFile } from './snapshot-file.js';
 import { snapshotSource } from './targets.js';
 
@@ -30,6 +31,13 @@ export class SnapshotService {
 
   list(): Snapshot[] {
     return this.runs.snapshots.list();
+  }
+
+  /** The list as shown: each row checked against its snapshot.verified event (the chain's values where they differ). */
+  checkedList(): { snapshots: Snapshot[]; tampering: RecordMismatch[] } {
+    const { records, chainStart } = this.runs.snapshots.verifiedRecords();
+    const { snapshots, mismatches } = checkSnapshotRows(this.runs.snapshots.list(), records, chainStart);
+    return { snapshots, tampering: mismatches.map((m) => ({ ...m, message: shownMessage(m) })) };
   }
 
   find(ref: string): Snapshot {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { RecordMismatch } from '../contract/record-check.js';
-import { checkRunRecord, checkSnapshotRecord } from '../core/audit/run-record.js';
+import { checkRunRecord, checkSnapshotRows as checkSnapshotRows_ } from '../core/audit/run-record.js';
 import type { ChainVerifier } from '../core/audit/verify-chain.js';
 import { headSeq } from './audit-events-read.js';
 import { allSnapshotRecords, chainStart, recordedRunbookContents, runRecordEvents, runsBeforeChain } from './run-record-read.js';
@@ -51,13 +51,8 @@ function checkRunRows(db: Database, report: (m: RecordMismatch) => void): void {
 }
 
 function checkSnapshotRows(db: Database, start: string | null, report: (m: RecordMismatch) => void): void {
-  const recorded = allSnapshotRecords(db);
-  for (const snapshot of new SnapshotStore(db).list({ includeDeleted: true })) {
-    const event = recorded.get(snapshot.id);
-    // Taken before the chain began: nothing to compare with.
-    if (!event && (start === null || snapshot.createdAt < start)) continue;
-    checkSnapshotRecord(snapshot, event).forEach(report);
-  }
+  const rows = new SnapshotStore(db).list({ includeDeleted: true });
+  checkSnapshotRows_(rows, allSnapshotRecords(db), start).mismatches.forEach(report);
 }
 
 function checkVersionRows(db: Database, start: string | null, head: number, verifier: ChainVerifier): void {

@@ -243,6 +243,10 @@ describe('restore checks the snapshot against the chain (c)', () => {
     unlinkSync(snap.path);
     symlinkSync(evil, snap.path);
     tamper((db) => db.prepare('UPDATE snapshots SET sha256 = ? WHERE id = ?').run(sha256(readFileSync(evil)), snap.id));
+    const listed = handrail(['snapshots', '--json'], cli);
+    expect(listed.code).toBe(3);
+    expect((JSON.parse(listed.stdout) as { sha256: string }[])[0]?.sha256).toBe(snap.sha256);
+    expect(listed.stderr).toContain(`snapshots row ${snap.id}: sha256 says ${sha256(readFileSync(evil))}, the audit trail says ${snap.sha256} — the row was edited; the trail is shown`);
     const result = handrail(['restore', snap.id, '--yes'], cli);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`snapshots row ${snap.id}: sha256 says`);

@@ -269,7 +269,8 @@ export class ConsoleService implements ConsoleApi {
 
   async listSnapshots(_r: ApiParsedRequest<'listSnapshots'>): Promise<ApiResponse<'listSnapshots'>> {
     this.assertOpen();
-    return { snapshots: this.snapshots.list() };
+    // The chain's values where a row was edited (the run's page and audit verify name the edit).
+    return { snapshots: this.snapshots.checkedList().snapshots };
   }
 
   async restoreSnapshot(r: ApiParsedRequest<'restoreSnapshot'>): Promise<ApiResponse<'restoreSnapshot'>> {

@@ -4,7 +4,8 @@ import { RunService } from '../../app/run-service.js';
 import { resolveSettings } from '../../app/settings.js';
 import { SnapshotService, type Confirm } from '../../app/snapshot-service.js';
 import type { GlobalOptions } from '../global-options.js';
-import { print } from '../output.js';
+import { fail, print } from '../output.js';
+import { EXIT_TAMPERED } from './audit.js';
 import { progressBar } from '../progress.js';
 import { formatBytes } from '../format.js';
 
@@ -40,17 +41,20 @@ export async function snapshotCommand(target: string, options: { env: string }, 
 
 export async function snapshotsCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
   return withService(global, async (service) => {
-    const list = service.list();
+    const { snapshots: list, tampering } = service.checkedList();
     if (options.json) {
       print(JSON.stringify(list, null, 2));
-      return 0;
+    } else {
+      if (list.length === 0) print('no snapshots');
+      for (const s of list) {
+        const when = `${s.reason === 'step' ? `before step ${(s.step ?? 0) + 1}` : s.reason}${s.runId ? ` of run ${s.runId}` : ''}`;
+        print([s.id, `${s.target}@${s.environment}`.padEnd(20), formatBytes(s.bytes).padStart(9), s.sha256.slice(0, 16), when.padEnd(44), s.createdAt].join('  '));
+      }
     }
-    if (list.length === 0) print('no snapshots');
-    for (const s of list) {
-      const when = `${s.reason === 'step' ? `before step ${(s.step ?? 0) + 1}` : s.reason}${s.runId ? ` of run ${s.runId}` : ''}`;
-      print([s.id, `${s.target}@${s.environment}`.padEnd(20), formatBytes(s.bytes).padStart(9), s.sha256.slice(0, 16), when.padEnd(44), s.createdAt].join('  '));
-    }
-    return 0;
+    // On stderr: stdout (the list, or its JSON) stays what a script reads.
+    for (const m of tampering) fail(m.message);
+    if (tampering.length > 0) fail('the values shown come from the audit trail; run handrail audit verify for every difference, and find out who edited the database');
+    return tampering.length > 0 ? EXIT_TAMPERED : 0;
   });
 }
 

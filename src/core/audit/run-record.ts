@@ -262,3 +262,34 @@ export function checkSnapshotRecord(snapshot: Snapshot, recorded: { seq: number;
   }
   return out;
 }
+
+/**
+ * Snapshot rows as a list shows them: each with its snapshot.verified event's values where
+ * the row differs, and every difference. A row with no event is flagged unless it was taken
+ * before the chain began (`chainStart`, null: the chain is empty).
+ */
+export function checkSnapshotRows(
+  rows: readonly Snapshot[],
+  records: ReadonlyMap<string, { seq: number; body: Record<string, unknown> }>,
+  chainStart: string | null,
+): { snapshots: Snapshot[]; mismatches: RecordMismatch[] } {
+  const mismatches: RecordMismatch[] = [];
+  const snapshots = rows.map((row) => {
+    const record = records.get(row.id);
+    if (!record && (chainStart === null || row.createdAt < chainStart)) return row;
+    const found = checkSnapshotRecord(row, record);
+    mismatches.push(...found);
+    if (!record || found.length === 0) return row;
+    const b = record.body;
+    return {
+      ...row,
+      ...(typeof b.sha256 === 'string' ? { sha256: b.sha256 } : {}),
+      ...(typeof b.path === 'string' ? { path: b.path } : {}),
+      ...(typeof b.bytes === 'number' ? { bytes: b.bytes } : {}),
+      ...(typeof b.location === 'string' ? { location: b.location } : {}),
+      ...(typeof b.target === 'string' ? { target: b.target } : {}),
+      ...(typeof b.environment === 'string' ? { environment: b.environment } : {}),
+    };
+  });
+  return { snapshots, mismatches };
+}
