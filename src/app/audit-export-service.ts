@@ -87,7 +87,7 @@ export class AuditExportService {
     } else {
       const events = eventsInScope(this.db.db, scope);
       count = events.length;
-      const report = await gatherReport({ store: this.store, snapshots: this.snapshots, events, scope, verification: this.verification(), generatedBy: this.settings.operator });
+      const report = await gatherReport({ db: this.db.db, store: this.store, snapshots: this.snapshots, events, scope, verification: this.verification(), generatedBy: this.settings.operator });
       chunks = [request.format === 'md' ? renderMarkdown(report) : renderHtml(report)];
     }
     const written = out === null ? await writeToStream(stdout, chunks) : await writeAtomically(out, chunks);

@@ -7,10 +7,13 @@ import { toReportEvent, type HandoverReport, type ReportEvent, type ReportRun, t
 import type { StoredEvent } from '../core/audit/verify-chain.js';
 import { parseRunbook } from '../core/runbook/parse-runbook.js';
 import type { EventScope } from '../store/audit-events-read.js';
+import type { AppDatabase } from '../store/open-database.js';
 import type { RunStore } from '../store/run-store.js';
 import type { SnapshotStore } from '../store/snapshot-store.js';
+import { checkRun } from './run-records.js';
 
 export interface ReportSources {
+  db: AppDatabase['db'];
   store: RunStore;
   snapshots: SnapshotStore;
   events: StoredEvent[];
@@ -32,11 +35,15 @@ export async function gatherReport(src: ReportSources): Promise<HandoverReport> 
   return { generatedAt: new Date().toISOString(), generatedBy: src.generatedBy, scope: src.scope, events, runs, verification: src.verification };
 }
 
-async function gatherRun(src: ReportSources, run: Run, events: ReportEvent[]): Promise<ReportRun> {
-  const source = src.store.getRunbookSource(run.id);
+async function gatherRun(src: ReportSources, row: Run, events: ReportEvent[]): Promise<ReportRun> {
+  // The report states what the chain recorded: an edited row is reported as such, with the trail's values.
+  const checked = checkRun(src.db, src.store, src.snapshots, row.id);
+  const run = checked?.run ?? row;
+  const tampering = checked?.tampering ?? [];
+  const source = tampering.some((m) => m.field === 'runbook_source') ? undefined : src.store.getRunbookSource(run.id);
   const runbook = source ? parseRunbook(run.runbookPath, source).runbook : undefined;
   const steps: ReportStep[] = [];
-  for (const step of src.store.listSteps(run.id)) {
+  for (const step of checked?.steps ?? src.store.listSteps(run.id)) {
     let output = null;
     if (step.attempt > 0) {
       const excerpt = new LineExcerpt(20);
@@ -83,6 +90,7 @@ async function gatherRun(src: ReportSources, run: Run, events: ReportEvent[]): P
     steps,
     snapshots,
     // 'review' is the kind `audit review` records (src/app/audit-search-service.ts).
+    tampering: tampering.map((m) => m.message),
     reviews: events
       .filter((e) => e.runId === run.id && e.kind === 'review')
       .map((e) => ({ seq: e.seq, at: e.at, reviewer: e.operator, note: typeof e.body?.note === 'string' ? e.body.note : '' })),

@@ -9,13 +9,15 @@ import { keyFingerprint } from '../core/audit/checkpoint.js';
 import { readPublicKey } from '../store/audit-keys.js';
 import { runIdsWithEvent, runsActiveBetween, runsWithStatus } from '../store/handover-queries.js';
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
-import { versionBytes, versionsRecordedBetween } from '../store/runbook-versions.js';
+import { versionsRecordedBetween } from '../store/runbook-versions.js';
 import { AuditExportService, dateBound, type ExportFormat } from './audit-export-service.js';
 import { REVIEW_KIND } from './audit-search-service.js';
 import { BundleFolder, type BundleFile } from './bundle-folder.js';
 import { UserError } from './errors.js';
 import { countOpenItems, renderIndex, renderOpenItems, type BundleRun, type BundleRunbook, type OpenItems } from './handover-markdown.js';
+import { checkRuns } from './run-records.js';
 import { RunService } from './run-service.js';
+import { sha256Of, trustedVersionBytes } from './runbook-versions.js';
 import { operatorBody, type Settings } from './settings.js';
 
 export interface HandoverRequest {
@@ -77,7 +79,8 @@ export class HandoverService {
     const out = resolve(request.out);
     const folder = await BundleFolder.create(out, 'handover bundle');
     try {
-      const runs = runsActiveBetween(this.db.db, since, until);
+      // As the chain tells them: an edited runs row is shown with the trail's values (its report names the edit).
+      const runs = checkRuns(this.db.db, runsActiveBetween(this.db.db, since, until)).map((c) => c.run);
       const reviewed = runIdsWithEvent(this.db.db, REVIEW_KIND);
       const files: BundleFile[] = [];
       const runbooks = this.runbooksOf(runs, since, until);
@@ -153,11 +156,12 @@ export class HandoverService {
     for (const v of versionsRecordedBetween(this.db.db, since, until)) {
       // A content first stored by a run is explained by the runs below.
       if (v.reason === 'run') continue;
-      entry(v.runbookId, v.version, v.sha256, () => versionBytes(this.db.db, v.runbookId, v.sha256))?.why.push(`${v.reason} by ${v.recordedBy} at ${v.recordedAt}`);
+      entry(v.runbookId, v.version, v.sha256, () => trustedVersionBytes(this.db.db, v, 'written'))?.why.push(`${v.reason} by ${v.recordedBy} at ${v.recordedAt}`);
     }
     const runCount = new Map<string, number>();
     for (const run of runs) {
-      const e = entry(run.runbookId, run.runbookVersion, run.runbookSha256, () => versionBytes(this.db.db, run.runbookId, run.runbookSha256) ?? this.runs.store.getRunbookSource(run.id));
+      const e = entry(run.runbookId, run.runbookVersion, run.runbookSha256, () =>
+        trustedVersionBytes(this.db.db, { runbookId: run.runbookId, version: run.runbookVersion, sha256: run.runbookSha256 }, 'written') ?? this.runSource(run));
       if (e) runCount.set(`${run.runbookId}\n${run.runbookSha256}`, (runCount.get(`${run.runbookId}\n${run.runbookSha256}`) ?? 0) + 1);
     }
     const names = new Set<string>();
@@ -172,6 +176,15 @@ export class HandoverService {
     });
   }
 
+  /** The runbook bytes stored with a run, refused when they are not the ones the run recorded. */
+  private runSource(run: Run): Buffer | undefined {
+    const source = this.runs.store.getRunbookSource(run.id);
+    if (source && sha256Of(source) !== run.runbookSha256) {
+      throw new UserError(`runs row ${run.id}: the stored runbook no longer has SHA-256 ${run.runbookSha256.slice(0, 12)}… — it was edited after the run; nothing was written. Run handrail audit verify to see every difference.`, 3);
+    }
+    return source;
+  }
+
   /**
    * Interrupted and running runs whenever they started (they are open until someone acts);
    * failed and unreviewed runs of the period (an earlier handover listed the earlier ones).
@@ -179,8 +192,8 @@ export class HandoverService {
   private openItems(runs: Run[], reviewed: Set<string>): OpenItems {
     const withSteps = (run: Run) => ({ run, steps: this.runs.store.listSteps(run.id) });
     return {
-      interrupted: runsWithStatus(this.db.db, ['interrupted']).map(withSteps),
-      running: runsWithStatus(this.db.db, ['running']),
+      interrupted: checkRuns(this.db.db, runsWithStatus(this.db.db, ['interrupted'])).map((c) => withSteps(c.run)),
+      running: checkRuns(this.db.db, runsWithStatus(this.db.db, ['running'])).map((c) => c.run),
       failed: runs.filter((r) => r.status === 'failed').map(withSteps),
       unreviewed: runs.filter((r) => !reviewed.has(r.id)),
     };

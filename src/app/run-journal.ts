@@ -6,6 +6,7 @@ import type { RunJournal, StepChange } from '../core/engine/run-ports.js';
 import type { RunStore } from '../store/run-store.js';
 import type { SnapshotStore } from '../store/snapshot-store.js';
 import { newId } from './ids.js';
+import { realLocationOf } from './snapshot-file.js';
 
 /** Output is committed in batches of this size (or every FLUSH_MS): one fsync per chunk would cost more than the step. */
 const BATCH_BYTES = 1024 * 1024;
@@ -79,7 +80,8 @@ export function storeJournal(store: RunStore, snapshots: SnapshotStore, run: Run
           operator,
           createdAt: new Date().toISOString(),
         });
-        store.appendEvent({ operator, kind: 'snapshot.verified', runId, stepIdx: idx, body: { ...recorded, durationMs: result.durationMs } });
+        // The real path too: a symlinked target re-pointed later is then told apart at restore.
+        store.appendEvent({ operator, kind: 'snapshot.verified', runId, stepIdx: idx, body: { ...recorded, durationMs: result.durationMs, realLocation: realLocationOf(recorded) } });
       });
     },
   };

@@ -16,6 +16,7 @@ import { UserError } from './errors.js';
 import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
+import { checkRun, checkRuns, tamperRefusal, type CheckedRun, type CheckedRunDetail } from './run-records.js';
 import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
 import { operatorBody, type Settings } from './settings.js';
 import { openTargets, type TargetOptions } from './targets.js';
@@ -158,26 +159,32 @@ export class RunService {
         this.lockDatabases(plan, runId);
         // Checked again here, in the run's transaction: another process may have stored other bytes under this version since plan().
         this.versions.record({ runbookId: fm.id, version: fm.version, source: plan.source, reason: 'run', operator: this.settings.operator });
+        // In the run's transaction: a run row is never without the event every screen checks it against.
+        this.store.appendEvent({
+          operator: this.settings.operator,
+          kind: 'run.started',
+          runId,
+          body: { runbook: fm.id, version: fm.version, sha256: plan.runbook.sha256, environment: plan.environmentName, inputs, ...operatorBody(this.settings),
+            ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}) },
+        });
         return created;
       });
     } catch (error) {
       await targets.close();
       throw error;
     }
-    this.store.appendEvent({
-      operator: this.settings.operator,
-      kind: 'run.started',
-      runId,
-      body: { runbook: fm.id, version: fm.version, sha256: plan.runbook.sha256, environment: plan.environmentName, inputs, ...operatorBody(this.settings),
-        ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}) },
-    });
     session.onStart?.(run, plan);
     return this.drive(run, plan, plan.runbook.steps.map(() => 'pending' as const), targets, redactor, session);
   }
 
   /** Continues an interrupted or failed run with the exact runbook bytes it started with. */
   async resume(runRef: string, request: Omit<StartRequest, 'runbook' | 'environment'>, session: RunSession): Promise<RunResult> {
-    const run = this.findRun(runRef);
+    const found = this.findRun(runRef);
+    // A resume acts on the run's status and its stored runbook bytes: both must be what the chain recorded.
+    const checked = checkRun(this.db.db, this.store, this.snapshots, found.id);
+    const refusal = checked && tamperRefusal(checked, 'resumed');
+    if (refusal) throw new UserError(refusal, 3);
+    const run = checked?.run ?? found;
     if (run.status !== 'interrupted' && run.status !== 'failed') {
       throw new UserError(`run ${run.id} is ${run.status}; only an interrupted or failed run can be resumed; nothing was executed`);
     }
@@ -199,13 +206,15 @@ export class RunService {
     try {
       resumed = this.store.atomically(() => {
         this.lockDatabases(plan, run.id);
-        return this.store.setRunStatus(run.id, 'running', { from: ['interrupted', 'failed'] });
+        const updated = this.store.setRunStatus(run.id, 'running', { from: ['interrupted', 'failed'] });
+        // In the same transaction: the row's status and the chain's never disagree, even for a moment.
+        this.store.appendEvent({ operator: this.settings.operator, kind: 'run.resumed', runId: run.id, body: { previous: run.status, ...operatorBody(this.settings) } });
+        return updated;
       });
     } catch (error) {
       await targets.close();
       throw error;
     }
-    this.store.appendEvent({ operator: this.settings.operator, kind: 'run.resumed', runId: run.id, body: { previous: run.status, ...operatorBody(this.settings) } });
     session.onStart?.(resumed, plan);
     const steps = this.store.listSteps(run.id).map((s) => s.status);
     return this.drive(resumed, plan, steps, targets, new Redactor(plan.secrets), session);
@@ -252,13 +261,17 @@ export class RunService {
     return this.store.lockHolder(key);
   }
 
-  listRuns(limit = 100): Run[] {
-    return this.store.listRuns({ limit });
+  /** Newest first, each checked against its chain events: `run` holds the chain's values where the row differs. */
+  listRuns(limit = 100): CheckedRun[] {
+    return checkRuns(this.db.db, this.store.listRuns({ limit }));
   }
 
-  showRun(runRef: string): { run: Run; steps: RunStep[] } {
-    const run = this.findRun(runRef);
-    return { run, steps: this.store.listSteps(run.id) };
+  /** A run with its steps, checked against the chain (see run-records.ts). */
+  showRun(runRef: string): CheckedRunDetail {
+    const found = this.findRun(runRef);
+    const checked = checkRun(this.db.db, this.store, this.snapshots, found.id);
+    if (!checked) throw new UserError(`no run '${runRef}' (handrail runs lists them)`);
+    return checked;
   }
 
   /** A run id, or a unique prefix of one (as git takes commit ids). */

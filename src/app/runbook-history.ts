@@ -38,7 +38,8 @@ export function openVersionStore(settings: Settings): { versions: RunbookVersion
 
 export async function runbookHistory(versions: RunbookVersions, settings: Settings, ref: string, cwd: string): Promise<RunbookHistory> {
   const { id, file } = await findRunbook(settings, ref, cwd);
-  const list = versions.list(id);
+  // Each listed SHA-256 stands for the stored bytes a diff or a handover shows: checked before it is listed.
+  const list = versions.checkedList(id);
   if (!file && list.length === 0) {
     throw new UserError(`no runbook '${ref}' in ${settings.workspace} and no recorded versions of it (handrail list shows the runbooks); nothing was shown`);
   }

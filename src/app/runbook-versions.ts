@@ -9,6 +9,7 @@ import type { RunbookVersionEntry } from '../contract/api.js';
 import { AuditChain } from '../store/audit-chain.js';
 import type { AppDatabase } from '../store/open-database.js';
 import { findVersion, hashesOfVersion, insertVersion, listVersions, versionBytes, type StoredVersion, type VersionReason } from '../store/runbook-versions.js';
+import { versionRowProblem } from '../store/record-verify.js';
 import { UserError } from './errors.js';
 
 export interface VersionRecord {
@@ -86,6 +87,13 @@ export class RunbookVersions {
     return listVersions(this.db, runbookId).map(toEntry);
   }
 
+  /** Newest first, each version's stored bytes checked against its SHA-256 first (refused when they differ). */
+  checkedList(runbookId: string): RunbookVersionEntry[] {
+    const versions = listVersions(this.db, runbookId);
+    for (const v of versions) trustedVersionBytes(this.db, v, 'shown');
+    return versions.map(toEntry);
+  }
+
   /** The text of a stored version (the newest content stored under that number), or of a SHA-256 prefix. */
   source(runbookId: string, version: string): string | undefined {
     const found = this.find(runbookId, version);
@@ -129,7 +137,8 @@ export class RunbookVersions {
   }
 
   private textOf(runbookId: string, sha256: string): string | undefined {
-    const bytes = versionBytes(this.db, runbookId, sha256);
+    const found = findVersion(this.db, runbookId, sha256);
+    const bytes = found && trustedVersionBytes(this.db, found, 'shown');
     return bytes && new TextDecoder('utf-8').decode(bytes);
   }
 
@@ -138,6 +147,20 @@ export class RunbookVersions {
     this.chain ??= new AuditChain(this.db, { now: () => new Date().toISOString(), keysDir: null });
     return this.chain;
   }
+}
+
+/**
+ * The stored bytes of a version, refused when they no longer hash to the SHA-256 they are
+ * stored (and shown) under: the table has no triggers, and its row is what a diff, a review
+ * and a handover bundle show as "the runbook that ran".
+ */
+export function trustedVersionBytes(db: AppDatabase['db'], v: Pick<StoredVersion, 'runbookId' | 'version' | 'sha256'>, what: string): Buffer | undefined {
+  const bytes = versionBytes(db, v.runbookId, v.sha256);
+  const problem = bytes && versionRowProblem(v.runbookId, v.version, v.sha256, bytes);
+  if (problem) {
+    throw new UserError(`${problem}; nothing was ${what}. Run handrail audit verify to see every difference, and find out who edited the database before relying on it.`, 3);
+  }
+  return bytes;
 }
 
 function toEntry(v: StoredVersion): RunbookVersionEntry {

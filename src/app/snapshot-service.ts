@@ -1,10 +1,9 @@
 // Snapshots outside a run: "take a copy now", the list, restore, and housekeeping
 // (leftovers of killed snapshots, retention). Every action is recorded.
-import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Inventory, TargetSpec } from '../contract/inventory.js';
+import type { RecordMismatch } from '../contract/record-check.js';
 import type { Snapshot } from '../contract/snapshot.js';
 import { preflight } from '../core/engine/run-engine.js';
 import { DEFAULT_RETENTION, snapshotsToDelete } from '../core/snapshots/retention.js';
@@ -14,6 +13,8 @@ import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { loadInventory, lockKey } from './run-plan.js';
 import type { RunService } from './run-service.js';
+import { checkSnapshotRecord, checkSnapshotRows, eventIntact, shownMessage } from '../core/audit/run-record.js';
+import { hashSnapshotFile, realLocationOf, realPathOf, snapshotFileProblem, stillSameFile } from './snapshot-file.js';
 import { snapshotSource } from './targets.js';
 
 const NOTHING = 'nothing was changed';
@@ -30,6 +31,13 @@ export class SnapshotService {
 
   list(): Snapshot[] {
     return this.runs.snapshots.list();
+  }
+
+  /** The list as shown: each row checked against its snapshot.verified event (the chain's values where they differ). */
+  checkedList(): { snapshots: Snapshot[]; tampering: RecordMismatch[] } {
+    const { records, chainStart } = this.runs.snapshots.verifiedRecords();
+    const { snapshots, mismatches } = checkSnapshotRows(this.runs.snapshots.list(), records, chainStart);
+    return { snapshots, tampering: mismatches.map((m) => ({ ...m, message: shownMessage(m) })) };
   }
 
   find(ref: string): Snapshot {
@@ -54,14 +62,27 @@ export class SnapshotService {
    * can itself be undone), then restores. Refuses when a run holds the database.
    */
   async restore(ref: string, confirm: Confirm, onProgress: Progress, signal: AbortSignal): Promise<{ restored: Snapshot; before: Snapshot }> {
-    const snapshot = this.find(ref);
-    if (snapshot.deletedAt) throw new UserError(`snapshot ${snapshot.id} was deleted by retention on ${snapshot.deletedAt}; ${NOTHING}`);
+    const row = this.find(ref);
+    if (row.deletedAt) throw new UserError(`snapshot ${row.id} was deleted by retention on ${row.deletedAt}; ${NOTHING}`);
+    const record = (kind: string, body: Record<string, unknown>) =>
+      this.runs.store.appendEvent({ operator: this.settings.operator, kind, runId: row.runId, stepIdx: row.step, body: { snapshot: row.id, target: row.target, environment: row.environment, ...body } });
+    // What is restored, from where, into which database: as the chain recorded it when the
+    // snapshot was verified. The snapshots row is only a copy anyone with the file can edit.
+    const chained = this.chainRecord(row);
+    if ('refusal' in chained) {
+      record('restore.refused', { reason: 'record-mismatch', problem: chained.refusal });
+      throw new UserError(`${chained.refusal}; it was not restored; ${NOTHING}. Run handrail audit verify to see every difference, and find out who edited the data directory.`, 3);
+    }
+    const snapshot = chained.snapshot;
     const inventory = await loadInventory(this.settings.workspace);
     const spec = databaseSpec(inventory, snapshot.environment, snapshot.target);
-    const source = this.source(snapshot.target, spec);
-    if (source.location !== snapshot.location) {
+    // A SQLite target is written through its real path, resolved once here: a symlink re-pointed
+    // after this check cannot send the restore to another database.
+    const source = snapshotSource(snapshot.target, spec, this.settings.dataDir, (p) => realPathOf(expandPath(p, this.settings)));
+    const recordedReal = chained.realLocation ?? (snapshot.kind === 'sqlite' ? realPathOf(snapshot.location) : snapshot.location);
+    if (source.location !== recordedReal) {
       throw new UserError(
-        `target ${snapshot.target} in ${snapshot.environment} is now ${source.location}, but the snapshot is of ${snapshot.location}; restore it by hand if you are sure; ${NOTHING}`,
+        `target ${snapshot.target} in ${snapshot.environment} is now ${source.location}, but the snapshot is of ${recordedReal}; restore it by hand if you are sure; ${NOTHING}`,
       );
     }
     const key = lockKey(spec, (p) => expandPath(p, this.settings));
@@ -70,25 +91,34 @@ export class SnapshotService {
 
     const isProtected = inventory.environments[snapshot.environment]?.protected === true;
     const confirmed = await confirm(snapshot.environment, isProtected);
-    const record = (kind: string, body: Record<string, unknown>) =>
-      this.runs.store.appendEvent({ operator: this.settings.operator, kind, runId: snapshot.runId, stepIdx: snapshot.step, body: { snapshot: snapshot.id, target: snapshot.target, environment: snapshot.environment, ...body } });
     if (!confirmed.ok) {
       record('restore.refused', { reason: confirmed.message });
       throw new UserError(confirmed.message);
     }
     record('restore.confirmed', { how: confirmed.how });
 
-    const actual = await sha256File(snapshot.path).catch((error: Error) => {
+    const folder = join(this.settings.dataDir, 'snapshots');
+    const fileProblem = await snapshotFileProblem(snapshot.path, folder);
+    if (fileProblem) {
+      record('restore.refused', { reason: 'snapshot file refused', problem: fileProblem });
+      throw new UserError(`snapshot ${snapshot.id}: ${fileProblem}; it was not restored; ${NOTHING}. Find out who changed the snapshots folder before restoring anything from it.`, 3);
+    }
+    const file = await hashSnapshotFile(snapshot.path).catch((error: Error) => {
       throw new UserError(`cannot read snapshot ${snapshot.path}: ${error.message}; ${NOTHING}`, 1);
     });
-    if (actual !== snapshot.sha256) {
-      record('restore.refused', { reason: 'checksum mismatch', expected: snapshot.sha256, actual });
+    if (file.sha256 !== snapshot.sha256) {
+      record('restore.refused', { reason: 'checksum mismatch', expected: snapshot.sha256, actual: file.sha256 });
       throw new UserError(
-        `snapshot ${snapshot.id} has changed since it was taken (sha256 ${actual.slice(0, 16)}…, recorded ${snapshot.sha256.slice(0, 16)}…); it was not restored; ${NOTHING}`,
+        `snapshot ${snapshot.id} has changed since it was taken (sha256 ${file.sha256.slice(0, 16)}…, the audit trail recorded ${snapshot.sha256.slice(0, 16)}…); it was not restored; ${NOTHING}`,
         1,
       );
     }
     const before = await this.takeOf(snapshot.target, snapshot.environment, spec, 'pre-restore', onProgress, signal, snapshot.runId);
+    // The pre-restore snapshot took a while: the file must still be the one just hashed.
+    if (!(await stillSameFile(snapshot.path, file))) {
+      record('restore.refused', { reason: 'snapshot file replaced after it was checked', preRestoreSnapshot: before.id });
+      throw new UserError(`snapshot ${snapshot.path} was replaced while the restore was being prepared; it was not restored; ${NOTHING} (the state before is in snapshot ${before.id})`, 3);
+    }
     record('restore.started', { preRestoreSnapshot: before.id });
     try {
       await source.provider.restore(snapshot.path, signal, (done, total) => onProgress('restore', done, total));
@@ -99,6 +129,22 @@ export class SnapshotService {
     }
     record('restore.finished', { preRestoreSnapshot: before.id, sha256: snapshot.sha256 });
     return { restored: snapshot, before };
+  }
+
+  /**
+   * The snapshot as its snapshot.verified event recorded it, or why it cannot be trusted: no
+   * such event, an event that no longer matches its hash, or a row that differs from it.
+   */
+  private chainRecord(row: Snapshot): { snapshot: Snapshot; realLocation: string | undefined } | { refusal: string } {
+    const event = this.runs.snapshots.verifiedEvent(row);
+    if (!event) return { refusal: checkSnapshotRecord(row, undefined)[0]?.message ?? `snapshot ${row.id} is not recorded in the audit trail` };
+    if (!eventIntact(event)) {
+      return { refusal: `the audit trail's record of snapshot ${row.id} (event ${event.seq}) no longer matches its hash: the trail itself was edited` };
+    }
+    const body = JSON.parse(event.bodyJson ?? '{}') as Record<string, unknown>;
+    const [first] = checkSnapshotRecord(row, { seq: event.seq, body });
+    if (first) return { refusal: first.message };
+    return { snapshot: row, realLocation: typeof body.realLocation === 'string' ? body.realLocation : undefined };
   }
 
   /** Removes leftovers of killed snapshots, then applies retention; both recorded. */
@@ -155,7 +201,8 @@ export class SnapshotService {
           operator: this.settings.operator,
           createdAt: new Date().toISOString(),
         });
-        this.event('snapshot.verified', { ...snapshot, durationMs: result.durationMs }, runId);
+        // The real path too: a symlinked target re-pointed later is then told apart at restore.
+        this.event('snapshot.verified', { ...snapshot, durationMs: result.durationMs, realLocation: realLocationOf(snapshot) }, runId);
         return snapshot;
       });
     } catch (error) {
@@ -181,8 +228,3 @@ function databaseSpec(inventory: Inventory, environment: string, target: string)
   return spec;
 }
 
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}

@@ -5,6 +5,7 @@
 // schema before the app sees it, so a malformed request is refused at the edge.
 import { z } from 'zod';
 import { Problem } from './problem.js';
+import { RecordMismatch } from './record-check.js';
 import { Run, RunStep, StepStatus } from './run.js';
 import { InputDeclaration, RunbookSummary } from './runbook.js';
 import { Snapshot } from './snapshot.js';
@@ -93,6 +94,8 @@ export const RunDetail = z.object({
   deviations: z.array(z.object({ kind: z.string(), idx: z.number().int().nullable(), text: z.string(), at: z.string() })),
   events: z.array(z.object({ seq: z.number().int(), at: z.string(), kind: z.string(), operator: z.string(), idx: z.number().int().nullable(), summary: z.string() })),
   reviews: z.array(z.object({ seq: z.number().int(), at: z.string(), reviewer: z.string(), note: z.string() })),
+  /** Where the run's rows differ from its audit trail (edited outside Handrail); `run` and `steps` show the trail's values. */
+  tampering: z.array(RecordMismatch),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
@@ -107,7 +110,10 @@ export const RunListQuery = z.object({
   limit: z.number().int().min(1).max(1000).default(200),
 });
 
-export const RunListItem = Run.pick({ id: true, runbookId: true, runbookVersion: true, environment: true, operator: true, status: true, startedAt: true, finishedAt: true });
+export const RunListItem = Run.pick({ id: true, runbookId: true, runbookVersion: true, environment: true, operator: true, status: true, startedAt: true, finishedAt: true }).extend({
+  /** Where the row differs from the run's audit trail; the fields above are then the trail's. */
+  tampering: z.array(RecordMismatch),
+});
 export type RunListItem = z.infer<typeof RunListItem>;
 
 export const AuditStatus = z.object({

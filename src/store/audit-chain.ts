@@ -14,6 +14,7 @@ import { StoreError } from './store-error.js';
 import { checkAuditTail } from './audit-tail.js';
 import type { NewEvent } from './new-records.js';
 import { toStoredEvent, type AuditEventRow } from './audit-rows.js';
+import { findRecordMismatches } from './record-verify.js';
 import { readChunk } from './step-output.js';
 
 export interface AuditChainOptions {
@@ -162,6 +163,7 @@ export class AuditChain {
         if (event.kind === OUTPUT_EVENT) this.checkOutput(verifier, event);
       }
       this.findUnrecordedOutput(verifier);
+      findRecordMismatches(this.db, verifier);
       return verifier.finish();
     })();
   }

@@ -15,9 +15,12 @@ export interface RunFilters {
   fts?: string | undefined;
 }
 
+/** A list item as the row says it; the app checks it against the chain before it is shown. */
+export type RunRowItem = Omit<RunListItem, 'tampering'>;
+
 export interface RunPage {
   total: number;
-  runs: RunListItem[];
+  runs: RunRowItem[];
 }
 
 interface ListRow {
@@ -73,7 +76,7 @@ export function queryRuns(db: Database, filters: RunFilters, page: { offset: num
 }
 
 /** The newest run of a runbook, or undefined when it never ran here. */
-export function lastRunOf(db: Database, runbookId: string): RunListItem | undefined {
+export function lastRunOf(db: Database, runbookId: string): RunRowItem | undefined {
   const row = db
     .prepare(
       `SELECT id, runbook_id, runbook_version, environment, operator, status, started_at, finished_at
@@ -83,7 +86,7 @@ export function lastRunOf(db: Database, runbookId: string): RunListItem | undefi
   return row && toListItem(row);
 }
 
-function toListItem(row: ListRow): RunListItem {
+function toListItem(row: ListRow): RunRowItem {
   return {
     id: row.id,
     runbookId: row.runbook_id,

@@ -1,6 +1,8 @@
 // The record of snapshots: written once a snapshot is verified and in place, never before.
 import type { Database } from 'better-sqlite3';
 import type { Snapshot } from '../contract/snapshot.js';
+import type { StoredEvent } from '../core/audit/verify-chain.js';
+import { allSnapshotRecords, chainStart, snapshotVerifiedEvent } from './run-record-read.js';
 
 interface SnapshotRow {
   id: string;
@@ -60,6 +62,16 @@ export class SnapshotStore {
   list(options: { includeDeleted?: boolean } = {}): Snapshot[] {
     const where = options.includeDeleted ? '' : 'WHERE deleted_at IS NULL';
     return (this.db.prepare(`SELECT * FROM snapshots ${where} ORDER BY created_at DESC, id`).all() as SnapshotRow[]).map(toSnapshot);
+  }
+
+  /** The chain's snapshot.verified event for this snapshot (what a restore trusts), if any. */
+  verifiedEvent(snapshot: Pick<Snapshot, 'id' | 'runId'>): StoredEvent | undefined {
+    return snapshotVerifiedEvent(this.db, snapshot.id, snapshot.runId);
+  }
+
+  /** Every snapshot.verified event's body by snapshot id, and when the chain began (to check a list). */
+  verifiedRecords(): { records: Map<string, { seq: number; body: Record<string, unknown> }>; chainStart: string | null } {
+    return this.db.transaction(() => ({ records: allSnapshotRecords(this.db), chainStart: chainStart(this.db) }))();
   }
 
   markDeleted(id: string, at: string): void {

@@ -25,6 +25,9 @@ beforeEach(async () => {
     store.createRun({ id: 'r1', runbookId: 'x', runbookVersion: '1.0.0', runbookSha256: createHash('sha256').update(source).digest('hex'),
       runbookPath: 'x.md', runbookSource: source, environment: 'pilot', operator: 'ana', inputs: {},
       steps: [{ idx: 0, title: 'Print', kind: 'sh', target: 'local' }] });
+    // As the run service records every run it creates (audit verify checks the runs row against it).
+    store.appendEvent({ operator: 'ana', kind: 'run.started', runId: 'r1',
+      body: { runbook: 'x', version: '1.0.0', sha256: createHash('sha256').update(source).digest('hex'), environment: 'pilot', inputs: {} } });
     store.appendOutput('r1', 0, 1, 'stdout', Buffer.from('rows deleted: 12\n'));
     store.appendOutput('r1', 0, 1, 'stderr', Buffer.from('warning: slow disk\n'));
     store.appendOutput('r1', 0, 1, 'stdout', Buffer.from('done\n'));

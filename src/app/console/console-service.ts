@@ -16,6 +16,7 @@ import { AuditService } from '../audit-service.js';
 import { UserError } from '../errors.js';
 import { importScriptText } from '../import-service.js';
 import { REDACTED } from '../run-types.js';
+import { checkListItems } from '../run-records.js';
 import { RunService } from '../run-service.js';
 import { RunbookVersions } from '../runbook-versions.js';
 import { operatorBody, type Settings } from '../settings.js';
@@ -233,7 +234,8 @@ export class ConsoleService implements ConsoleApi {
       if (!fts) throw new UserError(`there is nothing to search for in '${r.text}': give at least one word with a letter or digit; nothing was searched`);
     }
     const filters = { operator: r.operator, runbook: r.runbook, environment: r.environment, status: r.status, fts };
-    return queryRuns(this.db.db, filters, { offset: r.offset, limit: r.limit });
+    const page = queryRuns(this.db.db, filters, { offset: r.offset, limit: r.limit });
+    return { total: page.total, runs: checkListItems(this.db.db, page.runs) };
   }
 
   async getRun(r: ApiParsedRequest<'getRun'>): Promise<ApiResponse<'getRun'>> {
@@ -259,7 +261,8 @@ export class ConsoleService implements ConsoleApi {
 
   async listSnapshots(_r: ApiParsedRequest<'listSnapshots'>): Promise<ApiResponse<'listSnapshots'>> {
     this.assertOpen();
-    return { snapshots: this.snapshots.list() };
+    // The chain's values where a row was edited (the run's page and audit verify name the edit).
+    return { snapshots: this.snapshots.checkedList().snapshots };
   }
 
   async restoreSnapshot(r: ApiParsedRequest<'restoreSnapshot'>): Promise<ApiResponse<'restoreSnapshot'>> {

@@ -11,6 +11,8 @@ import type { AppDatabase } from '../../store/open-database.js';
 import { eventsInScope } from '../../store/audit-events-read.js';
 import { snapshotIdsOfRun } from '../../store/run-snapshots-read.js';
 import { REVIEW_KIND } from '../audit-search-service.js';
+import { checkRun } from '../run-records.js';
+import { sha256Of, trustedVersionBytes } from '../runbook-versions.js';
 import type { RunService } from '../run-service.js';
 import { summarize } from './event-summary.js';
 import type { LiveRun } from './live-run.js';
@@ -27,14 +29,19 @@ export interface RunDetailSources {
   isProtected: (environment: string) => Promise<boolean>;
 }
 
-export async function runDetail(src: RunDetailSources, run: Run): Promise<RunDetail> {
+export async function runDetail(src: RunDetailSources, row: Run): Promise<RunDetail> {
   const { runs, live } = src;
-  const book = boundRunbook(runs, run);
+  // What the page shows is checked against the run's chain events: an edited row is named, and the trail's values shown.
+  const checked = checkRun(src.db, runs.store, runs.snapshots, row.id);
+  const run = checked?.run ?? row;
+  // An edited runbook_source is never parsed into the page: the version store's copy (checked by its hash) stands in.
+  const sourceEdited = checked?.tampering.some((m) => m.field === 'runbook_source') ?? false;
+  const book = boundRunbook(run, () => (sourceEdited ? versionSource(src.db, run) : runs.store.getRunbookSource(run.id)));
   const events = eventsInScope(src.db, { runId: run.id, since: null, until: null }, [OUTPUT_EVENT]).map(toReportEvent);
   const snapshots = snapshotIdsOfRun(src.db, run.id).flatMap((id) => runs.snapshots.get(id) ?? []);
   return {
     run,
-    steps: runs.store.listSteps(run.id),
+    steps: checked?.steps ?? runs.store.listSteps(run.id),
     stepViews: book.steps,
     runbookTitle: book.title ?? run.runbookId,
     environmentProtected: live ? live.environmentProtected : await src.isProtected(run.environment),
@@ -47,6 +54,7 @@ export async function runDetail(src: RunDetailSources, run: Run): Promise<RunDet
     reviews: events
       .filter((e) => e.kind === REVIEW_KIND)
       .map((e) => ({ seq: e.seq, at: e.at, reviewer: e.operator, note: typeof e.body?.note === 'string' ? e.body.note : '' })),
+    tampering: checked?.tampering ?? [],
   };
 }
 
@@ -71,14 +79,23 @@ interface BoundRunbook {
 const parsedBySha = new Map<string, BoundRunbook>();
 const CACHE_SIZE = 64;
 
-function boundRunbook(runs: RunService, run: Run): BoundRunbook {
+function boundRunbook(run: Run, read: () => Uint8Array | undefined): BoundRunbook {
   const cached = parsedBySha.get(run.runbookSha256);
   if (cached) return cached;
-  const source = runs.store.getRunbookSource(run.id);
+  const source = read();
+  if (source && sha256Of(source) !== run.runbookSha256) return { title: undefined, steps: [] };
   const parsed = source ? parseRunbook(run.runbookPath, source) : undefined;
   const model = parsed?.runbook ?? parsed?.draft;
   const book = { title: model?.frontMatter.title, steps: (model?.steps ?? []).map(toStepView) };
   if (parsedBySha.size >= CACHE_SIZE) parsedBySha.delete(parsedBySha.keys().next().value ?? '');
   parsedBySha.set(run.runbookSha256, book);
   return book;
+}
+
+function versionSource(db: AppDatabase['db'], run: Run): Uint8Array | undefined {
+  try {
+    return trustedVersionBytes(db, { runbookId: run.runbookId, version: run.runbookVersion, sha256: run.runbookSha256 }, 'shown');
+  } catch {
+    return undefined;
+  }
 }

@@ -13,6 +13,7 @@ import { lastRunOf } from '../../store/run-query.js';
 import { expandPath } from '../paths.js';
 import { loadInventory } from '../run-plan.js';
 import type { Settings } from '../settings.js';
+import { checkListItems } from '../run-records.js';
 import { RunbookVersions } from '../runbook-versions.js';
 import { versionProblems } from '../version-check.js';
 import { findRunbookFiles, loadWorkspaceInventory, readSource, runbookEntry, type RunbookEntry } from '../workspace.js';
@@ -35,7 +36,8 @@ export class RunbookCatalog {
   async list(): Promise<{ runbooks: RunbookListItem[]; inventoryProblems: Problem[] }> {
     const { entries, inventoryProblems } = await this.read();
     const runbooks = entries.map(({ summary, problems }): RunbookListItem => {
-      const last = lastRunOf(this.db, summary.id);
+      const row = lastRunOf(this.db, summary.id);
+      const [last] = row ? checkListItems(this.db, [row]) : [];
       return {
         ...summary,
         lastRun: last ? { id: last.id, status: last.status, startedAt: last.startedAt, environment: last.environment } : null,

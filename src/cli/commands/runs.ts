@@ -2,7 +2,9 @@ import { AuditSearchService } from '../../app/audit-search-service.js';
 import { RunService } from '../../app/run-service.js';
 import { resolveSettings } from '../../app/settings.js';
 import type { GlobalOptions } from '../global-options.js';
-import { print } from '../output.js';
+import type { RecordMismatch } from '../../contract/record-check.js';
+import { fail, print } from '../output.js';
+import { EXIT_TAMPERED } from './audit.js';
 
 /** Column names and widths of the `runs` table. */
 const RUN_COLUMNS: readonly (readonly [string, number])[] = [
@@ -17,19 +19,30 @@ const RUN_COLUMNS: readonly (readonly [string, number])[] = [
 export async function runsCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
   const service = new RunService(resolveSettings(global));
   try {
-    const runs = service.listRuns();
+    const checked = service.listRuns();
+    const tampering = checked.flatMap((c) => c.tampering);
     if (options.json) {
-      print(JSON.stringify(runs, null, 2));
-      return 0;
+      print(JSON.stringify(checked.map((c) => ({ ...c.run, tampering: c.tampering })), null, 2));
+      return tampering.length > 0 ? EXIT_TAMPERED : 0;
     }
-    if (runs.length === 0) print('no runs yet');
+    if (checked.length === 0) print('no runs yet');
     const row = (cells: string[]) => print(cells.map((c, i) => (i < RUN_COLUMNS.length - 1 ? c.padEnd(RUN_COLUMNS[i]?.[1] ?? 0) : c)).join('  '));
-    if (runs.length > 0) row(RUN_COLUMNS.map(([name]) => name));
-    for (const r of runs) row([r.id, r.status, `${r.runbookId}@${r.runbookVersion}`, r.environment, r.operator, r.startedAt]);
-    return 0;
+    if (checked.length > 0) row(RUN_COLUMNS.map(([name]) => name));
+    for (const { run: r, tampering: t } of checked) {
+      row([r.id, r.status, `${r.runbookId}@${r.runbookVersion}`, r.environment, r.operator, `${r.startedAt}${t.length > 0 ? '  EDITED' : ''}`]);
+    }
+    reportTampering(tampering);
+    return tampering.length > 0 ? EXIT_TAMPERED : 0;
   } finally {
     service.close();
   }
+}
+
+/** Rows that differ from the audit trail: named on stderr, so a listing piped on still shows them. */
+function reportTampering(tampering: RecordMismatch[]): void {
+  if (tampering.length === 0) return;
+  for (const m of tampering) fail(m.message);
+  fail('what is shown above comes from the audit trail; run handrail audit verify for every difference, and find out who edited the database');
 }
 
 export async function showCommand(ref: string, options: { json?: boolean }, global: GlobalOptions): Promise<number> {
@@ -37,7 +50,7 @@ export async function showCommand(ref: string, options: { json?: boolean }, glob
   const service = new RunService(settings);
   const audit = new AuditSearchService(settings);
   try {
-    const { run, steps } = service.showRun(ref);
+    const { run, steps, tampering } = service.showRun(ref);
     const reviews = audit.reviews(run.id);
     const output: Record<number, string> = {};
     for (const step of steps) {
@@ -47,8 +60,9 @@ export async function showCommand(ref: string, options: { json?: boolean }, glob
       output[step.idx] = text;
     }
     if (options.json) {
-      print(JSON.stringify({ run, steps: steps.map((s) => ({ ...s, output: output[s.idx] ?? '' })), reviews }, null, 2));
-      return 0;
+      print(JSON.stringify({ run, steps: steps.map((s) => ({ ...s, output: output[s.idx] ?? '' })), reviews, tampering }, null, 2));
+      reportTampering(tampering);
+      return tampering.length > 0 ? EXIT_TAMPERED : 0;
     }
     print(`Run ${run.id}: ${run.runbookId} ${run.runbookVersion} (sha256 ${run.runbookSha256.slice(0, 16)}…) in ${run.environment}`);
     print(`Operator ${run.operator}; ${run.status}; started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`);
@@ -65,7 +79,8 @@ export async function showCommand(ref: string, options: { json?: boolean }, glob
     print('\nReviews');
     if (reviews.length === 0) print('   none yet (handrail audit review RUN --note TEXT records one)');
     for (const r of reviews) print(`   ${r.at} ${r.reviewer} (audit event ${r.seq}): ${r.note}`);
-    return 0;
+    reportTampering(tampering);
+    return tampering.length > 0 ? EXIT_TAMPERED : 0;
   } finally {
     audit.close();
     service.close();

@@ -5,7 +5,8 @@ import { resolveSettings } from '../../app/settings.js';
 import { SnapshotService, type Confirm } from '../../app/snapshot-service.js';
 import type { Snapshot } from '../../contract/snapshot.js';
 import type { GlobalOptions } from '../global-options.js';
-import { print } from '../output.js';
+import { fail, print } from '../output.js';
+import { EXIT_TAMPERED } from './audit.js';
 import { progressBar } from '../progress.js';
 import { formatBytes } from '../format.js';
 
@@ -41,18 +42,21 @@ export async function snapshotCommand(target: string, options: { env: string }, 
 
 export async function snapshotsCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
   return withService(global, async (service) => {
-    const list = service.list();
+    const { snapshots: list, tampering } = service.checkedList();
     if (options.json) {
       // `step` stays the 0-based index it always was; `stepNumber` counts from 1, as the text does.
       print(JSON.stringify(list.map((s) => ({ ...s, stepNumber: s.step === null ? null : s.step + 1 })), null, 2));
-      return 0;
+    } else {
+      if (list.length === 0) print('no snapshots');
+      else print(['SNAPSHOT'.padEnd(list[0]?.id.length ?? 0), 'TARGET@ENV'.padEnd(20), 'SIZE'.padStart(9), 'SHA-256'.padEnd(16), 'TAKEN'.padEnd(44), 'AT'].join('  '));
+      for (const s of list) {
+        print([s.id, `${s.target}@${s.environment}`.padEnd(20), formatBytes(s.bytes).padStart(9), s.sha256.slice(0, 16), takenWhen(s).padEnd(44), s.createdAt].join('  '));
+      }
     }
-    if (list.length === 0) print('no snapshots');
-    else print(['SNAPSHOT'.padEnd(list[0]?.id.length ?? 0), 'TARGET@ENV'.padEnd(20), 'SIZE'.padStart(9), 'SHA-256'.padEnd(16), 'TAKEN'.padEnd(44), 'AT'].join('  '));
-    for (const s of list) {
-      print([s.id, `${s.target}@${s.environment}`.padEnd(20), formatBytes(s.bytes).padStart(9), s.sha256.slice(0, 16), takenWhen(s).padEnd(44), s.createdAt].join('  '));
-    }
-    return 0;
+    // On stderr: stdout (the list, or its JSON) stays what a script reads.
+    for (const m of tampering) fail(m.message);
+    if (tampering.length > 0) fail('the values shown come from the audit trail; run handrail audit verify for every difference, and find out who edited the database');
+    return tampering.length > 0 ? EXIT_TAMPERED : 0;
   });
 }
 

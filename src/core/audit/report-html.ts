@@ -76,6 +76,9 @@ function renderRun(run: ReportRun): string {
         .join('')}</table>`;
   return [
     `<section class="run"><h2>Run ${esc(run.id)}: ${esc(run.title)}</h2>`,
+    ...(run.tampering.length > 0
+      ? [`<p class="bad"><strong>The record of this run was edited outside Handrail.</strong> What follows is what the audit trail recorded:</p><ul>${run.tampering.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>`]
+      : []),
     `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`,
     ...run.steps.map(renderStep),
     `<h3>Snapshots</h3>${snapshots}`,

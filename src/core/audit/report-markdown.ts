@@ -53,6 +53,11 @@ function renderDeviations(list: Deviation[], report: HandoverReport): string[] {
 
 function renderRun(run: ReportRun): string[] {
   const out = [`## Run ${mdText(run.id)}: ${mdText(run.title)}`, ''];
+  if (run.tampering.length > 0) {
+    out.push('**The record of this run was edited outside Handrail.** What follows is what the audit trail recorded:', '');
+    for (const t of run.tampering) out.push(`- ${mdText(t)}`);
+    out.push('');
+  }
   out.push(
     `- Runbook: ${mdText(run.runbookId)} ${mdText(run.version)} (${mdText(run.path)})`,
     `- Runbook SHA-256: \`${run.sha256}\``,

@@ -84,6 +84,8 @@ export interface ReportRun {
   snapshots: ReportSnapshot[];
   /** `audit review` events of the run: who reviewed it, when, what they said. */
   reviews: { seq: number; at: string; reviewer: string; note: string }[];
+  /** Where the run's rows differ from its audit trail (edited outside Handrail); the values above are the trail's. */
+  tampering: string[];
 }
 
 export interface ReportVerification {

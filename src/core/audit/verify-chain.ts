@@ -21,7 +21,9 @@ export type AuditProblemKind =
   | 'key-replaced'
   | 'output-edited'
   | 'output-missing'
-  | 'output-unrecorded';
+  | 'output-unrecorded'
+  // A row beside the chain (runs, steps, snapshots, runbook_versions) that the chain contradicts.
+  | 'record-mismatch';
 
 export interface AuditProblem {
   /** The first event the problem concerns. */

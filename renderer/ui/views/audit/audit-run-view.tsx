@@ -9,6 +9,7 @@ import { PageHeading } from '../../components/page-heading.js';
 import { ProtectedBanner } from '../../components/protected-banner.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { SnapshotTable } from '../../components/snapshot-table.js';
+import { TamperBanner } from '../../components/tamper-banner.js';
 import { durationOf, formatBytes, formatDuration, formatTime } from '../../lib/format.js';
 import { href } from '../../lib/routes.js';
 import { RUN_STATUS, STEP_STATUS } from '../../lib/status.js';
@@ -54,6 +55,7 @@ function AuditRunBody({ detail, reload }: { detail: RunDetail; reload: () => voi
   const deviations = deviationsOf(detail);
   return (
     <>
+      <TamperBanner tampering={detail.tampering} />
       <dl className="facts">
         <dt>Run</dt>
         <dd>

@@ -71,7 +71,7 @@ export function RunsList({ pages }: { pages: RunPages }) {
                 style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}
               >
                 {run ? (
-                  <a className="runs-row" href={href.auditRun(run.id)} aria-label={`${run.runbookId} ${run.runbookVersion} in ${run.environment} by ${run.operator}, ${RUN_STATUS[run.status].label}, ${formatTime(run.startedAt)}`}>
+                  <a className="runs-row" href={href.auditRun(run.id)} aria-label={`${run.runbookId} ${run.runbookVersion} in ${run.environment} by ${run.operator}, ${RUN_STATUS[run.status].label}, ${formatTime(run.startedAt)}${run.tampering.length > 0 ? ', record edited outside Handrail' : ''}`}>
                     <span>{formatTime(run.startedAt)}</span>
                     <span>
                       <strong>{run.runbookId}</strong> <span className="muted">{run.runbookVersion}</span>
@@ -80,6 +80,12 @@ export function RunsList({ pages }: { pages: RunPages }) {
                     <span>{run.operator}</span>
                     <span>
                       <StatusBadge look={RUN_STATUS[run.status]} />
+                      {run.tampering.length > 0 ? (
+                        <strong className="bad" title={run.tampering.map((t) => t.message).join('\n')}>
+                          {' '}
+                          ⚠ edited
+                        </strong>
+                      ) : null}
                     </span>
                     <span>{took !== null && run.finishedAt ? formatDuration(took) : '—'}</span>
                   </a>

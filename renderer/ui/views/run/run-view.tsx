@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../components/error-alert.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { ProtectedBanner } from '../../components/protected-banner.js';
 import { StatusBadge } from '../../components/status-badge.js';
+import { TamperBanner } from '../../components/tamper-banner.js';
 import { formatTime } from '../../lib/format.js';
 import { href } from '../../lib/routes.js';
 import { mergeProgress, type ProgressByKey } from '../../lib/snapshot-progress.js';
@@ -87,6 +88,7 @@ export function RunView({ runId }: { runId: string }) {
   return (
     <section className="view run-view">
       {detail.environmentProtected ? <ProtectedBanner environment={detail.run.environment} /> : null}
+      <TamperBanner tampering={detail.tampering} />
       <div className="run-header">
         <PageHeading>{detail.runbookTitle}</PageHeading>
         <StatusBadge look={RUN_STATUS[status]} className="status-large" />
