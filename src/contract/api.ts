@@ -5,7 +5,7 @@
 // schema before the app sees it, so a malformed request is refused at the edge.
 import { z } from 'zod';
 import { Problem } from './problem.js';
-import { Run, RunStep, StepStatus } from './run.js';
+import { Run, RunStep, RunVerdict, StepStatus } from './run.js';
 import { InputDeclaration, RunbookSummary } from './runbook.js';
 import { Snapshot } from './snapshot.js';
 
@@ -42,6 +42,8 @@ export const StepView = z.object({
   confirm: z.boolean(),
   idempotent: z.boolean(),
   expectations: z.array(z.string()),
+  /** The step's own time limit (null: none set); a running step shows it beside its elapsed time. */
+  timeoutMs: z.number().int().positive().nullable(),
 });
 export type StepView = z.infer<typeof StepView>;
 
@@ -93,6 +95,9 @@ export const RunDetail = z.object({
   deviations: z.array(z.object({ kind: z.string(), idx: z.number().int().nullable(), text: z.string(), at: z.string() })),
   events: z.array(z.object({ seq: z.number().int(), at: z.string(), kind: z.string(), operator: z.string(), idx: z.number().int().nullable(), summary: z.string() })),
   reviews: z.array(z.object({ seq: z.number().int(), at: z.string(), reviewer: z.string(), note: z.string() })),
+  /** What the status says once deviations are counted (core/audit/run-verdict.ts), and how many. */
+  verdict: RunVerdict,
+  deviationCount: z.number().int().min(0),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
@@ -109,6 +114,10 @@ export const RunListQuery = z.object({
 
 export const RunListItem = Run.pick({ id: true, runbookId: true, runbookVersion: true, environment: true, operator: true, status: true, startedAt: true, finishedAt: true });
 export type RunListItem = z.infer<typeof RunListItem>;
+
+/** A run as the Audit list shows it: its verdict beside its status (status keeps its meaning). */
+export const RunListEntry = RunListItem.extend({ verdict: RunVerdict, deviations: z.number().int().min(0) });
+export type RunListEntry = z.infer<typeof RunListEntry>;
 
 export const AuditStatus = z.object({
   ok: z.boolean(),
@@ -211,8 +220,8 @@ export const API = {
   },
   resumeRun: { request: z.object({ runId: Id, inputs: z.record(z.string(), z.string().max(100_000)).default({}) }), response: z.object({ runId: z.string() }) },
   decide: { request: z.object({ runId: Id, idx: z.number().int().min(0), decision: StepDecision }), response: Ok },
-  abortRun: { request: z.object({ runId: Id }), response: Ok },
-  listRuns: { request: RunListQuery, response: z.object({ total: z.number().int(), runs: z.array(RunListItem) }) },
+  abortRun: { request: z.object({ runId: Id, reason: z.string().max(2000).optional() }), response: Ok },
+  listRuns: { request: RunListQuery, response: z.object({ total: z.number().int(), runs: z.array(RunListEntry) }) },
   getRun: { request: z.object({ runId: Id }), response: RunDetail },
   getOutput: {
     request: z.object({ runId: Id, idx: z.number().int().min(0), attempt: z.number().int().min(1), fromChunk: z.number().int().min(0).default(0) }),

@@ -28,6 +28,7 @@ import { decodeChunks } from './output-text.js';
 import { RestoreProgress, typedConfirmation } from './snapshot-restore.js';
 import { RunDriver } from './run-driver.js';
 import { runDetail } from './run-detail.js';
+import { abortedWhileInterrupted, withVerdicts } from './run-verdicts.js';
 import { diffOp, historyOp } from './runbook-versions-api.js';
 import { RecordingOps } from './recording-ops.js';
 import { RunbookEditing } from './runbook-editing.js';
@@ -214,7 +215,7 @@ export class ConsoleService implements ConsoleApi {
     this.runs.noticeInterruptedRuns();
     const live = this.driver.get(r.runId);
     if (live) {
-      live.abort();
+      live.abort(r.reason);
       return { ok: true };
     }
     const run = this.requireRun(r.runId);
@@ -226,7 +227,7 @@ export class ConsoleService implements ConsoleApi {
     const store = this.runs.store;
     store.atomically(() => {
       store.setRunStatus(run.id, 'aborted', { from: ['interrupted'] });
-      store.appendEvent({ operator: this.settings.operator, kind: 'run.aborted', runId: run.id, body: { reason: 'aborted in the console while interrupted' } });
+      store.appendEvent({ operator: this.settings.operator, kind: 'run.aborted', runId: run.id, body: abortedWhileInterrupted(r.reason) });
     });
     this.emit({ type: 'run-changed', runId: run.id });
     return { ok: true };
@@ -241,7 +242,7 @@ export class ConsoleService implements ConsoleApi {
       if (!fts) throw new UserError(`there is nothing to search for in '${r.text}': give at least one word with a letter or digit; nothing was searched`);
     }
     const filters = { operator: r.operator, runbook: r.runbook, environment: r.environment, status: r.status, fts };
-    return queryRuns(this.db.db, filters, { offset: r.offset, limit: r.limit });
+    return withVerdicts(this.db.db, queryRuns(this.db.db, filters, { offset: r.offset, limit: r.limit }));
   }
 
   async getRun(r: ApiParsedRequest<'getRun'>): Promise<ApiResponse<'getRun'>> {

@@ -11,7 +11,7 @@ import { StatusBadge } from '../../components/status-badge.js';
 import { SnapshotTable } from '../../components/snapshot-table.js';
 import { durationOf, formatBytes, formatDuration, formatTime } from '../../lib/format.js';
 import { href } from '../../lib/routes.js';
-import { RUN_STATUS, STEP_STATUS } from '../../lib/status.js';
+import { STEP_STATUS, verdictLook } from '../../lib/status.js';
 import { useLoad } from '../../lib/use-load.js';
 import { useThrottled } from '../../lib/use-throttled.js';
 import { deviationsOf } from './deviations.js';
@@ -37,7 +37,7 @@ export function AuditRunView({ runId }: { runId: string }) {
       {detail ? (
         <div className="run-header">
           <PageHeading>{detail.runbookTitle}</PageHeading>
-          <StatusBadge look={RUN_STATUS[detail.run.status]} className="status-large" />
+          <StatusBadge look={verdictLook(detail.verdict, detail.deviationCount)} className="status-large" />
         </div>
       ) : (
         <PageHeading>Run {runId}</PageHeading>
