@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
+import { expectNoSeriousViolations } from './accessibility.js';
 import { SHA256, openConsole } from './console-page.js';
 import type { Flow } from './flow.js';
 
@@ -28,6 +29,7 @@ export const restoreSnapshot: Flow = {
     const table = page.getByRole('table');
     await table.getByText('before step 3').waitFor();
     await ctx.screenshot('snapshots');
+    await expectNoSeriousViolations(page, 'Snapshots');
     await table.getByRole('button', { name: 'Restore', exact: true }).click();
 
     const dialog = page.getByRole('dialog', { name: 'Restore events in local-demo' });

@@ -71,16 +71,18 @@ export function RunsList({ pages }: { pages: RunPages }) {
                 style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}
               >
                 {run ? (
-                  <a className="runs-row" href={href.auditRun(run.id)} aria-label={`${run.runbookId} ${run.runbookVersion} in ${run.environment} by ${run.operator}, ${verdictLook(run.verdict, run.deviations).label}, ${formatTime(run.startedAt)}`}>
-                    <span>{formatTime(run.startedAt)}</span>
+                  // Named by its visible text (the spaces keep the columns apart when read
+                  // aloud): a separate aria-label would not contain what a sighted user sees
+                  // and says to voice control.
+                  <a className="runs-row" href={href.auditRun(run.id)}>
+                    <span>{formatTime(run.startedAt)}</span>{' '}
                     <span>
                       <strong>{run.runbookId}</strong> <span className="muted">{run.runbookVersion}</span>
-                    </span>
-                    <span>{run.environment}</span>
-                    <span>{run.operator}</span>
+                    </span>{' '}
+                    <span>{run.environment}</span> <span>{run.operator}</span>{' '}
                     <span>
                       <StatusBadge look={verdictLook(run.verdict, run.deviations)} />
-                    </span>
+                    </span>{' '}
                     <span>{took !== null && run.finishedAt ? formatDuration(took) : '—'}</span>
                   </a>
                 ) : (

@@ -125,7 +125,15 @@ function Elapsed({ since, timeoutMs }: { since: string; timeoutMs: number | null
   return (
     <span className="elapsed" role="timer" aria-live="off">
       running for <strong>{elapsed < 60_000 ? `${Math.floor(elapsed / 1000)} s` : formatDuration(elapsed)}</strong>
-      {timeoutMs !== null ? <> of its {formatDuration(timeoutMs)} time limit</> : ' (no time limit)'}
+      {timeoutMs !== null ? <> of its {limitWords(timeoutMs)} time limit</> : ' (no time limit)'}
     </span>
   );
+}
+
+/** A time limit as the runbook author wrote it: `timeout=10m` reads "10 min". */
+function limitWords(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
 }
