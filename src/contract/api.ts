@@ -22,7 +22,17 @@ export const EnvironmentInfo = z.object({
 export type EnvironmentInfo = z.infer<typeof EnvironmentInfo>;
 
 export const RunbookListItem = RunbookSummary.extend({
-  lastRun: z.object({ id: z.string(), status: Run.shape.status, startedAt: z.string(), environment: z.string() }).nullable(),
+  lastRun: z
+    .object({
+      id: z.string(),
+      status: Run.shape.status,
+      startedAt: z.string(),
+      environment: z.string(),
+      /** As in the run list: "succeeded with deviations" is not shown as a plain success. */
+      verdict: RunVerdict.optional(),
+      deviations: z.number().int().min(0).optional(),
+    })
+    .nullable(),
   /** Validation problems with positions (errors and warnings). */
   problemList: z.array(Problem),
 });

@@ -49,6 +49,10 @@ describe('run verdict in the console', () => {
       [clean, 'succeeded', 'succeeded', 0],
     ]);
     expect((await service.getRun({ runId: clean })).verdict).toBe('succeeded');
+    // The Runbooks view's "last run" says the same.
+    const { runbooks } = await service.listRunbooks({});
+    expect(runbooks.find((r) => r.id === 'flaky-check')?.lastRun).toMatchObject({ id: skipped, status: 'succeeded', verdict: 'succeeded-with-deviations', deviations: 2 });
+    expect(runbooks.find((r) => r.id === 'echo-word')?.lastRun).toMatchObject({ id: clean, verdict: 'succeeded', deviations: 0 });
   });
 
   it('an abort from the console records the operator’s reason in the run.aborted event', async () => {

@@ -9,6 +9,7 @@ import type { Problem } from '../../contract/problem.js';
 import { NAME_PATTERN } from '../../contract/runbook.js';
 import type { AppDatabase } from '../../store/open-database.js';
 import { lastRunOf } from '../../store/run-query.js';
+import { withVerdicts } from './run-verdicts.js';
 import { expandPath } from '../paths.js';
 import { loadInventory } from '../run-plan.js';
 import type { Settings } from '../settings.js';
@@ -34,10 +35,13 @@ export class RunbookCatalog {
   async list(): Promise<{ runbooks: RunbookListItem[]; inventoryProblems: Problem[] }> {
     const { entries, inventoryProblems } = await this.read();
     const runbooks = entries.map(({ summary, problems }): RunbookListItem => {
-      const last = lastRunOf(this.db, summary.id);
+      const found = lastRunOf(this.db, summary.id);
+      const last = found ? withVerdicts(this.db, { total: 1, runs: [found] }).runs[0] : undefined;
       return {
         ...summary,
-        lastRun: last ? { id: last.id, status: last.status, startedAt: last.startedAt, environment: last.environment } : null,
+        lastRun: last
+          ? { id: last.id, status: last.status, startedAt: last.startedAt, environment: last.environment, verdict: last.verdict, deviations: last.deviations }
+          : null,
         problemList: problems,
       };
     });
