@@ -316,7 +316,7 @@ export class RunService {
     const status = outcome.status === 'refused' ? 'interrupted' : outcome.status;
     const finished = this.store.atomically(() => {
       const updated = this.store.setRunStatus(run.id, status);
-      this.store.appendEvent({ operator: this.settings.operator, kind: `run.${status}`, runId: run.id, body: { ...outcome } });
+      this.store.appendEvent({ operator: this.settings.operator, kind: `run.${status}`, runId: run.id, body: { ...outcome, ...operatorAbortReason(status, outcome, session.signal) } });
       // Signed with the run's last event: a run cut from the chain later is caught by verify.
       // Not over a broken tail, which the next run's check must still find.
       if (refuseMutating === undefined) this.store.checkpoint();
@@ -355,3 +355,14 @@ export class RunService {
 
 
 export type { Step };
+
+/**
+ * Why the operator aborted, when they said (a console passes it as the abort signal's reason):
+ * kept in the run.aborted event, so the audit trail says why, not only that, a run was stopped.
+ */
+function operatorAbortReason(status: string, outcome: EngineOutcome, signal: AbortSignal): { reason: string; operatorReason: string } | Record<string, never> {
+  const said: unknown = signal.reason;
+  if (status !== 'aborted' || !signal.aborted || typeof said !== 'string' || said.trim() === '') return {};
+  const engine = 'reason' in outcome && typeof outcome.reason === 'string' ? outcome.reason : 'aborted';
+  return { reason: `${engine}: ${said.trim()}`, operatorReason: said.trim() };
+}

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { Problem } from './problem.js';
 import { RecordMismatch } from './record-check.js';
-import { Run, RunStep, StepStatus } from './run.js';
+import { Run, RunStep, RunVerdict, StepStatus } from './run.js';
 import { InputDeclaration, RunbookSummary } from './runbook.js';
 import { Snapshot } from './snapshot.js';
 
@@ -23,7 +23,17 @@ export const EnvironmentInfo = z.object({
 export type EnvironmentInfo = z.infer<typeof EnvironmentInfo>;
 
 export const RunbookListItem = RunbookSummary.extend({
-  lastRun: z.object({ id: z.string(), status: Run.shape.status, startedAt: z.string(), environment: z.string() }).nullable(),
+  lastRun: z
+    .object({
+      id: z.string(),
+      status: Run.shape.status,
+      startedAt: z.string(),
+      environment: z.string(),
+      /** As in the run list: "succeeded with deviations" is not shown as a plain success. */
+      verdict: RunVerdict.optional(),
+      deviations: z.number().int().min(0).optional(),
+    })
+    .nullable(),
   /** Validation problems with positions (errors and warnings). */
   problemList: z.array(Problem),
 });
@@ -43,6 +53,8 @@ export const StepView = z.object({
   confirm: z.boolean(),
   idempotent: z.boolean(),
   expectations: z.array(z.string()),
+  /** The step's own time limit (null: none set); a running step shows it beside its elapsed time. */
+  timeoutMs: z.number().int().positive().nullable(),
 });
 export type StepView = z.infer<typeof StepView>;
 
@@ -96,6 +108,9 @@ export const RunDetail = z.object({
   reviews: z.array(z.object({ seq: z.number().int(), at: z.string(), reviewer: z.string(), note: z.string() })),
   /** Where the run's rows differ from its audit trail (edited outside Handrail); `run` and `steps` show the trail's values. */
   tampering: z.array(RecordMismatch),
+  /** What the status says once deviations are counted (core/audit/run-verdict.ts), and how many. */
+  verdict: RunVerdict,
+  deviationCount: z.number().int().min(0),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
@@ -115,6 +130,10 @@ export const RunListItem = Run.pick({ id: true, runbookId: true, runbookVersion:
   tampering: z.array(RecordMismatch),
 });
 export type RunListItem = z.infer<typeof RunListItem>;
+
+/** A run as the Audit list shows it: its verdict beside its status (status keeps its meaning). */
+export const RunListEntry = RunListItem.extend({ verdict: RunVerdict, deviations: z.number().int().min(0) });
+export type RunListEntry = z.infer<typeof RunListEntry>;
 
 export const AuditStatus = z.object({
   ok: z.boolean(),
@@ -219,7 +238,7 @@ export const API = {
   decide: { request: z.object({ runId: Id, idx: z.number().int().min(0), decision: StepDecision }), response: Ok },
   /** `reason` is kept in the audit trail (an interrupted run's abort records it). */
   abortRun: { request: z.object({ runId: Id, reason: z.string().max(2000).optional() }), response: Ok },
-  listRuns: { request: RunListQuery, response: z.object({ total: z.number().int(), runs: z.array(RunListItem) }) },
+  listRuns: { request: RunListQuery, response: z.object({ total: z.number().int(), runs: z.array(RunListEntry) }) },
   getRun: { request: z.object({ runId: Id }), response: RunDetail },
   getOutput: {
     request: z.object({ runId: Id, idx: z.number().int().min(0), attempt: z.number().int().min(1), fromChunk: z.number().int().min(0).default(0) }),

@@ -75,3 +75,11 @@ export const RunStep = z.object({
   finishedAt: z.string().nullable(),
 });
 export type RunStep = z.infer<typeof RunStep>;
+
+/**
+ * What a run's status says once its deviations are counted: a run that got through after a
+ * failed expectation, a skip or an in-doubt decision is not a plain success. Additive to
+ * `status`, which keeps its meaning for anything that reads it.
+ */
+export const RunVerdict = z.enum(['running', 'succeeded', 'succeeded-with-deviations', 'failed', 'aborted', 'interrupted']);
+export type RunVerdict = z.infer<typeof RunVerdict>;

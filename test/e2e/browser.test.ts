@@ -1,7 +1,8 @@
 // The console's end-to-end flows in Debian's Chromium against `handrail serve`: each flow
 // gets a fresh data directory (and its own workspace when it needs one), a fresh browser
-// context, and a console process of its own. Screenshots of each view go to
-// docs/screenshots/ for the README.
+// context, and a console process of its own. With UPDATE_SCREENSHOTS=1, screenshots of each
+// view are rewritten in docs/screenshots/ for the README; without it they are left alone, so
+// a test run never leaves the git tree dirty.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -15,6 +16,7 @@ import { ensureRendererBuilt } from './support/renderer-build.js';
 import { flowFolders } from './support/workspace.js';
 
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+const UPDATE_SCREENSHOTS = process.env['UPDATE_SCREENSHOTS'] === '1';
 /** Where a failed flow leaves a picture of the page (git-ignored). */
 const FAILURES = join(ROOT, 'test-results/e2e');
 
@@ -54,6 +56,7 @@ describe('browser console (handrail serve + Chromium)', () => {
           ...tools,
           prepared,
           screenshot: async (name) => {
+            if (!UPDATE_SCREENSHOTS) return;
             mkdirSync(SCREENSHOTS, { recursive: true });
             await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
           },

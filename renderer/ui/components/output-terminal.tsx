@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { errorText } from '../api/console-transport.js';
 import { useClient, useConsoleEvents } from '../api/api-context.js';
 import { exactBytes, formatBytes } from '../lib/format.js';
-import { coloured, useXterm } from './use-xterm.js';
+import { coloured, LEAVE_TERMINAL_HELP, useXterm } from './use-xterm.js';
 
 export interface OutputSource {
   runId: string;
@@ -85,7 +85,8 @@ export function OutputTerminal({ source, label, rows = 16 }: { source: OutputSou
 
   return (
     <div className="output">
-      <div className="output-terminal" role="region" aria-label={label} ref={box} />
+      <div className="output-terminal" role="region" aria-label={label} aria-description={LEAVE_TERMINAL_HELP} ref={box} />
+      <p className="output-help hint">{LEAVE_TERMINAL_HELP}</p>
       <p className="output-info" aria-live="polite">
         {info.state === 'loading' ? 'Loading stored output…' : null}
         {info.state === 'error' ? `Could not load the stored output: ${info.error}` : null}

@@ -45,6 +45,9 @@ export function useXterm(rows: number): { box: RefObject<HTMLDivElement | null>;
     });
     term.open(element);
     terminal.current = term;
+    // xterm takes Tab for itself, which traps a keyboard user inside. These terminals only
+    // show output, so Tab and Shift+Tab always move on; Esc then Tab (VS Code's habit) works too.
+    term.attachCustomKeyEventHandler(leavesTerminal);
     const width = charWidth();
     const fit = () => {
       const cols = Math.max(40, Math.floor((element.clientWidth - 24) / width));
@@ -60,4 +63,14 @@ export function useXterm(rows: number): { box: RefObject<HTMLDivElement | null>;
     };
   }, [rows]);
   return { box, terminal };
+}
+
+/** What the terminal's help text says about leaving it (output-terminal.tsx shows it). */
+export const LEAVE_TERMINAL_HELP = 'Read-only output. Tab or Shift+Tab leaves the terminal (Esc then Tab also works).';
+
+/** false: xterm leaves the key to the browser (Tab moves focus, Esc does nothing here). */
+function leavesTerminal(event: KeyboardEvent): boolean {
+  if (event.key === 'Tab' || event.key === 'Escape') return false;
+  // Enter belongs to the page (the run's primary action), not to a terminal without input.
+  return event.key !== 'Enter';
 }

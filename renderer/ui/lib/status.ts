@@ -1,5 +1,5 @@
 // Every state reads as an icon AND a word (never colour alone); the tone picks the colour.
-import type { RunStatus, StepStatus } from '../../../src/contract/run.js';
+import type { RunStatus, RunVerdict, StepStatus } from '../../../src/contract/run.js';
 
 export type Tone = 'neutral' | 'info' | 'ok' | 'warn' | 'bad';
 export interface StatusLook {
@@ -26,3 +26,12 @@ export const RUN_STATUS: Record<RunStatus, StatusLook> = {
   aborted: { icon: '■', label: 'Aborted', tone: 'bad' },
   interrupted: { icon: '⚠', label: 'Interrupted', tone: 'warn' },
 };
+
+/**
+ * A run's status as every list and page shows it: a success with deviations is amber and
+ * says how many (the rule lives in core/audit/run-verdict.ts; the API sends its result).
+ */
+export function verdictLook(verdict: RunVerdict, deviations: number): StatusLook {
+  if (verdict === 'succeeded-with-deviations') return { icon: '✓', label: `Succeeded with deviations (${deviations})`, tone: 'warn' };
+  return RUN_STATUS[verdict];
+}

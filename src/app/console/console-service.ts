@@ -29,6 +29,7 @@ import { decodeChunks } from './output-text.js';
 import { RestoreProgress, typedConfirmation } from './snapshot-restore.js';
 import { RunDriver } from './run-driver.js';
 import { runDetail } from './run-detail.js';
+import { withVerdicts } from './run-verdicts.js';
 import { diffOp, historyOp } from './runbook-versions-api.js';
 import { RecordingOps } from './recording-ops.js';
 import { RunbookEditing } from './runbook-editing.js';
@@ -215,12 +216,12 @@ export class ConsoleService implements ConsoleApi {
     this.runs.noticeInterruptedRuns();
     const live = this.driver.get(r.runId);
     if (live) {
-      live.abort();
+      live.abort(r.reason);
       return { ok: true };
     }
     const run = this.requireRun(r.runId);
     // An interrupted run holds its databases until it is resumed or aborted; this releases them.
-    this.runs.abortInterrupted(run.id, r.reason ?? 'aborted in the console while interrupted');
+    this.runs.abortInterrupted(run.id, r.reason?.trim() || 'aborted in the console while interrupted');
     this.emit({ type: 'run-changed', runId: run.id });
     return { ok: true };
   }
@@ -235,7 +236,7 @@ export class ConsoleService implements ConsoleApi {
     }
     const filters = { operator: r.operator, runbook: r.runbook, environment: r.environment, status: r.status, fts };
     const page = queryRuns(this.db.db, filters, { offset: r.offset, limit: r.limit });
-    return { total: page.total, runs: checkListItems(this.db.db, page.runs) };
+    return withVerdicts(this.db.db, { total: page.total, runs: checkListItems(this.db.db, page.runs) });
   }
 
   async getRun(r: ApiParsedRequest<'getRun'>): Promise<ApiResponse<'getRun'>> {

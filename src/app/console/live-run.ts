@@ -45,9 +45,12 @@ export class LiveRun {
     this.changed();
   }
 
-  /** Stops the running command (its whole process group) and answers a pending question "abort". */
-  abort(): void {
-    this.controller.abort();
+  /**
+   * Stops the running command (its whole process group) and answers a pending question "abort".
+   * The operator's reason travels as the signal's reason into the run.aborted event.
+   */
+  abort(reason?: string): void {
+    this.controller.abort(reason && reason.trim() !== '' ? reason.trim() : undefined);
     if (this.waiting) this.answer({ action: 'abort' });
   }
 

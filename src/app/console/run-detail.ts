@@ -6,6 +6,7 @@ import type { Run } from '../../contract/run.js';
 import type { Snapshot } from '../../contract/snapshot.js';
 import { OUTPUT_EVENT } from '../../core/audit/output-event.js';
 import { deviations, toReportEvent } from '../../core/audit/report-model.js';
+import { runVerdict } from '../../core/audit/run-verdict.js';
 import { parseRunbook } from '../../core/runbook/parse-runbook.js';
 import type { AppDatabase } from '../../store/open-database.js';
 import { eventsInScope } from '../../store/audit-events-read.js';
@@ -38,6 +39,7 @@ export async function runDetail(src: RunDetailSources, row: Run): Promise<RunDet
   const sourceEdited = checked?.tampering.some((m) => m.field === 'runbook_source') ?? false;
   const book = boundRunbook(run, () => (sourceEdited ? versionSource(src.db, run) : runs.store.getRunbookSource(run.id)));
   const events = eventsInScope(src.db, { runId: run.id, since: null, until: null }, [OUTPUT_EVENT]).map(toReportEvent);
+  const verdict = runVerdict(run.status, events);
   const snapshots = snapshotIdsOfRun(src.db, run.id).flatMap((id) => runs.snapshots.get(id) ?? []);
   return {
     run,
@@ -55,6 +57,8 @@ export async function runDetail(src: RunDetailSources, row: Run): Promise<RunDet
       .filter((e) => e.kind === REVIEW_KIND)
       .map((e) => ({ seq: e.seq, at: e.at, reviewer: e.operator, note: typeof e.body?.note === 'string' ? e.body.note : '' })),
     tampering: checked?.tampering ?? [],
+    verdict: verdict.verdict,
+    deviationCount: verdict.deviations,
   };
 }
 

@@ -10,6 +10,7 @@ import { NAME_PATTERN } from '../../contract/runbook.js';
 import { loadShellGrammar } from '../../core/engine/shell-placeholders.js';
 import type { AppDatabase } from '../../store/open-database.js';
 import { lastRunOf } from '../../store/run-query.js';
+import { withVerdicts } from './run-verdicts.js';
 import { expandPath } from '../paths.js';
 import { loadInventory } from '../run-plan.js';
 import type { Settings } from '../settings.js';
@@ -37,10 +38,13 @@ export class RunbookCatalog {
     const { entries, inventoryProblems } = await this.read();
     const runbooks = entries.map(({ summary, problems }): RunbookListItem => {
       const row = lastRunOf(this.db, summary.id);
-      const [last] = row ? checkListItems(this.db, [row]) : [];
+      const [checked] = row ? checkListItems(this.db, [row]) : [];
+      const last = checked ? withVerdicts(this.db, { total: 1, runs: [checked] }).runs[0] : undefined;
       return {
         ...summary,
-        lastRun: last ? { id: last.id, status: last.status, startedAt: last.startedAt, environment: last.environment } : null,
+        lastRun: last
+          ? { id: last.id, status: last.status, startedAt: last.startedAt, environment: last.environment, verdict: last.verdict, deviations: last.deviations }
+          : null,
         problemList: problems,
       };
     });

@@ -16,6 +16,7 @@ export function toStepView(step: Step): StepView {
     confirm: action?.attributes.confirm ?? false,
     idempotent: action?.attributes.idempotent ?? false,
     expectations: action ? expectations(action) : [],
+    timeoutMs: action?.attributes.timeoutMs ?? null,
   };
 }
 

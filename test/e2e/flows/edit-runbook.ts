@@ -52,6 +52,9 @@ export const editRunbook: Flow = {
     await page.keyboard.press('Control+End');
     await page.keyboard.insertText(NEW_STEP);
     await problems.getByRole('status').filter({ hasText: /^1 error$/ }).waitFor();
+    // The save bar and the Save button agree: an error Save cannot settle holds Save back.
+    await page.getByText('One error to fix before saving (or save as a draft)').waitFor();
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
     const shown = (await problems.getByRole('listitem').innerText()).trim();
     expect(shown).toMatch(/^probe\.md:\d+:19: unknown attribute 'colour' \(allowed: target, mutates, /);
 
@@ -88,6 +91,16 @@ export const editRunbook: Flow = {
     const saved = readFileSync(join(ctx.workspace, 'probe.md'), 'utf8');
     expect(saved).toBe(draft.replace('version: 1.0.0', 'version: 1.1.0').replace(' colour=red', ''));
     expect(ctx.cli(['validate', join(ctx.workspace, 'probe.md')]).code).toBe(0);
+
+    // Changed again under 1.1.0, which is recorded with other content: that error is what
+    // Save's own bump settles, so the bar says so and Save stays usable (with the minor bump still chosen, it would record 1.2.0).
+    await source.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('\nOne more line of prose.\n');
+    await problems.getByText(/version 1\.1\.0 was already recorded; bump the version/).waitFor();
+    await page.getByText('Version 1.1.0 is already recorded with other content: Save records this as 1.2.0.').waitFor();
+    expect(await page.getByText(/to fix before saving/).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(false);
 
     await page.getByRole('link', { name: 'See the history' }).click();
     await page.getByRole('heading', { level: 1, name: 'History of probe' }).waitFor();

@@ -1,7 +1,9 @@
 // Every console flow, in the order the specs run them.
+import { abortWithReason } from './abort-with-reason.js';
 import { editRunbook } from './edit-runbook.js';
 import type { Flow } from './flow.js';
 import { importScript } from './import-script.js';
+import { keyboardOnlyRun } from './keyboard-only-run.js';
 import { newcomerDemoRun } from './newcomer-demo-run.js';
 import { protectedEnvironment } from './protected-environment.js';
 import { recordAndRun } from './record-and-run.js';
@@ -12,4 +14,4 @@ import { skipFailedStep } from './skip-failed-step.js';
 
 export type { Flow, FlowContext, FlowWorkspace, PrepareContext } from './flow.js';
 
-export const flows: readonly Flow[] = [newcomerDemoRun, refusedEnvironment, protectedEnvironment, skipFailedStep, resumeInterrupted, restoreSnapshot, recordAndRun, editRunbook, importScript];
+export const flows: readonly Flow[] = [newcomerDemoRun, refusedEnvironment, protectedEnvironment, skipFailedStep, resumeInterrupted, restoreSnapshot, recordAndRun, editRunbook, importScript, keyboardOnlyRun, abortWithReason];

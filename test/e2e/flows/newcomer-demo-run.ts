@@ -3,6 +3,7 @@
 // the audit with its snapshot and export it as a Markdown report.
 import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
+import { expectNoSeriousViolations } from './accessibility.js';
 import { SHA256, answer, openConsole, selectStep, terminalText, waitForOutcome, waitForPrompt } from './console-page.js';
 import type { Flow } from './flow.js';
 
@@ -48,11 +49,22 @@ export const newcomerDemoRun: Flow = {
     expect(snapshotText).toMatch(SHA256);
     expect(snapshotText).toMatch(/\d[\d,]* bytes/);
     await ctx.screenshot('run');
+    await expectNoSeriousViolations(page, 'Run');
+
+    // Dark mode follows the system setting, and passes the same checks (contrast included).
+    const background = () => page.evaluate('getComputedStyle(document.documentElement).backgroundColor');
+    const light = await background();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).not.toBe(light);
+    await expectNoSeriousViolations(page, 'Run (dark)');
+    await ctx.screenshot('run-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await background()).toBe(light);
 
     // The audit lists the run; its page shows the snapshot and exports a report.
     await page.getByRole('link', { name: 'Audit', exact: true }).click();
     await page.getByText('Audit chain intact').waitFor();
-    const row = page.getByRole('list', { name: 'Runs, newest first' }).getByRole('link', { name: /reset-pilot .* in local-demo/ });
+    const row = page.getByRole('list', { name: 'Runs, newest first' }).getByRole('link', { name: /reset-pilot .* local-demo/ });
     await row.waitFor();
     expect(await row.innerText()).toContain('Succeeded');
     await ctx.screenshot('audit');

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
+import { expectNoSeriousViolations } from './accessibility.js';
 import { SHA256, openConsole } from './console-page.js';
 import type { Flow } from './flow.js';
 
@@ -28,9 +29,19 @@ export const restoreSnapshot: Flow = {
     const table = page.getByRole('table');
     await table.getByText('before step 3').waitFor();
     await ctx.screenshot('snapshots');
+    await expectNoSeriousViolations(page, 'Snapshots');
     await table.getByRole('button', { name: 'Restore', exact: true }).click();
 
     const dialog = page.getByRole('dialog', { name: 'Restore events in local-demo' });
+    // Before the yes: which snapshot (its id, what it was taken before), which target, when,
+    // and that the run that changed the database since then is undone too.
+    const warning = dialog.getByRole('note').filter({ hasText: 'will be undone' });
+    await warning.getByText(/reset-pilot 1\.0\.0, by tester/).waitFor();
+    const facts = await dialog.locator('.restore-facts').innerText();
+    expect(facts).toMatch(/Snapshot\s+s-\S+, taken before step 3 of run \S+/);
+    expect(facts).toMatch(/Target\s+events in local-demo: /);
+    expect(facts).toMatch(/Taken\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
+    expect(await warning.innerText()).toMatch(/^Every change made to this database after \d{4}-\d{2}-\d{2} [\d:]+ will be undone, including what later runs changed in it\./);
     await dialog.getByRole('button', { name: 'Restore snapshot' }).click();
     const result = dialog.getByRole('status');
     await result.getByText('Restored.').waitFor();

@@ -12,7 +12,7 @@ import { SnapshotTable } from '../../components/snapshot-table.js';
 import { TamperBanner } from '../../components/tamper-banner.js';
 import { durationOf, formatBytes, formatDuration, formatTime } from '../../lib/format.js';
 import { href } from '../../lib/routes.js';
-import { RUN_STATUS, STEP_STATUS } from '../../lib/status.js';
+import { STEP_STATUS, verdictLook } from '../../lib/status.js';
 import { useLoad } from '../../lib/use-load.js';
 import { useThrottled } from '../../lib/use-throttled.js';
 import { deviationsOf } from './deviations.js';
@@ -38,7 +38,7 @@ export function AuditRunView({ runId }: { runId: string }) {
       {detail ? (
         <div className="run-header">
           <PageHeading>{detail.runbookTitle}</PageHeading>
-          <StatusBadge look={RUN_STATUS[detail.run.status]} className="status-large" />
+          <StatusBadge look={verdictLook(detail.verdict, detail.deviationCount)} className="status-large" />
         </div>
       ) : (
         <PageHeading>Run {runId}</PageHeading>

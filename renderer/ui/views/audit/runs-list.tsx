@@ -5,7 +5,7 @@ import { useEffect, useRef } from 'react';
 import { StatusBadge } from '../../components/status-badge.js';
 import { durationOf, formatDuration, formatTime } from '../../lib/format.js';
 import { href } from '../../lib/routes.js';
-import { RUN_STATUS } from '../../lib/status.js';
+import { verdictLook } from '../../lib/status.js';
 import type { RunPages } from './use-run-pages.js';
 
 const ROW_HEIGHT = 44;
@@ -71,22 +71,24 @@ export function RunsList({ pages }: { pages: RunPages }) {
                 style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}
               >
                 {run ? (
-                  <a className="runs-row" href={href.auditRun(run.id)} aria-label={`${run.runbookId} ${run.runbookVersion} in ${run.environment} by ${run.operator}, ${RUN_STATUS[run.status].label}, ${formatTime(run.startedAt)}${run.tampering.length > 0 ? ', record edited outside Handrail' : ''}`}>
-                    <span>{formatTime(run.startedAt)}</span>
+                  // Named by its visible text (the spaces keep the columns apart when read
+                  // aloud): a separate aria-label would not contain what a sighted user sees
+                  // and says to voice control.
+                  <a className="runs-row" href={href.auditRun(run.id)}>
+                    <span>{formatTime(run.startedAt)}</span>{' '}
                     <span>
                       <strong>{run.runbookId}</strong> <span className="muted">{run.runbookVersion}</span>
-                    </span>
-                    <span>{run.environment}</span>
-                    <span>{run.operator}</span>
+                    </span>{' '}
+                    <span>{run.environment}</span> <span>{run.operator}</span>{' '}
                     <span>
-                      <StatusBadge look={RUN_STATUS[run.status]} />
+                      <StatusBadge look={verdictLook(run.verdict, run.deviations)} />
                       {run.tampering.length > 0 ? (
                         <strong className="bad" title={run.tampering.map((t) => t.message).join('\n')}>
                           {' '}
-                          ⚠ edited
+                          ⚠ record edited outside Handrail
                         </strong>
                       ) : null}
-                    </span>
+                    </span>{' '}
                     <span>{took !== null && run.finishedAt ? formatDuration(took) : '—'}</span>
                   </a>
                 ) : (

@@ -1,7 +1,7 @@
 // Runs for the Audit list, fetched a page at a time as rows scroll into view, so 100,000
 // runs cost one page of memory per screenful, not one huge answer.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiRequest, RunListItem } from '../../../../src/contract/api.js';
+import type { ApiRequest, RunListEntry } from '../../../../src/contract/api.js';
 import { useClient } from '../../api/api-context.js';
 import { errorText } from '../../api/console-transport.js';
 import { markAppState } from '../../lib/app-state.js';
@@ -12,7 +12,7 @@ export type RunQuery = Omit<ApiRequest<'listRuns'>, 'offset' | 'limit'>;
 
 export interface RunPages {
   total: number | null;
-  rowAt: (index: number) => RunListItem | undefined;
+  rowAt: (index: number) => RunListEntry | undefined;
   ensureRows: (first: number, last: number) => void;
   error: string | null;
 }
@@ -20,7 +20,7 @@ export interface RunPages {
 export function useRunPages(query: RunQuery, reloadKey: number): RunPages {
   const client = useClient();
   const key = JSON.stringify(query) + `#${reloadKey}`;
-  const [state, setState] = useState<{ key: string; total: number | null; pages: Record<number, RunListItem[]>; error: string | null }>({
+  const [state, setState] = useState<{ key: string; total: number | null; pages: Record<number, RunListEntry[]>; error: string | null }>({
     key,
     total: null,
     pages: {},

@@ -14,6 +14,7 @@ import { href, navigate } from '../../lib/routes.js';
 import { useLoad } from '../../lib/use-load.js';
 import { CodeEditor, type CodeEditorHandle } from './code-editor.js';
 import { EditorProblems } from './editor-problems.js';
+import { isSettledByBump } from './problem-text.js';
 import { ImportScriptDialog } from './import-script-dialog.js';
 import { handOverNotice, takeNotice, takePendingDraft, type PendingDraft } from './pending-draft.js';
 import { newRunbookText, runbookIdOf } from './runbook-text.js';
@@ -157,7 +158,10 @@ function Editing({
   const [notice] = useState(takeNotice);
 
   const current = validation && validation.text === text && validation.path === checkedPath;
-  const errors = current ? validation.problems.filter((p) => p.severity === 'error').length : undefined;
+  // A version conflict is what Save's own bump settles; only the other errors stop Save.
+  const errorList = current ? validation.problems.filter((p) => p.severity === 'error') : undefined;
+  const settledBySave = errorList !== undefined && !isNew ? errorList.filter(isSettledByBump).length : 0;
+  const errors = errorList === undefined ? undefined : errorList.length - settledBySave;
 
   return (
     <>
@@ -208,6 +212,7 @@ function Editing({
         text={text}
         dirty={dirty}
         errors={errors}
+        settledBySave={settledBySave > 0}
         canSave={pathOk}
         historyHref={id !== undefined ? href.history(id) : undefined}
       />

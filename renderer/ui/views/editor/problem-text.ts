@@ -15,3 +15,12 @@ export function problemCount(problems: readonly Problem[]): string {
   if (warnings > 0) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
   return parts.length === 0 ? 'no problems' : parts.join(', ');
 }
+
+/**
+ * Whether Save's version bump settles the problem: the text changed under a version already
+ * recorded with other content (app/runbook-versions.ts words it "…; bump the version").
+ * Saving with a bump gives the content a new version, so Save must not be held back by it.
+ */
+export function isSettledByBump(p: Problem): boolean {
+  return p.severity === 'error' && /already recorded; bump the version$/.test(p.message);
+}

@@ -45,6 +45,7 @@ export function SaveBar({
   text,
   dirty,
   errors,
+  settledBySave = false,
   canSave,
   historyHref,
 }: {
@@ -54,11 +55,15 @@ export function SaveBar({
   dirty: boolean;
   /** Errors in the current text; undefined while it is being checked. */
   errors: number | undefined;
+  /** The text reuses a recorded version; Save's bump gives it a new one. */
+  settledBySave?: boolean;
   canSave: boolean;
   historyHref: string | undefined;
 }) {
   const current = versionOf(text);
   const next = isNew ? current : nextVersion(current, saving.bump);
+  // Save and its message agree: Save is held back exactly while errors remain that it cannot settle.
+  const blocked = errors !== undefined && errors > 0;
   return (
     <div className="save-bar">
       <div className="actions">
@@ -81,16 +86,20 @@ export function SaveBar({
             {current} → <strong>{next}</strong>
           </span>
         ) : null}
-        <button type="button" className="button primary" onClick={() => void saving.run(false)} disabled={saving.busy || !canSave} aria-keyshortcuts="Control+S Meta+S">
+        <button type="button" className="button primary" onClick={() => void saving.run(false)} disabled={saving.busy || !canSave || blocked} aria-keyshortcuts="Control+S Meta+S">
           {saving.busy ? 'Saving…' : 'Save'}
         </button>
         <button type="button" className="button" onClick={() => void saving.run(true)} disabled={saving.busy || !canSave}>
           Save as draft
         </button>
         {dirty ? <span className="tag tag-info">unsaved changes</span> : null}
-        {errors !== undefined && errors > 0 ? (
-          <span className="hint">
+        {blocked ? (
+          <span className="hint" id="save-blocked">
             {errors === 1 ? 'One error' : `${errors} errors`} to fix before saving (or save as a draft)
+          </span>
+        ) : settledBySave && next ? (
+          <span className="hint">
+            Version {current} is already recorded with other content: Save records this as {next}.
           </span>
         ) : null}
       </div>

@@ -127,7 +127,7 @@ export function CommandPanel({
         </span>
       </div>
       {held ? (
-        <div className="alert alert-warning" role="alert">
+        <div className="alert alert-warn" role="alert">
           <p>
             <strong>This command looks destructive and has not run:</strong> {held.reasons.join('; ')}.
           </p>

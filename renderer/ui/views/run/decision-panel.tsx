@@ -7,7 +7,20 @@ import { useClient } from '../../api/api-context.js';
 import { errorText } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 
-export function DecisionPanel({ runId, prompt, step, onDecided }: { runId: string; prompt: Prompt; step: StepView | undefined; onDecided: () => void }) {
+export function DecisionPanel({
+  runId,
+  prompt,
+  step,
+  onDecided,
+  onAbort,
+}: {
+  runId: string;
+  prompt: Prompt;
+  step: StepView | undefined;
+  onDecided: () => void;
+  /** Opens the abort confirmation (which asks for a reason). */
+  onAbort: () => void;
+}) {
   const client = useClient();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -28,8 +41,8 @@ export function DecisionPanel({ runId, prompt, step, onDecided }: { runId: strin
   }
 
   const abort = (
-    <button type="button" className="button danger-outline" disabled={busy} onClick={() => void decide({ action: 'abort' })}>
-      Abort run
+    <button type="button" className="button danger-outline" disabled={busy} onClick={onAbort} aria-haspopup="dialog">
+      Abort run…
     </button>
   );
   const skip = (
@@ -46,7 +59,7 @@ export function DecisionPanel({ runId, prompt, step, onDecided }: { runId: strin
         <>
           <p className="decision-text">Ready to run on {step?.target ? <code>{step.target}</code> : 'this machine'}. Read the command below first.</p>
           <div className="actions">
-            <button type="button" className="button primary" disabled={busy} onClick={() => void decide({ action: 'run' })}>
+            <button type="button" className="button primary" data-primary="" aria-keyshortcuts="Enter" disabled={busy} onClick={() => void decide({ action: 'run' })}>
               Run step
             </button>
             {skip}
@@ -65,7 +78,7 @@ export function DecisionPanel({ runId, prompt, step, onDecided }: { runId: strin
         <>
           <p className="decision-text">This step asks for a yes before it runs.</p>
           <div className="actions">
-            <button type="button" className="button primary" disabled={busy} onClick={() => void decide({ action: 'confirm' })}>
+            <button type="button" className="button primary" data-primary="" aria-keyshortcuts="Enter" disabled={busy} onClick={() => void decide({ action: 'confirm' })}>
               Yes, run it
             </button>
             {abort}
@@ -80,7 +93,7 @@ export function DecisionPanel({ runId, prompt, step, onDecided }: { runId: strin
             <strong>✗ This step failed:</strong> {prompt.reason}
           </p>
           <div className="actions">
-            <button type="button" className="button primary" disabled={busy} onClick={() => void decide({ action: 'retry' })}>
+            <button type="button" className="button primary" data-primary="" aria-keyshortcuts="Enter" disabled={busy} onClick={() => void decide({ action: 'retry' })}>
               Retry step
             </button>
             {skip}
@@ -150,7 +163,7 @@ function ManualDecision({ busy, skip, abort, onDone }: { busy: boolean; skip: Re
         <input type="text" value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
       <div className="actions">
-        <button type="button" className="button primary" disabled={busy} onClick={() => onDone(note.trim())}>
+        <button type="button" className="button primary" data-primary="" aria-keyshortcuts="Enter" disabled={busy} onClick={() => onDone(note.trim())}>
           Mark done
         </button>
         {skip}
@@ -176,7 +189,7 @@ function InDoubtDecision({ busy, skip, abort, onRetry, onDone }: { busy: boolean
         <button type="button" className="button" disabled={busy} onClick={onRetry}>
           Retry step
         </button>
-        <button type="button" className="button primary" disabled={busy || !note.trim()} onClick={() => onDone(note.trim())}>
+        <button type="button" className="button primary" data-primary="" disabled={busy || !note.trim()} onClick={() => onDone(note.trim())}>
           Mark done
         </button>
         {skip}

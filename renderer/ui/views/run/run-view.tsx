@@ -1,9 +1,8 @@
 // One run, live: the steps on the left, the current step on the right with what it will
 // do and what the engine waits for. Reloads on every `run-changed` event for this run.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RunDetail } from '../../../../src/contract/api.js';
 import { useClient, useConnection, useConsoleEvents } from '../../api/api-context.js';
-import { errorText } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { ProtectedBanner } from '../../components/protected-banner.js';
@@ -12,10 +11,12 @@ import { TamperBanner } from '../../components/tamper-banner.js';
 import { formatTime } from '../../lib/format.js';
 import { href } from '../../lib/routes.js';
 import { mergeProgress, type ProgressByKey } from '../../lib/snapshot-progress.js';
-import { RUN_STATUS } from '../../lib/status.js';
+import { verdictLook } from '../../lib/status.js';
 import { useLoad } from '../../lib/use-load.js';
 import { useThrottled } from '../../lib/use-throttled.js';
+import { AbortDialog } from './abort-dialog.js';
 import { DecisionPanel } from './decision-panel.js';
+import { useEnterRunsPrimary, useFocusNextThing } from './run-keyboard.js';
 import { ResumePanel } from './resume-panel.js';
 import { StepList } from './step-list.js';
 import { StepPanel } from './step-panel.js';
@@ -36,7 +37,8 @@ export function RunView({ runId }: { runId: string }) {
   const environments = useLoad(() => client.listEnvironments({}), []);
   const [pinned, setPinned] = useState<number | null>(null);
   const [progress, setProgress] = useState<ProgressByKey>({});
-  const [abortError, setAbortError] = useState<string | null>(null);
+  const [aborting, setAborting] = useState(false);
+  const view = useRef<HTMLElement>(null);
 
   const detail = run.data;
   useEffect(() => {
@@ -57,6 +59,8 @@ export function RunView({ runId }: { runId: string }) {
   });
 
   const progressList = useMemo(() => Object.values(progress), [progress]);
+  useEnterRunsPrimary(view);
+  useFocusNextThing(view, detail ? focusTarget(detail) : null);
   const environment = environments.data?.environments.find((e) => e.name === detail?.run.environment);
 
   if (!detail) {
@@ -75,23 +79,13 @@ export function RunView({ runId }: { runId: string }) {
   const canResume = !detail.live && (status === 'interrupted' || status === 'failed');
   const elsewhere = !detail.live && status === 'running';
 
-  async function abort() {
-    setAbortError(null);
-    try {
-      await client.abortRun({ runId });
-      run.reload();
-    } catch (e) {
-      setAbortError(errorText(e));
-    }
-  }
-
   return (
-    <section className="view run-view">
+    <section className="view run-view" ref={view}>
       {detail.environmentProtected ? <ProtectedBanner environment={detail.run.environment} /> : null}
       <TamperBanner tampering={detail.tampering} />
       <div className="run-header">
         <PageHeading>{detail.runbookTitle}</PageHeading>
-        <StatusBadge look={RUN_STATUS[status]} className="status-large" />
+        <StatusBadge look={verdictLook(detail.verdict, detail.deviationCount)} className="status-large" />
       </div>
       <p className="meta">
         Run <code>{detail.run.id}</code> · environment <strong>{detail.run.environment}</strong> · by {detail.run.operator} · started{' '}
@@ -109,11 +103,10 @@ export function RunView({ runId }: { runId: string }) {
         ) : null}
       </p>
       <ErrorAlert error={run.error} title="The run could not be reloaded; what is shown may be out of date." />
-      <ErrorAlert error={abortError} title="The run was not aborted." />
       {finished ? (
-        <div className={`run-outcome run-outcome-${status}`} role="status">
-          <StatusBadge look={RUN_STATUS[status]} /> This run {status === 'succeeded' ? 'finished' : status === 'failed' ? 'stopped at a failed step' : 'was aborted'} at{' '}
-          {formatTime(detail.run.finishedAt)}. <a href={href.auditRun(detail.run.id)}>Open it in the audit</a>
+        <div className={`run-outcome run-outcome-${detail.verdict}`} role="status" tabIndex={-1} data-focus="outcome">
+          <StatusBadge look={verdictLook(detail.verdict, detail.deviationCount)} /> This run {outcomeWords(detail)} at {formatTime(detail.run.finishedAt)}.{' '}
+          <a href={href.auditRun(detail.run.id)}>{detail.deviationCount > 0 ? 'Review its deviations in the audit' : 'Open it in the audit'}</a>
         </div>
       ) : null}
       {elsewhere ? (
@@ -136,19 +129,51 @@ export function RunView({ runId }: { runId: string }) {
           ) : null}
           <StepPanel detail={detail} idx={selected} progress={progressList} environment={environment}>
             {detail.live && detail.prompt && detail.prompt.idx === selected ? (
-              <DecisionPanel runId={detail.run.id} prompt={detail.prompt} step={detail.stepViews[selected]} onDecided={run.reload} />
+              <DecisionPanel runId={detail.run.id} prompt={detail.prompt} step={detail.stepViews[selected]} onDecided={run.reload} onAbort={() => setAborting(true)} />
             ) : null}
           </StepPanel>
           {detail.live && status === 'running' && !detail.prompt ? (
             <div className="actions">
-              <button type="button" className="button danger-outline" onClick={() => void abort()}>
-                Abort run
+              <button type="button" className="button danger-outline" onClick={() => setAborting(true)} aria-haspopup="dialog">
+                Abort run…
               </button>
               <span className="hint">Stops the running step's processes and ends the run as aborted.</span>
             </div>
           ) : null}
         </div>
       </div>
+      {aborting ? (
+        <AbortDialog
+          runId={detail.run.id}
+          running={!detail.prompt}
+          onClose={(aborted) => {
+            setAborting(false);
+            if (aborted) run.reload();
+          }}
+        />
+      ) : null}
     </section>
   );
+}
+
+/** What focus should be on: the question's primary action, the step under way, or the outcome. */
+function focusTarget(detail: RunDetail): string | null {
+  const status = detail.run.status;
+  if (status === 'succeeded' || status === 'failed' || status === 'aborted') return `outcome:${status}`;
+  if (!detail.live) return null;
+  if (detail.prompt) return `prompt:${detail.prompt.kind}:${detail.prompt.idx}`;
+  return status === 'running' ? `running:${currentStep(detail)}` : null;
+}
+
+function outcomeWords(detail: RunDetail): string {
+  switch (detail.verdict) {
+    case 'succeeded':
+      return 'finished';
+    case 'succeeded-with-deviations':
+      return `finished with ${detail.deviationCount} deviation${detail.deviationCount === 1 ? '' : 's'} (skips, retries or failures on the way)`;
+    case 'failed':
+      return 'stopped at a failed step';
+    default:
+      return 'was aborted';
+  }
 }

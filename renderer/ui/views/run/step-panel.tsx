@@ -1,6 +1,6 @@
 // The selected step in full: what it says, the exact command and target, its
 // expectations, its snapshots, and its output.
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { EnvironmentInfo, RunDetail, SnapshotProgress } from '../../../../src/contract/api.js';
 import { OutputTerminal } from '../../components/output-terminal.js';
 import { Prose } from '../../components/markdown.js';
@@ -34,7 +34,7 @@ export function StepPanel({
 
   return (
     <section className="step-panel" aria-label={`Step ${idx + 1}`}>
-      <h2 className="step-panel-title">
+      <h2 className="step-panel-title" tabIndex={-1}>
         Step {idx + 1} of {detail.steps.length}: {view.title}
       </h2>
       <div className="step-panel-status">
@@ -47,6 +47,7 @@ export function StepPanel({
             {duration !== null && step.finishedAt ? ` · took ${formatDuration(duration)}` : ''}
           </span>
         ) : null}
+        {detail.live && step.status === 'running' && step.startedAt ? <Elapsed since={step.startedAt} timeoutMs={view.timeoutMs} /> : null}
       </div>
       {step.reason ? (
         <p className={`step-reason ${step.status === 'failed' ? 'bad' : 'warn'}`}>
@@ -111,4 +112,28 @@ function ExpectationMark({ status }: { status: string }) {
   if (status === 'succeeded') return <span className="ok">✓ met:</span>;
   if (status === 'failed') return <span className="bad">✗ checked:</span>;
   return <span className="muted">○ will check:</span>;
+}
+
+/** How long the running step has taken so far, against its time limit when it has one. */
+function Elapsed({ since, timeoutMs }: { since: string; timeoutMs: number | null }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const elapsed = durationOf(since, null, now) ?? 0;
+  return (
+    <span className="elapsed" role="timer" aria-live="off">
+      running for <strong>{elapsed < 60_000 ? `${Math.floor(elapsed / 1000)} s` : formatDuration(elapsed)}</strong>
+      {timeoutMs !== null ? <> of its {limitWords(timeoutMs)} time limit</> : ' (no time limit)'}
+    </span>
+  );
+}
+
+/** A time limit as the runbook author wrote it: `timeout=10m` reads "10 min". */
+function limitWords(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
 }

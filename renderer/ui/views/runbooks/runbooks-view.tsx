@@ -8,7 +8,7 @@ import { PageHeading } from '../../components/page-heading.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { formatTime } from '../../lib/format.js';
 import { href, navigate } from '../../lib/routes.js';
-import { RUN_STATUS } from '../../lib/status.js';
+import { verdictLook } from '../../lib/status.js';
 import { useLoad } from '../../lib/use-load.js';
 import { ImportScriptDialog } from '../editor/import-script-dialog.js';
 import { handOver } from '../editor/pending-draft.js';
@@ -125,7 +125,7 @@ function RunbookRow({ item }: { item: RunbookListItem }) {
         <td>
           {item.lastRun ? (
             <a href={href.auditRun(item.lastRun.id)} className="plain-link">
-              <StatusBadge look={RUN_STATUS[item.lastRun.status]} />
+              <StatusBadge look={verdictLook(item.lastRun.verdict ?? item.lastRun.status, item.lastRun.deviations ?? 0)} />
               <span className="small">
                 {' '}
                 {item.lastRun.environment} · {formatTime(item.lastRun.startedAt)}

@@ -2,6 +2,7 @@
 // the note that the current state is snapshotted first. A protected environment needs its
 // name typed. Progress comes from `restore` events; the dialog cannot be closed meanwhile.
 import { useState } from 'react';
+import { useLoad } from '../../lib/use-load.js';
 import type { ApiResponse } from '../../../../src/contract/api.js';
 import type { Snapshot } from '../../../../src/contract/snapshot.js';
 import { useClient, useConsoleEvents } from '../../api/api-context.js';
@@ -22,6 +23,10 @@ export function RestoreDialog({ snapshot, isProtected, onClose }: { snapshot: Sn
   const [result, setResult] = useState<Restored | null>(null);
   const [error, setError] = useState<string | null>(null);
   const ready = !isProtected || typed === snapshot.environment;
+  // Runs in the environment that were under way or started after the snapshot: what they
+  // changed in this database is undone too, and the operator must see that before saying yes.
+  const later = useLoad(() => client.listRuns({ environment: snapshot.environment, offset: 0, limit: 100 }), [snapshot.environment]);
+  const laterRuns = (later.data?.runs ?? []).filter((r) => (r.finishedAt === null || r.finishedAt > snapshot.createdAt));
 
   useConsoleEvents((event) => {
     if (event.type === 'restore' && event.snapshotId === snapshot.id) setPhase({ phase: event.phase, done: event.done, total: event.total });
@@ -66,14 +71,39 @@ export function RestoreDialog({ snapshot, isProtected, onClose }: { snapshot: Sn
             if (ready && !busy) void restore();
           }}
         >
-          <p>
-            The database <code>{snapshot.location}</code> will be replaced by snapshot <code>{snapshot.id}</code>, taken {formatTime(snapshot.createdAt)} (
-            {formatBytes(snapshot.bytes)}, {exactBytes(snapshot.bytes)}).
-          </p>
-          <p>
-            Handrail first checks the snapshot's SHA-256 and takes a snapshot of the current state, so you can go back. Changes made after{' '}
-            {formatTime(snapshot.createdAt)} will no longer be in the database.
-          </p>
+          <dl className="facts restore-facts">
+            <dt>Snapshot</dt>
+            <dd>
+              <code>{snapshot.id}</code>, {snapshotOrigin(snapshot)} ({formatBytes(snapshot.bytes)}, {exactBytes(snapshot.bytes)})
+            </dd>
+            <dt>Target</dt>
+            <dd>
+              <strong>{snapshot.target}</strong> in <strong>{snapshot.environment}</strong>: <code>{snapshot.location}</code>
+            </dd>
+            <dt>Taken</dt>
+            <dd>{formatTime(snapshot.createdAt)}</dd>
+          </dl>
+          <div className="alert alert-warn" role="note">
+            <strong>Every change made to this database after {formatTime(snapshot.createdAt)} will be undone</strong>, including what later runs changed in
+            it.
+            {laterRuns.length > 0 ? (
+              <>
+                {' '}
+                Runs in {snapshot.environment} since then:
+                <ul className="later-runs">
+                  {laterRuns.slice(0, 5).map((r) => (
+                    <li key={r.id}>
+                      <code>{r.id}</code> {r.runbookId} {r.runbookVersion}, by {r.operator}, started {formatTime(r.startedAt)} ({r.status})
+                    </li>
+                  ))}
+                </ul>
+                {laterRuns.length > 5 ? <span> and {laterRuns.length - 5} more.</span> : null}
+              </>
+            ) : later.data ? (
+              <> No run in {snapshot.environment} has started since then.</>
+            ) : null}
+          </div>
+          <p>Handrail first checks the snapshot's SHA-256 and takes a snapshot of the current state, so this restore can itself be undone.</p>
           {isProtected ? (
             <label className="field">
               <span className="field-label">Type the environment name to confirm</span>
@@ -94,4 +124,10 @@ export function RestoreDialog({ snapshot, isProtected, onClose }: { snapshot: Sn
       )}
     </ModalDialog>
   );
+}
+
+function snapshotOrigin(s: Snapshot): string {
+  if (s.reason === 'step') return `taken before step ${(s.step ?? 0) + 1} of run ${s.runId ?? '?'}`;
+  if (s.reason === 'pre-restore') return 'the state a restore replaced';
+  return `taken by hand by ${s.operator}`;
 }
