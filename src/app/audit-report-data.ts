@@ -2,11 +2,17 @@
 // each step's command (from the runbook bytes the run is bound to, not the file on disk,
 // which may have changed since), an excerpt of its output, and the run's snapshots.
 import type { Run } from '../contract/run.js';
+import type { StepAction } from '../contract/runbook.js';
+import { runVerdict, verdictText } from '../core/audit/run-verdict.js';
+import { Redactor } from '../core/engine/redact.js';
+import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
+import { displayCommand } from '../core/engine/step-actions.js';
+import { REDACTED } from './run-types.js';
 import { LineExcerpt } from '../core/audit/report-excerpt.js';
 import { toReportEvent, type HandoverReport, type ReportEvent, type ReportRun, type ReportStep, type ReportVerification } from '../core/audit/report-model.js';
 import type { StoredEvent } from '../core/audit/verify-chain.js';
 import { parseRunbook } from '../core/runbook/parse-runbook.js';
-import type { EventScope } from '../store/audit-events-read.js';
+import { eventsOfKindSince, type EventScope } from '../store/audit-events-read.js';
 import type { AppDatabase } from '../store/open-database.js';
 import type { RunStore } from '../store/run-store.js';
 import type { SnapshotStore } from '../store/snapshot-store.js';
@@ -23,6 +29,8 @@ export interface ReportSources {
 }
 
 export async function gatherReport(src: ReportSources): Promise<HandoverReport> {
+  // Commands are shown with the run's inputs in, the way the operator saw them (sh needs the grammar).
+  await loadShellGrammar();
   const events = src.events.map(toReportEvent);
   const runIds = src.scope.runId !== null ? [src.scope.runId] : [...new Set(events.flatMap((e) => (e.runId === null ? [] : [e.runId])))];
   const runs: ReportRun[] = [];
@@ -55,7 +63,7 @@ async function gatherRun(src: ReportSources, row: Run, events: ReportEvent[]): P
       title: step.title,
       kind: step.kind,
       target: step.target,
-      command: runbook?.steps[step.idx]?.action?.code ?? null,
+      command: commandAsRun(runbook?.steps[step.idx]?.action, run.inputs),
       status: step.status,
       attempt: step.attempt,
       startedAt: step.startedAt,
@@ -89,10 +97,42 @@ async function gatherRun(src: ReportSources, row: Run, events: ReportEvent[]): P
     finishedAt: run.finishedAt,
     steps,
     snapshots,
-    // 'review' is the kind `audit review` records (src/app/audit-search-service.ts).
     tampering: tampering.map((m) => m.message),
+    verdict: verdictText(runVerdict(run.status, ofRun)),
+    inputs: Object.entries(run.inputs).map(([name, value]) => [name, value === REDACTED ? '[secret]' : String(value)]),
+    undoneBy: undoneBy(src, snapshots),
+    // 'review' is the kind `audit review` records (src/app/audit-search-service.ts).
     reviews: events
       .filter((e) => e.runId === run.id && e.kind === 'review')
       .map((e) => ({ seq: e.seq, at: e.at, reviewer: e.operator, note: typeof e.body?.note === 'string' ? e.body.note : '' })),
   };
+}
+
+/** The step's action as the operator saw it before it ran: inputs in, secret inputs by name. */
+function commandAsRun(action: StepAction | undefined, inputs: Run['inputs']): string | null {
+  if (!action) return null;
+  const secrets = new Set(Object.entries(inputs).flatMap(([name, value]) => (value === REDACTED ? [name] : [])));
+  try {
+    return displayCommand(action, inputs, new Redactor([]), secrets);
+  } catch {
+    return action.code;
+  }
+}
+
+/**
+ * Restores that undid the run: after the run snapshotted a database (just before changing
+ * it), that database was restored to a snapshot taken no later than that one.
+ */
+function undoneBy(src: ReportSources, taken: ReportRun['snapshots']): ReportRun['undoneBy'] {
+  const changed = taken.filter((s) => s.reason === 'step');
+  if (changed.length === 0) return [];
+  const since = changed.reduce((min, s) => (s.createdAt < min ? s.createdAt : min), changed[0]?.createdAt ?? '');
+  const byId = new Map(src.snapshots.list({ includeDeleted: true }).map((s) => [s.id, s]));
+  return eventsOfKindSince(src.db, 'restore.finished', since).flatMap((e) => {
+    const body = e.bodyJson === null ? {} : (JSON.parse(e.bodyJson) as { snapshot?: unknown });
+    const restored = typeof body.snapshot === 'string' ? byId.get(body.snapshot) : undefined;
+    if (!restored) return [];
+    const undone = changed.some((s) => s.target === restored.target && restored.createdAt <= s.createdAt && e.at >= s.createdAt && restored.environment === byId.get(s.id)?.environment);
+    return undone ? [{ seq: e.seq, at: e.at, operator: e.operator, snapshot: restored.id, target: restored.target }] : [];
+  });
 }

@@ -12,7 +12,9 @@ import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
 import { SnapshotStore } from '../store/snapshot-store.js';
 import { AuditTailGuard } from './audit-tail-guard.js';
+import type { RunVerdictInfo } from '../core/audit/run-verdict.js';
 import { UserError } from './errors.js';
+import { verdictsOf } from './run-verdicts.js';
 import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
@@ -264,6 +266,11 @@ export class RunService {
   /** Newest first, each checked against its chain events: `run` holds the chain's values where the row differs. */
   listRuns(limit = 100): CheckedRun[] {
     return checkRuns(this.db.db, this.store.listRuns({ limit }));
+  }
+
+  /** What each run's status says to a person, deviations counted (run-verdicts.ts). */
+  verdicts(runs: readonly Run[]): Map<string, RunVerdictInfo> {
+    return verdictsOf(this.db.db, runs);
   }
 
   /** A run with its steps, checked against the chain (see run-records.ts). */

@@ -2,6 +2,7 @@
 // target, the live output, and a verdict line. With --json, one JSON object per line.
 import type { Run } from '../contract/run.js';
 import type { EngineEvent, EngineOutcome } from '../app/run-types.js';
+import { verdictText, type RunVerdictInfo } from '../core/audit/run-verdict.js';
 import { formatBytes } from './format.js';
 import { progressBar } from './progress.js';
 import { PLAIN, renderTerminalMarkdown, type TerminalStyle } from './terminal-markdown.js';
@@ -9,7 +10,8 @@ import { PLAIN, renderTerminalMarkdown, type TerminalStyle } from './terminal-ma
 export interface Printer {
   start(run: Run, info: { title: string; steps: number; protected: boolean; describe: (t: string) => string; inputs?: string[] }): void;
   event(event: EngineEvent): void;
-  finish(run: Run, outcome: EngineOutcome): void;
+  /** `verdict`: the run's deviations counted, so a success with skips is not a plain success. */
+  finish(run: Run, outcome: EngineOutcome, verdict?: RunVerdictInfo): void;
   /**
    * While the operator answers a question asked in the middle of live output (Ctrl-C's
    * "Abort this run?"), output is not printed — it would scroll the question away — only
@@ -91,10 +93,12 @@ export function humanPrinter(
         }
       }
     },
-    finish(run, outcome) {
+    finish(run, outcome, verdict) {
       switch (outcome.status) {
         case 'succeeded':
-          line(`\nRun ${run.id} succeeded.`);
+          if (verdict && verdict.deviations > 0) {
+            line(`\nRun ${run.id} ${verdictText(verdict)}: see them with handrail show ${run.id}, or the audit report.`);
+          } else line(`\nRun ${run.id} succeeded.`);
           break;
         case 'failed':
           line(`\nRun ${run.id} FAILED at step ${outcome.step + 1}: ${outcome.reason}`);
@@ -129,6 +133,6 @@ export function jsonPrinter(write: (s: string) => void): Printer {
       else if (e.type === 'output') emit({ type: e.type, idx: e.idx, stream: e.stream, text: decoders[e.stream].decode(e.data, { stream: true }) });
       else emit(e);
     },
-    finish: (run, outcome) => emit({ type: 'run-end', run, outcome }),
+    finish: (run, outcome, verdict) => emit({ type: 'run-end', run, outcome, ...(verdict ? { verdict: verdict.verdict, deviations: verdict.deviations } : {}) }),
   };
 }

@@ -56,6 +56,14 @@ export function eventsInScope(db: Database, scope: EventScope, exceptKinds: read
   return rows.map(toStoredEvent);
 }
 
+/** Events of one kind recorded at or after `since` (ISO 8601), with their bodies, in order. */
+export function eventsOfKindSince(db: Database, kind: string, since: string): StoredEvent[] {
+  const rows = db
+    .prepare('SELECT e.*, b.body_json FROM audit_events e LEFT JOIN audit_bodies b ON b.seq = e.seq WHERE e.kind = ? AND e.at >= ? ORDER BY e.seq')
+    .all(kind, since) as AuditEventRow[];
+  return rows.map(toStoredEvent);
+}
+
 export function headSeq(db: Database): number {
   return (db.prepare('SELECT max(seq) FROM audit_events').pluck().get() as number | null) ?? 0;
 }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BIN, showRun } from '../support/handrail-cli.js';
+import { BIN, handrail, showRun } from '../support/handrail-cli.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
 let root: string;
@@ -125,6 +125,11 @@ it('shows each step before asking about it, asks for a missing input, pauses bef
   const shown = showRun(runId, { dataDir, workspace });
   expect(shown.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'skipped']);
   expect(shown.steps[2]?.reason).toBe('announced by hand');
+  // A success with a skip is not a plain success, in any face of the CLI.
+  expect(screen).toContain(`Run ${runId} succeeded with deviations (1)`);
+  expect(handrail(['runs'], { dataDir, workspace }).stdout).toMatch(new RegExp(`${runId}\\s+succeeded with deviations \\(1\\)`));
+  const listed = JSON.parse(handrail(['runs', '--json'], { dataDir, workspace }).stdout) as { id: string; status: string; verdict: string; deviations: number }[];
+  expect(listed.find((r) => r.id === runId)).toMatchObject({ status: 'succeeded', verdict: 'succeeded-with-deviations', deviations: 1 });
 });
 
 it('with --yes runs on unattended, and says which runbook is meant for a mistyped id', async () => {

@@ -29,7 +29,7 @@ import { decodeChunks } from './output-text.js';
 import { RestoreProgress, typedConfirmation } from './snapshot-restore.js';
 import { RunDriver } from './run-driver.js';
 import { runDetail } from './run-detail.js';
-import { withVerdicts } from './run-verdicts.js';
+import { withVerdicts } from '../run-verdicts.js';
 import { diffOp, historyOp } from './runbook-versions-api.js';
 import { RecordingOps } from './recording-ops.js';
 import { RunbookEditing } from './runbook-editing.js';

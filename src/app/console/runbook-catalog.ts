@@ -10,7 +10,7 @@ import { NAME_PATTERN } from '../../contract/runbook.js';
 import { loadShellGrammar } from '../../core/engine/shell-placeholders.js';
 import type { AppDatabase } from '../../store/open-database.js';
 import { lastRunOf } from '../../store/run-query.js';
-import { withVerdicts } from './run-verdicts.js';
+import { withVerdicts } from '../run-verdicts.js';
 import { expandPath } from '../paths.js';
 import { loadInventory } from '../run-plan.js';
 import type { Settings } from '../settings.js';

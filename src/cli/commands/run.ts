@@ -148,7 +148,7 @@ async function withSession(
       },
       signal: controller.signal,
     });
-    printer.finish(result.run, result.outcome);
+    printer.finish(result.run, result.outcome, service.verdicts([result.run]).get(result.run.id));
     return result;
   } finally {
     process.off('SIGINT', onSigint);

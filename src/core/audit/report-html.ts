@@ -66,7 +66,8 @@ function renderRun(run: ReportRun): string {
     ['Environment', run.environment],
     ['Operator(s)', run.operators.join(', ')],
     ['Started', run.startedAt],
-    ['Ended', `${run.finishedAt ?? 'not ended'} (${run.status})`],
+    ['Ended', `${run.finishedAt ?? 'not ended'} (${run.verdict})`],
+    ['Inputs', run.inputs.length === 0 ? 'none' : run.inputs.map(([k, v]) => `${k} = ${v}`).join(', ')],
   ];
   const snapshots = run.snapshots.length === 0
     ? '<p>None taken in this run.</p>'
@@ -80,6 +81,11 @@ function renderRun(run: ReportRun): string {
       ? [`<p class="bad"><strong>The record of this run was edited outside Handrail.</strong> What follows is what the audit trail recorded:</p><ul>${run.tampering.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>`]
       : []),
     `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`,
+    ...(run.undoneBy.length > 0
+      ? [`<p class="bad"><strong>Undone by a restore.</strong> Its changes to these databases were rolled back afterwards:</p><ul>${run.undoneBy
+          .map((u) => `<li>${esc(u.target)} restored to snapshot ${esc(u.snapshot)} on ${esc(u.at)} by ${esc(u.operator)} (event ${u.seq})</li>`)
+          .join('')}</ul>`]
+      : []),
     ...run.steps.map(renderStep),
     `<h3>Snapshots</h3>${snapshots}`,
     `<h3>Reviews</h3>${run.reviews.length === 0 ? '<p>Not reviewed yet.</p>' : `<ul>${run.reviews.map((r) => `<li>${esc(r.reviewer)} on ${esc(r.at)} (event ${r.seq}): ${esc(r.note)}</li>`).join('')}</ul>`}</section>`,

@@ -64,9 +64,15 @@ function renderRun(run: ReportRun): string[] {
     `- Environment: ${mdText(run.environment)}`,
     `- Operator(s): ${run.operators.map(mdText).join(', ')}`,
     `- Started: ${mdText(run.startedAt)}`,
-    `- Ended: ${run.finishedAt ? mdText(run.finishedAt) : 'not ended'} (${mdText(run.status)})`,
+    `- Ended: ${run.finishedAt ? mdText(run.finishedAt) : 'not ended'} (${mdText(run.verdict)})`,
+    `- Inputs: ${run.inputs.length === 0 ? 'none' : run.inputs.map(([k, v]) => `${mdText(k)} = \`${v.replaceAll('`', "'")}\``).join(', ')}`,
     '',
   );
+  if (run.undoneBy.length > 0) {
+    out.push('**Undone by a restore.** Its changes to these databases were rolled back afterwards:', '');
+    for (const u of run.undoneBy) out.push(`- ${mdText(u.target)} restored to snapshot ${mdText(u.snapshot)} on ${mdText(u.at)} by ${mdText(u.operator)} (event ${u.seq})`);
+    out.push('');
+  }
   for (const step of run.steps) out.push(...renderStep(step), '');
   out.push('### Snapshots', '');
   if (run.snapshots.length === 0) out.push('None taken in this run.');

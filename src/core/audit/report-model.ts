@@ -42,7 +42,10 @@ export interface ReportStep {
   title: string;
   kind: string;
   target: string | null;
-  /** The action as written in the runbook the run is bound to (placeholders not filled in, so no secret). */
+  /**
+   * The action of the runbook bytes the run is bound to, with the run's inputs in as it ran
+   * them (the same preview the operator saw); a secret input shows as [secret: name].
+   */
   command: string | null;
   status: string;
   attempt: number;
@@ -86,6 +89,12 @@ export interface ReportRun {
   reviews: { seq: number; at: string; reviewer: string; note: string }[];
   /** Where the run's rows differ from its audit trail (edited outside Handrail); the values above are the trail's. */
   tampering: string[];
+  /** "succeeded with deviations (2)": the status as every face says it (run-verdict.ts). */
+  verdict: string;
+  /** The inputs the run used, secrets as [secret]. */
+  inputs: [string, string][];
+  /** Restores after this run that put a database it changed back to a state from before the change. */
+  undoneBy: { seq: number; at: string; operator: string; snapshot: string; target: string }[];
 }
 
 export interface ReportVerification {
