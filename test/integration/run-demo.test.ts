@@ -27,7 +27,8 @@ describe('the demo workspace in local-demo', () => {
 
   it('shows each step with its target before it runs', () => {
     const result = handrail(['run', 'reset-pilot', '--env', 'local-demo', '--yes'], cli);
-    expect(result.stdout).toContain('\n── 1/5 Check that this is a pilot host — sh on app (this machine)\n$ set -eu\n');
+    // Header, then the step's prose for a terminal (indented), then the exact command.
+    expect(result.stdout).toMatch(/\n── 1\/5 Check that this is a pilot host — sh on app \(this machine\)\n {3}This prints the host name[^$]*\n\$ set -eu\n/);
     expect(result.stdout).toContain(`\n── 3/5 Delete the pilot's events — sql on events (sqlite ${join(dataDir, 'demo', 'events.db')})\n`);
     expect(result.stdout).toContain('\n── 5/5 Tell the mobile team — manual\n');
   });
