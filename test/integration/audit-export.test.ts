@@ -19,7 +19,11 @@ const HOSTILE = '<script>alert(1)</script> & "friends"';
 let runId = '';
 
 mkdirSync(workspace);
-writeFileSync(join(workspace, 'handrail.yml'), `environments:\n  dev:\n    targets:\n      shop: { sqlite: ${JSON.stringify(dbPath)} }\n`);
+// Steps get a minimal environment: the test's sleep lengths reach them through pass-env.
+writeFileSync(
+  join(workspace, 'handrail.yml'),
+  `environments:\n  dev:\n    pass-env: [SLEEP_WARM, SLEEP_NOTIFY]\n    targets:\n      shop: { sqlite: ${JSON.stringify(dbPath)} }\n`,
+);
 writeFileSync(
   join(workspace, 'handover.md'),
   `---
