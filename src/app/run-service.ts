@@ -14,12 +14,21 @@ import { UserError } from './errors.js';
 import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
+import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
 import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
 import { operatorBody, type Settings } from './settings.js';
 import { openTargets, type TargetOptions } from './targets.js';
 import { RunbookVersions } from './runbook-versions.js';
 import { versionRefusal } from './version-check.js';
 import { readSource } from './workspace.js';
+
+export interface ResumeRequest extends Omit<StartRequest, 'runbook' | 'environment'> {
+  /**
+   * The operator chose to stop a step's command still running from the run that died
+   * (TERM, then KILL) before the run goes on; without it such a resume is refused.
+   */
+  stopLeftovers?: boolean;
+}
 
 export interface StartRequest {
   runbook: string;
@@ -162,10 +171,16 @@ export class RunService {
   }
 
   /** Continues an interrupted or failed run with the exact runbook bytes it started with. */
-  async resume(runRef: string, request: Omit<StartRequest, 'runbook' | 'environment'>, session: RunSession): Promise<RunResult> {
+  async resume(runRef: string, request: ResumeRequest, session: RunSession): Promise<RunResult> {
     const run = this.findRun(runRef);
     if (run.status !== 'interrupted' && run.status !== 'failed') {
       throw new UserError(`run ${run.id} is ${run.status}; only an interrupted or failed run can be resumed; nothing was executed`);
+    }
+    // Before any decision about the cut-off step: never a second copy beside the first.
+    const leftovers = findLeftovers(this.store, run.id);
+    if (leftovers.length > 0) {
+      if (!request.stopLeftovers) refuseLeftovers(run.id, leftovers);
+      await stopLeftovers(this.store, run.id, this.settings.operator, leftovers);
     }
     const source = this.store.getRunbookSource(run.id);
     if (!source) throw new UserError(`run ${run.id} has no stored runbook; nothing was executed`);
@@ -194,6 +209,12 @@ export class RunService {
     session.onStart?.(resumed, plan);
     const steps = this.store.listSteps(run.id).map((s) => s.status);
     return this.drive(resumed, plan, steps, targets, new Redactor(plan.secrets), session);
+  }
+
+  /** A resumable run's cut-off steps whose command is still running (see leftover-steps.ts). */
+  leftovers(runRef: string): Leftover[] {
+    const run = this.findRun(runRef);
+    return run.status === 'interrupted' || run.status === 'failed' ? findLeftovers(this.store, run.id) : [];
   }
 
   /** How a target is shown before its steps run: `app (ssh deploy@pilot-1:22)`. */

@@ -72,6 +72,10 @@ export function humanPrinter(write: (s: string | Uint8Array) => void, writeErr: 
         case 'aborted':
           line(`\nRun ${run.id} ABORTED${outcome.step !== undefined ? ` at step ${outcome.step + 1}` : ''}: ${outcome.reason}`);
           break;
+        case 'interrupted':
+          line(`\nRun ${run.id} INTERRUPTED${outcome.step !== undefined ? ` at step ${outcome.step + 1}` : ''}: ${outcome.reason}`);
+          line(`It is kept as interrupted, the stopped step in doubt; continue with: handrail resume ${run.id} …`);
+          break;
         case 'refused':
           line(`\nRun ${run.id} is waiting at step ${outcome.step + 1}: ${outcome.reason}`);
           line(`It is kept as interrupted; continue with: handrail resume ${run.id} …`);

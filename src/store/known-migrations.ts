@@ -4,6 +4,7 @@ import * as auditChain from './migrations/0003-audit-chain.js';
 import * as auditSearch from './migrations/0004-audit-search.js';
 import * as runFilters from './migrations/0005-run-filters.js';
 import * as runbookVersions from './migrations/0006-runbook-versions.js';
+import * as stepProcesses from './migrations/0007-step-processes.js';
 
 /** One schema change: `name` is `NNNN-words`, its number is its id and its place in order. */
 export interface Migration {
@@ -15,4 +16,4 @@ export interface Migration {
  * Every migration this build knows, oldest first. Append only: migrate.ts checks that the
  * numbers run 1, 2, 3… and that an applied migration's SQL was not edited since.
  */
-export const MIGRATIONS: readonly Migration[] = [runs, snapshots, auditChain, auditSearch, runFilters, runbookVersions];
+export const MIGRATIONS: readonly Migration[] = [runs, snapshots, auditChain, auditSearch, runFilters, runbookVersions, stepProcesses];

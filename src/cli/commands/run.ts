@@ -1,11 +1,14 @@
 // `handrail run` and `handrail resume`: exit 0 succeeded, 1 a step failed (or the run was
 // aborted), 2 refused (a guard, an input, a confirmation nobody could give).
+import { constants } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../../app/errors.js';
+import { LEFTOVER_GRACE_MS, leftoverReport } from '../../app/leftover-steps.js';
 import { REDACTED } from '../../app/run-types.js';
 import { RunService, type RunResult, type RunSession } from '../../app/run-service.js';
 import { resolveSettings } from '../../app/settings.js';
 import { SnapshotService } from '../../app/snapshot-service.js';
+import { RunInterruption } from '../../core/engine/run-ports.js';
 import type { GlobalOptions } from '../global-options.js';
 import { createOperator, type OperatorFlags } from '../operator.js';
 import { humanPrinter, jsonPrinter, type Printer } from '../run-printer.js';
@@ -40,19 +43,43 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
   }
 }
 
-export async function resumeCommand(runRef: string, flags: Omit<RunFlags, 'env'>, global: GlobalOptions): Promise<number> {
+export interface ResumeFlags extends Omit<RunFlags, 'env'> {
+  stopLeftover?: boolean;
+}
+
+export async function resumeCommand(runRef: string, flags: ResumeFlags, global: GlobalOptions): Promise<number> {
   const service = new RunService(resolveSettings(global));
   try {
     // The run's secret inputs are the ones it stored redacted; they may not come from argv either.
     const secrets = Object.entries(service.findRun(runRef).inputs).filter(([, v]) => v === REDACTED).map(([k]) => k);
     refuseSecretsOnArgv(flags.input, secrets);
     const printer = makePrinter(flags);
-    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey };
+    const stopLeftovers = await chooseToStopLeftovers(service, runRef, flags.stopLeftover === true);
+    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers };
     const result = await withSession(service, flags, printer, (session) => service.resume(runRef, request, session));
     return exitCode(result);
   } finally {
     service.close();
   }
+}
+
+/**
+ * A step's command still running from the run that died is named first; the operator stops it
+ * (--stop-leftover, or "y" at a terminal) or the resume is refused until it is gone.
+ */
+async function chooseToStopLeftovers(service: RunService, runRef: string, stop: boolean): Promise<boolean> {
+  const leftovers = service.leftovers(runRef);
+  if (leftovers.length === 0) return stop;
+  process.stderr.write(`${leftoverReport(leftovers)}.\n`);
+  if (!stop && process.stdin.isTTY && process.stderr.isTTY) {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const answer = await rl
+      .question(`Stop it now (SIGTERM, then SIGKILL after ${LEFTOVER_GRACE_MS / 1000} s) and go on? [y/N] `)
+      .finally(() => rl.close());
+    stop = /^y/i.test(answer.trim());
+  }
+  if (stop) process.stderr.write('Stopping it before anything else runs…\n');
+  return stop;
 }
 
 function makePrinter(flags: { json?: boolean }): Printer {
@@ -80,7 +107,16 @@ async function withSession(
     asking = false;
     if (/^y/i.test(answer.trim())) controller.abort();
   };
+  // The operator's terminal closing (HUP, their SSH session to the bastion dropped) or a service
+  // manager stopping Handrail (TERM) must not leave the step running with nobody watching: it is
+  // stopped like an abort, without asking, and the run is left interrupted and resumable.
+  const onStop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    controller.abort(new RunInterruption(signal));
+  };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onStop);
+  process.on('SIGHUP', onStop);
   try {
     const result = await go({
       operator: createOperator(flags, interactive),
@@ -99,6 +135,8 @@ async function withSession(
     return result;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onStop);
+    process.off('SIGHUP', onStop);
   }
 }
 
@@ -108,9 +146,17 @@ function exitCode(result: RunResult): number {
       return 0;
     case 'refused':
       return 2;
+    case 'interrupted':
+      // As a shell reports a command ended by a signal: 143 for TERM, 129 for HUP.
+      return 128 + (signalNumber(result.outcome.reason) ?? 1);
     default:
       return 1;
   }
+}
+
+function signalNumber(reason: string): number | undefined {
+  const name = /\b(SIG[A-Z]+)\b/.exec(reason)?.[1];
+  return name ? (constants.signals as Record<string, number>)[name] : undefined;
 }
 
 /** `--input k=v` flags, plus HANDRAIL_INPUT_<NAME> variables (the way to pass a secret). */

@@ -8,7 +8,7 @@ import type { StepStatus } from '../../contract/run.js';
 import type { Runbook, Step } from '../../contract/runbook.js';
 import type { InputValues } from './inputs.js';
 import type { Redactor } from './redact.js';
-import type { EngineEvent, OperatorPort, RunJournal, SnapshotSource, TargetResolver } from './run-ports.js';
+import { type EngineEvent, isInterruption, type OperatorPort, type RunJournal, type SnapshotSource, type TargetResolver } from './run-ports.js';
 import { displayCommand, runAction } from './step-actions.js';
 
 export interface EngineRun {
@@ -35,6 +35,8 @@ export type EngineOutcome =
   | { status: 'succeeded' }
   | { status: 'failed'; step: number; reason: string }
   | { status: 'aborted'; step: number | undefined; reason: string }
+  /** Handrail itself was stopped (SIGTERM, SIGHUP): the run stays resumable, the cut-off step in doubt. */
+  | { status: 'interrupted'; step: number | undefined; reason: string }
   /** The run could not go on without a decision nobody was there to make; it stays resumable. */
   | { status: 'refused'; step: number; reason: string };
 
@@ -44,6 +46,7 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
   for (const step of run.runbook.steps) {
     const status = run.steps[step.index] ?? 'pending';
     if (status === 'succeeded' || status === 'skipped') continue;
+    if (isInterruption(run.signal)) return interrupted(run, step);
     if (run.signal.aborted) return { status: 'aborted', step: step.index, reason: 'aborted by the operator' };
 
     if (status === 'in-doubt') {
@@ -62,6 +65,7 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
     }
     let outcome = await runStep(run, step);
     while (!outcome.ok) {
+      if (isInterruption(run.signal)) return interrupted(run, step);
       if (outcome.kind === 'aborted') return { status: 'aborted', step: step.index, reason: outcome.reason };
       if (outcome.kind === 'refused') return { status: 'refused', step: step.index, reason: outcome.reason };
       const decision = await run.operator.failed(step, outcome.reason);
@@ -79,6 +83,10 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
     }
   }
   return { status: 'succeeded' };
+}
+
+function interrupted(run: EngineRun, step: Step): EngineOutcome {
+  return { status: 'interrupted', step: step.index, reason: (run.signal.reason as Error).message };
 }
 
 /** Returns 'retry' to run the step again, 'next' when settled without running it. */
@@ -156,6 +164,7 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
       targets: run.targets,
       redactor: run.redactor,
       signal: run.signal,
+      onProcess: (started) => run.journal.process(step.index, attempt, started),
       emit: (stream, chunk) => {
         run.journal.output(step.index, attempt, stream, chunk);
         run.onEvent({ type: 'output', idx: step.index, stream, data: chunk });
@@ -165,7 +174,8 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
     outcome = { ok: false, reason: run.redactor.text(error instanceof Error ? error.message : String(error)) };
   }
   const durationMs = Date.now() - started;
-  const status = outcome.ok ? 'succeeded' : 'failed';
+  // Cut off by Handrail's own stop, the command may have done part of its work: in doubt.
+  const status = outcome.ok ? 'succeeded' : isInterruption(run.signal) ? 'in-doubt' : 'failed';
   run.journal.setStep(step.index, status, {
     exitCode: outcome.exitCode ?? null,
     signal: outcome.signal ?? null,

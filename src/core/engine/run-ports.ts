@@ -2,7 +2,7 @@
 // journal (the store), the targets of the chosen environment, and the operator.
 import type { StepStatus } from '../../contract/run.js';
 import type { Step } from '../../contract/runbook.js';
-import type { HttpExecutor, OutputStream, ShellExecutor, SnapshotProvider, SnapshotResult, SqlExecutor } from './ports.js';
+import type { HttpExecutor, OutputStream, ShellExecutor, SnapshotProvider, SnapshotResult, SqlExecutor, StartedProcess } from './ports.js';
 
 export interface StepChange {
   exitCode?: number | null;
@@ -21,6 +21,8 @@ export interface RunJournal {
   beginAttempt(idx: number): number;
   output(idx: number, attempt: number, stream: OutputStream, chunk: Uint8Array): void;
   event(kind: string, body: Record<string, unknown>, idx?: number): void;
+  /** A local step's process group, recorded before its command starts (found again after a crash). */
+  process(idx: number, attempt: number, started: StartedProcess): void;
   /** A snapshot that was written, verified and renamed into place. */
   snapshot(idx: number, taken: { target: string; kind: 'sqlite' | 'postgres'; location: string; result: SnapshotResult }): void;
 }
@@ -79,3 +81,19 @@ export type EngineEvent =
   | { type: 'output'; idx: number; stream: OutputStream; data: Uint8Array }
   | { type: 'snapshot'; idx: number; target: string; phase: 'start' | 'progress' | 'verified'; done?: number; total?: number; result?: SnapshotResult }
   | { type: 'step-end'; idx: number; status: StepStatus; reason?: string; durationMs: number };
+
+/**
+ * The reason given to the run's AbortSignal when the Handrail process itself is being stopped
+ * (SIGTERM, SIGHUP): unlike an operator's abort, the run is left `interrupted` and resumable,
+ * with the stopped step in doubt (it was cut off part way).
+ */
+export class RunInterruption extends Error {
+  constructor(readonly signalName: string) {
+    super(`Handrail received ${signalName}; the running step was stopped`);
+    this.name = 'RunInterruption';
+  }
+}
+
+export function isInterruption(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason instanceof RunInterruption;
+}

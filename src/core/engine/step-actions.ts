@@ -4,10 +4,10 @@ import type { Step, StepAction } from '../../contract/runbook.js';
 import { parseHttpBlock } from '../runbook/http-block.js';
 import { judgeExit, OutputMatcher } from './expectations.js';
 import type { InputValues } from './inputs.js';
-import type { OutputStream, SqlResult, SqlValue } from './ports.js';
+import type { OutputStream, SqlResult, SqlValue, StartedProcess } from './ports.js';
 import type { Redactor } from './redact.js';
 import { renderTable } from './render-table.js';
-import type { TargetResolver } from './run-ports.js';
+import { RunInterruption, type TargetResolver } from './run-ports.js';
 import { substituteShell, substituteText, substituteUrl } from './substitute.js';
 
 const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
@@ -31,6 +31,8 @@ export interface ActionContext {
   signal: AbortSignal;
   /** Receives redacted output. */
   emit: (stream: OutputStream, chunk: Buffer) => void;
+  /** A local step's process group, to record before its command starts. */
+  onProcess?: (started: StartedProcess) => void;
 }
 
 /** The command as the operator sees it before it runs (inputs in, secrets masked). */
@@ -73,10 +75,13 @@ export async function runAction(ctx: ActionContext): Promise<ActionOutcome> {
         timeoutMs: action.attributes.timeoutMs,
         signal: ctx.signal,
         onOutput,
+        ...(ctx.onProcess ? { onStart: ctx.onProcess } : {}),
       });
       flush();
       const reason = result.aborted
-        ? 'aborted by the operator; the command was stopped'
+        ? ctx.signal.reason instanceof RunInterruption
+          ? ctx.signal.reason.message
+          : 'aborted by the operator; the command was stopped'
         : result.timedOut
           ? `timed out after ${action.attributes.timeoutMs} ms; the command was stopped`
           : (judgeExit(action.attributes.expectExit ?? 0, result.exitCode, result.signal) ?? outputReason());
@@ -130,6 +135,7 @@ export async function runAction(ctx: ActionContext): Promise<ActionOutcome> {
         timeoutMs: action.attributes.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
         signal: ctx.signal,
         onOutput,
+        ...(ctx.onProcess ? { onStart: ctx.onProcess } : {}),
       });
       flush();
       const expected = action.attributes.expectStatus;
