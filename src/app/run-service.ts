@@ -14,6 +14,8 @@ import { UserError } from './errors.js';
 import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
+import { lockTargets, releaseTargets } from './target-locks.js';
+import type { TargetLock } from '../targets/target-lock.js';
 import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
 import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
 import { operatorBody, type Settings } from './settings.js';
@@ -134,6 +136,11 @@ export class RunService {
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
     });
+    const targetLocks = await lockTargets(plan, runId, this.settings).catch(async (error: unknown) => {
+      await targets.close();
+      if (error instanceof UserError) this.refused(request, error.message);
+      throw error;
+    });
     let run: Run;
     try {
       // The run and its locks appear together or not at all: a lock refusal leaves no run behind.
@@ -157,6 +164,7 @@ export class RunService {
       });
     } catch (error) {
       await targets.close();
+      await releaseTargets(targetLocks);
       throw error;
     }
     this.store.appendEvent({
@@ -167,7 +175,7 @@ export class RunService {
         ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}) },
     });
     session.onStart?.(run, plan);
-    return this.drive(run, plan, plan.runbook.steps.map(() => 'pending' as const), targets, redactor, session);
+    return this.drive(run, plan, plan.runbook.steps.map(() => 'pending' as const), targets, targetLocks, redactor, session);
   }
 
   /** Continues an interrupted or failed run with the exact runbook bytes it started with. */
@@ -195,6 +203,10 @@ export class RunService {
     const stored = Object.fromEntries(Object.entries(run.inputs).map(([k, v]) => [k, String(v)]));
     const plan = planRun(run.runbookPath, source, inventory, run.environment, { ...stored, ...request.inputs });
     const targets = await openTargets(plan, this.targetOptions(request, session));
+    const targetLocks = await lockTargets(plan, run.id, this.settings).catch(async (error: unknown) => {
+      await targets.close();
+      throw error;
+    });
     let resumed: Run;
     try {
       resumed = this.store.atomically(() => {
@@ -203,12 +215,13 @@ export class RunService {
       });
     } catch (error) {
       await targets.close();
+      await releaseTargets(targetLocks);
       throw error;
     }
     this.store.appendEvent({ operator: this.settings.operator, kind: 'run.resumed', runId: run.id, body: { previous: run.status, ...operatorBody(this.settings) } });
     session.onStart?.(resumed, plan);
     const steps = this.store.listSteps(run.id).map((s) => s.status);
-    return this.drive(resumed, plan, steps, targets, new Redactor(plan.secrets), session);
+    return this.drive(resumed, plan, steps, targets, targetLocks, new Redactor(plan.secrets), session);
   }
 
   /** A resumable run's cut-off steps whose command is still running (see leftover-steps.ts). */
@@ -254,6 +267,7 @@ export class RunService {
     plan: RunPlan,
     steps: RunStep['status'][],
     targets: Awaited<ReturnType<typeof openTargets>>,
+    targetLocks: readonly TargetLock[],
     redactor: Redactor,
     session: RunSession,
   ): Promise<RunResult> {
@@ -274,6 +288,9 @@ export class RunService {
         signal: session.signal,
         refuseMutating,
       });
+    } catch (error) {
+      await releaseTargets(targetLocks);
+      throw error;
     } finally {
       journal.close();
       await targets.close();
@@ -288,6 +305,8 @@ export class RunService {
       if (refuseMutating === undefined) this.store.checkpoint();
       return updated;
     });
+    // After the run's end is recorded: another data folder's run may go on from here.
+    await releaseTargets(targetLocks);
     return { run: finished, outcome };
   }
 
