@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { handrail, handrailChild, showRun, type CliOptions } from '../support/handrail-cli.js';
+import { type CliOptions, type CliResult, handrailAsync, handrailChild, showRun } from '../support/handrail-cli.js';
 import { type PgHandle, startPostgres } from '../support/postgres.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
@@ -142,7 +142,12 @@ describe.each(targets)('a $name target changed from two data folders', ({ runboo
     const holder = await holdDatabase(first, runbook);
     expect(await count()).toBe(before + 1);
 
-    const refused = handrail(['run', runbook, '--env', 'dev'], second);
+    // Not spawnSync: a second run that got through would wait in step 2 and hang the test.
+    const firstStep = readFileSync(`${ready}.pid`, 'utf8');
+    let refused: CliResult | undefined;
+    void handrailAsync(['run', runbook, '--env', 'dev'], second).then((result) => (refused = result));
+    await until('the second run ends or reaches its own step 2', () => refused !== undefined || readFileSync(`${ready}.pid`, 'utf8') !== firstStep);
+    if (!refused) throw new Error('the second data folder got past the lock: two runs changed the database at once');
     expect(refused.code, refused.stdout + refused.stderr).toBe(2);
     expect(refused.stderr).toContain(where());
     expect(refused.stderr).toContain(`is being changed by run ${holder.id} of alice, from data folder ${first.dataDir}`);
