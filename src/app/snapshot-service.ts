@@ -14,6 +14,7 @@ import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { loadInventory, lockKey } from './run-plan.js';
 import type { RunService } from './run-service.js';
+import { lockDatabase, releaseTargets } from './target-locks.js';
 import { snapshotSource } from './targets.js';
 
 const NOTHING = 'nothing was changed';
@@ -51,9 +52,21 @@ export class SnapshotService {
 
   /**
    * Restores a snapshot: checks its checksum, snapshots the current state (so the restore
-   * can itself be undone), then restores. Refuses when a run holds the database.
+   * can itself be undone), then restores. Refuses when a run holds the database, from this
+   * data folder or any other (the lock on the database itself is held throughout).
    */
   async restore(ref: string, confirm: Confirm, onProgress: Progress, signal: AbortSignal): Promise<{ restored: Snapshot; before: Snapshot }> {
+    const snapshot = this.find(ref);
+    const spec = databaseSpec(await loadInventory(this.settings.workspace), snapshot.environment, snapshot.target);
+    const held = await lockDatabase(snapshot.target, spec, { activity: `restore of snapshot ${snapshot.id}`, runId: snapshot.runId }, this.settings);
+    try {
+      return await this.restoreHolding(ref, confirm, onProgress, signal);
+    } finally {
+      await releaseTargets(held);
+    }
+  }
+
+  private async restoreHolding(ref: string, confirm: Confirm, onProgress: Progress, signal: AbortSignal): Promise<{ restored: Snapshot; before: Snapshot }> {
     const snapshot = this.find(ref);
     if (snapshot.deletedAt) throw new UserError(`snapshot ${snapshot.id} was deleted by retention on ${snapshot.deletedAt}; ${NOTHING}`);
     const inventory = await loadInventory(this.settings.workspace);

@@ -8,52 +8,75 @@ import { lockPostgresTarget, lockSqliteTarget, type TargetLock, type TargetLockO
 import { passwordOf } from './database-password.js';
 import { UserError } from './errors.js';
 import { expandPath } from './paths.js';
+import type { TargetSpec } from '../contract/inventory.js';
 import type { RunPlan } from './run-plan.js';
 import type { Settings } from './settings.js';
 
-/** Takes every lock or none: on a refusal the ones already taken are given back. */
-export async function lockTargets(plan: RunPlan, runId: string, settings: Settings): Promise<TargetLock[]> {
+type DatabaseSpec = Extract<TargetSpec, { sqlite: string }> | Extract<TargetSpec, { postgres: string }>;
+
+/** Takes the lock on every database the run changes, or none: on a refusal the ones taken are given back. */
+export function lockTargets(plan: RunPlan, runId: string, settings: Settings): Promise<TargetLock[]> {
+  const databases = new Map<string, DatabaseSpec>();
+  for (const step of plan.runbook.steps) {
+    for (const target of step.action?.attributes.mutates ?? []) {
+      const spec = plan.targets.get(target);
+      if (spec && spec !== 'local' && !('ssh' in spec) && ![...databases.values()].some((s) => sameDatabase(s, spec, settings))) {
+        databases.set(target, spec);
+      }
+    }
+  }
+  return lockDatabases(databases, { activity: `run ${runId}`, runId }, settings, 'nothing was executed');
+}
+
+/** The lock on one database for a change outside a run (a restore). */
+export function lockDatabase(target: string, spec: DatabaseSpec, what: { activity: string; runId: string | null }, settings: Settings): Promise<TargetLock[]> {
+  return lockDatabases(new Map([[target, spec]]), what, settings, 'nothing was changed');
+}
+
+async function lockDatabases(
+  databases: ReadonlyMap<string, DatabaseSpec>,
+  what: { activity: string; runId: string | null },
+  settings: Settings,
+  nothing: string,
+): Promise<TargetLock[]> {
   const owner: TargetLockOwner = {
+    ...what,
     dataDir: settings.dataDir,
-    runId,
     operator: settings.operator,
     pid: process.pid,
     host: hostname(),
     since: new Date().toISOString(),
   };
   const held: TargetLock[] = [];
-  const seen = new Set<string>();
   try {
-    for (const step of plan.runbook.steps) {
-      for (const target of step.action?.attributes.mutates ?? []) {
-        const spec = plan.targets.get(target);
-        if (!spec || spec === 'local' || 'ssh' in spec) continue;
-        const key = 'sqlite' in spec ? `sqlite:${expandPath(spec.sqlite, settings)}` : `postgres:${spec.postgres}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const result =
-          'sqlite' in spec
-            ? lockSqliteTarget(expandPath(spec.sqlite, settings), owner, electronNativeBinding())
-            : await lockPostgresTarget({ url: spec.postgres, password: passwordOf(spec) }, owner);
-        if (!result.acquired) throw new UserError(refusal(target, result.where, result.holder));
-        held.push(result.lock);
-      }
+    for (const [target, spec] of databases) {
+      const result =
+        'sqlite' in spec
+          ? lockSqliteTarget(expandPath(spec.sqlite, settings), owner, electronNativeBinding())
+          : await lockPostgresTarget({ url: spec.postgres, password: passwordOf(spec) }, owner);
+      if (!result.acquired) throw new UserError(refusal(target, result.where, result.holder, nothing));
+      held.push(result.lock);
     }
   } catch (error) {
     await releaseTargets(held);
     if (error instanceof UserError) throw error;
-    throw new UserError(`could not take the lock on a database this run changes: ${(error as Error).message}; nothing was executed`);
+    throw new UserError(`could not take the lock on a database to change: ${(error as Error).message}; ${nothing}`);
   }
   return held;
+}
+
+function sameDatabase(a: DatabaseSpec, b: DatabaseSpec, settings: Settings): boolean {
+  if ('sqlite' in a && 'sqlite' in b) return expandPath(a.sqlite, settings) === expandPath(b.sqlite, settings);
+  return 'postgres' in a && 'postgres' in b && a.postgres === b.postgres;
 }
 
 export async function releaseTargets(locks: readonly TargetLock[]): Promise<void> {
   await Promise.allSettled(locks.map((lock) => lock.release()));
 }
 
-function refusal(target: string, where: string, holder: TargetLockOwner | undefined): string {
+function refusal(target: string, where: string, holder: TargetLockOwner | undefined, nothing: string): string {
   const who = holder
-    ? `run ${holder.runId} of ${holder.operator}, from data folder ${holder.dataDir} (pid ${holder.pid} on ${holder.host}, since ${holder.since})`
+    ? `${holder.activity} of ${holder.operator}, from data folder ${holder.dataDir} (pid ${holder.pid} on ${holder.host}, since ${holder.since})`
     : 'another Handrail process (its details could not be read)';
-  return `${target} (${where}) is being changed by ${who}; wait for that run to end, then try again; nothing was executed`;
+  return `${target} (${where}) is being changed by ${who}; wait for it to end, then try again; ${nothing}`;
 }

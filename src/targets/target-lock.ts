@@ -20,8 +20,11 @@ import pg from 'pg';
 import type { PostgresExecutorOptions } from './postgres-target.js';
 
 export interface TargetLockOwner {
+  /** What holds it, for people: `run 20261206-…`, `restore of snapshot s-…`. */
+  activity: string;
   dataDir: string;
-  runId: string;
+  /** The run, or the run a restored snapshot belongs to (null for a manual snapshot). */
+  runId: string | null;
   operator: string;
   pid: number;
   host: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CliOptions, type CliResult, handrailAsync, handrailChild, showRun } from '../support/handrail-cli.js';
+import { type CliOptions, type CliResult, handrail, handrailAsync, handrailChild, showRun } from '../support/handrail-cli.js';
 import { type PgHandle, startPostgres } from '../support/postgres.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
@@ -116,6 +116,7 @@ const targets = [
   {
     name: 'SQLite',
     runbook: 'lite.md',
+    target: 'lite',
     count: () => {
       const db = new Database(dbPath, { readonly: true });
       try {
@@ -129,16 +130,20 @@ const targets = [
   {
     name: 'PostgreSQL',
     runbook: 'pgdb.md',
+    target: 'pgdb',
     count: async () => Number(await pg.psql('SELECT n FROM counter')),
     where: () => `PostgreSQL database ${pg.database}`,
   },
 ];
 
-describe.each(targets)('a $name target changed from two data folders', ({ runbook, count, where }) => {
+describe.each(targets)('a $name target changed from two data folders', ({ runbook, target, count, where }) => {
   it('refuses the second data folder while the first runs, names the holder, and changes the database once', async () => {
     const before = await count();
     const first = folder('alice', 'alice');
     const second = folder('bob', 'bob');
+    const taken = handrail(['snapshot', target, '--env', 'dev'], second);
+    expect(taken.code, taken.stdout + taken.stderr).toBe(0);
+    const snapshotId = (JSON.parse(handrail(['snapshots', '--json'], second).stdout) as { id: string }[])[0]?.id ?? '';
     const holder = await holdDatabase(first, runbook);
     expect(await count()).toBe(before + 1);
 
@@ -153,6 +158,13 @@ describe.each(targets)('a $name target changed from two data folders', ({ runboo
     expect(refused.stderr).toContain(`is being changed by run ${holder.id} of alice, from data folder ${first.dataDir}`);
     expect(refused.stderr).toMatch(new RegExp(`pid ${holder.child.pid} on \\S+, since \\d{4}-\\d\\d-\\d\\dT`));
     expect(refused.stderr).toContain('nothing was executed');
+    expect(await count()).toBe(before + 1);
+
+    // A restore is a change too: refused from the other data folder while the run holds the database.
+    const restore = handrail(['restore', snapshotId, '--yes'], second);
+    expect(restore.code, restore.stdout + restore.stderr).toBe(2);
+    expect(restore.stderr).toContain(`is being changed by run ${holder.id} of alice, from data folder ${first.dataDir}`);
+    expect(restore.stderr).toContain('nothing was changed');
     expect(await count()).toBe(before + 1);
 
     // Once the first run ends, the lock is free again.

@@ -69,9 +69,11 @@ export async function resumeCommand(runRef: string, flags: ResumeFlags, global: 
  */
 async function chooseToStopLeftovers(service: RunService, runRef: string, stop: boolean): Promise<boolean> {
   const leftovers = service.leftovers(runRef);
-  if (leftovers.length === 0) return stop;
+  const canAsk = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  // Without the flag or a terminal, the resume's refusal says it all.
+  if (leftovers.length === 0 || (!stop && !canAsk)) return stop;
   process.stderr.write(`${leftoverReport(leftovers)}.\n`);
-  if (!stop && process.stdin.isTTY && process.stderr.isTTY) {
+  if (!stop) {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     const answer = await rl
       .question(`Stop it now (SIGTERM, then SIGKILL after ${LEFTOVER_GRACE_MS / 1000} s) and go on? [y/N] `)
