@@ -4,7 +4,7 @@
 // process drives the run; the kernel or the server drops it when the process dies.
 import { hostname } from 'node:os';
 import { electronNativeBinding } from '../store/open-database.js';
-import { lockPostgresTarget, lockSqliteTarget, type TargetLock, type TargetLockOwner } from '../targets/target-lock.js';
+import { lockPostgresTarget, lockSqliteTarget, type TargetLock, type TargetLockOwner, type TargetLockResult } from '../targets/target-lock.js';
 import { passwordOf } from './database-password.js';
 import { UserError } from './errors.js';
 import { expandPath } from './paths.js';
@@ -50,19 +50,29 @@ async function lockDatabases(
   const held: TargetLock[] = [];
   try {
     for (const [target, spec] of databases) {
-      const result =
-        'sqlite' in spec
-          ? lockSqliteTarget(expandPath(spec.sqlite, settings), owner, electronNativeBinding())
-          : await lockPostgresTarget({ url: spec.postgres, password: passwordOf(spec) }, owner);
+      const result = await lockOne(target, spec, owner, settings, nothing);
       if (!result.acquired) throw new UserError(refusal(target, result.where, result.holder, nothing));
       held.push(result.lock);
     }
   } catch (error) {
     await releaseTargets(held);
-    if (error instanceof UserError) throw error;
-    throw new UserError(`could not take the lock on a database to change: ${(error as Error).message}; ${nothing}`);
+    throw error;
   }
   return held;
+}
+
+async function lockOne(target: string, spec: DatabaseSpec, owner: TargetLockOwner, settings: Settings, nothing: string): Promise<TargetLockResult> {
+  try {
+    return 'sqlite' in spec
+      ? lockSqliteTarget(expandPath(spec.sqlite, settings), owner, electronNativeBinding())
+      : await lockPostgresTarget({ url: spec.postgres, password: passwordOf(spec) }, owner);
+  } catch (error) {
+    const where = 'sqlite' in spec ? expandPath(spec.sqlite, settings) : spec.postgres;
+    throw new UserError(
+      `could not take the lock on ${target} (${where}) that keeps other Handrail processes from changing it at the same time: ` +
+        `${(error as Error).message}; check that the database is reachable and writable from here, then try again; ${nothing}`,
+    );
+  }
 }
 
 function sameDatabase(a: DatabaseSpec, b: DatabaseSpec, settings: Settings): boolean {

@@ -8,7 +8,7 @@ import { REDACTED } from '../../app/run-types.js';
 import { RunService, type RunResult, type RunSession } from '../../app/run-service.js';
 import { resolveSettings } from '../../app/settings.js';
 import { SnapshotService } from '../../app/snapshot-service.js';
-import { RunInterruption } from '../../core/engine/run-ports.js';
+import { RunInterruption } from '../../core/engine/step-faults.js';
 import type { GlobalOptions } from '../global-options.js';
 import { createOperator, type OperatorFlags } from '../operator.js';
 import { humanPrinter, jsonPrinter, type Printer } from '../run-printer.js';
@@ -114,7 +114,7 @@ async function withSession(
   // stopped like an abort, without asking, and the run is left interrupted and resumable.
   const onStop = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
-    controller.abort(new RunInterruption(signal));
+    controller.abort(new RunInterruption(`Handrail received ${signal}`));
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onStop);

@@ -8,8 +8,9 @@ import type { StepStatus } from '../../contract/run.js';
 import type { Runbook, Step } from '../../contract/runbook.js';
 import type { InputValues } from './inputs.js';
 import type { Redactor } from './redact.js';
-import { type EngineEvent, isInterruption, type OperatorPort, type RunJournal, type SnapshotSource, type TargetResolver } from './run-ports.js';
+import type { EngineEvent, OperatorPort, RunJournal, SnapshotSource, TargetResolver } from './run-ports.js';
 import { displayCommand, runAction } from './step-actions.js';
+import { interruptionOf } from './step-faults.js';
 
 export interface EngineRun {
   runbook: Runbook;
@@ -35,7 +36,7 @@ export type EngineOutcome =
   | { status: 'succeeded' }
   | { status: 'failed'; step: number; reason: string }
   | { status: 'aborted'; step: number | undefined; reason: string }
-  /** Handrail itself was stopped (SIGTERM, SIGHUP): the run stays resumable, the cut-off step in doubt. */
+  /** Stopped by something other than the operator (step-faults.ts, RunInterruption); resumable. */
   | { status: 'interrupted'; step: number | undefined; reason: string }
   /** The run could not go on without a decision nobody was there to make; it stays resumable. */
   | { status: 'refused'; step: number; reason: string };
@@ -46,7 +47,7 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
   for (const step of run.runbook.steps) {
     const status = run.steps[step.index] ?? 'pending';
     if (status === 'succeeded' || status === 'skipped') continue;
-    if (isInterruption(run.signal)) return interrupted(run, step);
+    if (interruptionOf(run.signal)) return interrupted(run, step);
     if (run.signal.aborted) return { status: 'aborted', step: step.index, reason: 'aborted by the operator' };
 
     if (status === 'in-doubt') {
@@ -65,7 +66,7 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
     }
     let outcome = await runStep(run, step);
     while (!outcome.ok) {
-      if (isInterruption(run.signal)) return interrupted(run, step);
+      if (interruptionOf(run.signal)) return interrupted(run, step);
       if (outcome.kind === 'aborted') return { status: 'aborted', step: step.index, reason: outcome.reason };
       if (outcome.kind === 'refused') return { status: 'refused', step: step.index, reason: outcome.reason };
       const decision = await run.operator.failed(step, outcome.reason);
@@ -86,7 +87,7 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
 }
 
 function interrupted(run: EngineRun, step: Step): EngineOutcome {
-  return { status: 'interrupted', step: step.index, reason: (run.signal.reason as Error).message };
+  return { status: 'interrupted', step: step.index, reason: interruptionOf(run.signal)?.message ?? 'interrupted' };
 }
 
 /** Returns 'retry' to run the step again, 'next' when settled without running it. */
@@ -175,7 +176,9 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
   }
   const durationMs = Date.now() - started;
   // Cut off by Handrail's own stop, the command may have done part of its work: in doubt.
-  const status = outcome.ok ? 'succeeded' : isInterruption(run.signal) ? 'in-doubt' : 'failed';
+  const interruption = interruptionOf(run.signal);
+  const status = outcome.ok ? 'succeeded' : interruption ? 'in-doubt' : 'failed';
+  if (!outcome.ok && interruption) outcome.reason = `${interruption.message}; the command was stopped, and what it did before that is unknown`;
   run.journal.setStep(step.index, status, {
     exitCode: outcome.exitCode ?? null,
     signal: outcome.signal ?? null,

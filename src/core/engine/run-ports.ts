@@ -81,19 +81,3 @@ export type EngineEvent =
   | { type: 'output'; idx: number; stream: OutputStream; data: Uint8Array }
   | { type: 'snapshot'; idx: number; target: string; phase: 'start' | 'progress' | 'verified'; done?: number; total?: number; result?: SnapshotResult }
   | { type: 'step-end'; idx: number; status: StepStatus; reason?: string; durationMs: number };
-
-/**
- * The reason given to the run's AbortSignal when the Handrail process itself is being stopped
- * (SIGTERM, SIGHUP): unlike an operator's abort, the run is left `interrupted` and resumable,
- * with the stopped step in doubt (it was cut off part way).
- */
-export class RunInterruption extends Error {
-  constructor(readonly signalName: string) {
-    super(`Handrail received ${signalName}; the running step was stopped`);
-    this.name = 'RunInterruption';
-  }
-}
-
-export function isInterruption(signal: AbortSignal): boolean {
-  return signal.aborted && signal.reason instanceof RunInterruption;
-}

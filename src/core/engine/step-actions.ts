@@ -7,7 +7,7 @@ import type { InputValues } from './inputs.js';
 import type { OutputStream, SqlResult, SqlValue, StartedProcess } from './ports.js';
 import type { Redactor } from './redact.js';
 import { renderTable } from './render-table.js';
-import { RunInterruption, type TargetResolver } from './run-ports.js';
+import type { TargetResolver } from './run-ports.js';
 import { substituteShell, substituteText, substituteUrl } from './substitute.js';
 
 const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
@@ -79,9 +79,7 @@ export async function runAction(ctx: ActionContext): Promise<ActionOutcome> {
       });
       flush();
       const reason = result.aborted
-        ? ctx.signal.reason instanceof RunInterruption
-          ? ctx.signal.reason.message
-          : 'aborted by the operator; the command was stopped'
+        ? 'aborted by the operator; the command was stopped'
         : result.timedOut
           ? `timed out after ${action.attributes.timeoutMs} ms; the command was stopped`
           : (judgeExit(action.attributes.expectExit ?? 0, result.exitCode, result.signal) ?? outputReason());
@@ -135,7 +133,6 @@ export async function runAction(ctx: ActionContext): Promise<ActionOutcome> {
         timeoutMs: action.attributes.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
         signal: ctx.signal,
         onOutput,
-        ...(ctx.onProcess ? { onStart: ctx.onProcess } : {}),
       });
       flush();
       const expected = action.attributes.expectStatus;
