@@ -117,16 +117,6 @@ async function runLocal(request: ShellRequest, shellPath: string, killGraceMs: n
   }
 }
 
-/**
- * The shell's arguments behind a start gate: the shell first waits for a line on fd 3 and only
- * then execs itself with `args` (same pid, same group, same start time). The parent writes
- * that line after recording the group, so a step never runs unrecorded; if the parent dies
- * first, fd 3 reads EOF and the shell exits 125 without running anything.
- */
-function gated(shellPath: string, args: string[]): string[] {
-  return ['-c', 'IFS= read -r _ <&3 || exit 125; exec 3<&-; exec "$0" "$@"', shellPath, ...args];
-}
-
 /** SIGTERM the whole group, then SIGKILL whatever is still in it after the grace period. */
 async function killGroup(pgid: number, graceMs: number): Promise<void> {
   if (!signalGroup(pgid, 'SIGTERM')) return;
@@ -158,4 +148,14 @@ function spawnError(shellPath: string, cause: Error): Error {
       `Check that ${shellPath} exists and is executable on this machine, then retry the step.`,
     { cause },
   );
+}
+
+/**
+ * The shell's arguments behind a start gate: the shell first waits for a line on fd 3 and only
+ * then execs itself with `args` (same pid, same group, same start time). The parent writes
+ * that line after recording the group, so a step never runs unrecorded; if the parent dies
+ * first, fd 3 reads EOF and the shell exits 125 without running anything.
+ */
+function gated(shellPath: string, args: string[]): string[] {
+  return ['-c', 'IFS= read -r _ <&3 || exit 125; exec 3<&-; exec "$0" "$@"', shellPath, ...args];
 }

@@ -11,10 +11,12 @@ import { handrail, handrailChild, showRun, type CliOptions } from '../support/ha
 const root = mkdtempSync(join(tmpdir(), 'handrail-outlive-'));
 const workspace = join(root, 'ws');
 const written = join(root, 'written');
+const loops = join(root, 'loops');
 mkdirSync(workspace);
 writeFileSync(join(workspace, 'handrail.yml'), 'environments:\n  dev:\n    targets: {}\n');
 
-// The writer appends "PID N" lines; LOOPS bounds it so a retry can finish quickly.
+// The writer appends "PID N" lines; the loops file bounds it so a retry can finish quickly
+// (a file, not an environment variable: a step gets only the environment the inventory passes).
 const writer = (trapTerm: boolean) => `---
 id: writer-${trapTerm ? 'stubborn' : 'plain'}
 title: A step that writes for a while
@@ -31,7 +33,8 @@ echo start
 
 \`\`\`sh {target=local}
 ${trapTerm ? "trap '' TERM\n" : ''}i=0
-while [ "$i" -lt "\${LOOPS:-600}" ]; do echo "$$ $i" >> ${written}; i=$((i+1)); sleep 0.05; done
+n=$(cat ${loops} 2>/dev/null || echo 600)
+while [ "$i" -lt "$n" ]; do echo "$$ $i" >> ${written}; i=$((i+1)); sleep 0.05; done
 \`\`\`
 `;
 writeFileSync(join(workspace, 'plain.md'), writer(false));
@@ -81,6 +84,7 @@ afterEach(() => {
     }
   }
   rmSync(written, { force: true });
+  rmSync(loops, { force: true });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -108,7 +112,8 @@ describe('a local step does not outlive its run', () => {
     expect(groupAlive(pid)).toBe(true);
 
     // Without the operator's choice to stop it, the resume is refused and runs nothing.
-    const refused = handrail(['resume', id, '--retry-in-doubt'], { ...cli, env: { LOOPS: '3' } });
+    writeFileSync(loops, '3');
+    const refused = handrail(['resume', id, '--retry-in-doubt'], cli);
     expect(refused.code, refused.stdout + refused.stderr).toBe(2);
     expect(refused.stderr).toMatch(new RegExp(`step 2's command \\(pid ${pid}, started \\d\\d:\\d\\d:\\d\\d\\) is still running from the run that died`));
     expect(refused.stderr).toContain('--stop-leftover');
@@ -117,7 +122,7 @@ describe('a local step does not outlive its run', () => {
     expect(showRun(id, cli).steps.map((s) => [s.status, s.attempt])).toEqual([['succeeded', 1], ['in-doubt', 1]]);
 
     // Chosen: the old copy is stopped (and gone) before the retry starts.
-    const resumed = handrail(['resume', id, '--retry-in-doubt', '--stop-leftover'], { ...cli, env: { LOOPS: '3' } });
+    const resumed = handrail(['resume', id, '--retry-in-doubt', '--stop-leftover'], cli);
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`step 2's command (pid ${pid}`);
     expect(groupAlive(pid)).toBe(false);
@@ -143,7 +148,8 @@ describe('a local step does not outlive its run', () => {
       expect(shown.steps.map((s) => s.status)).toEqual(['succeeded', 'in-doubt']);
       expect(shown.steps[1]?.reason).toContain(signal);
       // Nothing left running: the resume needs only the in-doubt decision, no --stop-leftover.
-      const resumed = handrail(['resume', id, '--retry-in-doubt'], { ...cli, env: { LOOPS: '2' } });
+      writeFileSync(loops, '2');
+      const resumed = handrail(['resume', id, '--retry-in-doubt'], cli);
       expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
       expectOneWriterAtATime();
     });
