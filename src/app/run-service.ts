@@ -85,9 +85,22 @@ export class RunService {
    * tail is broken: signing it would make the break invisible to the next check.
    */
   noticeInterruptedRuns(): number {
-    const found = this.store.markInterruptedRuns().length;
-    if (found > 0 && !this.auditTail.problem()) this.store.checkpoint();
-    return found;
+    const found = this.store.markInterruptedRuns();
+    // A step's command that outlived the process (kill -9) is named where a reviewer looks,
+    // before anyone decides about the step.
+    for (const { runId } of found) {
+      for (const left of findLeftovers(this.store, runId)) {
+        this.store.appendEvent({
+          operator: this.settings.operator,
+          kind: 'step.process.alive',
+          runId,
+          stepIdx: left.idx,
+          body: { pid: left.pid, attempt: left.attempt, startedAt: left.startedAt, report: `${left.description} is still running from the run that died` },
+        });
+      }
+    }
+    if (found.length > 0 && !this.auditTail.problem()) this.store.checkpoint();
+    return found.length;
   }
 
   close(): void {

@@ -85,7 +85,12 @@ describe('a console resuming a CLI run that died mid-step', () => {
 
     const service = new ConsoleService(settingsFor(dataDir, { workspace }));
     try {
-      expect((await service.getRun({ runId })).steps.map((s) => s.status)).toEqual(['in-doubt']);
+      const noticed = await service.getRun({ runId });
+      expect(noticed.steps.map((s) => s.status)).toEqual(['in-doubt']);
+      // Reported where the reviewer looks, as soon as the console notices the dead run.
+      expect(noticed.deviations.map((d) => d.text)).toContainEqual(
+        expect.stringMatching(new RegExp(`^step 1's command \\(pid ${leader}, started \\d\\d:\\d\\d:\\d\\d\\) is still running from the run that died`)),
+      );
       const refused = await apiErrorOf(service.resumeRun({ runId, inputs: {} }));
       expect(refused.message).toMatch(new RegExp(`^step 1's command \\(pid ${leader}, started \\d\\d:\\d\\d:\\d\\d\\) is still running from the run that died`));
       expect(refused.message).toContain('nothing was executed');
@@ -98,6 +103,7 @@ describe('a console resuming a CLI run that died mid-step', () => {
       await service.decide({ runId, idx: 0, decision: { action: 'done', note: 'checked: enough was written' } });
       const { detail } = await walk(service, runId, goAhead);
       expect(detail.run.status).toBe('succeeded');
+      expect(detail.deviations.map((d) => d.text)).toContain(`its command from the run that died (pid ${leader}) was stopped before the run went on`);
       expect(new Set(lines().map((l) => l.split(' ')[0]))).toEqual(new Set([String(leader)]));
     } finally {
       await service.close();
