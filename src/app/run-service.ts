@@ -237,6 +237,18 @@ export class RunService {
     return this.drive(resumed, plan, steps, targets, targetLocks, new Redactor(plan.secrets), session);
   }
 
+  /**
+   * The process is being stopped (SIGTERM, SIGHUP) while the run waits for an operator's
+   * answer: no step is running, so the run is simply left interrupted, resumable.
+   */
+  interruptWhileWaiting(runId: string, reason: string): void {
+    this.store.atomically(() => {
+      this.store.setRunStatus(runId, 'interrupted', { from: ['running'] });
+      this.store.appendEvent({ operator: this.settings.operator, kind: 'run.interrupted', runId, body: { reason, pid: process.pid, host: this.store.host } });
+    });
+    if (!this.auditTail.problem()) this.store.checkpoint();
+  }
+
   /** A resumable run's cut-off steps whose command is still running (see leftover-steps.ts). */
   leftovers(runRef: string): Leftover[] {
     const run = this.findRun(runRef);

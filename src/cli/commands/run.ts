@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../../app/errors.js';
 import { LEFTOVER_GRACE_MS, leftoverReport } from '../../app/leftover-steps.js';
-import { REDACTED } from '../../app/run-types.js';
+import { type OperatorPort, REDACTED } from '../../app/run-types.js';
 import { RunService, type RunResult, type RunSession } from '../../app/run-service.js';
 import { resolveSettings } from '../../app/settings.js';
 import { SnapshotService } from '../../app/snapshot-service.js';
@@ -112,25 +112,37 @@ async function withSession(
   // The operator's terminal closing (HUP, their SSH session to the bastion dropped) or a service
   // manager stopping Handrail (TERM) must not leave the step running with nobody watching: it is
   // stopped like an abort, without asking, and the run is left interrupted and resumable.
+  const operator = tracked(createOperator(flags, interactive));
+  let runId: string | undefined;
   const onStop = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
-    controller.abort(new RunInterruption(`Handrail received ${signal}`));
+    const interruption = new RunInterruption(`Handrail received ${signal}`);
+    controller.abort(interruption);
+    if (runId !== undefined && operator.asking()) {
+      // Waiting at a terminal prompt, nothing runs and nothing would end the wait: the run is
+      // recorded interrupted here and the process ends, as the signal asked.
+      service.interruptWhileWaiting(runId, `${interruption.message} while waiting for an answer`);
+      process.stderr.write(`\nRun ${runId} INTERRUPTED: ${interruption.message} while waiting for an answer. Continue with: handrail resume ${runId}\n`);
+      process.exit(128 + (constants.signals as Record<string, number>)[signal]!);
+    }
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onStop);
   process.on('SIGHUP', onStop);
   try {
     const result = await go({
-      operator: createOperator(flags, interactive),
+      operator: operator.port,
       ...(interactive ? { askPassphrase: askHidden } : {}),
       onEvent: (e) => printer.event(e),
-      onStart: (run, plan) =>
+      onStart: (run, plan) => {
+        runId = run.id;
         printer.start(run, {
           title: plan.runbook.frontMatter.title,
           steps: plan.runbook.steps.length,
           protected: plan.environment.protected === true,
           describe: (t) => service.describeTarget(plan, t),
-        }),
+        });
+      },
       signal: controller.signal,
     });
     printer.finish(result.run, result.outcome);
@@ -140,6 +152,27 @@ async function withSession(
     process.off('SIGTERM', onStop);
     process.off('SIGHUP', onStop);
   }
+}
+
+/** The operator port, counting its open questions (a stop signal then has no step to stop). */
+function tracked(operator: OperatorPort): { port: OperatorPort; asking: () => boolean } {
+  let open = 0;
+  const port = Object.fromEntries(
+    Object.entries(operator).map(([name, method]) => [
+      name,
+      typeof method === 'function'
+        ? async (...args: unknown[]) => {
+            open++;
+            try {
+              return (await (method as (...a: unknown[]) => Promise<unknown>).apply(operator, args)) as unknown;
+            } finally {
+              open--;
+            }
+          }
+        : method,
+    ]),
+  ) as unknown as OperatorPort;
+  return { port, asking: () => open > 0 };
 }
 
 function exitCode(result: RunResult): number {
