@@ -4,9 +4,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { handrail, handrailChild, showRun, type CliOptions } from '../support/handrail-cli.js';
+import { BIN, handrail, handrailChild, showRun, type CliOptions } from '../support/handrail-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'handrail-outlive-'));
 const workspace = join(root, 'ws');
@@ -38,6 +38,7 @@ while [ "$i" -lt "$n" ]; do echo "$$ $i" >> ${written}; i=$((i+1)); sleep 0.05; 
 \`\`\`
 `;
 writeFileSync(join(workspace, 'plain.md'), writer(false));
+writeFileSync(join(workspace, 'manual.md'), '---\nid: by-hand\ntitle: By hand\nversion: 1.0.0\n---\n\n## Do it by hand\n\nDo the thing.\n');
 writeFileSync(join(workspace, 'stubborn.md'), writer(true));
 
 const lines = (): string[] => (existsSync(written) ? readFileSync(written, 'utf8').trim().split('\n').filter(Boolean) : []);
@@ -170,5 +171,25 @@ describe('a local step does not outlive its run', () => {
     const resumed = handrail(['resume', second.id, '--skip-in-doubt', 'checked by hand', '--stop-leftover'], cli);
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect(groupAlive(second.pid)).toBe(false);
+  });
+
+  it('SIGTERM while the CLI waits at a terminal prompt ends it and leaves the run interrupted', async () => {
+    const cli = { dataDir: join(root, 'data-prompt'), workspace };
+    // A terminal (script(1) gives the CLI a pty), so the manual step asks and waits.
+    const command = [process.execPath, BIN, 'run', 'by-hand', '--env', 'dev'].map((w) => `'${w}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { ...process.env, HANDRAIL_DATA_DIR: cli.dataDir, HANDRAIL_WORKSPACE: workspace, HANDRAIL_OPERATOR: 'tester' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise((r) => child.once('exit', r));
+    await until('the manual step asks', () => output.includes('Done?'));
+    const [run] = JSON.parse(handrail(['runs', '--json'], cli).stdout) as { id: string; pid: number }[];
+    if (!run) throw new Error('no run');
+    process.kill(run.pid, 'SIGTERM');
+    await exited;
+    expect(output).toContain('INTERRUPTED: Handrail received SIGTERM while waiting for an answer');
+    expect(showRun(run.id, cli).run.status).toBe('interrupted');
   });
 });
