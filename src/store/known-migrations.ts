@@ -4,7 +4,7 @@ import * as auditChain from './migrations/0003-audit-chain.js';
 import * as auditSearch from './migrations/0004-audit-search.js';
 import * as runFilters from './migrations/0005-run-filters.js';
 import * as runbookVersions from './migrations/0006-runbook-versions.js';
-import * as stepProcesses from './migrations/0007-step-processes.js';
+import * as stepProcesses from './migrations/0008-step-processes.js';
 
 /** One schema change: `name` is `NNNN-words`, its number is its id and its place in order. */
 export interface Migration {

@@ -7,7 +7,7 @@
 // (clock ticks since boot, /proc/PID/stat field 22) tells the step from an unrelated process
 // given the same pid later; it is NULL where there is no /proc.
 
-export const name = '0007-step-processes';
+export const name = '0008-step-processes';
 
 export const sql = `
 CREATE TABLE step_processes (
