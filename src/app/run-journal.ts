@@ -57,6 +57,10 @@ export function storeJournal(store: RunStore, snapshots: SnapshotStore, run: Run
       pending.bytes += chunk.length;
       if (pending.bytes >= BATCH_BYTES) flush();
     },
+    process(idx: number, attempt: number, started) {
+      flush();
+      store.recordStepProcess(runId, idx, attempt, started);
+    },
     event(kind: string, body: Record<string, unknown>, idx?: number) {
       flush();
       store.appendEvent({ operator, kind, runId, stepIdx: idx ?? null, body });

@@ -19,12 +19,23 @@ import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
 import { checkRun, checkRuns, tamperRefusal, type CheckedRun, type CheckedRunDetail } from './run-records.js';
+import { lockTargets, releaseTargets } from './target-locks.js';
+import type { TargetLock } from '../targets/target-lock.js';
+import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
 import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
 import { operatorBody, type Settings } from './settings.js';
 import { openTargets, type TargetOptions } from './targets.js';
 import { RunbookVersions } from './runbook-versions.js';
 import { versionRefusal } from './version-check.js';
 import { readSource } from './workspace.js';
+
+export interface ResumeRequest extends Omit<StartRequest, 'runbook' | 'environment'> {
+  /**
+   * The operator chose to stop a step's command still running from the run that died
+   * (TERM, then KILL) before the run goes on; without it such a resume is refused.
+   */
+  stopLeftovers?: boolean;
+}
 
 export interface StartRequest {
   runbook: string;
@@ -79,9 +90,22 @@ export class RunService {
    * tail is broken: signing it would make the break invisible to the next check.
    */
   noticeInterruptedRuns(): number {
-    const found = this.store.markInterruptedRuns().length;
-    if (found > 0 && !this.auditTail.problem()) this.store.checkpoint();
-    return found;
+    const found = this.store.markInterruptedRuns();
+    // A step's command that outlived the process (kill -9) is named where a reviewer looks,
+    // before anyone decides about the step.
+    for (const { runId } of found) {
+      for (const left of findLeftovers(this.store, runId)) {
+        this.store.appendEvent({
+          operator: this.settings.operator,
+          kind: 'step.process.alive',
+          runId,
+          stepIdx: left.idx,
+          body: { pid: left.pid, attempt: left.attempt, startedAt: left.startedAt, report: `${left.description} is still running from the run that died` },
+        });
+      }
+    }
+    if (found.length > 0 && !this.auditTail.problem()) this.store.checkpoint();
+    return found.length;
   }
 
   close(): void {
@@ -142,6 +166,11 @@ export class RunService {
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
     });
+    const targetLocks = await lockTargets(plan, runId, this.settings).catch(async (error: unknown) => {
+      await targets.close();
+      if (error instanceof UserError) this.refused(request, error.message);
+      throw error;
+    });
     let run: Run;
     try {
       // The run and its locks appear together or not at all: a lock refusal leaves no run behind.
@@ -173,14 +202,15 @@ export class RunService {
       });
     } catch (error) {
       await targets.close();
+      await releaseTargets(targetLocks);
       throw error;
     }
     session.onStart?.(run, plan);
-    return this.drive(run, plan, plan.runbook.steps.map(() => 'pending' as const), targets, redactor, session);
+    return this.drive(run, plan, plan.runbook.steps.map(() => 'pending' as const), targets, targetLocks, redactor, session);
   }
 
   /** Continues an interrupted or failed run with the exact runbook bytes it started with. */
-  async resume(runRef: string, request: Omit<StartRequest, 'runbook' | 'environment'>, session: RunSession): Promise<RunResult> {
+  async resume(runRef: string, request: ResumeRequest, session: RunSession): Promise<RunResult> {
     const found = this.findRun(runRef);
     // A resume acts on the run's status and its stored runbook bytes: both must be what the chain recorded.
     const checked = checkRun(this.db.db, this.store, this.snapshots, found.id);
@@ -189,6 +219,12 @@ export class RunService {
     const run = checked?.run ?? found;
     if (run.status !== 'interrupted' && run.status !== 'failed') {
       throw new UserError(`run ${run.id} is ${run.status}; only an interrupted or failed run can be resumed; nothing was executed`);
+    }
+    // Before any decision about the cut-off step: never a second copy beside the first.
+    const leftovers = findLeftovers(this.store, run.id);
+    if (leftovers.length > 0) {
+      if (!request.stopLeftovers) refuseLeftovers(run.id, leftovers);
+      await stopLeftovers(this.store, run.id, this.settings.operator, leftovers);
     }
     const source = this.store.getRunbookSource(run.id);
     if (!source) throw new UserError(`run ${run.id} has no stored runbook; nothing was executed`);
@@ -204,6 +240,10 @@ export class RunService {
     await loadShellGrammar();
     const plan = planRun(run.runbookPath, source, inventory, run.environment, { ...stored, ...request.inputs });
     const targets = await openTargets(plan, this.targetOptions(request, session));
+    const targetLocks = await lockTargets(plan, run.id, this.settings).catch(async (error: unknown) => {
+      await targets.close();
+      throw error;
+    });
     let resumed: Run;
     try {
       resumed = this.store.atomically(() => {
@@ -215,11 +255,30 @@ export class RunService {
       });
     } catch (error) {
       await targets.close();
+      await releaseTargets(targetLocks);
       throw error;
     }
     session.onStart?.(resumed, plan);
     const steps = this.store.listSteps(run.id).map((s) => s.status);
-    return this.drive(resumed, plan, steps, targets, new Redactor(plan.secrets), session);
+    return this.drive(resumed, plan, steps, targets, targetLocks, new Redactor(plan.secrets), session);
+  }
+
+  /**
+   * The process is being stopped (SIGTERM, SIGHUP) while the run waits for an operator's
+   * answer: no step is running, so the run is simply left interrupted, resumable.
+   */
+  interruptWhileWaiting(runId: string, reason: string): void {
+    this.store.atomically(() => {
+      this.store.setRunStatus(runId, 'interrupted', { from: ['running'] });
+      this.store.appendEvent({ operator: this.settings.operator, kind: 'run.interrupted', runId, body: { reason, pid: process.pid, host: this.store.host } });
+    });
+    if (!this.auditTail.problem()) this.store.checkpoint();
+  }
+
+  /** A resumable run's cut-off steps whose command is still running (see leftover-steps.ts). */
+  leftovers(runRef: string): Leftover[] {
+    const run = this.findRun(runRef);
+    return run.status === 'interrupted' || run.status === 'failed' ? findLeftovers(this.store, run.id) : [];
   }
 
   /**
@@ -295,6 +354,7 @@ export class RunService {
     plan: RunPlan,
     steps: RunStep['status'][],
     targets: Awaited<ReturnType<typeof openTargets>>,
+    targetLocks: readonly TargetLock[],
     redactor: Redactor,
     session: RunSession,
   ): Promise<RunResult> {
@@ -315,6 +375,9 @@ export class RunService {
         signal: session.signal,
         refuseMutating,
       });
+    } catch (error) {
+      await releaseTargets(targetLocks);
+      throw error;
     } finally {
       journal.close();
       await targets.close();
@@ -329,6 +392,8 @@ export class RunService {
       if (refuseMutating === undefined) this.store.checkpoint();
       return updated;
     });
+    // After the run's end is recorded: another data folder's run may go on from here.
+    await releaseTargets(targetLocks);
     return { run: finished, outcome };
   }
 

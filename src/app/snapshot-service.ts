@@ -15,6 +15,7 @@ import { loadInventory, lockKey } from './run-plan.js';
 import type { RunService } from './run-service.js';
 import { checkSnapshotRecord, checkSnapshotRows, eventIntact, shownMessage } from '../core/audit/run-record.js';
 import { hashSnapshotFile, realLocationOf, realPathOf, snapshotFileProblem, stillSameFile } from './snapshot-file.js';
+import { lockDatabase, releaseTargets } from './target-locks.js';
 import { snapshotSource } from './targets.js';
 
 const NOTHING = 'nothing was changed';
@@ -59,9 +60,21 @@ export class SnapshotService {
 
   /**
    * Restores a snapshot: checks its checksum, snapshots the current state (so the restore
-   * can itself be undone), then restores. Refuses when a run holds the database.
+   * can itself be undone), then restores. Refuses when a run holds the database, from this
+   * data folder or any other (the lock on the database itself is held throughout).
    */
   async restore(ref: string, confirm: Confirm, onProgress: Progress, signal: AbortSignal): Promise<{ restored: Snapshot; before: Snapshot }> {
+    const found = this.find(ref);
+    const spec = databaseSpec(await loadInventory(this.settings.workspace), found.environment, found.target);
+    const held = await lockDatabase(found.target, spec, { activity: `restore of snapshot ${found.id}`, runId: found.runId }, this.settings);
+    try {
+      return await this.restoreHolding(ref, confirm, onProgress, signal);
+    } finally {
+      await releaseTargets(held);
+    }
+  }
+
+  private async restoreHolding(ref: string, confirm: Confirm, onProgress: Progress, signal: AbortSignal): Promise<{ restored: Snapshot; before: Snapshot }> {
     const row = this.find(ref);
     if (row.deletedAt) throw new UserError(`snapshot ${row.id} was deleted by retention on ${row.deletedAt}; ${NOTHING}`);
     const record = (kind: string, body: Record<string, unknown>) =>

@@ -2,7 +2,7 @@
 // action, so `handrail --help` starts in a few tens of milliseconds.
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import type { RunFlags } from './commands/run.js';
+import type { ResumeFlags, RunFlags } from './commands/run.js';
 import { DEFAULT_PORT, parsePort } from './commands/serve.js';
 import type { GlobalOptions } from './global-options.js';
 import { fail, reportError } from './output.js';
@@ -79,9 +79,10 @@ program
   .option('--retry-in-doubt', 'run again a step that was running when Handrail stopped')
   .option('--done-in-doubt <note>', 'mark such a step done (you checked it took effect)')
   .option('--skip-in-doubt <reason>', 'skip such a step')
+  .option('--stop-leftover', "first stop a step's command still running from the run that died (TERM, then KILL)")
   .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
   .option('--json', 'print events as JSON lines')
-  .action(async (run: string, options: RunFlags) => {
+  .action(async (run: string, options: ResumeFlags) => {
     const { resumeCommand } = await import('./commands/run.js');
     process.exitCode = await resumeCommand(run, options, program.opts<GlobalOptions>());
   });

@@ -234,7 +234,15 @@ export const API = {
     }),
     response: z.object({ runId: z.string() }),
   },
-  resumeRun: { request: z.object({ runId: Id, inputs: z.record(z.string(), z.string().max(100_000)).default({}) }), response: z.object({ runId: z.string() }) },
+  resumeRun: {
+    request: z.object({
+      runId: Id,
+      inputs: z.record(z.string(), z.string().max(100_000)).default({}),
+      // Stop a step's command still running from the run that died before going on; without it such a resume is refused.
+      stopLeftovers: z.boolean().optional(),
+    }),
+    response: z.object({ runId: z.string() }),
+  },
   decide: { request: z.object({ runId: Id, idx: z.number().int().min(0), decision: StepDecision }), response: Ok },
   /** `reason` is kept in the audit trail (an interrupted run's abort records it). */
   abortRun: { request: z.object({ runId: Id, reason: z.string().max(2000).optional() }), response: Ok },

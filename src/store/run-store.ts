@@ -12,6 +12,7 @@ import type { NewEvent, NewRun, NewStep } from './new-records.js';
 import { RUN_COLUMNS, type RunRow, type StepRow, toRun, toStep, toStepRow } from './run-rows.js';
 import { type OutputChunk, type OutputTotals, appendOutput, outputTotals, readOutput } from './step-output.js';
 import { type StepChange, nextStep } from './step-transition.js';
+import { type RecordedStepProcess, recordStepProcess, unsettledStepProcesses } from './step-processes.js';
 import { StoreError } from './store-error.js';
 import { type LockResult, acquireLock, releaseLock, releaseRunLocks } from './target-locks.js';
 
@@ -210,6 +211,17 @@ export class RunStore {
 
   releaseLock(targetKey: string, runId: string): boolean {
     return releaseLock(this.db, targetKey, runId);
+  }
+
+  /** A local step's process group, committed before its command starts; see step-processes.ts. */
+  recordStepProcess(runId: string, idx: number, attempt: number, started: { pid: number; startTicks: number | null }): void {
+    this.atomically(() =>
+      recordStepProcess(this.db, { runId, idx, attempt, host: this.host, pid: started.pid, startTicks: started.startTicks, startedAt: this.now() }),
+    );
+  }
+
+  unsettledStepProcesses(runId: string): RecordedStepProcess[] {
+    return unsettledStepProcesses(this.db, runId);
   }
 
   /** Crash detection at start-up; see interrupted-runs.ts. */

@@ -1,8 +1,10 @@
 // The local target's shell executor: the one place that knows node:child_process for
 // steps that run on this machine. See DESIGN.md, "Execution semantics".
 import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { OutputStream, ShellExecutor, ShellRequest, ShellResult } from '../core/engine/ports.js';
+import { processStartTicks } from './process-groups.js';
 
 export interface LocalShellOptions {
   /** The shell run as `<shellPath> -c script`. Tests point it at a missing file. */
@@ -27,13 +29,15 @@ async function runLocal(request: ShellRequest, shellPath: string, killGraceMs: n
   }
 
   let child;
+  const args = ['-c', request.script];
   try {
-    child = spawn(shellPath, ['-c', request.script], {
+    child = spawn(shellPath, request.onStart ? gated(shellPath, args) : args, {
       // Its own process group, so a timeout or abort can reach `cmd &` and nested shells
       // too, not only the sh we started.
       detached: true,
       // A step never waits for input from the console: `read` and `cat` see EOF at once.
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // fd 3 is the start gate (see gated()).
+      stdio: request.onStart ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
       env: { ...stepBaseEnvironment(process.env), ...request.env },
     });
   } catch (error) {
@@ -44,6 +48,19 @@ async function runLocal(request: ShellRequest, shellPath: string, killGraceMs: n
   let timedOut = false;
   let aborted = false;
   let outputError: unknown;
+  if (request.onStart && child.pid !== undefined) {
+    const gate = child.stdio[3] as Writable;
+    // A shell that died before reading the gate is reported by 'close' below, not as EPIPE here.
+    gate.on('error', () => {});
+    try {
+      request.onStart({ pid: child.pid, startTicks: processStartTicks(child.pid) });
+      gate.end('go\n');
+    } catch (error) {
+      // Not recorded, not started: closing the gate unopened makes the shell exit 125.
+      outputError = error;
+      gate.destroy();
+    }
+  }
   let stopping: Promise<void> | undefined;
   const stopGroup = (): void => {
     // pid is undefined when the spawn itself failed; the 'error' event reports that.
@@ -75,8 +92,8 @@ async function runLocal(request: ShellRequest, shellPath: string, killGraceMs: n
       stopGroup();
     }
   };
-  child.stdout.on('data', forward('stdout'));
-  child.stderr.on('data', forward('stderr'));
+  child.stdout?.on('data', forward('stdout'));
+  child.stderr?.on('data', forward('stderr'));
 
   try {
     // 'close' fires only after the process exited and both pipes ended: no output is lost.
@@ -143,4 +160,14 @@ function spawnError(shellPath: string, cause: Error): Error {
       `Check that ${shellPath} exists and is executable on this machine, then retry the step.`,
     { cause },
   );
+}
+
+/**
+ * The shell's arguments behind a start gate: the shell first waits for a line on fd 3 and only
+ * then execs itself with `args` (same pid, same group, same start time). The parent writes
+ * that line after recording the group, so a step never runs unrecorded; if the parent dies
+ * first, fd 3 reads EOF and the shell exits 125 without running anything.
+ */
+function gated(shellPath: string, args: string[]): string[] {
+  return ['-c', 'IFS= read -r _ <&3 || exit 125; exec 3<&-; exec "$0" "$@"', shellPath, ...args];
 }

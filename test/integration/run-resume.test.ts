@@ -87,7 +87,13 @@ describe('crash and resume', () => {
   it('does not re-run a non-idempotent in-doubt step without a decision', async () => {
     const cli = { dataDir: join(root, 'data-b'), workspace };
     const id = await crashDuringStepTwo(cli, 'plain.md');
-    const refused = handrail(['resume', id], cli);
+    // The crashed CLI's step two is still running: named, and left alone until the operator chooses.
+    const running = handrail(['resume', id], cli);
+    expect(running.code).toBe(2);
+    expect(running.stderr).toContain("step 2's command (pid ");
+    expect(running.stderr).toContain('is still running from the run that died');
+    // Stopped first, then the in-doubt step still waits for a decision.
+    const refused = handrail(['resume', id, '--stop-leftover'], cli);
     expect(refused.code).toBe(2);
     expect(refused.stdout).toContain('step 2 (Two, slow) was running when Handrail stopped and is not idempotent');
     expect(refused.stdout).toContain('--retry-in-doubt, --done-in-doubt NOTE or --skip-in-doubt REASON');
@@ -112,7 +118,8 @@ describe('crash and resume', () => {
     const id = await crashDuringStepTwo(cli, 'idem.md');
     // Edit the runbook on disk: the run is bound to the bytes it started with and ignores this.
     writeFileSync(join(workspace, 'idem.md'), script(true).replace('echo three', 'echo EDITED'));
-    const resumed = handrail(['resume', id], { ...cli, env: { STEP_TWO_SLEEP: '0' } });
+    // The crashed CLI's copy of step two is stopped first: never two copies at once.
+    const resumed = handrail(['resume', id, '--stop-leftover'], { ...cli, env: { STEP_TWO_SLEEP: '0' } });
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect(lines()).toEqual(['one', 'two-start', 'two-start', 'two-end', 'three']);
     writeFileSync(join(workspace, 'idem.md'), script(true));

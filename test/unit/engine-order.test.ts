@@ -110,6 +110,7 @@ async function drive(script: Script = {}): Promise<{ log: string[]; outcome: Eng
     output: () => {},
     event: (kind, _body, idx) => log.push(`event.${kind}${idx === undefined ? '' : `#${idx}`}`),
     snapshot: (idx) => log.push(`journal.snapshot-recorded#${idx}`),
+    process: () => {},
   };
   const operator: OperatorPort = {
     beforeStep: async (step) => {

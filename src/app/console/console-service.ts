@@ -180,7 +180,7 @@ export class ConsoleService implements ConsoleApi {
     if (missing) {
       throw new UserError(`run ${run.id} needs its secret input '${missing[0]}' again (secrets are never stored); enter it and resume; nothing was executed`);
     }
-    const runId = await this.driver.drive((session) => this.runs.resume(run.id, { inputs: r.inputs }, session));
+    const runId = await this.driver.drive((session) => this.runs.resume(run.id, { inputs: r.inputs, stopLeftovers: r.stopLeftovers === true }, session));
     return { runId };
   }
 

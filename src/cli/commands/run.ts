@@ -1,13 +1,16 @@
 // `handrail run` and `handrail resume`: exit 0 succeeded, 1 a step failed (or the run was
 // aborted), 2 refused (a guard, an input, a confirmation nobody could give).
+import { constants } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../../app/errors.js';
-import { REDACTED } from '../../app/run-types.js';
+import { LEFTOVER_GRACE_MS, leftoverReport } from '../../app/leftover-steps.js';
 import type { RunPlan } from '../../app/run-plan.js';
+import { type OperatorPort, REDACTED } from '../../app/run-types.js';
 import { RunService, type RunResult, type RunSession } from '../../app/run-service.js';
 import type { InputDeclaration } from '../../contract/runbook.js';
 import { resolveSettings } from '../../app/settings.js';
 import { SnapshotService } from '../../app/snapshot-service.js';
+import { RunInterruption } from '../../core/engine/step-faults.js';
 import type { GlobalOptions } from '../global-options.js';
 import { createOperator, type OperatorFlags } from '../operator.js';
 import { keepRunningWhenStdoutCloses, writeOut } from '../output.js';
@@ -85,19 +88,45 @@ function inputLines(plan: RunPlan, given: ReadonlySet<string> | undefined): stri
   });
 }
 
-export async function resumeCommand(runRef: string, flags: Omit<RunFlags, 'env'>, global: GlobalOptions): Promise<number> {
+export interface ResumeFlags extends Omit<RunFlags, 'env'> {
+  stopLeftover?: boolean;
+}
+
+export async function resumeCommand(runRef: string, flags: ResumeFlags, global: GlobalOptions): Promise<number> {
   const service = new RunService(resolveSettings(global));
   try {
     // The run's secret inputs are the ones it stored redacted; they may not come from argv either.
     const secrets = Object.entries(service.findRun(runRef).inputs).filter(([, v]) => v === REDACTED).map(([k]) => k);
     refuseSecretsOnArgv(flags.input, secrets);
     const printer = makePrinter(flags);
-    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey };
+    const stopLeftovers = await chooseToStopLeftovers(service, runRef, flags.stopLeftover === true);
+    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers };
     const result = await withSession(service, flags, printer, (session) => service.resume(runRef, request, session));
     return exitCode(result);
   } finally {
     service.close();
   }
+}
+
+/**
+ * A step's command still running from the run that died is named first; the operator stops it
+ * (--stop-leftover, or "y" at a terminal) or the resume is refused until it is gone.
+ */
+async function chooseToStopLeftovers(service: RunService, runRef: string, stop: boolean): Promise<boolean> {
+  const leftovers = service.leftovers(runRef);
+  const canAsk = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  // Without the flag or a terminal, the resume's refusal says it all.
+  if (leftovers.length === 0 || (!stop && !canAsk)) return stop;
+  process.stderr.write(`${leftoverReport(leftovers)}.\n`);
+  if (!stop) {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const answer = await rl
+      .question(`Stop it now (SIGTERM, then SIGKILL after ${LEFTOVER_GRACE_MS / 1000} s) and go on? [y/N] `)
+      .finally(() => rl.close());
+    stop = /^y/i.test(answer.trim());
+  }
+  if (stop) process.stderr.write('Stopping it before anything else runs…\n');
+  return stop;
 }
 
 function makePrinter(flags: { json?: boolean }): Printer {
@@ -130,13 +159,33 @@ async function withSession(
     printer.hold(false);
     if (/^y/i.test(answer.trim())) controller.abort();
   };
+  // The operator's terminal closing (HUP, their SSH session to the bastion dropped) or a service
+  // manager stopping Handrail (TERM) must not leave the step running with nobody watching: it is
+  // stopped like an abort, without asking, and the run is left interrupted and resumable.
+  const operator = tracked(createOperator(flags, interactive));
+  let runId: string | undefined;
+  const onStop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    const interruption = new RunInterruption(`Handrail received ${signal}`);
+    controller.abort(interruption);
+    if (runId !== undefined && operator.asking()) {
+      // Waiting at a terminal prompt, nothing runs and nothing would end the wait: the run is
+      // recorded interrupted here and the process ends, as the signal asked.
+      service.interruptWhileWaiting(runId, `${interruption.message} while waiting for an answer`);
+      process.stderr.write(`\nRun ${runId} INTERRUPTED: ${interruption.message} while waiting for an answer. Continue with: handrail resume ${runId}\n`);
+      process.exit(128 + (constants.signals as Record<string, number>)[signal]!);
+    }
+  };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onStop);
+  process.on('SIGHUP', onStop);
   try {
     const result = await go({
-      operator: createOperator(flags, interactive),
+      operator: operator.port,
       ...(interactive ? { askPassphrase: askHidden } : {}),
       onEvent: (e) => printer.event(e),
       onStart: (run, plan) => {
+        runId = run.id;
         keepRunningWhenStdoutCloses(`stdout was closed (its reader went away); run ${run.id} goes on and everything is still stored: handrail show ${run.id}`);
         printer.start(run, {
           title: plan.runbook.frontMatter.title,
@@ -152,7 +201,30 @@ async function withSession(
     return result;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onStop);
+    process.off('SIGHUP', onStop);
   }
+}
+
+/** The operator port, counting its open questions (a stop signal then has no step to stop). */
+function tracked(operator: OperatorPort): { port: OperatorPort; asking: () => boolean } {
+  let open = 0;
+  const port = Object.fromEntries(
+    Object.entries(operator).map(([name, method]) => [
+      name,
+      typeof method === 'function'
+        ? async (...args: unknown[]) => {
+            open++;
+            try {
+              return (await (method as (...a: unknown[]) => Promise<unknown>).apply(operator, args)) as unknown;
+            } finally {
+              open--;
+            }
+          }
+        : method,
+    ]),
+  ) as unknown as OperatorPort;
+  return { port, asking: () => open > 0 };
 }
 
 function exitCode(result: RunResult): number {
@@ -161,9 +233,17 @@ function exitCode(result: RunResult): number {
       return 0;
     case 'refused':
       return 2;
+    case 'interrupted':
+      // As a shell reports a command ended by a signal: 143 for TERM, 129 for HUP.
+      return 128 + (signalNumber(result.outcome.reason) ?? 1);
     default:
       return 1;
   }
+}
+
+function signalNumber(reason: string): number | undefined {
+  const name = /\b(SIG[A-Z]+)\b/.exec(reason)?.[1];
+  return name ? (constants.signals as Record<string, number>)[name] : undefined;
 }
 
 /** `--input k=v` flags, plus HANDRAIL_INPUT_<NAME> variables (the way to pass a secret). */

@@ -168,6 +168,10 @@ export function deviations(events: readonly ReportEvent[]): Deviation[] {
     } else if (e.kind === 'run.interrupted') {
       const steps = Array.isArray(b.inDoubtSteps) ? b.inDoubtSteps.map((i) => `step ${Number(i) + 1}`).join(', ') : '';
       add('in-doubt', `run interrupted (Handrail stopped${str(b.host) ? ` on ${str(b.host)}` : ''})${steps ? `; in doubt: ${steps}` : ''}`);
+    } else if (e.kind === 'step.process.alive') {
+      add('in-doubt', `${str(b.report) ?? `its command (pid ${String(b.pid)}) was still running`}; it is stopped, or has ended, before the step is decided`);
+    } else if (e.kind === 'step.process.stopped') {
+      add('in-doubt', `its command from the run that died (pid ${String(b.pid)}) was stopped before the run went on`);
     } else if (e.kind === 'step.failed') {
       const reason = str(b.reason) ?? (typeof b.exitCode === 'number' ? `exit code ${b.exitCode}` : 'no reason recorded');
       add('failure', `${/expect/i.test(reason) ? 'failed expectation' : 'failed'}: ${reason}`);

@@ -21,6 +21,19 @@ export interface ShellRequest {
   signal: AbortSignal;
   /** Called for every chunk as it arrives; never buffered whole. */
   onOutput: (stream: OutputStream, chunk: Uint8Array) => void;
+  /**
+   * Called once the step's process group exists and before its command starts: the command
+   * waits until this returns, so a group recorded here can be found and stopped after a crash.
+   * Throwing stops the step before its command ran.
+   */
+  onStart?: (started: StartedProcess) => void;
+}
+
+/** A local step's process: its pid is its process group id. */
+export interface StartedProcess {
+  pid: number;
+  /** Field 22 of /proc/PID/stat: tells this process from a later one given the same pid. */
+  startTicks: number | null;
 }
 
 export interface ShellResult {

@@ -39,6 +39,8 @@ export type EngineOutcome =
   | { status: 'succeeded' }
   | { status: 'failed'; step: number; reason: string }
   | { status: 'aborted'; step: number | undefined; reason: string }
+  /** Stopped by something other than the operator (step-faults.ts, RunInterruption); resumable. */
+  | { status: 'interrupted'; step: number | undefined; reason: string }
   /** The run could not go on without a decision nobody was there to make; it stays resumable. */
   | { status: 'refused'; step: number; reason: string }
   /** Stopped by something other than the operator (step-faults.ts, RunInterruption); resumable. */
@@ -82,6 +84,7 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
     }
     let outcome = await runStep(run, step);
     while (!outcome.ok) {
+      if (interruptionOf(run.signal)) return stoppedBefore(run, step.index);
       if (outcome.kind === 'aborted') return { status: 'aborted', step: step.index, reason: outcome.reason };
       if (outcome.kind === 'refused') return { status: 'refused', step: step.index, reason: outcome.reason };
       if (outcome.kind === 'interrupted') return { status: 'interrupted', step: step.index, reason: outcome.reason };
@@ -201,6 +204,7 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
       targets: run.targets,
       redactor: run.redactor,
       signal: run.signal,
+      onProcess: (started) => run.journal.process(step.index, attempt, started),
       emit: (stream, chunk) => {
         run.journal.output(step.index, attempt, stream, chunk);
         run.onEvent({ type: 'output', idx: step.index, stream, data: chunk });

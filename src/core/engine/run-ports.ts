@@ -2,7 +2,7 @@
 // journal (the store), the targets of the chosen environment, and the operator.
 import type { StepStatus } from '../../contract/run.js';
 import type { Step } from '../../contract/runbook.js';
-import type { HttpExecutor, OutputStream, ShellExecutor, SnapshotProvider, SnapshotResult, SqlExecutor } from './ports.js';
+import type { HttpExecutor, OutputStream, ShellExecutor, SnapshotProvider, SnapshotResult, SqlExecutor, StartedProcess } from './ports.js';
 
 export interface StepChange {
   exitCode?: number | null;
@@ -21,6 +21,8 @@ export interface RunJournal {
   beginAttempt(idx: number): number;
   output(idx: number, attempt: number, stream: OutputStream, chunk: Uint8Array): void;
   event(kind: string, body: Record<string, unknown>, idx?: number): void;
+  /** A local step's process group, recorded before its command starts (found again after a crash). */
+  process(idx: number, attempt: number, started: StartedProcess): void;
   /** A snapshot that was written, verified and renamed into place. */
   snapshot(idx: number, taken: { target: string; kind: 'sqlite' | 'postgres'; location: string; result: SnapshotResult }): void;
 }

@@ -5,7 +5,7 @@ import { parseHttpBlock } from '../runbook/http-block.js';
 import { judgeExit, OutputMatcher } from './expectations.js';
 import { buildHttpRequest, httpRequestText } from './http-substitute.js';
 import type { InputValues } from './inputs.js';
-import type { OutputStream, SqlResult, SqlValue } from './ports.js';
+import type { OutputStream, SqlResult, SqlValue, StartedProcess } from './ports.js';
 import type { Redactor } from './redact.js';
 import { renderTable } from './render-table.js';
 import type { TargetResolver } from './run-ports.js';
@@ -34,6 +34,8 @@ export interface ActionContext {
   signal: AbortSignal;
   /** Receives redacted output. */
   emit: (stream: OutputStream, chunk: Buffer) => void;
+  /** A local step's process group, to record before its command starts. */
+  onProcess?: (started: StartedProcess) => void;
 }
 
 /**
@@ -102,6 +104,7 @@ export async function runAction(ctx: ActionContext): Promise<ActionOutcome> {
         timeoutMs: action.attributes.timeoutMs,
         signal: ctx.signal,
         onOutput,
+        ...(ctx.onProcess ? { onStart: ctx.onProcess } : {}),
       });
       flush();
       const reason = result.aborted
