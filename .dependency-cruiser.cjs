@@ -1,4 +1,4 @@
-// Architecture rules for Handrail (docs: /work/shared/DESIGN.md, "Architecture").
+// Architecture rules for Handrail (docs/ARCHITECTURE.md, "Arrows").
 //
 //   contract <- core <- {store, targets} <- app <- {cli, electron, server}
 //   renderer/ may take only src/contract from src/.

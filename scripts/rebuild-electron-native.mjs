@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds better-sqlite3 for the installed Electron's ABI into dist/electron-native/, beside
 // (never instead of) the Node build in node_modules that the CLI and the tests load. The
-// desktop app passes this file to better-sqlite3's `nativeBinding` option (DESIGN.md,
+// desktop app passes this file to better-sqlite3's `nativeBinding` option (docs/ARCHITECTURE.md,
 // "Native module ABI"), so `npm test` and `npm start` never fight over one binary.
 //
 //   node scripts/rebuild-electron-native.mjs [--force]

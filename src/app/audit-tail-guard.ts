@@ -1,4 +1,4 @@
-// The start-up check of the audit trail (DESIGN.md, "Audit trail"; issue 5): before a run
+// The start-up check of the audit trail (docs/DESIGN.md, "Audit trail"): before a run
 // drives its steps, the events since the last signed checkpoint are verified. When they are
 // broken, mutating steps are refused: a change made now could not be proven afterwards.
 // Read-only steps still run, so an operator in an incident can still look.

@@ -1,6 +1,6 @@
 // Runbook version history: every content that was saved, recorded, imported or run, kept by
-// SHA-256 with who and when (DESIGN.md: a runbook is versioned by `version` and by the hash
-// of its bytes). The rule it enforces: one version number, one content. A runbook changed
+// SHA-256 with who and when (docs/DESIGN.md, "Concepts": a runbook is versioned by `version`
+// and by the hash of its bytes). The rule it enforces: one version number, one content. A runbook changed
 // without a bump is refused by `validate` and by `run`, since the audit trail would otherwise
 // name two different procedures with the same version.
 import { createHash } from 'node:crypto';

@@ -3,7 +3,7 @@ import { ActionKind } from './runbook.js';
 
 /*
  * Runs and steps as every side sees them (CLI `runs`/`show`, the UI, the API).
- * The store persists exactly these states; DESIGN.md "Execution semantics" says how they move.
+ * The store persists exactly these states; docs/DESIGN.md, "Execution semantics", says how they move.
  */
 
 export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'aborted', 'interrupted']);

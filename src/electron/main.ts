@@ -1,7 +1,7 @@
 // The desktop app's main process: one hardened window showing the built renderer from the
 // app:// origin, the IPC binding of the contract, and the ConsoleService in a utility
-// process (service-process.ts). Thin on purpose (DESIGN.md, "Electron and the browser
-// console"): everything an operator does goes through src/app in that process.
+// process (service-process.ts). Thin on purpose (docs/ARCHITECTURE.md, "Electron and the
+// browser console"): everything an operator does goes through src/app in that process.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session, shell, utilityProcess, type IpcMainInvokeEvent, type WebContents } from 'electron';

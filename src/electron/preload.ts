@@ -1,6 +1,6 @@
 // The sandboxed preload: exposes `window.handrail`, one named function per contract
-// operation and `onEvent`, never a generic invoke (DESIGN.md, "Electron and the browser
-// console"). Bundled by scripts/build-electron.mjs into dist/electron/preload.cjs: a
+// operation and `onEvent`, never a generic invoke (docs/ARCHITECTURE.md, "Electron and
+// the browser console"). Bundled by scripts/build-electron.mjs into dist/electron/preload.cjs: a
 // sandboxed preload is CommonJS and may require only `electron` and a few built-ins.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { ApiError, ApiName, ConsoleBridge, ConsoleEvent } from '../contract/api.js';

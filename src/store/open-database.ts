@@ -20,7 +20,7 @@ export interface AppDatabase {
 export interface OpenOptions {
   /**
    * better-sqlite3's compiled addon to load. Electron needs a build for its own ABI, kept
-   * apart from the Node build the CLI and tests use (DESIGN.md, "Native module ABI").
+   * apart from the Node build the CLI and tests use (docs/ARCHITECTURE.md, "Native module ABI").
    * Default: electronNativeBinding().
    */
   nativeBinding?: string;
@@ -95,7 +95,7 @@ function configure(db: Database.Database): void {
   // commit, so a power loss can undo transactions already reported as committed. And
   // better-sqlite3 builds SQLite with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a connection to a
   // WAL database starts at NORMAL. Here a committed step transition must be on disk before
-  // the step's side effect runs (DESIGN.md, "Execution semantics" and "Audit trail").
+  // the step's side effect runs (docs/DESIGN.md, "Execution semantics" and "Audit trail").
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

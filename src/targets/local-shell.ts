@@ -1,5 +1,5 @@
 // The local target's shell executor: the one place that knows node:child_process for
-// steps that run on this machine. See DESIGN.md, "Execution semantics".
+// steps that run on this machine. See docs/DESIGN.md, "Secrets and masking".
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';

@@ -1,6 +1,6 @@
 // A dropped SSH connection must fail the running step with a clear error within the
-// keepalive window, never hang, and later steps must fail at once (DESIGN.md, "Testing":
-// fault tests). Each test gets its own sshd, since each one breaks it.
+// keepalive window, never hang, and later steps must fail at once (docs/ARCHITECTURE.md,
+// "Testing": fault tests). Each test gets its own sshd, since each one breaks it.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ShellResult } from '../../src/core/engine/ports.js';
 import { connectSsh, type SshSession } from '../../src/targets/ssh/ssh-connection.js';

@@ -1,4 +1,4 @@
-// Host key checking against a real sshd: DESIGN.md, "Execution semantics" — an unknown key
+// Host key checking against a real sshd: docs/DESIGN.md, "Execution semantics" — an unknown key
 // is accepted only explicitly by its SHA-256 fingerprint; a changed key is refused, always.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 // Never edit this file once released; see 0001-runs.ts.
 //
-// The audit trail becomes a hash chain (DESIGN.md, "Audit trail"; src/core/audit/chain-hash.ts
-// defines the hash). Each event commits to its body's SHA-256; the body sits in its own table,
+// The audit trail becomes a hash chain (docs/DESIGN.md, "Audit trail";
+// src/core/audit/chain-hash.ts defines the hash). Each event commits to its body's SHA-256; the body sits in its own table,
 // so a leaked secret can later be purged from a body without breaking the chain.
 //
 // The rows of the old `events` table cannot be chained here (SQLite has no SHA-256), so the

@@ -1,4 +1,4 @@
-// Snapshots of a PostgreSQL target (DESIGN.md, "Snapshots"): `pg_dump` in custom format to a
+// Snapshots of a PostgreSQL target (docs/DESIGN.md, "Snapshots"): `pg_dump` in custom format to a
 // temporary name; then, side by side, a streaming SHA-256 (hash-worker.ts), a full read of the
 // archive by `pg_restore -f /dev/null` (`--list` reads only the table of contents and misses a
 // truncated file) and the fsync; then the rename. Restore is `pg_restore` in one transaction.

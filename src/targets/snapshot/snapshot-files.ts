@@ -1,6 +1,6 @@
 // The file side of every snapshot, SQLite or PostgreSQL: the temporary name it is written
 // under, the streaming SHA-256, fsync of the file and of its folder, the rename that makes it
-// a snapshot, and the clean-up of what a killed process left behind. See DESIGN.md, "Snapshots".
+// a snapshot, and the clean-up of what a killed process left behind. See docs/DESIGN.md, "Snapshots".
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access, mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises';

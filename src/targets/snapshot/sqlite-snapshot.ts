@@ -1,4 +1,4 @@
-// Snapshots of a SQLite target (DESIGN.md, "Snapshots"): a consistent copy of a database that
+// Snapshots of a SQLite target (docs/DESIGN.md, "Snapshots"): a consistent copy of a database that
 // other processes keep using, written under a temporary name, fsynced, hashed, checked with
 // `PRAGMA quick_check`, and only then renamed into place. The work runs in a child process
 // (sqlite-snapshot-worker.ts) so the event loop never waits on it.

@@ -1,5 +1,5 @@
 // The refusals of the host key check, worded for the operator who has to decide what to do
-// next. DESIGN.md, "Execution semantics": an unknown key is accepted only explicitly, by its
+// next. docs/DESIGN.md, "Execution semantics": an unknown key is accepted only explicitly, by its
 // SHA-256 fingerprint; a changed key is refused, always.
 import { type HostKeyCheck, knownHostsName } from './known-hosts.js';
 

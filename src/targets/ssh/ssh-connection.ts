@@ -1,6 +1,6 @@
 // Opening an SSH connection for a target: host key check against known_hosts files, login
 // with a key file or ssh-agent, and errors that say what to check. The rest of Handrail
-// reaches ssh2 only through this folder (DESIGN.md, "Architecture").
+// reaches ssh2 only through this folder (docs/ARCHITECTURE.md, "One place per outside dependency").
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import ssh2, { type ConnectConfig } from 'ssh2';
