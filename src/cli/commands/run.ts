@@ -8,6 +8,8 @@ import { resolveSettings } from '../../app/settings.js';
 import { SnapshotService } from '../../app/snapshot-service.js';
 import type { GlobalOptions } from '../global-options.js';
 import { createOperator, type OperatorFlags } from '../operator.js';
+import { gatedPrinter } from '../live-gate.js';
+import { fail } from '../output.js';
 import { humanPrinter, jsonPrinter, type Printer } from '../run-printer.js';
 
 export interface RunFlags extends OperatorFlags {
@@ -31,7 +33,7 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
       throw error;
     }
     for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
-    await new SnapshotService(service).housekeeping(plan.inventory);
+    for (const notice of await new SnapshotService(service).housekeeping(plan.inventory)) fail(notice);
     const printer = makePrinter(flags);
     const result = await withSession(service, flags, printer, (session) => service.start(plan, request, session));
     return exitCode(result);
@@ -46,6 +48,8 @@ export async function resumeCommand(runRef: string, flags: Omit<RunFlags, 'env'>
     // The run's secret inputs are the ones it stored redacted; they may not come from argv either.
     const secrets = Object.entries(service.findRun(runRef).inputs).filter(([, v]) => v === REDACTED).map(([k]) => k);
     refuseSecretsOnArgv(flags.input, secrets);
+    // Leftovers of a killed snapshot go on resume too (the run that left them is often this one); retention waits for a run.
+    for (const notice of await new SnapshotService(service).housekeeping(undefined, { retention: false })) fail(notice);
     const printer = makePrinter(flags);
     const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey };
     const result = await withSession(service, flags, printer, (session) => service.resume(runRef, request, session));
@@ -57,7 +61,8 @@ export async function resumeCommand(runRef: string, flags: Omit<RunFlags, 'env'>
 
 function makePrinter(flags: { json?: boolean }): Printer {
   const write = (s: string | Uint8Array) => process.stdout.write(s);
-  return flags.json ? jsonPrinter(write) : humanPrinter(write, (s) => process.stderr.write(s));
+  if (flags.json) return gatedPrinter(jsonPrinter(write), (text) => write(`${JSON.stringify({ type: 'notice', text })}\n`));
+  return gatedPrinter(humanPrinter(write, (s) => process.stderr.write(s)), (text) => process.stderr.write(`\nhandrail: ${text}\n`));
 }
 
 /** Runs with Ctrl-C wired to a clean abort: the running step's processes are killed first. */

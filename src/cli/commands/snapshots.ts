@@ -4,7 +4,7 @@ import { RunService } from '../../app/run-service.js';
 import { resolveSettings } from '../../app/settings.js';
 import { SnapshotService, type Confirm } from '../../app/snapshot-service.js';
 import type { GlobalOptions } from '../global-options.js';
-import { print } from '../output.js';
+import { fail, print } from '../output.js';
 import { progressBar } from '../progress.js';
 import { formatBytes } from '../format.js';
 
@@ -27,7 +27,7 @@ function progress() {
 
 export async function snapshotCommand(target: string, options: { env: string }, global: GlobalOptions): Promise<number> {
   return withService(global, async (service) => {
-    await service.housekeeping();
+    for (const notice of await service.housekeeping()) fail(notice);
     const bar = progress();
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
@@ -40,6 +40,7 @@ export async function snapshotCommand(target: string, options: { env: string }, 
 
 export async function snapshotsCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
   return withService(global, async (service) => {
+    for (const notice of await service.unrecorded()) fail(notice);
     const list = service.list();
     if (options.json) {
       print(JSON.stringify(list, null, 2));
@@ -70,6 +71,7 @@ export async function restoreCommand(ref: string, options: { yes?: boolean; conf
       const answer = await ask(`Restore overwrites the database in '${environment}'. Go ahead? [y/N] `);
       return /^y/i.test(answer) ? { ok: true, how: 'answered yes' } : { ok: false, message: 'not confirmed; nothing was changed' };
     };
+    for (const notice of await service.housekeeping(undefined, { retention: false })) fail(notice);
     const bar = progress();
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
