@@ -101,24 +101,24 @@ export function storeJournal(store: RunStore, snapshots: SnapshotStore, run: Run
   };
 
   function record(idx: number, target: string, kind: 'sqlite' | 'postgres', location: string, result: SnapshotResult): void {
-      store.atomically(() => {
-        const recorded = snapshots.record({
-          id: newId('s-'),
-          runId,
-          step: idx,
-          environment: run.environment,
-          target,
-          kind,
-          location,
-          path: result.path,
-          bytes: result.bytes,
-          sha256: result.sha256,
-          verified: true,
-          reason: 'step',
-          operator,
-          createdAt: new Date().toISOString(),
-        });
-        store.appendEvent({ operator, kind: 'snapshot.verified', runId, stepIdx: idx, body: { ...recorded, durationMs: result.durationMs } });
+    store.atomically(() => {
+      const recorded = snapshots.record({
+        id: newId('s-'),
+        runId,
+        step: idx,
+        environment: run.environment,
+        target,
+        kind,
+        location,
+        path: result.path,
+        bytes: result.bytes,
+        sha256: result.sha256,
+        verified: true,
+        reason: 'step',
+        operator,
+        createdAt: new Date().toISOString(),
       });
+      store.appendEvent({ operator, kind: 'snapshot.verified', runId, stepIdx: idx, body: { ...recorded, durationMs: result.durationMs } });
+    });
   }
 }

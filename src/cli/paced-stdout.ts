@@ -3,7 +3,8 @@
 // so memory holds one piece, never the whole result.
 import { once } from 'node:events';
 
-const PIECE_BYTES = 256 * 1024;
+// Below V8's large-object size, so the gathered text is freed young (see show-output.ts).
+const PIECE_BYTES = 64 * 1024;
 
 export interface PacedWriter {
   write(text: string): Promise<void>;

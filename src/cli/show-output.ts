@@ -3,12 +3,22 @@
 import type { OutputChunk } from '../store/step-output.js';
 import type { PacedWriter } from './paced-stdout.js';
 
+/**
+ * Text is made in pieces of this many bytes at most. A stored chunk is up to 1 MiB, and a
+ * string that large goes to V8's large-object space, freed only by a full collection: a
+ * gigabyte of them grew the process by hundreds of megabytes before one ran. Small pieces
+ * die young and are freed as they go.
+ */
+const PIECE = 32 * 1024;
+
 /** Decodes a step's chunks as UTF-8, one decoder per stream so a character split between chunks stays whole. */
 export async function* decodedOutput(chunks: AsyncIterable<OutputChunk>): AsyncGenerator<string> {
   const decoders = { stdout: new TextDecoder('utf-8'), stderr: new TextDecoder('utf-8') };
   for await (const chunk of chunks) {
-    const text = decoders[chunk.stream].decode(chunk.data, { stream: true });
-    if (text) yield text;
+    for (let at = 0; at < chunk.data.length; at += PIECE) {
+      const text = decoders[chunk.stream].decode(chunk.data.subarray(at, at + PIECE), { stream: true });
+      if (text) yield text;
+    }
   }
   for (const decoder of Object.values(decoders)) {
     const rest = decoder.decode();

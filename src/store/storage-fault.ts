@@ -17,10 +17,14 @@ export type StorageFaultKind = 'full' | 'io';
 export function storageFaultKind(error: unknown, dataDir: string): StorageFaultKind | undefined {
   const code = codeOf(error);
   if (FULL_CODES.has(code) || code.startsWith('SQLITE_FULL')) return 'full';
-  if (IO_CODES.has(code) || code.startsWith('SQLITE_IOERR')) {
+  const full = () => {
     const free = freeBytes(dataDir);
-    return free !== undefined && free < NEARLY_FULL_BYTES ? 'full' : 'io';
-  }
+    return free !== undefined && free < NEARLY_FULL_BYTES;
+  };
+  if (IO_CODES.has(code) || code.startsWith('SQLITE_IOERR')) return full() ? 'full' : 'io';
+  // The connection that reads a database on a full disk refuses writes (SQLITE_READONLY) and
+  // holds the database alone (another opening gets SQLITE_BUSY): "full" only when it is.
+  if ((code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_BUSY')) && full()) return 'full';
   return undefined;
 }
 

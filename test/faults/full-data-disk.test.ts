@@ -1,7 +1,6 @@
 // The data folder on a disk that is full (a real tmpfs with 0 bytes free): reading commands
 // still work, writing ones name the full disk instead of calling it a bug, and a run whose
 // process died is recorded as interrupted once there is room again.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +122,16 @@ describe('the data folder on a full disk', () => {
     // SQLite may still find room in its own files for the record of the check; when it does
     // not, the check says so instead of claiming it.
     expect(verifiedEvents()).toBe(/this check was not recorded in the trail: the disk holding .* is full/.test(verify.stderr) ? 0 : 1);
+
+    // An export to another disk is how the data is moved off a full one.
+    const exported = join(root, 'trail.jsonl');
+    const exportRun = handrail(['audit', 'export', '--format', 'jsonl', '--out', exported], cli);
+    expect(exportRun.stderr).not.toMatch(BUG);
+    expect(exportRun.code, exportRun.stderr).toBe(0);
+    expect(exportRun.stderr).toMatch(/recorded as audit event \d+|this export was not recorded in the trail: the disk holding .* is full/);
+    const exportChecked = handrail(['audit', 'verify', '--file', exported], cli);
+    expect(exportChecked.code, exportChecked.stderr).toBe(0);
+    expect(exportChecked.stdout).toMatch(/export intact/);
 
     const run = handrail(['run', 'echo', '--env', 'dev', '--yes'], cli);
     expect(run.stderr).not.toMatch(BUG);

@@ -57,6 +57,5 @@ function mountTmpfs(dir: string, megabytes: number): string | undefined {
 
 /** Prints why a group of tests is skipped (a skip is never silent). */
 export function reportSkip(what: string, disk: SmallDisk): void {
-  // eslint-disable-next-line no-console -- the skip reason must reach the person running the suite
   if (disk.unavailable) console.log(`${what} skipped: ${disk.unavailable}`);
 }
