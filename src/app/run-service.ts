@@ -59,7 +59,7 @@ export class RunService {
    * The fault that showed the data folder's disk is full, when it is: the database can be
    * read but nothing can be recorded, so nothing is started.
    */
-  private fullDisk: { error: unknown } | undefined;
+  private fullDisk: { error: unknown; atOpen: boolean } | undefined;
   /** Runs whose process is gone but whose interruption the full disk could not record yet. */
   private readonly unrecorded = new Set<string>();
   /** Lines for the operator about the state of the data folder (a full disk), printed by reading commands. */
@@ -76,7 +76,7 @@ export class RunService {
     this.snapshots = new SnapshotStore(this.db.db);
     this.versions = new RunbookVersions(this.db.db);
     this.auditTail = new AuditTailGuard(this.db.db, this.store, settings.dataDir);
-    if (this.db.fullDisk !== undefined) this.fullDisk = { error: this.db.fullDisk };
+    if (this.db.fullDisk !== undefined) this.fullDisk = { error: this.db.fullDisk, atOpen: true };
     this.noticeInterruptedRuns();
     if (this.fullDisk) {
       this.notices.push(
@@ -93,7 +93,9 @@ export class RunService {
    * tail is broken: signing it would make the break invisible to the next check.
    */
   noticeInterruptedRuns(): number {
-    if (!this.fullDisk) {
+    // A connection opened on a full disk can only read; a write that failed is tried again
+    // (a console lives for days, and the disk gets room again).
+    if (!this.fullDisk?.atOpen) {
       try {
         const dataDir = this.settings.dataDir;
         const marked = this.store.markInterruptedRuns((id) => {
@@ -102,11 +104,13 @@ export class RunService {
         });
         for (const run of marked) clearStopNote(dataDir, run.runId);
         if (marked.length > 0 && !this.auditTail.problem()) this.store.checkpoint();
+        this.fullDisk = undefined;
+        this.unrecorded.clear();
         return marked.length;
       } catch (error) {
         // A reading command must still work on a full disk: the marking waits for room.
         if (storageFaultKind(error, this.settings.dataDir) !== 'full') throw error;
-        this.fullDisk = { error };
+        this.fullDisk = { error, atOpen: false };
       }
     }
     for (const dead of this.store.deadRuns()) {
@@ -123,6 +127,7 @@ export class RunService {
   /** Refuses, before anything is recorded or run, when the data folder's disk is full (or nearly). */
   requireRoom(what: string): void {
     const { dataDir } = this.settings;
+    if (this.fullDisk && !this.fullDisk.atOpen) this.noticeInterruptedRuns();
     if (this.fullDisk) throw storageFaultError(this.fullDisk.error, dataDir, `${what} was not started; nothing was changed.`);
     const little = tooLittleRoom(dataDir);
     if (little) throw new UserError(`${little[0]?.toUpperCase() ?? ''}${little.slice(1)}. ${what} was not started; nothing was changed. ${storageAdvice(dataDir)}.`, 1);

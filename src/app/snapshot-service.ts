@@ -72,6 +72,7 @@ export class SnapshotService {
     const holder = this.runs.lockHolder(key);
     if (holder) throw new UserError(`${snapshot.target} is being changed by run ${holder.runId} of ${holder.operator}; wait for it to finish; ${NOTHING}`);
 
+    this.runs.requireRoom(`The restore of ${snapshot.id}`);
     const isProtected = inventory.environments[snapshot.environment]?.protected === true;
     const confirmed = await confirm(snapshot.environment, isProtected);
     const record = (kind: string, body: Record<string, unknown>) =>

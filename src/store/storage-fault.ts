@@ -57,9 +57,11 @@ export function describeStorageFault(error: unknown, dataDir: string): string {
 
 /**
  * Free space below which nothing is started: a step that runs but whose end cannot be
- * recorded is a step in doubt, so a run, a resume or a snapshot needs this much room first.
+ * recorded is a step in doubt, so a run, a resume or a snapshot needs some room first. The
+ * same line as "full" above: a disk with more room may still fill during a step, and that
+ * is recorded when it happens (see run-stop-notes.ts).
  */
-export const MIN_FREE_TO_START = 8 * 1024 * 1024;
+export const MIN_FREE_TO_START = NEARLY_FULL_BYTES;
 
 /** When the disk holding `dataDir` has too little room to record a run: the message's first half; else undefined. */
 export function tooLittleRoom(dataDir: string): string | undefined {
