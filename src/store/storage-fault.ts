@@ -28,6 +28,12 @@ export function storageFaultKind(error: unknown, dataDir: string): StorageFaultK
   return undefined;
 }
 
+/** Whether the error itself says the disk is full, whatever disk it was (for callers that do not know the data folder). */
+export function isDiskFull(error: unknown): boolean {
+  const code = codeOf(error);
+  return FULL_CODES.has(code) || code.startsWith('SQLITE_FULL');
+}
+
 /** Bytes an unprivileged writer can still use on the disk holding `dir`; undefined when it cannot be asked. */
 export function freeBytes(dir: string): number | undefined {
   try {
