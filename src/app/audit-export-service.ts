@@ -13,6 +13,7 @@ import type { ReportVerification } from '../core/audit/report-model.js';
 import { eventsInScope, headSeq, inScope, readChain, type EventScope } from '../store/audit-events-read.js';
 import { readPublicKey } from '../store/audit-keys.js';
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
+import { describeStorageFault, storageFaultKind } from '../store/storage-fault.js';
 import { RunStore } from '../store/run-store.js';
 import { readChunk } from '../store/step-output.js';
 import { SnapshotStore } from '../store/snapshot-store.js';
@@ -42,7 +43,9 @@ export interface ExportResult extends Written {
   /** Events in scope (for jsonl: those exported with their bodies). */
   count: number;
   out: string | null;
-  seq: number;
+  /** The `audit.exported` event; null when it could not be recorded (`notRecorded` says why). */
+  seq: number | null;
+  notRecorded?: string;
 }
 
 export class AuditExportService {
@@ -74,13 +77,26 @@ export class AuditExportService {
       until: request.until === undefined ? null : dateBound(request.until, 'until'),
     };
     const out = request.out === undefined ? null : resolve(request.out);
+    // On a full data disk the export still works (it is often how the data is moved off);
+    // only its records in the trail (the checkpoint, the export event) need room.
+    let notRecorded: string | undefined;
+    const unlessFull = <T>(write: () => T): T | undefined => {
+      try {
+        if (this.db.fullDisk !== undefined) throw this.db.fullDisk;
+        return notRecorded === undefined ? write() : undefined;
+      } catch (error) {
+        if (storageFaultKind(error, this.settings.dataDir) !== 'full') throw error;
+        notRecorded = `this export was not recorded in the trail: ${describeStorageFault(error, this.settings.dataDir)}`;
+        return undefined;
+      }
+    };
     let count = 0;
     let chunks: Iterable<string>;
     if (request.format === 'jsonl') {
       // Sign the head first, so every exported event is covered by a checkpoint and a cut
       // tail is caught off this machine too.
       const key = operatorFacing(() => this.store.audit.signingKey(this.settings.operator));
-      operatorFacing(() => this.store.audit.checkpoint(this.settings.operator));
+      unlessFull(() => operatorFacing(() => this.store.audit.checkpoint(this.settings.operator)));
       const head = headSeq(this.db.db);
       count = this.db.db.transaction(() => eventsInScope(this.db.db, scope).filter((e) => e.seq <= head).length)();
       chunks = this.jsonlLines(scope, head, key);
@@ -91,13 +107,13 @@ export class AuditExportService {
       chunks = [request.format === 'md' ? renderMarkdown(report) : renderHtml(report)];
     }
     const written = out === null ? await writeToStream(stdout, chunks) : await writeAtomically(out, chunks);
-    const seq = this.store.appendEvent({
+    const seq = unlessFull(() => this.store.appendEvent({
       operator: this.settings.operator,
       kind: 'audit.exported',
       runId: scope.runId,
       body: { format: request.format, run: scope.runId, since: scope.since, until: scope.until, count, out: out ?? request.destination ?? 'stdout', bytes: written.bytes, sha256: written.sha256 },
-    });
-    return { ...written, format: request.format, count, out, seq };
+    }));
+    return { ...written, format: request.format, count, out, seq: seq ?? null, ...(notRecorded ? { notRecorded } : {}) };
   }
 
   private *jsonlLines(scope: EventScope, head: number, key: KeyObject): Generator<string> {

@@ -82,10 +82,7 @@ export class AuditSearchService {
 
   /** The run's reviews, oldest first. */
   reviews(runId: string): Review[] {
-    return runEventsOfKind(this.db.db, runId, REVIEW_KIND).map((e) => {
-      const body = (e.body ?? {}) as { note?: unknown };
-      return { seq: e.seq, at: e.at, reviewer: e.operator, note: typeof body.note === 'string' ? body.note : '' };
-    });
+    return runReviews(this.db, runId);
   }
 
   /** A run id, or a unique prefix of one (as `show` takes them). */
@@ -96,6 +93,14 @@ export class AuditSearchService {
     if (matches.length === 1 && matches[0]) return matches[0];
     throw new UserError(matches.length === 0 ? `no run '${ref}' (handrail runs lists them); nothing was recorded or searched` : `'${ref}' matches ${matches.length} runs; give more of the id`);
   }
+}
+
+/** The run's reviews, oldest first, read through any open connection (`show` has one already). */
+export function runReviews(db: AppDatabase, runId: string): Review[] {
+  return runEventsOfKind(db.db, runId, REVIEW_KIND).map((e) => {
+    const body = (e.body ?? {}) as { note?: unknown };
+    return { seq: e.seq, at: e.at, reviewer: e.operator, note: typeof body.note === 'string' ? body.note : '' };
+  });
 }
 
 /**

@@ -6,6 +6,7 @@ import type { VerifyResult } from '../core/audit/verify-chain.js';
 import { readPublicKey } from '../store/audit-keys.js';
 import { runEventsOfKind } from '../store/audit-search.js';
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
+import { describeStorageFault, storageFaultKind } from '../store/storage-fault.js';
 import { RunStore } from '../store/run-store.js';
 import { UserError } from './errors.js';
 import { operatorBody, type Settings } from './settings.js';
@@ -15,6 +16,8 @@ export interface AuditVerification extends VerifyResult {
   keyFingerprint: string | null;
   /** Breaks a lead has acknowledged (`audit acknowledge`), oldest first. */
   acknowledgements: Acknowledgement[];
+  /** Why an intact check could not be recorded in the trail (the data folder's disk is full); absent when it was. */
+  notRecorded?: string;
 }
 
 export interface Acknowledgement {
@@ -52,11 +55,19 @@ export class AuditService {
     const publicKey = operatorFacing(() => readPublicKey(this.keysDir));
     const result = this.store.audit.verify(publicKey);
     const fingerprint = publicKey ? keyFingerprint(publicKey) : null;
+    let notRecorded: string | undefined;
     if (result.ok) {
-      this.store.appendEvent({ operator: this.settings.operator, kind: 'audit.verified', runId: null,
-        body: { events: result.events, checkpoints: result.checkpoints, head: result.head, keyFingerprint: fingerprint } });
+      try {
+        if (this.db.fullDisk !== undefined) throw this.db.fullDisk;
+        this.store.appendEvent({ operator: this.settings.operator, kind: 'audit.verified', runId: null,
+          body: { events: result.events, checkpoints: result.checkpoints, head: result.head, keyFingerprint: fingerprint } });
+      } catch (error) {
+        // The check itself read everything; only its record in the trail needs room.
+        if (storageFaultKind(error, this.settings.dataDir) !== 'full') throw error;
+        notRecorded = `this check was not recorded in the trail: ${describeStorageFault(error, this.settings.dataDir)}`;
+      }
     }
-    return { ...result, keyFingerprint: fingerprint, acknowledgements: acknowledgements(this.db.db) };
+    return { ...result, keyFingerprint: fingerprint, acknowledgements: acknowledgements(this.db.db), ...(notRecorded ? { notRecorded } : {}) };
   }
 
   /**
