@@ -385,7 +385,8 @@ export class RunService {
 
   /** Newest first, each checked against its chain events: `run` holds the chain's values where the row differs. */
   listRuns(limit = 100): CheckedRun[] {
-    return checkRuns(this.db.db, this.store.listRuns({ limit }).map((r) => this.asKnown(r)));
+    // Checked as stored; a dead run the full disk kept from being recorded is then shown as what it is.
+    return checkRuns(this.db.db, this.store.listRuns({ limit })).map((c) => ({ ...c, run: this.asKnown(c.run) }));
   }
 
   /** What each run's status says to a person, deviations counted (run-verdicts.ts). */
@@ -398,7 +399,7 @@ export class RunService {
     const found = this.findRun(runRef);
     const checked = checkRun(this.db.db, this.store, this.snapshots, found.id);
     if (!checked) throw new UserError(`no run '${runRef}' (handrail runs lists them)`);
-    return checked;
+    return { ...checked, run: this.asKnown(checked.run) };
   }
 
   /** Reviews of the run, read on this connection (on a full disk it is the only one there can be). */

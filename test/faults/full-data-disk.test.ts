@@ -15,7 +15,8 @@ reportSkip('full data disk', disk);
 const workspace = join(root, 'ws');
 const stepPid = join(root, 'step.pid');
 mkdirSync(workspace);
-writeFileSync(join(workspace, 'handrail.yml'), 'environments:\n  dev:\n    targets: {}\n');
+// Steps get a minimal environment: the filler step's target file reaches it through pass-env.
+writeFileSync(join(workspace, 'handrail.yml'), 'environments:\n  dev:\n    pass-env: [HANDRAIL_TEST_FILL]\n    targets: {}\n');
 writeFileSync(
   join(workspace, 'echo.md'),
   '---\nid: echo\ntitle: Echo\nversion: 1.0.0\n---\n\n## Say\n\n```sh {target=local}\necho hello\n```\n',
