@@ -71,7 +71,19 @@ export class SnapshotService {
   async restore(ref: string, confirm: Confirm, onProgress: Progress, signal: AbortSignal): Promise<{ restored: Snapshot; before: Snapshot }> {
     const found = this.find(ref);
     const spec = databaseSpec(await loadInventory(this.settings.workspace), found.environment, found.target);
-    const held = await lockDatabase(found.target, spec, { activity: `restore of snapshot ${found.id}`, runId: found.runId }, this.settings);
+    const held = await lockDatabase(found.target, spec, { activity: `restore of snapshot ${found.id}`, runId: found.runId }, this.settings).catch((error: unknown) => {
+      // Refused before anything was asked or done (another process holds the database, or
+      // its server does not answer): the attempt is recorded, and said plainly.
+      const message = error instanceof Error ? error.message : String(error);
+      this.runs.store.appendEvent({
+        operator: this.settings.operator,
+        kind: 'restore.refused',
+        runId: found.runId,
+        stepIdx: found.step,
+        body: { snapshot: found.id, target: found.target, environment: found.environment, reason: message },
+      });
+      throw error instanceof UserError ? new UserError(`snapshot ${found.id} was not restored: ${message}`, error.exitCode) : error;
+    });
     try {
       return await this.restoreHolding(ref, confirm, onProgress, signal);
     } finally {

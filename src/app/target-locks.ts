@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { electronNativeBinding } from '../store/open-database.js';
 import { lockPostgresTarget, lockSqliteTarget, type TargetLock, type TargetLockOwner, type TargetLockResult } from '../targets/target-lock.js';
 import { passwordOf } from './database-password.js';
+import { unreachableAdvice, unreachableDatabase } from './database-unreachable.js';
 import { UserError } from './errors.js';
 import { expandPath } from './paths.js';
 import type { TargetSpec } from '../contract/inventory.js';
@@ -68,6 +69,9 @@ async function lockOne(target: string, spec: DatabaseSpec, owner: TargetLockOwne
       : await lockPostgresTarget({ url: spec.postgres, password: passwordOf(spec) }, owner);
   } catch (error) {
     const where = 'sqlite' in spec ? expandPath(spec.sqlite, settings) : spec.postgres;
+    // A server that does not answer is a fault of the world (exit 1), named as such.
+    const down = 'postgres' in spec ? unreachableDatabase(spec.postgres, error) : undefined;
+    if (down) throw new UserError(`${down}, so the lock on ${target} could not be taken; ${nothing}. ${unreachableAdvice(where)}.`, 1);
     throw new UserError(
       `could not take the lock on ${target} (${where}) that keeps other Handrail processes from changing it at the same time: ` +
         `${(error as Error).message}; check that the database is reachable and writable from here, then try again; ${nothing}`,

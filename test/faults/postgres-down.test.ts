@@ -66,13 +66,12 @@ describe('PostgreSQL down', () => {
     expect(restore.code).toBe(1);
     expect(restore.stderr).toContain(where);
     expect(restore.stderr).toMatch(/not restored/);
-    const kinds = events().map((e) => e.kind);
-    const confirmed = kinds.lastIndexOf('restore.confirmed');
-    expect(confirmed).toBeGreaterThan(-1);
-    const after = events().slice(confirmed + 1);
-    const failed = after.find((e) => e.kind === 'restore.failed');
-    expect(failed, kinds.join(', ')).toBeDefined();
-    expect(String(failed?.body.reason)).toContain(where);
-    expect(after.at(-1)?.kind).toBe('restore.failed');
+    // The lock on the database is taken before anything is asked: with the server down the
+    // restore is refused there, recorded, and no confirmation is left without an ending.
+    const restores = events().filter((e) => e.kind.startsWith('restore.'));
+    const last = restores.at(-1);
+    expect(last?.kind, restores.map((e) => e.kind).join(', ')).toMatch(/^restore\.(refused|failed)$/);
+    expect(String(last?.body.reason)).toContain(where);
+    expect(restores.map((e) => e.kind)).not.toContain('restore.confirmed');
   }, 120_000);
 });
