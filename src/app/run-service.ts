@@ -5,6 +5,7 @@ import type { Run, RunStep } from '../contract/run.js';
 import type { InputDeclaration, Step } from '../contract/runbook.js';
 import { parseRunbook } from '../core/runbook/parse-runbook.js';
 import { MASK as REDACTED, Redactor } from '../core/engine/redact.js';
+import { missingSecretInput } from '../core/guards/resume-secrets.js';
 import { executeRun, type EngineOutcome } from '../core/engine/run-engine.js';
 import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
 import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
@@ -230,10 +231,10 @@ export class RunService {
     if (!source) throw new UserError(`run ${run.id} has no stored runbook; nothing was executed`);
     const inventory = await loadInventory(this.settings.workspace);
     // Secret inputs were stored redacted: they must be given again, and never validated as '[REDACTED]'.
-    const missingSecret = Object.entries(run.inputs).find(([name, v]) => v === REDACTED && request.inputs[name] === undefined);
-    if (missingSecret) {
+    const missingSecret = missingSecretInput(run.inputs, request.inputs);
+    if (missingSecret !== undefined) {
       throw new UserError(
-        `run ${run.id} needs its secret input '${missingSecret[0]}' again (secrets are never stored); set HANDRAIL_INPUT_${missingSecret[0].toUpperCase()}; nothing was executed`,
+        `run ${run.id} needs its secret input '${missingSecret}' again (secrets are never stored); set HANDRAIL_INPUT_${missingSecret.toUpperCase()}; nothing was executed`,
       );
     }
     const stored = Object.fromEntries(Object.entries(run.inputs).map(([k, v]) => [k, String(v)]));

@@ -6,6 +6,9 @@ import type { Inventory, TargetSpec } from '../contract/inventory.js';
 import type { RecordMismatch } from '../contract/record-check.js';
 import type { Snapshot } from '../contract/snapshot.js';
 import { preflight } from '../core/engine/run-engine.js';
+import { restoreRefusal } from '../core/guards/broken-tail.js';
+import { isProtectedEnvironment } from '../core/guards/protected-environment.js';
+import { findEnvironment, targetIn } from '../core/guards/target-exists.js';
 import { DEFAULT_RETENTION, snapshotsToDelete } from '../core/snapshots/retention.js';
 import { cleanLeftovers } from '../targets/snapshot/snapshot-files.js';
 import { UserError } from './errors.js';
@@ -81,6 +84,12 @@ export class SnapshotService {
       this.runs.store.appendEvent({ operator: this.settings.operator, kind, runId: row.runId, stepIdx: row.step, body: { snapshot: row.id, target: row.target, environment: row.environment, ...body } });
     // What is restored, from where, into which database: as the chain recorded it when the
     // snapshot was verified. The snapshots row is only a copy anyone with the file can edit.
+    // A restore changes a database: over a broken audit tail it is refused as mutating steps are.
+    const brokenTail = restoreRefusal(this.runs.auditTailProblem());
+    if (brokenTail) {
+      record('restore.refused', { reason: 'audit-tail-broken', problem: brokenTail });
+      throw new UserError(brokenTail);
+    }
     const chained = this.chainRecord(row);
     if ('refusal' in chained) {
       record('restore.refused', { reason: 'record-mismatch', problem: chained.refusal });
@@ -102,8 +111,7 @@ export class SnapshotService {
     const holder = this.runs.lockHolder(key);
     if (holder) throw new UserError(`${snapshot.target} is being changed by run ${holder.runId} of ${holder.operator}; wait for it to finish; ${NOTHING}`);
 
-    const isProtected = inventory.environments[snapshot.environment]?.protected === true;
-    const confirmed = await confirm(snapshot.environment, isProtected);
+    const confirmed = await confirm(snapshot.environment, isProtectedEnvironment(inventory, snapshot.environment));
     if (!confirmed.ok) {
       record('restore.refused', { reason: confirmed.message });
       throw new UserError(confirmed.message);
@@ -233,9 +241,10 @@ export class SnapshotService {
 type DatabaseSpec = Extract<TargetSpec, { sqlite: string }> | Extract<TargetSpec, { postgres: string }>;
 
 function databaseSpec(inventory: Inventory, environment: string, target: string): DatabaseSpec {
-  const env = inventory.environments[environment];
-  if (!env) throw new UserError(`there is no environment '${environment}' in handrail.yml; ${NOTHING}`);
-  const spec = env.targets[target];
+  const found = findEnvironment(inventory, environment);
+  if (!found.ok) throw new UserError(`${found.message}; ${NOTHING}`);
+  const env = found.value;
+  const spec = targetIn(env, target);
   if (!spec) throw new UserError(`environment '${environment}' has no target '${target}' (it has: ${Object.keys(env.targets).join(', ')}); ${NOTHING}`);
   if (spec === 'local' || 'ssh' in spec) throw new UserError(`target '${target}' is not a database; only sqlite and postgres targets have snapshots; ${NOTHING}`);
   return spec;

@@ -15,7 +15,7 @@ import { AuditSearchService } from '../audit-search-service.js';
 import { AuditService } from '../audit-service.js';
 import { UserError } from '../errors.js';
 import { importScriptText } from '../import-service.js';
-import { REDACTED } from '../run-types.js';
+import { missingSecretInput } from '../../core/guards/resume-secrets.js';
 import { checkListItems } from '../run-records.js';
 import { RunService } from '../run-service.js';
 import { RunbookVersions } from '../runbook-versions.js';
@@ -176,9 +176,9 @@ export class ConsoleService implements ConsoleApi {
       throw new UserError(`run ${run.id} is running in process ${run.pid ?? '?'} on ${run.host ?? '?'}; it can be resumed only once it has stopped; nothing was executed`);
     }
     // Secret inputs were stored masked; they must be given again (they are never kept).
-    const missing = Object.entries(run.inputs).find(([name, value]) => value === REDACTED && (r.inputs[name] ?? '') === '');
-    if (missing) {
-      throw new UserError(`run ${run.id} needs its secret input '${missing[0]}' again (secrets are never stored); enter it and resume; nothing was executed`);
+    const missing = missingSecretInput(run.inputs, r.inputs);
+    if (missing !== undefined) {
+      throw new UserError(`run ${run.id} needs its secret input '${missing}' again (secrets are never stored); enter it and resume; nothing was executed`);
     }
     const runId = await this.driver.drive((session) => this.runs.resume(run.id, { inputs: r.inputs, stopLeftovers: r.stopLeftovers === true }, session));
     return { runId };

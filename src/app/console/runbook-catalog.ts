@@ -2,6 +2,7 @@
 // (with line numbers) and its last run here, one runbook's steps, and the environments of
 // the inventory. Read from disk at each request: a runbook edited while the app is open
 // shows as it is now. (A run is bound to the bytes it started with; see run-detail.ts.)
+import { isProtectedEnvironment } from '../../core/guards/protected-environment.js';
 import { createHash } from 'node:crypto';
 import type { EnvironmentInfo, RunbookDetail, RunbookListItem } from '../../contract/api.js';
 import { targetKind, type TargetSpec } from '../../contract/inventory.js';
@@ -110,7 +111,7 @@ export async function environmentList(settings: Settings): Promise<EnvironmentIn
 /** Whether the inventory marks the environment protected; false when it cannot be read (it is shown elsewhere). */
 export async function isProtected(settings: Settings, environment: string): Promise<boolean> {
   try {
-    return (await loadInventory(settings.workspace)).environments[environment]?.protected === true;
+    return isProtectedEnvironment(await loadInventory(settings.workspace), environment);
   } catch {
     return false;
   }
