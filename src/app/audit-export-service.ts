@@ -20,6 +20,7 @@ import { writeAtomically, writeToStream, type Written } from './atomic-output.js
 import { gatherReport } from './audit-report-data.js';
 import { operatorFacing } from './audit-service.js';
 import { UserError } from './errors.js';
+import { findRun } from './find-by-prefix.js';
 import type { Settings } from './settings.js';
 
 export type ExportFormat = 'jsonl' | 'md' | 'html';
@@ -131,10 +132,7 @@ export class AuditExportService {
   }
 
   private findRun(ref: string): string {
-    if (this.store.getRun(ref)) return ref;
-    const matches = this.store.listRuns({ limit: 100_000 }).filter((r) => r.id.startsWith(ref));
-    if (matches.length === 1 && matches[0]) return matches[0].id;
-    throw new UserError(matches.length === 0 ? `no run '${ref}' (handrail runs lists them); nothing was exported` : `'${ref}' matches ${matches.length} runs; give more of the id; nothing was exported`);
+    return findRun(this.store, ref, 'nothing was exported').id;
   }
 }
 

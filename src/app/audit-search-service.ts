@@ -5,6 +5,7 @@ import { searchAudit, runEventsOfKind, ftsQuery, type AuditSearchHit } from '../
 import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
 import { UserError } from './errors.js';
+import { findRun } from './find-by-prefix.js';
 import { operatorBody, type Settings } from './settings.js';
 
 export interface SearchRequest {
@@ -90,11 +91,7 @@ export class AuditSearchService {
 
   /** A run id, or a unique prefix of one (as `show` takes them). */
   private findRun(ref: string): Run {
-    const exact = this.store.getRun(ref);
-    if (exact) return exact;
-    const matches = this.store.listRuns({ limit: 100_000 }).filter((r) => r.id.startsWith(ref));
-    if (matches.length === 1 && matches[0]) return matches[0];
-    throw new UserError(matches.length === 0 ? `no run '${ref}' (handrail runs lists them); nothing was recorded or searched` : `'${ref}' matches ${matches.length} runs; give more of the id`);
+    return findRun(this.store, ref, 'nothing was recorded or searched');
   }
 }
 

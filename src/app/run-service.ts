@@ -15,6 +15,7 @@ import { SnapshotStore } from '../store/snapshot-store.js';
 import { AuditTailGuard } from './audit-tail-guard.js';
 import type { RunVerdictInfo } from '../core/audit/run-verdict.js';
 import { UserError } from './errors.js';
+import { findRun } from './find-by-prefix.js';
 import { verdictsOf } from './run-verdicts.js';
 import { newId } from './ids.js';
 import { expandPath } from './paths.js';
@@ -343,11 +344,7 @@ export class RunService {
 
   /** A run id, or a unique prefix of one (as git takes commit ids). */
   findRun(ref: string): Run {
-    const exact = this.store.getRun(ref);
-    if (exact) return exact;
-    const matches = this.store.listRuns({ limit: 100_000 }).filter((r) => r.id.startsWith(ref));
-    if (matches.length === 1 && matches[0]) return matches[0];
-    throw new UserError(matches.length === 0 ? `no run '${ref}' (handrail runs lists them)` : `'${ref}' matches ${matches.length} runs; give more of the id`);
+    return findRun(this.store, ref);
   }
 
   private async drive(

@@ -12,6 +12,7 @@ import { findEnvironment, targetIn } from '../core/guards/target-exists.js';
 import { DEFAULT_RETENTION, snapshotsToDelete } from '../core/snapshots/retention.js';
 import { cleanLeftovers } from '../targets/snapshot/snapshot-files.js';
 import { UserError } from './errors.js';
+import { findSnapshot } from './find-by-prefix.js';
 import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { loadInventory, lockKey } from './run-plan.js';
@@ -45,13 +46,7 @@ export class SnapshotService {
   }
 
   find(ref: string): Snapshot {
-    const exact = this.runs.snapshots.get(ref);
-    const matches = exact ? [exact] : this.runs.snapshots.list({ includeDeleted: true }).filter((s) => s.id.startsWith(ref));
-    const [found] = matches;
-    if (matches.length !== 1 || !found) {
-      throw new UserError(matches.length === 0 ? `no snapshot '${ref}' (handrail snapshots lists them)` : `'${ref}' matches ${matches.length} snapshots; give more of the id`);
-    }
-    return found;
+    return findSnapshot(this.runs.snapshots, ref);
   }
 
   /** `handrail snapshot TARGET --env ENV`: a verified copy now, outside any run. */

@@ -2,9 +2,9 @@
 // IPC binding and `handrail serve` call only this, with requests their schemas parsed.
 // Refusals are UserErrors worded for the operator; toApiError (api-error.ts) is how a
 // binding sends any error on.
-import { readFileSync } from 'node:fs';
 import type { ApiParsedRequest, ApiResponse, AuditStatus, ConsoleApi, ConsoleEvent } from '../../contract/api.js';
 import type { Run } from '../../contract/run.js';
+import { appVersion } from '../../core/app-version.js';
 import { NAME_PATTERN } from '../../contract/runbook.js';
 import { ftsQuery } from '../../store/audit-search.js';
 import { openAppDatabase, type AppDatabase } from '../../store/open-database.js';
@@ -43,8 +43,6 @@ const OUTPUT_PAGE_CHUNKS = 256;
 const OUTPUT_PAGE_BYTES = 4 * 1024 * 1024;
 /** verifyAudit lists at most this many problems; the first is what matters. */
 const MAX_PROBLEMS = 100;
-
-const APP_VERSION = readVersion();
 
 export class ConsoleService implements ConsoleApi {
   private readonly listeners = new Set<ConsoleListener>();
@@ -99,7 +97,7 @@ export class ConsoleService implements ConsoleApi {
 
   private recordLifecycle(kind: 'app.started' | 'app.stopped'): void {
     this.runs.store.appendEvent({ operator: this.settings.operator, kind, runId: null,
-      body: { console: this.kind, version: APP_VERSION, pid: process.pid, ...operatorBody(this.settings) } });
+      body: { console: this.kind, version: appVersion(), pid: process.pid, ...operatorBody(this.settings) } });
   }
 
   /** Every console event from now on; returns the unsubscribe function. */
@@ -132,7 +130,7 @@ export class ConsoleService implements ConsoleApi {
     // A broken chain found by a full verification stays shown: the tail check only looks
     // past the last checkpoint and would not see it.
     const audit = this.verified && !this.verified.ok ? this.verified : tailStatus(this.db.db, this.runs.auditTailProblem());
-    return { version: APP_VERSION, operator, workspace, dataDir, audit };
+    return { version: appVersion(), operator, workspace, dataDir, audit };
   }
 
   async listRunbooks(_r: ApiParsedRequest<'listRunbooks'>): Promise<ApiResponse<'listRunbooks'>> {
@@ -420,15 +418,5 @@ function operatorFacing<T>(fn: () => T): T {
     return fn();
   } catch (error) {
     throw new UserError(error instanceof Error ? error.message : String(error), 1);
-  }
-}
-
-function readVersion(): string {
-  try {
-    // src/app/console/ and dist/app/console/ both sit three levels below the package root.
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
   }
 }

@@ -66,13 +66,6 @@ export async function openRecordingTarget(place: RecordingPlace, options: Target
   return { shell: await targets.shell(place.target), variables: targets.variables, close: () => targets.close() };
 }
 
-/** `app (ssh deploy@pilot-1:22)`, `app (this machine)`: how a target is named to the author. */
-export function describePlace(place: RecordingPlace): string {
-  const spec = place.spec;
-  if (typeof spec === 'object' && 'ssh' in spec) return `${place.target} (ssh ${spec.ssh}:${spec.port ?? 22})`;
-  return `${place.target} (this machine)`;
-}
-
 function isShell(spec: TargetSpec): boolean {
   const kind = targetKind(spec);
   return kind === 'local' || kind === 'ssh';
