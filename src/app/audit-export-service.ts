@@ -12,10 +12,11 @@ import { renderMarkdown } from '../core/audit/report-markdown.js';
 import type { ReportVerification } from '../core/audit/report-model.js';
 import { eventsInScope, headSeq, inScope, readChain, type EventScope } from '../store/audit-events-read.js';
 import { readPublicKey } from '../store/audit-keys.js';
-import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
-import { RunStore } from '../store/run-store.js';
+import type { AppDatabase } from '../store/open-database.js';
+import type { RunStore } from '../store/run-store.js';
+import { type AppContext, contextFor } from './app-context.js';
 import { readChunk } from '../store/step-output.js';
-import { SnapshotStore } from '../store/snapshot-store.js';
+import type { SnapshotStore } from '../store/snapshot-store.js';
 import { writeAtomically, writeToStream, type Written } from './atomic-output.js';
 import { gatherReport } from './audit-report-data.js';
 import { operatorFacing } from './audit-service.js';
@@ -47,25 +48,27 @@ export interface ExportResult extends Written {
 }
 
 export class AuditExportService {
-  private readonly db: AppDatabase;
+  private readonly db: AppDatabase['db'];
   private readonly store: RunStore;
   private readonly snapshots: SnapshotStore;
   private readonly keysDir: string;
+  private readonly release: () => void;
 
-  constructor(readonly settings: Settings) {
+  constructor(
+    readonly settings: Settings,
+    /** The process's shared context (the consoles); without one the service opens and closes its own. */
+    shared?: AppContext,
+  ) {
     this.keysDir = join(settings.dataDir, 'keys');
-    try {
-      this.db = openAppDatabase(settings.dataDir);
-    } catch (error) {
-      // The store's messages are written for the operator already (what, where, what next).
-      throw new UserError(error instanceof Error ? error.message : String(error), 1);
-    }
-    this.store = new RunStore(this.db.db, { keysDir: this.keysDir });
-    this.snapshots = new SnapshotStore(this.db.db);
+    const { context, close } = contextFor(settings, shared);
+    this.db = context.db;
+    this.store = context.store;
+    this.snapshots = context.snapshots;
+    this.release = close;
   }
 
   close(): void {
-    this.db.close();
+    this.release();
   }
 
   async export(request: ExportRequest, stdout: NodeJS.WritableStream): Promise<ExportResult> {
@@ -82,13 +85,13 @@ export class AuditExportService {
       // tail is caught off this machine too.
       const key = operatorFacing(() => this.store.audit.signingKey(this.settings.operator));
       operatorFacing(() => this.store.audit.checkpoint(this.settings.operator));
-      const head = headSeq(this.db.db);
-      count = this.db.db.transaction(() => eventsInScope(this.db.db, scope).filter((e) => e.seq <= head).length)();
+      const head = headSeq(this.db);
+      count = this.db.transaction(() => eventsInScope(this.db, scope).filter((e) => e.seq <= head).length)();
       chunks = this.jsonlLines(scope, head, key);
     } else {
-      const events = eventsInScope(this.db.db, scope);
+      const events = eventsInScope(this.db, scope);
       count = events.length;
-      const report = await gatherReport({ db: this.db.db, store: this.store, snapshots: this.snapshots, events, scope, verification: this.verification(), generatedBy: this.settings.operator });
+      const report = await gatherReport({ db: this.db, store: this.store, snapshots: this.snapshots, events, scope, verification: this.verification(), generatedBy: this.settings.operator });
       chunks = [request.format === 'md' ? renderMarkdown(report) : renderHtml(report)];
     }
     const written = out === null ? await writeToStream(stdout, chunks) : await writeAtomically(out, chunks);
@@ -103,7 +106,7 @@ export class AuditExportService {
 
   private *jsonlLines(scope: EventScope, head: number, key: KeyObject): Generator<string> {
     yield `${headerLine(new Date().toISOString(), this.settings.operator, scope)}\n`;
-    for (const event of readChain(this.db.db, head)) {
+    for (const event of readChain(this.db, head)) {
       const withheld = !inScope(event, scope);
       yield `${eventLine(event, event.bodyJson, withheld, withheld ? undefined : this.outputOf(event))}\n`;
     }
@@ -115,7 +118,7 @@ export class AuditExportService {
   private outputOf(event: { kind: string; runId: string | null; stepIdx: number | null; bodyJson: string | null }): Uint8Array | undefined {
     const body = event.kind === OUTPUT_EVENT ? outputEventBody(event.bodyJson) : undefined;
     if (!body || event.runId === null || event.stepIdx === null) return undefined;
-    return readChunk(this.db.db, { runId: event.runId, idx: event.stepIdx, attempt: body.attempt }, body.chunk);
+    return readChunk(this.db, { runId: event.runId, idx: event.stepIdx, attempt: body.attempt }, body.chunk);
   }
 
   private verification(): ReportVerification {

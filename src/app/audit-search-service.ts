@@ -2,8 +2,9 @@
 // of a run recorded in it. Search only reads; a review is one appended event.
 import type { Run } from '../contract/run.js';
 import { searchAudit, runEventsOfKind, ftsQuery, type AuditSearchHit } from '../store/audit-search.js';
-import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
-import { RunStore } from '../store/run-store.js';
+import type { AppDatabase } from '../store/open-database.js';
+import type { RunStore } from '../store/run-store.js';
+import { type AppContext, contextFor } from './app-context.js';
 import { UserError } from './errors.js';
 import { findRun } from './find-by-prefix.js';
 import { operatorBody, type Settings } from './settings.js';
@@ -30,21 +31,23 @@ export const DEFAULT_SEARCH_LIMIT = 100;
 export const REVIEW_KIND = 'review';
 
 export class AuditSearchService {
-  private readonly db: AppDatabase;
+  private readonly db: AppDatabase['db'];
   private readonly store: RunStore;
+  private readonly release: () => void;
 
-  constructor(readonly settings: Settings) {
-    try {
-      this.db = openAppDatabase(settings.dataDir);
-    } catch (error) {
-      // The store's messages are written for the operator already (what, where, what next).
-      throw new UserError(error instanceof Error ? error.message : String(error), 1);
-    }
-    this.store = new RunStore(this.db.db);
+  constructor(
+    readonly settings: Settings,
+    /** The process's shared context (the consoles); without one the service opens and closes its own. */
+    shared?: AppContext,
+  ) {
+    const { context, close } = contextFor(settings, shared);
+    this.db = context.db;
+    this.store = context.store;
+    this.release = close;
   }
 
   close(): void {
-    this.db.close();
+    this.release();
   }
 
   /** Newest first; refuses (exit 2) text with nothing to search for, a bad date or an unknown run. */
@@ -54,7 +57,7 @@ export class AuditSearchService {
     }
     const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
     if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit must be a whole number of 1 or more, not '${request.limit}'; nothing was searched`);
-    return searchAudit(this.db.db, request.text, {
+    return searchAudit(this.db, request.text, {
       runId: request.run === undefined ? undefined : this.findRun(request.run).id,
       operator: request.operator,
       environment: request.env,
@@ -83,7 +86,7 @@ export class AuditSearchService {
 
   /** The run's reviews, oldest first. */
   reviews(runId: string): Review[] {
-    return runEventsOfKind(this.db.db, runId, REVIEW_KIND).map((e) => {
+    return runEventsOfKind(this.db, runId, REVIEW_KIND).map((e) => {
       const body = (e.body ?? {}) as { note?: unknown };
       return { seq: e.seq, at: e.at, reviewer: e.operator, note: typeof body.note === 'string' ? body.note : '' };
     });

@@ -5,8 +5,9 @@ import { keyFingerprint } from '../core/audit/checkpoint.js';
 import type { VerifyResult } from '../core/audit/verify-chain.js';
 import { readPublicKey } from '../store/audit-keys.js';
 import { runEventsOfKind } from '../store/audit-search.js';
-import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
-import { RunStore } from '../store/run-store.js';
+import type { AppDatabase } from '../store/open-database.js';
+import type { RunStore } from '../store/run-store.js';
+import { type AppContext, contextFor } from './app-context.js';
 import { UserError } from './errors.js';
 import { operatorBody, type Settings } from './settings.js';
 
@@ -29,18 +30,25 @@ function acknowledgements(db: AppDatabase['db']): Acknowledgement[] {
 }
 
 export class AuditService {
-  private readonly db: AppDatabase;
+  private readonly db: AppDatabase['db'];
   private readonly store: RunStore;
   private readonly keysDir: string;
+  private readonly release: () => void;
 
-  constructor(readonly settings: Settings) {
+  constructor(
+    readonly settings: Settings,
+    /** The process's shared context (the consoles); without one the service opens and closes its own. */
+    shared?: AppContext,
+  ) {
     this.keysDir = join(settings.dataDir, 'keys');
-    this.db = operatorFacing(() => openAppDatabase(settings.dataDir));
-    this.store = new RunStore(this.db.db, { keysDir: this.keysDir });
+    const { context, close } = contextFor(settings, shared);
+    this.db = context.db;
+    this.store = context.store;
+    this.release = close;
   }
 
   close(): void {
-    this.db.close();
+    this.release();
   }
 
   /**
@@ -56,7 +64,7 @@ export class AuditService {
       this.store.appendEvent({ operator: this.settings.operator, kind: 'audit.verified', runId: null,
         body: { events: result.events, checkpoints: result.checkpoints, head: result.head, keyFingerprint: fingerprint } });
     }
-    return { ...result, keyFingerprint: fingerprint, acknowledgements: acknowledgements(this.db.db) };
+    return { ...result, keyFingerprint: fingerprint, acknowledgements: acknowledgements(this.db) };
   }
 
   /**

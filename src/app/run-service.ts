@@ -9,9 +9,9 @@ import { missingSecretInput } from '../core/guards/resume-secrets.js';
 import { executeRun, type EngineOutcome } from '../core/engine/run-engine.js';
 import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
 import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
-import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
-import { RunStore } from '../store/run-store.js';
-import { SnapshotStore } from '../store/snapshot-store.js';
+import type { RunStore } from '../store/run-store.js';
+import type { SnapshotStore } from '../store/snapshot-store.js';
+import { type AppContext, contextFor } from './app-context.js';
 import { AuditTailGuard } from './audit-tail-guard.js';
 import type { RunVerdictInfo } from '../core/audit/run-verdict.js';
 import { UserError } from './errors.js';
@@ -27,7 +27,7 @@ import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './
 import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
 import { operatorBody, type Settings } from './settings.js';
 import { openTargets, type TargetOptions } from './targets.js';
-import { RunbookVersions } from './runbook-versions.js';
+import type { RunbookVersions } from './runbook-versions.js';
 import { versionRefusal } from './version-check.js';
 import { readSource } from './workspace.js';
 
@@ -63,24 +63,26 @@ export interface RunResult {
 }
 
 export class RunService {
-  private readonly db: AppDatabase;
+  private readonly context: AppContext;
+  private readonly release: () => void;
   readonly store: RunStore;
   readonly snapshots: SnapshotStore;
   private readonly auditTail: AuditTailGuard;
   /** Every runbook content run here is stored by hash; a changed one needs a new version. */
   readonly versions: RunbookVersions;
 
-  constructor(readonly settings: Settings) {
-    try {
-      this.db = openAppDatabase(settings.dataDir);
-    } catch (error) {
-      // The store's messages are written for the operator already (what, where, what next).
-      throw new UserError(error instanceof Error ? error.message : String(error), 1);
-    }
-    this.store = new RunStore(this.db.db, { maxOutputBytesPerAttempt: settings.maxOutputBytes });
-    this.snapshots = new SnapshotStore(this.db.db);
-    this.versions = new RunbookVersions(this.db.db);
-    this.auditTail = new AuditTailGuard(this.db.db, this.store, settings.dataDir);
+  constructor(
+    readonly settings: Settings,
+    /** The process's shared context (the consoles); without one the service opens and closes its own. */
+    shared?: AppContext,
+  ) {
+    const { context, close } = contextFor(settings, shared);
+    this.context = context;
+    this.release = close;
+    this.store = context.store;
+    this.snapshots = context.snapshots;
+    this.versions = context.versions;
+    this.auditTail = new AuditTailGuard(context.db, this.store, settings.dataDir);
     this.noticeInterruptedRuns();
   }
 
@@ -111,7 +113,7 @@ export class RunService {
   }
 
   close(): void {
-    this.db.close();
+    this.release();
   }
 
   /** The start-up check of the audit trail's tail: its first problem, or null when intact. */
@@ -215,7 +217,7 @@ export class RunService {
   async resume(runRef: string, request: ResumeRequest, session: RunSession): Promise<RunResult> {
     const found = this.findRun(runRef);
     // A resume acts on the run's status and its stored runbook bytes: both must be what the chain recorded.
-    const checked = checkRun(this.db.db, this.store, this.snapshots, found.id);
+    const checked = checkRun(this.context.db, this.store, this.snapshots, found.id);
     const refusal = checked && tamperRefusal(checked, 'resumed');
     if (refusal) throw new UserError(refusal, 3);
     const run = checked?.run ?? found;
@@ -326,18 +328,18 @@ export class RunService {
 
   /** Newest first, each checked against its chain events: `run` holds the chain's values where the row differs. */
   listRuns(limit = 100): CheckedRun[] {
-    return checkRuns(this.db.db, this.store.listRuns({ limit }));
+    return checkRuns(this.context.db, this.store.listRuns({ limit }));
   }
 
   /** What each run's status says to a person, deviations counted (run-verdicts.ts). */
   verdicts(runs: readonly Run[]): Map<string, RunVerdictInfo> {
-    return verdictsOf(this.db.db, runs);
+    return verdictsOf(this.context.db, runs);
   }
 
   /** A run with its steps, checked against the chain (see run-records.ts). */
   showRun(runRef: string): CheckedRunDetail {
     const found = this.findRun(runRef);
-    const checked = checkRun(this.db.db, this.store, this.snapshots, found.id);
+    const checked = checkRun(this.context.db, this.store, this.snapshots, found.id);
     if (!checked) throw new UserError(`no run '${runRef}' (handrail runs lists them)`);
     return checked;
   }

@@ -16,7 +16,7 @@ import { expandPath } from '../paths.js';
 import { loadInventory } from '../run-plan.js';
 import type { Settings } from '../settings.js';
 import { checkListItems } from '../run-records.js';
-import { RunbookVersions } from '../runbook-versions.js';
+import type { RunbookVersions } from '../runbook-versions.js';
 import { versionProblems } from '../version-check.js';
 import { findRunbookFiles, loadWorkspaceInventory, readSource, runbookEntry, type RunbookEntry } from '../workspace.js';
 import { NotFoundError } from './api-error.js';
@@ -26,14 +26,11 @@ export class RunbookCatalog {
   /** Judged runbooks by file, reused while neither the file's bytes nor the inventory changed (validation parses every SQL statement). */
   private readonly judged = new Map<string, { key: string; entry: RunbookEntry }>();
 
-  private readonly versions: RunbookVersions;
-
   constructor(
     private readonly settings: Settings,
     private readonly db: AppDatabase['db'],
-  ) {
-    this.versions = new RunbookVersions(db);
-  }
+    private readonly versions: RunbookVersions,
+  ) {}
 
   async list(): Promise<{ runbooks: RunbookListItem[]; inventoryProblems: Problem[] }> {
     const { entries, inventoryProblems } = await this.read();
