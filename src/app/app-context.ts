@@ -48,9 +48,23 @@ export class AppContext {
   }
 }
 
-/** The context a service works in: the one it was given (borrowed), or one of its own (closed with it). */
-export function contextFor(settings: Settings, given: AppContext | undefined): { context: AppContext; close(): void } {
-  if (given) return { context: given, close: () => undefined };
-  const context = AppContext.open(settings);
-  return { context, close: () => context.close() };
+/**
+ * A service over the app database: it works in the context it was given (the consoles share
+ * one) and leaves it open, or opens one of its own (a CLI command) and closes it with itself.
+ */
+export abstract class ContextService {
+  protected readonly context: AppContext;
+  private readonly owned: boolean;
+
+  constructor(
+    readonly settings: Settings,
+    shared?: AppContext,
+  ) {
+    this.context = shared ?? AppContext.open(settings);
+    this.owned = shared === undefined;
+  }
+
+  close(): void {
+    if (this.owned) this.context.close();
+  }
 }

@@ -12,17 +12,13 @@ import { renderMarkdown } from '../core/audit/report-markdown.js';
 import type { ReportVerification } from '../core/audit/report-model.js';
 import { eventsInScope, headSeq, inScope, readChain, type EventScope } from '../store/audit-events-read.js';
 import { readPublicKey } from '../store/audit-keys.js';
-import type { AppDatabase } from '../store/open-database.js';
-import type { RunStore } from '../store/run-store.js';
-import { type AppContext, contextFor } from './app-context.js';
+import { ContextService } from './app-context.js';
 import { readChunk } from '../store/step-output.js';
-import type { SnapshotStore } from '../store/snapshot-store.js';
 import { writeAtomically, writeToStream, type Written } from './atomic-output.js';
 import { gatherReport } from './audit-report-data.js';
 import { operatorFacing } from './audit-service.js';
 import { UserError } from './errors.js';
 import { findRun } from './find-by-prefix.js';
-import type { Settings } from './settings.js';
 
 export type ExportFormat = 'jsonl' | 'md' | 'html';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'md', 'html'];
@@ -47,29 +43,11 @@ export interface ExportResult extends Written {
   seq: number;
 }
 
-export class AuditExportService {
-  private readonly db: AppDatabase['db'];
-  private readonly store: RunStore;
-  private readonly snapshots: SnapshotStore;
-  private readonly keysDir: string;
-  private readonly release: () => void;
-
-  constructor(
-    readonly settings: Settings,
-    /** The process's shared context (the consoles); without one the service opens and closes its own. */
-    shared?: AppContext,
-  ) {
-    this.keysDir = join(settings.dataDir, 'keys');
-    const { context, close } = contextFor(settings, shared);
-    this.db = context.db;
-    this.store = context.store;
-    this.snapshots = context.snapshots;
-    this.release = close;
-  }
-
-  close(): void {
-    this.release();
-  }
+export class AuditExportService extends ContextService {
+  private readonly db = this.context.db;
+  private readonly store = this.context.store;
+  private readonly snapshots = this.context.snapshots;
+  private readonly keysDir = join(this.settings.dataDir, 'keys');
 
   async export(request: ExportRequest, stdout: NodeJS.WritableStream): Promise<ExportResult> {
     const scope: EventScope = {

@@ -2,12 +2,10 @@
 // of a run recorded in it. Search only reads; a review is one appended event.
 import type { Run } from '../contract/run.js';
 import { searchAudit, runEventsOfKind, ftsQuery, type AuditSearchHit } from '../store/audit-search.js';
-import type { AppDatabase } from '../store/open-database.js';
-import type { RunStore } from '../store/run-store.js';
-import { type AppContext, contextFor } from './app-context.js';
+import { ContextService } from './app-context.js';
 import { UserError } from './errors.js';
 import { findRun } from './find-by-prefix.js';
-import { operatorBody, type Settings } from './settings.js';
+import { operatorBody } from './settings.js';
 
 export interface SearchRequest {
   text: string;
@@ -30,25 +28,9 @@ export interface Review {
 export const DEFAULT_SEARCH_LIMIT = 100;
 export const REVIEW_KIND = 'review';
 
-export class AuditSearchService {
-  private readonly db: AppDatabase['db'];
-  private readonly store: RunStore;
-  private readonly release: () => void;
-
-  constructor(
-    readonly settings: Settings,
-    /** The process's shared context (the consoles); without one the service opens and closes its own. */
-    shared?: AppContext,
-  ) {
-    const { context, close } = contextFor(settings, shared);
-    this.db = context.db;
-    this.store = context.store;
-    this.release = close;
-  }
-
-  close(): void {
-    this.release();
-  }
+export class AuditSearchService extends ContextService {
+  private readonly db = this.context.db;
+  private readonly store = this.context.store;
 
   /** Newest first; refuses (exit 2) text with nothing to search for, a bad date or an unknown run. */
   search(request: SearchRequest): AuditSearchHit[] {

@@ -6,10 +6,9 @@ import type { VerifyResult } from '../core/audit/verify-chain.js';
 import { readPublicKey } from '../store/audit-keys.js';
 import { runEventsOfKind } from '../store/audit-search.js';
 import type { AppDatabase } from '../store/open-database.js';
-import type { RunStore } from '../store/run-store.js';
-import { type AppContext, contextFor } from './app-context.js';
+import { ContextService } from './app-context.js';
 import { UserError } from './errors.js';
-import { operatorBody, type Settings } from './settings.js';
+import { operatorBody } from './settings.js';
 
 export interface AuditVerification extends VerifyResult {
   /** The fingerprint of the key the checkpoints were checked against; null when there is none. */
@@ -29,27 +28,10 @@ function acknowledgements(db: AppDatabase['db']): Acknowledgement[] {
   return runEventsOfKind(db, null, 'audit.acknowledged').map((e) => ({ seq: e.seq, at: e.at, operator: e.operator, note: String((e.body as { note?: unknown } | null)?.note ?? '') }));
 }
 
-export class AuditService {
-  private readonly db: AppDatabase['db'];
-  private readonly store: RunStore;
-  private readonly keysDir: string;
-  private readonly release: () => void;
-
-  constructor(
-    readonly settings: Settings,
-    /** The process's shared context (the consoles); without one the service opens and closes its own. */
-    shared?: AppContext,
-  ) {
-    this.keysDir = join(settings.dataDir, 'keys');
-    const { context, close } = contextFor(settings, shared);
-    this.db = context.db;
-    this.store = context.store;
-    this.release = close;
-  }
-
-  close(): void {
-    this.release();
-  }
+export class AuditService extends ContextService {
+  private readonly db = this.context.db;
+  private readonly store = this.context.store;
+  private readonly keysDir = join(this.settings.dataDir, 'keys');
 
   /**
    * Recomputes the whole chain and checks every checkpoint. An intact check is recorded in the

@@ -11,7 +11,7 @@ import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
 import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
 import type { RunStore } from '../store/run-store.js';
 import type { SnapshotStore } from '../store/snapshot-store.js';
-import { type AppContext, contextFor } from './app-context.js';
+import { type AppContext, ContextService } from './app-context.js';
 import { AuditTailGuard } from './audit-tail-guard.js';
 import type { RunVerdictInfo } from '../core/audit/run-verdict.js';
 import { UserError } from './errors.js';
@@ -62,27 +62,19 @@ export interface RunResult {
   outcome: EngineOutcome;
 }
 
-export class RunService {
-  private readonly context: AppContext;
-  private readonly release: () => void;
+export class RunService extends ContextService {
   readonly store: RunStore;
   readonly snapshots: SnapshotStore;
   private readonly auditTail: AuditTailGuard;
   /** Every runbook content run here is stored by hash; a changed one needs a new version. */
   readonly versions: RunbookVersions;
 
-  constructor(
-    readonly settings: Settings,
-    /** The process's shared context (the consoles); without one the service opens and closes its own. */
-    shared?: AppContext,
-  ) {
-    const { context, close } = contextFor(settings, shared);
-    this.context = context;
-    this.release = close;
-    this.store = context.store;
-    this.snapshots = context.snapshots;
-    this.versions = context.versions;
-    this.auditTail = new AuditTailGuard(context.db, this.store, settings.dataDir);
+  constructor(settings: Settings, shared?: AppContext) {
+    super(settings, shared);
+    this.store = this.context.store;
+    this.snapshots = this.context.snapshots;
+    this.versions = this.context.versions;
+    this.auditTail = new AuditTailGuard(this.context.db, this.store, settings.dataDir);
     this.noticeInterruptedRuns();
   }
 
@@ -110,10 +102,6 @@ export class RunService {
     }
     if (found.length > 0 && !this.auditTail.problem()) this.store.checkpoint();
     return found.length;
-  }
-
-  close(): void {
-    this.release();
   }
 
   /** The start-up check of the audit trail's tail: its first problem, or null when intact. */
