@@ -21,7 +21,8 @@ export class AppContext {
 
   private constructor(
     readonly settings: Settings,
-    private readonly database: AppDatabase,
+    /** The opened database itself: its path, and the full disk it was opened on, if so. */
+    readonly database: AppDatabase,
   ) {
     this.db = database.db;
     this.store = new RunStore(this.db, { maxOutputBytesPerAttempt: settings.maxOutputBytes });

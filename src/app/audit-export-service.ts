@@ -12,6 +12,7 @@ import { renderMarkdown } from '../core/audit/report-markdown.js';
 import type { ReportVerification } from '../core/audit/report-model.js';
 import { eventsInScope, headSeq, inScope, readChain, type EventScope } from '../store/audit-events-read.js';
 import { readPublicKey } from '../store/audit-keys.js';
+import { describeStorageFault, storageFaultKind } from '../store/storage-fault.js';
 import { ContextService } from './app-context.js';
 import { readChunk } from '../store/step-output.js';
 import { writeAtomically, writeToStream, type Written } from './atomic-output.js';
@@ -40,7 +41,9 @@ export interface ExportResult extends Written {
   /** Events in scope (for jsonl: those exported with their bodies). */
   count: number;
   out: string | null;
-  seq: number;
+  /** The `audit.exported` event; null when it could not be recorded (`notRecorded` says why). */
+  seq: number | null;
+  notRecorded?: string;
 }
 
 export class AuditExportService extends ContextService {
@@ -56,13 +59,26 @@ export class AuditExportService extends ContextService {
       until: request.until === undefined ? null : dateBound(request.until, 'until'),
     };
     const out = request.out === undefined ? null : resolve(request.out);
+    // On a full data disk the export still works (it is often how the data is moved off);
+    // only its records in the trail (the checkpoint, the export event) need room.
+    let notRecorded: string | undefined;
+    const unlessFull = <T>(write: () => T): T | undefined => {
+      try {
+        if (this.context.database.fullDisk !== undefined) throw this.context.database.fullDisk;
+        return notRecorded === undefined ? write() : undefined;
+      } catch (error) {
+        if (storageFaultKind(error, this.settings.dataDir) !== 'full') throw error;
+        notRecorded = `this export was not recorded in the trail: ${describeStorageFault(error, this.settings.dataDir)}`;
+        return undefined;
+      }
+    };
     let count = 0;
     let chunks: Iterable<string>;
     if (request.format === 'jsonl') {
       // Sign the head first, so every exported event is covered by a checkpoint and a cut
       // tail is caught off this machine too.
       const key = operatorFacing(() => this.store.audit.signingKey(this.settings.operator));
-      operatorFacing(() => this.store.audit.checkpoint(this.settings.operator));
+      unlessFull(() => operatorFacing(() => this.store.audit.checkpoint(this.settings.operator)));
       const head = headSeq(this.db);
       count = this.db.transaction(() => eventsInScope(this.db, scope).filter((e) => e.seq <= head).length)();
       chunks = this.jsonlLines(scope, head, key);
@@ -73,13 +89,13 @@ export class AuditExportService extends ContextService {
       chunks = [request.format === 'md' ? renderMarkdown(report) : renderHtml(report)];
     }
     const written = out === null ? await writeToStream(stdout, chunks) : await writeAtomically(out, chunks);
-    const seq = this.store.appendEvent({
+    const seq = unlessFull(() => this.store.appendEvent({
       operator: this.settings.operator,
       kind: 'audit.exported',
       runId: scope.runId,
       body: { format: request.format, run: scope.runId, since: scope.since, until: scope.until, count, out: out ?? request.destination ?? 'stdout', bytes: written.bytes, sha256: written.sha256 },
-    });
-    return { ...written, format: request.format, count, out, seq };
+    }));
+    return { ...written, format: request.format, count, out, seq: seq ?? null, ...(notRecorded ? { notRecorded } : {}) };
   }
 
   private *jsonlLines(scope: EventScope, head: number, key: KeyObject): Generator<string> {

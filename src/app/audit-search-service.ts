@@ -2,6 +2,7 @@
 // of a run recorded in it. Search only reads; a review is one appended event.
 import type { Run } from '../contract/run.js';
 import { searchAudit, runEventsOfKind, ftsQuery, type AuditSearchHit } from '../store/audit-search.js';
+import type { AppDatabase } from '../store/open-database.js';
 import { ContextService } from './app-context.js';
 import { UserError } from './errors.js';
 import { findRun } from './find-by-prefix.js';
@@ -68,16 +69,21 @@ export class AuditSearchService extends ContextService {
 
   /** The run's reviews, oldest first. */
   reviews(runId: string): Review[] {
-    return runEventsOfKind(this.db, runId, REVIEW_KIND).map((e) => {
-      const body = (e.body ?? {}) as { note?: unknown };
-      return { seq: e.seq, at: e.at, reviewer: e.operator, note: typeof body.note === 'string' ? body.note : '' };
-    });
+    return runReviews(this.context.database, runId);
   }
 
   /** A run id, or a unique prefix of one (as `show` takes them). */
   private findRun(ref: string): Run {
     return findRun(this.store, ref, 'nothing was recorded or searched');
   }
+}
+
+/** The run's reviews, oldest first, read through any open connection (`show` has one already). */
+export function runReviews(db: AppDatabase, runId: string): Review[] {
+  return runEventsOfKind(db.db, runId, REVIEW_KIND).map((e) => {
+    const body = (e.body ?? {}) as { note?: unknown };
+    return { seq: e.seq, at: e.at, reviewer: e.operator, note: typeof body.note === 'string' ? body.note : '' };
+  });
 }
 
 /**

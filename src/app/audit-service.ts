@@ -6,6 +6,7 @@ import type { VerifyResult } from '../core/audit/verify-chain.js';
 import { readPublicKey } from '../store/audit-keys.js';
 import { runEventsOfKind } from '../store/audit-search.js';
 import type { AppDatabase } from '../store/open-database.js';
+import { describeStorageFault, storageFaultKind } from '../store/storage-fault.js';
 import { ContextService } from './app-context.js';
 import { UserError } from './errors.js';
 import { operatorBody } from './settings.js';
@@ -15,6 +16,8 @@ export interface AuditVerification extends VerifyResult {
   keyFingerprint: string | null;
   /** Breaks a lead has acknowledged (`audit acknowledge`), oldest first. */
   acknowledgements: Acknowledgement[];
+  /** Why an intact check could not be recorded in the trail (the data folder's disk is full); absent when it was. */
+  notRecorded?: string;
 }
 
 export interface Acknowledgement {
@@ -42,11 +45,19 @@ export class AuditService extends ContextService {
     const publicKey = operatorFacing(() => readPublicKey(this.keysDir));
     const result = this.store.audit.verify(publicKey);
     const fingerprint = publicKey ? keyFingerprint(publicKey) : null;
+    let notRecorded: string | undefined;
     if (result.ok) {
-      this.store.appendEvent({ operator: this.settings.operator, kind: 'audit.verified', runId: null,
-        body: { events: result.events, checkpoints: result.checkpoints, head: result.head, keyFingerprint: fingerprint } });
+      try {
+        if (this.context.database.fullDisk !== undefined) throw this.context.database.fullDisk;
+        this.store.appendEvent({ operator: this.settings.operator, kind: 'audit.verified', runId: null,
+          body: { events: result.events, checkpoints: result.checkpoints, head: result.head, keyFingerprint: fingerprint } });
+      } catch (error) {
+        // The check itself read everything; only its record in the trail needs room.
+        if (storageFaultKind(error, this.settings.dataDir) !== 'full') throw error;
+        notRecorded = `this check was not recorded in the trail: ${describeStorageFault(error, this.settings.dataDir)}`;
+      }
     }
-    return { ...result, keyFingerprint: fingerprint, acknowledgements: acknowledgements(this.db) };
+    return { ...result, keyFingerprint: fingerprint, acknowledgements: acknowledgements(this.db), ...(notRecorded ? { notRecorded } : {}) };
   }
 
   /**

@@ -1,8 +1,10 @@
 // The engine's journal, written into the app database. Every call commits before it
 // returns; the store runs with synchronous=FULL, so "recorded" means on disk.
+import { rmSync } from 'node:fs';
 import type { Run } from '../contract/run.js';
 import type { OutputStream } from '../core/engine/ports.js';
 import type { RunJournal, StepChange } from '../core/engine/run-ports.js';
+import type { SnapshotResult } from '../core/engine/ports.js';
 import type { RunStore } from '../store/run-store.js';
 import type { SnapshotStore } from '../store/snapshot-store.js';
 import { newId } from './ids.js';
@@ -27,22 +29,42 @@ export function storeJournal(store: RunStore, snapshots: SnapshotStore, run: Run
       store.appendEvent({ operator, kind: 'output.cut', runId, stepIdx: idx, body: { attempt, storedBytes: totals.storedBytes } });
     }
   };
-  const timer = setInterval(flush, FLUSH_MS);
+  // The first failure to write (a full disk, mostly) sticks: output arrives in a child's
+  // 'data' handler and on a timer, where a throw would kill the process with a stack trace.
+  // It is kept and thrown by the next state change instead, so the engine stops there and
+  // the step's end is never recorded on top of output that was lost.
+  let fault: { error: unknown } | undefined;
+  const recording = <T>(write: () => T): T => {
+    if (fault) throw fault.error;
+    try {
+      return write();
+    } catch (error) {
+      fault = { error };
+      throw error;
+    }
+  };
+  const timer = setInterval(() => {
+    try {
+      recording(flush);
+    } catch {
+      // kept in `fault`, thrown by the next state change
+    }
+  }, FLUSH_MS);
   timer.unref();
   return {
     close() {
       clearInterval(timer);
-      flush();
+      recording(flush);
     },
     setStep(idx: number, status, change: StepChange = {}) {
-      flush();
+      recording(flush);
       store.atomically(() => {
         store.setStepStatus(runId, idx, status, change);
         store.appendEvent({ operator, kind: `step.${status}`, runId, stepIdx: idx, body: change });
       });
     },
     beginAttempt(idx: number) {
-      flush();
+      recording(flush);
       return store.atomically(() => {
         const step = store.setStepStatus(runId, idx, 'running');
         store.appendEvent({ operator, kind: 'step.running', runId, stepIdx: idx, body: { attempt: step.attempt } });
@@ -55,38 +77,54 @@ export function storeJournal(store: RunStore, snapshots: SnapshotStore, run: Run
       // Kept by reference: stream chunks are never reused by their producer.
       pending.chunks.push(chunk);
       pending.bytes += chunk.length;
-      if (pending.bytes >= BATCH_BYTES) flush();
+      if (pending.bytes >= BATCH_BYTES) {
+        try {
+          recording(flush);
+        } catch {
+          // kept in `fault`, thrown by the next state change
+        }
+      }
     },
     process(idx: number, attempt: number, started) {
       flush();
       store.recordStepProcess(runId, idx, attempt, started);
     },
     event(kind: string, body: Record<string, unknown>, idx?: number) {
-      flush();
+      recording(flush);
       store.appendEvent({ operator, kind, runId, stepIdx: idx ?? null, body });
     },
     snapshot(idx, { target, kind, location, result }) {
-      flush();
-      store.atomically(() => {
-        const recorded = snapshots.record({
-          id: newId('s-'),
-          runId,
-          step: idx,
-          environment: run.environment,
-          target,
-          kind,
-          location,
-          path: result.path,
-          bytes: result.bytes,
-          sha256: result.sha256,
-          verified: true,
-          reason: 'step',
-          operator,
-          createdAt: new Date().toISOString(),
-        });
-        // The real path too: a symlinked target re-pointed later is then told apart at restore.
-        store.appendEvent({ operator, kind: 'snapshot.verified', runId, stepIdx: idx, body: { ...recorded, durationMs: result.durationMs, realLocation: realLocationOf(recorded) } });
-      });
+      try {
+        recording(flush);
+        recording(() => record(idx, target, kind, location, result));
+      } catch (error) {
+        // A snapshot no row knows would be an orphan under its final name: it goes.
+        rmSync(result.path, { force: true });
+        throw error;
+      }
     },
   };
+
+  function record(idx: number, target: string, kind: 'sqlite' | 'postgres', location: string, result: SnapshotResult): void {
+    store.atomically(() => {
+      const recorded = snapshots.record({
+        id: newId('s-'),
+        runId,
+        step: idx,
+        environment: run.environment,
+        target,
+        kind,
+        location,
+        path: result.path,
+        bytes: result.bytes,
+        sha256: result.sha256,
+        verified: true,
+        reason: 'step',
+        operator,
+        createdAt: new Date().toISOString(),
+      });
+      // The real path too: a symlinked target re-pointed later is then told apart at restore.
+      store.appendEvent({ operator, kind: 'snapshot.verified', runId, stepIdx: idx, body: { ...recorded, durationMs: result.durationMs, realLocation: realLocationOf(recorded) } });
+    });
+  }
 }

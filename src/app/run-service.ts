@@ -9,11 +9,15 @@ import { missingSecretInput } from '../core/guards/resume-secrets.js';
 import { executeRun, type EngineOutcome } from '../core/engine/run-engine.js';
 import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
 import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
+import type { AppDatabase } from '../store/open-database.js';
 import type { RunStore } from '../store/run-store.js';
+import { clearStopNote, describeStop, noteStop, prepareStopNotes, stopReason } from '../store/run-stop-notes.js';
+import { describeStorageFault, storageAdvice, storageFaultKind, tooLittleRoom } from '../store/storage-fault.js';
 import type { SnapshotStore } from '../store/snapshot-store.js';
 import { type AppContext, ContextService } from './app-context.js';
 import { AuditTailGuard } from './audit-tail-guard.js';
 import type { RunVerdictInfo } from '../core/audit/run-verdict.js';
+import { runReviews, type Review } from './audit-search-service.js';
 import { UserError } from './errors.js';
 import { findRun } from './find-by-prefix.js';
 import { verdictsOf } from './run-verdicts.js';
@@ -30,6 +34,7 @@ import { openTargets, type TargetOptions } from './targets.js';
 import type { RunbookVersions } from './runbook-versions.js';
 import { versionRefusal } from './version-check.js';
 import { readSource } from './workspace.js';
+import { nameStorageFault, storageFaultError } from './storage-faults.js';
 
 export interface ResumeRequest extends Omit<StartRequest, 'runbook' | 'environment'> {
   /**
@@ -63,19 +68,36 @@ export interface RunResult {
 }
 
 export class RunService extends ContextService {
+  private readonly db: AppDatabase;
   readonly store: RunStore;
   readonly snapshots: SnapshotStore;
   private readonly auditTail: AuditTailGuard;
   /** Every runbook content run here is stored by hash; a changed one needs a new version. */
   readonly versions: RunbookVersions;
+  /**
+   * The fault that showed the data folder's disk is full, when it is: the database can be
+   * read but nothing can be recorded, so nothing is started.
+   */
+  private fullDisk: { error: unknown; atOpen: boolean } | undefined;
+  /** Runs whose process is gone but whose interruption the full disk could not record yet. */
+  private readonly unrecorded = new Set<string>();
+  /** Lines for the operator about the state of the data folder (a full disk), printed by reading commands. */
+  readonly notices: string[] = [];
 
   constructor(settings: Settings, shared?: AppContext) {
     super(settings, shared);
+    this.db = this.context.database;
     this.store = this.context.store;
     this.snapshots = this.context.snapshots;
     this.versions = this.context.versions;
-    this.auditTail = new AuditTailGuard(this.context.db, this.store, settings.dataDir);
+    this.auditTail = new AuditTailGuard(this.db.db, this.store, settings.dataDir);
+    if (this.db.fullDisk !== undefined) this.fullDisk = { error: this.db.fullDisk, atOpen: true };
     this.noticeInterruptedRuns();
+    if (this.fullDisk) {
+      this.notices.push(
+        `${describeStorageFault(this.fullDisk.error, settings.dataDir)}. Reading works; nothing can be recorded, so no run, resume or snapshot can start until there is room.`,
+      );
+    }
   }
 
   /**
@@ -86,22 +108,62 @@ export class RunService extends ContextService {
    * tail is broken: signing it would make the break invisible to the next check.
    */
   noticeInterruptedRuns(): number {
-    const found = this.store.markInterruptedRuns();
-    // A step's command that outlived the process (kill -9) is named where a reviewer looks,
-    // before anyone decides about the step.
-    for (const { runId } of found) {
-      for (const left of findLeftovers(this.store, runId)) {
-        this.store.appendEvent({
-          operator: this.settings.operator,
-          kind: 'step.process.alive',
-          runId,
-          stepIdx: left.idx,
-          body: { pid: left.pid, attempt: left.attempt, startedAt: left.startedAt, report: `${left.description} is still running from the run that died` },
+    // A connection opened on a full disk can only read; a write that failed is tried again
+    // (a console lives for days, and the disk gets room again).
+    if (!this.fullDisk?.atOpen) {
+      try {
+        const dataDir = this.settings.dataDir;
+        const marked = this.store.markInterruptedRuns((id) => {
+          const reason = stopReason(dataDir, id);
+          return reason && describeStop(dataDir, reason);
         });
+        for (const run of marked) clearStopNote(dataDir, run.runId);
+        // A step's command that outlived the process (kill -9) is named where a reviewer looks,
+        // before anyone decides about the step.
+        for (const { runId } of marked) {
+          for (const left of findLeftovers(this.store, runId)) {
+            this.store.appendEvent({
+              operator: this.settings.operator,
+              kind: 'step.process.alive',
+              runId,
+              stepIdx: left.idx,
+              body: { pid: left.pid, attempt: left.attempt, startedAt: left.startedAt, report: `${left.description} is still running from the run that died` },
+            });
+          }
+        }
+        if (marked.length > 0 && !this.auditTail.problem()) this.store.checkpoint();
+        this.fullDisk = undefined;
+        this.unrecorded.clear();
+        return marked.length;
+      } catch (error) {
+        // A reading command must still work on a full disk: the marking waits for room.
+        if (storageFaultKind(error, this.settings.dataDir) !== 'full') throw error;
+        this.fullDisk = { error, atOpen: false };
       }
     }
-    if (found.length > 0 && !this.auditTail.problem()) this.store.checkpoint();
-    return found.length;
+    for (const dead of this.store.deadRuns()) {
+      if (this.unrecorded.has(dead.runId)) continue;
+      this.unrecorded.add(dead.runId);
+      this.notices.push(
+        `run ${dead.runId}: its process (pid ${dead.pid}) is gone, so it is shown as interrupted; ` +
+          'that is not recorded yet (the disk is full), and the next command records it once there is room.',
+      );
+    }
+    return 0;
+  }
+
+  /** Refuses, before anything is recorded or run, when the data folder's disk is full (or nearly). */
+  requireRoom(what: string): void {
+    const { dataDir } = this.settings;
+    if (this.fullDisk && !this.fullDisk.atOpen) this.noticeInterruptedRuns();
+    if (this.fullDisk) throw storageFaultError(this.fullDisk.error, dataDir, `${what} was not started; nothing was changed.`);
+    const little = tooLittleRoom(dataDir);
+    if (little) throw new UserError(`${little[0]?.toUpperCase() ?? ''}${little.slice(1)}. ${what} was not started; nothing was changed. ${storageAdvice(dataDir)}.`, 1);
+  }
+
+  /** A run whose dead process the full disk could not record is shown as what it is: interrupted. */
+  private asKnown(run: Run): Run {
+    return run.status === 'running' && this.unrecorded.has(run.id) ? { ...run, status: 'interrupted' } : run;
   }
 
   /** The start-up check of the audit trail's tail: its first problem, or null when intact. */
@@ -111,6 +173,7 @@ export class RunService extends ContextService {
 
   /** Checks the guards; nothing is created or run when they refuse. */
   async plan(request: StartRequest, cwd: string): Promise<RunPlan> {
+    this.requireRoom(`The run of ${request.runbook}`);
     try {
       const path = await locateRunbook(request.runbook, this.settings.workspace, cwd);
       const inventory = await loadInventory(this.settings.workspace);
@@ -203,9 +266,10 @@ export class RunService extends ContextService {
 
   /** Continues an interrupted or failed run with the exact runbook bytes it started with. */
   async resume(runRef: string, request: ResumeRequest, session: RunSession): Promise<RunResult> {
+    this.requireRoom(`The resume of ${runRef}`);
     const found = this.findRun(runRef);
     // A resume acts on the run's status and its stored runbook bytes: both must be what the chain recorded.
-    const checked = checkRun(this.context.db, this.store, this.snapshots, found.id);
+    const checked = checkRun(this.db.db, this.store, this.snapshots, found.id);
     const refusal = checked && tamperRefusal(checked, 'resumed');
     if (refusal) throw new UserError(refusal, 3);
     const run = checked?.run ?? found;
@@ -316,25 +380,31 @@ export class RunService extends ContextService {
 
   /** Newest first, each checked against its chain events: `run` holds the chain's values where the row differs. */
   listRuns(limit = 100): CheckedRun[] {
-    return checkRuns(this.context.db, this.store.listRuns({ limit }));
+    // Checked as stored; a dead run the full disk kept from being recorded is then shown as what it is.
+    return checkRuns(this.db.db, this.store.listRuns({ limit })).map((c) => ({ ...c, run: this.asKnown(c.run) }));
   }
 
   /** What each run's status says to a person, deviations counted (run-verdicts.ts). */
   verdicts(runs: readonly Run[]): Map<string, RunVerdictInfo> {
-    return verdictsOf(this.context.db, runs);
+    return verdictsOf(this.db.db, runs);
   }
 
   /** A run with its steps, checked against the chain (see run-records.ts). */
   showRun(runRef: string): CheckedRunDetail {
     const found = this.findRun(runRef);
-    const checked = checkRun(this.context.db, this.store, this.snapshots, found.id);
+    const checked = checkRun(this.db.db, this.store, this.snapshots, found.id);
     if (!checked) throw new UserError(`no run '${runRef}' (handrail runs lists them)`);
-    return checked;
+    return { ...checked, run: this.asKnown(checked.run) };
+  }
+
+  /** Reviews of the run, read on this connection (on a full disk it is the only one there can be). */
+  reviews(runId: string): Review[] {
+    return runReviews(this.db, runId);
   }
 
   /** A run id, or a unique prefix of one (as git takes commit ids). */
   findRun(ref: string): Run {
-    return findRun(this.store, ref);
+    return this.asKnown(findRun(this.store, ref));
   }
 
   private async drive(
@@ -347,8 +417,10 @@ export class RunService extends ContextService {
     session: RunSession,
   ): Promise<RunResult> {
     const refuseMutating = this.auditTail.refusalFor(run.id, this.settings.operator);
+    prepareStopNotes(this.settings.dataDir);
     const journal = storeJournal(this.store, this.snapshots, run);
-    let outcome: EngineOutcome;
+    let outcome: EngineOutcome | undefined;
+    let failure: { error: unknown } | undefined;
     try {
       outcome = await executeRun({
         runbook: plan.runbook,
@@ -364,25 +436,54 @@ export class RunService extends ContextService {
         refuseMutating,
       });
     } catch (error) {
-      await releaseTargets(targetLocks);
-      throw error;
-    } finally {
+      failure = { error };
+    }
+    try {
       journal.close();
+    } catch (error) {
+      failure ??= { error };
+    } finally {
       await targets.close();
     }
+    if (failure || !outcome) {
+      await releaseTargets(targetLocks);
+      throw this.stoppedBy(run, failure?.error);
+    }
+    const ended = outcome;
     // A refusal mid-run (no one to confirm) leaves the run resumable, like a crash would.
-    const status = outcome.status === 'refused' ? 'interrupted' : outcome.status;
-    const finished = this.store.atomically(() => {
-      const updated = this.store.setRunStatus(run.id, status);
-      this.store.appendEvent({ operator: this.settings.operator, kind: `run.${status}`, runId: run.id, body: { ...outcome, ...operatorAbortReason(status, outcome, session.signal) } });
-      // Signed with the run's last event: a run cut from the chain later is caught by verify.
-      // Not over a broken tail, which the next run's check must still find.
-      if (refuseMutating === undefined) this.store.checkpoint();
-      return updated;
-    });
-    // After the run's end is recorded: another data folder's run may go on from here.
-    await releaseTargets(targetLocks);
-    return { run: finished, outcome };
+    const status = ended.status === 'refused' ? 'interrupted' : ended.status;
+    try {
+      const finished = this.store.atomically(() => {
+        const updated = this.store.setRunStatus(run.id, status);
+        this.store.appendEvent({ operator: this.settings.operator, kind: `run.${status}`, runId: run.id, body: { ...ended, ...operatorAbortReason(status, ended, session.signal) } });
+        // Signed with the run's last event: a run cut from the chain later is caught by verify.
+        // Not over a broken tail, which the next run's check must still find.
+        if (refuseMutating === undefined) this.store.checkpoint();
+        return updated;
+      });
+      return { run: finished, outcome: ended };
+    } catch (error) {
+      throw this.stoppedBy(run, error);
+    } finally {
+      // After the run's end is recorded: another data folder's run may go on from here.
+      await releaseTargets(targetLocks);
+    }
+  }
+
+  /**
+   * A run the store could not follow any more (its disk is full): the process leaves a note
+   * of why, so the next command records the interruption with its reason, and says what the
+   * operator will find. Any other error is passed on as it is.
+   */
+  private stoppedBy(run: Run, error: unknown): unknown {
+    const { dataDir } = this.settings;
+    if (storageFaultKind(error, dataDir) === 'full') noteStop(dataDir, run.id, 'disk-full');
+    return nameStorageFault(
+      error,
+      dataDir,
+      `Run ${run.id} stopped: a step that was running may have done part or all of its work, but its end could not be recorded. ` +
+        `Once there is room, the next handrail command records the run as interrupted (the step in doubt waits for your decision), and \`handrail resume ${run.id}\` continues it.`,
+    );
   }
 
   /** Call inside a transaction: a refusal throws, and the caller's transaction rolls back. */

@@ -1,5 +1,6 @@
 // Snapshots outside a run: "take a copy now", the list, restore, and housekeeping
 // (leftovers of killed snapshots, retention). Every action is recorded.
+import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Inventory, TargetSpec } from '../contract/inventory.js';
@@ -11,8 +12,12 @@ import { isProtectedEnvironment } from '../core/guards/protected-environment.js'
 import { findEnvironment, targetIn } from '../core/guards/target-exists.js';
 import { DEFAULT_RETENTION, snapshotsToDelete } from '../core/snapshots/retention.js';
 import { cleanLeftovers } from '../targets/snapshot/snapshot-files.js';
+import { unreachableAdvice, unreachableDatabase } from './database-unreachable.js';
 import { UserError } from './errors.js';
 import { findSnapshot } from './find-by-prefix.js';
+import { isStorageFault, storageFaultError } from './storage-faults.js';
+import { unrecordedSnapshotFiles } from './unrecorded-snapshots.js';
+import { describeStorageFault } from '../store/storage-fault.js';
 import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { loadInventory, lockKey } from './run-plan.js';
@@ -106,13 +111,41 @@ export class SnapshotService {
     const holder = this.runs.lockHolder(key);
     if (holder) throw new UserError(`${snapshot.target} is being changed by run ${holder.runId} of ${holder.operator}; wait for it to finish; ${NOTHING}`);
 
+    this.runs.requireRoom(`The restore of ${snapshot.id}`);
     const confirmed = await confirm(snapshot.environment, isProtectedEnvironment(inventory, snapshot.environment));
     if (!confirmed.ok) {
       record('restore.refused', { reason: confirmed.message });
       throw new UserError(confirmed.message);
     }
     record('restore.confirmed', { how: confirmed.how });
+    let last = 'restore.confirmed';
+    const tracked = (kind: string, body: Record<string, unknown>) => {
+      record(kind, body);
+      last = kind;
+    };
+    try {
+      return await this.restoreConfirmed(snapshot, source, spec, tracked, onProgress, signal);
+    } catch (error) {
+      // A confirmation is never the last word in the trail: whatever stopped the restore
+      // (the server down, an unreadable snapshot, a refused pre-restore snapshot) is
+      // recorded after it, unless the step that failed recorded it already.
+      const unrecorded = last === 'restore.confirmed' || last === 'restore.started';
+      if (!unrecorded) throw error;
+      const what = `snapshot ${snapshot.id} was not restored`;
+      const named = error instanceof UserError ? new UserError(`${what}: ${error.message}`, error.exitCode) : this.namedFault(error, snapshot.location, what);
+      record('restore.failed', { reason: named.message });
+      throw named;
+    }
+  }
 
+  private async restoreConfirmed(
+    snapshot: Snapshot,
+    source: ReturnType<typeof snapshotSource>,
+    spec: DatabaseSpec,
+    record: (kind: string, body: Record<string, unknown>) => void,
+    onProgress: Progress,
+    signal: AbortSignal,
+  ): Promise<{ restored: Snapshot; before: Snapshot }> {
     const folder = join(this.settings.dataDir, 'snapshots');
     const fileProblem = await snapshotFileProblem(snapshot.path, folder);
     if (fileProblem) {
@@ -163,11 +196,35 @@ export class SnapshotService {
     return { snapshot: row, realLocation: typeof body.realLocation === 'string' ? body.realLocation : undefined };
   }
 
-  /** Removes leftovers of killed snapshots, then applies retention; both recorded. */
-  async housekeeping(inventory?: Inventory): Promise<void> {
+  /**
+   * Removes leftovers of killed snapshots, then applies retention (unless `retention` is
+   * false: a resume or a restore must not delete a snapshot it may need); both recorded.
+   * Resolves lines for the operator: files in the snapshots folder no row knows.
+   */
+  async housekeeping(inventory?: Inventory, options: { retention?: boolean } = {}): Promise<string[]> {
     const dir = join(this.settings.dataDir, 'snapshots');
     const removed = await cleanLeftovers(dir).catch(() => [] as string[]);
-    if (removed.length > 0) this.event('snapshot.leftovers-removed', { paths: removed });
+    const notices: string[] = [];
+    try {
+      if (removed.length > 0) this.event('snapshot.leftovers-removed', { paths: removed });
+      if (options.retention !== false) await this.applyRetention(inventory);
+    } catch (error) {
+      // Removing leftovers frees space; recording it needs some. On a full disk the files go
+      // and the operator is told that the record of it could not be kept.
+      if (!isStorageFault(error, this.settings.dataDir)) throw error;
+      notices.push(`snapshot housekeeping could not be recorded: ${describeStorageFault(error, this.settings.dataDir)}`);
+    }
+    notices.push(...(await this.unrecorded()));
+    return notices;
+  }
+
+  /** Files in the snapshots folder that no snapshot row knows, one line each; found without changing anything. */
+  unrecorded(): Promise<string[]> {
+    const dir = join(this.settings.dataDir, 'snapshots');
+    return unrecordedSnapshotFiles(dir, this.runs.snapshots.list({ includeDeleted: true }).map((s) => s.path));
+  }
+
+  private async applyRetention(inventory: Inventory | undefined): Promise<void> {
     const settings = inventory?.snapshots;
     const policy = {
       keepDays: settings?.['keep-days'] ?? DEFAULT_RETENTION.keepDays,
@@ -195,12 +252,21 @@ export class SnapshotService {
     runId: string | null = null,
   ): Promise<Snapshot> {
     const source = this.source(target, spec);
-    const problem = await preflight(source);
+    this.runs.requireRoom(`The snapshot of ${target}`);
+    let problem: string | undefined;
+    try {
+      problem = await preflight(source);
+    } catch (error) {
+      // Measuring the database is the first contact with it: a server that is down shows here.
+      const named = this.namedFault(error, source.location, `the snapshot of ${target} was not taken`);
+      this.event('snapshot.failed', { target, environment, reason: named.message }, runId);
+      throw named;
+    }
     if (problem) throw new UserError(`the snapshot of ${target} was not taken: ${problem}; ${NOTHING}`, 1);
     this.event('snapshot.started', { target, environment, reason });
     try {
       const result = await source.provider.take({ path: source.path, signal, onProgress: (d, t) => onProgress('snapshot', d, t) });
-      return this.runs.store.atomically(() => {
+      return this.recordOrRemove(result.path, () => this.runs.store.atomically(() => {
         const snapshot = this.runs.snapshots.record({
           id: newId('s-'),
           runId,
@@ -220,12 +286,36 @@ export class SnapshotService {
         // The real path too: a symlinked target re-pointed later is then told apart at restore.
         this.event('snapshot.verified', { ...snapshot, durationMs: result.durationMs, realLocation: realLocationOf(snapshot) }, runId);
         return snapshot;
-      });
+      }));
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.event('snapshot.failed', { target, environment, reason: message }, runId);
-      throw new UserError(message, 1);
+      const named = this.namedFault(error, source.location, `the snapshot of ${target} was not taken`);
+      this.event('snapshot.failed', { target, environment, reason: named.message }, runId);
+      throw named;
     }
+  }
+
+  /** A snapshot file no row knows would be an orphan under its final name: it is kept only once its row is written. */
+  private recordOrRemove<T>(path: string, write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      rmSync(path, { force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * The error as the operator should read it: a database that does not answer, or the data
+   * folder's disk, named as such with `what` (what did not happen) and what to do; any other
+   * error keeps its own message (the providers word theirs for the operator already).
+   */
+  private namedFault(error: unknown, location: string, what: string): UserError {
+    if (error instanceof UserError) return error;
+    const unreachable = unreachableDatabase(location, error);
+    if (unreachable) return new UserError(`${what}: ${unreachable}; ${NOTHING}. ${unreachableAdvice(location)}.`, 1);
+    const { dataDir } = this.settings;
+    if (isStorageFault(error, dataDir)) return storageFaultError(error, dataDir, `${what[0]?.toUpperCase() ?? ''}${what.slice(1)}.`);
+    return new UserError(error instanceof Error ? error.message : String(error), 1);
   }
 
   private event(kind: string, body: Record<string, unknown>, runId: string | null = null): void {

@@ -309,6 +309,6 @@ try {
     // Help and version exit 0; every usage error is a refusal (2).
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else {
-    process.exitCode = reportError(error);
+    process.exitCode = reportError(error, program.opts<GlobalOptions>());
   }
 }

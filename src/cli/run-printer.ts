@@ -108,10 +108,6 @@ export function humanPrinter(
           line(`\nRun ${run.id} ABORTED${outcome.step !== undefined ? ` at step ${outcome.step + 1}` : ''}: ${outcome.reason}`);
           line(`Nothing more of it runs. What it did: handrail show ${run.id}. Its snapshots (to undo a change: handrail restore SNAPSHOT): handrail snapshots`);
           break;
-        case 'interrupted':
-          line(`\nRun ${run.id} INTERRUPTED${outcome.step !== undefined ? ` at step ${outcome.step + 1}` : ''}: ${outcome.reason}`);
-          line(`It is kept as interrupted, the stopped step in doubt; continue with: handrail resume ${run.id} …`);
-          break;
         case 'refused':
           line(`\nRun ${run.id} is waiting at step ${outcome.step + 1}: ${outcome.reason}`);
           line(`It is kept as interrupted; continue with: handrail resume ${run.id} …`);

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { ConsoleService } from '../app/console/console-service.js';
 import { UserError } from '../app/errors.js';
 import { resolveSettings } from '../app/settings.js';
+import { isStorageFault, storageFaultError } from '../app/storage-faults.js';
 import { startConsoleServer, type RunningConsole } from './console-server.js';
 import { isLoopback } from './hosts.js';
 import { openInBrowser } from './open-browser.js';
@@ -107,6 +108,10 @@ try {
   if (error instanceof UserError) {
     log(error.message);
     process.exitCode = error.exitCode;
+  } else if (isStorageFault(error, resolveSettings({}).dataDir)) {
+    // The data folder's disk, not a bug: say so, with its free space and what to do.
+    log(storageFaultError(error, resolveSettings({}).dataDir, 'The console stopped; open runs are left as they were recorded.').message);
+    process.exitCode = 1;
   } else {
     const message = error instanceof Error ? error.message : String(error);
     log(`internal error: ${message}. This is a bug in Handrail. Set HANDRAIL_DEBUG=1 to see where it happened.`);

@@ -38,7 +38,12 @@ export function isProcessAlive(pid: number): boolean {
  * Each run changes in one transaction with a `run.interrupted` event, so the audit cannot
  * miss a crash that the state records.
  */
-export function markInterruptedRuns(db: Database, host: string, appendEvent: (event: NewEvent) => number): InterruptedRun[] {
+export function markInterruptedRuns(
+  db: Database,
+  host: string,
+  appendEvent: (event: NewEvent) => number,
+  reasonFor: (runId: string) => string | undefined = () => undefined,
+): InterruptedRun[] {
   const candidates = db
     .prepare("SELECT id, operator, pid FROM runs WHERE status = 'running' AND host = ? ORDER BY started_at")
     .all(host) as RunningRow[];
@@ -58,11 +63,20 @@ export function markInterruptedRuns(db: Database, host: string, appendEvent: (ev
           .pluck()
           .all(run.id) as number[];
         inDoubtSteps.sort((a, b) => a - b);
-        appendEvent({ operator: run.operator, kind: 'run.interrupted', runId: run.id, body: { pid: run.pid, host, inDoubtSteps } });
+        const reason = reasonFor(run.id);
+        appendEvent({ operator: run.operator, kind: 'run.interrupted', runId: run.id, body: { pid: run.pid, host, inDoubtSteps, ...(reason ? { reason } : {}) } });
         return { runId: run.id, pid: run.pid, inDoubtSteps };
       })
       .immediate();
     if (marked) interrupted.push(marked);
   }
   return interrupted;
+}
+
+/** The runs markInterruptedRuns would mark, found without writing: for a disk with no room to record them. */
+export function deadRuns(db: Database, host: string): { runId: string; pid: number }[] {
+  const candidates = db
+    .prepare("SELECT id, operator, pid FROM runs WHERE status = 'running' AND host = ? ORDER BY started_at")
+    .all(host) as RunningRow[];
+  return candidates.filter((run) => !isProcessAlive(run.pid)).map((run) => ({ runId: run.id, pid: run.pid }));
 }

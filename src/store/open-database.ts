@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { tightenDataDir } from './data-dir-modes.js';
 import { assertHandrailDatabase, migrate } from './migrate.js';
+import { openOnFullDisk } from './open-on-full-disk.js';
+import { describeStorageFault, storageAdvice, storageFaultKind } from './storage-fault.js';
 import { StoreError, describeOpenFailure } from './store-error.js';
 
 export const APP_DATABASE_FILE = 'handrail.db';
@@ -14,6 +16,11 @@ export interface AppDatabase {
   readonly db: Database.Database;
   /** The database file, for messages. */
   readonly path: string;
+  /**
+   * Set when the disk holding the data folder is full: the database was opened to read only
+   * (see open-on-full-disk.ts) and this is the fault that stopped the normal opening.
+   */
+  readonly fullDisk?: unknown;
   close(): void;
 }
 
@@ -70,6 +77,12 @@ export function openAppDatabase(dataDir: string, options: OpenOptions = {}): App
     migrate(db, path);
   } catch (error) {
     db?.close();
+    if (storageFaultKind(error, dataDir) === 'full') {
+      const reader = openOnFullDisk(path, options.nativeBinding ?? electronNativeBinding());
+      if (reader) return asAppDatabase(reader, path, error);
+      const fault = describeStorageFault(error, dataDir);
+      throw new StoreError(`Handrail cannot open its database ${path}: ${fault}. Nothing was changed. ${storageAdvice(dataDir)}.`, { cause: error });
+    }
     if (error instanceof StoreError) throw error;
     throw new StoreError(describeOpenFailure(error, { dbPath: path, dataDir, creatingDir: false }), { cause: error });
   }
@@ -77,10 +90,11 @@ export function openAppDatabase(dataDir: string, options: OpenOptions = {}): App
 }
 
 /** The handle callers get: closing twice is harmless (a shutdown path may close it again). */
-export function asAppDatabase(db: Database.Database, path: string): AppDatabase {
+export function asAppDatabase(db: Database.Database, path: string, fullDisk?: unknown): AppDatabase {
   return {
     db,
     path,
+    ...(fullDisk !== undefined ? { fullDisk } : {}),
     close: () => {
       if (db.open) db.close();
     },

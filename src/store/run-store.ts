@@ -7,7 +7,7 @@ import type { Checkpoint } from '../core/audit/checkpoint.js';
 import { OUTPUT_EVENT } from '../core/audit/output-event.js';
 import type { OutputStream } from '../core/engine/ports.js';
 import { AuditChain } from './audit-chain.js';
-import { type InterruptedRun, markInterruptedRuns } from './interrupted-runs.js';
+import { type InterruptedRun, deadRuns, markInterruptedRuns } from './interrupted-runs.js';
 import type { NewEvent, NewRun, NewStep } from './new-records.js';
 import { byPrefix, type ByPrefix, ID_PREFIX_WHERE, prefixPattern } from './id-prefix.js';
 import { RUN_COLUMNS, type RunRow, type StepRow, toRun, toStep, toStepRow } from './run-rows.js';
@@ -234,8 +234,13 @@ export class RunStore {
   }
 
   /** Crash detection at start-up; see interrupted-runs.ts. */
-  markInterruptedRuns(): InterruptedRun[] {
-    return markInterruptedRuns(this.db, this.host, (event) => this.audit.append(event));
+  markInterruptedRuns(reasonFor?: (runId: string) => string | undefined): InterruptedRun[] {
+    return markInterruptedRuns(this.db, this.host, (event) => this.audit.append(event), reasonFor);
+  }
+
+  /** Runs whose process is gone, found without recording anything. */
+  deadRuns(): { runId: string; pid: number }[] {
+    return deadRuns(this.db, this.host);
   }
 
   private requireRun(id: string): Run {

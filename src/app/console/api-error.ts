@@ -3,7 +3,8 @@
 // what was left unchanged and what to do next — never a stack trace.
 import { ZodError } from 'zod';
 import type { ApiError, ApiName } from '../../contract/api.js';
-import { StoreError } from '../../store/store-error.js';
+import { isDiskFull } from '../../store/storage-fault.js';
+import { StoreError, firstLine } from '../../store/store-error.js';
 import { UserError } from '../errors.js';
 
 /** A request named a run, snapshot or runbook this data directory or workspace does not have. */
@@ -61,6 +62,15 @@ export function toApiError(error: unknown, operation?: ApiName): ApiError {
   }
   // The store words its failures for the operator already (what, where, what next).
   if (error instanceof StoreError) return { code: 'failed', message: error.message };
+  // A full disk is not a bug, and a request it stopped (a run) may have done part of its work.
+  if (isDiskFull(error)) {
+    return {
+      code: 'failed',
+      message:
+        `${what} failed: the disk holding Handrail's data folder is full (${firstLine(error)}); what was recorded before is kept, ` +
+        'what this request was doing may not be (the runs list shows where things stand). Free some space on that disk, then try again.',
+    };
+  }
   const first = (error instanceof Error ? error.message : String(error)).split('\n', 1)[0] ?? '';
   return {
     code: 'failed',

@@ -23,7 +23,7 @@ export async function auditExportCommand(flags: ExportFlags, global: GlobalOptio
     const result = await service.export({ format: flags.format as ExportFormat, run: flags.run, since: flags.since, until: flags.until, out: flags.out }, process.stdout);
     // On stderr: stdout may be the export itself.
     process.stderr.write(
-      `exported ${result.count} events as ${result.format}${result.out ? ` to ${result.out}` : ''} (${result.bytes} bytes, sha256 ${result.sha256}); recorded as audit event ${result.seq}\n`,
+      `exported ${result.count} events as ${result.format}${result.out ? ` to ${result.out}` : ''} (${result.bytes} bytes, sha256 ${result.sha256}); ${result.seq !== null ? `recorded as audit event ${result.seq}` : result.notRecorded}\n`,
     );
     return 0;
   } finally {

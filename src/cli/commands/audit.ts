@@ -11,6 +11,7 @@ export async function auditVerifyCommand(options: { json?: boolean }, global: Gl
   const service = new AuditService(resolveSettings(global));
   try {
     const result = service.verify();
+    if (result.notRecorded) fail(result.notRecorded);
     if (options.json) {
       print(JSON.stringify({ ...result, first: result.problems[0] ?? null }, null, 2));
       return result.ok ? 0 : EXIT_TAMPERED;

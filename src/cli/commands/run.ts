@@ -14,7 +14,8 @@ import { SnapshotService } from '../../app/snapshot-service.js';
 import { RunInterruption } from '../../core/engine/step-faults.js';
 import type { GlobalOptions } from '../global-options.js';
 import { createOperator, type OperatorFlags } from '../operator.js';
-import { keepRunningWhenStdoutCloses, writeOut } from '../output.js';
+import { gatedPrinter } from '../live-gate.js';
+import { fail, keepRunningWhenStdoutCloses, writeOut } from '../output.js';
 import { humanPrinter, jsonPrinter, type Printer } from '../run-printer.js';
 import { styleFor } from '../terminal-markdown.js';
 
@@ -41,7 +42,7 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
       throw error;
     }
     for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
-    await new SnapshotService(service).housekeeping(plan.inventory);
+    for (const notice of await new SnapshotService(service).housekeeping(plan.inventory)) fail(notice);
     const printer = makePrinter(flags);
     const result = await withSession(service, flags, printer, (session) => service.start(plan, request, session), given);
     return exitCode(result);
@@ -99,6 +100,8 @@ export async function resumeCommand(runRef: string, flags: ResumeFlags, global: 
     // The run's secret inputs are the ones it stored redacted; they may not come from argv either.
     const secrets = maskedInputs(service.findRun(runRef).inputs);
     refuseSecretsOnArgv(flags.input, secrets);
+    // Leftovers of a killed snapshot go on resume too (the run that left them is often this one); retention waits for a run.
+    for (const notice of await new SnapshotService(service).housekeeping(undefined, { retention: false })) fail(notice);
     const printer = makePrinter(flags);
     const stopLeftovers = await chooseToStopLeftovers(service, runRef, flags.stopLeftover === true);
     const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers };
@@ -132,7 +135,8 @@ async function chooseToStopLeftovers(service: RunService, runRef: string, stop: 
 
 function makePrinter(flags: { json?: boolean }): Printer {
   const write = writeOut;
-  return flags.json ? jsonPrinter(write) : humanPrinter(write, (s) => process.stderr.write(s), styleFor(process.stdout));
+  if (flags.json) return gatedPrinter(jsonPrinter(write), (text) => write(`${JSON.stringify({ type: 'notice', text })}\n`));
+  return gatedPrinter(humanPrinter(write, (s) => process.stderr.write(s), styleFor(process.stdout)), (text) => process.stderr.write(`\nhandrail: ${text}\n`));
 }
 
 /** Runs with Ctrl-C wired to a clean abort: the running step's processes are killed first. */

@@ -1,12 +1,13 @@
-import { AuditSearchService } from '../../app/audit-search-service.js';
 import { RunService } from '../../app/run-service.js';
 import { resolveSettings } from '../../app/settings.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { RecordMismatch } from '../../contract/record-check.js';
-import type { Run } from '../../contract/run.js';
+import type { Run, RunStep } from '../../contract/run.js';
 import { verdictText } from '../../core/audit/run-verdict.js';
 import { fail, print } from '../output.js';
 import { EXIT_TAMPERED } from './audit.js';
+import { pacedWriter } from '../paced-stdout.js';
+import { decodedOutput, writeIndented, writeJsonString } from '../show-output.js';
 
 /** Column names and widths of the `runs` table. */
 const RUN_COLUMNS: readonly (readonly [string, number])[] = [
@@ -21,6 +22,7 @@ const RUN_COLUMNS: readonly (readonly [string, number])[] = [
 export async function runsCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
   const service = new RunService(resolveSettings(global));
   try {
+    for (const notice of service.notices) fail(notice);
     const checked = service.listRuns();
     const tampering = checked.flatMap((c) => c.tampering);
     const verdicts = service.verdicts(checked.map((c) => c.run));
@@ -50,45 +52,58 @@ function reportTampering(tampering: RecordMismatch[]): void {
   fail('what is shown above comes from the audit trail; run handrail audit verify for every difference, and find out who edited the database');
 }
 
+/** Output is read a few chunks at a time (each up to 1 MiB): a page of the store, not the run. */
+const SHOW_PAGE_CHUNKS = 4;
+
 export async function showCommand(ref: string, options: { json?: boolean }, global: GlobalOptions): Promise<number> {
-  const settings = resolveSettings(global);
-  const service = new RunService(settings);
-  const audit = new AuditSearchService(settings);
+  const service = new RunService(resolveSettings(global));
   try {
+    for (const notice of service.notices) fail(notice);
     const { run, steps, tampering } = service.showRun(ref);
-    const reviews = audit.reviews(run.id);
-    const output: Record<number, string> = {};
-    for (const step of steps) {
-      if (step.attempt === 0) continue;
-      let text = '';
-      for await (const chunk of service.store.readOutput(run.id, step.idx, step.attempt)) text += Buffer.from(chunk.data).toString('utf8');
-      output[step.idx] = text;
-    }
     const verdict = service.verdicts([run]).get(run.id) ?? { verdict: run.status, deviations: 0 };
+    const reviews = service.reviews(run.id);
+    const out = pacedWriter();
+    const output = (step: RunStep) =>
+      decodedOutput(step.attempt === 0 ? none() : service.store.readOutput(run.id, step.idx, step.attempt, SHOW_PAGE_CHUNKS));
     if (options.json) {
-      print(JSON.stringify({ run, ...verdict, steps: steps.map((s) => ({ ...s, output: output[s.idx] ?? '' })), reviews, tampering }, null, 2));
+      // The document as before, each step's output streamed into its place.
+      const marked = JSON.stringify({ run, ...verdict, steps: steps.map((s) => ({ ...s, output: `\u0000output-${s.idx}\u0000` })), reviews, tampering }, null, 2);
+      const parts = marked.split(/"\\u0000output-(\d+)\\u0000"/);
+      for (const [i, part] of parts.entries()) {
+        if (i % 2 === 0) {
+          await out.write(part);
+          continue;
+        }
+        const step = steps.find((s) => s.idx === Number(part));
+        await out.write('"');
+        if (step) await writeJsonString(out, output(step));
+        await out.write('"');
+      }
+      await out.write('\n');
+      await out.end();
       reportTampering(tampering);
       return tampering.length > 0 ? EXIT_TAMPERED : 0;
     }
-    print(`Run ${run.id}: ${run.runbookId} ${run.runbookVersion} (sha256 ${run.runbookSha256.slice(0, 16)}…) in ${run.environment}`);
-    print(`Operator ${run.operator}; ${verdictText(verdict)}; started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`);
-    if (Object.keys(run.inputs).length > 0) print(`Inputs: ${Object.entries(run.inputs).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    await out.write(`Run ${run.id}: ${run.runbookId} ${run.runbookVersion} (sha256 ${run.runbookSha256.slice(0, 16)}…) in ${run.environment}\n`);
+    await out.write(`Operator ${run.operator}; ${verdictText(verdict)}; started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}\n`);
+    if (Object.keys(run.inputs).length > 0) await out.write(`Inputs: ${Object.entries(run.inputs).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
     for (const s of steps) {
-      print(`\n${s.idx + 1}. ${s.title} [${s.kind}${s.target ? ` on ${s.target}` : ''}] — ${s.status}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ''}`);
-      if (s.exitCode !== null) print(`   exit code ${s.exitCode}`);
-      if (s.signal) print(`   ended by ${s.signal}`);
-      if (s.reason) print(`   ${s.status === 'skipped' ? 'reason' : 'why'}: ${s.reason}`);
-      if (s.note) print(`   note: ${s.note}`);
-      const text = output[s.idx];
-      if (text) print(text.replace(/\n$/, '').split('\n').map((l) => `   | ${l}`).join('\n'));
+      await out.write(`\n${s.idx + 1}. ${s.title} [${s.kind}${s.target ? ` on ${s.target}` : ''}] — ${s.status}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ''}\n`);
+      if (s.exitCode !== null) await out.write(`   exit code ${s.exitCode}\n`);
+      if (s.signal) await out.write(`   ended by ${s.signal}\n`);
+      if (s.reason) await out.write(`   ${s.status === 'skipped' ? 'reason' : 'why'}: ${s.reason}\n`);
+      if (s.note) await out.write(`   note: ${s.note}\n`);
+      await writeIndented(out, output(s));
     }
-    print('\nReviews');
-    if (reviews.length === 0) print('   none yet (handrail audit review RUN --note TEXT records one)');
-    for (const r of reviews) print(`   ${r.at} ${r.reviewer} (audit event ${r.seq}): ${r.note}`);
+    await out.write('\nReviews\n');
+    if (reviews.length === 0) await out.write('   none yet (handrail audit review RUN --note TEXT records one)\n');
+    for (const r of reviews) await out.write(`   ${r.at} ${r.reviewer} (audit event ${r.seq}): ${r.note}\n`);
+    await out.end();
     reportTampering(tampering);
     return tampering.length > 0 ? EXIT_TAMPERED : 0;
   } finally {
-    audit.close();
     service.close();
   }
 }
+
+async function* none(): AsyncGenerator<never> {}

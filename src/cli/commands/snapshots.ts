@@ -30,7 +30,7 @@ function progress() {
 
 export async function snapshotCommand(target: string, options: { env: string }, global: GlobalOptions): Promise<number> {
   return withService(global, async (service) => {
-    await service.housekeeping();
+    for (const notice of await service.housekeeping()) fail(notice);
     const bar = progress();
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
@@ -43,6 +43,7 @@ export async function snapshotCommand(target: string, options: { env: string }, 
 
 export async function snapshotsCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
   return withService(global, async (service) => {
+    for (const notice of await service.unrecorded()) fail(notice);
     const { snapshots: list, tampering } = service.checkedList();
     if (options.json) {
       // `step` stays the 0-based index it always was; `stepNumber` counts from 1, as the text does.
@@ -106,6 +107,7 @@ export async function restoreCommand(ref: string, options: { yes?: boolean; conf
       const answer = await ask(`Restore overwrites the database in '${environment}'. Go ahead? [y/N] `);
       return /^y/i.test(answer) ? { ok: true, how: 'answered yes' } : { ok: false, message: 'not confirmed; nothing was changed' };
     };
+    for (const notice of await service.housekeeping(undefined, { retention: false })) fail(notice);
     const bar = progress();
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());

@@ -14,6 +14,11 @@ import { dirname, join } from 'node:path';
 const PARTIAL = /\.partial-(\d+)-[0-9a-f]+(-wal|-shm|-journal)?$/;
 const SIDECARS = ['', '-wal', '-shm', '-journal'];
 
+/** Whether a file name in the snapshots folder is a partial (or one of its sidecars), never a snapshot. */
+export function isPartialName(name: string): boolean {
+  return PARTIAL.test(name);
+}
+
 export function partialPathFor(finalPath: string): string {
   return `${finalPath}.partial-${process.pid}-${randomBytes(6).toString('hex')}`;
 }
