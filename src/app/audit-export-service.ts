@@ -12,16 +12,14 @@ import { renderMarkdown } from '../core/audit/report-markdown.js';
 import type { ReportVerification } from '../core/audit/report-model.js';
 import { eventsInScope, headSeq, inScope, readChain, type EventScope } from '../store/audit-events-read.js';
 import { readPublicKey } from '../store/audit-keys.js';
-import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { describeStorageFault, storageFaultKind } from '../store/storage-fault.js';
-import { RunStore } from '../store/run-store.js';
+import { ContextService } from './app-context.js';
 import { readChunk } from '../store/step-output.js';
-import { SnapshotStore } from '../store/snapshot-store.js';
 import { writeAtomically, writeToStream, type Written } from './atomic-output.js';
 import { gatherReport } from './audit-report-data.js';
 import { operatorFacing } from './audit-service.js';
 import { UserError } from './errors.js';
-import type { Settings } from './settings.js';
+import { findRun } from './find-by-prefix.js';
 
 export type ExportFormat = 'jsonl' | 'md' | 'html';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'md', 'html'];
@@ -48,27 +46,11 @@ export interface ExportResult extends Written {
   notRecorded?: string;
 }
 
-export class AuditExportService {
-  private readonly db: AppDatabase;
-  private readonly store: RunStore;
-  private readonly snapshots: SnapshotStore;
-  private readonly keysDir: string;
-
-  constructor(readonly settings: Settings) {
-    this.keysDir = join(settings.dataDir, 'keys');
-    try {
-      this.db = openAppDatabase(settings.dataDir);
-    } catch (error) {
-      // The store's messages are written for the operator already (what, where, what next).
-      throw new UserError(error instanceof Error ? error.message : String(error), 1);
-    }
-    this.store = new RunStore(this.db.db, { keysDir: this.keysDir });
-    this.snapshots = new SnapshotStore(this.db.db);
-  }
-
-  close(): void {
-    this.db.close();
-  }
+export class AuditExportService extends ContextService {
+  private readonly db = this.context.db;
+  private readonly store = this.context.store;
+  private readonly snapshots = this.context.snapshots;
+  private readonly keysDir = join(this.settings.dataDir, 'keys');
 
   async export(request: ExportRequest, stdout: NodeJS.WritableStream): Promise<ExportResult> {
     const scope: EventScope = {
@@ -82,7 +64,7 @@ export class AuditExportService {
     let notRecorded: string | undefined;
     const unlessFull = <T>(write: () => T): T | undefined => {
       try {
-        if (this.db.fullDisk !== undefined) throw this.db.fullDisk;
+        if (this.context.database.fullDisk !== undefined) throw this.context.database.fullDisk;
         return notRecorded === undefined ? write() : undefined;
       } catch (error) {
         if (storageFaultKind(error, this.settings.dataDir) !== 'full') throw error;
@@ -97,13 +79,13 @@ export class AuditExportService {
       // tail is caught off this machine too.
       const key = operatorFacing(() => this.store.audit.signingKey(this.settings.operator));
       unlessFull(() => operatorFacing(() => this.store.audit.checkpoint(this.settings.operator)));
-      const head = headSeq(this.db.db);
-      count = this.db.db.transaction(() => eventsInScope(this.db.db, scope).filter((e) => e.seq <= head).length)();
+      const head = headSeq(this.db);
+      count = this.db.transaction(() => eventsInScope(this.db, scope).filter((e) => e.seq <= head).length)();
       chunks = this.jsonlLines(scope, head, key);
     } else {
-      const events = eventsInScope(this.db.db, scope);
+      const events = eventsInScope(this.db, scope);
       count = events.length;
-      const report = await gatherReport({ db: this.db.db, store: this.store, snapshots: this.snapshots, events, scope, verification: this.verification(), generatedBy: this.settings.operator });
+      const report = await gatherReport({ db: this.db, store: this.store, snapshots: this.snapshots, events, scope, verification: this.verification(), generatedBy: this.settings.operator });
       chunks = [request.format === 'md' ? renderMarkdown(report) : renderHtml(report)];
     }
     const written = out === null ? await writeToStream(stdout, chunks) : await writeAtomically(out, chunks);
@@ -118,7 +100,7 @@ export class AuditExportService {
 
   private *jsonlLines(scope: EventScope, head: number, key: KeyObject): Generator<string> {
     yield `${headerLine(new Date().toISOString(), this.settings.operator, scope)}\n`;
-    for (const event of readChain(this.db.db, head)) {
+    for (const event of readChain(this.db, head)) {
       const withheld = !inScope(event, scope);
       yield `${eventLine(event, event.bodyJson, withheld, withheld ? undefined : this.outputOf(event))}\n`;
     }
@@ -130,7 +112,7 @@ export class AuditExportService {
   private outputOf(event: { kind: string; runId: string | null; stepIdx: number | null; bodyJson: string | null }): Uint8Array | undefined {
     const body = event.kind === OUTPUT_EVENT ? outputEventBody(event.bodyJson) : undefined;
     if (!body || event.runId === null || event.stepIdx === null) return undefined;
-    return readChunk(this.db.db, { runId: event.runId, idx: event.stepIdx, attempt: body.attempt }, body.chunk);
+    return readChunk(this.db, { runId: event.runId, idx: event.stepIdx, attempt: body.attempt }, body.chunk);
   }
 
   private verification(): ReportVerification {
@@ -147,10 +129,7 @@ export class AuditExportService {
   }
 
   private findRun(ref: string): string {
-    if (this.store.getRun(ref)) return ref;
-    const matches = this.store.listRuns({ limit: 100_000 }).filter((r) => r.id.startsWith(ref));
-    if (matches.length === 1 && matches[0]) return matches[0].id;
-    throw new UserError(matches.length === 0 ? `no run '${ref}' (handrail runs lists them); nothing was exported` : `'${ref}' matches ${matches.length} runs; give more of the id; nothing was exported`);
+    return findRun(this.store, ref, 'nothing was exported').id;
   }
 }
 

@@ -2,10 +2,11 @@
 // of a run recorded in it. Search only reads; a review is one appended event.
 import type { Run } from '../contract/run.js';
 import { searchAudit, runEventsOfKind, ftsQuery, type AuditSearchHit } from '../store/audit-search.js';
-import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
-import { RunStore } from '../store/run-store.js';
+import type { AppDatabase } from '../store/open-database.js';
+import { ContextService } from './app-context.js';
 import { UserError } from './errors.js';
-import { operatorBody, type Settings } from './settings.js';
+import { findRun } from './find-by-prefix.js';
+import { operatorBody } from './settings.js';
 
 export interface SearchRequest {
   text: string;
@@ -28,23 +29,9 @@ export interface Review {
 export const DEFAULT_SEARCH_LIMIT = 100;
 export const REVIEW_KIND = 'review';
 
-export class AuditSearchService {
-  private readonly db: AppDatabase;
-  private readonly store: RunStore;
-
-  constructor(readonly settings: Settings) {
-    try {
-      this.db = openAppDatabase(settings.dataDir);
-    } catch (error) {
-      // The store's messages are written for the operator already (what, where, what next).
-      throw new UserError(error instanceof Error ? error.message : String(error), 1);
-    }
-    this.store = new RunStore(this.db.db);
-  }
-
-  close(): void {
-    this.db.close();
-  }
+export class AuditSearchService extends ContextService {
+  private readonly db = this.context.db;
+  private readonly store = this.context.store;
 
   /** Newest first; refuses (exit 2) text with nothing to search for, a bad date or an unknown run. */
   search(request: SearchRequest): AuditSearchHit[] {
@@ -53,7 +40,7 @@ export class AuditSearchService {
     }
     const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
     if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit must be a whole number of 1 or more, not '${request.limit}'; nothing was searched`);
-    return searchAudit(this.db.db, request.text, {
+    return searchAudit(this.db, request.text, {
       runId: request.run === undefined ? undefined : this.findRun(request.run).id,
       operator: request.operator,
       environment: request.env,
@@ -82,16 +69,12 @@ export class AuditSearchService {
 
   /** The run's reviews, oldest first. */
   reviews(runId: string): Review[] {
-    return runReviews(this.db, runId);
+    return runReviews(this.context.database, runId);
   }
 
   /** A run id, or a unique prefix of one (as `show` takes them). */
   private findRun(ref: string): Run {
-    const exact = this.store.getRun(ref);
-    if (exact) return exact;
-    const matches = this.store.listRuns({ limit: 100_000 }).filter((r) => r.id.startsWith(ref));
-    if (matches.length === 1 && matches[0]) return matches[0];
-    throw new UserError(matches.length === 0 ? `no run '${ref}' (handrail runs lists them); nothing was recorded or searched` : `'${ref}' matches ${matches.length} runs; give more of the id`);
+    return findRun(this.store, ref, 'nothing was recorded or searched');
   }
 }
 

@@ -5,11 +5,11 @@ import { keyFingerprint } from '../core/audit/checkpoint.js';
 import type { VerifyResult } from '../core/audit/verify-chain.js';
 import { readPublicKey } from '../store/audit-keys.js';
 import { runEventsOfKind } from '../store/audit-search.js';
-import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
+import type { AppDatabase } from '../store/open-database.js';
 import { describeStorageFault, storageFaultKind } from '../store/storage-fault.js';
-import { RunStore } from '../store/run-store.js';
+import { ContextService } from './app-context.js';
 import { UserError } from './errors.js';
-import { operatorBody, type Settings } from './settings.js';
+import { operatorBody } from './settings.js';
 
 export interface AuditVerification extends VerifyResult {
   /** The fingerprint of the key the checkpoints were checked against; null when there is none. */
@@ -31,20 +31,10 @@ function acknowledgements(db: AppDatabase['db']): Acknowledgement[] {
   return runEventsOfKind(db, null, 'audit.acknowledged').map((e) => ({ seq: e.seq, at: e.at, operator: e.operator, note: String((e.body as { note?: unknown } | null)?.note ?? '') }));
 }
 
-export class AuditService {
-  private readonly db: AppDatabase;
-  private readonly store: RunStore;
-  private readonly keysDir: string;
-
-  constructor(readonly settings: Settings) {
-    this.keysDir = join(settings.dataDir, 'keys');
-    this.db = operatorFacing(() => openAppDatabase(settings.dataDir));
-    this.store = new RunStore(this.db.db, { keysDir: this.keysDir });
-  }
-
-  close(): void {
-    this.db.close();
-  }
+export class AuditService extends ContextService {
+  private readonly db = this.context.db;
+  private readonly store = this.context.store;
+  private readonly keysDir = join(this.settings.dataDir, 'keys');
 
   /**
    * Recomputes the whole chain and checks every checkpoint. An intact check is recorded in the
@@ -58,7 +48,7 @@ export class AuditService {
     let notRecorded: string | undefined;
     if (result.ok) {
       try {
-        if (this.db.fullDisk !== undefined) throw this.db.fullDisk;
+        if (this.context.database.fullDisk !== undefined) throw this.context.database.fullDisk;
         this.store.appendEvent({ operator: this.settings.operator, kind: 'audit.verified', runId: null,
           body: { events: result.events, checkpoints: result.checkpoints, head: result.head, keyFingerprint: fingerprint } });
       } catch (error) {
@@ -67,7 +57,7 @@ export class AuditService {
         notRecorded = `this check was not recorded in the trail: ${describeStorageFault(error, this.settings.dataDir)}`;
       }
     }
-    return { ...result, keyFingerprint: fingerprint, acknowledgements: acknowledgements(this.db.db), ...(notRecorded ? { notRecorded } : {}) };
+    return { ...result, keyFingerprint: fingerprint, acknowledgements: acknowledgements(this.db), ...(notRecorded ? { notRecorded } : {}) };
   }
 
   /**

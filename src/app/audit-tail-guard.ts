@@ -1,9 +1,10 @@
 // The start-up check of the audit trail (docs/DESIGN.md, "Audit trail"): before a run
-// drives its steps, the events since the last signed checkpoint are verified. When they are
-// broken, mutating steps are refused: a change made now could not be proven afterwards.
-// Read-only steps still run, so an operator in an incident can still look.
+// drives its steps, or a restore, the events since the last signed checkpoint are verified.
+// What is refused over a broken tail is decided in src/core/guards/broken-tail.ts; this
+// reads the tail and records the refusal.
 import { join } from 'node:path';
 import type { AuditProblem } from '../core/audit/verify-chain.js';
+import { mutatingStepRefusal } from '../core/guards/broken-tail.js';
 import { readPublicKey } from '../store/audit-keys.js';
 import { checkAuditTail } from '../store/audit-tail.js';
 import type { AppDatabase } from '../store/open-database.js';
@@ -34,9 +35,6 @@ export class AuditTailGuard {
     const problem = this.problem();
     if (!problem) return undefined;
     this.store.appendEvent({ operator, kind: 'audit.tail-broken', runId, body: { ...problem } });
-    return (
-      `the audit trail is broken at event ${problem.seq} (${problem.kind}): ${problem.message}; ` +
-      'mutating steps are refused until `handrail audit verify` is clean; this step was not run and nothing was changed'
-    );
+    return mutatingStepRefusal(problem);
   }
 }

@@ -1,37 +1,21 @@
-// The guards checked before anything runs: the runbook is valid, allowed in the chosen
-// environment, its inputs are valid and every target it uses exists there. A refusal is a
-// UserError (exit 2) that says why and that nothing was executed.
+// Finding and reading what a run needs (the runbook file, the inventory) for the guards
+// decided in src/core/guards/plan-run.ts. A refusal is a UserError (exit 2) that says why
+// and that nothing was executed.
 import { basename, isAbsolute, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
-import type { Environment, Inventory, TargetSpec } from '../contract/inventory.js';
-import type { Runbook } from '../contract/runbook.js';
+import type { Inventory, TargetSpec } from '../contract/inventory.js';
 import { closest } from '../core/did-you-mean.js';
-import { checkInputs, type InputValues } from '../core/engine/inputs.js';
-import type { Secret } from '../core/engine/redact.js';
+import { decideRunPlan, type RunPlan } from '../core/guards/plan-run.js';
 import { parseInventory } from '../core/inventory/parse-inventory.js';
-import { formatProblem, ProblemList } from '../core/problems.js';
+import { formatProblem } from '../core/problems.js';
 import { parseRunbook } from '../core/runbook/parse-runbook.js';
-import { validateRunbook } from '../core/validate/validate-runbook.js';
 import { passwordSecretOf } from './database-password.js';
 import { UserError } from './errors.js';
 import { findRunbookFiles, INVENTORY_FILE, readSource } from './workspace.js';
 
 const NOTHING = 'nothing was executed';
 
-export interface RunPlan {
-  runbook: Runbook;
-  source: Uint8Array;
-  inventory: Inventory;
-  environmentName: string;
-  environment: Environment;
-  inputs: InputValues;
-  /** Values to mask everywhere: secret inputs and the passwords of the environment's databases. */
-  secrets: Secret[];
-  /** Every target a step uses or changes, with what it is in this environment. */
-  targets: Map<string, TargetSpec>;
-  /** Worth telling the operator before the run starts (a secret too short to mask). */
-  warnings: string[];
-}
+export type { RunPlan };
 
 /** Finds a runbook by id in the workspace, or by path. */
 export async function locateRunbook(ref: string, workspace: string, cwd: string): Promise<string> {
@@ -70,7 +54,7 @@ export async function loadInventory(workspace: string): Promise<Inventory> {
   return parsed.inventory;
 }
 
-/** Checks a runbook's bytes for a run in `environmentName`. Await loadShellGrammar() once first (the validator reads sh steps with it). */
+/** Checks a runbook's bytes for a run in `environmentName` (decideRunPlan); a refusal is a UserError. Await loadShellGrammar() once first. */
 export function planRun(
   path: string,
   source: Uint8Array,
@@ -78,44 +62,9 @@ export function planRun(
   environmentName: string,
   given: Record<string, string>,
 ): RunPlan {
-  const parsed = parseRunbook(path, source);
-  const problems = new ProblemList(path);
-  if (parsed.draft) validateRunbook(parsed.draft, inventory, problems);
-  const errors = [...parsed.problems, ...problems.items].filter((p) => p.severity === 'error');
-  const runbook = parsed.runbook;
-  if (!runbook || errors.length > 0) {
-    throw new UserError(
-      `the runbook has ${errors.length} problem${errors.length === 1 ? '' : 's'}, the first: ${errors[0] ? formatProblem(errors[0]) : '?'}; fix them (handrail validate) before running; ${NOTHING}`,
-    );
-  }
-  const fm = runbook.frontMatter;
-  const environment = inventory.environments[environmentName];
-  if (!environment) {
-    throw new UserError(`there is no environment '${environmentName}' in ${INVENTORY_FILE} (there are: ${Object.keys(inventory.environments).join(', ')}); ${NOTHING}`);
-  }
-  if (fm.environments && !fm.environments.includes(environmentName)) {
-    throw new UserError(
-      `runbook '${fm.id}' may only run in ${fm.environments.join(', ')} — not in '${environmentName}'; ${NOTHING}`,
-    );
-  }
-  const inputs = checkInputs(fm, given);
-  if (!inputs.ok) throw new UserError(`${inputs.problems.join('; ')}; ${NOTHING}`);
-
-  const targets = new Map<string, TargetSpec>();
-  for (const step of runbook.steps) {
-    const a = step.action?.attributes;
-    for (const name of [a?.target, ...(a?.mutates ?? [])]) {
-      if (name === undefined) continue;
-      const spec: TargetSpec | undefined = name === 'local' ? 'local' : environment.targets[name];
-      if (!spec) {
-        throw new UserError(`step ${step.index + 1} (${step.title}) uses target '${name}', which environment '${environmentName}' does not define; ${NOTHING}`);
-      }
-      targets.set(name, spec);
-    }
-  }
-  // Database passwords are secrets too: a step that echoes $PGPASSWORD must not leak it.
-  const passwords = [...targets.values()].flatMap((spec) => passwordSecretOf(spec) ?? []);
-  return { runbook, source, inventory, environmentName, environment, inputs: inputs.values, secrets: [...inputs.secrets, ...passwords], targets, warnings: inputs.warnings };
+  const decided = decideRunPlan(path, source, inventory, environmentName, given, passwordSecretOf);
+  if (!decided.ok) throw new UserError(`${decided.refusal}; ${NOTHING}`);
+  return decided.plan;
 }
 
 /** What a lock on a database target is keyed by: the database itself, not its name. */

@@ -5,18 +5,21 @@ import type { Run, RunStep } from '../contract/run.js';
 import type { InputDeclaration, Step } from '../contract/runbook.js';
 import { parseRunbook } from '../core/runbook/parse-runbook.js';
 import { MASK as REDACTED, Redactor } from '../core/engine/redact.js';
+import { missingSecretInput } from '../core/guards/resume-secrets.js';
 import { executeRun, type EngineOutcome } from '../core/engine/run-engine.js';
 import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
 import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
-import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
-import { RunStore } from '../store/run-store.js';
+import type { AppDatabase } from '../store/open-database.js';
+import type { RunStore } from '../store/run-store.js';
 import { clearStopNote, describeStop, noteStop, prepareStopNotes, stopReason } from '../store/run-stop-notes.js';
 import { describeStorageFault, storageAdvice, storageFaultKind, tooLittleRoom } from '../store/storage-fault.js';
-import { SnapshotStore } from '../store/snapshot-store.js';
+import type { SnapshotStore } from '../store/snapshot-store.js';
+import { type AppContext, ContextService } from './app-context.js';
 import { AuditTailGuard } from './audit-tail-guard.js';
 import type { RunVerdictInfo } from '../core/audit/run-verdict.js';
 import { runReviews, type Review } from './audit-search-service.js';
 import { UserError } from './errors.js';
+import { findRun } from './find-by-prefix.js';
 import { verdictsOf } from './run-verdicts.js';
 import { newId } from './ids.js';
 import { expandPath } from './paths.js';
@@ -28,7 +31,7 @@ import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './
 import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
 import { operatorBody, type Settings } from './settings.js';
 import { openTargets, type TargetOptions } from './targets.js';
-import { RunbookVersions } from './runbook-versions.js';
+import type { RunbookVersions } from './runbook-versions.js';
 import { versionRefusal } from './version-check.js';
 import { readSource } from './workspace.js';
 import { nameStorageFault, storageFaultError } from './storage-faults.js';
@@ -64,7 +67,7 @@ export interface RunResult {
   outcome: EngineOutcome;
 }
 
-export class RunService {
+export class RunService extends ContextService {
   private readonly db: AppDatabase;
   readonly store: RunStore;
   readonly snapshots: SnapshotStore;
@@ -81,16 +84,12 @@ export class RunService {
   /** Lines for the operator about the state of the data folder (a full disk), printed by reading commands. */
   readonly notices: string[] = [];
 
-  constructor(readonly settings: Settings) {
-    try {
-      this.db = openAppDatabase(settings.dataDir);
-    } catch (error) {
-      // The store's messages are written for the operator already (what, where, what next).
-      throw new UserError(error instanceof Error ? error.message : String(error), 1);
-    }
-    this.store = new RunStore(this.db.db, { maxOutputBytesPerAttempt: settings.maxOutputBytes });
-    this.snapshots = new SnapshotStore(this.db.db);
-    this.versions = new RunbookVersions(this.db.db);
+  constructor(settings: Settings, shared?: AppContext) {
+    super(settings, shared);
+    this.db = this.context.database;
+    this.store = this.context.store;
+    this.snapshots = this.context.snapshots;
+    this.versions = this.context.versions;
     this.auditTail = new AuditTailGuard(this.db.db, this.store, settings.dataDir);
     if (this.db.fullDisk !== undefined) this.fullDisk = { error: this.db.fullDisk, atOpen: true };
     this.noticeInterruptedRuns();
@@ -165,10 +164,6 @@ export class RunService {
   /** A run whose dead process the full disk could not record is shown as what it is: interrupted. */
   private asKnown(run: Run): Run {
     return run.status === 'running' && this.unrecorded.has(run.id) ? { ...run, status: 'interrupted' } : run;
-  }
-
-  close(): void {
-    this.db.close();
   }
 
   /** The start-up check of the audit trail's tail: its first problem, or null when intact. */
@@ -291,10 +286,10 @@ export class RunService {
     if (!source) throw new UserError(`run ${run.id} has no stored runbook; nothing was executed`);
     const inventory = await loadInventory(this.settings.workspace);
     // Secret inputs were stored redacted: they must be given again, and never validated as '[REDACTED]'.
-    const missingSecret = Object.entries(run.inputs).find(([name, v]) => v === REDACTED && request.inputs[name] === undefined);
-    if (missingSecret) {
+    const missingSecret = missingSecretInput(run.inputs, request.inputs);
+    if (missingSecret !== undefined) {
       throw new UserError(
-        `run ${run.id} needs its secret input '${missingSecret[0]}' again (secrets are never stored); set HANDRAIL_INPUT_${missingSecret[0].toUpperCase()}; nothing was executed`,
+        `run ${run.id} needs its secret input '${missingSecret}' again (secrets are never stored); set HANDRAIL_INPUT_${missingSecret.toUpperCase()}; nothing was executed`,
       );
     }
     const stored = Object.fromEntries(Object.entries(run.inputs).map(([k, v]) => [k, String(v)]));
@@ -409,11 +404,7 @@ export class RunService {
 
   /** A run id, or a unique prefix of one (as git takes commit ids). */
   findRun(ref: string): Run {
-    const exact = this.store.getRun(ref);
-    if (exact) return this.asKnown(exact);
-    const matches = this.store.listRuns({ limit: 100_000 }).filter((r) => r.id.startsWith(ref));
-    if (matches.length === 1 && matches[0]) return this.asKnown(matches[0]);
-    throw new UserError(matches.length === 0 ? `no run '${ref}' (handrail runs lists them)` : `'${ref}' matches ${matches.length} runs; give more of the id`);
+    return this.asKnown(findRun(this.store, ref));
   }
 
   private async drive(

@@ -7,10 +7,14 @@ import type { Inventory, TargetSpec } from '../contract/inventory.js';
 import type { RecordMismatch } from '../contract/record-check.js';
 import type { Snapshot } from '../contract/snapshot.js';
 import { preflight } from '../core/engine/run-engine.js';
+import { restoreRefusal } from '../core/guards/broken-tail.js';
+import { isProtectedEnvironment } from '../core/guards/protected-environment.js';
+import { findEnvironment, targetIn } from '../core/guards/target-exists.js';
 import { DEFAULT_RETENTION, snapshotsToDelete } from '../core/snapshots/retention.js';
 import { cleanLeftovers } from '../targets/snapshot/snapshot-files.js';
 import { unreachableAdvice, unreachableDatabase } from './database-unreachable.js';
 import { UserError } from './errors.js';
+import { findSnapshot } from './find-by-prefix.js';
 import { isStorageFault, storageFaultError } from './storage-faults.js';
 import { unrecordedSnapshotFiles } from './unrecorded-snapshots.js';
 import { describeStorageFault } from '../store/storage-fault.js';
@@ -47,13 +51,7 @@ export class SnapshotService {
   }
 
   find(ref: string): Snapshot {
-    const exact = this.runs.snapshots.get(ref);
-    const matches = exact ? [exact] : this.runs.snapshots.list({ includeDeleted: true }).filter((s) => s.id.startsWith(ref));
-    const [found] = matches;
-    if (matches.length !== 1 || !found) {
-      throw new UserError(matches.length === 0 ? `no snapshot '${ref}' (handrail snapshots lists them)` : `'${ref}' matches ${matches.length} snapshots; give more of the id`);
-    }
-    return found;
+    return findSnapshot(this.runs.snapshots, ref);
   }
 
   /** `handrail snapshot TARGET --env ENV`: a verified copy now, outside any run. */
@@ -98,6 +96,12 @@ export class SnapshotService {
       this.runs.store.appendEvent({ operator: this.settings.operator, kind, runId: row.runId, stepIdx: row.step, body: { snapshot: row.id, target: row.target, environment: row.environment, ...body } });
     // What is restored, from where, into which database: as the chain recorded it when the
     // snapshot was verified. The snapshots row is only a copy anyone with the file can edit.
+    // A restore changes a database: over a broken audit tail it is refused as mutating steps are.
+    const brokenTail = restoreRefusal(this.runs.auditTailProblem());
+    if (brokenTail) {
+      record('restore.refused', { reason: 'audit-tail-broken', problem: brokenTail });
+      throw new UserError(brokenTail);
+    }
     const chained = this.chainRecord(row);
     if ('refusal' in chained) {
       record('restore.refused', { reason: 'record-mismatch', problem: chained.refusal });
@@ -120,8 +124,7 @@ export class SnapshotService {
     if (holder) throw new UserError(`${snapshot.target} is being changed by run ${holder.runId} of ${holder.operator}; wait for it to finish; ${NOTHING}`);
 
     this.runs.requireRoom(`The restore of ${snapshot.id}`);
-    const isProtected = inventory.environments[snapshot.environment]?.protected === true;
-    const confirmed = await confirm(snapshot.environment, isProtected);
+    const confirmed = await confirm(snapshot.environment, isProtectedEnvironment(inventory, snapshot.environment));
     if (!confirmed.ok) {
       record('restore.refused', { reason: confirmed.message });
       throw new UserError(confirmed.message);
@@ -335,9 +338,10 @@ export class SnapshotService {
 type DatabaseSpec = Extract<TargetSpec, { sqlite: string }> | Extract<TargetSpec, { postgres: string }>;
 
 function databaseSpec(inventory: Inventory, environment: string, target: string): DatabaseSpec {
-  const env = inventory.environments[environment];
-  if (!env) throw new UserError(`there is no environment '${environment}' in handrail.yml; ${NOTHING}`);
-  const spec = env.targets[target];
+  const found = findEnvironment(inventory, environment);
+  if (!found.ok) throw new UserError(`${found.message}; ${NOTHING}`);
+  const env = found.value;
+  const spec = targetIn(env, target);
   if (!spec) throw new UserError(`environment '${environment}' has no target '${target}' (it has: ${Object.keys(env.targets).join(', ')}); ${NOTHING}`);
   if (spec === 'local' || 'ssh' in spec) throw new UserError(`target '${target}' is not a database; only sqlite and postgres targets have snapshots; ${NOTHING}`);
   return spec;

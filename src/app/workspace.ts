@@ -12,7 +12,9 @@ import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
 import { validateRunbook } from '../core/validate/validate-runbook.js';
 import { UserError } from './errors.js';
 
-export const INVENTORY_FILE = 'handrail.yml';
+import { INVENTORY_FILE } from '../core/inventory/inventory-file.js';
+
+export { INVENTORY_FILE };
 
 export { formatProblem } from '../core/problems.js';
 

@@ -1,17 +1,15 @@
 // The `handrail` command. Heavy modules (parsers, the store) load inside each command's
 // action, so `handrail --help` starts in a few tens of milliseconds.
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { appVersion } from '../core/app-version.js';
 import type { ResumeFlags, RunFlags } from './commands/run.js';
 import { DEFAULT_PORT, parsePort } from './commands/serve.js';
 import type { GlobalOptions } from './global-options.js';
 import { fail, reportError } from './output.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
 const program = new Command('handrail')
   .description('Walk through versioned runbooks with snapshots before every change and a tamper-evident audit trail.')
-  .version(pkg.version, '-V, --version', 'print the version')
+  .version(appVersion(), '-V, --version', 'print the version')
   .addOption(new Option('--data-dir <dir>', 'where runs, the audit trail and snapshots are kept').env('HANDRAIL_DATA_DIR'))
   .addOption(new Option('--workspace <dir>', 'folder with handrail.yml and runbooks (default: the demo workspace)').env('HANDRAIL_WORKSPACE'))
   .addOption(new Option('--operator <name>', 'who is at the keyboard (default: your OS user name)').env('HANDRAIL_OPERATOR'))
@@ -219,7 +217,19 @@ audit
   .command('verify')
   .description('recompute the whole audit chain and check its signed checkpoints (exit 3 when tampered with)')
   .option('--json', 'print the result as JSON')
-  .action(async (options: { json?: boolean }) => {
+  // With --file the same command checks an export instead of this data directory.
+  .option('--file <export>', 'verify an export (audit export --format jsonl) from the file alone')
+  .option('--key <fingerprint>', "with --file: the key the export must be signed by (as `audit key` printed it on the exporting machine)")
+  .action(async (options: { json?: boolean; file?: string; key?: string }) => {
+    if (options.file !== undefined) {
+      const { auditVerifyFileCommand } = await import('./commands/audit-export.js');
+      process.exitCode = await auditVerifyFileCommand(options.file, options, program.opts<GlobalOptions>());
+      return;
+    }
+    if (options.key !== undefined) {
+      const { UserError } = await import('../app/errors.js');
+      throw new UserError('--key checks an export: use it with --file EXPORT; this data directory is always checked against its own key (keys/); nothing was checked');
+    }
     const { auditVerifyCommand } = await import('./commands/audit.js');
     process.exitCode = await auditVerifyCommand(options, program.opts<GlobalOptions>());
   });
@@ -284,25 +294,6 @@ audit
   .action(async (options: import('./commands/audit-export.js').ExportFlags) => {
     const { auditExportCommand } = await import('./commands/audit-export.js');
     process.exitCode = await auditExportCommand(options, program.opts<GlobalOptions>());
-  });
-
-// `audit verify --file`: the same command checks an export instead of this data directory.
-audit.commands
-  .find((c) => c.name() === 'verify')
-  ?.option('--file <export>', 'verify an export (audit export --format jsonl) from the file alone')
-  .option('--key <fingerprint>', "with --file: the key the export must be signed by (as `audit key` printed it on the exporting machine)")
-  .action(async (options: { json?: boolean; file?: string; key?: string }) => {
-    if (options.file !== undefined) {
-      const { auditVerifyFileCommand } = await import('./commands/audit-export.js');
-      process.exitCode = await auditVerifyFileCommand(options.file, options, program.opts<GlobalOptions>());
-      return;
-    }
-    if (options.key !== undefined) {
-      const { UserError } = await import('../app/errors.js');
-      throw new UserError('--key checks an export: use it with --file EXPORT; this data directory is always checked against its own key (keys/); nothing was checked');
-    }
-    const { auditVerifyCommand } = await import('./commands/audit.js');
-    process.exitCode = await auditVerifyCommand(options, program.opts<GlobalOptions>());
   });
 
 for (const command of [...program.commands, ...audit.commands]) {

@@ -3,6 +3,7 @@
 // a guess. The environment's name must be typed for a protected environment, in both.
 import { createInterface } from 'node:readline/promises';
 import type { OperatorPort, Step } from '../app/run-types.js';
+import { checkTypedName } from '../core/guards/protected-environment.js';
 
 export interface OperatorFlags {
   yes?: boolean;
@@ -54,7 +55,7 @@ export function createOperator(flags: OperatorFlags, interactive: boolean): Oper
 
     async confirm(step, environment) {
       if (environment !== undefined) {
-        if (flags.confirm === environment) return { ok: true, how: `--confirm ${environment}` };
+        if (checkTypedName(environment, flags.confirm).ok) return { ok: true, how: `--confirm ${environment}` };
         if (flags.confirm !== undefined) {
           return { ok: false, message: `--confirm ${flags.confirm} does not match the environment '${environment}'; nothing was run` };
         }
@@ -62,10 +63,11 @@ export function createOperator(flags: OperatorFlags, interactive: boolean): Oper
           return { ok: false, message: `${label(step)} changes the protected environment '${environment}'; pass --confirm ${environment} to go ahead` };
         }
         const typed = await ask(`  This changes the PROTECTED environment '${environment}'. Type its name to run the step, s to skip it, a to abort: `);
-        if (typed === environment) return { ok: true, how: 'typed the environment name' };
+        const checked = checkTypedName(environment, typed);
+        if (checked.ok) return { ok: true, how: 'typed the environment name' };
         if (typed === 's') return { ok: false, message: `${label(step)} was skipped`, skip: await askReason(ask) };
         if (typed === 'a') return { ok: false, message: `aborted by the operator at ${label(step)}`, abort: true };
-        return { ok: false, message: `'${typed}' is not '${environment}'; ${label(step)} was not run` };
+        return { ok: false, message: `${checked.missing ? 'nothing was typed' : checked.mismatch}; ${label(step)} was not run` };
       }
       if (flags.yes) return { ok: true, how: '--yes' };
       if (goAhead === step.index) return { ok: true, how: 'answered run' };

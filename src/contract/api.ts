@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { Problem } from './problem.js';
 import { RecordMismatch } from './record-check.js';
-import { Run, RunStep, RunVerdict, StepStatus } from './run.js';
+import { Run, RunStep, RunVerdict } from './run.js';
 import { InputDeclaration, RunbookSummary } from './runbook.js';
 import { Snapshot } from './snapshot.js';
 
@@ -385,9 +385,6 @@ export type ConsoleEvent = z.infer<typeof ConsoleEvent>;
  */
 export const ApiError = z.object({ message: z.string(), code: z.enum(['refused', 'invalid', 'not-found', 'failed']) });
 export type ApiError = z.infer<typeof ApiError>;
-
-/** The step statuses a UI shows as done. */
-export const DONE_STEP_STATUSES: readonly z.infer<typeof StepStatus>[] = ['succeeded', 'skipped'];
 
 /** The WebSocket's messages (`handrail serve`): a call, its answer, or a pushed event. */
 export const WireCall = z.object({ id: z.number().int().min(0), op: z.enum(API_NAMES as [ApiName, ...ApiName[]]), request: z.unknown() });

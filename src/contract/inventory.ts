@@ -80,9 +80,6 @@ export const Inventory = z
   .describe('Handrail inventory (handrail.yml): environments and their targets');
 export type Inventory = z.infer<typeof Inventory>;
 
-/** Target names every environment has without declaring them. */
-export const BUILTIN_TARGETS = ['local'] as const;
-
 export function targetKind(spec: TargetSpec): TargetKind {
   if (spec === 'local') return 'local';
   if ('ssh' in spec) return 'ssh';

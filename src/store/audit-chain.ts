@@ -1,9 +1,9 @@
 // The audit trail in the app database: appends chained events (src/core/audit defines the
 // hash), writes signed checkpoints, and reads the chain back for verification.
 import type { KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Database, Statement } from 'better-sqlite3';
+import { appVersion } from '../core/app-version.js';
 import { GENESIS_HASH, bodySha256, eventHash, type AuditFields } from '../core/audit/chain-hash.js';
 import { signsWith } from '../core/audit/checkpoint-rules.js';
 import { KEY_CREATED_EVENT, keyFingerprint, linkTo, signCheckpoint, type Checkpoint } from '../core/audit/checkpoint.js';
@@ -50,7 +50,7 @@ export class AuditChain {
     private readonly options: AuditChainOptions,
   ) {
     this.machine = options.machine ?? hostname();
-    this.appVersion = options.appVersion ?? APP_VERSION;
+    this.appVersion = options.appVersion ?? appVersion();
     this.head = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
     this.runEnvironment = db.prepare('SELECT environment FROM runs WHERE id = ?').pluck();
     this.stepTarget = db.prepare('SELECT target FROM steps WHERE run_id = ? AND idx = ?').pluck();
@@ -281,17 +281,4 @@ export class AuditChain {
 function toCheckpoint(r: CheckpointRow): Checkpoint {
   return { seq: r.seq, headHash: r.head_hash, at: r.at, signature: r.signature, publicKeyFingerprint: r.public_key_fingerprint,
     ...(r.prev_checkpoint_hash === null ? {} : { prevCheckpointHash: r.prev_checkpoint_hash }) };
-}
-
-/** Recorded with every event, so a reviewer knows which build wrote it. */
-const APP_VERSION = readAppVersion();
-
-function readAppVersion(): string {
-  try {
-    // src/store/ and dist/store/ both sit two levels below the package root.
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

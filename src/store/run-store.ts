@@ -9,6 +9,7 @@ import type { OutputStream } from '../core/engine/ports.js';
 import { AuditChain } from './audit-chain.js';
 import { type InterruptedRun, deadRuns, markInterruptedRuns } from './interrupted-runs.js';
 import type { NewEvent, NewRun, NewStep } from './new-records.js';
+import { byPrefix, type ByPrefix, ID_PREFIX_WHERE, prefixPattern } from './id-prefix.js';
 import { RUN_COLUMNS, type RunRow, type StepRow, toRun, toStep, toStepRow } from './run-rows.js';
 import { type OutputChunk, type OutputTotals, appendOutput, outputTotals, readOutput } from './step-output.js';
 import { type StepChange, nextStep } from './step-transition.js';
@@ -83,6 +84,14 @@ export class RunStore {
   getRun(id: string): Run | undefined {
     const row = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(id) as RunRow | undefined;
     return row && toRun(row);
+  }
+
+  /** The run with this id, or the one run whose id starts with it. */
+  findRun(ref: string): ByPrefix<Run> {
+    const exact = this.getRun(ref);
+    if (exact) return { found: exact };
+    const rows = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE ${ID_PREFIX_WHERE} ORDER BY id LIMIT 2`).all(prefixPattern(ref), ref, ref) as RunRow[];
+    return byPrefix(rows.map(toRun));
   }
 
   /** The exact runbook bytes the run is bound to. */

@@ -1,4 +1,5 @@
 // The record of snapshots: written once a snapshot is verified and in place, never before.
+import { byPrefix, type ByPrefix, ID_PREFIX_WHERE, prefixPattern } from './id-prefix.js';
 import type { Database } from 'better-sqlite3';
 import type { Snapshot } from '../contract/snapshot.js';
 import type { StoredEvent } from '../core/audit/verify-chain.js';
@@ -56,6 +57,14 @@ export class SnapshotStore {
   get(id: string): Snapshot | undefined {
     const row = this.db.prepare('SELECT * FROM snapshots WHERE id = ?').get(id) as SnapshotRow | undefined;
     return row && toSnapshot(row);
+  }
+
+  /** The snapshot with this id, or the one snapshot (deleted ones too) whose id starts with it. */
+  find(ref: string): ByPrefix<Snapshot> {
+    const exact = this.get(ref);
+    if (exact) return { found: exact };
+    const rows = this.db.prepare(`SELECT * FROM snapshots WHERE ${ID_PREFIX_WHERE} ORDER BY id LIMIT 2`).all(prefixPattern(ref), ref, ref) as SnapshotRow[];
+    return byPrefix(rows.map(toSnapshot));
   }
 
   /** Newest first; deleted ones only when asked for. */

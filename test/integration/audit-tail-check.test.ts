@@ -92,6 +92,33 @@ describe('start-up tail check', () => {
     expect(names()).toEqual(['a', 'b']);
   });
 
+  it('refuses a restore over a broken tail as it refuses a mutating step, and leaves the database as it is', () => {
+    // A snapshot taken while the trail was intact, then a change it would undo.
+    const deleted = handrail(['run', 'look-then-delete', '--env', 'dev', '--yes'], cli);
+    expect(deleted.code, deleted.stdout + deleted.stderr).toBe(0);
+    expect(names()).toEqual(['a']);
+    const [taken] = JSON.parse(handrail(['snapshots', '--json'], cli).stdout) as { id: string }[];
+    expect(taken).toBeDefined();
+    // A refusal after the last checkpoint, then edited: the tail is broken.
+    expect(handrail(['run', 'look', '--env', 'nowhere'], cli).code).toBe(2);
+    tamper(`UPDATE audit_bodies SET body_json = '{"reason":"nothing happened"}' WHERE seq = ${REFUSED}`);
+    const seq = (JSON.parse(handrail(['audit', 'verify', '--json'], cli).stdout) as { first: { seq: number } }).first.seq;
+
+    const restore = handrail(['restore', taken?.id ?? '', '--yes'], cli);
+    expect(restore.code).toBe(2);
+    expect(restore.stderr).toContain(
+      `the audit trail is broken at event ${seq} (body-edited): `,
+    );
+    expect(restore.stderr).toContain('a restore changes a database, so it is refused until `handrail audit verify` is clean');
+    expect(restore.stderr).toMatch(/nothing was changed\n$/);
+    expect(names()).toEqual(['a']);
+    // No pre-restore snapshot was taken either: the refusal came first.
+    const after = JSON.parse(handrail(['snapshots', '--json'], cli).stdout) as { reason: string }[];
+    expect(after.map((s) => s.reason)).toEqual(['step']);
+    const refused = JSON.parse(handrail(['audit', 'search', 'audit-tail-broken', '--kind', 'restore.refused', '--json'], cli).stdout) as unknown[];
+    expect(refused).toHaveLength(1);
+  });
+
   it('lets changes run again once a lead acknowledges the break, which verify keeps naming', () => {
     tamper(`UPDATE audit_bodies SET body_json = '{"reason":"nothing happened"}' WHERE seq = ${REFUSED}`);
     const seq = (JSON.parse(handrail(['audit', 'verify', '--json'], cli).stdout) as { first: { seq: number } }).first.seq;

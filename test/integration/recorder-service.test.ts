@@ -206,6 +206,26 @@ describe('the recorder', () => {
     expect(saved.markdown).toContain('```sh {target=app}\nrm -rf');
   });
 
+  it('saves a command that changes a database target of the environment as changing it (mutates), and one that reads as not', async () => {
+    const events = join(settings.dataDir, 'events.db');
+    mkdirSync(settings.dataDir, { recursive: true });
+    const r = recorder();
+    const draft = await r.start({ environment: 'dev', target: 'app', title: 'Trim events' });
+    const create = await r.record(draft.id, `sqlite3 ${events} "CREATE TABLE e (id INTEGER); INSERT INTO e VALUES (1), (2);"`);
+    expect(create.step?.mutates).toEqual(['events']);
+    const read = await r.record(draft.id, `sqlite3 ${events} "SELECT count(*) FROM e"`);
+    expect(read.step).toMatchObject({ mutates: [], exitCode: 0 });
+    expect(read.step?.exampleOutput).toContain('2');
+    // Flagged as destructive, held, then run: saved as changing events, with confirm.
+    const held = await r.record(draft.id, `sqlite3 ${events} "DELETE FROM e WHERE id = 1"`);
+    expect(held.held?.join(' ')).toMatch(/deletes rows/);
+    const { step } = await r.record(draft.id, `sqlite3 ${events} "DELETE FROM e WHERE id = 1"`, { runDestructive: true });
+    expect(step).toMatchObject({ mutates: ['events'], confirm: true });
+
+    const saved = await r.save(draft.id, { path: join(settings.workspace, 'trim-events.md'), acknowledged: [2], cwd: settings.workspace });
+    expect(saved.markdown).toContain('```sh {target=app mutates=events');
+  });
+
   it('refuses a database target, an unknown environment and a protected one whose name was not typed; nothing runs', async () => {
     const r = recorder();
     await expect(r.start({ environment: 'dev', target: 'events', title: 'x' })).rejects.toThrow(/'events' is a sqlite database .* pick 'local' or an SSH target/);

@@ -2,6 +2,7 @@
 // does not fit is refused and the question stays open, so a stale or mistaken click never
 // moves a run.
 import type { Prompt, StepDecision } from '../../contract/api.js';
+import { checkTypedName } from '../../core/guards/protected-environment.js';
 
 const ANSWERS: Record<Prompt['kind'], readonly StepDecision['action'][]> = {
   'before-step': ['run', 'skip', 'abort'],
@@ -34,10 +35,9 @@ export function refusal(prompt: Prompt, decision: StepDecision): string | undefi
   }
   if (decision.action === 'confirm' && prompt.kind === 'confirm' && prompt.environment !== null) {
     const env = prompt.environment;
-    if (decision.typed === undefined || decision.typed === '') {
-      return `${step} changes the protected environment '${env}': type its name to confirm; ${still}`;
-    }
-    if (decision.typed !== env) return `'${decision.typed}' is not '${env}': type the environment's name exactly; ${still}`;
+    const checked = checkTypedName(env, decision.typed);
+    if (!checked.ok && checked.missing) return `${step} changes the protected environment '${env}': type its name to confirm; ${still}`;
+    if (!checked.ok) return `${checked.mismatch}: type the environment's name exactly; ${still}`;
   }
   return undefined;
 }

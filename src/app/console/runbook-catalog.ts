@@ -2,6 +2,7 @@
 // (with line numbers) and its last run here, one runbook's steps, and the environments of
 // the inventory. Read from disk at each request: a runbook edited while the app is open
 // shows as it is now. (A run is bound to the bytes it started with; see run-detail.ts.)
+import { isProtectedEnvironment } from '../../core/guards/protected-environment.js';
 import { createHash } from 'node:crypto';
 import type { EnvironmentInfo, RunbookDetail, RunbookListItem } from '../../contract/api.js';
 import { targetKind, type TargetSpec } from '../../contract/inventory.js';
@@ -15,7 +16,7 @@ import { expandPath } from '../paths.js';
 import { loadInventory } from '../run-plan.js';
 import type { Settings } from '../settings.js';
 import { checkListItems } from '../run-records.js';
-import { RunbookVersions } from '../runbook-versions.js';
+import type { RunbookVersions } from '../runbook-versions.js';
 import { versionProblems } from '../version-check.js';
 import { findRunbookFiles, loadWorkspaceInventory, readSource, runbookEntry, type RunbookEntry } from '../workspace.js';
 import { NotFoundError } from './api-error.js';
@@ -25,14 +26,11 @@ export class RunbookCatalog {
   /** Judged runbooks by file, reused while neither the file's bytes nor the inventory changed (validation parses every SQL statement). */
   private readonly judged = new Map<string, { key: string; entry: RunbookEntry }>();
 
-  private readonly versions: RunbookVersions;
-
   constructor(
     private readonly settings: Settings,
     private readonly db: AppDatabase['db'],
-  ) {
-    this.versions = new RunbookVersions(db);
-  }
+    private readonly versions: RunbookVersions,
+  ) {}
 
   async list(): Promise<{ runbooks: RunbookListItem[]; inventoryProblems: Problem[] }> {
     const { entries, inventoryProblems } = await this.read();
@@ -110,7 +108,7 @@ export async function environmentList(settings: Settings): Promise<EnvironmentIn
 /** Whether the inventory marks the environment protected; false when it cannot be read (it is shown elsewhere). */
 export async function isProtected(settings: Settings, environment: string): Promise<boolean> {
   try {
-    return (await loadInventory(settings.workspace)).environments[environment]?.protected === true;
+    return isProtectedEnvironment(await loadInventory(settings.workspace), environment);
   } catch {
     return false;
   }

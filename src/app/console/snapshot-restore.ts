@@ -3,18 +3,19 @@
 // its progress, one event per whole percent of each phase (the snapshot of the current
 // state, then the restore), not one per page copied.
 import type { ConsoleEvent } from '../../contract/api.js';
+import { checkTypedName } from '../../core/guards/protected-environment.js';
 import type { Confirm } from '../snapshot-service.js';
 
 export function typedConfirmation(typed: string | undefined): Confirm {
   return async (environment, isProtected) => {
     if (!isProtected) return { ok: true, how: 'confirmed in the console' };
-    if (typed === environment) return { ok: true, how: 'typed the environment name in the console' };
+    const checked = checkTypedName(environment, typed);
+    if (checked.ok) return { ok: true, how: 'typed the environment name in the console' };
     return {
       ok: false,
-      message:
-        typed === undefined || typed === ''
-          ? `restoring into the protected environment '${environment}' needs its name typed to confirm; nothing was changed`
-          : `'${typed}' is not '${environment}': type the environment's name exactly; nothing was changed`,
+      message: checked.missing
+        ? `restoring into the protected environment '${environment}' needs its name typed to confirm; nothing was changed`
+        : `${checked.mismatch}: type the environment's name exactly; nothing was changed`,
     };
   };
 }

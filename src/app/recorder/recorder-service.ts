@@ -4,6 +4,7 @@
 // edit (draft-store.ts), so a crash loses nothing; saving writes runbook 1.0.0 into the
 // workspace (save-recording.ts). Every command is in the audit trail with the SHA-256 of
 // its whole output, though only the last lines are kept as the step's example.
+import { databasesChanged } from '../../core/authoring/changed-databases.js';
 import { randomBytes } from 'node:crypto';
 import type { RecordedStep, RecordingDraft, RecordingSummary } from '../../contract/api.js';
 import { isDatabaseKind, targetKind } from '../../contract/inventory.js';
@@ -215,7 +216,9 @@ export class RecorderService {
       exampleOutput: output.text,
       exitCode: outcome.exitCode,
       durationMs: outcome.durationMs,
-      mutates: [],
+      // A command that changes a database target of the environment is saved as changing it,
+      // so its step gets a verified snapshot first; the author can still take it out.
+      mutates: await this.changedDatabases(before.environment, command),
       // Flagged commands ask before they run until the author decides otherwise, consciously.
       confirm: destructive.length > 0,
       idempotent: false,
@@ -336,6 +339,12 @@ export class RecorderService {
       throw new UserError(`recording ${draftId} was already saved as ${draft.savedPath}; change that runbook in the editor, or start a new recording; nothing was changed`);
     }
     return draft;
+  }
+
+  private async changedDatabases(environment: string, command: string): Promise<string[]> {
+    const inventory = await loadInventory(this.settings.workspace).catch(() => undefined);
+    const targets = inventory?.environments[environment]?.targets ?? {};
+    return databasesChanged(command, Object.fromEntries(Object.entries(targets).filter(([, spec]) => isDatabaseKind(targetKind(spec)))));
   }
 
   private async databaseTargets(environment: string): Promise<string[]> {

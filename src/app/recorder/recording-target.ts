@@ -4,11 +4,12 @@
 import type { Environment, Inventory, TargetSpec } from '../../contract/inventory.js';
 import { targetKind } from '../../contract/inventory.js';
 import type { ShellExecutor } from '../../core/engine/ports.js';
+import { checkTypedName } from '../../core/guards/protected-environment.js';
+import { findEnvironment, targetIn } from '../../core/guards/target-exists.js';
 import type { Secret } from '../../core/engine/redact.js';
 import { UserError } from '../errors.js';
 import { passwordSecretOf } from '../database-password.js';
 import { openTargets, type TargetOptions } from '../targets.js';
-import { INVENTORY_FILE } from '../workspace.js';
 
 const NOTHING = 'nothing was run';
 
@@ -30,11 +31,10 @@ export interface OpenRecordingTarget {
 
 /** The guards before a recording starts: the environment exists, the target is a shell there. */
 export function recordingPlace(inventory: Inventory, environmentName: string, target: string, typed: string | undefined): RecordingPlace {
-  const environment = inventory.environments[environmentName];
-  if (!environment) {
-    throw new UserError(`there is no environment '${environmentName}' in ${INVENTORY_FILE} (there are: ${Object.keys(inventory.environments).join(', ')}); ${NOTHING}`);
-  }
-  const spec: TargetSpec | undefined = target === 'local' ? 'local' : environment.targets[target];
+  const found = findEnvironment(inventory, environmentName);
+  if (!found.ok) throw new UserError(`${found.message}; ${NOTHING}`);
+  const environment = found.value;
+  const spec = targetIn(environment, target);
   if (!spec) {
     const shells = Object.entries(environment.targets).filter(([, s]) => isShell(s)).map(([name]) => name);
     throw new UserError(`environment '${environmentName}' has no target '${target}' (shell targets there: ${['local', ...shells].join(', ')}); ${NOTHING}`);
@@ -45,11 +45,12 @@ export function recordingPlace(inventory: Inventory, environmentName: string, ta
         `(a command that changes this database can be marked mutates=${target} afterwards); ${NOTHING}`,
     );
   }
-  if (environment.protected && typed !== environmentName) {
+  const checked = environment.protected === true ? checkTypedName(environmentName, typed) : { ok: true as const };
+  if (!checked.ok) {
     throw new UserError(
-      typed === undefined || typed === ''
+      checked.missing
         ? `'${environmentName}' is a protected environment and every command you record runs there for real; type its name to start recording (--confirm ${environmentName}); ${NOTHING}`
-        : `'${typed}' is not '${environmentName}'; type the protected environment's name exactly to start recording there; ${NOTHING}`,
+        : `${checked.mismatch}; type the protected environment's name exactly to start recording there; ${NOTHING}`,
     );
   }
   const secrets = Object.values(environment.targets).flatMap((s) => passwordSecretOf(s) ?? []);
@@ -63,13 +64,6 @@ export async function openRecordingTarget(place: RecordingPlace, options: Target
     options,
   );
   return { shell: await targets.shell(place.target), variables: targets.variables, close: () => targets.close() };
-}
-
-/** `app (ssh deploy@pilot-1:22)`, `app (this machine)`: how a target is named to the author. */
-export function describePlace(place: RecordingPlace): string {
-  const spec = place.spec;
-  if (typeof spec === 'object' && 'ssh' in spec) return `${place.target} (ssh ${spec.ssh}:${spec.port ?? 22})`;
-  return `${place.target} (this machine)`;
 }
 
 function isShell(spec: TargetSpec): boolean {

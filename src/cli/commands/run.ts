@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline/promises';
 import { UserError } from '../../app/errors.js';
 import { LEFTOVER_GRACE_MS, leftoverReport } from '../../app/leftover-steps.js';
 import type { RunPlan } from '../../app/run-plan.js';
-import { type OperatorPort, REDACTED } from '../../app/run-types.js';
+import type { OperatorPort } from '../../app/run-types.js';
+import { maskedInputs } from '../../core/guards/resume-secrets.js';
 import { RunService, type RunResult, type RunSession } from '../../app/run-service.js';
 import type { InputDeclaration } from '../../contract/runbook.js';
 import { resolveSettings } from '../../app/settings.js';
@@ -97,7 +98,7 @@ export async function resumeCommand(runRef: string, flags: ResumeFlags, global: 
   const service = new RunService(resolveSettings(global));
   try {
     // The run's secret inputs are the ones it stored redacted; they may not come from argv either.
-    const secrets = Object.entries(service.findRun(runRef).inputs).filter(([, v]) => v === REDACTED).map(([k]) => k);
+    const secrets = maskedInputs(service.findRun(runRef).inputs);
     refuseSecretsOnArgv(flags.input, secrets);
     // Leftovers of a killed snapshot go on resume too (the run that left them is often this one); retention waits for a run.
     for (const notice of await new SnapshotService(service).housekeeping(undefined, { retention: false })) fail(notice);

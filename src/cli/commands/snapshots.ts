@@ -1,4 +1,5 @@
 // `snapshot`, `snapshots` and `restore`.
+import { checkTypedName } from '../../core/guards/protected-environment.js';
 import { createInterface } from 'node:readline/promises';
 import { RunService } from '../../app/run-service.js';
 import { resolveSettings } from '../../app/settings.js';
@@ -93,11 +94,13 @@ export async function restoreCommand(ref: string, options: { yes?: boolean; conf
     process.stderr.write(`${describeRestore(service, ref)}\n`);
     const confirm: Confirm = async (environment, isProtected) => {
       if (isProtected) {
-        if (options.confirm === environment) return { ok: true, how: `--confirm ${environment}` };
+        if (checkTypedName(environment, options.confirm).ok) return { ok: true, how: `--confirm ${environment}` };
         if (options.confirm !== undefined) return { ok: false, message: `--confirm ${options.confirm} does not match the environment '${environment}'; nothing was changed` };
         if (!interactive) return { ok: false, message: `restoring into the protected environment '${environment}' needs --confirm ${environment}; nothing was changed` };
         const typed = await ask(`Restore overwrites the database in the PROTECTED environment '${environment}'. Type its name to go ahead: `);
-        return typed === environment ? { ok: true, how: 'typed the environment name' } : { ok: false, message: `'${typed}' is not '${environment}'; nothing was changed` };
+        const checked = checkTypedName(environment, typed);
+        if (checked.ok) return { ok: true, how: 'typed the environment name' };
+        return { ok: false, message: `${checked.missing ? 'nothing was typed' : checked.mismatch}; nothing was changed` };
       }
       if (options.yes) return { ok: true, how: '--yes' };
       if (!interactive) return { ok: false, message: 'a restore overwrites the database; pass --yes to go ahead; nothing was changed' };

@@ -151,3 +151,23 @@ export async function clientsThatWrite(calls: ShellCall[]): Promise<SqlClient[]>
   }
   return [...found];
 }
+
+/**
+ * The database a client call names, as written: psql's `-d`/`--dbname` or first operand,
+ * sqlite3's file, mysql's `-D`/`--database` or first operand. Undefined when it names none.
+ */
+export function databaseNamedBy(call: ShellCall): string | undefined {
+  const client = sqlClientOf(call.name);
+  if (!client) return undefined;
+  const named = client === 'psql' ? ['-d', '--dbname'] : client === 'mysql' ? ['-D', '--database'] : [];
+  const args = call.args;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (named.includes(arg)) return args[i + 1];
+    const long = named.find((n) => n.startsWith('--') && arg.startsWith(`${n}=`));
+    if (long) return arg.slice(long.length + 1);
+    if (VALUE_OPTIONS[client].has(arg) || ['-c', '--command', '-f', '--file', '-e', '--execute', '-cmd', '-init'].includes(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}

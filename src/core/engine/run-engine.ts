@@ -6,6 +6,7 @@
 // another reason (a COMMIT without an answer, a lost SSH connection, a timeout after the
 // command started, a run stopped by its console closing or its terminal hanging up). A mutating step never runs without a
 // verified snapshot of every database it changes, taken in this run.
+import { needsConfirmation } from '../guards/protected-environment.js';
 import type { StepStatus } from '../../contract/run.js';
 import type { Runbook, Step } from '../../contract/runbook.js';
 import type { InputValues } from './inputs.js';
@@ -167,7 +168,7 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
     run.onEvent({ type: 'step-end', idx: step.index, status: 'failed', reason, durationMs: 0 });
     return { ok: false, kind: 'failed', reason };
   }
-  if (action.attributes.confirm || (run.environment.protected && mutates.length > 0)) {
+  if (needsConfirmation(action.attributes, run.environment.protected)) {
     const confirmed = await run.operator.confirm(step, run.environment.protected ? run.environment.name : undefined);
     if (!confirmed.ok && confirmed.skip !== undefined) {
       skip(run, step, confirmed.skip);

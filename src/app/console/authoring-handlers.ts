@@ -1,0 +1,30 @@
+// The console API for writing runbooks: the editor (validate, read, save, history, diff),
+// the recorder, and importing a script.
+import { importScriptText } from '../import-service.js';
+import type { ConsoleParts, Handlers } from './console-parts.js';
+import { diffOp, historyOp } from './runbook-versions-api.js';
+
+export type AuthoringOps =
+  | 'validateText' | 'getRunbookSource' | 'saveRunbook' | 'runbookHistory' | 'runbookDiff'
+  | 'startRecording' | 'listRecordings' | 'recordCommand' | 'stopRecordingCommand' | 'updateRecording' | 'getRecording' | 'saveRecording'
+  | 'importScript';
+
+export function authoringHandlers(parts: ConsoleParts): Handlers<AuthoringOps> {
+  const { settings, editing, recording } = parts;
+  const versions = parts.context.versions;
+  return {
+    validateText: async (r) => editing.validateText(r),
+    getRunbookSource: async (r) => editing.getRunbookSource(r),
+    saveRunbook: async (r) => editing.saveRunbook(r),
+    runbookHistory: async (r) => historyOp(versions, settings, r),
+    runbookDiff: async (r) => diffOp(versions, settings, r),
+    startRecording: async (r) => recording.start(r),
+    listRecordings: async () => recording.list(),
+    recordCommand: async (r) => recording.record(r),
+    stopRecordingCommand: async (r) => recording.stop(r),
+    updateRecording: async (r) => recording.update(r),
+    getRecording: async (r) => recording.get(r),
+    saveRecording: async (r) => recording.save(r),
+    importScript: async (r) => importScriptText(r.text, r.name, settings.workspace),
+  };
+}
