@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { OutputStream, ShellExecutor, ShellRequest, ShellResult } from '../core/engine/ports.js';
-import { processStartTicks } from './process-groups.js';
+import { processStartTicks, signalGroup } from './process-groups.js';
 
 export interface LocalShellOptions {
   /** The shell run as `<shellPath> -c script`. Tests point it at a missing file. */
@@ -142,17 +142,6 @@ async function killGroup(pgid: number, graceMs: number): Promise<void> {
   signalGroup(pgid, 'SIGKILL');
 }
 
-/** Sends `signal` to process group `pgid`; false when nothing in it can be signalled. */
-function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch {
-    // ESRCH: the group is gone. EPERM: only members we may not signal are left (say, a
-    // process under sudo); we cannot do more, and throwing here would lose the result.
-    return false;
-  }
-}
 
 function spawnError(shellPath: string, cause: Error): Error {
   return new Error(

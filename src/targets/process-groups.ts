@@ -100,11 +100,14 @@ function hasProc(): boolean {
   }
 }
 
-function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+/** Sends `signal` to process group `pgid`; false when nothing in it can be signalled. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal);
     return true;
   } catch {
+    // ESRCH: the group is gone. EPERM: only members we may not signal are left (say, a
+    // process under sudo); we cannot do more, and throwing here would lose the result.
     return false;
   }
 }
