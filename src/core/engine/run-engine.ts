@@ -59,7 +59,7 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
   for (const step of run.runbook.steps) {
     const status = run.steps[step.index] ?? 'pending';
     if (status === 'succeeded' || status === 'skipped') continue;
-    if (run.signal.aborted) return stoppedBefore(run, step.index);
+    if (run.signal.aborted) return stoppedBy(run, step.index);
     run.onEvent({
       type: 'step-ready',
       idx: step.index,
@@ -85,7 +85,7 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
     }
     let outcome = await runStep(run, step);
     while (!outcome.ok) {
-      if (interruptionOf(run.signal)) return stoppedBefore(run, step.index);
+      if (interruptionOf(run.signal)) return stoppedBy(run, step.index);
       if (outcome.kind === 'aborted') return { status: 'aborted', step: step.index, reason: outcome.reason };
       if (outcome.kind === 'refused') return { status: 'refused', step: step.index, reason: outcome.reason };
       if (outcome.kind === 'interrupted') return { status: 'interrupted', step: step.index, reason: outcome.reason };
@@ -115,8 +115,8 @@ export async function executeRun(run: EngineRun): Promise<EngineOutcome> {
   return { status: 'succeeded' };
 }
 
-/** The run was stopped before `idx` started: by the operator, or by an interruption. */
-function stoppedBefore(run: EngineRun, idx: number): EngineOutcome {
+/** The run was stopped at step `idx`: by the operator (aborted), or by an interruption (resumable). */
+function stoppedBy(run: EngineRun, idx: number): EngineOutcome {
   const interruption = interruptionOf(run.signal);
   return interruption
     ? { status: 'interrupted', step: idx, reason: interruption.message }
