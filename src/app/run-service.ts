@@ -359,7 +359,7 @@ export class RunService extends ContextService {
         runId: run.id,
         body: { reason, whileInterrupted: true, inDoubtSteps: inDoubt, ...operatorBody(this.settings) },
       });
-      if (this.auditTail.problem() === null) this.store.checkpoint();
+      // The store signs a run's end itself (never over a broken tail).
       return aborted;
     });
   }
