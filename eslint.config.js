@@ -2,6 +2,7 @@
 // dependency-cruiser (.dependency-cruiser.cjs), not here.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // Node's globals, for the plain .js/.cjs files (bin/, test/bench/, configs). TypeScript
@@ -57,6 +58,19 @@ export default defineConfig([
       // Off because @typescript-eslint/no-unused-vars (above) covers .js files too; keeping
       // both would report every unused name twice, and the core rule lacks the `_` options.
       'no-unused-vars': 'off',
+    },
+  },
+
+  {
+    // React's rules of hooks: a hook called conditionally or in a loop breaks state between
+    // renders (error); an effect or callback missing a dependency shows stale data (a
+    // warning, which `--max-warnings 0` still refuses). Where a dependency is left out on
+    // purpose, the line says why.
+    files: ['renderer/ui/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
     },
   },
 

@@ -9,6 +9,7 @@ import { onProcessExit } from '../support/exit-cleanup.js';
 import { handrailChild } from '../support/handrail-cli.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 import { apiErrorOf, goAhead, nextPrompt, settingsFor, walk } from '../integration/console-support.js';
+import { until } from '../support/until.js';
 
 let root: string;
 let workspace: string;
@@ -77,7 +78,7 @@ describe('a console resuming a CLI run that died mid-step', () => {
     let stdout = '';
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise((r) => child.once('exit', r));
-    for (let i = 0; i < 800 && lines().length < 3; i++) await new Promise((r) => setTimeout(r, 25));
+    await until('the step wrote three lines', () => lines().length >= 3);
     leader = Number(lines()[0]?.split(' ')[0]);
     child.kill('SIGKILL');
     await exited;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handrail, handrailChild, showRun, type CliOptions } from '../support/handrail-cli.js';
 import { startSshd, type SshdHandle } from '../support/sshd.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
+import { until } from '../support/until.js';
 
 let root: string;
 let sshd: SshdHandle;
@@ -63,14 +64,6 @@ const lines = (): string[] => (existsSync(written) ? readFileSync(written, 'utf8
 function running(pid: number): boolean {
   const ps = spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' });
   return ps.status === 0 && !ps.stdout.trim().startsWith('Z');
-}
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 800; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting until ${what}`);
 }
 
 describe('an SSH step when the CLI is killed', () => {

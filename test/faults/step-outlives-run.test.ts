@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BIN, handrail, handrailChild, showRun, type CliOptions } from '../support/handrail-cli.js';
+import { until } from '../support/until.js';
 
 const root = mkdtempSync(join(tmpdir(), 'handrail-outlive-'));
 const workspace = join(root, 'ws');
@@ -58,14 +59,6 @@ function groupAlive(pgid: number): boolean {
     if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
   }
   return false;
-}
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 800; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting until ${what}`);
 }
 
 /** The pids in the file, in order of their first line, must never alternate: one writer at a time. */

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CliOptions, type CliResult, handrail, handrailAsync, handrailChild, showRun } from '../support/handrail-cli.js';
 import { type PgHandle, startPostgres } from '../support/postgres.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
+import { until } from '../support/until.js';
 
 let root: string;
 let pg: PgHandle;
@@ -90,14 +91,6 @@ const folder = (name: string, operator: string): CliOptions => ({
   workspace,
   env: { HANDRAIL_OPERATOR: operator, XF_PG_PASSWORD: pg.password },
 });
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 800; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting until ${what}`);
-}
 
 /** Starts the blocking run in `cli`'s data folder; resolves once it holds the database and waits. */
 async function holdDatabase(cli: CliOptions, runbook: string): Promise<{ child: ChildProcess; id: string; exited: Promise<number | null> }> {

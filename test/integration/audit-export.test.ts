@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handrail, handrailChild, type CliOptions } from '../support/handrail-cli.js';
+import { until } from '../support/until.js';
 
 const root = mkdtempSync(join(tmpdir(), 'handrail-export-'));
 const workspace = join(root, 'ws');
@@ -71,7 +72,7 @@ async function crashAt(args: string[], marker: string, env: Record<string, strin
   const child = handrailChild(args, { ...cli, env });
   let stdout = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  for (let i = 0; i < 400 && !lines().slice(before).includes(marker); i++) await new Promise((r) => setTimeout(r, 25));
+  await until(`the step printed ${marker}`, () => lines().slice(before).includes(marker), 400);
   expect(lines().slice(before)).toContain(marker);
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));

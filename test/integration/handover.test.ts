@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handrail, handrailChild, runIdOf, type CliOptions } from '../support/handrail-cli.js';
 import { onProcessExit } from '../support/exit-cleanup.js';
+import { until } from '../support/until.js';
 
 const root = mkdtempSync(join(tmpdir(), 'handrail-handover-'));
 const workspace = join(root, 'ws');
@@ -44,7 +45,7 @@ beforeAll(async () => {
   const child = handrailChild(['run', 'slow', '--env', 'dev'], cli);
   let stdout = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  for (let i = 0; i < 400 && !existsSync(stepPid); i++) await new Promise((r) => setTimeout(r, 25));
+  await until('the step wrote its pid file', () => existsSync(stepPid), 400);
   expect(existsSync(stepPid)).toBe(true);
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));

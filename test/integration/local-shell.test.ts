@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutputStream, ShellRequest } from '../../src/core/engine/ports.js';
 import { createLocalShell } from '../../src/targets/local-shell.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
+import { poll } from '../support/until.js';
 
 const shell = createLocalShell();
 
@@ -44,10 +44,7 @@ function isGone(pid: number): boolean {
 
 /** Polls (bounded) until every pid is gone; returns the ones still running. */
 async function survivors(pids: number[]): Promise<number[]> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (pids.every(isGone)) return [];
-    await delay(25);
-  }
+  await poll(() => pids.every(isGone), 200);
   return pids.filter((pid) => !isGone(pid));
 }
 

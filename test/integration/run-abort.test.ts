@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { handrailChild, showRun } from '../support/handrail-cli.js';
+import { poll, until } from '../support/until.js';
 
 const root = mkdtempSync(join(tmpdir(), 'handrail-abort-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -22,7 +23,7 @@ it('stops the running step and records the run as aborted on Ctrl-C', async () =
   const child = handrailChild(['run', 'slow', '--env', 'dev', '--yes'], cli);
   let stdout = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  for (let i = 0; i < 400 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 25));
+  await until('the step wrote its pid file', () => existsSync(pidFile), 400);
   const sleeper = Number(readFileSync(pidFile, 'utf8'));
   child.kill('SIGINT');
   const code = await new Promise<number | null>((r) => child.once('exit', r));
@@ -36,7 +37,7 @@ it('stops the running step and records the run as aborted on Ctrl-C', async () =
       return false;
     }
   };
-  for (let i = 0; i < 200 && alive(); i++) await new Promise((r) => setTimeout(r, 25));
+  await poll(() => !alive(), 200);
   expect(alive()).toBe(false);
   const shown = showRun(/Run (\S+):/.exec(stdout)?.[1] ?? '', cli);
   expect(shown.run.status).toBe('aborted');

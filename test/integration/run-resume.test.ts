@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { handrail, handrailChild, showRun, type CliOptions } from '../support/handrail-cli.js';
+import { until } from '../support/until.js';
 
 const root = mkdtempSync(join(tmpdir(), 'handrail-resume-'));
 const workspace = join(root, 'ws');
@@ -66,7 +67,7 @@ async function crashDuringStepTwo(cli: CliOptions, runbook: string): Promise<str
   const child = handrailChild(['run', runbook, '--env', 'dev'], cli);
   let stdout = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  for (let i = 0; i < 400 && !lines().includes('two-start'); i++) await new Promise((r) => setTimeout(r, 25));
+  await until('step two started', () => lines().includes('two-start'), 400);
   expect(lines()).toEqual(['one', 'two-start']);
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ShellResult } from '../../src/core/engine/ports.js';
 import { connectSsh, type SshSession } from '../../src/targets/ssh/ssh-connection.js';
 import { type SshdHandle, startSshd } from '../support/sshd.js';
+import { poll } from '../support/until.js';
 
 // Short keepalives so a frozen host is noticed in about two seconds; the test timeout, not
 // an assertion on timing, is what proves nothing hangs.
@@ -81,9 +82,7 @@ describe('SSH connection faults', () => {
   it('notices a connection dropped between steps and fails the next step at once', async () => {
     expect(session.alive).toBe(true);
     sshd.dropConnections('SIGKILL');
-    for (let attempt = 0; attempt < 200 && session.alive; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await poll(() => !session.alive, 200);
     await expectLaterRunsFailFast();
   });
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { remoteCommand, shellQuote, type RemoteStep } from '../../src/targets/ssh/remote-command.js';
+import { poll, until } from '../support/until.js';
 
 interface Started {
   pid: number;
@@ -45,7 +46,7 @@ function isGone(pid: number): boolean {
 }
 
 async function waitGone(pids: number[]): Promise<number[]> {
-  for (let attempt = 0; attempt < 200 && !pids.every(isGone); attempt++) await delay(25);
+  await poll(() => pids.every(isGone), 200);
   return pids.filter((pid) => !isGone(pid));
 }
 
@@ -87,7 +88,7 @@ describe('remoteCommand', () => {
     // The step's line was read from the same stdin: what is left of it must still reach the watchdog.
     const step = remoteCommand('sleep 30 & echo "$$ $!"; wait', {});
     const run = start('sh', { command: step.command.replace(/^sh -c/, sh), stdin: step.stdin });
-    for (let attempt = 0; attempt < 200 && !run.output().includes('\n'); attempt++) await delay(25);
+    await until('the step printed its pids', () => run.output().includes('\n'), 200);
     const pids = run.output().trim().split(' ').map(Number);
     leftovers.push(...pids);
     expect(pids).toHaveLength(2);

@@ -3,13 +3,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutputStream, ShellRequest } from '../../src/core/engine/ports.js';
 import { connectSsh, type SshConnectOptions, type SshSession } from '../../src/targets/ssh/ssh-connection.js';
 import { freePort } from '../support/free-port.js';
 import { runChecked } from '../support/run-command.js';
 import { type SshdHandle, startSshd } from '../support/sshd.js';
+import { poll, until } from '../support/until.js';
 
 const PASSPHRASE = 'correct horse';
 
@@ -50,7 +50,7 @@ function isGone(pid: number): boolean {
 }
 
 async function waitGone(pids: number[]): Promise<number[]> {
-  for (let attempt = 0; attempt < 200 && !pids.every(isGone); attempt++) await delay(25);
+  await poll(() => pids.every(isGone), 200);
   return pids.filter((pid) => !isGone(pid));
 }
 
@@ -194,7 +194,7 @@ describe('SSH session against a real sshd', () => {
     const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
     const saved = process.env['SSH_AUTH_SOCK'];
     try {
-      for (let attempt = 0; attempt < 200 && !existsSync(socket); attempt++) await delay(25);
+      await until('ssh-agent made its socket', () => existsSync(socket), 200);
       await runChecked('ssh-add', ['-q', sshd.userKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
       process.env['SSH_AUTH_SOCK'] = socket;
       const viaAgent = await connectTo(sshd, { identityPath: undefined });

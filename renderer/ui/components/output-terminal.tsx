@@ -36,9 +36,15 @@ export function OutputTerminal({ source, label, rows = 16 }: { source: OutputSou
   const [info, setInfo] = useState<FeedInfo>({ state: 'idle', storedBytes: 0, cutBytes: 0, error: null, written: 0 });
 
   const key = source ? `${source.runId}/${source.idx}/${source.attempt}` : null;
+  // `key` says everything about `source` that matters for reading stored output; the effect
+  // reads the latest `source` through this ref, so a step that stops being live keeps what it
+  // shows instead of reading it all again.
+  const latestSource = useRef(source);
+  latestSource.current = source;
 
   useEffect(() => {
     const term = terminal.current;
+    const source = latestSource.current;
     if (!term) return;
     term.reset();
     liveKey.current = null;
@@ -72,9 +78,7 @@ export function OutputTerminal({ source, label, rows = 16 }: { source: OutputSou
     return () => {
       cancelled = true;
     };
-    // `key` says everything about `source` that matters here; a step that stops being live
-    // keeps what it shows instead of reading it all again.
-  }, [key, client]);
+  }, [key, client, terminal]);
 
   useConsoleEvents((event) => {
     if (event.type !== 'output' || !source || liveKey.current !== key) return;

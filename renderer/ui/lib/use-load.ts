@@ -40,7 +40,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], opt
       .finally(() => {
         if (mine === generation.current) setLoading(false);
       });
-    // The caller's deps decide when to load again; `load` itself changes every render.
+    // The caller's deps decide when to load again (`load` itself changes every render, and
+    // `primary` never changes for a view), so the list cannot be checked statically.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);

@@ -3,10 +3,10 @@
 // the step done, and the run finishes without re-running anything.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { expect } from 'vitest';
 import { answer, openConsole, waitForOutcome, waitForPrompt } from './console-page.js';
 import type { Flow } from './flow.js';
+import { until } from '../../support/until.js';
 
 const NOTE = 'checked the marker file: step two had written it';
 
@@ -55,8 +55,7 @@ export const resumeInterrupted: Flow = {
     let stdout = '';
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     try {
-      // Waits on the step's own marker (state, not time); gives up after ~10 s.
-      for (let i = 0; i < 400 && !lines().includes('switch-start'); i++) await delay(25);
+      await until('the switch step started', () => lines().includes('switch-start'), 400);
       expect(lines()).toEqual(['prepared', 'switch-start']);
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));

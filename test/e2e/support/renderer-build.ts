@@ -3,8 +3,9 @@
 // child process with NODE_ENV=production: Vitest sets NODE_ENV=test, which would make Vite
 // bundle React's development build.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { newestMtime } from '../../support/dist-build.js';
 import { ROOT } from '../../support/handrail-cli.js';
 
 const RENDERER = join(ROOT, 'renderer');
@@ -12,14 +13,9 @@ const BUILT = join(RENDERER, 'dist/index.html');
 const SOURCES = [join(RENDERER, 'ui'), join(RENDERER, 'index.html'), join(RENDERER, 'vite.config.ts'), join(ROOT, 'src/contract')];
 const VITE = join(ROOT, 'node_modules/vite/bin/vite.js');
 
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
 export function ensureRendererBuilt(): void {
-  if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= Math.max(...SOURCES.map(newestMtime))) return;
+  if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= Math.max(...SOURCES.map((path) => newestMtime(path)))) return;
+  process.stdout.write(`renderer/dist is ${existsSync(BUILT) ? 'older than its sources' : 'missing'}: building it (vite build) before the end-to-end tests\n`);
   const result = spawnSync(process.execPath, [VITE, 'build', '--config', join(RENDERER, 'vite.config.ts'), '--logLevel', 'warn'], {
     cwd: ROOT,
     encoding: 'utf8',

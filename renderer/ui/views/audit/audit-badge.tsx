@@ -3,30 +3,20 @@
 import { useState } from 'react';
 import type { AuditStatus } from '../../../../src/contract/api.js';
 import { useClient } from '../../api/api-context.js';
-import { errorText } from '../../api/console-transport.js';
 import { formatTime } from '../../lib/format.js';
+import { useAction } from '../../lib/use-action.js';
 
 export function AuditBadge({ initial }: { initial: AuditStatus | undefined }) {
   const client = useClient();
   const [status, setStatus] = useState<AuditStatus | undefined>(undefined);
   const [problems, setProblems] = useState<{ seq: number; kind: string; message: string }[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const shown = status ?? initial;
 
-  async function verify() {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await client.verifyAudit({});
-      setStatus(result);
-      setProblems(result.problems);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { run: verify, busy, error } = useAction(async () => {
+    const result = await client.verifyAudit({});
+    setStatus(result);
+    setProblems(result.problems);
+  });
 
   return (
     <div className={`audit-badge ${shown ? (shown.ok ? 'audit-ok' : 'audit-broken') : ''}`} role="status">

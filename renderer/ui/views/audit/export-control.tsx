@@ -1,9 +1,9 @@
 // Export one run (a handover report) or the whole trail (JSON Lines for a SIEM).
 import { useState } from 'react';
 import { useClient } from '../../api/api-context.js';
-import { errorText } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 import { downloadText } from '../../lib/download.js';
+import { useAction } from '../../lib/use-action.js';
 
 type Format = 'md' | 'html' | 'jsonl';
 const FORMATS: { value: Format; label: string }[] = [
@@ -15,24 +15,14 @@ const FORMATS: { value: Format; label: string }[] = [
 export function ExportControl({ runId }: { runId?: string }) {
   const client = useClient();
   const [format, setFormat] = useState<Format>(runId ? 'md' : 'jsonl');
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
 
-  async function exportNow() {
-    setBusy(true);
-    setError(null);
+  const { run: exportNow, busy, error } = useAction(async () => {
     setDone(null);
-    try {
-      const file = await client.exportAudit(runId ? { runId, format } : { format });
-      downloadText(file.fileName, file.mediaType, file.content);
-      setDone(file.fileName);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    const file = await client.exportAudit(runId ? { runId, format } : { format });
+    downloadText(file.fileName, file.mediaType, file.content);
+    setDone(file.fileName);
+  });
 
   return (
     <div className="export-control">

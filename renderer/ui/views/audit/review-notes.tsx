@@ -2,29 +2,18 @@
 import { useState } from 'react';
 import type { RunDetail } from '../../../../src/contract/api.js';
 import { useClient } from '../../api/api-context.js';
-import { errorText } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 import { formatTime } from '../../lib/format.js';
+import { useAction } from '../../lib/use-action.js';
 
 export function ReviewNotes({ detail, onAdded }: { detail: RunDetail; onAdded: () => void }) {
   const client = useClient();
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function add() {
-    setBusy(true);
-    setError(null);
-    try {
-      await client.reviewRun({ runId: detail.run.id, note: note.trim() });
-      setNote('');
-      onAdded();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { run: add, busy, error } = useAction(async () => {
+    await client.reviewRun({ runId: detail.run.id, note: note.trim() });
+    setNote('');
+    onAdded();
+  });
 
   return (
     <section className="panel" aria-label="Review notes">

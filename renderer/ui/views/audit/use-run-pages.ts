@@ -1,6 +1,6 @@
 // Runs for the Audit list, fetched a page at a time as rows scroll into view, so 100,000
 // runs cost one page of memory per screenful, not one huge answer.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiRequest, RunListEntry } from '../../../../src/contract/api.js';
 import { useClient } from '../../api/api-context.js';
 import { errorText } from '../../api/console-transport.js';
@@ -28,13 +28,16 @@ export function useRunPages(query: RunQuery, reloadKey: number): RunPages {
   });
   const requested = useRef(new Set<number>());
   const currentKey = useRef(key);
+  // `key` stands for `query` (a new object every render); pages are read with the latest one.
+  const latestQuery = useRef(query);
+  latestQuery.current = query;
 
   const loadPage = useCallback(
     (page: number) => {
       if (requested.current.has(page)) return;
       requested.current.add(page);
       client
-        .listRuns({ ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+        .listRuns({ ...latestQuery.current, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
         .then((answer) => {
           if (currentKey.current !== key) return;
           setState((s) => ({ ...s, total: answer.total, pages: { ...s.pages, [page]: answer.runs }, error: null }));
@@ -47,7 +50,6 @@ export function useRunPages(query: RunQuery, reloadKey: number): RunPages {
           if (page === 0) markAppState('error');
         });
     },
-    // `key` stands for `query`.
     [key, client],
   );
 
@@ -58,7 +60,7 @@ export function useRunPages(query: RunQuery, reloadKey: number): RunPages {
     loadPage(0);
   }, [key, loadPage]);
 
-  const pages = state.key === key ? state.pages : {};
+  const pages = useMemo(() => (state.key === key ? state.pages : {}), [state.key, state.pages, key]);
   const rowAt = useCallback((index: number) => pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE], [pages]);
   const ensureRows = useCallback(
     (first: number, last: number) => {

@@ -42,10 +42,11 @@ export function RunbookEditorView({ id }: { id?: string }) {
   if (id === undefined && !imported && environments.data) opened = { text: newRunbookText(environments.data.environments), path: 'new-runbook.md', warnings: [] };
   const failed = source.error ?? (id === undefined && !imported ? environments.error : null);
 
+  const isOpen = opened !== undefined;
   useEffect(() => {
-    if (opened) markAppState('ready');
+    if (isOpen) markAppState('ready');
     else if (failed) markAppState('error');
-  }, [opened !== undefined, failed]);
+  }, [isOpen, failed]);
 
   return (
     <section className="view editor-view">

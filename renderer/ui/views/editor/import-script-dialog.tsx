@@ -5,6 +5,7 @@ import { useClient } from '../../api/api-context.js';
 import { errorText } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 import { ModalDialog } from '../../components/modal-dialog.js';
+import { useAction } from '../../lib/use-action.js';
 import type { PendingDraft } from './pending-draft.js';
 
 /** `Deploy Release.sh` → `deploy-release.md`, a name the workspace accepts. */
@@ -17,8 +18,11 @@ export function ImportScriptDialog({ onClose, onImported }: { onClose: () => voi
   const client = useClient();
   const [text, setText] = useState('');
   const [name, setName] = useState('script.sh');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const importing = useAction(async () => {
+    const imported = await client.importScript({ text, name });
+    onImported({ text: imported.markdown, path: runbookFileFor(name), warnings: imported.warnings });
+  });
+  const { run: submit, busy, error, setError } = importing;
 
   async function pick(file: File | undefined) {
     if (!file) return;
@@ -31,18 +35,6 @@ export function ImportScriptDialog({ onClose, onImported }: { onClose: () => voi
     }
   }
 
-  async function submit() {
-    setBusy(true);
-    setError(null);
-    try {
-      const imported = await client.importScript({ text, name });
-      onImported({ text: imported.markdown, path: runbookFileFor(name), warnings: imported.warnings });
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <ModalDialog title="Import a shell script" onClose={onClose} closable={!busy}>

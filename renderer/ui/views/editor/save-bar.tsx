@@ -2,8 +2,8 @@
 // the version it says), Save — refused by Handrail while the text has errors — and Save as
 // draft, which keeps unfinished work in NAME.draft.md.
 import { useState } from 'react';
-import { errorText } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
+import { useAction } from '../../lib/use-action.js';
 import { nextVersion, versionOf, type Bump } from './runbook-text.js';
 
 export interface SaveRequest {
@@ -20,21 +20,15 @@ const BUMPS: { value: Bump; label: string }[] = [
 /** The save state of one editor: what is under way, and the last outcome in words. */
 export function useSaving(save: (request: SaveRequest) => Promise<string>) {
   const [bump, setBump] = useState<Bump>('patch');
-  const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  async function run(draft: boolean) {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
+  const saving = useAction(async (draft: boolean) => {
     setMessage(null);
-    try {
-      setMessage(await save({ bump, draft }));
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    setMessage(await save({ bump, draft }));
+  });
+  const { busy, error } = saving;
+  // A second Save (the keyboard shortcut) while one is under way does nothing.
+  async function run(draft: boolean) {
+    if (!busy) await saving.run(draft);
   }
   return { bump, setBump, busy, message, error, run };
 }

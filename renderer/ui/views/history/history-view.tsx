@@ -1,7 +1,7 @@
 // A runbook's versions (#/history/ID): every content saved, recorded, imported or run, with
 // why, who and when; and what changed between two of them, side by side and as a unified
 // diff (the same text `handrail diff` prints).
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { RunbookVersionEntry } from '../../../../src/contract/api.js';
 import { useClient } from '../../api/api-context.js';
 import { ErrorAlert } from '../../components/error-alert.js';
@@ -28,7 +28,7 @@ export function HistoryView({ id }: { id: string }) {
   const client = useClient();
   const history = useLoad(() => client.runbookHistory({ id }), [id], { primary: true });
   const versions = history.data?.versions ?? [];
-  const choices = [...new Set(versions.map((v) => v.version))];
+  const choices = useMemo(() => [...new Set((history.data?.versions ?? []).map((v) => v.version))], [history.data]);
   const [from, setFrom] = useState<string | undefined>(undefined);
   const [to, setTo] = useState<string | undefined>(undefined);
 
@@ -37,7 +37,7 @@ export function HistoryView({ id }: { id: string }) {
     if (!history.data || from !== undefined) return;
     setTo(choices[0] ?? WORKSPACE);
     setFrom(choices[1] ?? choices[0] ?? WORKSPACE);
-  }, [history.data]);
+  }, [history.data, from, choices]);
 
   const diff = useLoad(() => (from && to ? client.runbookDiff({ id, from, to }) : Promise.resolve(undefined)), [id, from, to]);
   const label = (v: string | undefined) => (v === WORKSPACE ? 'the file now' : `version ${v ?? ''}`);

@@ -16,9 +16,12 @@ const PLAIN = '\x1b[39m';
 export function RecordingTerminal({ draftId, started }: { draftId: string; started: CommandStart | null }) {
   const { box, terminal } = useXterm(10);
 
+  // Once per command: `n` moves with each one, so a re-render with the same command echoes nothing.
+  const n = started?.n;
+  const command = started?.command;
   useEffect(() => {
-    if (started) terminal.current?.write(`${ECHO}$ ${started.command.replace(/\n/g, '\r\n  ')}${PLAIN}\r\n`);
-  }, [started?.n]);
+    if (command !== undefined) terminal.current?.write(`${ECHO}$ ${command.replace(/\n/g, '\r\n  ')}${PLAIN}\r\n`);
+  }, [n, command, terminal]);
 
   useConsoleEvents((event) => {
     if (event.type === 'recording-output' && event.draftId === draftId) terminal.current?.write(coloured(event.stream, event.text));

@@ -5,8 +5,8 @@ import { useState } from 'react';
 import type { Problem } from '../../../../src/contract/problem.js';
 import type { RecordingDraft } from '../../../../src/contract/api.js';
 import { useClient } from '../../api/api-context.js';
-import { errorText } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
+import { useAction } from '../../lib/use-action.js';
 import { href } from '../../lib/routes.js';
 import { ProblemList } from '../runbooks/problem-list.js';
 import { Field } from './field.js';
@@ -22,29 +22,23 @@ export function SaveRecordingPanel({ draft, busy, beforeSave, onSaved }: { draft
   const client = useClient();
   const [fileName, setFileName] = useState<string | null>(null);
   const [acknowledged, setAcknowledged] = useState<ReadonlySet<string>>(new Set());
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<Saved | null>(null);
 
   const path = fileName ?? suggestedFileName(draft.title);
   const unreviewed = draft.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.destructive.length > 0 && !s.confirm);
   const blocked = unreviewed.some(({ s }) => !acknowledged.has(s.id));
 
-  async function save() {
-    setSaving(true);
-    setError(null);
-    try {
-      await beforeSave();
-      const ack = unreviewed.filter(({ s }) => acknowledged.has(s.id)).map(({ i }) => i);
-      const result = await client.saveRecording({ draftId: draft.id, path, acknowledged: ack });
-      setSaved(result);
-      onSaved(result.path);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setSaving(false);
-    }
-  }
+  const {
+    run: save,
+    busy: saving,
+    error,
+  } = useAction(async () => {
+    await beforeSave();
+    const ack = unreviewed.filter(({ s }) => acknowledged.has(s.id)).map(({ i }) => i);
+    const result = await client.saveRecording({ draftId: draft.id, path, acknowledged: ack });
+    setSaved(result);
+    onSaved(result.path);
+  });
 
   if (saved) {
     const errors = saved.problems.filter((p) => p.severity === 'error').length;

@@ -2,8 +2,8 @@
 // A protected environment's name must be typed: every recorded command runs there for real.
 import { useState } from 'react';
 import { useClient, useConnection } from '../../api/api-context.js';
-import { errorText } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
+import { useAction } from '../../lib/use-action.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { ProtectedBanner } from '../../components/protected-banner.js';
 import { href, navigate } from '../../lib/routes.js';
@@ -22,25 +22,19 @@ export function StartRecording() {
   const [target, setTarget] = useState('');
   const [title, setTitle] = useState('');
   const [typed, setTyped] = useState('');
-  const [starting, setStarting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
   const env = environments.data?.environments.find((e) => e.name === environment);
   const targets = shellTargets(env);
   const ready = environment !== '' && target !== '' && title.trim() !== '' && (!env?.protected || typed === env.name);
 
-  async function start() {
-    setStarting(true);
-    setError(null);
-    try {
-      const { draft } = await client.startRecording({ environment, target, title: title.trim(), ...(env?.protected ? { confirm: typed } : {}) });
-      navigate(href.recording(draft.id));
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setStarting(false);
-    }
-  }
+  const {
+    run: start,
+    busy: starting,
+    error,
+  } = useAction(async () => {
+    const { draft } = await client.startRecording({ environment, target, title: title.trim(), ...(env?.protected ? { confirm: typed } : {}) });
+    navigate(href.recording(draft.id));
+  });
 
   return (
     <section className="view">

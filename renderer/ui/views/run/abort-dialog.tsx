@@ -2,28 +2,21 @@
 // a reviewer reads why the run was stopped, not only that it was. Esc or Cancel keeps it going.
 import { useState } from 'react';
 import { useClient } from '../../api/api-context.js';
-import { errorText } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 import { ModalDialog } from '../../components/modal-dialog.js';
+import { useAction } from '../../lib/use-action.js';
 
 export function AbortDialog({ runId, running, onClose }: { runId: string; running: boolean; onClose: (aborted: boolean) => void }) {
   const client = useClient();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const said = reason.trim();
-
-  async function abort() {
-    setBusy(true);
-    setError(null);
-    try {
+  const { run: abort, busy, error } = useAction(
+    async () => {
       await client.abortRun({ runId, reason: said });
       onClose(true);
-    } catch (e) {
-      setError(errorText(e));
-      setBusy(false);
-    }
-  }
+    },
+    { busyAfterSuccess: true },
+  );
 
   return (
     <ModalDialog title="Abort this run?" onClose={() => onClose(false)} closable={!busy}>

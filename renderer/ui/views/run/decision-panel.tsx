@@ -4,8 +4,8 @@
 import { useState, type ReactNode } from 'react';
 import type { Prompt, StepDecision, StepView } from '../../../../src/contract/api.js';
 import { useClient } from '../../api/api-context.js';
-import { errorText } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
+import { useAction } from '../../lib/use-action.js';
 
 export function DecisionPanel({
   runId,
@@ -22,23 +22,13 @@ export function DecisionPanel({
   onAbort: () => void;
 }) {
   const client = useClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [skipping, setSkipping] = useState(false);
 
-  async function decide(decision: StepDecision) {
-    setBusy(true);
-    setError(null);
-    try {
-      await client.decide({ runId, idx: prompt.idx, decision });
-      setSkipping(false);
-      onDecided();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { run: decide, busy, error } = useAction(async (decision: StepDecision) => {
+    await client.decide({ runId, idx: prompt.idx, decision });
+    setSkipping(false);
+    onDecided();
+  });
 
   const abort = (
     <button type="button" className="button danger-outline" disabled={busy} onClick={onAbort} aria-haspopup="dialog">

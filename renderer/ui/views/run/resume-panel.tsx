@@ -4,16 +4,16 @@ import { useState } from 'react';
 import type { RunDetail } from '../../../../src/contract/api.js';
 import type { InputDeclaration } from '../../../../src/contract/runbook.js';
 import { useClient } from '../../api/api-context.js';
-import { errorText } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
+import { useAction } from '../../lib/use-action.js';
 import { InputsForm } from '../runbooks/inputs-form.js';
 
 export function ResumePanel({ detail, onResumed }: { detail: RunDetail; onResumed: () => void }) {
   const client = useClient();
   const [asking, setAsking] = useState<Record<string, InputDeclaration> | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  /** Finding out which inputs are secret, before anything is sent. */
+  const [checking, setChecking] = useState(false);
 
   async function secretsOf(): Promise<Record<string, InputDeclaration>> {
     // The runbook as it is now may differ from the bytes the run is bound to; it is only
@@ -26,24 +26,18 @@ export function ResumePanel({ detail, onResumed }: { detail: RunDetail; onResume
     }
   }
 
-  async function resume(inputs: Record<string, string>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await client.resumeRun({ runId: detail.run.id, inputs });
-      setAsking(null);
-      onResumed();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const resuming = useAction(async (inputs: Record<string, string>) => {
+    await client.resumeRun({ runId: detail.run.id, inputs });
+    setAsking(null);
+    onResumed();
+  });
+  const resume = resuming.run;
+  const busy = resuming.busy || checking;
 
   async function begin() {
-    setBusy(true);
+    setChecking(true);
     const secrets = await secretsOf();
-    setBusy(false);
+    setChecking(false);
     if (Object.keys(secrets).length === 0) await resume({});
     else setAsking(secrets);
   }
@@ -85,7 +79,7 @@ export function ResumePanel({ detail, onResumed }: { detail: RunDetail; onResume
           </button>
         </div>
       )}
-      <ErrorAlert error={error} title="The run was not resumed." />
+      <ErrorAlert error={resuming.error} title="The run was not resumed." />
       {detail.run.status === 'interrupted' ? <AbortInterrupted runId={detail.run.id} onAborted={onResumed} /> : null}
     </section>
   );
@@ -99,21 +93,10 @@ function AbortInterrupted({ runId, onAborted }: { runId: string; onAborted: () =
   const client = useClient();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function abort() {
-    setBusy(true);
-    setError(null);
-    try {
-      await client.abortRun({ runId, reason: reason.trim() });
-      onAborted();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { run: abort, busy, error } = useAction(async () => {
+    await client.abortRun({ runId, reason: reason.trim() });
+    onAborted();
+  });
 
   if (!open) {
     return (

@@ -1,8 +1,8 @@
 // Before a run: pick the environment, fill the inputs, read the steps, start.
 import { useState } from 'react';
 import { useClient } from '../../api/api-context.js';
-import { errorText } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
+import { useAction } from '../../lib/use-action.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { ProtectedBanner } from '../../components/protected-banner.js';
 import { Prose } from '../../components/markdown.js';
@@ -20,8 +20,6 @@ export function RunSetupView({ id }: { id: string }) {
   const environments = useLoad(() => client.listEnvironments({}), []);
   const [environment, setEnvironment] = useState('');
   const [edited, setEdited] = useState<Record<string, string>>({});
-  const [starting, setStarting] = useState(false);
-  const [startError, setStartError] = useState<string | null>(null);
 
   const detail = runbook.data;
   const env = environments.data?.environments.find((e) => e.name === environment);
@@ -31,18 +29,14 @@ export function RunSetupView({ id }: { id: string }) {
   const invalid = Object.entries(detail?.inputs ?? {}).some(([name, declaration]) => inputProblem(declaration, values[name] ?? '') !== null);
   const errors = detail?.problemList.filter((p) => p.severity === 'error') ?? [];
 
-  async function start() {
-    setStarting(true);
-    setStartError(null);
-    try {
-      const { runId } = await client.startRun({ runbook: id, environment, inputs: values });
-      navigate(href.run(runId));
-    } catch (error) {
-      setStartError(errorText(error));
-    } finally {
-      setStarting(false);
-    }
-  }
+  const {
+    run: start,
+    busy: starting,
+    error: startError,
+  } = useAction(async () => {
+    const { runId } = await client.startRun({ runbook: id, environment, inputs: values });
+    navigate(href.run(runId));
+  });
 
   return (
     <section className="view">

@@ -6,22 +6,20 @@ import { useLoad } from '../../lib/use-load.js';
 import type { ApiResponse } from '../../../../src/contract/api.js';
 import type { Snapshot } from '../../../../src/contract/snapshot.js';
 import { useClient, useConsoleEvents } from '../../api/api-context.js';
-import { errorText } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 import { ModalDialog } from '../../components/modal-dialog.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { ProtectedBanner } from '../../components/protected-banner.js';
 import { exactBytes, formatBytes, formatTime } from '../../lib/format.js';
+import { useAction } from '../../lib/use-action.js';
 
 type Restored = ApiResponse<'restoreSnapshot'>;
 
 export function RestoreDialog({ snapshot, isProtected, onClose }: { snapshot: Snapshot; isProtected: boolean; onClose: (restored: boolean) => void }) {
   const client = useClient();
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
   const [phase, setPhase] = useState<{ phase: string; done: number; total: number } | null>(null);
   const [result, setResult] = useState<Restored | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const ready = !isProtected || typed === snapshot.environment;
   // Runs in the environment that were under way or started after the snapshot: what they
   // changed in this database is undone too, and the operator must see that before saying yes.
@@ -32,17 +30,9 @@ export function RestoreDialog({ snapshot, isProtected, onClose }: { snapshot: Sn
     if (event.type === 'restore' && event.snapshotId === snapshot.id) setPhase({ phase: event.phase, done: event.done, total: event.total });
   });
 
-  async function restore() {
-    setBusy(true);
-    setError(null);
-    try {
-      setResult(await client.restoreSnapshot(isProtected ? { snapshotId: snapshot.id, typed } : { snapshotId: snapshot.id }));
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { run: restore, busy, error } = useAction(async () => {
+    setResult(await client.restoreSnapshot(isProtected ? { snapshotId: snapshot.id, typed } : { snapshotId: snapshot.id }));
+  });
 
   const title = `Restore ${snapshot.target} in ${snapshot.environment}`;
   return (
