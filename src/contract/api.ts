@@ -74,7 +74,8 @@ export const Prompt = z.discriminatedUnion('kind', [
   /** `environment` set: a protected environment, whose name must be typed. */
   z.object({ kind: z.literal('confirm'), idx: z.number().int(), environment: z.string().nullable() }),
   z.object({ kind: z.literal('failed'), idx: z.number().int(), reason: z.string() }),
-  z.object({ kind: z.literal('in-doubt'), idx: z.number().int() }),
+  /** `reason`: why the step's outcome is unknown, when it went in doubt in this run (absent after a crash). */
+  z.object({ kind: z.literal('in-doubt'), idx: z.number().int(), reason: z.string().optional() }),
 ]);
 export type Prompt = z.infer<typeof Prompt>;
 

@@ -38,8 +38,8 @@ export function uiOperator(live: LiveRun): OperatorPort {
       return { action: 'abort' };
     },
 
-    async inDoubt(step) {
-      const d = await live.ask({ kind: 'in-doubt', idx: step.index });
+    async inDoubt(step, reason) {
+      const d = await live.ask({ kind: 'in-doubt', idx: step.index, ...(reason !== undefined ? { reason } : {}) });
       if (d.action === 'retry') return { action: 'retry' };
       if (d.action === 'done') return { action: 'done', note: (d.note ?? '').trim() };
       if (d.action === 'skip') return { action: 'skip', reason: d.reason.trim() };

@@ -96,7 +96,16 @@ export function DecisionPanel({
       );
       break;
     case 'in-doubt':
-      body = <InDoubtDecision busy={busy} skip={skip} abort={abort} onRetry={() => void decide({ action: 'retry' })} onDone={(note) => void decide({ action: 'done', note })} />;
+      body = (
+        <InDoubtDecision
+          reason={prompt.reason}
+          busy={busy}
+          skip={skip}
+          abort={abort}
+          onRetry={() => void decide({ action: 'retry' })}
+          onDone={(note) => void decide({ action: 'done', note })}
+        />
+      );
       break;
   }
 
@@ -163,13 +172,34 @@ function ManualDecision({ busy, skip, abort, onDone }: { busy: boolean; skip: Re
   );
 }
 
-function InDoubtDecision({ busy, skip, abort, onRetry, onDone }: { busy: boolean; skip: ReactNode; abort: ReactNode; onRetry: () => void; onDone: (note: string) => void }) {
+function InDoubtDecision({
+  reason,
+  busy,
+  skip,
+  abort,
+  onRetry,
+  onDone,
+}: {
+  /** Why its outcome is unknown, when that happened in this run (a lost connection, a timeout). */
+  reason: string | undefined;
+  busy: boolean;
+  skip: ReactNode;
+  abort: ReactNode;
+  onRetry: () => void;
+  onDone: (note: string) => void;
+}) {
   const [note, setNote] = useState('');
   return (
     <>
       <p className="decision-text">
-        This step was running when Handrail stopped. Nobody knows whether it finished. Check its target, then retry it, mark it done (say what you
-        checked), skip it with a reason, or abort the run.
+        {reason === undefined ? (
+          'This step was running when Handrail stopped. Nobody knows whether it finished.'
+        ) : (
+          <>
+            <strong>Nobody knows whether this step took effect:</strong> {reason}
+          </>
+        )}{' '}
+        Check its target, then retry it, mark it done (say what you checked), skip it with a reason, or abort the run.
       </p>
       <label className="field">
         <span className="field-label">Note</span>
