@@ -8,7 +8,8 @@ import type { Run } from '../contract/run.js';
 import { keyFingerprint } from '../core/audit/checkpoint.js';
 import { readPublicKey } from '../store/audit-keys.js';
 import { runIdsWithEvent, runsActiveBetween, runsWithStatus } from '../store/handover-queries.js';
-import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
+import type { AppDatabase } from '../store/open-database.js';
+import { AppContext } from './app-context.js';
 import { versionsRecordedBetween } from '../store/runbook-versions.js';
 import { AuditExportService, dateBound, type ExportFormat } from './audit-export-service.js';
 import { REVIEW_KIND } from './audit-search-service.js';
@@ -44,32 +45,22 @@ interface RunbookInBundle extends BundleRunbook {
 }
 
 export class HandoverService {
+  private readonly context: AppContext;
   private readonly runs: RunService;
   private readonly exporter: AuditExportService;
   private readonly db: AppDatabase;
 
   constructor(readonly settings: Settings) {
+    // One connection for the runs, the export and the bundle's own queries.
+    this.context = AppContext.open(settings);
     // First: it marks runs whose process died as interrupted, so they are listed as open.
-    this.runs = new RunService(settings);
-    try {
-      this.exporter = new AuditExportService(settings);
-    } catch (error) {
-      this.runs.close();
-      throw error;
-    }
-    try {
-      this.db = openAppDatabase(settings.dataDir);
-    } catch (error) {
-      this.exporter.close();
-      this.runs.close();
-      throw new UserError(error instanceof Error ? error.message : String(error), 1);
-    }
+    this.runs = new RunService(settings, this.context);
+    this.exporter = new AuditExportService(settings, this.context);
+    this.db = this.context.database;
   }
 
   close(): void {
-    this.db.close();
-    this.exporter.close();
-    this.runs.close();
+    this.context.close();
   }
 
   async write(request: HandoverRequest): Promise<HandoverResult> {

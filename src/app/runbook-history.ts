@@ -5,10 +5,10 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { RunbookVersionEntry } from '../contract/api.js';
 import { NAME_PATTERN } from '../contract/runbook.js';
 import { parseRunbook } from '../core/runbook/parse-runbook.js';
-import { openAppDatabase, type AppDatabase } from '../store/open-database.js';
 import { UserError } from './errors.js';
 import { locateRunbook } from './run-plan.js';
 import { RunbookVersions, sha256Of, type RunbookDiff, type WorkspaceText } from './runbook-versions.js';
+import { AppContext } from './app-context.js';
 import type { Settings } from './settings.js';
 import { readSource } from './workspace.js';
 
@@ -26,14 +26,8 @@ export interface RunbookHistory {
 
 /** The version store of the data directory, opened (and created) like every other command's. */
 export function openVersionStore(settings: Settings): { versions: RunbookVersions; close(): void } {
-  let db: AppDatabase;
-  try {
-    db = openAppDatabase(settings.dataDir);
-  } catch (error) {
-    // The store's messages are written for the operator already (what, where, what next).
-    throw new UserError(error instanceof Error ? error.message : String(error), 1);
-  }
-  return { versions: new RunbookVersions(db.db), close: () => db.close() };
+  const context = AppContext.open(settings);
+  return { versions: context.versions, close: () => context.close() };
 }
 
 export async function runbookHistory(versions: RunbookVersions, settings: Settings, ref: string, cwd: string): Promise<RunbookHistory> {

@@ -1,10 +1,7 @@
-// The recorder for a process of its own (`handrail record`): the app database for the audit
-// trail and the version history, opened here and closed with the recorder.
+// The recorder for a process of its own (`handrail record`): the app context (the audit
+// trail and the version history) opened here and closed with the recorder.
 import type { OutputStream } from '../../core/engine/ports.js';
-import { openAppDatabase, type AppDatabase } from '../../store/open-database.js';
-import { RunStore } from '../../store/run-store.js';
-import { UserError } from '../errors.js';
-import { RunbookVersions } from '../runbook-versions.js';
+import { AppContext } from '../app-context.js';
 import type { Settings } from '../settings.js';
 import { RecorderService } from './recorder-service.js';
 
@@ -17,17 +14,11 @@ export function openRecorder(
   settings: Settings,
   ports: { onOutput(draftId: string, stream: OutputStream, text: string): void; askPassphrase?: (prompt: string) => Promise<string> },
 ): OpenedRecorder {
-  let db: AppDatabase;
-  try {
-    db = openAppDatabase(settings.dataDir);
-  } catch (error) {
-    // The store's messages are written for the operator already (what, where, what next).
-    throw new UserError(error instanceof Error ? error.message : String(error), 1);
-  }
-  const store = new RunStore(db.db, { maxOutputBytesPerAttempt: settings.maxOutputBytes });
+  const context = AppContext.open(settings);
+  const store = context.store;
   const recorder = new RecorderService(settings, {
     audit: (event) => store.appendEvent(event),
-    versions: new RunbookVersions(db.db),
+    versions: context.versions,
     onOutput: ports.onOutput,
     ...(ports.askPassphrase ? { askPassphrase: ports.askPassphrase } : {}),
   });
@@ -35,7 +26,7 @@ export function openRecorder(
     recorder,
     async close() {
       await recorder.close();
-      db.close();
+      context.close();
     },
   };
 }
