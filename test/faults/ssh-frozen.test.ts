@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { handrail, handrailChild, runIdOf, showRun, type CliOptions } from '../support/handrail-cli.js';
 import { startSshd, type SshdHandle } from '../support/sshd.js';
+import { sshTargetSpec } from '../support/ssh-target.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
 let sshd: SshdHandle;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   mkdirSync(workspace);
   writeFileSync(
     join(workspace, 'handrail.yml'),
-    `environments:\n  dev:\n    targets:\n      app: { ssh: ${sshd.user}@${sshd.host}, port: ${sshd.port}, identity: ${JSON.stringify(sshd.userKeyPath)}, known-hosts: ${JSON.stringify(join(root, 'known_hosts'))} }\n`,
+    `environments:\n  dev:\n    targets:\n      app: ${sshTargetSpec(sshd, join(root, 'known_hosts'))}\n`,
   );
   writeFileSync(
     join(workspace, 'deploy.md'),

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handrail, handrailChild, showRun, type CliOptions } from '../support/handrail-cli.js';
 import { startSshd, type SshdHandle } from '../support/sshd.js';
+import { sshTargetSpec } from '../support/ssh-target.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 import { until } from '../support/until.js';
 
@@ -29,7 +30,7 @@ beforeAll(async () => {
     `environments:
   dev:
     targets:
-      app: { ssh: ${sshd.user}@${sshd.host}, port: ${sshd.port}, identity: ${JSON.stringify(sshd.userKeyPath)}, known-hosts: ${JSON.stringify(join(root, 'known_hosts'))} }
+      app: ${sshTargetSpec(sshd, join(root, 'known_hosts'))}
 `,
   );
   // How many lines the step writes comes from a file: the retry is told to stop early.

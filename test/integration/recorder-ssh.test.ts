@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRecorder, type OpenedRecorder } from '../../src/app/recorder/cli-recorder.js';
 import type { Settings } from '../../src/app/settings.js';
 import { startSshd, type SshdHandle } from '../support/sshd.js';
+import { sshTargetSpec } from '../support/ssh-target.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
 let root: string;
@@ -24,7 +25,7 @@ beforeAll(async () => {
     `environments:
   dev:
     targets:
-      app: { ssh: ${sshd.user}@${sshd.host}, port: ${sshd.port}, identity: ${JSON.stringify(sshd.userKeyPath)}, known-hosts: ${JSON.stringify(join(root, 'known_hosts'))} }
+      app: ${sshTargetSpec(sshd, join(root, 'known_hosts'))}
 `,
   );
   settings = { dataDir: join(root, 'data'), workspace, operator: 'tester', maxOutputBytes: 1024 * 1024 };

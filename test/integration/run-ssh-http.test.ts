@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handrail, handrailAsync, runIdOf, showRun, type CliOptions } from '../support/handrail-cli.js';
 import { startSshd, type SshdHandle } from '../support/sshd.js';
+import { sshTargetSpec } from '../support/ssh-target.js';
 
 const root = mkdtempSync(join(tmpdir(), 'handrail-ssh-http-'));
 const workspace = join(root, 'ws');
@@ -30,7 +31,7 @@ beforeAll(async () => {
     `environments:
   dev:
     targets:
-      app: { ssh: ${sshd.user}@${sshd.host}, port: ${sshd.port}, identity: ${JSON.stringify(sshd.userKeyPath)}, known-hosts: ${JSON.stringify(join(root, 'known_hosts'))} }
+      app: ${sshTargetSpec(sshd, join(root, 'known_hosts'))}
 `,
   );
   writeFileSync(

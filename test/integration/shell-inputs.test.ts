@@ -15,8 +15,9 @@ import type { TargetResolver } from '../../src/core/engine/run-ports.js';
 import { runAction } from '../../src/core/engine/step-actions.js';
 import { parseRunbook } from '../../src/core/runbook/parse-runbook.js';
 import { createLocalShell } from '../../src/targets/local-shell.js';
-import { connectSsh, type SshSession } from '../../src/targets/ssh/ssh-connection.js';
+import type { SshSession } from '../../src/targets/ssh/ssh-connection.js';
 import { startSshd, type SshdHandle } from '../support/sshd.js';
+import { connectToSshd } from '../support/ssh-target.js';
 
 const root = mkdtempSync(join(tmpdir(), 'handrail-shell-inputs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -156,13 +157,7 @@ describe('sh inputs over SSH', () => {
   let session: SshSession;
   beforeAll(async () => {
     sshd = await startSshd();
-    session = await connectSsh({
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      identityPath: sshd.userKeyPath,
-      knownHostsPaths: [sshd.knownHostsPath],
-    });
+    session = await connectToSshd(sshd);
   });
   afterAll(async () => {
     await session?.close();

@@ -3,8 +3,9 @@
 // "Testing": fault tests). Each test gets its own sshd, since each one breaks it.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ShellResult } from '../../src/core/engine/ports.js';
-import { connectSsh, type SshSession } from '../../src/targets/ssh/ssh-connection.js';
+import type { SshSession } from '../../src/targets/ssh/ssh-connection.js';
 import { type SshdHandle, startSshd } from '../support/sshd.js';
+import { connectToSshd } from '../support/ssh-target.js';
 import { poll } from '../support/until.js';
 
 // Short keepalives so a frozen host is noticed in about two seconds; the test timeout, not
@@ -17,15 +18,7 @@ describe('SSH connection faults', () => {
 
   beforeEach(async () => {
     sshd = await startSshd();
-    session = await connectSsh({
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      identityPath: sshd.userKeyPath,
-      knownHostsPaths: [sshd.knownHostsPath],
-      keepaliveIntervalMs: KEEPALIVE_MS,
-      keepaliveCountMax: 3,
-    });
+    session = await connectToSshd(sshd, { keepaliveIntervalMs: KEEPALIVE_MS, keepaliveCountMax: 3 });
   });
 
   afterEach(async () => {
@@ -108,14 +101,7 @@ describe('SSH step that the host will not stop', () => {
   });
 
   it('fails the step after the stop grace, saying the command may still be running', async () => {
-    const session = await connectSsh({
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      identityPath: sshd.userKeyPath,
-      knownHostsPaths: [sshd.knownHostsPath],
-      stopGraceMs: 500,
-    });
+    const session = await connectToSshd(sshd, { stopGraceMs: 500 });
     let forcedPid = 0;
     try {
       const controller = new AbortController();

@@ -5,23 +5,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutputStream, ShellRequest } from '../../src/core/engine/ports.js';
-import { connectSsh, type SshConnectOptions, type SshSession } from '../../src/targets/ssh/ssh-connection.js';
+import type { SshConnectOptions, SshSession } from '../../src/targets/ssh/ssh-connection.js';
 import { freePort } from '../support/free-port.js';
 import { runChecked } from '../support/run-command.js';
 import { type SshdHandle, startSshd } from '../support/sshd.js';
+import { connectToSshd } from '../support/ssh-target.js';
 import { poll, until } from '../support/until.js';
 
 const PASSPHRASE = 'correct horse';
 
 function connectTo(sshd: SshdHandle, overrides: Partial<SshConnectOptions> = {}): Promise<SshSession> {
-  return connectSsh({
-    host: sshd.host,
-    port: sshd.port,
-    user: sshd.user,
-    identityPath: sshd.userKeyPath,
-    knownHostsPaths: [sshd.knownHostsPath],
-    ...overrides,
-  });
+  return connectToSshd(sshd, overrides);
 }
 
 /** Runs `script` and collects its output per stream. */
