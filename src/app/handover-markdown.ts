@@ -51,7 +51,8 @@ export interface BundleIndex {
   keyFingerprint: string | null;
 }
 
-const runName = (run: Run) => `${run.id} — ${mdText(run.runbookId)} ${mdText(run.runbookVersion)} in ${mdText(run.environment)}`;
+const runName = (run: Run) =>
+  `${run.id} — ${mdText(run.runbookId)} ${mdText(run.runbookVersion)} in ${mdText(run.environment)}${run.incident ? ` (incident ${mdText(run.incident)})` : ''}`;
 const who = (run: Run) => `${mdText(run.operator)}, started ${run.startedAt}`;
 
 export function countOpenItems(open: OpenItems): number {

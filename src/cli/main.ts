@@ -61,6 +61,7 @@ program
   .option('--yes', 'without a terminal: acknowledge manual steps and confirmations')
   .option('--confirm <env>', "a protected environment's name, typed to allow its changes")
   .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
+  .option('--incident <id>', 'the incident or ticket this run is for (kept with the run, in its audit trail and reports)')
   .option('--json', 'print events as JSON lines')
   .action(async (runbook: string, options: RunFlags) => {
     const { runCommand } = await import('./commands/run.js');
@@ -98,8 +99,9 @@ program
 program
   .command('runs')
   .description('list runs, newest first')
+  .option('--incident <id>', 'only the runs started for this incident or ticket')
   .option('--json', 'print JSON')
-  .action(async (options: { json?: boolean }) => {
+  .action(async (options: { json?: boolean; incident?: string }) => {
     const { runsCommand } = await import('./commands/runs.js');
     process.exitCode = await runsCommand(options, program.opts<GlobalOptions>());
   });
@@ -252,6 +254,7 @@ audit
   .option('--since <date>', 'from this time on (2024-05-01 or 2024-05-01T14:30:00Z, UTC)')
   .option('--until <date>', 'before this time (a bare day includes that day)')
   .option('--kind <kind>', 'only events of this kind or family (step, step.failed, review…); output: only step output')
+  .option('--incident <id>', 'only what happened in runs started for this incident or ticket')
   .option('--limit <n>', 'at most this many matches (default 100)')
   .option('--json', 'print the matches as JSON')
   .action(async (text: string, options: import('./commands/audit-search.js').SearchFlags) => {
