@@ -213,6 +213,28 @@ program
     process.exitCode = await importCommand(script, program.opts<GlobalOptions>());
   });
 
+program
+  .command('link')
+  .description("print the console link for an alert rule's runbook_url: it opens the run set-up filled in (never starts it)")
+  .argument('<runbook>', 'runbook id')
+  .requiredOption('--env <env>', 'the environment the link fills in (or a {{ template }} of the alert)')
+  .option('--input <name=value>', 'an input the link fills in (repeatable); a {{ $labels.x }} value is kept as a template', collect, [])
+  .option('--incident <id>', "the incident id the link fills in, e.g. '{{ $labels.alertname }}'")
+  .option('--port <n>', 'the port of the console the link opens', (value: string) => parsePort(value), DEFAULT_PORT)
+  .action(async (runbook: string, options: import('./commands/link.js').LinkFlags) => {
+    const { linkCommand } = await import('./commands/link.js');
+    process.exitCode = await linkCommand(runbook, options, program.opts<GlobalOptions>());
+  });
+
+program
+  .command('open')
+  .description("open a console link (an alert's runbook_url) in a browser, signed in: in this data folder's running console, or one started for it")
+  .argument('<url>', 'the link, quoted: http://127.0.0.1:PORT/run/RUNBOOK?env=…')
+  .action(async (url: string) => {
+    const { openCommand } = await import('./commands/link.js');
+    process.exitCode = await openCommand(url, program.opts<GlobalOptions>());
+  });
+
 const audit = program.command('audit').description('check the tamper-evident audit trail').addHelpCommand(false);
 
 audit
