@@ -101,6 +101,18 @@ describe('alert links (handrail serve + Chromium)', () => {
     await page.waitForURL(/#\/run\//);
     await expect.poll(() => runs().length).toBe(1);
     expect(runs()[0]).toMatchObject({ environment: 'staging', incident: 'INC-77', inputs: { instance: 'db-2' } });
+    await page.getByText(/incident INC-77/).waitFor();
+
+    // The Audit view finds the run by its incident, and only it.
+    handrail(['run', 'db-failover', '--env', 'staging', '--input', 'instance=db-9', '--yes', '--incident', 'INC-80'], { ...cli, env: { HANDRAIL_INPUT_TOKEN: 'x-secret' } });
+    await page.goto(`${server.origin}/#/audit`);
+    const filters = page.getByRole('form', { name: 'Filter runs' });
+    await filters.getByLabel('Incident').fill('INC-77');
+    await page.getByRole('status').filter({ hasText: '1 run matches' }).waitFor();
+    await filters.getByLabel('Incident').fill('INC-80');
+    await page.getByRole('status').filter({ hasText: '1 run matches' }).waitFor();
+    await filters.getByLabel('Incident').fill('INC-nothing');
+    await page.getByText('No run matches these filters.').waitFor();
   });
 
   it('go through the token sign-in and land on the same set-up with their values', { timeout: 90_000 }, async () => {
