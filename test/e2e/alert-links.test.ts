@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handrail, type CliOptions } from '../support/handrail-cli.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
+import { expectNoSeriousViolations } from './flows/accessibility.js';
 import { openConsole } from './flows/console-page.js';
 import { freshContext, launchChromium } from './support/chromium.js';
 import { startConsole, type ConsoleProcess } from './support/console-process.js';
@@ -152,6 +153,7 @@ describe('alert links (handrail serve + Chromium)', () => {
     await page.goto(link);
     await page.getByRole('heading', { name: 'Sign in to open this run set-up' }).waitFor();
     expect(await page.locator('img, script').count()).toBe(0);
+    await expectNoSeriousViolations(page, 'sign-in for a link');
     await page.getByLabel('Console URL or token').fill(server.url);
     await page.getByRole('button', { name: 'Sign in and open the set-up' }).click();
 
@@ -171,6 +173,7 @@ describe('alert links (handrail serve + Chromium)', () => {
     await form.getByText(/Must match the pattern/).waitFor();
     expect(await page.locator('main img, main script').count()).toBe(0);
     expect(await form.getByRole('button', { name: 'Start run' }).isDisabled()).toBe(true);
+    await expectNoSeriousViolations(page, 'run set-up filled in from a link');
     expect(runs()).toEqual([]);
   });
 
