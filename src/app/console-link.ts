@@ -31,8 +31,9 @@ export function alertLink(request: LinkRequest): string {
 
 function encodeValue(value: string): string {
   const template = TEMPLATE.exec(value.trim());
-  if (!template) return encodeURIComponent(value);
-  const expression = (template[1] ?? '').trim();
+  const expression = (template?.[1] ?? '').trim();
+  // One action only: `{{ a }}x{{ b }}` would leave `a` unencoded in the link.
+  if (!template || expression.includes('{{') || expression.includes('}}')) return encodeURIComponent(value);
   return /\|\s*urlquery\s*$/.test(expression) ? `{{ ${expression} }}` : `{{ ${expression} | urlquery }}`;
 }
 
