@@ -167,6 +167,9 @@ describe('alert links (handrail serve + Chromium)', () => {
     expect(said).toContain('means nothing here');
     expect(await form.getByLabel('Environment').inputValue()).toBe('');
     expect(await form.getByLabel('token').inputValue()).toBe('');
+    // Nor is it left in the address bar, where the next person at the screen would read it.
+    await expect.poll(() => page.url()).not.toContain('hunter2');
+    expect(page.url()).toContain('input.instance=');
     expect(await form.getByLabel('instance').inputValue()).toBe(img);
     expect(await form.getByLabel('Incident or ticket').inputValue()).toBe(long);
     await form.getByText(/incident id is at most 128 characters/i).waitFor();

@@ -58,3 +58,12 @@ export function fillFromLink(link: LinkValues, declared: Record<string, InputDec
   for (const key of link.unknown) notes.push(`The link's parameter “${shorten(key)}” means nothing here; it was not used.`);
   return { environment, inputs, incident: link.incident ?? '', notes };
 }
+
+/** The link's query without values for secret inputs, or null when it has none to drop. */
+export function withoutSecrets(query: string, declared: Record<string, InputDeclaration>): string | null {
+  const params = new URLSearchParams(query);
+  const secret = [...params.keys()].filter((key) => key.startsWith('input.') && declared[key.slice('input.'.length)]?.secret === true);
+  if (secret.length === 0) return null;
+  for (const key of secret) params.delete(key);
+  return params.toString();
+}

@@ -1,6 +1,6 @@
 // Before a run: pick the environment, fill the inputs, read the steps, start. An alert link
 // fills the form in (lib/alert-link.ts); it never starts the run, the operator does.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { incidentProblem } from '../../../../src/contract/incident.js';
 import { useClient } from '../../api/api-context.js';
 import { ErrorAlert } from '../../components/error-alert.js';
@@ -8,7 +8,7 @@ import { useAction } from '../../lib/use-action.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { ProtectedBanner } from '../../components/protected-banner.js';
 import { Prose } from '../../components/markdown.js';
-import { fillFromLink, parseLinkValues } from '../../lib/alert-link.js';
+import { fillFromLink, parseLinkValues, withoutSecrets } from '../../lib/alert-link.js';
 import { initialValue, inputProblem } from '../../lib/input-values.js';
 import { href, navigate } from '../../lib/routes.js';
 import { useLoad } from '../../lib/use-load.js';
@@ -31,6 +31,11 @@ export function RunSetupView({ id, link }: { id: string; link?: string | undefin
     () => (link !== undefined && detail && environments.data ? fillFromLink(parseLinkValues(link), detail.inputs, environments.data.environments) : undefined),
     [link, detail, environments.data],
   );
+  // A secret the link carried is not used, and not left in the address bar either.
+  useEffect(() => {
+    const kept = link !== undefined && detail ? withoutSecrets(link, detail.inputs) : null;
+    if (kept !== null) window.history.replaceState(window.history.state, '', `${href.runbook(id)}${kept ? `?${kept}` : ''}`);
+  }, [link, detail, id]);
   const environment = chosen ?? fill?.environment ?? '';
   const incident = typedIncident ?? fill?.incident ?? '';
   const incidentInvalid = incident === '' ? null : incidentProblem(incident);
