@@ -28,6 +28,7 @@ describe('run --incident', () => {
   it('binds the id into the run: runs, show, search and both reports carry it', () => {
     const first = start('--incident', 'INC-4711');
     expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^Incident INC-4711$/m);
     const id = runIdOf(first.stdout);
     const other = start();
     expect(other.code, other.stderr).toBe(0);
