@@ -2,7 +2,7 @@
 // event, found by `runs --incident` and `audit search --incident`, shown by `show` and the
 // handover reports; a bad id is refused before anything runs; a row moved to another incident
 // behind Handrail's back is named as edited.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -55,6 +55,12 @@ describe('run --incident', () => {
     expect(md.stdout).toMatch(/Incident: INC-4711/);
     const html = handrail(['audit', 'export', '--run', id, '--format', 'html'], cli);
     expect(html.stdout).toContain('INC-4711');
+
+    const bundle = join(root, `handover-${n}`);
+    const handover = handrail(['handover', '--since', '2000-01-01', '--out', bundle], cli);
+    expect(handover.code, handover.stderr).toBe(0);
+    expect(readFileSync(join(bundle, 'README.md'), 'utf8')).toContain('probe 1.0.0 (incident INC-4711)');
+    expect(readFileSync(join(bundle, 'reports', `${id}.md`), 'utf8')).toContain('- Incident: INC-4711');
   });
 
   it('refuses an id with control characters or past the length limit, before anything runs', () => {
