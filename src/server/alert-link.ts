@@ -53,6 +53,10 @@ export function reloadPage(url: URL): string {
  * markup), the token field is a password field, and the form goes back to the same address.
  */
 export function signInPage(runbook: string, url: URL): string {
+  // A token was sent and refused: the form came back, so say why (a console's token is new at every start).
+  const refused = url.searchParams.has('token')
+    ? '<p role="alert"><strong>That is not this console’s token.</strong> It changes each time <code>handrail serve</code> starts: use the URL it printed this time.</p>'
+    : '';
   const hidden = [...url.searchParams]
     .filter(([key]) => key !== 'token' && key !== RELOADED)
     .map(([key, value]) => `<input type="hidden" name="${attr(key)}" value="${attr(value)}">`)
@@ -60,7 +64,7 @@ export function signInPage(runbook: string, url: URL): string {
   const body = `
 <main>
 <h1>Sign in to open this run set-up</h1>
-<p>This link opens the set-up of the runbook <code>${text(shorten(runbook))}</code> in the Handrail console, with the values the alert gave filled in. Nothing runs until you press Start there.</p>
+${refused}<p>This link opens the set-up of the runbook <code>${text(shorten(runbook))}</code> in the Handrail console, with the values the alert gave filled in. Nothing runs until you press Start there.</p>
 <p>The console needs its token first: paste the URL <code>handrail serve</code> printed when it started (or only the part after <code>?token=</code>). In a terminal, <code>handrail open 'LINK'</code> signs you in by itself.</p>
 <form method="get" action="${attr(url.pathname)}">
 ${hidden}

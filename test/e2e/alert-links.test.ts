@@ -120,6 +120,11 @@ describe('alert links (handrail serve + Chromium)', () => {
     const link = `${server.origin}/run/db-failover?env=staging&input.instance=db-3&incident=INC-78`;
     await page.goto(link);
     await page.getByRole('heading', { name: 'Sign in to open this run set-up' }).waitFor();
+    // A stale token (an old console's) is refused, and the values stay for the next try.
+    await page.getByLabel('Console URL or token').fill('http://127.0.0.1:7447/?token=stale');
+    await page.getByRole('button', { name: 'Sign in and open the set-up' }).click();
+    await page.getByRole('alert').filter({ hasText: 'That is not this console’s token.' }).waitFor();
+    expect(page.url()).toContain('input.instance=db-3');
     // The whole URL serve printed, pasted as it is.
     await page.getByLabel('Console URL or token').fill(server.url);
     await page.getByRole('button', { name: 'Sign in and open the set-up' }).click();

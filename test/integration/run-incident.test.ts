@@ -95,6 +95,9 @@ describe('run --incident', () => {
     expect(shown.stdout).toContain('Incident INC-1');
     // Found by the id the trail holds, too, whatever the row says.
     expect(handrail(['runs', '--incident', 'INC-1'], cli).stdout).toContain(id);
+    const verified = handrail(['audit', 'verify'], cli);
+    expect(verified.code).toBe(3);
+    expect(verified.stdout + verified.stderr).toContain('incident says INC-2, the audit trail says INC-1');
   });
 
   it('a resume keeps the run’s incident', () => {
