@@ -64,6 +64,7 @@ function renderRun(run: ReportRun): string {
     ['Runbook', `${run.runbookId} ${run.version} (${run.path})`],
     ['Runbook SHA-256', run.sha256],
     ['Environment', run.environment],
+    ...(run.incident ? [['Incident', run.incident] as [string, string]] : []),
     ['Operator(s)', run.operators.join(', ')],
     ['Started', run.startedAt],
     ['Ended', `${run.finishedAt ?? 'not ended'} (${run.verdict})`],

@@ -62,6 +62,7 @@ function renderRun(run: ReportRun): string[] {
     `- Runbook: ${mdText(run.runbookId)} ${mdText(run.version)} (${mdText(run.path)})`,
     `- Runbook SHA-256: \`${run.sha256}\``,
     `- Environment: ${mdText(run.environment)}`,
+    ...(run.incident ? [`- Incident: ${mdText(run.incident)}`] : []),
     `- Operator(s): ${run.operators.map(mdText).join(', ')}`,
     `- Started: ${mdText(run.startedAt)}`,
     `- Ended: ${run.finishedAt ? mdText(run.finishedAt) : 'not ended'} (${mdText(run.verdict)})`,
