@@ -2,6 +2,7 @@
 // resolved (the database file, the input bound), the same plan, to the id, that
 // `handrail plan` prints; changing an input changes it; and showing it starts nothing.
 import { expect } from 'vitest';
+import { expectNoSeriousViolations } from './accessibility.js';
 import { openConsole } from './console-page.js';
 import type { Flow } from './flow.js';
 
@@ -25,6 +26,8 @@ export const planBeforeStart: Flow = {
     const fromCli = JSON.parse(cli.stdout) as { id: string; text: string };
     expect(await planText.innerText()).toBe(fromCli.text);
     await page.getByRole('region', { name: 'Plan' }).getByText(`Plan id ${fromCli.id.slice(0, 16)}`).waitFor();
+
+    await expectNoSeriousViolations(page, 'Run set-up with its plan');
 
     // Reading the plan started nothing.
     expect(JSON.parse(ctx.cli(['runs', '--json']).stdout)).toEqual([]);

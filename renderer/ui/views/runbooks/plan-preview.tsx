@@ -20,7 +20,7 @@ export function PlanPreview({ runbook, environment, inputs }: { runbook: string;
           <p className="command-caption">
             Every step resolved in {environment}; nothing has run. Plan id <code>{plan.data.id.slice(0, 16)}</code> (the same as <code>handrail plan</code> prints).
           </p>
-          <pre className="command plan-text" tabIndex={0} aria-label="Plan text">
+          <pre className="command plan-text" role="region" tabIndex={0} aria-label="Plan text">
             <code>{plan.data.text}</code>
           </pre>
         </>
