@@ -36,7 +36,7 @@ const rehearsalSessions = () => pg.psql("SELECT count(*) FROM pg_stat_activity W
 
 beforeAll(async () => {
   pg = await startPostgres();
-  writeFileSync(join(workspace, 'handrail.yml'), `environments:\n  dev:\n    targets:\n      db: { postgres: "${pg.url}", password-env: TEST_PG_PASSWORD }\n`);
+  writeFileSync(join(workspace, 'handrail.yml'), `environments:\n  dev:\n    targets:\n      db: { postgres: "${pg.url}", password-env: TEST_PG_PASSWORD }\n  prod:\n    protected: true\n    targets:\n      db: { postgres: "${pg.url}", password-env: TEST_PG_PASSWORD }\n`);
 }, 120_000);
 
 afterAll(async () => {
@@ -95,6 +95,24 @@ describe('plan --rehearse on PostgreSQL', () => {
     }
     expect(await rowsWithVersions()).toBe(before);
     expect(await rehearsalSessions()).toBe('0');
+  });
+});
+
+describe('plan --rehearse on PostgreSQL in a protected environment', () => {
+  it("needs the environment's name typed, since the rehearsal takes locks there; without it nothing runs (exit 2)", async () => {
+    const before = await rowsWithVersions();
+    const refused = handrail(['plan', 'pg-tidy', '--env', 'prod', '--rehearse'], cli());
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('a rehearsal in prod runs the SQL on db itself (PostgreSQL), in a transaction that is rolled back but takes the same locks a run would; give --confirm prod to rehearse there');
+    expect(refused.stdout).not.toContain('Rehearsal');
+    const wrong = handrail(['plan', 'pg-tidy', '--env', 'prod', '--rehearse', '--confirm', 'dev'], cli());
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("'dev' is not 'prod': give --confirm prod");
+    expect(handrail(['plan', 'pg-tidy', '--env', 'prod'], cli()).code).toBe(0);
+    const confirmed = handrail(['plan', 'pg-tidy', '--env', 'prod', '--rehearse', '--confirm', 'prod'], cli());
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.stdout).toContain('  Step 4: rehearsed, 1 row; expect-rows=1 holds');
+    expect(await rowsWithVersions()).toBe(before);
   });
 });
 
