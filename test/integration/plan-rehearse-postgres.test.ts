@@ -24,6 +24,9 @@ runbook('pg-tidy', [
   "## Remove one that was marked\n\n```sql {target=db mutates expect-rows=1}\nDELETE FROM orders WHERE item = 'item-4-kept';\n```\n",
   '## One is left\n\n```sql {target=db expect-rows=1}\nSELECT id FROM orders;\n```\n',
 ]);
+runbook('pg-untimed', [
+  "## Lift the lock timeout, then wait for the lock\n\n```sql {target=db mutates}\nSET lock_timeout = 0;\nUPDATE orders SET item = 'x' WHERE id = 1;\n```\n",
+]);
 runbook('pg-fail', [
   '## Delete, then divide by zero\n\n```sql {target=db mutates}\nDELETE FROM orders WHERE id = 1;\nSELECT 1 / 0;\n```\n',
   '## Count\n\n```sql {target=db expect-rows=5}\nSELECT id FROM orders;\n```\n',
@@ -89,6 +92,11 @@ describe('plan --rehearse on PostgreSQL', () => {
         /Step 1: FAILED: statement 1 failed: it waited 2 s for a lock on PostgreSQL at 127\.0\.0\.1:\d+, database app that another session holds, and the rehearsal gave up \(lock_timeout\) — a run would wait for the same lock\. See who holds it: SELECT pid/,
       );
       expect(result.stdout).toContain('  Step 2: a run would stop at step 1');
+      // A step that sets its own lock_timeout does not lift the rehearsal's.
+      const untimed = await handrailAsync(['plan', 'pg-untimed', '--env', 'dev', '--rehearse'], cli());
+      expect(untimed.code).toBe(1);
+      expect(untimed.stdout).toContain('    statement 1 (SET lock_timeout = 0): 0 rows affected');
+      expect(untimed.stdout).toMatch(/statement 2 \(UPDATE orders SET item = 'x' WHERE id = 1\): failed: it waited 2 s for a lock/);
     } finally {
       await pg.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()");
       await holder;
