@@ -18,9 +18,19 @@ export interface RehearsedSql {
   error?: string;
 }
 
-/** One database's stand-in. A step's effects stay for the steps after it unless `keep` says no. */
+export interface RehearsalStep {
+  sql: string;
+  params: Record<string, SqlValue>;
+  /** As the run runs it: 'read' refuses writes (a run opens read-only / READ ONLY), and keeps nothing. */
+  mode: 'read' | 'write';
+  /** Whether the step's effects stay for the steps after it (false: the run would roll it back). */
+  keep: (rowCount: number) => boolean;
+  timeoutMs: number | undefined;
+}
+
+/** One database's stand-in. */
 export interface RehearsalDatabase {
-  step(sql: string, params: Record<string, SqlValue>, keep: (rowCount: number) => boolean, timeoutMs: number | undefined): Promise<RehearsedSql>;
+  step(step: RehearsalStep): Promise<RehearsedSql>;
   close(): Promise<void>;
 }
 
@@ -67,7 +77,13 @@ export async function rehearsePlan(run: RunPlan, ports: RehearsalPorts, redactor
           continue;
         }
       }
-      const result = await database.step(action.code, { ...run.inputs }, (rows) => expectRows === undefined || rows === expectRows, action.attributes.timeoutMs);
+      const result = await database.step({
+        sql: action.code,
+        params: { ...run.inputs },
+        mode: action.attributes.mutates.length > 0 ? 'write' : 'read',
+        keep: (rows) => expectRows === undefined || rows === expectRows,
+        timeoutMs: action.attributes.timeoutMs,
+      });
       const statements = result.statements.map((s) => ({ ...s, summary: redactor.text(s.summary), ...(s.error ? { error: redactor.text(s.error) } : {}) }));
       const base = { number, statements, ...(expectRows !== undefined ? { expectRows } : {}) };
       if (result.error !== undefined || result.rowCount === undefined) {

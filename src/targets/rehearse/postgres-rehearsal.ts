@@ -6,8 +6,7 @@
 // give up at once instead of queueing everyone behind it, and statement_timeout bounds the
 // rest. Sequence values it uses are not given back: PostgreSQL never rolls a sequence back.
 import pg from 'pg';
-import type { SqlValue } from '../../core/engine/ports.js';
-import type { RehearsalDatabase, RehearsedSql } from '../../core/plan/rehearse-plan.js';
+import type { RehearsalDatabase, RehearsalStep, RehearsedSql } from '../../core/plan/rehearse-plan.js';
 import type { RehearsedStatement } from '../../contract/plan.js';
 import { bindStatements } from '../sql-statements.js';
 
@@ -40,7 +39,7 @@ export async function openPostgresRehearsal(options: PostgresRehearsalOptions): 
     String(REHEARSAL_STATEMENT_TIMEOUT_MS),
   ]);
   return {
-    step: (sql, params, keep, timeoutMs) => runStep(client, where, sql, params, keep, timeoutMs),
+    step: (step) => runStep(client, where, step),
     close: async () => {
       try {
         await client.query('ROLLBACK');
@@ -52,14 +51,7 @@ export async function openPostgresRehearsal(options: PostgresRehearsalOptions): 
   };
 }
 
-async function runStep(
-  client: pg.Client,
-  where: string,
-  sql: string,
-  params: Record<string, SqlValue>,
-  keep: (rows: number) => boolean,
-  timeoutMs: number | undefined,
-): Promise<RehearsedSql> {
+async function runStep(client: pg.Client, where: string, { sql, params, mode, keep, timeoutMs }: RehearsalStep): Promise<RehearsedSql> {
   let bound;
   try {
     bound = bindStatements(sql, params, 'postgres');
@@ -68,6 +60,10 @@ async function runStep(
   }
   const statementTimeout = Math.min(REHEARSAL_STATEMENT_TIMEOUT_MS, timeoutMs ?? REHEARSAL_STATEMENT_TIMEOUT_MS);
   await client.query('SAVEPOINT handrail_rehearsal_step');
+  // A run reads in a READ ONLY transaction: a read step that writes (a function with side
+  // effects) fails there, so it fails here too. Going read-only is allowed mid-transaction,
+  // and rolling back to the savepoint (a read step keeps nothing) ends it.
+  if (mode === 'read') await client.query("SELECT set_config('transaction_read_only', 'on', true)");
   const statements: RehearsedStatement[] = [];
   let rowCount = 0;
   let changed = 0;
@@ -98,7 +94,7 @@ async function runStep(
     }
   }
   const count = returnsRows ? rowCount : changed;
-  await client.query(keep(count) ? 'RELEASE SAVEPOINT handrail_rehearsal_step' : 'ROLLBACK TO SAVEPOINT handrail_rehearsal_step');
+  await client.query(mode === 'write' && keep(count) ? 'RELEASE SAVEPOINT handrail_rehearsal_step' : 'ROLLBACK TO SAVEPOINT handrail_rehearsal_step');
   return { statements, rowCount: count };
 }
 
@@ -110,6 +106,9 @@ function describe(error: unknown, where: string, statementTimeout: number): stri
       `(lock_timeout) — a run would wait for the same lock. See who holds it: SELECT pid, usename, state, query FROM pg_stat_activity ` +
       `WHERE cardinality(pg_blocking_pids(pid)) > 0 OR pid IN (SELECT unnest(pg_blocking_pids(pid)) FROM pg_stat_activity)`
     );
+  }
+  if (e.code === '25006') {
+    return `${e.message ?? String(error)} (SQLSTATE 25006): the step declares no \`mutates\`, so a run reads in a READ ONLY transaction and would fail the same way; if it is meant to change data, add \`mutates\``;
   }
   if (e.code === '57014') return `it ran longer than ${statementTimeout / 1000} s on ${where} and the rehearsal cancelled it (statement_timeout)`;
   return e.code ? `${e.message ?? String(error)} (SQLSTATE ${e.code})` : (e.message ?? String(error));
