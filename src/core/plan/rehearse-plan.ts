@@ -39,7 +39,8 @@ export interface RehearsalPorts {
   open(target: string): Promise<{ database: RehearsalDatabase; note: string }>;
 }
 
-export async function rehearsePlan(run: RunPlan, ports: RehearsalPorts, redactor: Redactor): Promise<Rehearsal> {
+/** `signal` stops the rehearsal between steps (a running PostgreSQL statement is cancelled by its port); `signal.reason` says why. */
+export async function rehearsePlan(run: RunPlan, ports: RehearsalPorts, redactor: Redactor, signal?: AbortSignal): Promise<Rehearsal> {
   const open = new Map<string, RehearsalDatabase>();
   const notes: string[] = [];
   const steps: RehearsedStep[] = [];
@@ -48,6 +49,10 @@ export async function rehearsePlan(run: RunPlan, ports: RehearsalPorts, redactor
     for (const step of run.runbook.steps) {
       const number = step.index + 1;
       const action = step.action;
+      if (signal?.aborted) {
+        steps.push({ number, status: 'not-rehearsed', note: `the rehearsal was stopped (${String(signal.reason)})`, statements: [] });
+        continue;
+      }
       if (stoppedAt !== undefined) {
         steps.push({ number, status: 'not-rehearsed', note: `a run would stop at step ${stoppedAt}`, statements: [] });
         continue;
@@ -84,6 +89,10 @@ export async function rehearsePlan(run: RunPlan, ports: RehearsalPorts, redactor
         keep: (rows) => expectRows === undefined || rows === expectRows,
         timeoutMs: action.attributes.timeoutMs,
       });
+      if (signal?.aborted) {
+        steps.push({ number, status: 'not-rehearsed', note: `the rehearsal was stopped during this step (${String(signal.reason)}); its changes were undone`, statements: [] });
+        continue;
+      }
       const statements = result.statements.map((s) => ({ ...s, summary: redactor.text(s.summary), ...(s.error ? { error: redactor.text(s.error) } : {}) }));
       const base = { number, statements, ...(expectRows !== undefined ? { expectRows } : {}) };
       if (result.error !== undefined || result.rowCount === undefined) {
@@ -106,7 +115,8 @@ export async function rehearsePlan(run: RunPlan, ports: RehearsalPorts, redactor
   } finally {
     await Promise.allSettled([...open.values()].map((d) => d.close()));
   }
-  return { ok: !steps.some((s) => s.status === 'failed'), notes, steps };
+  const stopped = signal?.aborted ? String(signal.reason) : undefined;
+  return { ok: stopped === undefined && !steps.some((s) => s.status === 'failed'), ...(stopped !== undefined ? { stopped } : {}), notes, steps };
 }
 
 function messageOf(error: unknown): string {

@@ -22,12 +22,12 @@ export interface SqliteRehearsalOptions {
   nativeBinding?: string | undefined;
 }
 
-export async function openSqliteRehearsal(source: string, options: SqliteRehearsalOptions): Promise<{ database: RehearsalDatabase; madeFrom: 'copy' | 'seed' }> {
+export async function openSqliteRehearsal(source: string, options: SqliteRehearsalOptions, signal = new AbortController().signal): Promise<{ database: RehearsalDatabase; madeFrom: 'copy' | 'seed' }> {
   const copy = join(options.folder, 'rehearsal.sqlite');
   let madeFrom: 'copy' | 'seed' = 'copy';
   if (existsSync(source)) {
     const provider = createSqliteSnapshotProvider(source, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-    await provider.take({ path: copy, signal: new AbortController().signal });
+    await provider.take({ path: copy, signal });
   } else if (options.seedSql !== undefined) {
     // A run would create the database from its seed first; the rehearsal does so on the copy only.
     ensureSeededDatabase(copy, options.seedSql, options.nativeBinding);
