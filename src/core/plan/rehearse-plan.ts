@@ -82,13 +82,20 @@ export async function rehearsePlan(run: RunPlan, ports: RehearsalPorts, redactor
           continue;
         }
       }
-      const result = await database.step({
-        sql: action.code,
-        params: { ...run.inputs },
-        mode: action.attributes.mutates.length > 0 ? 'write' : 'read',
-        keep: (rows) => expectRows === undefined || rows === expectRows,
-        timeoutMs: action.attributes.timeoutMs,
-      });
+      let result: RehearsedSql;
+      try {
+        result = await database.step({
+          sql: action.code,
+          params: { ...run.inputs },
+          mode: action.attributes.mutates.length > 0 ? 'write' : 'read',
+          keep: (rows) => expectRows === undefined || rows === expectRows,
+          timeoutMs: action.attributes.timeoutMs,
+        });
+      } catch (error) {
+        // The stand-in itself failed (a connection lost mid-step): PostgreSQL rolls back a
+        // transaction whose connection is gone, and a SQLite copy is deleted anyway.
+        result = { statements: [], error: `the rehearsal on ${target} broke off: ${messageOf(error)}; what it did there is undone with it` };
+      }
       if (signal?.aborted) {
         steps.push({ number, status: 'not-rehearsed', note: `the rehearsal was stopped during this step (${String(signal.reason)}); its changes were undone`, statements: [] });
         continue;
