@@ -1,5 +1,5 @@
-// A rehearsal stopped half-way (Ctrl-C, the terminal closing, a service manager's SIGTERM)
-// leaves nothing behind: no copy of a SQLite database in the temporary folder, no open
+// A rehearsal stopped half-way (Ctrl-C, the terminal closing, a service manager's SIGTERM,
+// its PostgreSQL connection cut) leaves nothing behind: no copy of a SQLite database in the temporary folder, no open
 // transaction on PostgreSQL, and the databases as they were.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -67,6 +67,23 @@ describe('a rehearsal stopped half-way', () => {
     expect(stdout).toContain(`Rehearsal stopped (${signal}); everything it did was undone.`);
     expect(readdirSync(scratch)).toEqual([]);
     await waitFor(async () => (await rehearsalSessions()) === '0');
+    expect(await pg.psql('SELECT id, item FROM orders ORDER BY id')).toBe('1|a\n2|b');
+    expect(sha256(dbPath)).toBe(before);
+  });
+});
+
+describe('a rehearsal whose PostgreSQL connection is cut', () => {
+  it('names the step it broke off in, exits 1, and leaves no copy and the databases as they were', async () => {
+    const before = sha256(dbPath);
+    const child = handrailChild(['plan', 'slow', '--env', 'dev', '--rehearse'], cli);
+    let stdout = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitFor(async () => (await pg.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'handrail rehearsal' AND query LIKE '%pg_sleep%'")) === '1');
+    await pg.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'handrail rehearsal'");
+    expect(await exited).toBe(1);
+    expect(stdout).toMatch(/ {2}Step 3: FAILED: the rehearsal on db broke off: .+; what it did there is undone with it/);
+    expect(readdirSync(scratch)).toEqual([]);
     expect(await pg.psql('SELECT id, item FROM orders ORDER BY id')).toBe('1|a\n2|b');
     expect(sha256(dbPath)).toBe(before);
   });
