@@ -123,7 +123,9 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
 function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {
   if (depth > 6) return;
   const { knowledge } = judging;
-  if (/[$`]/.test(call.name)) {
+  // `$DEPLOY_ROOT/bin/restart` names its program; only the folder it sits in varies.
+  const program = call.name.slice(call.name.lastIndexOf('/') + 1);
+  if (/[$`]/.test(call.name) && (!call.name.includes('/') || /[$`]/.test(program) || program === '')) {
     const choices = knowledge.commandChoices(call.name);
     if (choices === undefined) {
       if (judging.defining && /^\$\{?[@*]\}?$/.test(call.name)) judging.runsArguments = true;
@@ -137,7 +139,7 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
     }
     return;
   }
-  const name = call.name.split('/').pop() ?? call.name;
+  const name = program;
   if (name === 'eval') {
     judgeEval(call, top, depth, judging);
     return;

@@ -73,8 +73,8 @@ const MYSQLADMIN_OPTIONS = options('-h', '-P', '-u', '-p', '-S', '--host', '--po
 const IP_OPTIONS = options('-n', '-netns', '-b', '-batch', '-rc', '-rcvbuf', '-f', '-family');
 
 /** Operands (after options) that are files the script did not create: what a delete or overwrite would lose. */
-function othersFiles(input: RuleInput, words: string[]): string[] {
-  return words.filter((w) => !isHarmlessTarget(w) && !input.knowledge.ownedByScript(w));
+function othersFiles(input: RuleInput, words: string[], scratch = true): string[] {
+  return words.filter((w) => !isHarmlessTarget(w) && !input.knowledge.ownedByScript(w, { scratch }));
 }
 
 function sqlVerdict(input: RuleInput, pick: (verb: string) => boolean): string | false {
@@ -157,16 +157,16 @@ export const RULES: readonly DestructiveRule[] = [
     id: 'rm-recursive',
     category: 'files',
     commands: ['rm'],
-    matches: 'rm -r / -R / --recursive on a path the script did not create',
+    matches: 'rm -r / -R / --recursive on a path the script did not create (under /tmp too: a whole tree is worth a look)',
     when: (i) => {
       if (!hasFlag(i.args, 'rR', '--recursive')) return false;
       // No operands: they come from elsewhere (`… | xargs rm -rf`), so nothing says they are the script's own.
       const all = operands(i.args);
-      const words = othersFiles(i, all);
+      const words = othersFiles(i, all, false);
       return (all.length === 0 || words.length > 0) && rootRisk(words);
     },
     reason: 'deletes files and folders recursively (rm -r){}',
-    examples: { flags: ['ls -1t | tail -n +6 | xargs -r rm -rf', 'rm -rf /srv/app/releases/1.2.0', 'rm -fR build', 'rm --recursive --force cache', 'sudo rm -r /opt/old'], quiet: ['work=$(mktemp -d)\nrm -rf "$work"', 'rm -rf /tmp/build-cache'] },
+    examples: { flags: ['ls -1t | tail -n +6 | xargs -r rm -rf', 'rm -rf /tmp/build-cache', 'rm -rf /srv/app/releases/1.2.0', 'rm -fR build', 'rm --recursive --force cache', 'sudo rm -r /opt/old'], quiet: ['work=$(mktemp -d)\nrm -rf "$work"', 'mkdir -p build/x\nrm -rf build/x', 'rm -f /tmp/lock'] },
   },
   {
     id: 'rm-files',
@@ -688,7 +688,7 @@ export const RULES: readonly DestructiveRule[] = [
     matches: 'a command named by a variable the script does not set to a fixed value (`$TOOL …`, `exec "$@"`)',
     when: never,
     reason: 'runs a command named by {}, which the script does not set to a fixed value: cannot tell what runs',
-    examples: { flags: ['"$TOOL" "$ACTION"', '$EDITOR /etc/app.conf', 'exec "$@"', 'sudo $CMD'], quiet: ['CMD="systemctl status shop"\n$CMD', 'run() { echo "+ $*"; "$@"; }\nrun echo hi', 'SUDO=sudo\n$SUDO apt-get update'] },
+    examples: { flags: ['"$TOOL" "$ACTION"', '$EDITOR /etc/app.conf', 'exec "$@"', 'sudo $CMD'], quiet: ['"$DEPLOY_ROOT/current/bin/restart" --graceful', 'CMD="systemctl status shop"\n$CMD', 'run() { echo "+ $*"; "$@"; }\nrun echo hi', 'SUDO=sudo\n$SUDO apt-get update'] },
   },
   {
     id: 'eval',

@@ -61,10 +61,14 @@ export class ScriptKnowledge {
     return EXPANSION.test(resolved) ? undefined : [resolved];
   }
 
-  /** Created by the script, named fresh by this run, or scratch space: deleting or overwriting it loses nothing from before. */
-  ownedByScript(word: string): boolean {
+  /**
+   * Created by the script, named fresh by this run, or scratch space: deleting or
+   * overwriting it loses nothing from before. `scratch: false` leaves /tmp out, for a
+   * recursive delete, where a whole tree someone else put there is worth a look.
+   */
+  ownedByScript(word: string, { scratch = true } = {}): boolean {
     const path = normal(this.resolve(word));
-    if (FRESH.test(path) || SCRATCH.test(path)) return true;
+    if (FRESH.test(path) || (scratch && SCRATCH.test(path))) return true;
     for (const made of this.created) if (path === made || path.startsWith(`${made}/`)) return true;
     return false;
   }
