@@ -10,8 +10,8 @@
 // `dc="docker compose"` makes `$dc down --volumes` readable. The rules themselves are a
 // table (destructive-rules.ts), one entry per rule with its reason and examples.
 import { loadBashGrammar, readBashNow, type SyntaxNode } from './bash-syntax.js';
-import { ruleById, rulesFor, type Category, type DestructiveRule } from './destructive-rules.js';
-import { EVAL_GENERATORS, innerCommands } from './inner-commands.js';
+import { hasOwnRules, ruleById, rulesFor, type Category, type DestructiveRule } from './destructive-rules.js';
+import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-commands.js';
 import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, type Assignment } from './script-knowledge.js';
 import { readCodeNow, readStatement, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
 import { parseShellScript, ShellSyntaxError, type ShellCommand } from './shell-commands.js';
@@ -144,7 +144,7 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
     judgeEval(call, top, depth, judging);
     return;
   }
-  for (const rule of rulesFor(name)) {
+  for (const rule of rulesFor(name, (n) => runsOtherCommands(n) || knowledge.wrappers.has(n))) {
     const hit = rule.when({ name, args: call.args, call, knowledge });
     if (hit !== false) found(rule, hit === true ? '' : hit, top, judging);
   }
@@ -182,7 +182,7 @@ function found(rule: DestructiveRule, detail: string, top: ShellCall, judging: J
 
 /** Names worth finding among a container tool's arguments: those with rules, database clients, shells, wrappers. */
 function isKnown(name: string): boolean {
-  return rulesFor(name).length > 0 || sqlClientOf(name) !== undefined || SHELLS.has(name) || name === 'ssh' || name === 'sudo' || name === 'env' || name === 'xargs';
+  return hasOwnRules(name) || sqlClientOf(name) !== undefined || SHELLS.has(name) || name === 'ssh' || name === 'sudo' || name === 'env' || name === 'xargs';
 }
 
 function unique(findings: DestructiveFinding[]): DestructiveFinding[] {

@@ -680,6 +680,34 @@ export const RULES: readonly DestructiveRule[] = [
     reason: 'deletes Terraform state, so Terraform forgets what it manages',
     examples: { flags: ['terraform workspace delete pr-42', 'terraform state rm aws_instance.old'], quiet: ['terraform workspace select pr-42', 'terraform state list'] },
   },
+  // any other command-line tool
+  {
+    id: 'cli-delete-verb',
+    category: 'infrastructure',
+    commands: [],
+    matches: 'a tool with no rule of its own, run with a delete-type subcommand (`aws s3 rm`, `gcloud … delete`, `vault kv delete`, `odf … delete`, `virsh destroy`, `npm uninstall`)',
+    when: (i) => subcommandLike(i, DELETE_VERB),
+    reason: 'runs a subcommand that removes something ({})',
+    examples: { flags: ['odf cephfs-snap delete sub-1 snap-1', 'aws s3 rm s3://shop-backups/2024/ --recursive', 'gcloud sql instances delete shop-staging', 'vault kv delete secret/shop', 'aws ec2 terminate-instances --instance-ids i-0abc', 'virsh destroy vm-7', 'aws --endpoint-url https://s3.local --no-verify-ssl s3 rm s3://b/x --recursive'], quiet: ['odf cephfs-snap ls', 'aws s3 ls s3://shop-backups/', 'echo delete', 'grep -c remove log.txt', 'ls remove', 'tool ./data/delete'] },
+  },
+  {
+    id: 'cli-stop-verb',
+    category: 'services',
+    commands: [],
+    matches: 'a tool with no rule of its own, run with a stop-type subcommand (`virtctl stop`, `supervisorctl stop`, `pm2 kill`)',
+    when: (i) => subcommandLike(i, STOP_VERB),
+    reason: 'runs a subcommand that stops something ({})',
+    examples: { flags: ['virtctl stop vm-7 -n prod', 'supervisorctl stop worker:*', 'pm2 kill'], quiet: ['virtctl start vm-7', 'supervisorctl status', 'echo stop'] },
+  },
+  {
+    id: 'http-delete',
+    category: 'infrastructure',
+    commands: ['curl', 'http', 'https', 'xh'],
+    matches: 'curl -X DELETE / --request DELETE, httpie DELETE',
+    when: (i) => (i.name === 'curl' ? /^delete$/i.test(optionValue(i.args, '-X', '--request') ?? '') : /^delete$/i.test(operands(i.args)[0] ?? '')),
+    reason: 'sends an HTTP DELETE',
+    examples: { flags: ['curl -fsS -X DELETE https://api.example.com/v1/jobs/42', 'curl --request=DELETE http://localhost:9200/logs-2023', 'http DELETE :8080/cache'], quiet: ['curl -fsS https://api.example.com/v1/jobs/42', 'curl -X POST -d delete=1 https://x'] },
+  },
   // commands that cannot be read before they run
   {
     id: 'command-from-variable',
@@ -701,10 +729,21 @@ export const RULES: readonly DestructiveRule[] = [
   },
 ];
 
-/** The rules that look at a command name (`mkfs.ext4` is looked up as `mkfs.*`). */
-export function rulesFor(name: string): DestructiveRule[] {
+/**
+ * The rules that look at a command name (`mkfs.ext4` is looked up as `mkfs.*`). A tool with
+ * no rule of its own gets the delete-verb rule, unless it only handles text or runs another
+ * command (`sudo`, `sh`, … are unwrapped and their command judged instead).
+ */
+export function rulesFor(name: string, runsOthers: (name: string) => boolean = () => false): DestructiveRule[] {
   const key = /^mkfs\./.test(name) ? 'mkfs.*' : name;
-  return BY_NAME.get(key) ?? [];
+  const own = BY_NAME.get(key);
+  if (own) return own;
+  return TEXT_TOOLS.has(name) || runsOthers(name) || sqlClientOf(name) !== undefined || !/^[A-Za-z][\w.-]*$/.test(name) ? [] : CLI_VERBS;
+}
+
+/** The command has rules of its own in the table (not only the delete-verb rule every tool gets). */
+export function hasOwnRules(name: string): boolean {
+  return BY_NAME.has(/^mkfs\./.test(name) ? 'mkfs.*' : name);
 }
 
 export function ruleById(id: string): DestructiveRule {
@@ -713,5 +752,34 @@ export function ruleById(id: string): DestructiveRule {
   return rule;
 }
 
+/**
+ * `tool [group…] VERB …`: the verb among the first three words that are not options, each
+ * before it a plain lower-case word. A word right after a `--long` option is taken for its
+ * value (`aws --endpoint-url URL s3 rm …`).
+ */
+function subcommandLike(i: RuleInput, verb: RegExp): string | false {
+  const words: string[] = [];
+  for (let n = 0; n < i.args.length && words.length < 3; n++) {
+    const arg = i.args[n] ?? '';
+    if (arg === '--') break;
+    if (arg.startsWith('-')) {
+      if (/^--[\w-]+$/.test(arg) && !verb.test(i.args[n + 1] ?? '')) n++;
+      continue;
+    }
+    words.push(arg);
+    if (verb.test(arg)) return `${i.name} ${words.join(' ')}`;
+    if (!/^[a-z][\w-]*$/.test(arg)) return false;
+  }
+  return false;
+}
+
+const STOP_VERB = /^(stop|kill|shutdown|poweroff|halt)$/;
+/** `ceph osd pool delete`, `aws s3 rm`, `aws ec2 terminate-instances`, `npm uninstall`. */
+const DELETE_VERB = /^(delete|del|rm|remove|purge|destroy|drop|wipe|erase|uninstall|prune|flush|terminate|deregister|evict)$|^(delete|remove|terminate|deregister|purge|destroy|drop)-/;
+/** Commands whose words are text or paths, not subcommands: `echo delete` deletes nothing. */
+const TEXT_TOOLS = new Set(
+  'echo printf grep egrep fgrep rg ag sed awk gawk jq yq cut sort uniq head tail wc tr tee cat tac less more ls cp mv ln mkdir touch test [ [[ logger man which type help vi vim nano emacs read export local declare set unset alias source . true false sleep date basename dirname realpath readlink stat file du df diff cmp comm paste column xxd od base64 gzip gunzip zcat bzip2 xz tar zip unzip sha256sum md5sum wget'.split(' '),
+);
+const CLI_VERBS = [ruleById('cli-delete-verb'), ruleById('cli-stop-verb')];
 const BY_NAME = new Map<string, DestructiveRule[]>();
 for (const rule of RULES) for (const name of rule.commands) BY_NAME.set(name, [...(BY_NAME.get(name) ?? []), rule]);

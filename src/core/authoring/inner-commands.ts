@@ -65,6 +65,11 @@ const REMOTE_RUN: Record<string, RegExp> = {
   nsenter: /.*/,
 };
 
+/** True for the commands whose arguments are another command (wrappers, shells, ssh, trap, container exec). */
+export function runsOtherCommands(name: string): boolean {
+  return name in PURE_WRAPPERS || name in REMOTE_RUN || SHELLS.has(name) || name === 'su' || name === 'ssh' || name === 'trap' || name === 'eval';
+}
+
 /** Generators whose output `eval` is meant to run: reading it gains nothing, flagging it is noise. */
 export const EVAL_GENERATORS = /^\$\(\s*(ssh-agent|dircolors|pyenv|rbenv|nodenv|goenv|direnv|brew|minikube|docker-machine|opam|keychain|gpg-agent|luarocks|starship|zoxide)\b/;
 
