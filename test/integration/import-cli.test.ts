@@ -89,8 +89,7 @@ describe('handrail import', () => {
     );
     const imported = handrail(['import', script], cli);
     expect(imported.code, imported.stderr).toBe(0);
-    // The file is written into the folder the script made a step before: nothing is lost, so no warning.
-    expect(imported.stderr).not.toContain('overwrites releases/1.0.0/STATUS');
+    expect(imported.stderr).toContain('step 2 "Mark it ready": line 11: `> releases/1.0.0/STATUS` overwrites releases/1.0.0/STATUS');
     writeFileSync(join(workspace, 'prepare.md'), withTargets(imported.stdout));
 
     const target = join(scratch, 'target-folder');

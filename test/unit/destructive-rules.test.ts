@@ -125,6 +125,14 @@ describe('files the script made itself', () => {
   });
 });
 
+describe("what does not prove a file is the script's own", () => {
+  it('flags a write into a folder mkdir -p may have found there, and a path that climbs out with ..', async () => {
+    expect(await rulesFired('mkdir -p /etc/app\necho "port=80" > /etc/app/app.conf')).toEqual(['redirect-overwrite']);
+    expect(await rulesFired('tmp=$(mktemp)\necho x > "$tmp/../../etc/hosts"')).toEqual(['redirect-overwrite']);
+    expect(await rulesFired('mkdir /srv/app/run\necho "$$" > /srv/app/run/pid')).toEqual([]);
+  });
+});
+
 describe('must not flag', () => {
   it.each([
     // The false alarms operators reported.

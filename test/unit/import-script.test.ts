@@ -57,8 +57,14 @@ describe('importScript on a real-world deploy script', () => {
     expect(drop?.prose).toMatch(/> \*\*Note:\*\* This step changes a database through `psql`\. .*a `sql` step on a database target with `mutates`/);
     expect(warnings).toContainEqual(expect.stringMatching(/^step 7 "Drop the sessions of the old release": line 36: .* deletes rows/));
     const confirmed = steps.filter((s) => s.action?.attributes.confirm).map((s) => s.title);
-    // The settings file is written into the release folder the script made a step before: nothing is lost.
-    expect(confirmed).toEqual(['Stop the app before switching', 'Drop the sessions of the old release', 'Remove releases older than the last three']);
+    // `mkdir -p` does not prove the release folder is new, so unpacking into it is flagged too.
+    expect(confirmed).toEqual([
+      'Unpack it beside the old releases',
+      "Write the release's settings file",
+      'Stop the app before switching',
+      'Drop the sessions of the old release',
+      'Remove releases older than the last three',
+    ]);
     expect(steps[0]?.prose).not.toContain('Warning');
   });
 
@@ -97,10 +103,10 @@ describe('importScript', () => {
   });
 
   it('brings a function into the steps that call it, and flags a step whose function destroys', async () => {
-    const { steps } = await draftOf('cleanup() {\n  rm -rf "$BUILD_ROOT/build"\n}\nmake\ncleanup\n');
-    expect(steps.map((s) => s.action?.code)).toEqual(['make', 'cleanup() {\n  rm -rf "$BUILD_ROOT/build"\n}\ncleanup']);
+    const { steps } = await draftOf('cleanup() {\n  rm -rf "$TMPDIR/build"\n}\nmake\ncleanup\n');
+    expect(steps.map((s) => s.action?.code)).toEqual(['make', 'cleanup() {\n  rm -rf "$TMPDIR/build"\n}\ncleanup']);
     expect(steps[1]?.action?.attributes.confirm).toBe(true);
-    expect(steps[1]?.prose).toMatch(/Warning:\*\* line 2: `rm -rf \$BUILD_ROOT\/build` deletes files and folders recursively/);
+    expect(steps[1]?.prose).toMatch(/Warning:\*\* line 2: `rm -rf \$TMPDIR\/build` deletes files and folders recursively/);
   });
 
   it('says which steps use bash-only syntax, since steps run with /bin/sh', async () => {

@@ -63,7 +63,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
       return (all.length === 0 || words.length > 0) && rootRisk(words);
     },
     reason: 'deletes files and folders recursively (rm -r){}',
-    examples: { flags: ['ls -1t | tail -n +6 | xargs -r rm -rf', 'rm -rf /tmp/build-cache', 'rm -rf /srv/app/releases/1.2.0', 'rm -fR build', 'rm --recursive --force cache', 'sudo rm -r /opt/old'], quiet: ['work=$(mktemp -d)\nrm -rf "$work"', 'mkdir -p build/x\nrm -rf build/x', 'rm -f /tmp/lock'] },
+    examples: { flags: ['ls -1t | tail -n +6 | xargs -r rm -rf', 'rm -rf /tmp/build-cache', 'work=$(mktemp -d)\nrm -rf "$work/../.."', 'mkdir -p /etc/app\nrm -rf /etc/app', 'rm -rf /srv/app/releases/1.2.0', 'rm -fR build', 'rm --recursive --force cache', 'sudo rm -r /opt/old'], quiet: ['work=$(mktemp -d)\nrm -rf "$work"', 'mkdir build/x\nrm -rf build/x', 'rm -f /tmp/lock'] },
   },
   {
     id: 'rm-files',

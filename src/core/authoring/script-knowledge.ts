@@ -3,7 +3,7 @@
 // file the script made itself (`tmp=$(mktemp)`, `> out` earlier, `touch`, `mkdir`, a name
 // holding the time it ran) from a write over a file that was there before. Only what the
 // script states plainly counts; anything else is left unknown, so it stays flagged.
-import { operands, optionValue } from './command-args.js';
+import { hasFlag, operands, optionValue } from './command-args.js';
 import type { SyntaxNode } from './bash-syntax.js';
 import { valueOf, type ShellCall } from './shell-calls.js';
 
@@ -68,6 +68,8 @@ export class ScriptKnowledge {
    */
   ownedByScript(word: string, { scratch = true } = {}): boolean {
     const path = normal(this.resolve(word));
+    // `$(mktemp -d)/../..` climbs out of what the script made.
+    if (/(^|\/)\.\.(\/|$)/.test(path)) return false;
     if (FRESH.test(path) || (scratch && SCRATCH.test(path))) return true;
     for (const made of this.created) if (path === made || path.startsWith(`${made}/`)) return true;
     return false;
@@ -77,10 +79,15 @@ export class ScriptKnowledge {
     return this.destroyPlans.has(normal(this.resolve(word)));
   }
 
-  /** What a command the script ran leaves behind: files it touched, folders it made, a destroy plan it wrote. */
+  /**
+   * What a command the script ran leaves behind: files it touched, folders it made, a destroy
+   * plan it wrote. `mkdir -p` proves nothing (it is quiet when the folder is there, with what
+   * it holds); plain `mkdir` fails then, so a folder it made is new.
+   */
   learnCall(call: Pick<ShellCall, 'name' | 'args'>): void {
     const name = call.name.split('/').pop() ?? call.name;
-    if (name === 'touch' || name === 'mkdir') for (const path of operands(call.args, new Set(['-m', '--mode', '-d', '-r', '-t']))) this.created.add(normal(this.resolve(path)));
+    const made = name === 'touch' || (name === 'mkdir' && !hasFlag(call.args, 'p', '--parents'));
+    if (made) for (const path of operands(call.args, new Set(['-m', '--mode', '-d', '-r', '-t']))) this.created.add(normal(this.resolve(path)));
     if ((name === 'terraform' || name === 'tofu') && operands(call.args)[0] === 'plan' && call.args.includes('-destroy')) {
       const out = optionValue(call.args, null, '-out');
       if (out) this.destroyPlans.add(normal(this.resolve(out)));
