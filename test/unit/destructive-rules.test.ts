@@ -92,6 +92,11 @@ describe('what runs inside another command', () => {
     [`sh -c "$CMD"`, 'command-from-variable'],
     [`run() { echo "+ $*"; "$@"; }\nrun redis-cli FLUSHALL`, 'redis-delete'],
     [`trap 'systemctl stop worker' EXIT`, 'systemctl-stop'],
+    [`find /srv/old -print0 | xargs -0 -I{} sh -c 'rm -rf "{}"'`, 'rm-recursive'],
+    [`ssh deploy@app-1 -- 'sudo systemctl stop app'`, 'systemctl-stop'],
+    [`su - postgres -c "dropdb shop_old"`, 'dropdb'],
+    [`command rm -f /srv/app/current.pid`, 'rm-files'],
+    [`docker exec -i db psql -U app shop < /srv/dump.sql`, 'sql-load'],
   ])('%s → %s', async (command, rule) => {
     expect(await rulesFired(command)).toContain(rule);
   });

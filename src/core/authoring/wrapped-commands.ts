@@ -60,7 +60,8 @@ export function sshRemoteCommand(args: string[]): string | undefined {
     const arg = args[i] ?? '';
     if (SSH_VALUE_OPTIONS.has(arg)) i++;
     else if (!arg.startsWith('-')) {
-      const rest = args.slice(i + 1);
+      // `ssh host -- cmd`: the `--` only ends ssh's options.
+      const rest = args.slice(args[i + 1] === '--' ? i + 2 : i + 1);
       return rest.length > 0 ? rest.join(' ') : undefined;
     }
   }
