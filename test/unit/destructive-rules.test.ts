@@ -4,7 +4,7 @@
 // and on ordinary reads. What runs inside `sh -c`, `sudo`, `xargs`, `env`, `timeout`,
 // `nohup`, `nice` is judged too, and a command nobody can read before it runs is flagged.
 import { describe, expect, it } from 'vitest';
-import { destructiveFindings, destructiveReasons } from '../../src/core/authoring/destructive-commands.js';
+import { destructiveFindings, destructiveReasons, ScriptKnowledge } from '../../src/core/authoring/destructive-commands.js';
 import { RULES, type Category } from '../../src/core/authoring/destructive-rules.js';
 
 const rulesFired = async (script: string): Promise<string[]> => (await destructiveFindings(script)).map((f) => f.rule);
@@ -127,6 +127,15 @@ describe('files the script made itself', () => {
   it('flags the first write over a file that may have been there, not the later writes nor its removal', async () => {
     const findings = await destructiveFindings('OUT=report.txt\necho "# report" > "$OUT"\ndate > "$OUT"\nrm -f "$OUT"');
     expect(findings.map((f) => [f.line, f.rule])).toEqual([[2, 'redirect-overwrite']]);
+  });
+});
+
+describe('blocks of one page, read in order', () => {
+  it('carries what an earlier block made and set into the later ones through one ScriptKnowledge', async () => {
+    const knowledge = new ScriptKnowledge();
+    expect(await destructiveFindings('work=$(mktemp -d)\ndc="docker compose -f $work/compose.yml"', knowledge)).toEqual([]);
+    expect((await destructiveFindings('echo x > "$work/out"\n$dc down -v', knowledge)).map((f) => f.rule)).toEqual(['compose-down-volumes']);
+    expect((await destructiveFindings('echo x > "$work/out"\n$dc down -v')).map((f) => f.rule)).toEqual(['redirect-overwrite', 'command-from-variable']);
   });
 });
 

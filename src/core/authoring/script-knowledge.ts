@@ -47,15 +47,16 @@ export class ScriptKnowledge {
 
   /**
    * The commands a name written with a variable can stand for (`$dc` → `docker compose`),
-   * one per value the script gives it; undefined when one of them is not fixed text.
+   * one per value the script gives it; undefined when the program of one of them is not
+   * fixed text (its arguments may hold expansions: `docker compose -f $work/c.yml`).
    */
   commandChoices(name: string): string[] | undefined {
     const single = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(name);
+    const programFixed = (v: string | null): v is string => v !== null && !EXPANSION.test(v.trim().split(/\s+/)[0] ?? '');
     if (single) {
       const seen = this.values.get(single[1] ?? single[2] ?? '') ?? [];
       const resolved = seen.map((v) => (v === null ? null : this.resolve(v)));
-      if (resolved.length === 0 || resolved.some((v) => v === null || EXPANSION.test(v))) return undefined;
-      return resolved as string[];
+      return resolved.length > 0 && resolved.every(programFixed) ? resolved : undefined;
     }
     const resolved = this.resolve(name);
     return EXPANSION.test(resolved) ? undefined : [resolved];
