@@ -63,7 +63,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
       return (all.length === 0 || words.length > 0) && rootRisk(words);
     },
     reason: 'deletes files and folders recursively (rm -r){}',
-    examples: { flags: ['ls -1t | tail -n +6 | xargs -r rm -rf', 'rm -rf /tmp/build-cache', 'work=$(mktemp -d)\nrm -rf "$work/../.."', 'mkdir -p /etc/app\nrm -rf /etc/app', 'rm -rf /srv/app/releases/1.2.0', 'rm -fR build', 'rm --recursive --force cache', 'sudo rm -r /opt/old'], quiet: ['work=$(mktemp -d)\nrm -rf "$work"', 'mkdir build/x\nrm -rf build/x', 'rm -f /tmp/lock'] },
+    examples: { flags: ['ls -1t | tail -n +6 | xargs -r rm -rf', 'rm -rf /tmp/build-cache', 'work=$(mktemp -d)\nrm -rf "$work/../.."', 'mkdir -p /etc/app\nrm -rf /etc/app', 'rm -rf /srv/app/releases/1.2.0', 'rm -fR build', 'rm --recursive --force cache', 'sudo rm -r /opt/old'], quiet: ['work=$(mktemp -d)\nrm -rf "$work"', 'mkdir build/x\nrm -rf build/x', 'rm -f /tmp/lock', 'rm -rf "$DEPLOY_ROOT/releases/.unpack-$release"'] },
   },
   {
     id: 'rm-files',
@@ -72,7 +72,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     matches: 'rm without -r (also rm -f), unlink, on files the script did not create',
     when: (i) => !hasFlag(i.args, 'rR', '--recursive') && (operands(i.args).length === 0 || othersFiles(i, operands(i.args)).length > 0),
     reason: 'deletes files (rm)',
-    examples: { flags: ['rm -f /var/run/shop/worker.lock', 'rm /var/lib/shop/cache/*.tmp', 'nice -n 10 rm -f export.csv', 'find . -name "*.orig" | xargs rm -f'], quiet: ['tmp=$(mktemp)\nrm -f "$tmp"', 'rm -f /tmp/lock', 'touch marker\nrm marker', 'echo x > out.txt\nrm -f out.txt'] },
+    examples: { flags: ['rm -f /var/run/shop/worker.lock', 'rm /var/lib/shop/cache/*.tmp', 'nice -n 10 rm -f export.csv', 'find . -name "*.orig" | xargs rm -f'], quiet: ['tmp=$(mktemp)\nrm -f "$tmp"', 'rm -f /tmp/lock', 'rm -f "$incoming/$name.part"', 'touch marker\nrm marker', 'echo x > out.txt\nrm -f out.txt'] },
   },
   {
     id: 'find-delete',

@@ -23,6 +23,12 @@ const SCRATCH = /^(\/tmp|\/var\/tmp|\/dev\/shm|\/proc|\/sys|\$\{?TMPDIR\}?)(\/|$
 /** A name made fresh by the run: a temporary file, the time, the shell's pid, a random number. */
 const FRESH = /^(\$\(\s*mktemp\b|`\s*mktemp\b)|\$\(\s*date\b|`\s*date\b|\$\$|\$\{?RANDOM\b/;
 const EXPANSION = /[$`]/;
+/**
+ * A name that says it is a step's work in progress (`app.tar.gz.part`, `.unpack-1.4.2`,
+ * `out.tmp`): clearing a leftover one from an earlier, interrupted attempt loses nothing.
+ * One named leftover only: a glob (`cache/*.tmp`) takes whatever matches.
+ */
+const WORK_IN_PROGRESS = /(^|\/)(\.[^/]*(tmp|temp|unpack|partial|part|download)[^/]*|[^/]+\.(part|partial|tmp|temp|download))$/i;
 
 export class ScriptKnowledge {
   private readonly values = new Map<string, (string | null)[]>();
@@ -71,7 +77,7 @@ export class ScriptKnowledge {
     const path = normal(this.resolve(word));
     // `$(mktemp -d)/../..` climbs out of what the script made.
     if (/(^|\/)\.\.(\/|$)/.test(path)) return false;
-    if (FRESH.test(path) || (scratch && SCRATCH.test(path))) return true;
+    if (FRESH.test(path) || (WORK_IN_PROGRESS.test(path) && !/[*?[]/.test(path)) || (scratch && SCRATCH.test(path))) return true;
     for (const made of this.created) if (path === made || path.startsWith(`${made}/`)) return true;
     return false;
   }
