@@ -121,7 +121,6 @@ describe('destructiveReasons', () => {
   });
 
   it.each([
-    'rm file.txt',
     'rm -f /tmp/lock',
     'echo "DROP TABLE users"',
     'echo "rm -rf /"',

@@ -1,14 +1,33 @@
 // Commands that destroy something an operator cannot get back by running the step again:
-// recursive deletes, SQL that deletes or drops, disks formatted, files overwritten,
-// services stopped, processes killed, history rewritten. Import and the recorder both ask
-// this before a runbook is saved, so such a step gets `confirm` and a warning a reviewer
-// sees. The rules read what the shell would run (parsed, not grepped), so `rm file`,
-// `echo "DROP TABLE"`, `>> log` and `> /dev/null` are left alone.
-import { parseShellScript, ShellSyntaxError, type ShellCall, type ShellCommand, type ShellRedirect } from './shell-commands.js';
-import { sqlClientOf, sqlEffect, sqlFedTo } from './sql-in-shell.js';
-import { baseName, withWrappedCalls } from './wrapped-commands.js';
+// deletes, SQL that deletes or drops, restores over live data, disks formatted, files
+// overwritten, services stopped, firewall rules flushed, packages removed, history
+// rewritten — and commands nobody can read before they run (`$TOOL …`, `eval`). Import,
+// the recorder and the validator's advice all ask this, so such a step gets `confirm` and
+// a warning a reviewer sees.
+//
+// The script is read in order, as the shell would run it (parsed, not grepped), and what it
+// said earlier counts: `tmp=$(mktemp)` makes `> "$tmp"` and `rm -f "$tmp"` harmless,
+// `dc="docker compose"` makes `$dc down --volumes` readable. The rules themselves are a
+// table (destructive-rules.ts), one entry per rule with its reason and examples.
+import { loadBashGrammar, readBashNow, type SyntaxNode } from './bash-syntax.js';
+import { hasOwnRules, ruleById, rulesFor, type Category, type DestructiveRule } from './destructive-rules.js';
+import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-commands.js';
+import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, type Assignment } from './script-knowledge.js';
+import { readCodeNow, readStatement, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
+import { parseShellScript, ShellSyntaxError, type ShellCommand } from './shell-commands.js';
+import { sqlClientOf } from './sql-in-shell.js';
+import { SHELLS } from './wrapped-commands.js';
 
-type Rule = (args: string[]) => string | undefined;
+export { ScriptKnowledge } from './script-knowledge.js';
+
+export interface DestructiveFinding {
+  /** The line where the command begins (for a command inside `sh -c "…"`, the line of the outer command). */
+  line: number;
+  rule: string;
+  category: Category;
+  /** The whole sentence an operator reads: "line 4: `rm -r cache` deletes files and folders recursively (rm -r)". */
+  reason: string;
+}
 
 /**
  * Why `command` (one line or a whole script) looks destructive, one reason per finding,
@@ -17,167 +36,158 @@ type Rule = (args: string[]) => string | undefined;
  */
 export async function destructiveReasons(command: string): Promise<string[]> {
   try {
-    const script = await parseShellScript(command);
-    const reasons: string[] = [];
-    for (const command of script.commands) reasons.push(...(await reasonsIn(command)));
-    return [...new Set(reasons)];
+    await parseShellScript(command);
   } catch (error) {
     if (!(error instanceof ShellSyntaxError)) throw error;
     return [`line ${error.line}: this could not be read as shell (${error.reason}), so it was not checked for destructive commands; review it by hand`];
   }
+  return [...new Set((await destructiveFindings(command)).map((f) => f.reason))];
 }
 
-/** The reasons for one parsed command, with its script's line numbers. */
-export async function reasonsIn(command: Pick<ShellCommand, 'calls' | 'redirects'>): Promise<string[]> {
-  const reasons: string[] = [];
-  for (const call of command.calls) {
-    for (const effective of await withWrappedCalls(call, isRuled)) {
-      for (const why of judge(effective)) reasons.push(`line ${call.line}: \`${shown(call)}\` ${why}`);
+/**
+ * Every finding in a whole script, read in order, each with its rule and category. Pass a
+ * ScriptKnowledge to carry what earlier scripts (earlier blocks of one page) said.
+ */
+export async function destructiveFindings(script: string, knowledge = new ScriptKnowledge()): Promise<DestructiveFinding[]> {
+  await loadBashGrammar();
+  let commands: ShellCommand[];
+  try {
+    // sh-syntax splits statements the way bash does; tree-sitter's grammar sometimes runs a
+    // statement on into the next after a comment, which would judge them out of order.
+    commands = (await parseShellScript(script)).commands;
+  } catch (error) {
+    if (!(error instanceof ShellSyntaxError)) throw error;
+    return destructiveFindingsNow(script, knowledge);
+  }
+  const findings: DestructiveFinding[] = [];
+  for (const command of commands) findings.push(...judgeStatement(command, readBashNow(command.text, assignmentsIn), knowledge));
+  return unique(findings);
+}
+
+/**
+ * destructiveFindings for callers that cannot wait (the validator): the bash grammar must be
+ * loaded. Statements are split by tree-sitter alone, which is right for the short code of a
+ * step; a whole imported script goes through destructiveFindings.
+ */
+export function destructiveFindingsNow(script: string, knowledge = new ScriptKnowledge()): DestructiveFinding[] {
+  const statements = readBashNow(script, topLevelStatements);
+  const findings: DestructiveFinding[] = [];
+  for (const statement of statements) {
+    const read = readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), assignments: assignmentsIn(root) }));
+    findings.push(...judgeStatement(read, read.assignments, knowledge));
+  }
+  return unique(findings);
+}
+
+/**
+ * The reasons for one parsed command, with its script's line numbers. Pass the knowledge
+ * of the commands before it (from the same ScriptKnowledge each time) to have what they
+ * created and assigned count; without it the command is judged on its own.
+ */
+export async function reasonsIn(command: Pick<ShellCommand, 'calls' | 'redirects'> & { text?: string; line?: number }, knowledge = new ScriptKnowledge()): Promise<string[]> {
+  await loadBashGrammar();
+  const assignments = command.text !== undefined ? readBashNow(command.text, assignmentsIn) : [];
+  return [...new Set(judgeStatement({ calls: command.calls, redirects: command.redirects, defines: [] }, assignments, knowledge).map((f) => f.reason))];
+}
+
+/** Each top-level statement's text from its start to the next one's (heredoc bodies included), with its line. */
+function topLevelStatements(root: SyntaxNode): { text: string; line: number }[] {
+  const nodes = root.children.filter((c) => c.isNamed && c.type !== 'comment');
+  return nodes.map((node, i) => ({ text: root.text.slice(node.startIndex, nodes[i + 1]?.startIndex ?? root.text.length), line: node.startPosition.row + 1 }));
+}
+
+interface Judging {
+  knowledge: ScriptKnowledge;
+  /** The statement defines a function: `"$@"` in it makes the function a wrapper, not a finding. */
+  defining: boolean;
+  runsArguments: boolean;
+  out: DestructiveFinding[];
+}
+
+function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'>, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
+  for (const assignment of assignments) knowledge.assign(assignment);
+  const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [] };
+  // In order, so `mkdir -p "$R" && tar -xzf a.tgz -C "$R"` knows the folder is new.
+  for (const call of read.calls) {
+    judgeCall(call, call, 0, judging);
+    knowledge.learnCall(call);
+  }
+  for (const redirect of read.redirects) {
+    judgeRedirect(redirect, null, judging);
+    if (writes(redirect)) knowledge.learnWrite(redirect.target);
+  }
+  if (judging.runsArguments) for (const name of read.defines) knowledge.wrappers.add(name);
+  return judging.out;
+}
+
+function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {
+  if (depth > 6) return;
+  const { knowledge } = judging;
+  // `$DEPLOY_ROOT/bin/restart` names its program; only the folder it sits in varies.
+  const program = call.name.slice(call.name.lastIndexOf('/') + 1);
+  if (/[$`]/.test(call.name) && (!call.name.includes('/') || /[$`]/.test(program) || program === '')) {
+    const choices = knowledge.commandChoices(call.name);
+    if (choices === undefined) {
+      if (judging.defining && /^\$\{?[@*]\}?$/.test(call.name)) judging.runsArguments = true;
+      else found(ruleById('command-from-variable'), call.name, top, judging);
+      return;
     }
-  }
-  for (const redirect of command.redirects) {
-    const why = overwrite(redirect);
-    if (why) reasons.push(`line ${redirect.line}: \`${redirect.fd ?? ''}${redirect.op} ${redirect.target}\` ${why}`);
-  }
-  return [...new Set(reasons)];
-}
-
-function judge(call: ShellCall): string[] {
-  const name = baseName(call.name);
-  const client = sqlClientOf(name);
-  if (client) {
-    return sqlFedTo(call).flatMap((fed) => {
-      if (fed.sql === null) return [];
-      const verbs = sqlEffect(fed.sql, client).destructive;
-      return verbs.length > 0 ? [`${describeSql(verbs)} (${verbs.join(', ')} sent to ${client} ${fed.via})`] : [];
-    });
-  }
-  const rule = RULES[name] ?? (/^mkfs(\.|$)/.test(name) ? RULES.mkfs : undefined);
-  const why = rule?.(call.args);
-  return why ? [why] : [];
-}
-
-const isRuled = (name: string): boolean => name in RULES || /^mkfs(\.|$)/.test(name) || sqlClientOf(name) !== undefined;
-
-function describeSql(verbs: string[]): string {
-  if (verbs.some((v) => v.startsWith('DROP'))) return 'drops database objects';
-  if (verbs.includes('TRUNCATE')) return 'empties tables';
-  return 'deletes rows';
-}
-
-/** Flags written alone or bundled (`-rf`, `-fR`), or spelled long. */
-function hasFlag(args: string[], short: string, ...long: string[]): boolean {
-  for (const arg of args) {
-    if (arg === '--') return false;
-    if (long.some((l) => arg === l || arg.startsWith(`${l}=`))) return true;
-    if (/^-[A-Za-z]+$/.test(arg) && [...short].some((s) => arg.includes(s))) return true;
-  }
-  return false;
-}
-
-const operands = (args: string[]): string[] => args.filter((a) => !a.startsWith('-'));
-const subcommand = (args: string[]): string => operands(args)[0] ?? '';
-
-const SYSTEMCTL: Record<string, string> = {
-  stop: 'stops a service',
-  disable: 'disables a service',
-  mask: 'masks a service so nothing can start it',
-  kill: "kills a service's processes",
-  isolate: 'switches the system to another target, stopping services',
-  poweroff: 'powers the machine off',
-  reboot: 'reboots the machine',
-  halt: 'halts the machine',
-  rescue: 'drops the machine into rescue mode',
-  emergency: 'drops the machine into emergency mode',
-};
-
-const RULES: Record<string, Rule> = {
-  rm: (args) => {
-    if (!hasFlag(args, 'rR', '--recursive')) return undefined;
-    const risky = operands(args).find((a) => /^\$\{?[A-Za-z_]\w*\}?\//.test(a) || a === '/' || a === '/*');
-    return `deletes files and folders recursively (rm -r)${risky ? `; if a variable in '${risky}' is empty, this starts from /` : ''}`;
-  },
-  find: (args) => (args.includes('-delete') ? 'deletes every file it finds (find -delete)' : args.includes('-exec') && args.some((a) => baseName(a) === 'rm') ? 'deletes every file it finds (find -exec rm)' : undefined),
-  shred: () => 'overwrites files so they cannot be recovered (shred)',
-  dd: (args) => {
-    const out = args.find((a) => a.startsWith('of='));
-    return out ? `writes raw bytes over ${out.slice(3)} (dd of=)` : undefined;
-  },
-  mkfs: () => 'creates a new filesystem, erasing what was on the device (mkfs)',
-  mke2fs: () => 'creates a new filesystem, erasing what was on the device (mke2fs)',
-  mkswap: () => 'turns a device into swap, erasing it (mkswap)',
-  wipefs: () => 'erases filesystem signatures (wipefs)',
-  fdisk: (args) => (hasFlag(args, 'l', '--list') ? undefined : "changes a disk's partition table (fdisk)"),
-  sfdisk: (args) => (hasFlag(args, 'ld', '--list', '--dump') ? undefined : "changes a disk's partition table (sfdisk)"),
-  sgdisk: (args) => (hasFlag(args, 'p', '--print') ? undefined : "changes a disk's partition table (sgdisk)"),
-  parted: (args) => (args.some((a) => /^(rm|mklabel|mkpart|resizepart)$/.test(a)) ? "changes a disk's partition table (parted)" : undefined),
-  truncate: () => 'cuts files to a new size; what was past it is lost (truncate)',
-  tee: (args) => {
-    if (hasFlag(args, 'a', '--append')) return undefined;
-    const files = operands(args).filter((f) => !isHarmlessTarget(f));
-    return files.length > 0 ? `overwrites ${files.join(', ')} (tee without -a)` : undefined;
-  },
-  systemctl: (args) => {
-    const verb = subcommand(args);
-    const what = SYSTEMCTL[verb];
-    return what ? `${what} (systemctl ${verb})` : undefined;
-  },
-  service: (args) => (args[1] === 'stop' ? `stops a service (service ${args[0] ?? ''} stop)` : undefined),
-  kill: (args) => (args.some((a) => a === '-0' || a === '-l' || a === '-L' || a === '-s0') ? undefined : 'signals processes, usually to end them (kill)'),
-  pkill: () => 'kills every process whose name matches (pkill)',
-  killall: () => 'kills every process with that name (killall)',
-  reboot: () => 'reboots the machine',
-  poweroff: () => 'powers the machine off',
-  halt: () => 'halts the machine',
-  shutdown: (args) => (args.includes('-c') ? undefined : 'shuts the machine down'),
-  git: (args) => {
-    const verb = subcommand(args);
-    if (verb === 'push' && (hasFlag(args, 'f', '--force', '--force-with-lease', '--mirror', '--delete') || operands(args).some((a) => a.startsWith('+') || a.startsWith(':')))) {
-      return 'rewrites or deletes a remote branch (git push --force)';
+    for (const choice of choices) {
+      const words = [...choice.split(/\s+/).filter(Boolean), ...call.args];
+      const [name, ...args] = words;
+      if (name !== undefined) judgeCall({ ...call, name, args }, top, depth + 1, judging);
     }
-    if (verb === 'reset' && args.includes('--hard')) return 'discards uncommitted changes (git reset --hard)';
-    if (verb === 'clean' && hasFlag(args, 'f', '--force')) return 'deletes untracked files (git clean -f)';
-    if (verb === 'branch' && hasFlag(args, 'D')) return 'deletes a branch that may not be merged (git branch -D)';
-    return undefined;
-  },
-  chmod: (args) => (hasFlag(args, 'R', '--recursive') ? 'changes permissions of a whole tree (chmod -R)' : undefined),
-  chown: (args) => (hasFlag(args, 'R', '--recursive') ? 'changes the owner of a whole tree (chown -R)' : undefined),
-  chgrp: (args) => (hasFlag(args, 'R', '--recursive') ? 'changes the group of a whole tree (chgrp -R)' : undefined),
-  crontab: (args) => (hasFlag(args, 'r') ? 'removes the whole crontab (crontab -r)' : undefined),
-  rsync: (args) => (args.some((a) => a.startsWith('--delete') || a === '--remove-source-files') ? 'deletes files at the destination that the source lacks (rsync --delete)' : undefined),
-  dropdb: () => 'drops a PostgreSQL database (dropdb)',
-  dropuser: () => 'drops a PostgreSQL role (dropuser)',
-  'redis-cli': (args) => (args.some((a) => /^flush(all|db)$/i.test(a)) ? 'empties Redis (FLUSHALL/FLUSHDB)' : undefined),
-  docker: (args) => containerVerdict('docker', args),
-  podman: (args) => containerVerdict('podman', args),
-  'docker-compose': (args) => (subcommand(args) === 'down' && hasFlag(args, 'v', '--volumes') ? 'removes containers and their volumes (docker-compose down -v)' : undefined),
-  kubectl: (args) => (/^(delete|drain)$/.test(subcommand(args)) ? `${subcommand(args) === 'delete' ? 'deletes Kubernetes resources' : 'evicts every pod from a node'} (kubectl ${subcommand(args)})` : undefined),
-  terraform: (args) => (subcommand(args) === 'destroy' || args.includes('-destroy') ? 'destroys infrastructure (terraform destroy)' : undefined),
-  iptables: (args) => (hasFlag(args, 'FX', '--flush', '--delete-chain') ? 'flushes firewall rules (iptables -F)' : undefined),
-  userdel: () => 'deletes a user account (userdel)',
-  groupdel: () => 'deletes a group (groupdel)',
-};
-
-function containerVerdict(tool: string, args: string[]): string | undefined {
-  const words = operands(args);
-  const verb = words[0] ?? '';
-  if (verb === 'rm' || verb === 'rmi' || (verb === 'volume' && /^(rm|prune)$/.test(words[1] ?? '')) || words.includes('prune')) {
-    return `deletes containers, images or volumes (${tool} ${words.slice(0, 2).join(' ')})`;
+    return;
   }
-  if (verb === 'stop' || verb === 'kill') return `stops containers (${tool} ${verb})`;
-  if (verb === 'compose' && words[1] === 'down' && hasFlag(args, 'v', '--volumes')) return `removes containers and their volumes (${tool} compose down -v)`;
-  return undefined;
+  const name = program;
+  if (name === 'eval') {
+    judgeEval(call, top, depth, judging);
+    return;
+  }
+  for (const rule of rulesFor(name, (n) => runsOtherCommands(n) || knowledge.wrappers.has(n))) {
+    const hit = rule.when({ name, args: call.args, call, knowledge });
+    if (hit !== false) found(rule, hit === true ? '' : hit, top, judging);
+  }
+  const inner = innerCommands(call, name, knowledge, isKnown);
+  for (const c of inner.calls) judgeCall(c, top, depth + 1, judging);
+  for (const r of inner.redirects) judgeRedirect(r, top, judging);
 }
 
-function overwrite(redirect: ShellRedirect): string | undefined {
-  const writes = redirect.op === '>' || redirect.op === '>|' || redirect.op === '&>';
-  if (!writes || isHarmlessTarget(redirect.target) || /^\d+$/.test(redirect.target)) return undefined;
-  return `overwrites ${redirect.target} (what it held is lost)`;
+/** `eval` of fixed text is read like any code; of text built at run time it cannot be read. */
+function judgeEval(call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {
+  const code = call.args.join(' ').trim();
+  if (EVAL_GENERATORS.test(code)) return;
+  if (/[$`]/.test(code)) {
+    found(ruleById('eval'), '', top, judging);
+    return;
+  }
+  const read = readCodeNow(code, call.line);
+  for (const c of read.calls) judgeCall(c, top, depth + 1, judging);
+  for (const r of read.redirects) judgeRedirect(r, top, judging);
 }
 
-/** Where writing loses nothing: the bit bucket and the process's own streams. */
-function isHarmlessTarget(target: string): boolean {
-  return /^\/dev\/(null|stdout|stderr|tty|fd\/\d+)$/.test(target) || /^\/proc\/self\/fd\/\d+$/.test(target) || target === '-' || target === '';
+const writes = (redirect: ShellRedirect): boolean => redirect.op === '>' || redirect.op === '>|' || redirect.op === '&>';
+
+function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: Judging): void {
+  const target = redirect.target;
+  if (!writes(redirect) || isHarmlessTarget(target) || /^\d+$/.test(target) || /^[<>]\(/.test(target) || judging.knowledge.ownedByScript(target)) return;
+  const rule = ruleById('redirect-overwrite');
+  const what = top ? `\`${shown(top)}\`` : `\`${redirect.fd ?? ''}${redirect.op} ${target}\``;
+  judging.out.push({ line: top?.line ?? redirect.line, rule: rule.id, category: rule.category, reason: `line ${top?.line ?? redirect.line}: ${what} ${rule.reason.replace('{}', target)}` });
+}
+
+function found(rule: DestructiveRule, detail: string, top: ShellCall, judging: Judging): void {
+  judging.out.push({ line: top.line, rule: rule.id, category: rule.category, reason: `line ${top.line}: \`${shown(top)}\` ${rule.reason.replace('{}', detail)}` });
+}
+
+/** Names worth finding among a container tool's arguments: those with rules, database clients, shells, wrappers. */
+function isKnown(name: string): boolean {
+  return hasOwnRules(name) || sqlClientOf(name) !== undefined || SHELLS.has(name) || name === 'ssh' || name === 'sudo' || name === 'env' || name === 'xargs';
+}
+
+function unique(findings: DestructiveFinding[]): DestructiveFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => !seen.has(f.reason) && seen.add(f.reason));
 }
 
 /** The call as a person would type it, cut to a readable length. */

@@ -9,7 +9,7 @@
 // target; add target=NAME …"), which is the author's to-do list.
 import { capitalized, fenced, headingText, proseFrom, runbookIdFrom, yamlScalar } from './draft-markdown.js';
 import { introMarkdown, type DraftStep, type ScriptFacts } from './draft-intro.js';
-import { reasonsIn } from './destructive-commands.js';
+import { destructiveFindings, type DestructiveFinding } from './destructive-commands.js';
 import { bashOnlySyntax, parseShellScript, type CommentBlock, type ShellCommand } from './shell-commands.js';
 import { assigned, ownCall, readsArguments, roleOf, setupFor, shellOptions, type Role, type SetupKind } from './script-setup.js';
 import { clientsThatWrite } from './sql-in-shell.js';
@@ -41,6 +41,8 @@ const TITLE_SKIP = /^(usage|copyright|\(c\)|author|license|spdx|maintainer|versi
 export async function importScript(text: string, name: string, options: ImportOptions = {}): Promise<ImportedScript> {
   const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const script = await parseShellScript(source);
+  // Judged as one script, so a write to a file an earlier command made is not flagged.
+  const findings = await destructiveFindings(source);
   const commands = script.commands;
   const roles = commands.map(roleOf);
   const stepAt = roles.flatMap((role, i) => (role.kind === 'step' ? [i] : []));
@@ -58,7 +60,7 @@ export async function importScript(text: string, name: string, options: ImportOp
 
   const steps: DraftStep[] = [];
   for (const [n, at] of stepAt.entries()) {
-    steps.push(await buildStep(n + 1, at, commands, roles, comments[at] ?? [], bashOnly, declared));
+    steps.push(await buildStep(n + 1, at, commands, roles, comments[at] ?? [], bashOnly, declared, findings));
   }
   const facts: ScriptFacts = {
     fileName,
@@ -94,6 +96,7 @@ async function buildStep(
   blocks: CommentBlock[],
   bashOnly: boolean,
   inputs: Set<string>,
+  findings: DestructiveFinding[],
 ): Promise<DraftStep> {
   const command = commands[at] as ShellCommand;
   const setup = setupFor(commands, roles, at).map((i) => ({ command: commands[i] as ShellCommand, kind: (roles[i] as Role).kind }));
@@ -110,7 +113,7 @@ async function buildStep(
   const code = lines.join('\n');
 
   const reasons: string[] = [];
-  for (const part of [command, ...setup.map((s) => s.command)]) reasons.push(...(await reasonsIn(part)));
+  for (const part of [command, ...setup.map((s) => s.command)]) reasons.push(...findings.filter((f) => f.line >= part.line && f.line <= part.endLine).map((f) => f.reason));
   const notes: string[] = [];
   const clients = await clientsThatWrite([...command.calls, ...setup.filter((s) => s.kind === 'function').flatMap((s) => s.command.calls)]);
   if (clients.length > 0) {

@@ -3,7 +3,7 @@
 // pipelines, `&&`/`||` chains, subshells, groups, functions, `if`/`for`/`while`/`case`
 // bodies, `$(…)`, backticks and process substitutions. The tree does the shell's quoting
 // and nesting; this only turns its nodes into the values a rule compares (`'a b'` → `a b`).
-import { readBash, type SyntaxNode } from './bash-syntax.js';
+import { readBash, readBashNow, type SyntaxNode } from './bash-syntax.js';
 
 export interface ShellRedirect {
   /** `>`, `>>`, `>|`, `&>`, `&>>`, `<`, `<<`, `<<-`, `<<<`, `>&`, `<&`, `<>`. */
@@ -29,6 +29,8 @@ export interface ShellCall {
   line: number;
   /** 0 for the statement's own commands (also inside its if/for/while/case bodies), more inside `( )`, `$( )`, backticks. */
   depth: number;
+  /** The name of the command whose output is piped into this one (`gunzip` in `gunzip -c f | mysql`). */
+  stdinFrom?: string;
 }
 
 export interface StatementCalls {
@@ -62,6 +64,11 @@ const SEPARATORS = new Set(['comment', ';']);
 /** Parses a piece of shell code given as a string (the argument of `sh -c`, an ssh command) and reads it. */
 export function readCode(code: string, firstLine: number): Promise<StatementCalls> {
   return readBash(code, (root) => readStatement(root, firstLine));
+}
+
+/** readCode for callers that cannot wait: the bash grammar must be loaded (loadBashGrammar). */
+export function readCodeNow(code: string, firstLine: number): StatementCalls {
+  return readBashNow(code, (root) => readStatement(root, firstLine));
 }
 
 /** Reads the statement(s) under `root`, whose first row is line `firstLine` of the script. */
@@ -114,7 +121,7 @@ class Reader {
   ) {}
 
   result(): Omit<StatementCalls, 'assigns' | 'simple'> {
-    const calls = this.calls.map(({ pipedFrom, ...call }) => ({ ...call, stdin: [...bodiesOf(call), ...fedBy(pipedFrom)] }));
+    const calls = this.calls.map(({ pipedFrom, ...call }) => ({ ...call, stdin: [...bodiesOf(call), ...fedBy(pipedFrom)], ...(pipedFrom ? { stdinFrom: pipedFrom.name } : {}) }));
     return { calls, redirects: this.redirects, expands: [...this.expands], defines: this.defines, pipes: this.pipes };
   }
 
@@ -273,7 +280,7 @@ class Reader {
 }
 
 /** A word as the command receives it: quotes removed, escapes resolved, expansions as written. */
-function valueOf(node: SyntaxNode): string {
+export function valueOf(node: SyntaxNode): string {
   switch (node.type) {
     case 'word':
       return node.text.replace(/\\(\n|.)/g, (_, c: string) => (c === '\n' ? '' : c));

@@ -12,7 +12,7 @@ const WRAPPERS = new Set([
   // The bash grammar reads `coproc cmd …` and `time { cmd …` as a call with `cmd` among its arguments.
   'coproc',
 ]);
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'busybox']);
+export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'busybox']);
 /** ssh options that take a value, so the first other word is the host. */
 const SSH_VALUE_OPTIONS = new Set(['-b', '-c', '-D', '-E', '-e', '-F', '-I', '-i', '-J', '-L', '-l', '-m', '-O', '-o', '-p', '-Q', '-R', '-S', '-W', '-w', '-B']);
 
@@ -49,18 +49,19 @@ export async function withWrappedCalls(call: ShellCall, known: (name: string) =>
 }
 
 /** `-c SCRIPT` (also in `-ec`, `-xc`): the word after the option. */
-function codeAfter(args: string[], flag: string): string | undefined {
+export function codeAfter(args: string[], flag: string): string | undefined {
   const at = args.findIndex((a) => a === flag || (/^-[a-z]+$/.test(a) && a.endsWith(flag.slice(1))));
   return at === -1 ? undefined : args[at + 1];
 }
 
 /** `ssh [options] host command…`: the remote shell runs the words after the host, joined. */
-function sshRemoteCommand(args: string[]): string | undefined {
+export function sshRemoteCommand(args: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (SSH_VALUE_OPTIONS.has(arg)) i++;
     else if (!arg.startsWith('-')) {
-      const rest = args.slice(i + 1);
+      // `ssh host -- cmd`: the `--` only ends ssh's options.
+      const rest = args.slice(args[i + 1] === '--' ? i + 2 : i + 1);
       return rest.length > 0 ? rest.join(' ') : undefined;
     }
   }

@@ -1,5 +1,6 @@
 // The rules that judge a runbook against the inventory it will run with: environments
-// and targets exist, SQL that writes is marked `mutates`, every input used is declared.
+// and targets exist, SQL that writes is marked `mutates`, every input used is declared,
+// a destructive sh step asks first (destructive-advice.ts).
 import { isDatabaseKind, targetKind, type Inventory, type TargetKind } from '../../contract/inventory.js';
 import type { SourcePos } from '../../contract/problem.js';
 import type { Runbook, Step, StepAction } from '../../contract/runbook.js';
@@ -9,6 +10,7 @@ import { readShellInputs } from '../engine/shell-placeholders.js';
 import { findPlaceholders } from '../runbook/placeholders.js';
 import { ProblemList, positionIn } from '../problems.js';
 import { analyzeSql, DIALECT_LABEL, type SqlDialect } from '../sql/sql-analysis.js';
+import { adviseOnDestructiveShell, StepKnowledge } from './destructive-advice.js';
 
 export function validateRunbook(runbook: Runbook, inventory: Inventory | undefined, problems: ProblemList): void {
   const fm = runbook.frontMatter;
@@ -28,6 +30,7 @@ export function validateRunbook(runbook: Runbook, inventory: Inventory | undefin
   const used = new Set<string>();
   /** Inputs a sh step uses, with where the first use stands. */
   const inShell = new Map<string, SourcePos>();
+  const stepKnowledge = new StepKnowledge();
 
   for (const step of runbook.steps) {
     const action = step.action;
@@ -36,6 +39,7 @@ export function validateRunbook(runbook: Runbook, inventory: Inventory | undefin
     if (action.kind === 'sql') checkSql(step, action, kindsOf(action.attributes.target, inventory, envs), fm, problems, used);
     else for (const p of findPlaceholders(action.code)) used.add(p.name);
     if (action.kind === 'sh') checkShellInputs(action, problems, inShell);
+    if (action.kind === 'sh') adviseOnDestructiveShell(step, action, problems, stepKnowledge);
   }
 
   for (const [name, decl] of Object.entries(fm.inputs ?? {})) {

@@ -1,0 +1,354 @@
+// Destructive-command rules for a host's own things: files, disks, services and processes,
+// the network and firewall, packages, git, accounts and permissions. One entry per rule;
+// destructive-rules.ts joins the tables.
+import { hasFlag, operands, options } from './command-args.js';
+import { never, type DestructiveRule, type RuleInput } from './destructive-rule-types.js';
+import { isHarmlessTarget } from './script-knowledge.js';
+
+const SYSTEMCTL_VERBS = new Map([
+  ['stop', 'stops a service'],
+  ['disable', 'disables a service'],
+  ['mask', 'masks a service so nothing can start it'],
+  ['kill', "kills a service's processes"],
+  ['isolate', 'switches the system to another target, stopping services'],
+  ['poweroff', 'powers the machine off'],
+  ['reboot', 'reboots the machine'],
+  ['halt', 'halts the machine'],
+  ['rescue', 'drops the machine into rescue mode'],
+  ['emergency', 'drops the machine into emergency mode'],
+]);
+const SYSTEMCTL_OPTIONS = options('-H', '--host', '-M', '--machine', '-t', '--type', '-p', '--property', '-s', '--signal', '--state', '-n', '--lines', '-o', '--output', '--kill-whom', '--root');
+const PACKAGE_OPTIONS = options('-o', '--option', '-c', '--config-file', '-t', '--target-release', '--setopt', '--enablerepo', '--disablerepo', '--installroot', '--releasever', '-e', '-d', '-x', '--exclude');
+const IP_OPTIONS = options('-n', '-netns', '-b', '-batch', '-rc', '-rcvbuf', '-f', '-family');
+
+/** Operands (after options) that are files the script did not create: what a delete or overwrite would lose. */
+function othersFiles(input: RuleInput, words: string[], scratch = true): string[] {
+  return words.filter((w) => !isHarmlessTarget(w) && !input.knowledge.ownedByScript(w, { scratch }));
+}
+
+/** The dangerous part of `rm -r "$DIR/…"`: an empty variable turns the path into one under `/`. */
+function rootRisk(words: string[]): string {
+  const risky = words.find((a) => /^\$\{?[A-Za-z_]\w*\}?\//.test(a) || a === '/' || a === '/*');
+  return risky ? `; if a variable in '${risky}' is empty, this starts from /` : '';
+}
+
+function packageVerb(input: RuleInput): string | undefined {
+  if (input.name === 'rpm') return hasFlag(input.args, 'e', '--erase') ? 'rpm -e' : undefined;
+  if (input.name === 'apk') return operands(input.args)[0] === 'del' ? 'apk del' : undefined;
+  if (input.name === 'snap') return operands(input.args)[0] === 'remove' ? 'snap remove' : undefined;
+  const verb = operands(input.args, PACKAGE_OPTIONS)[0] ?? '';
+  return /^(remove|purge|autoremove|autopurge|erase|uninstall)$/.test(verb) ? `${input.name} ${verb}` : undefined;
+}
+
+function ipVerdict(args: string[]): string | false {
+  const [object = '', verb = '', ...rest] = operands(args, IP_OPTIONS);
+  const deletes = /^(del|delete|flush|destroy)$/.test(verb);
+  if (/^(l|li|lin|link)$/.test(object)) return deletes ? `ip link ${verb}` : verb === 'set' && rest.includes('down') ? 'ip link set down' : false;
+  if (/^(a|ad|add|addr|address|r|ro|rou|route|n|ne|neigh|ru|rule|netns|tunnel|tun|xfrm)$/.test(object) && deletes) return `ip ${object} ${verb}`;
+  return false;
+}
+
+export const HOST_RULES: readonly DestructiveRule[] = [
+  // files
+  {
+    id: 'rm-recursive',
+    category: 'files',
+    commands: ['rm'],
+    matches: 'rm -r / -R / --recursive on a path the script did not create (under /tmp too: a whole tree is worth a look)',
+    when: (i) => {
+      if (!hasFlag(i.args, 'rR', '--recursive')) return false;
+      // No operands: they come from elsewhere (`… | xargs rm -rf`), so nothing says they are the script's own.
+      const all = operands(i.args);
+      const words = othersFiles(i, all, false);
+      return (all.length === 0 || words.length > 0) && rootRisk(words);
+    },
+    reason: 'deletes files and folders recursively (rm -r){}',
+    examples: { flags: ['ls -1t | tail -n +6 | xargs -r rm -rf', 'rm -rf /tmp/build-cache', 'work=$(mktemp -d)\nrm -rf "$work/../.."', 'mkdir -p /etc/app\nrm -rf /etc/app', 'rm -rf /srv/app/releases/1.2.0', 'rm -fR build', 'rm --recursive --force cache', 'sudo rm -r /opt/old'], quiet: ['work=$(mktemp -d)\nrm -rf "$work"', 'mkdir build/x\nrm -rf build/x', 'rm -f /tmp/lock', 'rm -rf "$DEPLOY_ROOT/releases/.unpack-$release"'] },
+  },
+  {
+    id: 'rm-files',
+    category: 'files',
+    commands: ['rm', 'unlink'],
+    matches: 'rm without -r (also rm -f), unlink, on files the script did not create',
+    when: (i) => !hasFlag(i.args, 'rR', '--recursive') && (operands(i.args).length === 0 || othersFiles(i, operands(i.args)).length > 0),
+    reason: 'deletes files (rm)',
+    examples: { flags: ['rm -f /var/run/shop/worker.lock', 'rm /var/lib/shop/cache/*.tmp', 'nice -n 10 rm -f export.csv', 'find . -name "*.orig" | xargs rm -f'], quiet: ['tmp=$(mktemp)\nrm -f "$tmp"', 'rm -f /tmp/lock', 'rm -f "$incoming/$name.part"', 'touch marker\nrm marker', 'echo x > out.txt\nrm -f out.txt'] },
+  },
+  {
+    id: 'find-delete',
+    category: 'files',
+    commands: ['find'],
+    matches: 'find … -delete, find … -exec rm',
+    when: (i) => i.args.includes('-delete') || (i.args.some((a) => a === '-exec' || a === '-execdir') && i.args.some((a) => /(^|\/)rm$/.test(a))),
+    reason: 'deletes every file it finds (find -delete)',
+    examples: { flags: ['find /var/log/app -name "*.gz" -mtime +30 -delete', 'find /var/crash -type f -exec rm -f {} +'], quiet: ['find /var/log -name "*.gz" -print'] },
+  },
+  {
+    id: 'shred',
+    category: 'files',
+    commands: ['shred'],
+    matches: 'shred',
+    when: () => true,
+    reason: 'overwrites files so they cannot be recovered (shred)',
+    examples: { flags: ['shred -u secrets.txt'], quiet: [] },
+  },
+  {
+    id: 'truncate',
+    category: 'files',
+    commands: ['truncate'],
+    matches: 'truncate',
+    when: () => true,
+    reason: 'cuts files to a new size; what was past it is lost (truncate)',
+    examples: { flags: ['truncate -s 0 /var/log/app.log'], quiet: [] },
+  },
+  {
+    id: 'tee-overwrite',
+    category: 'files',
+    commands: ['tee'],
+    matches: 'tee without -a, into a file the script did not create',
+    when: (i) => {
+      if (hasFlag(i.args, 'a', '--append')) return false;
+      const files = othersFiles(i, operands(i.args));
+      return files.length > 0 && files.join(', ');
+    },
+    reason: 'overwrites {} (tee without -a)',
+    examples: { flags: ['printf "%s\\n" "$CONFIG" | tee /etc/app.conf'], quiet: ['tee -a deploy.log', 'tee /dev/null', 'exec > >(tee -a /var/log/build.log) 2>&1'] },
+  },
+  {
+    id: 'redirect-overwrite',
+    category: 'files',
+    commands: [],
+    matches: '`>`, `>|`, `&>` into a file the script did not create (not /dev/null, /tmp, a process substitution)',
+    when: never,
+    reason: 'overwrites {} (what it held is lost)',
+    examples: { flags: ['echo ready > /srv/app/STATUS', ': > /var/log/shop/current.log', 'sort names.txt >| names.txt'], quiet: ['tmp=$(mktemp)\necho x > "$tmp"', 'touch out.txt\necho b > out.txt', 'OUT=/srv/r/orders-$(date +%F).csv\nquery > "$OUT"', 'date >> /var/log/deploy.log', 'make > /dev/null 2>&1', 'exec > >(tee -a /var/log/build.log) 2>&1', 'echo 3 > /proc/sys/vm/drop_caches'] },
+  },
+  {
+    id: 'rsync-delete',
+    category: 'files',
+    commands: ['rsync'],
+    matches: 'rsync --delete*, --remove-source-files',
+    when: (i) => i.args.some((a) => a.startsWith('--delete') || a === '--remove-source-files'),
+    reason: 'deletes files at the destination that the source lacks (rsync --delete)',
+    examples: { flags: ['rsync -a --delete build/ /srv/www/'], quiet: ['rsync -a build/ /srv/www/'] },
+  },
+  {
+    id: 'journal-vacuum',
+    category: 'files',
+    commands: ['journalctl'],
+    matches: 'journalctl --vacuum-time/size/files',
+    when: (i) => i.args.some((a) => a.startsWith('--vacuum')),
+    reason: 'deletes archived journal files (journalctl --vacuum)',
+    examples: { flags: ['journalctl --vacuum-time=7d'], quiet: ['journalctl -u app --since today'] },
+  },
+  // disks
+  {
+    id: 'dd-of',
+    category: 'disks',
+    commands: ['dd'],
+    matches: 'dd of=',
+    when: (i) => i.args.find((a) => a.startsWith('of='))?.slice(3) ?? false,
+    reason: 'writes raw bytes over {} (dd of=)',
+    examples: { flags: ['dd if=/dev/zero of=/dev/sdb bs=1M count=10'], quiet: ['dd if=/dev/sda bs=512 count=1 | xxd'] },
+  },
+  {
+    id: 'mkfs',
+    category: 'disks',
+    commands: ['mkfs', 'mke2fs', 'mkswap', 'mkfs.*'],
+    matches: 'mkfs, mkfs.TYPE, mke2fs, mkswap',
+    when: () => true,
+    reason: 'creates a new filesystem, erasing what was on the device (mkfs)',
+    examples: { flags: ['mkfs.ext4 -L pgdata /dev/nvme1n1p1', 'mkfs -t xfs /dev/sdc', 'mkswap /dev/sdb2'], quiet: [] },
+  },
+  {
+    id: 'wipefs',
+    category: 'disks',
+    commands: ['wipefs'],
+    matches: 'wipefs (not --no-act)',
+    when: (i) => !hasFlag(i.args, 'n', '--no-act'),
+    reason: 'erases filesystem signatures (wipefs)',
+    examples: { flags: ['wipefs -a /dev/sdb'], quiet: ['wipefs -n /dev/sdb'] },
+  },
+  {
+    id: 'partition-table',
+    category: 'disks',
+    commands: ['fdisk', 'sfdisk', 'sgdisk', 'parted'],
+    matches: 'fdisk/sfdisk/sgdisk (not listing), parted rm/mklabel/mkpart/resizepart',
+    when: (i) =>
+      i.name === 'parted' ? i.args.some((a) => /^(rm|mklabel|mkpart|resizepart)$/.test(a)) : i.name === 'sgdisk' ? !hasFlag(i.args, 'p', '--print') : !hasFlag(i.args, 'ld', '--list', '--dump'),
+    reason: "changes a disk's partition table",
+    examples: { flags: ['parted -s /dev/sdb mklabel gpt mkpart primary ext4 0% 100%', 'sgdisk --zap-all /dev/sdb'], quiet: ['fdisk -l', 'parted /dev/sdb print'] },
+  },
+  // services and processes
+  {
+    id: 'systemctl-stop',
+    category: 'services',
+    commands: ['systemctl'],
+    matches: 'systemctl stop/disable/mask/kill/isolate/poweroff/reboot/halt/rescue/emergency',
+    when: (i) => {
+      const verb = operands(i.args, SYSTEMCTL_OPTIONS)[0] ?? '';
+      const what = SYSTEMCTL_VERBS.get(verb);
+      return what ? `${what} (systemctl ${verb})` : false;
+    },
+    reason: '{}',
+    examples: { flags: ['systemctl stop nginx', 'systemctl disable --now nginx', 'systemctl --host cache-1 stop redis-server', 'ssh deploy@app-1 "sudo systemctl stop app"'], quiet: ['systemctl restart app', 'systemctl status app', 'systemctl reload nginx'] },
+  },
+  {
+    id: 'service-stop',
+    category: 'services',
+    commands: ['service'],
+    matches: 'service NAME stop',
+    when: (i) => i.args[1] === 'stop',
+    reason: 'stops a service (service stop)',
+    examples: { flags: ['service app stop'], quiet: ['service app status'] },
+  },
+  {
+    id: 'kill',
+    category: 'services',
+    commands: ['kill', 'pkill', 'killall'],
+    matches: 'kill (not -0, -l), pkill, killall',
+    when: (i) => {
+      if (i.name === 'pkill') return 'kills every process whose name matches (pkill)';
+      if (i.name === 'killall') return 'kills every process with that name (killall)';
+      return !i.args.some((a) => a === '-0' || a === '-l' || a === '-L' || a === '-s0') && 'signals processes, usually to end them (kill)';
+    },
+    reason: '{}',
+    examples: { flags: ['kill -TERM "$(cat /run/app.pid)"', 'pkill -9 -f worker', 'killall node'], quiet: ['kill -0 "$PID"', 'pgrep -fa exporter'] },
+  },
+  {
+    id: 'power',
+    category: 'services',
+    commands: ['reboot', 'poweroff', 'halt', 'shutdown'],
+    matches: 'reboot, poweroff, halt, shutdown (not shutdown -c)',
+    when: (i) => !(i.name === 'shutdown' && i.args.includes('-c')),
+    reason: 'reboots or powers the machine off',
+    examples: { flags: ['sudo reboot', 'shutdown -r +5'], quiet: ['shutdown -c'] },
+  },
+  // network and firewall
+  {
+    id: 'ip-delete',
+    category: 'network',
+    commands: ['ip'],
+    matches: 'ip link/addr/route/neigh/rule/netns delete|del|flush, ip link set … down',
+    when: (i) => ipVerdict(i.args),
+    reason: 'removes or takes down network configuration ({})',
+    examples: { flags: ['ip link delete br-lab type bridge', 'ip link del eth0.42', 'ip addr flush dev eth1', 'ip route del 10.42.0.0/16 via 10.0.0.1', 'ip link set br-lab down'], quiet: ['ip -br link show', 'ip addr show dev eth1', 'ip route show', 'ip link set eth1 up'] },
+  },
+  {
+    id: 'ifdown',
+    category: 'network',
+    commands: ['ifdown'],
+    matches: 'ifdown',
+    when: () => true,
+    reason: 'takes a network interface down (ifdown)',
+    examples: { flags: ['ifdown eth1'], quiet: [] },
+  },
+  {
+    id: 'iptables-flush',
+    category: 'network',
+    commands: ['iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft'],
+    matches: 'iptables -F / -X / -D (also --flush, --delete-chain, --delete)',
+    when: (i) => hasFlag(i.args, 'FXD', '--flush', '--delete-chain', '--delete'),
+    reason: 'deletes firewall rules or chains (iptables -F/-X/-D)',
+    examples: { flags: ['iptables -F', 'iptables -t nat -F', 'iptables -X', 'iptables -D INPUT -s 203.0.113.0/24 -j DROP', 'sudo bash -c "iptables -F SHOP-IN"'], quiet: ['iptables -L -n -v', 'iptables -S', 'iptables -A INPUT -j DROP'] },
+  },
+  {
+    id: 'iptables-restore',
+    category: 'network',
+    commands: ['iptables-restore', 'ip6tables-restore'],
+    matches: 'iptables-restore (not --test, not --noflush)',
+    when: (i) => !hasFlag(i.args, 'tn', '--test', '--noflush'),
+    reason: 'replaces every firewall rule with the file’s (iptables-restore)',
+    examples: { flags: ['iptables-restore < /etc/iptables/rules.v4'], quiet: ['iptables-restore --test < rules.v4'] },
+  },
+  {
+    id: 'nft-delete',
+    category: 'network',
+    commands: ['nft'],
+    matches: 'nft flush / delete / destroy',
+    when: (i) => /^(flush|delete|destroy)$/.test(operands(i.args, options('-f', '--file', '-I', '--includepath'))[0] ?? '') && `nft ${operands(i.args)[0]}`,
+    reason: 'deletes firewall rules, chains or tables ({})',
+    examples: { flags: ['nft flush ruleset', 'nft delete table inet blocklist'], quiet: ['nft list ruleset', 'nft -c -f /etc/nftables.conf'] },
+  },
+  {
+    id: 'ufw-reset',
+    category: 'network',
+    commands: ['ufw'],
+    matches: 'ufw reset / delete / disable',
+    when: (i) => /^(reset|delete|disable)$/.test(operands(i.args)[0] ?? '') && `ufw ${operands(i.args)[0]}`,
+    reason: 'removes firewall rules or turns the firewall off ({})',
+    examples: { flags: ['ufw --force reset', 'ufw delete allow 8080'], quiet: ['ufw status verbose'] },
+  },
+  // packages
+  {
+    id: 'package-remove',
+    category: 'packages',
+    commands: ['apt', 'apt-get', 'aptitude', 'yum', 'dnf', 'microdnf', 'zypper', 'rpm', 'apk', 'snap'],
+    matches: 'apt/apt-get/yum/dnf/zypper remove|purge|autoremove|erase, rpm -e, apk del, snap remove',
+    when: (i) => packageVerb(i) ?? false,
+    reason: 'removes installed packages ({})',
+    examples: { flags: ['apt-get remove -y collectd', 'apt-get purge -y "nagios-*"', 'apt-get autoremove -y', 'yum remove -y "php-*"', 'dnf -y autoremove', 'rpm -e httpd-tools'], quiet: ['apt-get install -y nginx', 'apt-get update', 'dnf install -y nginx', 'rpm -qa "php*"'] },
+  },
+  // git
+  {
+    id: 'git-push-force',
+    category: 'git',
+    commands: ['git'],
+    matches: 'git push --force/-f/--force-with-lease/--mirror, or a +refspec',
+    when: (i) => operands(i.args)[0] === 'push' && (hasFlag(i.args, 'f', '--force', '--force-with-lease', '--mirror') || operands(i.args).some((a) => a.startsWith('+'))),
+    reason: 'rewrites a remote branch (git push --force)',
+    examples: { flags: ['git push --force origin main', 'git push origin +main', 'git push --force-with-lease origin main'], quiet: ['git push origin main'] },
+  },
+  {
+    id: 'git-push-delete',
+    category: 'git',
+    commands: ['git'],
+    matches: 'git push --delete / -d, or a :refspec',
+    when: (i) => operands(i.args)[0] === 'push' && (hasFlag(i.args, 'd', '--delete') || operands(i.args).some((a) => a.startsWith(':'))),
+    reason: 'deletes a remote branch or tag (git push --delete)',
+    examples: { flags: ['git push origin --delete release/2023.4', 'git push origin :old-branch'], quiet: ['git push origin v2024.1'] },
+  },
+  {
+    id: 'git-discard',
+    category: 'git',
+    commands: ['git'],
+    matches: 'git reset --hard, git clean -f, git branch -D',
+    when: (i) => {
+      const verb = operands(i.args)[0];
+      if (verb === 'reset' && i.args.includes('--hard')) return 'discards uncommitted changes (git reset --hard)';
+      if (verb === 'clean' && hasFlag(i.args, 'f', '--force')) return 'deletes untracked files (git clean -f)';
+      if (verb === 'branch' && (hasFlag(i.args, 'D') || (hasFlag(i.args, 'd', '--delete') && hasFlag(i.args, 'f', '--force')))) return 'deletes a branch that may not be merged (git branch -D)';
+      return false;
+    },
+    reason: '{}',
+    examples: { flags: ['git reset --hard origin/main', 'git clean -fdx -e .env', 'git branch -D release/2023.4'], quiet: ['git status --short', 'git tag -f deployed', 'git fetch --prune origin'] },
+  },
+  // access
+  {
+    id: 'recursive-ownership',
+    category: 'access',
+    commands: ['chmod', 'chown', 'chgrp'],
+    matches: 'chmod/chown/chgrp -R',
+    when: (i) => hasFlag(i.args, 'R', '--recursive') && `changes ${i.name === 'chmod' ? 'permissions' : i.name === 'chown' ? 'the owner' : 'the group'} of a whole tree (${i.name} -R)`,
+    reason: '{}',
+    examples: { flags: ['chmod -R 777 /srv/app', 'chown -R deploy: /srv'], quiet: ['chmod 600 key.pem'] },
+  },
+  {
+    id: 'crontab-remove',
+    category: 'access',
+    commands: ['crontab'],
+    matches: 'crontab -r',
+    when: (i) => hasFlag(i.args, 'r'),
+    reason: 'removes the whole crontab (crontab -r)',
+    examples: { flags: ['crontab -r -u alice'], quiet: ['crontab -l -u alice'] },
+  },
+  {
+    id: 'account-delete',
+    category: 'access',
+    commands: ['userdel', 'groupdel', 'deluser', 'delgroup'],
+    matches: 'userdel, groupdel, deluser, delgroup',
+    when: () => true,
+    reason: 'deletes a user account or group',
+    examples: { flags: ['userdel -r alice', 'groupdel contractors'], quiet: [] },
+  },
+];

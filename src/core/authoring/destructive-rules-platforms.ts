@@ -1,0 +1,231 @@
+// Destructive-command rules for platforms: containers and compose, Kubernetes and
+// OpenShift, Terraform, any other command-line tool run with a delete- or stop-type
+// subcommand, HTTP DELETE, and the commands nobody can read before they run. One entry per
+// rule; destructive-rules.ts joins the tables.
+import { hasFlag, operands, optionValue, options } from './command-args.js';
+import { never, type DestructiveRule, type RuleInput } from './destructive-rule-types.js';
+
+const KUBE_OPTIONS = options('-n', '--namespace', '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--as', '--as-group', '--token', '--request-timeout', '-v', '-l', '--selector', '-o', '--output', '-f', '--filename', '-c', '--container', '--field-selector', '--timeout', '--grace-period', '--replicas');
+const DOCKER_OPTIONS = options('-H', '--host', '-c', '--context', '--config', '-l', '--log-level');
+const COMPOSE_OPTIONS = options('-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile', '--ansi', '--progress');
+
+function containerVerb(args: string[]): string[] {
+  return operands(args, DOCKER_OPTIONS);
+}
+
+/** `docker compose …`, `docker-compose …`, `podman-compose …`: the compose verb and its own arguments. */
+function composeVerb(input: RuleInput): { verb: string; args: string[] } | undefined {
+  if (input.name === 'docker-compose' || input.name === 'podman-compose') return { verb: operands(input.args, COMPOSE_OPTIONS)[0] ?? '', args: input.args };
+  if (input.name !== 'docker' && input.name !== 'podman') return undefined;
+  const at = input.args.indexOf('compose');
+  if (at === -1 || containerVerb(input.args)[0] !== 'compose') return undefined;
+  const rest = input.args.slice(at + 1);
+  return { verb: operands(rest, COMPOSE_OPTIONS)[0] ?? '', args: rest };
+}
+
+function kubeWords(args: string[]): string[] {
+  return operands(args, KUBE_OPTIONS);
+}
+
+function replicasZero(args: string[]): boolean {
+  return optionValue(args, null, '--replicas') === '0';
+}
+
+/**
+ * `tool [group…] VERB …`: the verb among the first three words that are not options, each
+ * before it a plain lower-case word. A word right after a `--long` option is taken for its
+ * value (`aws --endpoint-url URL s3 rm …`).
+ */
+function subcommandLike(i: RuleInput, verb: RegExp): string | false {
+  const words: string[] = [];
+  for (let n = 0; n < i.args.length && words.length < 3; n++) {
+    const arg = i.args[n] ?? '';
+    if (arg === '--') break;
+    if (arg.startsWith('-')) {
+      if (/^--[\w-]+$/.test(arg) && !verb.test(i.args[n + 1] ?? '')) n++;
+      continue;
+    }
+    words.push(arg);
+    if (verb.test(arg)) return `${i.name} ${words.join(' ')}`;
+    if (!/^[a-z][\w-]*$/.test(arg)) return false;
+  }
+  return false;
+}
+
+const STOP_VERB = /^(stop|kill|shutdown|poweroff|halt)$/;
+/** `ceph osd pool delete`, `aws s3 rm`, `aws ec2 terminate-instances`, `npm uninstall`. */
+const DELETE_VERB = /^(delete|del|rm|remove|purge|destroy|drop|wipe|erase|uninstall|prune|flush|terminate|deregister|evict)$|^(delete|remove|terminate|deregister|purge|destroy|drop)-/;
+
+export const PLATFORM_RULES: readonly DestructiveRule[] = [
+  {
+    id: 'container-stop',
+    category: 'services',
+    commands: ['docker', 'podman'],
+    matches: 'docker/podman stop, kill',
+    when: (i) => /^(stop|kill)$/.test(containerVerb(i.args)[0] ?? '') && `${i.name} ${containerVerb(i.args)[0]}`,
+    reason: 'stops containers ({})',
+    examples: { flags: ['docker stop shop-worker', 'podman kill web'], quiet: ['docker start shop-worker', 'docker ps'] },
+  },
+  {
+    id: 'compose-down',
+    category: 'services',
+    commands: ['docker', 'podman', 'docker-compose', 'podman-compose'],
+    matches: 'compose down / stop / kill / rm (without --volumes; see compose-down-volumes)',
+    when: (i) => {
+      const c = composeVerb(i);
+      return c !== undefined && /^(down|stop|kill|rm)$/.test(c.verb) && !(c.verb === 'down' && hasFlag(c.args, 'v', '--volumes')) && `compose ${c.verb}`;
+    },
+    reason: 'stops and removes the stack’s containers ({})',
+    examples: { flags: ['docker compose stop app', 'docker-compose down', 'docker compose -f deploy/compose.yml down'], quiet: ['docker compose up -d', 'docker-compose ps', 'docker compose start app', 'docker compose -f down.yml up'] },
+  },
+  // containers
+  {
+    id: 'compose-down-volumes',
+    category: 'containers',
+    commands: ['docker', 'podman', 'docker-compose', 'podman-compose'],
+    matches: 'compose down --volumes / -v',
+    when: (i) => {
+      const c = composeVerb(i);
+      return c?.verb === 'down' && hasFlag(c.args, 'v', '--volumes');
+    },
+    reason: 'removes the stack’s containers and its volumes, with their data (compose down --volumes)',
+    examples: { flags: ['docker compose down --volumes --remove-orphans', 'docker-compose down -v', 'dc="docker compose -f c.yml"\n$dc down --volumes'], quiet: ['docker compose down --remove-orphans'] },
+  },
+  {
+    id: 'container-delete',
+    category: 'containers',
+    commands: ['docker', 'podman'],
+    matches: 'docker/podman rm, rmi, volume rm, any prune',
+    when: (i) => {
+      const words = containerVerb(i.args);
+      const [verb = '', sub = ''] = words;
+      const hit = verb === 'rm' || verb === 'rmi' || (/^(volume|image|container|network)$/.test(verb) && /^(rm|remove|prune)$/.test(sub)) || (verb !== 'compose' && words.slice(0, 2).includes('prune'));
+      return hit && `${i.name} ${words.slice(0, verb === 'rm' || verb === 'rmi' ? 1 : 2).join(' ')}${verb === 'rm' && hasFlag(i.args, 'v', '--volumes') ? ' -v' : ''}`;
+    },
+    reason: 'deletes containers, images or volumes ({})',
+    examples: { flags: ['docker volume rm shop_pgdata', 'docker rm -v shop-worker-old', 'docker system prune -af', 'docker image prune -f', 'docker builder prune -f', 'docker ps -aq | xargs -r docker rm'], quiet: ['docker volume ls', 'docker run --rm alpine true', 'docker image ls'] },
+  },
+  // kubernetes and openshift
+  {
+    id: 'kube-delete',
+    category: 'kubernetes',
+    commands: ['kubectl', 'oc'],
+    matches: 'kubectl/oc delete',
+    when: (i) => kubeWords(i.args)[0] === 'delete' && `${i.name} delete`,
+    reason: 'deletes Kubernetes resources ({})',
+    examples: { flags: ['kubectl delete pod worker-1', 'kubectl -n payments delete job -l app=reindex', 'oc delete pod -n openshift-monitoring prometheus-k8s-0'], quiet: ['kubectl get pods -n delete', 'oc get pods'] },
+  },
+  {
+    id: 'kube-drain',
+    category: 'kubernetes',
+    commands: ['kubectl', 'oc'],
+    matches: 'kubectl drain, oc adm drain',
+    when: (i) => {
+      const words = kubeWords(i.args);
+      return (words[0] === 'drain' || (i.name === 'oc' && words[0] === 'adm' && words[1] === 'drain')) && `${i.name} ${i.name === 'oc' ? 'adm ' : ''}drain`;
+    },
+    reason: 'evicts every pod from a node ({})',
+    examples: { flags: ['kubectl drain node-3 --ignore-daemonsets', 'oc adm drain worker-3 --force'], quiet: ['kubectl cordon node-3', 'oc adm top nodes'] },
+  },
+  {
+    id: 'kube-scale-zero',
+    category: 'kubernetes',
+    commands: ['kubectl', 'oc'],
+    matches: 'kubectl/oc scale --replicas=0 (or --replicas 0)',
+    when: (i) => kubeWords(i.args)[0] === 'scale' && replicasZero(i.args),
+    reason: 'scales a workload to zero, taking it out of service (scale --replicas=0)',
+    examples: { flags: ['kubectl -n payments scale deploy/worker --replicas=0', 'oc scale dc/api --replicas 0'], quiet: ['kubectl scale deploy/api --replicas=6'] },
+  },
+  {
+    id: 'kube-patch',
+    category: 'kubernetes',
+    commands: ['kubectl', 'oc'],
+    matches: 'kubectl/oc patch',
+    when: (i) => kubeWords(i.args)[0] === 'patch' && `${i.name} patch`,
+    reason: 'changes a live resource in place; the old spec is not kept ({})',
+    examples: { flags: [`oc patch clusterversion version --type merge -p '{"spec":{"overrides":[]}}'`, 'kubectl patch deploy api -p "{}"'], quiet: ['kubectl get deploy api -o yaml'] },
+  },
+  {
+    id: 'helm-uninstall',
+    category: 'kubernetes',
+    commands: ['helm'],
+    matches: 'helm uninstall / delete',
+    when: (i) => /^(uninstall|delete|del|un)$/.test(operands(i.args, options('-n', '--namespace', '--kube-context'))[0] ?? ''),
+    reason: 'removes a Helm release and its resources (helm uninstall)',
+    examples: { flags: ['helm uninstall preview-42 -n previews'], quiet: ['helm list -n previews'] },
+  },
+  // infrastructure
+  {
+    id: 'terraform-destroy',
+    category: 'infrastructure',
+    commands: ['terraform', 'tofu'],
+    matches: 'terraform destroy, apply -destroy, apply of a plan made with plan -destroy -out=FILE earlier in the script',
+    when: (i) => {
+      const words = operands(i.args);
+      if (words[0] === 'destroy') return true;
+      if (words[0] !== 'apply') return false;
+      return i.args.includes('-destroy') || words.slice(1).some((w) => i.knowledge.isDestroyPlan(w));
+    },
+    reason: 'destroys infrastructure (terraform destroy)',
+    examples: { flags: ['terraform destroy -auto-approve', 'terraform apply -destroy', 'terraform plan -destroy -out=destroy.plan\nterraform apply -auto-approve destroy.plan'], quiet: ['terraform plan -destroy -out=destroy.plan', 'terraform apply -auto-approve app.plan'] },
+  },
+  {
+    id: 'terraform-state-delete',
+    category: 'infrastructure',
+    commands: ['terraform', 'tofu'],
+    matches: 'terraform workspace delete, terraform state rm',
+    when: (i) => {
+      const [a, b] = operands(i.args);
+      return (a === 'workspace' && b === 'delete') || (a === 'state' && b === 'rm');
+    },
+    reason: 'deletes Terraform state, so Terraform forgets what it manages',
+    examples: { flags: ['terraform workspace delete pr-42', 'terraform state rm aws_instance.old'], quiet: ['terraform workspace select pr-42', 'terraform state list'] },
+  },
+  // any other command-line tool
+  {
+    id: 'cli-delete-verb',
+    category: 'infrastructure',
+    commands: [],
+    matches: 'a tool with no rule of its own, run with a delete-type subcommand (`aws s3 rm`, `gcloud … delete`, `vault kv delete`, `odf … delete`, `virsh destroy`, `npm uninstall`)',
+    when: (i) => subcommandLike(i, DELETE_VERB),
+    reason: 'runs a subcommand that removes something ({})',
+    examples: { flags: ['odf cephfs-snap delete sub-1 snap-1', 'aws s3 rm s3://shop-backups/2024/ --recursive', 'gcloud sql instances delete shop-staging', 'vault kv delete secret/shop', 'aws ec2 terminate-instances --instance-ids i-0abc', 'virsh destroy vm-7', 'aws --endpoint-url https://s3.local --no-verify-ssl s3 rm s3://b/x --recursive'], quiet: ['odf cephfs-snap ls', 'aws s3 ls s3://shop-backups/', 'echo delete', 'grep -c remove log.txt', 'ls remove', 'tool ./data/delete'] },
+  },
+  {
+    id: 'cli-stop-verb',
+    category: 'services',
+    commands: [],
+    matches: 'a tool with no rule of its own, run with a stop-type subcommand (`virtctl stop`, `supervisorctl stop`, `pm2 kill`)',
+    when: (i) => subcommandLike(i, STOP_VERB),
+    reason: 'runs a subcommand that stops something ({})',
+    examples: { flags: ['virtctl stop vm-7 -n prod', 'supervisorctl stop worker:*', 'pm2 kill'], quiet: ['virtctl start vm-7', 'supervisorctl status', 'echo stop'] },
+  },
+  {
+    id: 'http-delete',
+    category: 'infrastructure',
+    commands: ['curl', 'http', 'https', 'xh'],
+    matches: 'curl -X DELETE / --request DELETE, httpie DELETE',
+    when: (i) => (i.name === 'curl' ? /^delete$/i.test(optionValue(i.args, '-X', '--request') ?? '') : /^delete$/i.test(operands(i.args)[0] ?? '')),
+    reason: 'sends an HTTP DELETE',
+    examples: { flags: ['curl -fsS -X DELETE https://api.example.com/v1/jobs/42', 'curl --request=DELETE http://localhost:9200/logs-2023', 'http DELETE :8080/cache'], quiet: ['curl -fsS https://api.example.com/v1/jobs/42', 'curl -X POST -d delete=1 https://x'] },
+  },
+  // commands that cannot be read before they run
+  {
+    id: 'command-from-variable',
+    category: 'unknown',
+    commands: [],
+    matches: 'a command named by a variable the script does not set to a fixed value (`$TOOL …`, `exec "$@"`)',
+    when: never,
+    reason: 'runs a command named by {}, which the script does not set to a fixed value: cannot tell what runs',
+    examples: { flags: ['"$TOOL" "$ACTION"', '$EDITOR /etc/app.conf', 'exec "$@"', 'sudo $CMD'], quiet: ['"$DEPLOY_ROOT/current/bin/restart" --graceful', 'CMD="systemctl status shop"\n$CMD', 'run() { echo "+ $*"; "$@"; }\nrun echo hi', 'SUDO=sudo\n$SUDO apt-get update'] },
+  },
+  {
+    id: 'eval',
+    category: 'unknown',
+    commands: [],
+    matches: 'eval of text built at run time (not `eval "$(ssh-agent -s)"` and the like)',
+    when: never,
+    reason: 'runs text built at run time (eval): cannot tell what runs',
+    examples: { flags: ['eval "$ACTION --force"', 'eval $(cat commands.txt)'], quiet: ['eval "$(ssh-agent -s)"', 'eval "$(direnv export bash)"'] },
+  },
+];

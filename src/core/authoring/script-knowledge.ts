@@ -1,0 +1,137 @@
+// What a script has said by the time a command runs, so the destructive-command rules can
+// tell `$dc down --volumes` (after `dc="docker compose"`) from `$TOOL …`, and a write to a
+// file the script made itself (`tmp=$(mktemp)`, `> out` earlier, `touch`, `mkdir`, a name
+// holding the time it ran) from a write over a file that was there before. Only what the
+// script states plainly counts; anything else is left unknown, so it stays flagged.
+import { hasFlag, operands, optionValue } from './command-args.js';
+import type { SyntaxNode } from './bash-syntax.js';
+import { valueOf, type ShellCall } from './shell-calls.js';
+
+export interface Assignment {
+  name: string;
+  /** The value as written (quotes removed, expansions kept), or null when it is not one word (`+=`, an array, `read`, a loop). */
+  value: string | null;
+}
+
+/** Writing here loses nothing: the bit bucket, the process's own streams. */
+export function isHarmlessTarget(target: string): boolean {
+  return /^\/dev\/(null|zero|stdout|stderr|tty|fd\/\d+)$/.test(target) || /^\/proc\/self\/fd\/\d+$/.test(target) || target === '-' || target === '';
+}
+
+/** Scratch space and kernel settings, not data: /tmp, /var/tmp, /dev/shm, $TMPDIR, /proc, /sys. */
+const SCRATCH = /^(\/tmp|\/var\/tmp|\/dev\/shm|\/proc|\/sys|\$\{?TMPDIR\}?)(\/|$)/;
+/** A name made fresh by the run: a temporary file, the time, the shell's pid, a random number. */
+const FRESH = /^(\$\(\s*mktemp\b|`\s*mktemp\b)|\$\(\s*date\b|`\s*date\b|\$\$|\$\{?RANDOM\b/;
+const EXPANSION = /[$`]/;
+/**
+ * A name that says it is a step's work in progress (`app.tar.gz.part`, `.unpack-1.4.2`,
+ * `out.tmp`): clearing a leftover one from an earlier, interrupted attempt loses nothing.
+ * One named leftover only: a glob (`cache/*.tmp`) takes whatever matches.
+ */
+const WORK_IN_PROGRESS = /(^|\/)(\.[^/]*(tmp|temp|unpack|partial|part|download)[^/]*|[^/]+\.(part|partial|tmp|temp|download))$/i;
+
+export class ScriptKnowledge {
+  private readonly values = new Map<string, (string | null)[]>();
+  private readonly created = new Set<string>();
+  private readonly destroyPlans = new Set<string>();
+  /** Functions that run their arguments as a command (`run() { echo "+ $*"; "$@"; }`). */
+  readonly wrappers = new Set<string>();
+
+  assign(assignment: Assignment): void {
+    this.values.set(assignment.name, [...(this.values.get(assignment.name) ?? []), assignment.value]);
+  }
+
+  /** `$NAME` and `${NAME}` replaced by the one value the script gave NAME, when it gave exactly one. */
+  resolve(word: string, depth = 0): string {
+    if (depth > 4 || !EXPANSION.test(word)) return word;
+    return word.replace(/\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g, (whole, braced?: string, bare?: string) => {
+      const seen = this.values.get(braced ?? bare ?? '') ?? [];
+      const only = seen.length === 1 ? seen[0] : undefined;
+      return typeof only === 'string' ? this.resolve(only, depth + 1) : whole;
+    });
+  }
+
+  /**
+   * The commands a name written with a variable can stand for (`$dc` → `docker compose`),
+   * one per value the script gives it; undefined when the program of one of them is not
+   * fixed text (its arguments may hold expansions: `docker compose -f $work/c.yml`).
+   */
+  commandChoices(name: string): string[] | undefined {
+    const single = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(name);
+    const programFixed = (v: string | null): v is string => v !== null && !EXPANSION.test(v.trim().split(/\s+/)[0] ?? '');
+    if (single) {
+      const seen = this.values.get(single[1] ?? single[2] ?? '') ?? [];
+      const resolved = seen.map((v) => (v === null ? null : this.resolve(v)));
+      return resolved.length > 0 && resolved.every(programFixed) ? resolved : undefined;
+    }
+    const resolved = this.resolve(name);
+    return EXPANSION.test(resolved) ? undefined : [resolved];
+  }
+
+  /**
+   * Created by the script, named fresh by this run, or scratch space: deleting or
+   * overwriting it loses nothing from before. `scratch: false` leaves /tmp out, for a
+   * recursive delete, where a whole tree someone else put there is worth a look.
+   */
+  ownedByScript(word: string, { scratch = true } = {}): boolean {
+    const path = normal(this.resolve(word));
+    // `$(mktemp -d)/../..` climbs out of what the script made.
+    if (/(^|\/)\.\.(\/|$)/.test(path)) return false;
+    if (FRESH.test(path) || (WORK_IN_PROGRESS.test(path) && !/[*?[]/.test(path)) || (scratch && SCRATCH.test(path))) return true;
+    for (const made of this.created) if (path === made || path.startsWith(`${made}/`)) return true;
+    return false;
+  }
+
+  isDestroyPlan(word: string): boolean {
+    return this.destroyPlans.has(normal(this.resolve(word)));
+  }
+
+  /**
+   * What a command the script ran leaves behind: files it touched, folders it made, a destroy
+   * plan it wrote. `mkdir -p` proves nothing (it is quiet when the folder is there, with what
+   * it holds); plain `mkdir` fails then, so a folder it made is new.
+   */
+  learnCall(call: Pick<ShellCall, 'name' | 'args'>): void {
+    const name = call.name.split('/').pop() ?? call.name;
+    const made = name === 'touch' || (name === 'mkdir' && !hasFlag(call.args, 'p', '--parents'));
+    if (made) for (const path of operands(call.args, new Set(['-m', '--mode', '-d', '-r', '-t']))) this.created.add(normal(this.resolve(path)));
+    if ((name === 'terraform' || name === 'tofu') && operands(call.args)[0] === 'plan' && call.args.includes('-destroy')) {
+      const out = optionValue(call.args, null, '-out');
+      if (out) this.destroyPlans.add(normal(this.resolve(out)));
+    }
+  }
+
+  /** A file the script overwrote (`> file`): what it holds from then on is the script's own. */
+  learnWrite(target: string): void {
+    if (target !== '') this.created.add(normal(this.resolve(target)));
+  }
+}
+
+function normal(path: string): string {
+  return path.replace(/^\.\//, '').replace(/\/+$/, '').replace(/\/\*$/, '') || '/';
+}
+
+/** The plain assignments under `root` (`A=1`, `export A=1`, `local a=$(mktemp)`), not `A=1 cmd`, and the names `for` and `read` set. */
+export function assignmentsIn(root: SyntaxNode): Assignment[] {
+  const out: Assignment[] = [];
+  const visit = (node: SyntaxNode): void => {
+    if (node.type === 'variable_assignment' && node.parent?.type !== 'command') {
+      const name = node.childForFieldName('name');
+      const value = node.childForFieldName('value');
+      if (name?.type === 'variable_name') {
+        const appends = node.children.some((c) => c.type === '+=');
+        out.push({ name: name.text, value: appends || value?.type === 'array' ? null : value ? valueOf(value) : '' });
+      }
+    }
+    if (node.type === 'for_statement') {
+      const variable = node.childForFieldName('variable');
+      if (variable) out.push({ name: variable.text, value: null });
+    }
+    if (node.type === 'command' && node.childForFieldName('name')?.text === 'read') {
+      for (const arg of node.childrenForFieldName('argument')) if (/^[A-Za-z_]\w*$/.test(arg.text)) out.push({ name: arg.text, value: null });
+    }
+    for (const child of node.children) visit(child);
+  };
+  visit(root);
+  return out;
+}
