@@ -13,7 +13,7 @@ import { parseMarkdown, type Code, type RootContent } from '../runbook/markdown.
 import { parseYaml } from '../yaml.js';
 import { destructiveReasons } from './destructive-commands.js';
 import { capitalized, fenced, headingText, runbookIdFrom, yamlScalar } from './draft-markdown.js';
-import { readPageBlock, type PageBlock } from './page-blocks.js';
+import { asPlaceholders, asVariables, readPageBlock, type PageBlock } from './page-blocks.js';
 import { inputNameFor, placeInputs, providedByShell, type PageInput } from './page-placeholders.js';
 import { assigned, ownCall, roleOf } from './script-setup.js';
 import type { ShellCommand } from './shell-commands.js';
@@ -244,7 +244,7 @@ async function finishAction(
   if (block.runme && block.runme.ignored.length > 0) notes.push(`left out (no meaning in Handrail): ${block.runme.ignored.map((a) => `\`${a}\``).join(', ')}`);
   const refused = readShellInputs(code).refused;
   for (const r of refused) notes.push(`input '${r.name}' is ${r.where}: ${r.fix}`);
-  const reasons = await destructiveReasons(code);
+  const reasons = (await destructiveReasons(asVariables(code))).map(asPlaceholders);
   return { code, reasons, notes, confirm: reasons.length > 0 || block.runme?.excludeFromRunAll === true };
 }
 

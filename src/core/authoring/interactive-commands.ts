@@ -16,14 +16,29 @@ const watches = (args: string[]) => has(args, '-w', '--watch', '--watch=true', '
 /** Arguments that are not options: a client given none of these opens its prompt. */
 const operands = (args: string[]) => args.filter((a) => !a.startsWith('-'));
 
+/** Flags of kubectl and oc that take the next word as their value. */
+const KUBE_VALUE_FLAGS = new Set(['-n', '--namespace', '-c', '--container', '--context', '--kubeconfig', '-l', '--selector', '-o', '--output', '-f', '--filename', '--as', '--cluster', '--user', '-s', '--server', '--token', '--field-selector', '--since', '--tail']);
+
+/** The subcommand and the words after it that are not options. */
+function kubeWords(args: string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--') break;
+    if (KUBE_VALUE_FLAGS.has(arg)) i++;
+    else if (!arg.startsWith('-')) words.push(arg);
+  }
+  return words;
+}
+
 function kube(args: string[]): string | undefined {
-  const verb = operands(args)[0];
+  const [verb, ...rest] = kubeWords(args);
   if (tty(args)) return 'asks for a terminal (-t)';
   if (verb === 'edit') return 'opens an editor';
   if ((verb === 'logs' || verb === 'log') && follows(args)) return 'follows the log and never ends by itself';
   if (verb === 'get' && watches(args)) return 'watches and never ends by itself';
-  if (verb === 'attach' || verb === 'rsh' && !args.includes('--') && operands(args).length <= 2) return 'opens a shell in the pod';
-  if (verb === 'debug' && !args.includes('--')) return 'opens a debug shell';
+  if (verb === 'attach') return 'attaches to the container';
+  if ((verb === 'rsh' || verb === 'debug') && !args.includes('--') && rest.length <= 1) return verb === 'rsh' ? 'opens a shell in the pod' : 'opens a debug shell';
   if (verb === 'port-forward' || verb === 'proxy') return 'keeps running until stopped';
   return undefined;
 }

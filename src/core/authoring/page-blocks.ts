@@ -58,7 +58,7 @@ export async function readPageBlock(value: string, lang: string | null | undefin
   const literal = replaceLiteralPlaceholders(splitTemplateBraces(transcript.code));
   let statements: ShellCommand[];
   try {
-    statements = (await parseShellScript(literal.code)).commands;
+    statements = (await parseShellScript(asVariables(literal.code))).commands.map((c) => ({ ...c, text: asPlaceholders(c.text) }));
   } catch (error) {
     if (!(error instanceof ShellSyntaxError)) throw error;
     if (!labelled && !transcript.prompted) return doc;
@@ -81,8 +81,21 @@ export async function readPageBlock(value: string, lang: string | null | undefin
     inputs: literal.inputs,
   };
   const bound = sessionBound(statements.flatMap((s) => s.calls));
-  if (bound) return { ...block, kind: 'manual', manualBecause: `${bound}, and a step runs with no terminal until its command exits` };
+  if (bound) return { ...block, kind: 'manual', manualBecause: `${asPlaceholders(bound)}, and a step runs with no terminal until its command exits` };
   if (runme?.interactive) return { ...block, kind: 'manual', manualBecause: 'the page marks it interactive (Runme `interactive=true`): it waits for typed input, and a step has no terminal' };
   if (runme?.background) return { ...block, kind: 'manual', manualBecause: 'the page runs it in the background (Runme `background=true`): it keeps running, and a step ends when its command does' };
   return block;
+}
+
+/**
+ * `{{ name }}` is three words to a shell parser (`{{`, `name`, `}}`), which would make
+ * `kubectl -n {{ ns }} edit` look like a subcommand `{{`. Read as `$HR_IN_name` — one word,
+ * as the engine will make it — the commands parse as they will run.
+ */
+export function asVariables(code: string): string {
+  return code.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g, (_m, name: string) => `$HR_IN_${name}`);
+}
+
+export function asPlaceholders(text: string): string {
+  return text.replace(/\$HR_IN_([a-z_][a-z0-9_]*)/g, (_m, name: string) => `{{ ${name} }}`);
 }
