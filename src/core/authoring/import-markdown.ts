@@ -74,6 +74,7 @@ export async function importMarkdown(text: string, name: string, options: Import
   const h1 = nodes.find((n, i) => n.type === 'heading' && n.depth === 1 && (firstSection === -1 || i < firstSection));
   if (h1) nodes = nodes.filter((n) => n !== h1);
   const title = headingText(stringOf(page.title) ?? (h1 ? plainText(h1) : '') ?? '') || capitalized(idOf(fileName).replace(/-/g, ' '));
+  const h1Text = h1 ? plainText(h1).trim() : '';
 
   // Each code block, read once.
   const codes = codeNodes(nodes);
@@ -120,7 +121,8 @@ export async function importMarkdown(text: string, name: string, options: Import
   }
 
   const render = renderer(source, blocks, finished, options);
-  const intro: string[] = [];
+  // The page's own heading, when the title came from its front matter and says something else.
+  const intro: string[] = h1Text !== '' && h1Text !== title ? [`The page's heading: **${h1Text}**`] : [];
   const steps: string[] = [];
   let runnable = 0;
   let manual = 0;
@@ -259,15 +261,15 @@ function exportedBy(statement: ShellCommand): string[] {
 /** The index of the unit where the step holding block `next` starts, after block `previous`. */
 function leadIn(units: Unit[], previous: number, next: number): number {
   for (let i = previous + 1; i < next; i++) if (units[i]?.node.type === 'heading') return i;
-  let at = next;
-  while (at - 1 > previous && ['paragraph', 'listItem'].includes(units[at - 1]?.node.type ?? '') && (units[at - 1]?.blocks.length ?? 0) === 0) at--;
-  return at;
+  // One paragraph (or list item) leads in; the text before it stays with what came before.
+  const before = units[next - 1];
+  return next - 1 > previous && before && ['paragraph', 'listItem'].includes(before.node.type) && before.blocks.length === 0 ? next - 1 : next;
 }
 
 /** A step's title from the text that leads into its block (a list item's first line, a paragraph), or a Runme name. */
 function leadTitle(node: Node | undefined, main: Code | undefined, blocks: Map<Code, PageBlock>): string | undefined {
   const named = main ? blocks.get(main)?.runme?.name : undefined;
-  if (named) return headingText(named);
+  if (named) return capitalized(headingText(named));
   if (!node || (node.type !== 'paragraph' && node.type !== 'listItem')) return undefined;
   const first = node.type === 'listItem' ? node.children[0] : node;
   if (!first || first.type === 'code') return undefined;

@@ -43,13 +43,23 @@ function kube(args: string[]): string | undefined {
   return undefined;
 }
 
+/** `docker run -it`, `docker exec -it`: a terminal asked for (`docker build -t` is a tag). */
+function container(args: string[]): string | undefined {
+  const words = operands(args);
+  const verb = words[0] === 'container' ? words[1] : words[0];
+  if (['run', 'exec', 'create', 'start'].includes(verb ?? '') && tty(args)) return 'asks for a terminal (-t)';
+  if (verb === 'attach') return 'attaches to a container';
+  if (verb === 'logs' && follows(args)) return 'follows the log and never ends by itself';
+  return undefined;
+}
+
 const CONSOLE = (code: RegExp[]): Rule => (args) => (args.some((a) => code.some((c) => c.test(a))) ? undefined : 'opens an interactive console');
 
 const RULES: Record<string, Rule> = {
   kubectl: kube,
   oc: kube,
-  docker: (args) => (tty(args) ? 'asks for a terminal (-t)' : operands(args)[0] === 'attach' ? 'attaches to a container' : operands(args)[0] === 'logs' && follows(args) ? 'follows the log and never ends by itself' : undefined),
-  podman: (args) => RULES.docker?.(args),
+  docker: container,
+  podman: container,
   tail: (args) => (follows(args) || args.some((a) => /^-[a-zA-Z]*[fF]/.test(a)) ? 'follows the file and never ends by itself' : undefined),
   journalctl: (args) => (follows(args) ? 'follows the journal and never ends by itself' : undefined),
   watch: () => 'repeats until stopped',

@@ -32,7 +32,7 @@ export function readRunmeAttributes(meta: string | null | undefined): RunmeAttri
     if (read.ok) values = Object.fromEntries(read.attributes.map((a) => [a.name, a.value ?? true]));
   }
   if (!values) return undefined;
-  const known = new Set(['name', 'interactive', 'background', 'excludeFromRunAll', 'cwd', 'id']);
+  const known = new Set(['name', 'interactive', 'background', 'excludeFromRunAll', 'cwd']);
   const name = typeof values.name === 'string' && values.name.trim() !== '' ? values.name.trim() : undefined;
   const cwd = typeof values.cwd === 'string' && values.cwd.trim() !== '' ? values.cwd.trim() : undefined;
   return {
