@@ -22,8 +22,18 @@ export async function importMarkdownText(text: string, name: string, workspace: 
   try {
     return await importMarkdown(text, name, { targets, ...(target ? { target } : {}) });
   } catch (error) {
-    if (error instanceof NothingToImportError) throw new UserError(`${name} has nothing to import: ${error.message}; nothing was imported`);
+    if (error instanceof NothingToImportError) throw new NothingToImport(`${name} has nothing to import: ${error.message}; nothing was imported`, error.message);
     throw error;
+  }
+}
+
+/** A page with no step in it: an error for one page, skipped in a folder (a README, an index). */
+export class NothingToImport extends UserError {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
   }
 }
 
@@ -34,7 +44,7 @@ export async function importMarkdownFile(path: string, workspace: string, target
 
 export interface FolderImport {
   /** One line per page: where its draft went, or why it has none. */
-  results: { page: string; draft?: string; runnableSteps?: number; manualSteps?: number; warnings: string[]; error?: string }[];
+  results: { page: string; draft?: string; runnableSteps?: number; manualSteps?: number; warnings: string[]; error?: string; skipped?: string }[];
 }
 
 /** Imports every Markdown page under `folder` (sub-folders too) into `out`, one new `ID.md` each. */
@@ -46,7 +56,14 @@ export async function importMarkdownFolder(folder: string, out: string, workspac
   for (const page of pages) {
     const shown = relative(folder, page) || basename(page);
     try {
-      const draft = await importMarkdownFile(page, workspace, target);
+      const draft = await importMarkdownFile(page, workspace, target).catch((error: unknown) => {
+        if (error instanceof NothingToImport) return error;
+        throw error;
+      });
+      if (draft instanceof NothingToImport) {
+        results.push({ page: shown, warnings: [], skipped: draft.reason });
+        continue;
+      }
       const id = /^id: (.*)$/m.exec(draft.markdown)?.[1] ?? 'imported-runbook';
       // Two pages with one name (README.md in two folders) must not make one id twice.
       let unique = id;

@@ -24,12 +24,16 @@ export async function importCommand(path: string, flags: ImportFlags, global: Gl
     if (!flags.out) throw new UserError(`${path} is a folder: add --out FOLDER for the drafts (one file per page); nothing was imported`);
     const { results } = await importMarkdownFolder(path, flags.out, settings.workspace, flags.target);
     for (const r of results) {
-      if (r.error) process.stderr.write(`handrail: ${r.page}: not imported: ${r.error}\n`);
+      if (r.skipped) process.stderr.write(`handrail: ${r.page}: skipped: ${r.skipped}\n`);
+      else if (r.error) process.stderr.write(`handrail: ${r.page}: not imported: ${r.error}\n`);
       else process.stdout.write(`${r.page} -> ${r.draft} (${r.runnableSteps} runnable, ${r.manualSteps} manual step${r.manualSteps === 1 ? '' : 's'})\n`);
       for (const warning of r.warnings) process.stderr.write(`handrail: warning: ${r.page}: ${warning}\n`);
     }
     const failed = results.filter((r) => r.error).length;
-    process.stdout.write(`${results.length - failed} of ${results.length} page${results.length === 1 ? '' : 's'} imported into ${flags.out}\n`);
+    const skipped = results.filter((r) => r.skipped).length;
+    const imported = results.length - failed - skipped;
+    const counts = [`${imported} page${imported === 1 ? '' : 's'} imported`, ...(skipped > 0 ? [`${skipped} skipped (nothing to import)`] : []), ...(failed > 0 ? [`${failed} not imported`] : [])];
+    process.stdout.write(`${counts.join(', ')}; drafts in ${flags.out}\n`);
     return failed > 0 ? 1 : 0;
   }
   if (flags.out) throw new UserError('--out is for importing a folder; for one file, redirect stdout (handrail import page.md > draft.md); nothing was imported');
