@@ -21,7 +21,7 @@ export async function importCommand(path: string, flags: ImportFlags, global: Gl
   }
   const info = await stat(path).catch(() => undefined);
   if (info?.isDirectory()) {
-    if (!flags.out) throw new UserError(`${path} is a folder: add --out FOLDER for the drafts (one file per page); nothing was imported`);
+    if (!flags.out) throw new UserError(`${path} is a folder: to import the Markdown pages in it, add --out FOLDER for the drafts (one file per page); to import a shell script, give its path; nothing was imported`);
     const { results } = await importMarkdownFolder(path, flags.out, settings.workspace, flags.target);
     for (const r of results) {
       if (r.skipped) process.stderr.write(`handrail: ${r.page}: skipped: ${r.skipped}\n`);
