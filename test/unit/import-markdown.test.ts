@@ -237,3 +237,23 @@ describe('importMarkdown: nothing of the page is lost', () => {
     }
   });
 });
+
+describe('importMarkdown: what a page shows, not runs', () => {
+  it('keeps a shell block introduced as output as documentation', async () => {
+    const { steps } = await draftOf(`## Check\n\n${fence('bash', 'crio status config')}\n\nExample output:\n\n${fence('bash', 'default_runtime = "crun"')}\n`);
+    expect(steps.map((s) => s.action?.code)).toEqual(['crio status config']);
+    expect(steps[0]?.prose).toContain('default_runtime = "crun"');
+  });
+
+  it('makes a command typed at another shell’s root prompt after a session-opening command a manual step', async () => {
+    const page = `## Debug\n\n${fence('bash', '$ oc debug node/<node>')}\n\nThen:\n\n${fence('bash', 'sh-5.1# crio status config')}\n\n## Elsewhere\n\n${fence('bash', '$ oc get nodes')}\n`;
+    const { steps, errors } = await draftOf(page);
+    expect(errors).toEqual([]);
+    expect(steps.map((s) => [s.title, s.action?.code ?? null])).toEqual([
+      ['Debug', null],
+      ['Then', null],
+      ['Elsewhere', 'oc get nodes'],
+    ]);
+    expect(steps[1]?.prose).toContain('inside the session an earlier step opens');
+  });
+});

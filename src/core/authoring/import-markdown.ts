@@ -79,7 +79,17 @@ export async function importMarkdown(text: string, name: string, options: Import
   // Each code block, read once.
   const codes = codeNodes(nodes);
   const blocks = new Map<Code, PageBlock>();
-  for (const code of codes) blocks.set(code, await readPageBlock(code.value, code.lang, code.meta));
+  const introducesOutput = outputLeadIns(nodes);
+  let sessionOpened = false;
+  for (const code of codes) {
+    let block = await readPageBlock(code.value, code.lang, code.meta, introducesOutput.has(code));
+    // `sh-5.1# chroot /host` after `oc debug node/x`: typed inside the session, not on the target.
+    if (block.rootSession && sessionOpened && block.kind === 'action') {
+      block = { ...block, kind: 'manual', manualBecause: 'its prompt is a root shell of its own, so it is typed inside the session an earlier step opens (a debug pod, a remote shell), not on the target' };
+    }
+    if (block.kind === 'manual' && / opens /.test(block.manualBecause ?? '')) sessionOpened = true;
+    blocks.set(code, block);
+  }
   const stepMaking = (code: Code) => blocks.get(code)?.kind !== 'doc';
 
   // Variables: what the page sets is its own; what it only reads is asked for.
@@ -153,15 +163,25 @@ export async function importMarkdown(text: string, name: string, options: Import
     for (let k = 1; k < stepUnits.length; k++) cuts.push(leadIn(units, stepUnits[k - 1] as number, stepUnits[k] as number));
     cuts.push(units.length);
     if (!section.heading) intro.push(...units.slice(0, cuts[0]).map(render.unit));
+    // A step with no heading or lead-in of its own is named after the nearest heading above it.
+    let context = sectionTitle;
+    const counted = new Map<string, number>();
+    const numbered = (title: string) => {
+      const n = (counted.get(title) ?? 1) + 1;
+      counted.set(title, n);
+      return `${title} (${n})`;
+    };
     for (let k = 0; k < stepUnits.length; k++) {
       const chunk = units.slice(cuts[k], cuts[k + 1]);
       const main = units[stepUnits[k] as number]?.blocks[0];
       let heading: string;
       if (k === 0 && section.heading) heading = sectionTitle;
       else if (chunk[0]?.node.type === 'heading') {
-        heading = headingText(plainText(chunk[0].node)) || `${sectionTitle} (${k + 1})`;
+        heading = headingText(plainText(chunk[0].node)) || numbered(context);
+        context = heading;
         chunk.shift();
-      } else heading = leadTitle(chunk[0]?.node, main, blocks) ?? `${sectionTitle} (${k + 1})`;
+      } else heading = leadTitle(chunk[0]?.node, main, blocks) ?? numbered(context);
+      for (const u of chunk) if (u.node.type === 'heading') context = headingText(plainText(u.node)) || context;
       addStep(heading, chunk.map(render.unit), main);
     }
   }
@@ -336,6 +356,20 @@ function renderer(source: string, blocks: Map<Code, PageBlock>, finished: Map<Co
     });
   };
   return { unit };
+}
+
+/** Code blocks right after a paragraph that introduces output ("Example output:", "The result looks like:"). */
+function outputLeadIns(nodes: Node[]): Set<Code> {
+  const found = new Set<Code>();
+  const walk = (siblings: Node[]) => {
+    siblings.forEach((node, i) => {
+      const before = siblings[i - 1];
+      if (node.type === 'code' && before?.type === 'paragraph' && /\b(output|returns?|result|looks? like|prints?|shows?)\b[^.]*:\s*$/i.test(plainText(before))) found.add(node);
+      if ('children' in node) walk(node.children as Node[]);
+    });
+  };
+  walk(nodes);
+  return found;
 }
 
 function codeNodes(nodes: Node[]): Code[] {

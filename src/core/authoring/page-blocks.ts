@@ -43,14 +43,20 @@ export interface PageBlock {
   inputs: PageInput[];
   /** Why it is a manual step rather than an action. */
   manualBecause?: string;
+  /** Typed at another shell's root prompt (`sh-5.1#`): inside a session an earlier command opened. */
+  rootSession?: boolean;
   runme?: RunmeAttributes;
 }
 
-export async function readPageBlock(value: string, lang: string | null | undefined, meta: string | null | undefined): Promise<PageBlock> {
+/**
+ * `shownAsOutput`: the text just before the block introduces output ("Example output:"),
+ * so even a `bash` block there is what a command printed, not a command.
+ */
+export async function readPageBlock(value: string, lang: string | null | undefined, meta: string | null | undefined, shownAsOutput = false): Promise<PageBlock> {
   const language = (lang ?? '').toLowerCase();
   const runme = readRunmeAttributes(meta);
   const doc: PageBlock = { kind: 'doc', lang: language, value, code: '', output: '', statements: [], sets: [], expands: [], inputs: [], ...(runme ? { runme } : {}) };
-  if (language !== '' && !SHELL_LANGS.has(language)) return doc;
+  if ((language !== '' && !SHELL_LANGS.has(language)) || shownAsOutput) return doc;
 
   const transcript = readTranscript(value, language);
   const labelled = language !== '' && language !== 'console';
@@ -79,6 +85,7 @@ export async function readPageBlock(value: string, lang: string | null | undefin
     sets: variablesSet(literal.code),
     expands: [...new Set(statements.flatMap((s) => s.expands))],
     inputs: literal.inputs,
+    ...(transcript.rootSession ? { rootSession: true } : {}),
   };
   const bound = sessionBound(statements.flatMap((s) => s.calls));
   if (bound) return { ...block, kind: 'manual', manualBecause: `${asPlaceholders(bound)}, and a step runs with no terminal until its command exits` };

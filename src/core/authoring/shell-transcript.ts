@@ -13,6 +13,8 @@ export interface Transcript {
   output: string;
   /** Whether the block had prompts at all (a block without them is all code). */
   prompted: boolean;
+  /** A root prompt of another shell (`sh-5.1#`, `[root@node ~]#`): typed inside a session opened before. */
+  rootSession: boolean;
 }
 
 const DECORATED = /^\s*(?:\[[^\]\n]*\]|[\w.-]+@[\w.-]+(?::[^\s$#]*)?|sh-[\d.]+|bash-[\d.]+)\s?[$#]\s?(.*)$/;
@@ -35,7 +37,8 @@ export function readTranscript(block: string, lang: string): Transcript {
   const lines = block.replace(/\n+$/, '').split('\n');
   const hasDollar = lines.some((l) => DECORATED.test(l) || DOLLAR.test(l));
   const hashIsPrompt = !hasDollar && lang === 'console' && lines.some((l) => HASH.test(l));
-  if (!hasDollar && !hashIsPrompt) return { code: block.replace(/\n+$/, ''), output: '', prompted: false };
+  if (!hasDollar && !hashIsPrompt) return { code: block.replace(/\n+$/, ''), output: '', prompted: false, rootSession: false };
+  const rootSession = lines.some((l) => /^\s*(?:\[[^\]\n]*\]|[\w.-]+@[\w.-]+(?::\S*)?|sh-[\d.]+|bash-[\d.]+)\s?#\s/.test(l));
 
   const code: string[] = [];
   const output: string[] = [];
@@ -63,7 +66,7 @@ export function readTranscript(block: string, lang: string): Transcript {
     output.push(line);
     if (line.trim() !== '') printed = true;
   }
-  return { code: code.join('\n'), output: printed ? output.join('\n').replace(/^\n+|\n+$/g, '') : '', prompted: true };
+  return { code: code.join('\n'), output: printed ? output.join('\n').replace(/^\n+|\n+$/g, '') : '', prompted: true, rootSession };
 }
 
 interface OpenState {
