@@ -221,6 +221,11 @@ describe('importMarkdown: Runme attributes', () => {
     expect(steps[0]?.prose).toContain('`id=01HF7`');
   });
 
+  it('takes the notebook’s own cwd (front matter) for blocks without one', async () => {
+    const { actions } = await draftOf(`---\nrunme:\n  id: 01HF7\ncwd: ops\n---\n\n## Build\n\n${fence('sh', 'make')}\n\n## Here\n\n${fence('sh {"cwd":"."}', 'ls')}\n`);
+    expect(actions).toEqual(["cd -- 'ops' || exit 1\nmake", "cd -- '.' || exit 1\nls"]);
+  });
+
   it('reads the older {name=x} form too', async () => {
     const { steps } = await draftOf(`Intro.\n\n${fence('sh { name=check-disk }', 'df -h')}\n`);
     expect(steps[0]?.title).toBe('Check-disk');

@@ -111,7 +111,10 @@ export async function importMarkdown(text: string, name: string, options: Import
   const providers: { names: string[]; text: string; expands: string[] }[] = [];
   for (const code of actions) {
     const block = blocks.get(code) as PageBlock;
-    finished.set(code, await finishAction(block, providers, inputVariables));
+    // Runme's document-level `cwd` (in the page's front matter) holds for blocks without their own.
+    const pageCwd = stringOf(page.cwd);
+    const withCwd = pageCwd && !block.runme?.cwd ? { ...block, runme: { interactive: false, background: false, excludeFromRunAll: false, ignored: [], ...block.runme, cwd: pageCwd } } : block;
+    finished.set(code, await finishAction(withCwd, providers, inputVariables));
     for (const statement of block.statements) {
       const names = exportedBy(statement);
       if (names.length > 0) providers.push({ names, text: statement.text, expands: statement.expands });
@@ -192,7 +195,7 @@ export async function importMarkdown(text: string, name: string, options: Import
   for (const done of finished.values()) for (const m of done.code.matchAll(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g)) used.add(m[1] ?? '');
   const inputs = [...used].sort().map((n) => described.get(n) ?? { name: n, description: `a value the page leaves to the reader`, secret: false });
 
-  const leftover = Object.entries(page).filter(([key]) => !['title', 'summary', 'description'].includes(key));
+  const leftover = Object.entries(page).filter(([key]) => !['title', 'summary', 'description', 'cwd'].includes(key));
   const summary = stringOf(page.summary) ?? stringOf(page.description) ?? `Draft imported from ${fileName}`;
   const frontMatter = [
     '---',
