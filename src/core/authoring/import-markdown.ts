@@ -8,15 +8,14 @@
 // As for scripts, no step gets a target unless the author names one (`target`): a page
 // does not say where its commands ran, and a guess could run them on the wrong machine.
 import { INPUT_NAME_PATTERN } from '../../contract/runbook.js';
-import { loadShellGrammar, readShellInputs } from '../engine/shell-placeholders.js';
 import { parseMarkdown, type Code, type RootContent } from '../runbook/markdown.js';
 import { parseYaml } from '../yaml.js';
-import { destructiveReasons } from './destructive-commands.js';
 import { capitalized, fenced, headingText, runbookIdFrom, yamlScalar } from './draft-markdown.js';
-import { asPlaceholders, asVariables, readPageBlock, type PageBlock } from './page-blocks.js';
-import { inputNameFor, placeInputs, providedByShell, type PageInput } from './page-placeholders.js';
-import { assigned, ownCall, roleOf } from './script-setup.js';
-import type { ShellCommand } from './shell-commands.js';
+import { loadShellGrammar } from '../engine/shell-placeholders.js';
+import { exportedBy, finishAction, type Finished, type Provider } from './page-actions.js';
+import { readPageBlock, type PageBlock } from './page-blocks.js';
+import { inputNameFor, providedByShell, type PageInput } from './page-placeholders.js';
+import { codeNodes, leadIn, leadTitle, outputLeadIns, plainText, renderer, unitsOf } from './page-pieces.js';
 
 export interface ImportMarkdownOptions {
   /** Put `target=NAME` on every shell step. */
@@ -42,23 +41,6 @@ export class NothingToImportError extends Error {
 }
 
 type Node = RootContent;
-
-interface Unit {
-  start: number;
-  end: number;
-  /** Spaces taken off the lines after the first (a list item's content indent). */
-  indent: number;
-  node: Node;
-  /** Step-making blocks (actions and manual commands) inside. */
-  blocks: Code[];
-}
-
-interface Finished {
-  code: string;
-  reasons: string[];
-  notes: string[];
-  confirm: boolean;
-}
 
 export async function importMarkdown(text: string, name: string, options: ImportMarkdownOptions = {}): Promise<ImportedMarkdown> {
   await loadShellGrammar();
@@ -108,7 +90,7 @@ export async function importMarkdown(text: string, name: string, options: Import
     }
   }
   const finished = new Map<Code, Finished>();
-  const providers: { names: string[]; text: string; expands: string[] }[] = [];
+  const providers: Provider[] = [];
   for (const code of actions) {
     const block = blocks.get(code) as PageBlock;
     // Runme's document-level `cwd` (in the page's front matter) holds for blocks without their own.
@@ -241,157 +223,6 @@ export async function importMarkdown(text: string, name: string, options: Import
   const body = [frontMatter, `# ${title}`, ...note, ...intro, ...steps];
   return { markdown: `${body.join('\n\n').replace(/\n{3,}/g, '\n\n')}\n`, warnings, runnableSteps: runnable, manualSteps: manual };
 }
-
-async function finishAction(
-  block: PageBlock,
-  providers: { names: string[]; text: string; expands: string[] }[],
-  inputVariables: Map<string, string>,
-): Promise<Finished> {
-  // Each step runs in a fresh shell: what an earlier block exported is set again here.
-  const carried: string[] = [];
-  const wanted = new Set(block.expands.filter((v) => !block.sets.includes(v)));
-  for (let i = providers.length - 1; i >= 0; i--) {
-    const provider = providers[i] as (typeof providers)[number];
-    if (!provider.names.some((n) => wanted.has(n))) continue;
-    carried.unshift(provider.text);
-    for (const n of provider.names) wanted.delete(n);
-    for (const e of provider.expands) wanted.add(e);
-  }
-  const placed = placeInputs([...carried, block.code].join('\n'), inputVariables);
-  const prelude = placed.exported.map((v) => `export ${v}={{ ${inputVariables.get(v) ?? inputNameFor(v)} }}`);
-  const cwd = block.runme?.cwd ? [`cd -- '${block.runme.cwd.replace(/'/g, `'\\''`)}' || exit 1`] : [];
-  const code = [...prelude, ...cwd, placed.code].join('\n');
-  const notes: string[] = [];
-  if (carried.length > 0) notes.push(`the first ${carried.length === 1 ? 'line repeats' : `${carried.length} lines repeat`} what an earlier step set, since each step runs in a fresh shell`);
-  if (block.runme?.cwd) notes.push(`the page runs this block in \`${block.runme.cwd}\` (Runme \`cwd\`); the step changes into it first, relative to where the step starts`);
-  if (block.runme?.excludeFromRunAll) notes.push('the page leaves this block out when it runs all of them (Runme `excludeFromRunAll`): the step asks before it runs');
-  if (block.runme?.name) notes.push(`the page names this block \`${block.runme.name}\``);
-  if (block.runme && block.runme.ignored.length > 0) notes.push(`left out (no meaning in Handrail): ${block.runme.ignored.map((a) => `\`${a}\``).join(', ')}`);
-  const refused = readShellInputs(code).refused;
-  for (const r of refused) notes.push(`input '${r.name}' is ${r.where}: ${r.fix}`);
-  const reasons = (await destructiveReasons(asVariables(code))).map(asPlaceholders);
-  return { code, reasons, notes, confirm: reasons.length > 0 || block.runme?.excludeFromRunAll === true };
-}
-
-/** The names a statement assigns or exports for the statements after it. */
-function exportedBy(statement: ShellCommand): string[] {
-  const role = roleOf(statement).kind;
-  if (role === 'assign') return assigned(statement);
-  if (role === 'env' && ['export', 'readonly', 'declare', 'typeset'].includes(ownCall(statement)?.name ?? '')) return assigned(statement);
-  return [];
-}
-
-/** The index of the unit where the step holding block `next` starts, after block `previous`. */
-function leadIn(units: Unit[], previous: number, next: number): number {
-  for (let i = previous + 1; i < next; i++) if (units[i]?.node.type === 'heading') return i;
-  // One paragraph (or list item) leads in; the text before it stays with what came before.
-  const before = units[next - 1];
-  return next - 1 > previous && before && ['paragraph', 'listItem'].includes(before.node.type) && before.blocks.length === 0 ? next - 1 : next;
-}
-
-/** A step's title from the text that leads into its block (a list item's first line, a paragraph), or a Runme name. */
-function leadTitle(node: Node | undefined, main: Code | undefined, blocks: Map<Code, PageBlock>): string | undefined {
-  const named = main ? blocks.get(main)?.runme?.name : undefined;
-  if (named) return capitalized(headingText(named));
-  if (!node || (node.type !== 'paragraph' && node.type !== 'listItem')) return undefined;
-  const first = node.type === 'listItem' ? node.children[0] : node;
-  if (!first || first.type === 'code') return undefined;
-  const line = plainText(first).replace(/\s+/g, ' ').replace(/[:.]\s*$/, '').trim();
-  return line === '' ? undefined : capitalized(headingText(line));
-}
-
-/** The pieces a section is cut at: its top-level blocks, or a list's items (or an item's parts) when one holds several steps. */
-function unitsOf(node: Node, blocks: Map<Code, PageBlock>, stepMaking: (c: Code) => boolean, indent = 0, start?: number): Unit[] {
-  const inside = codeNodes([node]).filter(stepMaking);
-  const from = start ?? offset(node, 'start');
-  if (inside.length >= 2 && node.type === 'list') {
-    return node.children.flatMap((item) => unitsOf(item as Node, blocks, stepMaking, column(item as Node) - 1));
-  }
-  if (inside.length >= 2 && node.type === 'listItem' && node.children.length > 1) {
-    return node.children.flatMap((child, i) => unitsOf(child as Node, blocks, stepMaking, column(child as Node) - 1, i === 0 ? from : undefined));
-  }
-  return [{ start: from, end: offset(node, 'end'), indent, node, blocks: inside }];
-}
-
-function renderer(source: string, blocks: Map<Code, PageBlock>, finished: Map<Code, Finished>, options: ImportMarkdownOptions) {
-  const all = [...blocks.keys()];
-  const replacement = (code: Code): string => {
-    const block = blocks.get(code) as PageBlock;
-    if (block.kind === 'action') {
-      const done = finished.get(code) as Finished;
-      const attributes = [...(options.target ? [`target=${options.target}`] : []), ...(done.confirm ? ['confirm'] : [])];
-      const parts = [
-        ...done.reasons.map((r) => `> **Warning:** ${r}.`),
-        ...done.notes.map((n) => `> **Note:** ${capitalized(n)}.`),
-        fenced('sh', attributes, done.code),
-      ];
-      if (block.output) parts.push('Example output (from the page; not run):', fenced('text', [], block.output));
-      return parts.join('\n\n');
-    }
-    if (block.kind === 'manual') {
-      return [`> **Run this by hand:** ${capitalized(block.manualBecause ?? 'it cannot run unattended')}. Run it in your own terminal, then mark the step done.`, fenced('text', [], code.value)].join('\n\n');
-    }
-    const lang = ['sql', 'http', 'sh', 'bash'].includes(block.lang) ? 'text' : (code.lang ?? '');
-    const shown = fenced(lang, [], code.value);
-    return lang !== (code.lang ?? '') ? `> **Note:** the page's \`${code.lang ?? ''}\` block below is shown, not run.\n\n${shown}` : shown;
-  };
-  const unit = (u: Unit): string => {
-    const inside = all.filter((c) => offset(c, 'start') >= u.start && offset(c, 'end') <= u.end);
-    // Each code block is marked (with a private-use character no page holds), the unit is
-    // dedented, then each mark becomes the block's new text at the mark's indentation.
-    let text = '';
-    let at = u.start;
-    inside.forEach((code, i) => {
-      text += source.slice(at, offset(code, 'start')) + `\uE000${i}\uE000`;
-      at = offset(code, 'end');
-    });
-    text += source.slice(at, u.end);
-    const dedent = new RegExp(`^ {0,${u.indent}}`);
-    text = text
-      .split('\n')
-      .map((line, i) => (i === 0 ? line : line.replace(dedent, '')))
-      .join('\n');
-    return text.replace(/^(.*?)\uE000(\d+)\uE000([^\n]?)/gm, (_m, before: string, i: string, after: string) => {
-      const prefix = before.replace(/[^>\s]/g, ' ');
-      const lines = replacement(inside[Number(i)] as Code).split('\n');
-      // A fence the page never closed can end mid-line; the closing fence needs a line of its own.
-      return before + lines.map((l, j) => (j === 0 ? l : `${prefix}${l}`.trimEnd())).join('\n') + (after ? `\n${prefix}${after}` : '');
-    });
-  };
-  return { unit };
-}
-
-/** Code blocks right after a paragraph that introduces output ("Example output:", "The result looks like:"). */
-function outputLeadIns(nodes: Node[]): Set<Code> {
-  const found = new Set<Code>();
-  const walk = (siblings: Node[]) => {
-    siblings.forEach((node, i) => {
-      const before = siblings[i - 1];
-      if (node.type === 'code' && before?.type === 'paragraph' && /\b(output|returns?|result|looks? like|prints?|shows?)\b[^.]*:\s*$/i.test(plainText(before))) found.add(node);
-      if ('children' in node) walk(node.children as Node[]);
-    });
-  };
-  walk(nodes);
-  return found;
-}
-
-function codeNodes(nodes: Node[]): Code[] {
-  const out: Code[] = [];
-  for (const node of nodes) {
-    if (node.type === 'code') out.push(node);
-    else if ('children' in node) out.push(...codeNodes(node.children as Node[]));
-  }
-  return out;
-}
-
-function plainText(node: Node): string {
-  if ('value' in node && typeof node.value === 'string' && node.type !== 'html') return node.value;
-  if ('children' in node) return (node.children as Node[]).map(plainText).join('');
-  return '';
-}
-
-const offset = (node: { position?: { start: { offset?: number }; end: { offset?: number } } }, end: 'start' | 'end') => node.position?.[end].offset ?? 0;
-const column = (node: Node) => node.position?.start.column ?? 1;
 
 function pageFrontMatter(value: string): Record<string, unknown> {
   const read = parseYaml(value);
