@@ -100,6 +100,12 @@ describe('importMarkdown: which blocks run', () => {
     ]);
   });
 
+  it('notes bash-only syntax, since steps run with /bin/sh', async () => {
+    const { steps } = await draftOf(`## Loop\n\n${fence('bash', 'diff <(ls /tmp) <(ls /var/tmp)')}\n\n## Plain\n\n${fence('bash', 'ls /tmp')}\n`);
+    expect(steps[0]?.prose).toMatch(/> \*\*Note:\*\* This block uses bash-only syntax \(.*\), and Handrail runs `sh` blocks with \/bin\/sh/);
+    expect(steps[1]?.prose).not.toContain('bash-only');
+  });
+
   it('flags a destructive command as the script importer does: confirm and a warning', async () => {
     const { steps, warnings, errors } = await draftOf(`## Clean\n\n${fence('bash', 'kubectl delete pod web-1 -n shop')}\n`);
     expect(errors).toEqual([]);

@@ -7,7 +7,7 @@ import { destructiveReasons } from './destructive-commands.js';
 import { asPlaceholders, asVariables, type PageBlock } from './page-blocks.js';
 import { inputNameFor, placeInputs } from './page-placeholders.js';
 import { assigned, ownCall, roleOf } from './script-setup.js';
-import type { ShellCommand } from './shell-commands.js';
+import { bashOnlySyntax, type ShellCommand } from './shell-commands.js';
 
 export interface Finished {
   code: string;
@@ -48,6 +48,13 @@ export async function finishAction(
   if (block.runme?.excludeFromRunAll) notes.push('the page leaves this block out when it runs all of them (Runme `excludeFromRunAll`): the step asks before it runs');
   if (block.runme?.name) notes.push(`the page names this block \`${block.runme.name}\``);
   if (block.runme && block.runme.ignored.length > 0) notes.push(`left out (no meaning in Handrail): ${block.runme.ignored.map((a) => `\`${a}\``).join(', ')}`);
+  const bashOnly = await bashOnlySyntax(asVariables(code));
+  if (bashOnly) {
+    notes.push(
+      `this block uses bash-only syntax (${bashOnly.reason.replace(/; tried parsing as posix$/, '')}), and Handrail runs \`sh\` blocks with /bin/sh, which is not always bash: ` +
+        "rewrite it for sh, or wrap it as `bash -c '…'`",
+    );
+  }
   const refused = readShellInputs(code).refused;
   for (const r of refused) notes.push(`input '${r.name}' is ${r.where}: ${r.fix}`);
   const reasons = (await destructiveReasons(asVariables(code))).map(asPlaceholders);
