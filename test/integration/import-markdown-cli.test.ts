@@ -1,6 +1,8 @@
 // `handrail import` on Markdown runbooks, as an author meets it: the built CLI imports the
 // attributed sample of public alert runbooks (test/fixtures/markdown-runbooks) folder-wise
-// with --target, and `handrail validate` accepts every draft it wrote.
+// with --target, and `handrail validate` accepts every draft it wrote. Each import reads the
+// shell grammar of every block of seven pages in a fresh process: on a busy two-core machine
+// that takes longer than the default 30 s, hence the longer limit (no test asserts a time).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +38,7 @@ describe('handrail import PAGE.md', () => {
     expect(result.stderr).not.toContain('no step has a target');
   });
 
-  it('without --target says that the steps need one, and validate names each', () => {
+  it('without --target says that the steps need one, and validate names each', { timeout: 120_000 }, () => {
     const result = handrail(['import', join(PAGES, 'kubevirt-VirtHandlerDaemonSetRolloutFailing.md')], cli);
     expect(result.stderr).toContain('handrail: warning: no step has a target yet: add target=NAME to each of the 3 sh blocks, or import again with --target NAME');
     writeFileSync(join(workspace, 'no-target.md'), result.stdout);
@@ -47,7 +49,7 @@ describe('handrail import PAGE.md', () => {
 });
 
 describe('handrail import FOLDER --out DRAFTS --target NAME', () => {
-  it('writes one draft per page, each of which validate accepts and which has a runnable step', () => {
+  it('writes one draft per page, each of which validate accepts and which has a runnable step', { timeout: 120_000 }, () => {
     const out = join(scratch, 'drafts');
     const result = handrail(['import', PAGES, '--out', out, '--target', 'app'], cli);
     expect(result.code, result.stderr).toBe(0);
@@ -63,7 +65,7 @@ describe('handrail import FOLDER --out DRAFTS --target NAME', () => {
     expect(runnable.length).toBe(5);
   });
 
-  it('never writes over a draft that is already there, and says which', () => {
+  it('never writes over a draft that is already there, and says which', { timeout: 120_000 }, () => {
     const out = join(scratch, 'again');
     mkdirSync(out);
     writeFileSync(join(out, 'openshift-runc-deprecated.md'), 'mine\n');
