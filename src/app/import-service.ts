@@ -13,15 +13,15 @@ export const MAX_SCRIPT_BYTES = 1024 * 1024;
 export type { ImportedScript };
 
 /** Reads the script at `path` (as given on the command line) and imports it. */
-export async function importScriptFile(path: string, workspace: string): Promise<ImportedScript> {
+export async function importScriptFile(path: string, workspace: string, target?: string): Promise<ImportedScript> {
   const text = await readScript(path);
-  return importScriptText(text, basename(path), workspace);
+  return importScriptText(text, basename(path), workspace, target);
 }
 
-export async function importScriptText(text: string, name: string, workspace: string): Promise<ImportedScript> {
+export async function importScriptText(text: string, name: string, workspace: string, target?: string): Promise<ImportedScript> {
   const targets = await workspaceTargets(workspace);
   try {
-    return await importScript(text, name, { targets });
+    return await importScript(text, name, { targets, ...(target ? { target } : {}) });
   } catch (error) {
     if (error instanceof ShellSyntaxError) {
       throw new UserError(
@@ -34,16 +34,17 @@ export async function importScriptText(text: string, name: string, workspace: st
   }
 }
 
-async function readScript(path: string): Promise<string> {
+/** Reads a text file given on the command line; `what` names what was expected ("a shell script"). */
+export async function readScript(path: string, what = 'a shell script'): Promise<string> {
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
     const why = error.code === 'ENOENT' ? 'there is no such file' : error.code === 'EACCES' ? 'permission denied' : error.message;
     throw new UserError(`cannot read ${path}: ${why}; nothing was imported`);
   });
   try {
     const info = await handle.stat();
-    if (info.isDirectory()) throw new UserError(`${path} is a folder; give the path of a shell script; nothing was imported`);
+    if (info.isDirectory()) throw new UserError(`${path} is a folder; give the path of ${what}; nothing was imported`);
     if (info.size > MAX_SCRIPT_BYTES) {
-      throw new UserError(`${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB; Handrail imports scripts up to 1 MB — is this the right file? Nothing was imported`);
+      throw new UserError(`${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB; Handrail imports files up to 1 MB — is this the right file? Nothing was imported`);
     }
     const bytes = await handle.readFile();
     if (bytes.includes(0)) throw new UserError(`${path} is not a text file (it contains NUL bytes); nothing was imported`);
@@ -54,7 +55,7 @@ async function readScript(path: string): Promise<string> {
     }
   } catch (error) {
     // Reading a folder fails at read time on some systems (EISDIR) rather than at stat.
-    if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw new UserError(`${path} is a folder; give the path of a shell script; nothing was imported`);
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw new UserError(`${path} is a folder; give the path of ${what}; nothing was imported`);
     throw error;
   } finally {
     await handle.close();
@@ -62,7 +63,7 @@ async function readScript(path: string): Promise<string> {
 }
 
 /** The inventory's target names, or none when the workspace has no usable handrail.yml. */
-async function workspaceTargets(workspace: string): Promise<string[]> {
+export async function workspaceTargets(workspace: string): Promise<string[]> {
   try {
     const loaded = await loadWorkspaceInventory(workspace, { cwd: workspace });
     const environments = Object.values(loaded.inventory?.environments ?? {});

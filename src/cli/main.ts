@@ -223,11 +223,13 @@ program
 
 program
   .command('import')
-  .description('turn a shell script into a runbook draft on stdout (what to fill in goes to stderr); nothing is written')
-  .argument('<script>', 'the shell script to import')
-  .action(async (script: string) => {
+  .description('turn a shell script or a Markdown runbook (.md) into a runbook draft on stdout (what to fill in goes to stderr); a folder of .md pages into drafts in --out')
+  .argument('<script>', 'the shell script, Markdown page or folder of pages to import')
+  .option('--target <name>', 'the target every shell step runs on (local, or a target of handrail.yml)')
+  .option('--out <folder>', 'for a folder: where to write the drafts (one new file per page, never overwritten)')
+  .action(async (script: string, options: import('./commands/import.js').ImportFlags) => {
     const { importCommand } = await import('./commands/import.js');
-    process.exitCode = await importCommand(script, program.opts<GlobalOptions>());
+    process.exitCode = await importCommand(script, options, program.opts<GlobalOptions>());
   });
 
 program

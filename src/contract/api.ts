@@ -8,7 +8,7 @@ import { Plan } from './plan.js';
 import { Problem } from './problem.js';
 import { RecordMismatch } from './record-check.js';
 import { Run, RunStep, RunVerdict } from './run.js';
-import { InputDeclaration, RunbookSummary } from './runbook.js';
+import { InputDeclaration, NAME_PATTERN, RunbookSummary } from './runbook.js';
 import { Snapshot } from './snapshot.js';
 
 const Id = z.string().min(1).max(200);
@@ -362,8 +362,20 @@ export const API = {
     }),
     response: z.object({ path: z.string(), id: z.string(), problems: z.array(Problem) }),
   },
-  /** A shell script turned into a runbook draft (not written anywhere). */
-  importScript: { request: z.object({ text: SourceText, name: z.string().max(300).default('script.sh') }), response: z.object({ markdown: z.string(), warnings: z.array(z.string()) }) },
+  /**
+   * A shell script or a Markdown runbook turned into a runbook draft (not written anywhere).
+   * `format` says which (when absent, a name ending in .md or .markdown means Markdown);
+   * `target`, when given, is put on every shell step.
+   */
+  importScript: {
+    request: z.object({
+      text: SourceText,
+      name: z.string().max(300).default('script.sh'),
+      format: z.enum(['shell', 'markdown']).optional(),
+      target: z.string().max(100).regex(new RegExp(NAME_PATTERN)).optional(),
+    }),
+    response: z.object({ markdown: z.string(), warnings: z.array(z.string()) }),
+  },
 } as const;
 
 export type ApiName = keyof typeof API;

@@ -42,4 +42,15 @@ describe('importScript (console)', () => {
     });
     expect(readdirSync(DEMO)).toEqual(before);
   });
+
+  it('imports pasted Markdown when the format says so, or the name ends in .md, with the target named for every shell step', async () => {
+    const page = '# Shop down\n\n## Check\n\n```console\n$ systemctl status shop\n● shop.service\n```\n';
+    const asked = await service.importScript(API.importScript.request.parse({ text: page, name: 'pasted', format: 'markdown', target: 'app' }));
+    expect(asked.markdown).toMatch(/^---\nid: pasted\ntitle: Shop down\nversion: 0\.1\.0\n/);
+    expect(asked.markdown).toContain('```sh {target=app}\nsystemctl status shop\n```');
+    expect(asked.markdown).toContain('● shop.service');
+    const byName = await service.importScript(API.importScript.request.parse({ text: page, name: 'shop-down.md' }));
+    expect(byName.markdown).toContain('```sh\nsystemctl status shop\n```');
+    expect(() => API.importScript.request.parse({ text: page, target: 'App Server' })).toThrow();
+  });
 });

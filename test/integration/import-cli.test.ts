@@ -106,7 +106,11 @@ describe('handrail import', () => {
     expect(missing.stderr).toBe(`handrail: cannot read ${join(scratch, 'nope.sh')}: there is no such file; nothing was imported\n`);
 
     const folder = handrail(['import', scratch], cli);
-    expect(folder).toMatchObject({ code: 2, stdout: '', stderr: `handrail: ${scratch} is a folder; give the path of a shell script; nothing was imported\n` });
+    expect(folder).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `handrail: ${scratch} is a folder: to import the Markdown pages in it, add --out FOLDER for the drafts (one file per page); to import a shell script, give its path; nothing was imported\n`,
+    });
 
     const bad = join(scratch, 'bad.sh');
     copyFileSync(DEPLOY_SCRIPT, bad);

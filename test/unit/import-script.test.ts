@@ -146,3 +146,12 @@ describe('importScript', () => {
     await expect(importScript('set -e\nA=1\n', 'setup.sh')).rejects.toThrow(/only sets things up/);
   });
 });
+
+describe('importScript with a target named', () => {
+  it('puts the target on every step, so the draft validates without edits, and drops the to-do for it', async () => {
+    const imported = await importScript('# Restart the shop.\nsystemctl restart shop\n# Drop old carts.\nrm -rf /var/cache/carts\n', 'shop.sh', { target: 'app' });
+    expect(imported.markdown.match(/^```sh \{target=app( confirm)?\}$/gm)).toHaveLength(2);
+    expect(imported.warnings.join('\n')).not.toContain('no step has a target');
+    expect(runbookProblems(imported.markdown).filter((p) => !p.includes('warning:'))).toEqual([]);
+  });
+});

@@ -34,7 +34,7 @@ const WHAT: Record<ApiName, string> = {
   searchAudit: 'searching the audit trail',
   exportAudit: 'exporting the audit trail',
   reviewRun: 'recording the review',
-  importScript: 'importing the shell script',
+  importScript: 'importing the script or page',
   startRecording: 'starting the recording',
   listRecordings: 'listing the recordings',
   recordCommand: 'recording the command',

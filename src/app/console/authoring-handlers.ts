@@ -1,6 +1,7 @@
 // The console API for writing runbooks: the editor (validate, read, save, history, diff),
-// the recorder, and importing a script.
+// the recorder, and importing a script or a Markdown runbook.
 import { importScriptText } from '../import-service.js';
+import { importMarkdownText, isMarkdownName } from '../markdown-import-service.js';
 import type { ConsoleParts, Handlers } from './console-parts.js';
 import { diffOp, historyOp } from './runbook-versions-api.js';
 
@@ -25,6 +26,10 @@ export function authoringHandlers(parts: ConsoleParts): Handlers<AuthoringOps> {
     updateRecording: async (r) => recording.update(r),
     getRecording: async (r) => recording.get(r),
     saveRecording: async (r) => recording.save(r),
-    importScript: async (r) => importScriptText(r.text, r.name, settings.workspace),
+    importScript: async (r) => {
+      const markdown = r.format === 'markdown' || (r.format === undefined && isMarkdownName(r.name));
+      const { markdown: text, warnings } = markdown ? await importMarkdownText(r.text, r.name, settings.workspace, r.target) : await importScriptText(r.text, r.name, settings.workspace, r.target);
+      return { markdown: text, warnings };
+    },
   };
 }

@@ -30,17 +30,21 @@ export interface ScriptFacts {
   /** Script arguments that became inputs. */
   arguments: { position: string; input: string; line: number }[];
   targets: string[];
+  /** The target every step was given at import, if the author named one. */
+  target?: string;
 }
 
 export function introMarkdown(steps: DraftStep[], facts: ScriptFacts): { markdown: string; warnings: string[] } {
   const warnings: string[] = [];
   const todo: string[] = [];
   const targetList = facts.targets.length > 0 ? `a target of handrail.yml (${facts.targets.join(', ')}) or \`local\` for this machine` : 'a target of handrail.yml, or `local` for this machine';
-  todo.push(
-    `**Targets:** no step has one yet, because the script does not say where it ran. Add \`target=NAME\` to each \`sh\` block — ${targetList}. ` +
-      '`handrail validate` names every block that still needs one.',
-  );
-  warnings.push(`no step has a target yet: add target=NAME to each of the ${steps.length} sh block${steps.length === 1 ? '' : 's'} (${facts.targets.length > 0 ? `targets in handrail.yml: ${facts.targets.join(', ')}; ` : ''}or local for this machine)`);
+  if (!facts.target) {
+    todo.push(
+      `**Targets:** no step has one yet, because the script does not say where it ran. Add \`target=NAME\` to each \`sh\` block — ${targetList}. ` +
+        '`handrail validate` names every block that still needs one.',
+    );
+    warnings.push(`no step has a target yet: add target=NAME to each of the ${steps.length} sh block${steps.length === 1 ? '' : 's'} (${facts.targets.length > 0 ? `targets in handrail.yml: ${facts.targets.join(', ')}; ` : ''}or local for this machine)`);
+  }
 
   const destructive = steps.filter((s) => s.reasons.length > 0);
   if (destructive.length > 0) {

@@ -19,6 +19,8 @@ export { ShellSyntaxError } from './shell-commands.js';
 export interface ImportOptions {
   /** The inventory's target names, to list in the draft's to-do. */
   targets?: string[];
+  /** Put `target=NAME` on every step (the author named where the script runs). */
+  target?: string;
 }
 
 export interface ImportedScript {
@@ -70,6 +72,7 @@ export async function importScript(text: string, name: string, options: ImportOp
     reusedSubstitutions: reusedSubstitutions(commands, roles, stepAt),
     arguments: inputs.map((i) => ({ position: i.position, input: i.name, line: i.line })),
     targets: options.targets ?? [],
+    ...(options.target ? { target: options.target } : {}),
   };
   const { markdown: introText, warnings } = introMarkdown(steps, facts);
 
@@ -84,7 +87,7 @@ export async function importScript(text: string, name: string, options: ImportOp
     ...inputsYaml(inputs),
     '---',
   ].join('\n');
-  const body = [frontMatter, `# ${title}`, ...(intro ? [intro] : []), introText, ...steps.map(stepMarkdown)];
+  const body = [frontMatter, `# ${title}`, ...(intro ? [intro] : []), introText, ...steps.map((s) => stepMarkdown(s, options.target))];
   return { markdown: `${body.join('\n\n')}\n`, warnings };
 }
 
@@ -144,12 +147,12 @@ async function buildStep(
   return { number, line: command.line, title, prose, code, reasons: [...new Set(reasons)], notes };
 }
 
-function stepMarkdown(step: DraftStep): string {
+function stepMarkdown(step: DraftStep, target: string | undefined): string {
   const parts = [`## ${step.title}`];
   if (step.prose) parts.push(step.prose);
   for (const reason of step.reasons) parts.push(`> **Warning:** ${reason}.`);
   for (const note of step.notes) parts.push(`> **Note:** ${capitalized(note)}`);
-  parts.push(fenced('sh', step.reasons.length > 0 ? ['confirm'] : [], step.code));
+  parts.push(fenced('sh', [...(target ? [`target=${target}`] : []), ...(step.reasons.length > 0 ? ['confirm'] : [])], step.code));
   return parts.join('\n\n');
 }
 

@@ -64,6 +64,17 @@ export function parseRunbook(path: string, bytes: Uint8Array, totalBytes = bytes
   }
   const [introSection, ...stepSections] = sections;
   const intro = introSection ? sliceOf(text, introSection.nodes).replace(/^#\s.*\n?/, '').trim() : '';
+  // The intro belongs to no step, so a block there would be shown and never run: said, not skipped.
+  for (const code of codeBlocks(introSection?.nodes ?? [])) {
+    const lang = (code.lang ?? '').toLowerCase();
+    if (ACTION_LANGS[lang]) {
+      problems.error(
+        start(code),
+        `this ${lang} block comes before the first ## heading, so it belongs to no step and would never run; ` +
+          'put a ## heading above it to make it a step, or change its language to text if it only shows an example',
+      );
+    }
+  }
 
   const steps: Step[] = [];
   const declared = new Set(Object.keys(partial.inputs ?? {}));

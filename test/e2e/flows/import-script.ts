@@ -21,7 +21,7 @@ export const importScript: Flow = {
   workspace: () => ({ files: { 'handrail.yml': 'environments:\n  local-demo:\n    targets:\n      app: local\n' } }),
   async run(page, ctx) {
     await openConsole(page, ctx.url);
-    await page.getByRole('button', { name: 'Import script…' }).click();
+    await page.getByRole('button', { name: 'Import…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import a shell script' });
     await dialog.getByLabel('Shell script').fill(SCRIPT);
     await dialog.getByLabel('Script name').fill('clear-cache.sh');

@@ -2,6 +2,7 @@
 import { abortWithReason } from './abort-with-reason.js';
 import { editRunbook } from './edit-runbook.js';
 import type { Flow } from './flow.js';
+import { importMarkdown } from './import-markdown.js';
 import { importScript } from './import-script.js';
 import { keyboardOnlyRun } from './keyboard-only-run.js';
 import { newcomerDemoRun } from './newcomer-demo-run.js';
@@ -15,4 +16,4 @@ import { skipFailedStep } from './skip-failed-step.js';
 
 export type { Flow, FlowContext, FlowWorkspace, PrepareContext } from './flow.js';
 
-export const flows: readonly Flow[] = [newcomerDemoRun, refusedEnvironment, protectedEnvironment, skipFailedStep, resumeInterrupted, restoreSnapshot, recordAndRun, editRunbook, importScript, keyboardOnlyRun, abortWithReason, planBeforeStart];
+export const flows: readonly Flow[] = [newcomerDemoRun, refusedEnvironment, protectedEnvironment, skipFailedStep, resumeInterrupted, restoreSnapshot, recordAndRun, editRunbook, importScript, importMarkdown, keyboardOnlyRun, abortWithReason, planBeforeStart];

@@ -203,7 +203,7 @@ function Editing({
         )}
         {onImported ? (
           <button type="button" className="button" onClick={() => setImporting(true)}>
-            Import script…
+            Import…
           </button>
         ) : null}
       </div>

@@ -50,7 +50,7 @@ export function RunbooksView() {
             New runbook
           </a>{' '}
           <button type="button" className="button" onClick={() => setImporting(true)}>
-            Import script…
+            Import…
           </button>
         </span>
       </div>
