@@ -36,6 +36,9 @@ import type { RunbookVersions } from './runbook-versions.js';
 import { versionRefusal } from './version-check.js';
 import { readSource } from './workspace.js';
 import { nameStorageFault, storageFaultError } from './storage-faults.js';
+import { ApprovalRefused, decideResumeApproval, decideRunApproval, type RunApproval } from './run-approval.js';
+import { eventsInScope } from '../store/audit-events-read.js';
+import { toReportEvent } from '../core/audit/report-model.js';
 
 export interface ResumeRequest extends Omit<StartRequest, 'runbook' | 'environment'> {
   /**
@@ -57,6 +60,8 @@ export interface StartRequest {
    * with `recordDeviation`; every other guard holds whatever is typed.
    */
   breakGlass?: string;
+  /** The approval file (PLAN.sig, absolute) for an environment with `approval:` (run-approval.ts). */
+  approval?: string;
 }
 
 export interface RunSession {
@@ -230,6 +235,24 @@ export class RunService extends ContextService {
     return this.waivers.get(runId) ?? 0;
   }
 
+  /** The approval decision; a refusal is recorded (`approval.refused`, with the signer's principal and key) and thrown. */
+  private async approvalOr(request: Pick<StartRequest, 'runbook' | 'environment'>, decide: () => Promise<RunApproval>): Promise<RunApproval> {
+    try {
+      return await decide();
+    } catch (error) {
+      if (error instanceof ApprovalRefused) {
+        this.store.appendEvent({ operator: this.settings.operator, kind: 'approval.refused', runId: null, body: { runbook: request.runbook, environment: request.environment, ...error.body, reason: error.message } });
+      }
+      throw error;
+    }
+  }
+
+  /** Call in the run's transaction: the approval (or its waiver) is in the trail with the run it let start. */
+  private recordApproval(runId: string, approval: RunApproval): void {
+    if (approval.kind === 'approved') this.store.appendEvent({ operator: this.settings.operator, kind: 'approval.accepted', runId, body: { ...approval.body, ...operatorBody(this.settings) } });
+    if (approval.kind === 'waived') this.recordDeviation(runId, null, 'approval', approval.reason, approval.detail);
+  }
+
   /** A guard's refusal is recorded too: who tried what, where, and why it was refused. */
   refused(request: Pick<StartRequest, 'runbook' | 'environment'>, reason: string): void {
     this.store.appendEvent({
@@ -247,6 +270,7 @@ export class RunService extends ContextService {
       Object.entries(plan.inputs).map(([k, v]) => [k, fm.inputs?.[k]?.secret ? REDACTED : (v ?? '')]),
     );
     const runId = newId();
+    const approval = await this.approvalOr(request, () => decideRunApproval(this.settings, plan, request));
     const targets = await openTargets(plan, this.targetOptions(request, session)).catch((error: unknown) => {
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
@@ -283,6 +307,7 @@ export class RunService extends ContextService {
           body: { runbook: fm.id, version: fm.version, sha256: plan.runbook.sha256, environment: plan.environmentName, inputs, ...operatorBody(this.settings),
             ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}) },
         });
+        this.recordApproval(runId, approval);
         return created;
       });
     } catch (error) {
@@ -326,6 +351,10 @@ export class RunService extends ContextService {
     const stored = Object.fromEntries(Object.entries(run.inputs).map(([k, v]) => [k, String(v)]));
     await loadShellGrammar();
     const plan = planRun(run.runbookPath, source, inventory, run.environment, { ...stored, ...request.inputs });
+    const approvedPlans = eventsInScope(this.db.db, { runId: run.id, since: null, until: null }, ['step.output'])
+      .filter((e) => e.kind === 'approval.accepted').map((e) => toReportEvent(e).body?.planId).filter((id): id is string => typeof id === 'string');
+    const approval = await this.approvalOr({ runbook: run.runbookId, environment: run.environment },
+      () => decideResumeApproval(this.settings, plan, request, approvedPlans, run.id));
     const targets = await openTargets(plan, this.targetOptions(request, session));
     const targetLocks = await lockTargets(plan, run.id, this.settings).catch(async (error: unknown) => {
       await targets.close();
@@ -338,6 +367,7 @@ export class RunService extends ContextService {
         const updated = this.store.setRunStatus(run.id, 'running', { from: ['interrupted', 'failed'] });
         // In the same transaction: the row's status and the chain's never disagree, even for a moment.
         this.store.appendEvent({ operator: this.settings.operator, kind: 'run.resumed', runId: run.id, body: { previous: run.status, ...operatorBody(this.settings) } });
+        this.recordApproval(run.id, approval);
         return updated;
       });
     } catch (error) {

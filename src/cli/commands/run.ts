@@ -1,6 +1,7 @@
 // `handrail run` and `handrail resume`: exit 0 succeeded, 1 a step failed (or the run was
 // aborted), 2 refused (a guard, an input, a confirmation nobody could give).
 import { constants } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../../app/errors.js';
 import { LEFTOVER_GRACE_MS, leftoverReport } from '../../app/leftover-steps.js';
@@ -24,6 +25,7 @@ export interface RunFlags extends OperatorFlags {
   input: string[];
   acceptHostKey: string[];
   breakGlass?: string;
+  approval?: string;
   json?: boolean;
 }
 
@@ -33,7 +35,7 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
     const inputs = collectInputs(flags.input);
     if (isInteractive()) Object.assign(inputs, await askMissingInputs(await service.declaredInputs(runbook, process.cwd()), inputs));
     const given = new Set(Object.keys(inputs));
-    const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey, breakGlass: flags.breakGlass };
+    const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey, breakGlass: flags.breakGlass, ...approvalFlag(flags) };
     const plan = await service.plan(request, process.cwd());
     const secrets = Object.entries(plan.runbook.frontMatter.inputs ?? {}).filter(([, decl]) => decl.secret).map(([name]) => name);
     try {
@@ -51,6 +53,11 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
   } finally {
     service.close();
   }
+}
+
+/** --approval, as a path from where the operator typed it. */
+function approvalFlag(flags: { approval?: string }): { approval?: string } {
+  return flags.approval === undefined ? {} : { approval: resolvePath(process.cwd(), flags.approval) };
 }
 
 /** A typed break-glass that no guard needed is said, so nobody believes a guard was waived. */
@@ -113,7 +120,7 @@ export async function resumeCommand(runRef: string, flags: ResumeFlags, global: 
     for (const notice of await new SnapshotService(service).housekeeping(undefined, { retention: false })) fail(notice);
     const printer = makePrinter(flags);
     const stopLeftovers = await chooseToStopLeftovers(service, runRef, flags.stopLeftover === true);
-    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers, breakGlass: flags.breakGlass };
+    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers, breakGlass: flags.breakGlass, ...approvalFlag(flags) };
     const result = await withSession(service, flags, printer, (session) => service.resume(runRef, request, session));
     noteUnusedBreakGlass(service, flags, result);
     return exitCode(result);
@@ -276,7 +283,7 @@ function collectInputs(flags: string[]): Record<string, string> {
 }
 
 /** Reads a line without echoing it (a passphrase must not stay on the screen). */
-async function askHidden(prompt: string): Promise<string> {
+export async function askHidden(prompt: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   // readline echoes through _writeToOutput; silence it after the prompt.
   const silent = rl as unknown as { _writeToOutput: (s: string) => void };

@@ -119,11 +119,7 @@ function findSigner(input: ApprovalCheckInput, s: ApprovalStatement, key: Buffer
  * (`alice@example.com` is the operator `alice`).
  */
 function selfApproval(input: ApprovalCheckInput, principal: string, key: Buffer): string | null {
-  const names = new Set(input.operator.map((o) => o.trim().toLowerCase()).filter((o) => o !== ''));
-  const isOperator = (p: string) => {
-    const lower = p.toLowerCase();
-    return names.has(lower) || names.has(lower.split('@')[0]!);
-  };
+  const isOperator = (p: string) => namesOperator(p, input.operator);
   const alsoListed = input.signers.signers
     .filter((l) => l.key?.blob.equals(key))
     .flatMap((l) => l.principals.split(','))
@@ -131,4 +127,11 @@ function selfApproval(input: ApprovalCheckInput, principal: string, key: Buffer)
   const hit = [principal, ...alsoListed].find(isOperator);
   if (!hit) return null;
   return `self-approval: the approval was signed by '${principal}'${hit === principal ? '' : ` with a key listed for '${hit}'`}, and this run's operator is ${[...input.operator].filter(Boolean).join(' / ')}; an approval must come from someone else — ask another approver in ${input.signersPath} to sign the plan`;
+}
+
+/** Whether a principal names one of the operator's names: equal ignoring case, or equal before its '@'. */
+export function namesOperator(principal: string, operator: readonly string[]): boolean {
+  const names = new Set(operator.map((o) => o.trim().toLowerCase()).filter((o) => o !== ''));
+  const lower = principal.toLowerCase();
+  return names.has(lower) || names.has(lower.split('@')[0]!);
 }
