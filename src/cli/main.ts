@@ -70,6 +70,20 @@ program
   });
 
 program
+  .command('plan')
+  .description('show every step of a run resolved (targets, commands, snapshots, confirmations, approval) without running anything')
+  .argument('<runbook>', 'runbook id (see handrail list) or path to a .md file')
+  .requiredOption('--env <env>', 'the environment the run would be in')
+  .option('--input <name=value>', 'an input value (repeatable); secrets go in HANDRAIL_INPUT_<NAME> instead', collect, [])
+  .option('--rehearse', "run the SQL steps on a copy (SQLite) or in a transaction that is rolled back (PostgreSQL) and report rows and expect-rows")
+  .option('--out <file>', 'write the plan text (what an approver signs) to this file')
+  .option('--json', 'print the plan (and rehearsal) as JSON')
+  .action(async (runbook: string, options: import('./commands/plan.js').PlanFlags) => {
+    const { planCommand } = await import('./commands/plan.js');
+    process.exitCode = await planCommand(runbook, options, program.opts<GlobalOptions>());
+  });
+
+program
   .command('resume')
   .description('continue an interrupted or failed run where it stopped')
   .argument('<run>', 'run id (or a unique prefix)')

@@ -269,7 +269,7 @@ function signalNumber(reason: string): number | undefined {
 }
 
 /** `--input k=v` flags, plus HANDRAIL_INPUT_<NAME> variables (the way to pass a secret). */
-function collectInputs(flags: string[]): Record<string, string> {
+export function collectInputs(flags: string[]): Record<string, string> {
   const inputs: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (key.startsWith('HANDRAIL_INPUT_') && value !== undefined) inputs[key.slice('HANDRAIL_INPUT_'.length).toLowerCase()] = value;
@@ -298,7 +298,7 @@ export async function askHidden(prompt: string): Promise<string> {
 }
 
 /** argv is readable by every user of the machine (ps, /proc): a secret never goes there. */
-function refuseSecretsOnArgv(flags: string[], secrets: string[]): void {
+export function refuseSecretsOnArgv(flags: string[], secrets: string[]): void {
   const given = secrets.find((name) => flags.some((flag) => flag.startsWith(`${name}=`)));
   if (given) {
     throw new UserError(

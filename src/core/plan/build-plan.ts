@@ -69,7 +69,7 @@ function planTarget(name: string, spec: TargetSpec, ctx: PlanContext): PlanTarge
 }
 
 /** A URL with any password in it removed: the plan is read by people who must not see it. */
-function withoutPassword(url: string): string {
+export function withoutPassword(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password === '') return url;

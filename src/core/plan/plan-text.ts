@@ -4,7 +4,7 @@
 // bytes on every machine and every day: no times, no host-specific layout) and complete
 // (every target, command, parameter and confirmation). The plan id is its SHA-256.
 import { createHash } from 'node:crypto';
-import type { Plan, PlanStep } from '../../contract/plan.js';
+import type { Plan, PlanStep, PlanTarget } from '../../contract/plan.js';
 
 export const PLAN_TEXT_HEADER = 'Handrail plan, format 1';
 export const PLAN_TEXT_FOOTER = 'End of plan.';
@@ -32,7 +32,7 @@ export function canonicalPlanText(plan: Plan): string {
   }
   lines.push('', 'Targets:');
   if (plan.targets.length === 0) lines.push('  (none)');
-  for (const t of plan.targets) lines.push(`  ${t.name} = ${t.kind} ${t.where}${t.access ? ` (${t.access})` : ''}`);
+  for (const t of plan.targets) lines.push(`  ${t.name} = ${targetText(t)}${t.access ? ` (${t.access})` : ''}`);
   if (plan.variables.length > 0 || plan.passEnv.length > 0) {
     lines.push('', 'Variables every sh step gets:');
     for (const v of plan.variables) lines.push(`  ${v.name}=${v.value}`);
@@ -47,7 +47,7 @@ export function canonicalPlanText(plan: Plan): string {
 function stepLines(step: PlanStep, plan: Plan): string[] {
   const out = [`Step ${step.number} of ${plan.steps.length}: ${step.title}`];
   const where = step.target === undefined ? undefined : plan.targets.find((t) => t.name === step.target);
-  out.push(`  Kind: ${kindLine(step, where ? `${where.kind} ${where.where}` : undefined)}`);
+  out.push(`  Kind: ${kindLine(step, where === undefined ? undefined : where.kind === 'local' ? where.where : targetText(where))}`);
   if (step.kind !== 'manual') {
     out.push(
       `  Changes: ${step.snapshots.length > 0 ? `${step.snapshots.join(', ')} (each snapshotted and the snapshot verified before the step runs)` : changesNothing(step)}`,
@@ -66,6 +66,10 @@ function stepLines(step: PlanStep, plan: Plan): string[] {
     for (const line of step.command.replace(/\n+$/, '').split('\n')) out.push(`    | ${line}`);
   }
   return out;
+}
+
+function targetText(t: PlanTarget): string {
+  return t.kind === 'local' ? `local (${t.where})` : `${t.kind} ${t.where}`;
 }
 
 function kindLine(step: PlanStep, where: string | undefined): string {

@@ -1,0 +1,72 @@
+// `handrail plan`: what a run would do, resolved, and nothing done. Exit 0 for a plan (and a
+// rehearsal whose every statement ran and every expect-rows held), 1 when the rehearsal found
+// a statement that fails or an expectation that would not hold, 2 when a guard refuses.
+import type { Rehearsal } from '../../contract/plan.js';
+import { UserError } from '../../app/errors.js';
+import { makePlan } from '../../app/plan-service.js';
+import { WriteRefused, writeFileSafely } from '../../app/safe-write.js';
+import { resolveSettings } from '../../app/settings.js';
+import type { GlobalOptions } from '../global-options.js';
+import { print, writeOut } from '../output.js';
+import { collectInputs, refuseSecretsOnArgv } from './run.js';
+
+export interface PlanFlags {
+  env: string;
+  input: string[];
+  json?: boolean;
+  out?: string;
+  rehearse?: boolean;
+}
+
+export async function planCommand(runbook: string, flags: PlanFlags, global: GlobalOptions): Promise<number> {
+  const settings = resolveSettings(global);
+  const inputs = collectInputs(flags.input);
+  const made = await makePlan(settings, { runbook, environment: flags.env, inputs }, process.cwd());
+  refuseSecretsOnArgv(flags.input, made.plan.inputs.filter((i) => i.secret).map((i) => i.name));
+  if (flags.out !== undefined) await writePlanFile(flags.out, made.text);
+  let rehearsal: Rehearsal | undefined;
+  if (flags.rehearse) {
+    const { rehearseRun } = await import('../../app/plan-rehearsal.js');
+    rehearsal = await rehearseRun(settings, made.run);
+  }
+  if (flags.json) {
+    print(JSON.stringify({ id: made.id, plan: made.plan, text: made.text, ...(rehearsal ? { rehearsal } : {}) }, null, 2));
+  } else {
+    if (flags.out === undefined) writeOut(made.text);
+    print(`Plan id: ${made.id}`);
+    if (flags.out !== undefined) print(`Plan written to ${flags.out}: this is the text an approver reads and signs.`);
+    if (rehearsal) writeOut(rehearsalText(rehearsal));
+  }
+  return rehearsal && !rehearsal.ok ? 1 : 0;
+}
+
+/** Whole or not at all, never through a link; readable by others (it holds no secret, an approver reads it). */
+async function writePlanFile(path: string, text: string): Promise<void> {
+  try {
+    await writeFileSafely(path, [text], { mode: 0o644, replace: true });
+  } catch (error) {
+    const why = error instanceof WriteRefused ? error.message : `${(error as Error).message}`;
+    throw new UserError(`could not write the plan to ${path}: ${why}; no file was written there. Give --out another name (or check the folder exists and is writable) and plan again.`, error instanceof WriteRefused ? 2 : 1);
+  }
+}
+
+/** The rehearsal for a terminal; it is not part of the plan's text (its counts change as the data does). */
+export function rehearsalText(rehearsal: Rehearsal): string {
+  const lines = ['', 'Rehearsal (not part of the signed plan: its counts depend on the data at this moment):'];
+  for (const note of rehearsal.notes) lines.push(`  ${note}`);
+  for (const step of rehearsal.steps) {
+    const verdict =
+      step.status === 'rehearsed'
+        ? `rehearsed, ${step.rowCount} row${step.rowCount === 1 ? '' : 's'}${step.expectRows !== undefined ? `; expect-rows=${step.expectRows} holds` : ''}`
+        : step.status === 'failed'
+          ? `FAILED: ${step.note ?? ''}`
+          : step.note ?? 'not rehearsed';
+    lines.push(`  Step ${step.number}: ${verdict}`);
+    for (const s of step.statements) {
+      const what = s.error !== undefined ? `failed: ${s.error}` : `${s.rows} row${s.rows === 1 ? '' : 's'} ${s.returnsRows ? 'returned' : 'affected'}`;
+      lines.push(`    statement ${s.number} (${s.summary}): ${what}`);
+    }
+  }
+  lines.push(rehearsal.ok ? 'Rehearsal: every statement ran and every expect-rows held.' : 'Rehearsal: a run would stop at the step marked FAILED.', '');
+  return lines.join('\n');
+}

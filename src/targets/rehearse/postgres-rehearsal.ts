@@ -1,0 +1,116 @@
+// The stand-in of a PostgreSQL target in a rehearsal: one transaction on the real database
+// that is always rolled back. Each step runs inside a savepoint, so the steps after it see
+// its effects, and a step that fails (or whose expectation would not hold) is undone as a
+// run would roll it back. The statements run for real inside that transaction, so they take
+// the same locks a run would: a short lock_timeout makes a rehearsal that meets a held lock
+// give up at once instead of queueing everyone behind it, and statement_timeout bounds the
+// rest. Sequence values it uses are not given back: PostgreSQL never rolls a sequence back.
+import pg from 'pg';
+import type { SqlValue } from '../../core/engine/ports.js';
+import type { RehearsalDatabase, RehearsedSql } from '../../core/plan/rehearse-plan.js';
+import type { RehearsedStatement } from '../../contract/plan.js';
+import { bindStatements } from '../sql-statements.js';
+
+/** Waiting longer than this for a lock ends the statement (SQLSTATE 55P03). */
+export const REHEARSAL_LOCK_TIMEOUT_MS = 2_000;
+/** A rehearsed statement running longer than this is cancelled (the step's own timeout when shorter). */
+export const REHEARSAL_STATEMENT_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 15_000;
+
+export interface PostgresRehearsalOptions {
+  url: string;
+  password?: string | undefined;
+}
+
+export async function openPostgresRehearsal(options: PostgresRehearsalOptions): Promise<RehearsalDatabase> {
+  const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'handrail rehearsal' });
+  // Not in the config object: pg lets the URL's fields override it (see postgres-target.ts).
+  if (options.password !== undefined) client.password = options.password;
+  client.on('error', () => {});
+  const where = `PostgreSQL at ${client.host}:${client.port}, database ${client.database ?? '(default)'}`;
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new Error(`could not connect to ${where}: ${(error as Error).message}; nothing was run`, { cause: error });
+  }
+  await client.query('BEGIN');
+  await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [
+    String(REHEARSAL_LOCK_TIMEOUT_MS),
+    String(REHEARSAL_STATEMENT_TIMEOUT_MS),
+  ]);
+  return {
+    step: (sql, params, keep, timeoutMs) => runStep(client, where, sql, params, keep, timeoutMs),
+    close: async () => {
+      try {
+        await client.query('ROLLBACK');
+      } finally {
+        // Closing the connection rolls back too, should the ROLLBACK itself have failed.
+        await client.end().catch(() => undefined);
+      }
+    },
+  };
+}
+
+async function runStep(
+  client: pg.Client,
+  where: string,
+  sql: string,
+  params: Record<string, SqlValue>,
+  keep: (rows: number) => boolean,
+  timeoutMs: number | undefined,
+): Promise<RehearsedSql> {
+  let bound;
+  try {
+    bound = bindStatements(sql, params, 'postgres');
+  } catch (error) {
+    return { statements: [], error: (error as Error).message };
+  }
+  const statementTimeout = Math.min(REHEARSAL_STATEMENT_TIMEOUT_MS, timeoutMs ?? REHEARSAL_STATEMENT_TIMEOUT_MS);
+  await client.query('SAVEPOINT handrail_rehearsal_step');
+  await client.query("SELECT set_config('statement_timeout', $1, true)", [String(statementTimeout)]);
+  const statements: RehearsedStatement[] = [];
+  let rowCount = 0;
+  let changed = 0;
+  let returnsRows = false;
+  for (const [index, statement] of bound.entries()) {
+    const summary = summaryOf(statement.text);
+    try {
+      const answer = await client.query({ text: statement.text, values: statement.values, rowMode: 'array' });
+      if (answer.fields.length > 0) {
+        rowCount = answer.rows.length;
+        returnsRows = true;
+        statements.push({ number: index + 1, summary, rows: answer.rows.length, returnsRows: true });
+      } else {
+        changed += answer.rowCount ?? 0;
+        statements.push({ number: index + 1, summary, rows: answer.rowCount ?? 0, returnsRows: false });
+      }
+    } catch (error) {
+      const message = describe(error, where, statementTimeout);
+      statements.push({ number: index + 1, summary, returnsRows: false, error: message });
+      await client.query('ROLLBACK TO SAVEPOINT handrail_rehearsal_step');
+      return { statements, error: `statement ${index + 1} failed: ${message}` };
+    }
+  }
+  const count = returnsRows ? rowCount : changed;
+  await client.query(keep(count) ? 'RELEASE SAVEPOINT handrail_rehearsal_step' : 'ROLLBACK TO SAVEPOINT handrail_rehearsal_step');
+  return { statements, rowCount: count };
+}
+
+function describe(error: unknown, where: string, statementTimeout: number): string {
+  const e = error as { message?: string; code?: string };
+  if (e.code === '55P03') {
+    return (
+      `it waited ${REHEARSAL_LOCK_TIMEOUT_MS / 1000} s for a lock on ${where} that another session holds, and the rehearsal gave up ` +
+      `(lock_timeout) — a run would wait for the same lock. See who holds it: SELECT pid, usename, state, query FROM pg_stat_activity ` +
+      `WHERE cardinality(pg_blocking_pids(pid)) > 0 OR pid IN (SELECT unnest(pg_blocking_pids(pid)) FROM pg_stat_activity)`
+    );
+  }
+  if (e.code === '57014') return `it ran longer than ${statementTimeout / 1000} s on ${where} and the rehearsal cancelled it (statement_timeout)`;
+  return e.code ? `${e.message ?? String(error)} (SQLSTATE ${e.code})` : (e.message ?? String(error));
+}
+
+function summaryOf(text: string): string {
+  const first = text.trim().split('\n')[0] ?? '';
+  return first.length > 100 ? `${first.slice(0, 99)}…` : first;
+}
