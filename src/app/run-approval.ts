@@ -9,10 +9,9 @@ import type { ApprovalSettings } from '../contract/inventory.js';
 import { parseAllowedSigners } from '../core/approvals/allowed-signers.js';
 import { parseDuration } from '../core/approvals/approval-statement.js';
 import { checkApproval, type ApprovalDecision } from '../core/guards/approval-check.js';
-import { buildPlan } from '../core/plan/build-plan.js';
-import { canonicalPlanText, planId } from '../core/plan/plan-text.js';
 import { UserError } from './errors.js';
-import { expandPath, expandVariables } from './paths.js';
+import { expandPath } from './paths.js';
+import { planOf } from './plan-service.js';
 import type { RunPlan } from './run-plan.js';
 import type { Settings } from './settings.js';
 
@@ -40,10 +39,9 @@ export class ApprovalRefused extends UserError {
   }
 }
 
-/** The plan id of the run as it would start now: the same text `handrail plan` prints. */
+/** The plan id of the run as it would start now: the id of the text `handrail plan` prints. */
 export function runPlanId(settings: Settings, run: RunPlan): string {
-  const plan = buildPlan(run, { operator: settings.operator, resolvePath: (p) => expandPath(p, settings), expandVariable: (v) => expandVariables(v, settings) });
-  return planId(canonicalPlanText(plan));
+  return planOf(settings, run).id;
 }
 
 /** Who Handrail knows the operator as: the name runs are recorded under, the OS account, the full name. */
