@@ -2,7 +2,7 @@
 // ssh-agent: a protected environment with approval.required refuses a run without one, and
 // runs with one from someone else; every other approval is refused with what to do, and
 // nothing runs. `tester` is the operator (test/support/handrail-cli.ts).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handrail, runIdOf, type CliOptions } from '../support/handrail-cli.js';
@@ -15,11 +15,14 @@ let ws: string;
 let agent: Agent;
 const key: Record<string, string> = {};
 let n = 0;
+let flag: string;
 
 const RUNBOOK = '---\nid: greet\ntitle: Greet\nversion: 1.0.0\nenvironments: [prod]\ninputs:\n  name:\n    type: string\n---\n\n# Greet\n\n## Say hello\n\n```sh {target=local}\necho "approved-step-ran {{ name }}"\n```\n';
 
+const WAIT_RUNBOOK = '---\nid: wait-flag\ntitle: Wait for a flag\nversion: 1.0.0\nenvironments: [prod]\n---\n\n# Wait\n\n## Needs the flag\n\n```sh {target=local}\ntest -e "$FLAG_FILE" || { echo flag-missing; exit 1; }\necho resumed-step-ran\n```\n';
+
 function inventory(extraVariable = ''): string {
-  return `environments:\n  prod:\n    protected: true\n    approval:\n      required: true\n      approvers: ./allowed_signers\n      valid-for: 1h\n    variables:\n      GREETING: "hi${extraVariable}"\n    targets: {}\n`;
+  return `environments:\n  prod:\n    protected: true\n    approval:\n      required: true\n      approvers: ./allowed_signers\n      valid-for: 1h\n    variables:\n      GREETING: "hi${extraVariable}"\n      FLAG_FILE: "${flag}"\n    targets: {}\n`;
 }
 
 /** A fresh data folder per case: a refused run must leave no run behind. */
@@ -63,6 +66,7 @@ function expectRefused(r: ReturnType<typeof run>, options: CliOptions, message: 
 beforeAll(async () => {
   root = await makeTempDir('approvals');
   ws = join(root, 'ws');
+  flag = join(root, 'flag');
   mkdirSync(ws);
   for (const name of ['alice', 'tester', 'carol', 'bob']) key[name] = await makeKey(root, name);
   const pub = (name: string) => readFileSync(`${key[name]}.pub`, 'utf8').trim();
@@ -78,6 +82,7 @@ beforeAll(async () => {
   );
   writeFileSync(join(ws, 'handrail.yml'), inventory());
   writeFileSync(join(ws, 'greet.md'), RUNBOOK);
+  writeFileSync(join(ws, 'wait.md'), WAIT_RUNBOOK);
   agent = await startAgent(root);
 });
 
@@ -235,5 +240,44 @@ describe('refused approvals say what to do, and nothing runs', () => {
     const p = plan(options);
     await runCommand('ssh-keygen', ['-Y', 'sign', '-f', key.alice!, '-n', 'handrail-approval', p.path]);
     expectRefused(run(options, `${p.path}.sig`), options, /is not a Handrail approval: it does not start with 'Handrail approval v1'/);
+  });
+});
+
+describe('resuming an approved run', () => {
+  it('goes on under the approval the run started with, however long ago, while its plan is the same', () => {
+    const options = cli();
+    const path = join(root, 'wait-plan.txt');
+    expect(handrail(['plan', 'wait-flag', '--env', 'prod', '--out', path], options).code).toBe(0);
+    expect(handrail(['approve', path, '--key', key.alice!, '--yes'], options).code).toBe(0);
+    const first = handrail(['run', 'wait-flag', '--env', 'prod', '--yes', '--approval', `${path}.sig`], options);
+    expect(first.stdout).toContain('flag-missing');
+    expect(first.code).toBe(1);
+    const id = runIdOf(first.stdout);
+    writeFileSync(flag, '');
+    try {
+      const resumed = handrail(['resume', id, '--yes'], options);
+      expect(resumed.stdout).toContain('resumed-step-ran');
+      expect(resumed.code).toBe(0);
+    } finally {
+      rmSync(flag, { force: true });
+    }
+  });
+
+  it('needs a new approval when the plan changed since (here: the inventory)', () => {
+    const options = cli();
+    const path = join(root, 'wait-plan-2.txt');
+    expect(handrail(['plan', 'wait-flag', '--env', 'prod', '--out', path], options).code).toBe(0);
+    expect(handrail(['approve', path, '--key', key.alice!, '--yes'], options).code).toBe(0);
+    const first = handrail(['run', 'wait-flag', '--env', 'prod', '--yes', '--approval', `${path}.sig`], options);
+    expect(first.code).toBe(1);
+    writeFileSync(join(ws, 'handrail.yml'), inventory(' changed'));
+    try {
+      const resumed = handrail(['resume', runIdOf(first.stdout), '--yes'], options);
+      expect(resumed.stderr).toMatch(/was approved for plan [0-9a-f]{64}, but resuming it now would run plan [0-9a-f]{64} .* resume with --approval PLAN\.sig/);
+      expect(resumed.stdout).not.toContain('flag-missing');
+      expect(resumed.code).toBe(2);
+    } finally {
+      writeFileSync(join(ws, 'handrail.yml'), inventory());
+    }
   });
 });
