@@ -8,6 +8,7 @@ import { userInfo } from 'node:os';
 import type { ApprovalSettings } from '../contract/inventory.js';
 import { parseAllowedSigners } from '../core/approvals/allowed-signers.js';
 import { parseDuration } from '../core/approvals/approval-statement.js';
+import { approvedText } from '../core/audit/report-approvals.js';
 import { checkApproval, type ApprovalDecision } from '../core/guards/approval-check.js';
 import { UserError } from './errors.js';
 import { expandPath } from './paths.js';
@@ -28,6 +29,13 @@ export type RunApproval =
   | { kind: 'none' }
   | { kind: 'approved'; body: Record<string, unknown> }
   | { kind: 'waived'; reason: string; detail: string };
+
+/** How the operator is told at the start of the run. */
+export function approvalSaid(approval: RunApproval): string | null {
+  if (approval.kind === 'approved') return `Approval: ${approvedText(approval.body)}`;
+  if (approval.kind === 'waived') return `Approval WAIVED by break-glass (recorded as a deviation): ${approval.detail}`;
+  return null;
+}
 
 /** A refusal with what the audit event `approval.refused` keeps beside the reason. */
 export class ApprovalRefused extends UserError {

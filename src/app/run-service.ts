@@ -36,7 +36,7 @@ import type { RunbookVersions } from './runbook-versions.js';
 import { versionRefusal } from './version-check.js';
 import { readSource } from './workspace.js';
 import { nameStorageFault, storageFaultError } from './storage-faults.js';
-import { ApprovalRefused, decideResumeApproval, decideRunApproval, type RunApproval } from './run-approval.js';
+import { ApprovalRefused, approvalSaid, decideResumeApproval, decideRunApproval, type RunApproval } from './run-approval.js';
 import { eventsInScope } from '../store/audit-events-read.js';
 import { toReportEvent } from '../core/audit/report-model.js';
 
@@ -72,6 +72,8 @@ export interface RunSession {
   signal: AbortSignal;
   /** Called once the run exists, before its first step. */
   onStart?: (run: Run, plan: RunPlan) => void;
+  /** Called after onStart with how the run's approval stands (`approved by …`), when it needed or had one. */
+  onApproval?: (text: string) => void;
 }
 
 export interface RunResult {
@@ -316,6 +318,8 @@ export class RunService extends ContextService {
       throw error;
     }
     session.onStart?.(run, plan);
+    const said = approvalSaid(approval);
+    if (said) session.onApproval?.(said);
     return this.drive(run, plan, plan.runbook.steps.map(() => 'pending' as const), targets, targetLocks, redactor, session);
   }
 

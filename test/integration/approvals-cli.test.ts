@@ -107,6 +107,7 @@ describe('a protected environment with approval.required', () => {
     expect(r.stdout).toContain('approved-step-ran world');
     expect(r.code).toBe(0);
     const fingerprint = (await runCommand('ssh-keygen', ['-lf', `${key.alice}.pub`])).stdout.split(' ')[1]!;
+    expect(r.stderr).toContain(`Approval: approved by alice@example.com (${fingerprint}), signed `);
     const accepted = handrail(['audit', 'search', 'alice', '--kind', 'approval.accepted', '--json'], options).stdout;
     expect(accepted).toContain(fingerprint);
     const report = handrail(['audit', 'export', '--run', runIdOf(r.stdout), '--format', 'md'], options).stdout;
@@ -147,6 +148,7 @@ describe('a protected environment with approval.required', () => {
   it('runs without an approval by break-glass, recorded as a deviation', () => {
     const options = cli();
     const r = run(options, undefined, 'world', ['--break-glass', 'INC-7: approver unreachable, outage ongoing']);
+    expect(r.stderr).toContain('Approval WAIVED by break-glass (recorded as a deviation)');
     expect(r.stdout).toContain('approved-step-ran world');
     expect(r.code).toBe(0);
     const report = handrail(['audit', 'export', '--run', runIdOf(r.stdout), '--format', 'md'], options).stdout;

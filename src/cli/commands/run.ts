@@ -217,6 +217,7 @@ async function withSession(
           inputs: inputLines(plan, given),
         });
       },
+      onApproval: (text) => process.stderr.write(`${text}\n`),
       signal: controller.signal,
     });
     printer.finish(result.run, result.outcome, service.verdicts([result.run]).get(result.run.id));
