@@ -67,6 +67,8 @@ export async function decideRunApproval(settings: Settings, run: RunPlan, reques
   const config = (run.environment as { approval?: ApprovalSettings }).approval;
   const env = run.environmentName;
   const runbook = run.runbook.frontMatter.id;
+  // Only an environment with approvals pays for building the plan.
+  if (request.approval === undefined && config?.required !== true) return { kind: 'none' };
   const id = runPlanId(settings, run);
   const base = { runbook, environment: env, planId: id };
   if (request.approval === undefined) {
@@ -132,12 +134,13 @@ export async function decideResumeApproval(
   settings: Settings,
   run: RunPlan,
   request: ApprovalRequest,
-  approvedPlanIds: readonly string[],
+  approvedPlans: () => readonly string[],
   runId: string,
 ): Promise<RunApproval> {
   const config = (run.environment as { approval?: ApprovalSettings }).approval;
   if (request.approval !== undefined || config?.required !== true) return decideRunApproval(settings, run, request);
   const id = runPlanId(settings, run);
+  const approvedPlanIds = approvedPlans();
   if (approvedPlanIds.includes(id)) return { kind: 'none' };
   if (request.breakGlass !== undefined) return { kind: 'waived', reason: request.breakGlass, detail: `plan ${id} (resume of run ${runId})` };
   const why = approvedPlanIds.length > 0

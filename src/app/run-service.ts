@@ -249,6 +249,14 @@ export class RunService extends ContextService {
     }
   }
 
+  /** The plan ids the run's accepted approvals were for. */
+  private approvedPlans(runId: string): string[] {
+    return eventsInScope(this.db.db, { runId, since: null, until: null }, ['step.output'])
+      .filter((e) => e.kind === 'approval.accepted')
+      .map((e) => toReportEvent(e).body?.planId)
+      .filter((id): id is string => typeof id === 'string');
+  }
+
   /** Call in the run's transaction: the approval (or its waiver) is in the trail with the run it let start. */
   private recordApproval(runId: string, approval: RunApproval): void {
     if (approval.kind === 'approved') this.store.appendEvent({ operator: this.settings.operator, kind: 'approval.accepted', runId, body: { ...approval.body, ...operatorBody(this.settings) } });
@@ -355,10 +363,8 @@ export class RunService extends ContextService {
     const stored = Object.fromEntries(Object.entries(run.inputs).map(([k, v]) => [k, String(v)]));
     await loadShellGrammar();
     const plan = planRun(run.runbookPath, source, inventory, run.environment, { ...stored, ...request.inputs });
-    const approvedPlans = eventsInScope(this.db.db, { runId: run.id, since: null, until: null }, ['step.output'])
-      .filter((e) => e.kind === 'approval.accepted').map((e) => toReportEvent(e).body?.planId).filter((id): id is string => typeof id === 'string');
     const approval = await this.approvalOr({ runbook: run.runbookId, environment: run.environment },
-      () => decideResumeApproval(this.settings, plan, request, approvedPlans, run.id));
+      () => decideResumeApproval(this.settings, plan, request, () => this.approvedPlans(run.id), run.id));
     const targets = await openTargets(plan, this.targetOptions(request, session));
     const targetLocks = await lockTargets(plan, run.id, this.settings).catch(async (error: unknown) => {
       await targets.close();
