@@ -286,3 +286,16 @@ describe('resuming an approved run', () => {
     }
   });
 });
+
+describe('handrail validate', () => {
+  it("checks each environment's allowed_signers file, naming a bad line by line and column", async () => {
+    const bad = join(root, 'ws-bad');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'handrail.yml'), 'environments:\n  prod:\n    approval:\n      required: true\n      approvers: ./allowed_signers\n    targets: {}\n  staging:\n    approval:\n      approvers: ./missing_signers\n    targets: {}\n');
+    writeFileSync(join(bad, 'allowed_signers'), `# ok\nalice@example.com no-touch-required ${readFileSync(`${key.alice}.pub`, 'utf8').trim()}\n`);
+    const r = handrail(['validate', bad], { dataDir: join(root, `data-${++n}`), workspace: bad, cwd: bad });
+    expect(r.stdout).toContain('allowed_signers:2:19: unsupported option');
+    expect(r.stdout).toMatch(/missing_signers:1:1: .*staging.* cannot be read \(ENOENT\)/);
+    expect(r.code).toBe(1);
+  });
+});
