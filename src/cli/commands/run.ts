@@ -3,6 +3,7 @@
 import { constants } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
 import { UserError } from '../../app/errors.js';
 import { LEFTOVER_GRACE_MS, leftoverReport } from '../../app/leftover-steps.js';
 import type { RunPlan } from '../../app/run-plan.js';
@@ -283,13 +284,22 @@ export function collectInputs(flags: string[]): Record<string, string> {
   return inputs;
 }
 
-/** Reads a line without echoing it (a passphrase must not stay on the screen). */
+/**
+ * Reads a line without echoing it (a passphrase must not stay on the screen). readline is
+ * given an output that swallows what it writes after the prompt: node:readline/promises
+ * echoes through an internal method, so replacing `_writeToOutput` silenced nothing.
+ */
 export async function askHidden(prompt: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  // readline echoes through _writeToOutput; silence it after the prompt.
-  const silent = rl as unknown as { _writeToOutput: (s: string) => void };
+  let muted = false;
+  const output = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
   process.stderr.write(prompt);
-  silent._writeToOutput = () => {};
+  muted = true;
   try {
     return await rl.question('');
   } finally {
