@@ -144,7 +144,7 @@ export async function decideResumeApproval(
   if (approvedPlanIds.includes(id)) return { kind: 'none' };
   if (request.breakGlass !== undefined) return { kind: 'waived', reason: request.breakGlass, detail: `plan ${id} (resume of run ${runId})` };
   const why = approvedPlanIds.length > 0
-    ? `run ${runId} was approved for plan ${approvedPlanIds.at(-1)}, but resuming it now would run plan ${id} (an input, a target or the approvers changed since)`
+    ? `run ${runId} was approved for plan ${approvedPlanIds.at(-1)}, but resuming it now would run plan ${id} (an input, a target, the inventory or the operator changed since)`
     : `run ${runId} started without an approval (by break-glass, or before ${run.environmentName} required one)`;
   throw new ApprovalRefused(
     `${why}; ${run.environmentName} requires an approval: have the plan as it is now approved (handrail plan, handrail approve) and resume with --approval PLAN.sig, or in an incident --break-glass "reason"; nothing was executed`,

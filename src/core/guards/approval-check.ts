@@ -59,7 +59,7 @@ export function checkApproval(input: ApprovalCheckInput): ApprovalDecision {
   }
   if (s.plan !== input.expected.planId) {
     return refuse(
-      `the approval is for plan ${s.plan}, but this run's plan is ${input.expected.planId}: the runbook, an input, the environment or a target differs from what ${s.principal} approved; ` +
+      `the approval is for plan ${s.plan}, but this run's plan is ${input.expected.planId}: the runbook, an input, a target, the environment or the operator differs from what ${s.principal} approved; ` +
         `see what changed with handrail plan (same runbook, environment and inputs), then ${AGAIN}`,
     );
   }
