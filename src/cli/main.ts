@@ -76,6 +76,7 @@ program
   .requiredOption('--env <env>', 'the environment the run would be in')
   .option('--input <name=value>', 'an input value (repeatable); secrets go in HANDRAIL_INPUT_<NAME> instead', collect, [])
   .option('--rehearse', "run the SQL steps on a copy (SQLite) or in a transaction that is rolled back (PostgreSQL) and report rows and expect-rows")
+  .option('--confirm <env>', "a protected environment's name, typed to allow a rehearsal on its PostgreSQL databases")
   .option('--out <file>', 'write the plan text (what an approver signs) to this file')
   .option('--json', 'print the plan (and rehearsal) as JSON')
   .action(async (runbook: string, options: import('./commands/plan.js').PlanFlags) => {

@@ -4,6 +4,7 @@
 // imports these types and nothing else from src. A binding parses every request with its
 // schema before the app sees it, so a malformed request is refused at the edge.
 import { z } from 'zod';
+import { Plan } from './plan.js';
 import { Problem } from './problem.js';
 import { RecordMismatch } from './record-check.js';
 import { Run, RunStep, RunVerdict } from './run.js';
@@ -236,6 +237,11 @@ export const API = {
       breakGlass: z.string().max(2000).optional(),
     }),
     response: z.object({ runId: z.string() }),
+  },
+  /** What a run would do with these choices, resolved, and nothing done (`handrail plan`). */
+  planRun: {
+    request: z.object({ runbook: Id, environment: Id, inputs: z.record(z.string(), z.string().max(100_000)) }),
+    response: z.object({ id: z.string(), text: z.string(), plan: Plan }),
   },
   resumeRun: {
     request: z.object({

@@ -11,6 +11,7 @@ export const PRELOAD_OPERATIONS = [
   'getRunbook',
   'listEnvironments',
   'startRun',
+  'planRun',
   'resumeRun',
   'decide',
   'abortRun',

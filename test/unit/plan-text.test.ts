@@ -114,7 +114,7 @@ describe('the canonical plan text', () => {
 
   it('writes out terminal escapes and bidirectional overrides instead of passing them to the reader', () => {
     const text = canonicalPlanText(buildPlan(plan({ pilot: 'a\u001b[2Kb\u202ec', token: 'sup3r-secret-value' }), ctx));
-    expect(text).not.toMatch(/[\u001b\u202e]/);
+    expect(text.includes('\u001b') || text.includes('\u202e')).toBe(false);
     expect(text).toContain('\\u{1b}[2K');
     expect(text).toContain('\\u{202e}');
   });

@@ -21,6 +21,7 @@ const WHAT: Record<ApiName, string> = {
   getRunbook: 'reading the runbook',
   listEnvironments: 'listing the environments',
   startRun: 'starting the run',
+  planRun: 'planning the run',
   resumeRun: 'resuming the run',
   decide: 'answering the step',
   abortRun: 'aborting the run',

@@ -19,6 +19,7 @@ import { SnapshotService } from '../snapshot-service.js';
 import { auditHandlers } from './audit-handlers.js';
 import { authoringHandlers } from './authoring-handlers.js';
 import type { ConsoleParts } from './console-parts.js';
+import { planHandlers } from './plan-handlers.js';
 import { RecordingOps } from './recording-ops.js';
 import { RunDriver } from './run-driver.js';
 import { runHandlers } from './run-handlers.js';
@@ -66,7 +67,7 @@ export class ConsoleService {
         restores: new Map(),
         emit,
       };
-      const api: ConsoleApi = { ...runHandlers(this.parts), ...auditHandlers(this.parts), ...snapshotHandlers(this.parts), ...authoringHandlers(this.parts) };
+      const api: ConsoleApi = { ...runHandlers(this.parts), ...auditHandlers(this.parts), ...snapshotHandlers(this.parts), ...authoringHandlers(this.parts), ...planHandlers(this.parts) };
       Object.assign(this, whileOpen(api, () => this.assertOpen()));
       this.recordLifecycle('app.started');
     } catch (error) {

@@ -6,6 +6,7 @@ import { UserError } from '../../app/errors.js';
 import { makePlan } from '../../app/plan-service.js';
 import { WriteRefused, writeFileSafely } from '../../app/safe-write.js';
 import { resolveSettings } from '../../app/settings.js';
+import { rehearsalRefusal } from '../../core/plan/rehearse-plan.js';
 import type { GlobalOptions } from '../global-options.js';
 import { print, writeOut } from '../output.js';
 import { collectInputs, refuseSecretsOnArgv } from './run.js';
@@ -16,6 +17,7 @@ export interface PlanFlags {
   json?: boolean;
   out?: string;
   rehearse?: boolean;
+  confirm?: string;
 }
 
 export async function planCommand(runbook: string, flags: PlanFlags, global: GlobalOptions): Promise<number> {
@@ -23,20 +25,25 @@ export async function planCommand(runbook: string, flags: PlanFlags, global: Glo
   const inputs = collectInputs(flags.input);
   const made = await makePlan(settings, { runbook, environment: flags.env, inputs }, process.cwd());
   refuseSecretsOnArgv(flags.input, made.plan.inputs.filter((i) => i.secret).map((i) => i.name));
+  for (const warning of made.run.warnings) process.stderr.write(`handrail: warning: ${warning}\n`);
+  if (flags.rehearse) {
+    const refusal = rehearsalRefusal(made.run, flags.confirm);
+    if (refusal) throw new UserError(refusal);
+  }
   if (flags.out !== undefined) await writePlanFile(flags.out, made.text);
+  // The plan is shown before the rehearsal starts: it is complete without it.
+  if (!flags.json) {
+    if (flags.out === undefined) writeOut(made.text);
+    print(`Plan id: ${made.id}`);
+    if (flags.out !== undefined) print(`Plan written to ${flags.out}: this is the text an approver reads and signs.`);
+  }
   let rehearsal: Rehearsal | undefined;
   if (flags.rehearse) {
     const { rehearseRun } = await import('../../app/plan-rehearsal.js');
     rehearsal = await rehearseRun(settings, made.run);
+    if (!flags.json) writeOut(rehearsalText(rehearsal));
   }
-  if (flags.json) {
-    print(JSON.stringify({ id: made.id, plan: made.plan, text: made.text, ...(rehearsal ? { rehearsal } : {}) }, null, 2));
-  } else {
-    if (flags.out === undefined) writeOut(made.text);
-    print(`Plan id: ${made.id}`);
-    if (flags.out !== undefined) print(`Plan written to ${flags.out}: this is the text an approver reads and signs.`);
-    if (rehearsal) writeOut(rehearsalText(rehearsal));
-  }
+  if (flags.json) print(JSON.stringify({ id: made.id, plan: made.plan, text: made.text, ...(rehearsal ? { rehearsal } : {}) }, null, 2));
   return rehearsal && !rehearsal.ok ? 1 : 0;
 }
 

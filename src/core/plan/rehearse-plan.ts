@@ -8,6 +8,7 @@ import type { Rehearsal, RehearsedStatement, RehearsedStep } from '../../contrac
 import type { SqlValue } from '../engine/ports.js';
 import type { Redactor } from '../engine/redact.js';
 import type { RunPlan } from '../guards/plan-run.js';
+import { checkTypedName } from '../guards/protected-environment.js';
 
 export interface RehearsedSql {
   statements: RehearsedStatement[];
@@ -94,4 +95,30 @@ export async function rehearsePlan(run: RunPlan, ports: RehearsalPorts, redactor
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A rehearsal on PostgreSQL runs the statements on the real database (in a transaction that
+ * is rolled back), taking the locks they take: in a protected environment that is a change
+ * to how production behaves for a moment, so it needs the environment's name typed like a
+ * change does. SQLite targets are only copied, and need nothing.
+ */
+export function rehearsalRefusal(run: RunPlan, typed: string | undefined): string | undefined {
+  if (run.environment.protected !== true) return undefined;
+  const live = [
+    ...new Set(
+      run.runbook.steps.flatMap((step) => {
+        const target = step.action?.kind === 'sql' ? step.action.attributes.target : undefined;
+        const spec = target === undefined ? undefined : run.targets.get(target);
+        return target !== undefined && typeof spec === 'object' && 'postgres' in spec ? [target] : [];
+      }),
+    ),
+  ];
+  if (live.length === 0) return undefined;
+  const answer = checkTypedName(run.environmentName, typed);
+  if (answer.ok) return undefined;
+  return (
+    `a rehearsal in ${run.environmentName} runs the SQL on ${live.join(', ')} itself (PostgreSQL), in a transaction that is rolled back but takes the same locks a run would; ` +
+    `${answer.missing ? 'give' : `${answer.mismatch}: give`} --confirm ${run.environmentName} to rehearse there, or plan without --rehearse; nothing was run`
+  );
 }

@@ -68,7 +68,6 @@ async function runStep(
   }
   const statementTimeout = Math.min(REHEARSAL_STATEMENT_TIMEOUT_MS, timeoutMs ?? REHEARSAL_STATEMENT_TIMEOUT_MS);
   await client.query('SAVEPOINT handrail_rehearsal_step');
-  await client.query("SELECT set_config('statement_timeout', $1, true)", [String(statementTimeout)]);
   const statements: RehearsedStatement[] = [];
   let rowCount = 0;
   let changed = 0;
@@ -76,6 +75,12 @@ async function runStep(
   for (const [index, statement] of bound.entries()) {
     const summary = summaryOf(statement.text);
     try {
+      // Before every statement: a statement before it (`SET lock_timeout = 0`) must not lift the
+      // limits that keep a rehearsal from queueing behind a lock or running on.
+      await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [
+        String(REHEARSAL_LOCK_TIMEOUT_MS),
+        String(statementTimeout),
+      ]);
       const answer = await client.query({ text: statement.text, values: statement.values, rowMode: 'array' });
       if (answer.fields.length > 0) {
         rowCount = answer.rows.length;

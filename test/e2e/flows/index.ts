@@ -5,6 +5,7 @@ import type { Flow } from './flow.js';
 import { importScript } from './import-script.js';
 import { keyboardOnlyRun } from './keyboard-only-run.js';
 import { newcomerDemoRun } from './newcomer-demo-run.js';
+import { planBeforeStart } from './plan-before-start.js';
 import { protectedEnvironment } from './protected-environment.js';
 import { recordAndRun } from './record-and-run.js';
 import { refusedEnvironment } from './refused-environment.js';
@@ -14,4 +15,4 @@ import { skipFailedStep } from './skip-failed-step.js';
 
 export type { Flow, FlowContext, FlowWorkspace, PrepareContext } from './flow.js';
 
-export const flows: readonly Flow[] = [newcomerDemoRun, refusedEnvironment, protectedEnvironment, skipFailedStep, resumeInterrupted, restoreSnapshot, recordAndRun, editRunbook, importScript, keyboardOnlyRun, abortWithReason];
+export const flows: readonly Flow[] = [newcomerDemoRun, refusedEnvironment, protectedEnvironment, skipFailedStep, resumeInterrupted, restoreSnapshot, recordAndRun, editRunbook, importScript, keyboardOnlyRun, abortWithReason, planBeforeStart];

@@ -11,6 +11,7 @@ import { href, navigate } from '../../lib/routes.js';
 import { useLoad } from '../../lib/use-load.js';
 import { EnvironmentPicker, EnvironmentTargets } from './environment-picker.js';
 import { InputsForm } from './inputs-form.js';
+import { PlanPreview } from './plan-preview.js';
 import { ProblemList } from './problem-list.js';
 import { StepsPreview } from './steps-preview.js';
 
@@ -95,8 +96,14 @@ export function RunSetupView({ id }: { id: string }) {
               </div>
             </form>
             <div className="panel">
-              <h2>Steps</h2>
-              <StepsPreview steps={detail.steps} />
+              {environment && !invalid ? (
+                <PlanPreview runbook={id} environment={environment} inputs={values} />
+              ) : (
+                <>
+                  <h2>Steps</h2>
+                  <StepsPreview steps={detail.steps} />
+                </>
+              )}
             </div>
           </div>
         </>
