@@ -21,6 +21,8 @@ export const DEFAULT_VALID_FOR = '1h';
 export interface ApprovalRequest {
   /** The approval file (PLAN.sig), absolute. */
   approval?: string | undefined;
+  /** Or its text, as the console's Approval field holds it. */
+  approvalText?: string | undefined;
   breakGlass?: string | undefined;
 }
 
@@ -67,44 +69,45 @@ export async function decideRunApproval(settings: Settings, run: RunPlan, reques
   const config = (run.environment as { approval?: ApprovalSettings }).approval;
   const env = run.environmentName;
   const runbook = run.runbook.frontMatter.id;
+  const given = request.approval ?? (request.approvalText !== undefined ? 'the approval given' : undefined);
   // Only an environment with approvals pays for building the plan.
-  if (request.approval === undefined && config?.required !== true) return { kind: 'none' };
+  if (given === undefined && config?.required !== true) return { kind: 'none' };
   const id = runPlanId(settings, run);
   const base = { runbook, environment: env, planId: id };
-  if (request.approval === undefined) {
+  if (given === undefined) {
     if (config?.required !== true) return { kind: 'none' };
     if (request.breakGlass !== undefined) return { kind: 'waived', reason: request.breakGlass, detail: `plan ${id}` };
     throw new ApprovalRefused(
       `${env} requires an approval from someone in ${config.approvers} other than you, and none was given. ` +
         `Write the plan (handrail plan ${runbook} --env ${env} [the same --input …] --out plan.txt), have an approver sign it (handrail approve plan.txt --key ~/.ssh/id_ed25519), ` +
-        `then run with --approval plan.txt.sig; in an incident, --break-glass "reason" runs without it and is recorded as a deviation; nothing was executed`,
+        `then run with --approval plan.txt.sig (in the console: paste it in the Approval field); in an incident, --break-glass "reason" runs without it and is recorded as a deviation; nothing was executed`,
       { ...base, reason: 'no approval given' },
     );
   }
   if (!config) {
     throw new ApprovalRefused(
       `--approval was given, but ${env} has no approval settings in handrail.yml (approval: { approvers: ./allowed_signers }), so it cannot be checked; leave --approval out, or configure approvers; nothing was executed`,
-      { ...base, approval: request.approval, reason: 'no approvers configured' },
+      { ...base, approval: given, reason: 'no approvers configured' },
     );
   }
   const signersPath = expandPath(config.approvers, settings);
   const signersText = await readFile(signersPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new ApprovalRefused(
       `cannot read ${signersPath}, the approvers of ${env} (${error.code ?? String(error)}); check approval.approvers in handrail.yml; nothing was executed`,
-      { ...base, approval: request.approval, reason: `approvers file unreadable (${error.code ?? 'error'})` },
+      { ...base, approval: given, reason: `approvers file unreadable (${error.code ?? 'error'})` },
     );
   });
-  const approvalText = await readFile(request.approval, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new ApprovalRefused(`cannot read the approval ${request.approval} (${error.code ?? String(error)}); nothing was executed`, {
+  const approvalText = request.approvalText ?? await readFile(given, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new ApprovalRefused(`cannot read the approval ${given} (${error.code ?? String(error)}); nothing was executed`, {
       ...base,
-      approval: request.approval,
+      approval: given,
       reason: `approval unreadable (${error.code ?? 'error'})`,
     });
   });
   const validForText = config['valid-for'] ?? DEFAULT_VALID_FOR;
   const decision: ApprovalDecision = checkApproval({
     approval: approvalText,
-    approvalPath: request.approval,
+    approvalPath: given,
     signers: parseAllowedSigners(signersText),
     signersPath,
     expected: { planId: id, runbook, environment: env },
@@ -115,11 +118,11 @@ export async function decideRunApproval(settings: Settings, run: RunPlan, reques
   });
   if (decision.ok) {
     const { ok: _ok, ...accepted } = decision;
-    return { kind: 'approved', body: { ...base, approval: request.approval, ...accepted, validFor: validForText } };
+    return { kind: 'approved', body: { ...base, approval: given, ...accepted, validFor: validForText } };
   }
   const { ok: _ok, ...refused } = decision;
   if (request.breakGlass !== undefined) return { kind: 'waived', reason: request.breakGlass, detail: `plan ${id}; the approval given was refused: ${decision.reason}` };
-  throw new ApprovalRefused(`${decision.reason}; nothing was executed`, { ...base, approval: request.approval, ...refused });
+  throw new ApprovalRefused(`${decision.reason}; nothing was executed`, { ...base, approval: given, ...refused });
 }
 
 /**
@@ -138,7 +141,7 @@ export async function decideResumeApproval(
   runId: string,
 ): Promise<RunApproval> {
   const config = (run.environment as { approval?: ApprovalSettings }).approval;
-  if (request.approval !== undefined || config?.required !== true) return decideRunApproval(settings, run, request);
+  if (request.approval !== undefined || request.approvalText !== undefined || config?.required !== true) return decideRunApproval(settings, run, request);
   const id = runPlanId(settings, run);
   const approvedPlanIds = approvedPlans();
   if (approvedPlanIds.includes(id)) return { kind: 'none' };

@@ -62,6 +62,8 @@ export interface StartRequest {
   breakGlass?: string;
   /** The approval file (PLAN.sig, absolute) for an environment with `approval:` (run-approval.ts). */
   approval?: string;
+  /** The approval's text instead of its file (the console, where it is pasted). */
+  approvalText?: string;
 }
 
 export interface RunSession {

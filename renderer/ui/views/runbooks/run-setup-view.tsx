@@ -21,6 +21,7 @@ export function RunSetupView({ id }: { id: string }) {
   const environments = useLoad(() => client.listEnvironments({}), []);
   const [environment, setEnvironment] = useState('');
   const [edited, setEdited] = useState<Record<string, string>>({});
+  const [approval, setApproval] = useState('');
 
   const detail = runbook.data;
   const env = environments.data?.environments.find((e) => e.name === environment);
@@ -35,7 +36,7 @@ export function RunSetupView({ id }: { id: string }) {
     busy: starting,
     error: startError,
   } = useAction(async () => {
-    const { runId } = await client.startRun({ runbook: id, environment, inputs: values });
+    const { runId } = await client.startRun({ runbook: id, environment, inputs: values, ...(approval.trim() !== '' ? { approval } : {}) });
     navigate(href.run(runId));
   });
 
@@ -85,6 +86,13 @@ export function RunSetupView({ id }: { id: string }) {
               {env ? <EnvironmentTargets environment={env} /> : null}
               <h3>Inputs</h3>
               <InputsForm inputs={detail.inputs} values={values} onChange={(name, value) => setEdited((prev) => ({ ...prev, [name]: value }))} />
+              <details className="approval-field" open={approval !== ''}>
+                <summary>Approval, for an environment that requires one</summary>
+                <label>
+                  Paste the approval an approver sent you: the PLAN.sig file <code>handrail approve</code> wrote for the plan shown here.
+                  <textarea value={approval} rows={6} spellCheck={false} onChange={(e) => setApproval(e.target.value)} />
+                </label>
+              </details>
               <ErrorAlert error={startError} title="The run was not started." />
               <div className="actions">
                 <button type="submit" className="button primary" disabled={!environment || invalid || starting}>
