@@ -89,7 +89,7 @@ function View({ route }: { route: Route }) {
     case 'runbooks':
       return <RunbooksView />;
     case 'runbook':
-      return <RunSetupView key={route.id} id={route.id} />;
+      return <RunSetupView key={`${route.id}?${route.link ?? ''}`} id={route.id} link={route.link} />;
     case 'run':
       return <RunView key={route.runId} runId={route.runId} />;
     case 'audit':

@@ -91,6 +91,7 @@ async function gatherRun(src: ReportSources, row: Run, events: ReportEvent[]): P
     sha256: run.runbookSha256,
     path: run.runbookPath,
     environment: run.environment,
+    incident: run.incident ?? null,
     status: run.status,
     operators,
     startedAt: run.startedAt,

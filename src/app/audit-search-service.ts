@@ -16,6 +16,8 @@ export interface SearchRequest {
   since?: string | undefined;
   until?: string | undefined;
   kind?: string | undefined;
+  /** Only events and output of runs started for this incident id. */
+  incident?: string | undefined;
   limit?: number | undefined;
 }
 
@@ -47,6 +49,7 @@ export class AuditSearchService extends ContextService {
       since: request.since === undefined ? undefined : parseDate('--since', request.since, false),
       until: request.until === undefined ? undefined : parseDate('--until', request.until, true),
       kind: request.kind,
+      incident: request.incident,
       limit,
     });
   }

@@ -51,7 +51,8 @@ export interface BundleIndex {
   keyFingerprint: string | null;
 }
 
-const runName = (run: Run) => `${run.id} — ${mdText(run.runbookId)} ${mdText(run.runbookVersion)} in ${mdText(run.environment)}`;
+const runName = (run: Run) =>
+  `${run.id} — ${mdText(run.runbookId)} ${mdText(run.runbookVersion)} in ${mdText(run.environment)}${run.incident ? ` (incident ${mdText(run.incident)})` : ''}`;
 const who = (run: Run) => `${mdText(run.operator)}, started ${run.startedAt}`;
 
 export function countOpenItems(open: OpenItems): number {
@@ -115,7 +116,7 @@ export function renderIndex(index: BundleIndex): string {
   if (index.runs.length > 0) {
     out.push('## Runs', '', '| Run | Runbook | Environment | Status | Operator | Started | Reviewed |', '|---|---|---|---|---|---|---|');
     for (const r of index.runs) {
-      out.push(`| [${r.run.id}](${r.report}) | ${mdText(r.run.runbookId)} ${mdText(r.run.runbookVersion)} | ${mdText(r.run.environment)} | ${r.run.status} | ${mdText(r.run.operator)} | ${r.run.startedAt} | ${r.reviewed ? 'yes' : '**no**'} |`);
+      out.push(`| [${r.run.id}](${r.report}) | ${mdText(r.run.runbookId)} ${mdText(r.run.runbookVersion)}${r.run.incident ? ` (incident ${mdText(r.run.incident)})` : ''} | ${mdText(r.run.environment)} | ${r.run.status} | ${mdText(r.run.operator)} | ${r.run.startedAt} | ${r.reviewed ? 'yes' : '**no**'} |`);
     }
     out.push('');
   }

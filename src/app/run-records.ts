@@ -38,8 +38,8 @@ export function checkListItems(db: AppDatabase['db'], items: readonly RunRowItem
   return items.map((item) => {
     const c = checked.get(item.id);
     if (!c) return { ...item, tampering: [] };
-    const { id, runbookId, runbookVersion, environment, operator, status, startedAt, finishedAt } = c.run;
-    return { id, runbookId, runbookVersion, environment, operator, status, startedAt, finishedAt, tampering: c.tampering };
+    const { id, runbookId, runbookVersion, environment, operator, status, startedAt, finishedAt, incident } = c.run;
+    return { id, runbookId, runbookVersion, environment, operator, status, startedAt, finishedAt, incident: incident ?? null, tampering: c.tampering };
   });
 }
 

@@ -1,6 +1,7 @@
 // Starting and resuming runs: the guards, the store, the targets and the engine put
 // together. Both the CLI and (later) the consoles call only this.
 import { relative } from 'node:path';
+import { incidentProblem } from '../contract/incident.js';
 import type { Run, RunStep } from '../contract/run.js';
 import type { InputDeclaration, Step } from '../contract/runbook.js';
 import { parseRunbook } from '../core/runbook/parse-runbook.js';
@@ -12,6 +13,7 @@ import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
 import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
 import type { AppDatabase } from '../store/open-database.js';
 import type { RunStore } from '../store/run-store.js';
+import { runsOfIncident } from '../store/incident-runs.js';
 import { clearStopNote, describeStop, noteStop, prepareStopNotes, stopReason } from '../store/run-stop-notes.js';
 import { describeStorageFault, storageAdvice, storageFaultKind, tooLittleRoom } from '../store/storage-fault.js';
 import type { SnapshotStore } from '../store/snapshot-store.js';
@@ -40,7 +42,8 @@ import { ApprovalRefused, approvalSaid, decideResumeApproval, decideRunApproval,
 import { eventsInScope } from '../store/audit-events-read.js';
 import { toReportEvent } from '../core/audit/report-model.js';
 
-export interface ResumeRequest extends Omit<StartRequest, 'runbook' | 'environment'> {
+/** A resume continues the run it names, for the incident that run was started for. */
+export interface ResumeRequest extends Omit<StartRequest, 'runbook' | 'environment' | 'incident'> {
   /**
    * The operator chose to stop a step's command still running from the run that died
    * (TERM, then KILL) before the run goes on; without it such a resume is refused.
@@ -64,6 +67,8 @@ export interface StartRequest {
   approval?: string;
   /** The approval's text instead of its file (the console, where it is pasted). */
   approvalText?: string;
+  /** The incident or ticket the run is for (`--incident`); kept on the run and in its run.started event. */
+  incident?: string | undefined;
 }
 
 export interface RunSession {
@@ -194,6 +199,7 @@ export class RunService extends ContextService {
     this.requireRoom(`The run of ${request.runbook}`);
     try {
       refuseWeakBreakGlass(request.breakGlass);
+      checkIncident(request.incident);
       const path = await locateRunbook(request.runbook, this.settings.workspace, cwd);
       const inventory = await loadInventory(this.settings.workspace);
       const [source] = await readSource(path);
@@ -306,6 +312,7 @@ export class RunService extends ContextService {
           environment: plan.environmentName,
           operator: this.settings.operator,
           inputs,
+          incident: request.incident ?? null,
           steps: plan.runbook.steps.map((s) => ({ idx: s.index, title: s.title, kind: s.action?.kind ?? 'manual', target: s.action?.attributes.target ?? null })),
         });
         this.lockDatabases(plan, runId);
@@ -316,7 +323,8 @@ export class RunService extends ContextService {
           operator: this.settings.operator,
           kind: 'run.started',
           runId,
-          body: { runbook: fm.id, version: fm.version, sha256: plan.runbook.sha256, environment: plan.environmentName, inputs, ...operatorBody(this.settings),
+          body: { runbook: fm.id, version: fm.version, sha256: plan.runbook.sha256, environment: plan.environmentName, inputs,
+            ...(request.incident !== undefined ? { incident: request.incident } : {}), ...operatorBody(this.settings),
             ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}) },
         });
         this.recordApproval(runId, approval);
@@ -452,9 +460,10 @@ export class RunService extends ContextService {
   }
 
   /** Newest first, each checked against its chain events: `run` holds the chain's values where the row differs. */
-  listRuns(limit = 100): CheckedRun[] {
+  listRuns(limit = 100, filters: { incident?: string | undefined } = {}): CheckedRun[] {
+    const rows = filters.incident === undefined ? this.store.listRuns({ limit }) : runsOfIncident(this.db.db, filters.incident, limit);
     // Checked as stored; a dead run the full disk kept from being recorded is then shown as what it is.
-    return checkRuns(this.db.db, this.store.listRuns({ limit })).map((c) => ({ ...c, run: this.asKnown(c.run) }));
+    return checkRuns(this.db.db, rows).map((c) => ({ ...c, run: this.asKnown(c.run) }));
   }
 
   /** What each run's status says to a person, deviations counted (run-verdicts.ts). */
@@ -589,6 +598,12 @@ export class RunService extends ContextService {
 
 
 export type { Step };
+
+/** Refused before anything is recorded or run: the id is shown in terminals, reports and links. */
+function checkIncident(incident: string | undefined): void {
+  const problem = incident === undefined ? null : incidentProblem(incident);
+  if (problem !== null) throw new UserError(`${problem}; nothing was started. Give the ticket's id as your incident tracker shows it (for example INC-4711).`);
+}
 
 /**
  * Why the operator aborted, when they said (a console passes it as the abort signal's reason):

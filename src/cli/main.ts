@@ -63,6 +63,7 @@ program
   .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
   .option('--break-glass <reason>', 'in an incident: go past an approval or team lock that cannot be had now; recorded as a deviation that leads every report')
   .option('--approval <file>', "the approval of this run's plan (PLAN.sig from handrail approve), for an environment that requires one")
+  .option('--incident <id>', 'the incident or ticket this run is for (kept with the run, in its audit trail and reports)')
   .option('--json', 'print events as JSON lines')
   .action(async (runbook: string, options: RunFlags) => {
     const { runCommand } = await import('./commands/run.js');
@@ -130,8 +131,9 @@ program
 program
   .command('runs')
   .description('list runs, newest first')
+  .option('--incident <id>', 'only the runs started for this incident or ticket')
   .option('--json', 'print JSON')
-  .action(async (options: { json?: boolean }) => {
+  .action(async (options: { json?: boolean; incident?: string }) => {
     const { runsCommand } = await import('./commands/runs.js');
     process.exitCode = await runsCommand(options, program.opts<GlobalOptions>());
   });
@@ -243,6 +245,28 @@ program
     process.exitCode = await importCommand(script, program.opts<GlobalOptions>());
   });
 
+program
+  .command('link')
+  .description("print the console link for an alert rule's runbook_url: it opens the run set-up filled in (never starts it)")
+  .argument('<runbook>', 'runbook id')
+  .requiredOption('--env <env>', 'the environment the link fills in (or a {{ template }} of the alert)')
+  .option('--input <name=value>', 'an input the link fills in (repeatable); a {{ $labels.x }} value is kept as a template', collect, [])
+  .option('--incident <id>', "the incident id the link fills in, e.g. '{{ $labels.alertname }}'")
+  .option('--port <n>', 'the port of the console the link opens', (value: string) => parsePort(value), DEFAULT_PORT)
+  .action(async (runbook: string, options: import('./commands/link.js').LinkFlags) => {
+    const { linkCommand } = await import('./commands/link.js');
+    process.exitCode = await linkCommand(runbook, options, program.opts<GlobalOptions>());
+  });
+
+program
+  .command('open')
+  .description("open a console link (an alert's runbook_url) in a browser, signed in: in this data folder's running console, or one started for it")
+  .argument('<url>', 'the link, quoted: http://127.0.0.1:PORT/run/RUNBOOK?env=…')
+  .action(async (url: string) => {
+    const { openCommand } = await import('./commands/link.js');
+    process.exitCode = await openCommand(url, program.opts<GlobalOptions>());
+  });
+
 const audit = program.command('audit').description('check the tamper-evident audit trail').addHelpCommand(false);
 
 audit
@@ -284,6 +308,7 @@ audit
   .option('--since <date>', 'from this time on (2024-05-01 or 2024-05-01T14:30:00Z, UTC)')
   .option('--until <date>', 'before this time (a bare day includes that day)')
   .option('--kind <kind>', 'only events of this kind or family (step, step.failed, review…); output: only step output')
+  .option('--incident <id>', 'only what happened in runs started for this incident or ticket')
   .option('--limit <n>', 'at most this many matches (default 100)')
   .option('--json', 'print the matches as JSON')
   .action(async (text: string, options: import('./commands/audit-search.js').SearchFlags) => {

@@ -1,5 +1,6 @@
 // What an operator sees while a run goes: a header per step with the exact command and
 // target, the live output, and a verdict line. With --json, one JSON object per line.
+import { printable } from './printable.js';
 import type { Run } from '../contract/run.js';
 import type { EngineEvent, EngineOutcome } from '../app/run-types.js';
 import { verdictText, type RunVerdictInfo } from '../core/audit/run-verdict.js';
@@ -50,6 +51,8 @@ export function humanPrinter(
       steps = info.steps;
       describe = info.describe;
       line(`Run ${run.id}: ${info.title} ${run.runbookVersion} in ${run.environment}, operator ${run.operator}`);
+      // Checked when the run started (contract/incident.ts); shown escaped all the same, as `show` does.
+      if (run.incident) line(`Incident ${printable(run.incident)}`);
       if (info.protected) line(`!! PROTECTED ENVIRONMENT: ${run.environment} — changes need its name typed (or --confirm ${run.environment})`);
       if (info.inputs && info.inputs.length > 0) line(`Inputs:\n${info.inputs.map((l) => `   ${l}`).join('\n')}`);
     },

@@ -121,13 +121,15 @@ export const RunListQuery = z.object({
   runbook: z.string().max(200).optional(),
   environment: z.string().max(200).optional(),
   status: Run.shape.status.optional(),
+  /** Runs started for this incident or ticket id. */
+  incident: z.string().max(200).optional(),
   /** Full-text search over events and output; only runs with a hit. */
   text: z.string().max(500).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1000).default(200),
 });
 
-export const RunListItem = Run.pick({ id: true, runbookId: true, runbookVersion: true, environment: true, operator: true, status: true, startedAt: true, finishedAt: true }).extend({
+export const RunListItem = Run.pick({ id: true, runbookId: true, runbookVersion: true, environment: true, operator: true, status: true, startedAt: true, finishedAt: true, incident: true }).extend({
   /** Where the row differs from the run's audit trail; the fields above are then the trail's. */
   tampering: z.array(RecordMismatch),
 });
@@ -237,6 +239,8 @@ export const API = {
       breakGlass: z.string().max(2000).optional(),
       /** The approval an approver sent (the text of PLAN.sig from `handrail approve`), for an environment that requires one. */
       approval: z.string().max(64_000).optional(),
+      /** The incident or ticket the run is for (checked by the app: contract/incident.ts). */
+      incident: z.string().max(1000).optional(),
     }),
     response: z.object({ runId: z.string() }),
   },

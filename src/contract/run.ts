@@ -52,6 +52,8 @@ export const Run = z.object({
   /** ISO 8601 timestamps (UTC). */
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** The incident or ticket the run was started for (`run --incident`); null when none was given. Optional only for runs built by older callers. */
+  incident: z.string().nullable().optional(),
 });
 export type Run = z.infer<typeof Run>;
 

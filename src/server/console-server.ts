@@ -9,7 +9,8 @@ import { UserError } from '../app/errors.js';
 import { ConsoleToken } from './console-token.js';
 import { allowedHosts, isWildcard, refusedHostOrOrigin, urlHostOf } from './hosts.js';
 import { RENDERER_DIR, serveRendererFile } from './renderer-files.js';
-import { sendText, setSecurityHeaders } from './response-headers.js';
+import { sendHtml, sendText, setSecurityHeaders } from './response-headers.js';
+import { alertLinkRunbook, crossSite, reloadPage, setupLocation, signInPage, tokenOf } from './alert-link.js';
 import { bindSocket, type ConsoleBackend } from './wire-binding.js';
 
 export const WS_PATH = '/api/ws';
@@ -73,14 +74,19 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
     const url = new URL(request.url ?? '/', 'http://console.invalid');
     const offered = url.searchParams.get('token');
-    if (offered !== null && (request.method === 'GET' || request.method === 'HEAD') && token.matchesToken(offered)) {
+    if (offered !== null && (request.method === 'GET' || request.method === 'HEAD') && token.matchesToken(tokenOf(offered))) {
       // Trade the token for the cookie and drop it from the address bar (and so from history).
       url.searchParams.delete('token');
       response.writeHead(303, { Location: url.pathname + url.search, 'Set-Cookie': token.sessionCookie(), 'Cache-Control': 'no-store' });
       response.end();
       return;
     }
+    const linked = alertLinkRunbook(url);
     if (!token.admits(request)) {
+      if (linked !== undefined && (request.method === 'GET' || request.method === 'HEAD')) {
+        sendHtml(response, 401, crossSite(request, url) ? reloadPage(url) : signInPage(linked, url));
+        return;
+      }
       sendText(response, 401, 'Not signed in. Open the URL with ?token=… that `handrail serve` printed when it started.', {
         'WWW-Authenticate': 'Bearer realm="handrail"',
       });
@@ -92,6 +98,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
     if (url.pathname === WS_PATH) {
       sendText(response, 426, `${WS_PATH} speaks WebSocket only`, { Upgrade: 'websocket' });
+      return;
+    }
+    if (linked !== undefined) {
+      response.writeHead(303, { Location: setupLocation(linked, url), 'Cache-Control': 'no-store' });
+      response.end();
       return;
     }
     if (url.pathname.startsWith('/api/')) {

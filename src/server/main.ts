@@ -11,7 +11,9 @@ import { resolveSettings } from '../app/settings.js';
 import { isStorageFault, storageFaultError } from '../app/storage-faults.js';
 import { startConsoleServer, type RunningConsole } from './console-server.js';
 import { isLoopback } from './hosts.js';
-import { openInBrowser } from './open-browser.js';
+import { openInBrowser } from '../app/open-browser.js';
+import { recordConsole } from '../app/console-registry.js';
+import { linkWithToken } from '../app/console-link.js';
 
 const log = (line: string) => process.stderr.write(`handrail serve: ${line}\n`);
 
@@ -47,10 +49,14 @@ async function main(): Promise<number> {
         `Prefer the default (127.0.0.1) and an SSH tunnel: ssh -L ${running.port}:127.0.0.1:${running.port} THIS-HOST.`,
     );
   }
-  process.stdout.write(`${running.url}\n`);
+  // `handrail open LINK` starts a console that opens at the link: its one line is then the
+  // link itself, signed in (the token is traded for the cookie and dropped from the address).
+  const shown = values['open-at'] ? linkWithToken(running.url, values['open-at']) : running.url;
+  process.stdout.write(`${shown}\n`);
+  const forget = recordConsole(settings.dataDir, { url: running.url, port: running.port, pid: process.pid, workspace: settings.workspace });
   log(`workspace ${settings.workspace}, data in ${settings.dataDir}, operator ${settings.operator}`);
   log('open the URL above in a browser; stop with Ctrl-C');
-  const removeRedirect = values.open ? openInBrowser(running.url, settings.dataDir, running.port, log) : () => {};
+  const removeRedirect = values.open || values['open-at'] ? openInBrowser(shown, settings.dataDir, running.port, log) : () => {};
 
   const why = await stop;
   log(`${why}: stopping (open runs are left interrupted and can be resumed)`);
@@ -62,6 +68,7 @@ async function main(): Promise<number> {
     await running.close();
     await service.close();
   } finally {
+    forget();
     removeRedirect();
     clearTimeout(limit);
   }
@@ -71,7 +78,12 @@ async function main(): Promise<number> {
 function parseOptions() {
   try {
     return parseArgs({
-      options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '0' }, open: { type: 'boolean', default: false } },
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '0' },
+        open: { type: 'boolean', default: false },
+        'open-at': { type: 'string' },
+      },
       strict: true,
     });
   } catch (error) {

@@ -39,3 +39,13 @@ export function sendText(response: ServerResponse, status: number, text: string,
   });
   response.end(response.req.method === 'HEAD' ? undefined : body);
 }
+
+/** A page of our own making (the alert link's sign-in), never data: every value in it is escaped by its maker. */
+export function sendHtml(response: ServerResponse, status: number, html: string): void {
+  response.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    'Cache-Control': 'no-store',
+  });
+  response.end(response.req.method === 'HEAD' ? undefined : html);
+}

@@ -14,6 +14,8 @@ export interface AuditSearchFilters {
   until?: string | undefined;
   /** An event kind, or its first part (`step` finds step.failed, step.running…); `output` finds output. */
   kind?: string | undefined;
+  /** Only events and output of runs whose run.started event names this incident id. */
+  incident?: string | undefined;
   limit: number;
 }
 
@@ -83,6 +85,7 @@ export function searchAudit(db: Database, text: string, filters: AuditSearchFilt
     since: filters.since ?? null,
     until: filters.until ?? null,
     kind,
+    incident: filters.incident ?? null,
     kindPrefix: kind === null ? null : `${kind.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`,
     limit: filters.limit,
   };
@@ -100,7 +103,13 @@ const FILTERS = (alias: { run: string; operator: string; env: string; at: string
   AND (@operator IS NULL OR ${alias.operator} = @operator)
   AND (@env IS NULL OR ${alias.env} = @env)
   AND (@since IS NULL OR ${alias.at} >= @since)
-  AND (@until IS NULL OR ${alias.at} < @until)`;
+  AND (@until IS NULL OR ${alias.at} < @until)
+  AND (@incident IS NULL OR ${alias.run} IN (${RUNS_OF_INCIDENT}))`;
+
+// By what each run's start recorded in the chain, not by the runs row, which can be edited.
+const RUNS_OF_INCIDENT = `
+  SELECT i.run_id FROM audit_events i JOIN audit_bodies ib ON ib.seq = i.seq
+  WHERE i.kind = 'run.started' AND json_valid(ib.body_json) AND json_extract(ib.body_json, '$.incident') = @incident`;
 
 interface EventHitRow {
   seq: number;

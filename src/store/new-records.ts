@@ -23,6 +23,8 @@ export interface NewRun {
   operator: string;
   /** Already redacted: the store keeps what it is given. */
   inputs: RunInputs;
+  /** The incident or ticket id, already checked (contract/incident.ts); null or absent: none. */
+  incident?: string | null;
   /** The run's steps, created `pending` in the same transaction as the run. */
   steps?: NewStep[];
 }

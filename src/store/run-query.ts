@@ -11,6 +11,8 @@ export interface RunFilters {
   runbook?: string | undefined;
   environment?: string | undefined;
   status?: RunStatus | undefined;
+  /** Runs started for this incident id, by their row or by their run.started event (see INCIDENT_HITS). */
+  incident?: string | undefined;
   /** An FTS5 query (see ftsQuery in audit-search.ts): runs with a matching event or output. */
   fts?: string | undefined;
 }
@@ -32,6 +34,7 @@ interface ListRow {
   status: string;
   started_at: string;
   finished_at: string | null;
+  incident: string | null;
 }
 
 // Runs found by the words: in an event of theirs, or in their stored output.
@@ -43,6 +46,14 @@ const TEXT_HITS = `
     SELECT c.run_id FROM audit_output_search s JOIN audit_output_chunks c ON c.id = s.rowid
     WHERE audit_output_search MATCH @fts
   )`;
+
+// Runs of an incident: by the indexed column, and by what their start recorded in the chain,
+// so a run whose row lost or changed its incident is still listed (and then named as edited).
+const INCIDENT_HITS = `
+  (r.incident = @incident OR r.id IN (
+    SELECT e.run_id FROM audit_events e JOIN audit_bodies b ON b.seq = e.seq
+    WHERE e.kind = 'run.started' AND json_valid(b.body_json) AND json_extract(b.body_json, '$.incident') = @incident
+  ))`;
 
 export function queryRuns(db: Database, filters: RunFilters, page: { offset: number; limit: number }): RunPage {
   const clauses: string[] = [];
@@ -56,6 +67,10 @@ export function queryRuns(db: Database, filters: RunFilters, page: { offset: num
   equal('runbook_id', 'runbook', filters.runbook);
   equal('environment', 'environment', filters.environment);
   equal('status', 'status', filters.status);
+  if (filters.incident !== undefined && filters.incident !== '') {
+    clauses.push(INCIDENT_HITS);
+    params.incident = filters.incident;
+  }
   if (filters.fts !== undefined) {
     clauses.push(TEXT_HITS);
     params.fts = filters.fts;
@@ -67,7 +82,7 @@ export function queryRuns(db: Database, filters: RunFilters, page: { offset: num
     // rowid breaks ties in insertion order and is part of every index, so no sort is needed.
     const rows = db
       .prepare(
-        `SELECT r.id, r.runbook_id, r.runbook_version, r.environment, r.operator, r.status, r.started_at, r.finished_at
+        `SELECT r.id, r.runbook_id, r.runbook_version, r.environment, r.operator, r.status, r.started_at, r.finished_at, r.incident
          FROM runs r ${where} ORDER BY r.started_at DESC, r.rowid DESC LIMIT @limit OFFSET @offset`,
       )
       .all({ ...params, limit: page.limit, offset: page.offset }) as ListRow[];
@@ -79,7 +94,7 @@ export function queryRuns(db: Database, filters: RunFilters, page: { offset: num
 export function lastRunOf(db: Database, runbookId: string): RunRowItem | undefined {
   const row = db
     .prepare(
-      `SELECT id, runbook_id, runbook_version, environment, operator, status, started_at, finished_at
+      `SELECT id, runbook_id, runbook_version, environment, operator, status, started_at, finished_at, incident
        FROM runs WHERE runbook_id = ? ORDER BY started_at DESC, rowid DESC LIMIT 1`,
     )
     .get(runbookId) as ListRow | undefined;
@@ -96,5 +111,6 @@ function toListItem(row: ListRow): RunRowItem {
     status: RunStatus.parse(row.status),
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    incident: row.incident,
   };
 }

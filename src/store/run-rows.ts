@@ -3,7 +3,7 @@ import { type Run, RunInputs, type RunStep, RunStatus, StepKind, StepStatus } fr
 /** Columns of `runs` except the runbook source, which only getRunbookSource reads. */
 export const RUN_COLUMNS =
   'id, runbook_id, runbook_version, runbook_sha256, runbook_path, environment, operator, status, ' +
-  'inputs_json, pid, host, started_at, finished_at';
+  'inputs_json, pid, host, started_at, finished_at, incident';
 
 export interface RunRow {
   id: string;
@@ -19,6 +19,7 @@ export interface RunRow {
   host: string | null;
   started_at: string;
   finished_at: string | null;
+  incident: string | null;
 }
 
 export interface StepRow {
@@ -55,6 +56,7 @@ export function toRun(row: RunRow): Run {
     host: row.host,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    incident: row.incident,
   };
 }
 

@@ -72,10 +72,10 @@ export class RunStore {
       this.db
         .prepare(
           `INSERT INTO runs (id, runbook_id, runbook_version, runbook_sha256, runbook_path, runbook_source, environment,
-             operator, status, inputs_json, pid, host, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
+             operator, status, inputs_json, pid, host, started_at, incident) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
         )
         .run(id, run.runbookId, run.runbookVersion, actual, run.runbookPath, Buffer.from(run.runbookSource),
-          run.environment, run.operator, JSON.stringify(run.inputs), this.pid, this.host, this.now());
+          run.environment, run.operator, JSON.stringify(run.inputs), this.pid, this.host, this.now(), run.incident ?? null);
       for (const step of run.steps ?? []) this.upsertStep(id, step);
       return this.requireRun(id);
     });

@@ -4,7 +4,8 @@ import { useEffect, useState } from 'react';
 
 export type Route =
   | { view: 'runbooks' }
-  | { view: 'runbook'; id: string }
+  /** `link`: the query of an alert link, whose values the set-up screen fills in (never starts). */
+  | { view: 'runbook'; id: string; link?: string }
   | { view: 'run'; runId: string }
   | { view: 'audit' }
   | { view: 'audit-run'; runId: string }
@@ -16,10 +17,14 @@ export type Route =
   | { view: 'history'; id: string };
 
 export function parseRoute(hash: string): Route {
-  const [first, second] = hash.replace(/^#\/?/, '').split('/').map((part) => decodeURIComponent(part));
+  // Ids are written percent-encoded (href below), so a literal `?` starts a link's query.
+  const bare = hash.replace(/^#\/?/, '');
+  const q = bare.indexOf('?');
+  const query = q < 0 ? '' : bare.slice(q + 1);
+  const [first, second] = (q < 0 ? bare : bare.slice(0, q)).split('/').map(decodePart);
   switch (first) {
     case 'runbooks':
-      return second ? { view: 'runbook', id: second } : { view: 'runbooks' };
+      return second ? { view: 'runbook', id: second, ...(query ? { link: query } : {}) } : { view: 'runbooks' };
     case 'run':
       return second ? { view: 'run', runId: second } : { view: 'runbooks' };
     case 'audit':
@@ -36,6 +41,15 @@ export function parseRoute(hash: string): Route {
       return second ? { view: 'history', id: second } : { view: 'runbooks' };
     default:
       return { view: 'runbooks' };
+  }
+}
+
+/** A part that is not valid percent-encoding (a hand-edited link) is taken as written. */
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
   }
 }
 

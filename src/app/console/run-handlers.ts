@@ -41,7 +41,7 @@ export function runHandlers(parts: ConsoleParts): Handlers<RunOps> {
     },
 
     async startRun(r) {
-      const request = { runbook: r.runbook, environment: r.environment, inputs: r.inputs, acceptHostKeys: r.acceptHostKeys ?? [], breakGlass: r.breakGlass,
+      const request = { runbook: r.runbook, environment: r.environment, inputs: r.inputs, acceptHostKeys: r.acceptHostKeys ?? [], breakGlass: r.breakGlass, incident: r.incident,
         ...(r.approval !== undefined ? { approvalText: r.approval } : {}) };
       if (!new RegExp(NAME_PATTERN).test(r.runbook)) {
         // The console starts runbooks of its workspace by id, never a path elsewhere on this machine.
@@ -119,7 +119,7 @@ export function runHandlers(parts: ConsoleParts): Handlers<RunOps> {
         fts = ftsQuery(r.text);
         if (!fts) throw new UserError(`there is nothing to search for in '${r.text}': give at least one word with a letter or digit; nothing was searched`);
       }
-      const filters = { operator: r.operator, runbook: r.runbook, environment: r.environment, status: r.status, fts };
+      const filters = { operator: r.operator, runbook: r.runbook, environment: r.environment, status: r.status, incident: r.incident, fts };
       const page = queryRuns(db, filters, { offset: r.offset, limit: r.limit });
       return withVerdicts(db, { total: page.total, runs: checkListItems(db, page.runs) });
     },

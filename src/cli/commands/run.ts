@@ -27,6 +27,7 @@ export interface RunFlags extends OperatorFlags {
   acceptHostKey: string[];
   breakGlass?: string;
   approval?: string;
+  incident?: string;
   json?: boolean;
 }
 
@@ -36,7 +37,7 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
     const inputs = collectInputs(flags.input);
     if (isInteractive()) Object.assign(inputs, await askMissingInputs(await service.declaredInputs(runbook, process.cwd()), inputs));
     const given = new Set(Object.keys(inputs));
-    const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey, breakGlass: flags.breakGlass, ...approvalFlag(flags) };
+    const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey, breakGlass: flags.breakGlass, incident: flags.incident, ...approvalFlag(flags) };
     const plan = await service.plan(request, process.cwd());
     const secrets = Object.entries(plan.runbook.frontMatter.inputs ?? {}).filter(([, decl]) => decl.secret).map(([name]) => name);
     try {
@@ -107,7 +108,7 @@ function inputLines(plan: RunPlan, given: ReadonlySet<string> | undefined): stri
   });
 }
 
-export interface ResumeFlags extends Omit<RunFlags, 'env'> {
+export interface ResumeFlags extends Omit<RunFlags, 'env' | 'incident'> {
   stopLeftover?: boolean;
 }
 

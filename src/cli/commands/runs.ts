@@ -5,6 +5,7 @@ import type { RecordMismatch } from '../../contract/record-check.js';
 import type { Run, RunStep } from '../../contract/run.js';
 import { verdictText } from '../../core/audit/run-verdict.js';
 import { fail, print } from '../output.js';
+import { printable } from '../printable.js';
 import { EXIT_TAMPERED } from './audit.js';
 import { pacedWriter } from '../paced-stdout.js';
 import { decodedOutput, writeIndented, writeJsonString } from '../show-output.js';
@@ -19,11 +20,11 @@ const RUN_COLUMNS: readonly (readonly [string, number])[] = [
   ['STARTED', 0],
 ];
 
-export async function runsCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
+export async function runsCommand(options: { json?: boolean; incident?: string }, global: GlobalOptions): Promise<number> {
   const service = new RunService(resolveSettings(global));
   try {
     for (const notice of service.notices) fail(notice);
-    const checked = service.listRuns();
+    const checked = service.listRuns(undefined, { incident: options.incident });
     const tampering = checked.flatMap((c) => c.tampering);
     const verdicts = service.verdicts(checked.map((c) => c.run));
     const verdict = (run: Run) => verdicts.get(run.id) ?? { verdict: run.status, deviations: 0 };
@@ -32,11 +33,12 @@ export async function runsCommand(options: { json?: boolean }, global: GlobalOpt
       print(JSON.stringify(checked.map((c) => ({ ...c.run, ...verdict(c.run), tampering: c.tampering })), null, 2));
       return tampering.length > 0 ? EXIT_TAMPERED : 0;
     }
-    if (checked.length === 0) print('no runs yet');
+    if (checked.length === 0) print(options.incident === undefined ? 'no runs yet' : `no runs for incident ${printable(options.incident)}`);
     const row = (cells: string[]) => print(cells.map((c, i) => (i < RUN_COLUMNS.length - 1 ? c.padEnd(RUN_COLUMNS[i]?.[1] ?? 0) : c)).join('  '));
     if (checked.length > 0) row(RUN_COLUMNS.map(([name]) => name));
     for (const { run: r, tampering: t } of checked) {
-      row([r.id, verdictText(verdict(r)), `${r.runbookId}@${r.runbookVersion}`, r.environment, r.operator, `${r.startedAt}${t.length > 0 ? '  EDITED' : ''}`]);
+      const incident = r.incident ? `  incident ${printable(r.incident)}` : '';
+      row([r.id, verdictText(verdict(r)), `${r.runbookId}@${r.runbookVersion}`, r.environment, r.operator, `${r.startedAt}${incident}${t.length > 0 ? '  EDITED' : ''}`]);
     }
     reportTampering(tampering);
     return tampering.length > 0 ? EXIT_TAMPERED : 0;
@@ -48,7 +50,7 @@ export async function runsCommand(options: { json?: boolean }, global: GlobalOpt
 /** Rows that differ from the audit trail: named on stderr, so a listing piped on still shows them. */
 function reportTampering(tampering: RecordMismatch[]): void {
   if (tampering.length === 0) return;
-  for (const m of tampering) fail(m.message);
+  for (const m of tampering) fail(printable(m.message));
   fail('what is shown above comes from the audit trail; run handrail audit verify for every difference, and find out who edited the database');
 }
 
@@ -85,6 +87,7 @@ export async function showCommand(ref: string, options: { json?: boolean }, glob
       return tampering.length > 0 ? EXIT_TAMPERED : 0;
     }
     await out.write(`Run ${run.id}: ${run.runbookId} ${run.runbookVersion} (sha256 ${run.runbookSha256.slice(0, 16)}…) in ${run.environment}\n`);
+    if (run.incident) await out.write(`Incident ${printable(run.incident)}\n`);
     await out.write(`Operator ${run.operator}; ${verdictText(verdict)}; started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}\n`);
     if (Object.keys(run.inputs).length > 0) await out.write(`Inputs: ${Object.entries(run.inputs).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
     for (const s of steps) {

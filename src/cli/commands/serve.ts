@@ -15,6 +15,8 @@ export interface ServeFlags {
   port: number;
   host: string;
   open?: boolean;
+  /** `handrail open LINK` with no console running: open at this path and query (signed in). */
+  openAt?: string;
 }
 
 const SERVER_MAIN = fileURLToPath(new URL('../../server/main.js', import.meta.url));
@@ -27,7 +29,7 @@ export function parsePort(value: string): number {
 
 export async function serveCommand(flags: ServeFlags, global: GlobalOptions): Promise<number> {
   const settings = resolveSettings(global);
-  const child = spawn(process.execPath, [SERVER_MAIN, '--host', flags.host, '--port', String(flags.port), ...(flags.open ? ['--open'] : [])], {
+  const child = spawn(process.execPath, [SERVER_MAIN, '--host', flags.host, '--port', String(flags.port), ...(flags.open ? ['--open'] : []), ...(flags.openAt !== undefined ? ['--open-at', flags.openAt] : [])], {
     // Its own process group, so a terminal's Ctrl-C reaches it once (passed on below), not
     // twice; the IPC channel closes when this process dies, which stops the server too.
     detached: true,

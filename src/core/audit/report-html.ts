@@ -65,6 +65,7 @@ function renderRun(run: ReportRun, approval: string | null): string {
     ['Runbook', `${run.runbookId} ${run.version} (${run.path})`],
     ['Runbook SHA-256', run.sha256],
     ['Environment', run.environment],
+    ...(run.incident ? [['Incident', run.incident] as [string, string]] : []),
     ['Operator(s)', run.operators.join(', ')],
     ...(approval ? [['Approval', approval] as [string, string]] : []),
     ['Started', run.startedAt],

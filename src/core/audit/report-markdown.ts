@@ -63,6 +63,7 @@ function renderRun(run: ReportRun, approval: string | null): string[] {
     `- Runbook: ${mdText(run.runbookId)} ${mdText(run.version)} (${mdText(run.path)})`,
     `- Runbook SHA-256: \`${run.sha256}\``,
     `- Environment: ${mdText(run.environment)}`,
+    ...(run.incident ? [`- Incident: ${mdText(run.incident)}`] : []),
     `- Operator(s): ${run.operators.map(mdText).join(', ')}`,
     ...(approval ? [`- Approval: ${mdText(approval)}`] : []),
     `- Started: ${mdText(run.startedAt)}`,

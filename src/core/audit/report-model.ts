@@ -81,6 +81,8 @@ export interface ReportRun {
   sha256: string;
   path: string;
   environment: string;
+  /** The incident or ticket the run was started for (the trail's value), or null. */
+  incident: string | null;
   status: string;
   operators: string[];
   startedAt: string;

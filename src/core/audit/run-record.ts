@@ -34,6 +34,8 @@ export interface ChainRun {
   environment: string | null;
   operator: string;
   inputs: unknown;
+  /** The incident id the run was started for; null when its start names none. */
+  incident: string | null;
   startedAt: string;
   status: RunStatus;
   statusSeq: number;
@@ -109,6 +111,7 @@ export function deriveRun(events: readonly StoredEvent[]): ChainRun | undefined 
         environment: text(body.environment) ?? e.environment,
         operator: e.operator,
         inputs: body.inputs,
+        incident: text(body.incident),
         startedAt: e.at,
         status: 'running',
         statusSeq: e.seq,
@@ -223,6 +226,9 @@ export function checkRunRecord(input: RunRecordInput): RunRecordCheck {
   if (chain.inputs !== undefined && typeof chain.inputs === 'object' && chain.inputs !== null) {
     compare('inputs', 'inputs_json', chain.inputs as Run['inputs'], chain.startSeq);
   }
+  // Always compared: a run started without one (or before incidents were recorded) has none,
+  // so an id added to its row later is as much an edit as one changed.
+  compare('incident', 'incident', chain.incident, chain.startSeq);
   compare('startedAt', 'started_at', chain.startedAt, chain.startSeq, timesDiffer(run.startedAt, chain.startedAt));
   compare('finishedAt', 'finished_at', chain.finishedAt, chain.statusSeq, timesDiffer(run.finishedAt, chain.finishedAt));
   if (input.sourceSha256 !== undefined && chain.sha256 !== null && input.sourceSha256 !== chain.sha256) {

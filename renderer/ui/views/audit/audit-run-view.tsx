@@ -70,6 +70,12 @@ function AuditRunBody({ detail, reload }: { detail: RunDetail; reload: () => voi
           {run.environment}
           {detail.environmentProtected ? <strong className="bad"> (protected)</strong> : null}
         </dd>
+        {run.incident ? (
+          <>
+            <dt>Incident</dt>
+            <dd>{run.incident}</dd>
+          </>
+        ) : null}
         <dt>Operator</dt>
         <dd>{run.operator}</dd>
         <dt>Time</dt>

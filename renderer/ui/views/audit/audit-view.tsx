@@ -1,4 +1,4 @@
-// The lead's view: runs by date, narrowed by operator, runbook, environment, status or
+// The lead's view: runs by date, narrowed by operator, runbook, environment, status, incident or
 // full-text search; the chain's integrity on top; the whole trail exportable.
 import { useMemo, useState } from 'react';
 import { RunStatus } from '../../../../src/contract/run.js';
@@ -24,7 +24,8 @@ export function AuditView() {
   const [environment, setEnvironment] = useState('');
   const [status, setStatus] = useState('');
   const [text, setText] = useState('');
-  const typed = useDebounced({ operator, runbook, text }, 250);
+  const [incident, setIncident] = useState('');
+  const typed = useDebounced({ operator, runbook, text, incident }, 250);
 
   const query = useMemo<RunQuery>(() => {
     const q: RunQuery = {};
@@ -34,6 +35,7 @@ export function AuditView() {
     const parsedStatus = RunStatus.safeParse(status);
     if (parsedStatus.success) q.status = parsedStatus.data;
     if (typed.text.trim()) q.text = typed.text.trim();
+    if (typed.incident.trim()) q.incident = typed.incident.trim();
     return q;
   }, [typed, environment, status]);
   const pages = useRunPages(query, reconnects);
@@ -60,6 +62,10 @@ export function AuditView() {
               <option key={r.id} value={r.id} />
             ))}
           </datalist>
+        </label>
+        <label className="field">
+          <span className="field-label">Incident</span>
+          <input type="text" value={incident} onChange={(e) => setIncident(e.target.value)} />
         </label>
         <label className="field">
           <span className="field-label">Environment</span>

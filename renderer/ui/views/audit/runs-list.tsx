@@ -80,6 +80,7 @@ export function RunsList({ pages }: { pages: RunPages }) {
                       <strong>{run.runbookId}</strong> <span className="muted">{run.runbookVersion}</span>
                     </span>{' '}
                     <span>{run.environment}</span> <span>{run.operator}</span>{' '}
+                    {run.incident ? <span className="tag tag-info">{run.incident}</span> : null}{' '}
                     <span>
                       <StatusBadge look={verdictLook(run.verdict, run.deviations)} />
                       {run.tampering.length > 0 ? (

@@ -88,7 +88,14 @@ export function RunView({ runId }: { runId: string }) {
         <StatusBadge look={verdictLook(detail.verdict, detail.deviationCount)} className="status-large" />
       </div>
       <p className="meta">
-        Run <code>{detail.run.id}</code> · environment <strong>{detail.run.environment}</strong> · by {detail.run.operator} · started{' '}
+        Run <code>{detail.run.id}</code> · environment <strong>{detail.run.environment}</strong>
+        {detail.run.incident ? (
+          <>
+            {' '}
+            · incident <strong>{detail.run.incident}</strong>
+          </>
+        ) : null}{' '}
+        · by {detail.run.operator} · started{' '}
         {formatTime(detail.run.startedAt)} · runbook {detail.run.runbookId} {detail.run.runbookVersion}
         {Object.keys(detail.run.inputs).length > 0 ? (
           <>

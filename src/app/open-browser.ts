@@ -1,4 +1,4 @@
-// `handrail serve --open`: show the console in the operator's own browser, when there is one.
+// Opening the console in the operator's own browser (`handrail serve --open`, `handrail open`), when there is one.
 //
 // The token is the key to the console, and a process's command line is readable by every
 // user of the machine (ps, /proc/PID/cmdline). So, as Jupyter does, the URL goes into a

@@ -1,0 +1,66 @@
+// Which consoles (`handrail serve`) are running for a data folder, so `handrail open LINK` can
+// use the one already running instead of starting a second. As Jupyter keeps a
+// `jpserver-PID.json` per server, each console writes `DATA_DIR/console-PORT.json` (0600,
+// never through a link: it holds the console's token) while it runs and removes it when it
+// stops. A file left by a console that was killed names a process that is gone, or a
+// port that no longer answers to its token: both are ignored.
+import { closeSync, constants, fchmodSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface RunningConsoleEntry {
+  /** http://127.0.0.1:PORT/?token=…, as the console printed it. */
+  url: string;
+  port: number;
+  pid: number;
+  workspace: string;
+}
+
+const FILE = /^console-(\d+)\.json$/;
+
+export function consoleFile(dataDir: string, port: number): string {
+  return join(dataDir, `console-${port}.json`);
+}
+
+/** Written when the console starts; returns the function that removes it again. */
+export function recordConsole(dataDir: string, entry: RunningConsoleEntry): () => void {
+  const file = consoleFile(dataDir, entry.port);
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0), 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeFileSync(fd, `${JSON.stringify(entry)}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return () => rmSync(file, { force: true });
+}
+
+/** Consoles of this data folder whose process is alive, the one on `preferPort` first. */
+export function runningConsoles(dataDir: string, preferPort?: number): RunningConsoleEntry[] {
+  let names: string[];
+  try {
+    names = readdirSync(dataDir);
+  } catch {
+    return [];
+  }
+  const found: RunningConsoleEntry[] = [];
+  for (const name of names) {
+    if (!FILE.test(name)) continue;
+    try {
+      const entry = JSON.parse(readFileSync(join(dataDir, name), 'utf8')) as RunningConsoleEntry;
+      if (typeof entry.url === 'string' && Number.isInteger(entry.port) && Number.isInteger(entry.pid) && alive(entry.pid)) found.push(entry);
+    } catch {
+      // A half-written or foreign file: not a console to use.
+    }
+  }
+  return found.sort((a, b) => Number(b.port === preferPort) - Number(a.port === preferPort));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    // ESRCH: gone. EPERM: the pid now belongs to another account's process, so not our console.
+    return false;
+  }
+}
