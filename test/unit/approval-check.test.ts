@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllowedSigners } from '../../src/core/approvals/allowed-signers.js';
 import { statementText } from '../../src/core/approvals/approval-statement.js';
 import { signSshsig } from '../../src/core/approvals/sshsig.js';
-import { wireString } from '../../src/core/approvals/ssh-wire.js';
+import { wireMpint, wireString } from '../../src/core/approvals/ssh-wire.js';
 import { checkApproval, type ApprovalCheckInput } from '../../src/core/guards/approval-check.js';
 
 interface Key {
@@ -87,5 +87,21 @@ describe('the approval check', () => {
   it('refuses an approval for another environment or runbook, saying which', async () => {
     const decision = checkApproval(input(await approval(alice, 'alice@example.com'), `alice@example.com ${alice.line}\n`, { expected: { planId: PLAN, runbook: 'greet', environment: 'staging' } }));
     expect(decision).toMatchObject({ ok: false, reason: expect.stringMatching(/for greet in prod, not greet in staging/) as unknown });
+  });
+
+  it("refuses self-approval through a wildcard line that lets the operator's key sign as anyone in the domain", async () => {
+    const decision = checkApproval(input(await approval(bob, 'carol@example.com'), `*@example.com ${bob.line}\n`));
+    expect(decision).toMatchObject({ ok: false, reason: expect.stringMatching(/^self-approval: .* with a key listed for '\*@example.com'/) as unknown });
+  });
+
+  it('refuses an RSA key shorter than OpenSSH accepts (1024 bits)', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 768 });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const blob = Buffer.concat([wireString('ssh-rsa'), wireMpint(Buffer.from(jwk.e!, 'base64url')), wireMpint(Buffer.from(jwk.n!, 'base64url'))]);
+    const statement = statementText({ plan: PLAN, runbook: 'greet', environment: 'prod', principal: 'weak@example.com', signedAt: '2026-12-07T00:50:00Z' });
+    const signer = { publicKey: blob, sign: (data: Buffer) => Promise.resolve(Buffer.concat([wireString('rsa-sha2-512'), wireString(sign('sha512', data, privateKey))])) };
+    const text = statement + (await signSshsig('handrail-approval', Buffer.from(statement), signer));
+    const decision = checkApproval(input(text, `weak@example.com ssh-rsa ${blob.toString('base64')}\n`));
+    expect(decision).toMatchObject({ ok: false, reason: expect.stringMatching(/768-bit RSA key is too short/) as unknown });
   });
 });

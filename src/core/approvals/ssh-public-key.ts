@@ -50,6 +50,8 @@ export function publicKeyFromBlob(blob: Buffer): SshPublicKey {
   } else if (type === 'ssh-rsa') {
     const e = r.string();
     const n = r.string();
+    const bits = bitLength(strip(n));
+    if (bits < 1024) throw new Error(`a ${bits}-bit RSA key is too short (OpenSSH requires 1024 bits or more)`);
     key = createPublicKey({ key: { kty: 'RSA', e: b64url(strip(e)), n: b64url(strip(n)) }, format: 'jwk' });
   } else {
     const curve = CURVES[type]!;
@@ -115,4 +117,9 @@ function strip(mpint: Buffer): Buffer {
   let i = 0;
   while (i < mpint.length - 1 && mpint[i] === 0) i++;
   return mpint.subarray(i);
+}
+
+function bitLength(unsigned: Buffer): number {
+  if (unsigned.length === 0 || (unsigned.length === 1 && unsigned[0] === 0)) return 0;
+  return (unsigned.length - 1) * 8 + (32 - Math.clz32(unsigned[0]!));
 }

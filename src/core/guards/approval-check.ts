@@ -120,11 +120,13 @@ function findSigner(input: ApprovalCheckInput, s: ApprovalStatement, key: Buffer
  */
 function selfApproval(input: ApprovalCheckInput, principal: string, key: Buffer): string | null {
   const isOperator = (p: string) => namesOperator(p, input.operator);
-  const alsoListed = input.signers.signers
-    .filter((l) => l.key?.blob.equals(key))
-    .flatMap((l) => l.principals.split(','))
-    .filter((p) => !p.startsWith('!') && !/[*?]/.test(p));
-  const hit = [principal, ...alsoListed].find(isOperator);
+  const keyLines = input.signers.signers.filter((l) => l.key?.blob.equals(key));
+  const alsoListed = keyLines.flatMap((l) => l.principals.split(',')).filter((p) => !p.startsWith('!') && !/[*?]/.test(p));
+  // A pattern (`*@example.com`) lets the key sign as anyone it covers: the operator too.
+  const domain = principal.includes('@') ? principal.slice(principal.lastIndexOf('@')) : '';
+  const operatorAs = input.operator.flatMap((o) => (o.includes('@') ? [o] : [o, ...(domain ? [`${o}${domain}`] : [])]));
+  const covering = keyLines.find((l) => operatorAs.some((o) => matchPatternList(o, l.principals) === 1))?.principals;
+  const hit = [principal, ...alsoListed].find(isOperator) ?? covering;
   if (!hit) return null;
   return `self-approval: the approval was signed by '${principal}'${hit === principal ? '' : ` with a key listed for '${hit}'`}, and this run's operator is ${[...input.operator].filter(Boolean).join(' / ')}; an approval must come from someone else — ask another approver in ${input.signersPath} to sign the plan`;
 }
