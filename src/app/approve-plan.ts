@@ -33,6 +33,16 @@ export async function readPlanToApprove(path: string): Promise<PlanToApprove> {
   if (!text.startsWith(`${PLAN_TEXT_HEADER}\n`) || !text.endsWith(`${PLAN_TEXT_FOOTER}\n`)) {
     throw new UserError(`${path} is not a whole Handrail plan (it must start '${PLAN_TEXT_HEADER}' and end '${PLAN_TEXT_FOOTER}', as handrail plan --out writes it); nothing was signed`);
   }
+  // The plan's own text escapes these (plan-text.ts); in a file an approver is shown, they could
+  // move the cursor or reorder text and hide a line the signature still covers.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const hidden = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.exec(text);
+  if (hidden) {
+    const line = text.slice(0, hidden.index).split('\n').length;
+    throw new UserError(
+      `${path}:${line}: the plan holds control characters (U+${hidden[0].codePointAt(0)!.toString(16).padStart(4, '0').toUpperCase()}) that a plan written by handrail plan never has; on a terminal they could hide a line from you; ask for the plan again; nothing was signed`,
+    );
+  }
   const field = (name: string) => new RegExp(`^${name}: (\\S+)`, 'm').exec(text)?.[1];
   const runbook = field('Runbook');
   const environment = field('Environment');

@@ -2,7 +2,7 @@
 // ssh-agent: a protected environment with approval.required refuses a run without one, and
 // runs with one from someone else; every other approval is refused with what to do, and
 // nothing runs. `tester` is the operator (test/support/handrail-cli.ts).
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handrail, runIdOf, type CliOptions } from '../support/handrail-cli.js';
@@ -186,6 +186,17 @@ describe('refused approvals say what to do, and nothing runs', () => {
     const p = plan(options);
     const old = new Date(Date.now() - 2 * 3_600_000);
     expectRefused(run(options, await keygenApproval(p.id, 'alice', 'alice@example.com', { signedAt: old })), options, /approval expired: .* valid for 1h .* approved again/);
+  });
+
+  it('approve refuses a plan file with terminal control characters (they could hide a line from the approver)', () => {
+    const options = cli();
+    const p = plan(options);
+    writeFileSync(p.path, readFileSync(p.path, 'utf8').replace('Steps: 1', 'Steps: 1\n  rm -rf / \u001b[2K\r'));
+    const r = handrail(['approve', p.path, '--key', key.alice!, '--yes'], options);
+    expect(r.stderr).toMatch(/control characters .* hide .* nothing was signed/);
+    expect(r.stdout).not.toContain('rm -rf');
+    expect(r.code).toBe(2);
+    expect(existsSync(`${p.path}.sig`)).toBe(false);
   });
 
   it('a changed input', async () => {
