@@ -46,6 +46,8 @@ export function parseApprovalFile(text: string): ParsedApproval {
   const values = new Map<string, string>();
   for (const line of lines.slice(1)) {
     if (line === '') continue;
+    // eslint-disable-next-line no-control-regex -- a value is printed to the operator: no terminal codes
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(line)) return { error: 'its statement holds control characters' };
     const m = /^([a-z-]+): (.+)$/.exec(line);
     if (!m || !(FIELDS as readonly string[]).includes(m[1]!) || values.has(m[1]!)) return { error: `its statement has an unexpected line '${line}'` };
     values.set(m[1]!, m[2]!);
