@@ -17,7 +17,8 @@ import { passwordOf } from './database-password.js';
 import { expandPath } from './paths.js';
 import type { Settings } from './settings.js';
 
-export async function rehearseRun(settings: Settings, run: RunPlan): Promise<Rehearsal> {
+/** `signal` stops it between steps and cancels a PostgreSQL statement under way; the copies go whatever happens. */
+export async function rehearseRun(settings: Settings, run: RunPlan, signal?: AbortSignal): Promise<Rehearsal> {
   const folder = await mkdtemp(join(tmpdir(), 'handrail-rehearsal-'));
   let copies = 0;
   try {
@@ -32,14 +33,14 @@ export async function rehearseRun(settings: Settings, run: RunPlan): Promise<Reh
             const own = join(folder, String(++copies));
             const seedSql = spec.seed ? await readFile(expandPath(spec.seed, settings), 'utf8') : undefined;
             await mkdir(own, { mode: 0o700 });
-            const opened = await openSqliteRehearsal(source, { folder: own, seedSql, nativeBinding: electronNativeBinding() });
+            const opened = await openSqliteRehearsal(source, { folder: own, seedSql, nativeBinding: electronNativeBinding() }, signal);
             const made =
               opened.madeFrom === 'seed'
                 ? `${source} does not exist yet, so the rehearsal ran on a new database made from its seed (${spec.seed}), as a run would make it`
                 : `rehearsed on a copy of ${source} made as a snapshot is; the database itself was only read`;
             return { database: opened.database, note: `${target} (SQLite): ${made}; the copy was in a temporary folder, deleted afterwards.` };
           }
-          const database = await openPostgresRehearsal({ url: spec.postgres, password: passwordOf(spec) });
+          const database = await openPostgresRehearsal({ url: spec.postgres, password: passwordOf(spec) }, signal);
           return {
             database,
             note:
@@ -51,6 +52,7 @@ export async function rehearseRun(settings: Settings, run: RunPlan): Promise<Reh
         },
       },
       new Redactor(run.secrets),
+      signal,
     );
   } finally {
     await rm(folder, { recursive: true, force: true });

@@ -112,6 +112,8 @@ export type RehearsedStep = z.infer<typeof RehearsedStep>;
 export const Rehearsal = z.object({
   /** True when every rehearsed statement ran and every expect-rows held. */
   ok: z.boolean(),
+  /** Set when the rehearsal was stopped before its end (Ctrl-C, SIGTERM); the steps after are not rehearsed. */
+  stopped: z.string().optional(),
   /** What was rehearsed where, and its limits (PostgreSQL: the same locks, briefly). */
   notes: z.array(z.string()),
   steps: z.array(RehearsedStep),

@@ -27,6 +27,9 @@ runbook('pg-tidy', [
 runbook('pg-untimed', [
   "## Lift the lock timeout, then wait for the lock\n\n```sql {target=db mutates}\nSET lock_timeout = 0;\nUPDATE orders SET item = 'x' WHERE id = 1;\n```\n",
 ]);
+runbook('pg-sneaky-read', [
+  '## Looks like a read\n\n```sql {target=db}\nSELECT bump();\n```\n',
+]);
 runbook('pg-fail', [
   '## Delete, then divide by zero\n\n```sql {target=db mutates}\nDELETE FROM orders WHERE id = 1;\nSELECT 1 / 0;\n```\n',
   '## Count\n\n```sql {target=db expect-rows=5}\nSELECT id FROM orders;\n```\n',
@@ -47,7 +50,8 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await pg.psql("DROP TABLE IF EXISTS orders; CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders SELECT i, 'item-' || i FROM generate_series(1, 5) AS i;");
+  await pg.psql("DROP TABLE IF EXISTS orders CASCADE; CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders SELECT i, 'item-' || i FROM generate_series(1, 5) AS i;");
+  await pg.psql("CREATE OR REPLACE FUNCTION bump() RETURNS int LANGUAGE sql AS $$ UPDATE orders SET item = 'bumped' RETURNING 1 $$");
 });
 
 describe('plan --rehearse on PostgreSQL', () => {
@@ -79,6 +83,14 @@ describe('plan --rehearse on PostgreSQL', () => {
     expect(result.stdout).toContain('  Step 2: a run would stop at step 1');
     expect(await rowsWithVersions()).toBe(before);
     expect(await rehearsalSessions()).toBe('0');
+  });
+
+  it('runs a step without mutates read-only, as a run does: a function that writes fails there too', async () => {
+    const before = await rowsWithVersions();
+    const result = handrail(['plan', 'pg-sneaky-read', '--env', 'dev', '--rehearse'], cli());
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('    statement 1 (SELECT bump()): failed: cannot execute UPDATE in a read-only transaction (SQLSTATE 25006): the step declares no `mutates`');
+    expect(await rowsWithVersions()).toBe(before);
   });
 
   it('gives up at once on a lock another session holds, says so plainly, and changes nothing', async () => {

@@ -40,11 +40,40 @@ export async function planCommand(runbook: string, flags: PlanFlags, global: Glo
   let rehearsal: Rehearsal | undefined;
   if (flags.rehearse) {
     const { rehearseRun } = await import('../../app/plan-rehearsal.js');
-    rehearsal = await rehearseRun(settings, made.run);
+    rehearsal = await whileStoppable((signal) => rehearseRun(settings, made.run, signal));
     if (!flags.json) writeOut(rehearsalText(rehearsal));
+    if (rehearsal.stopped !== undefined) {
+      if (flags.json) print(JSON.stringify({ id: made.id, plan: made.plan, text: made.text, rehearsal }, null, 2));
+      return EXIT_BY_SIGNAL[rehearsal.stopped as keyof typeof EXIT_BY_SIGNAL] ?? 1;
+    }
   }
   if (flags.json) print(JSON.stringify({ id: made.id, plan: made.plan, text: made.text, ...(rehearsal ? { rehearsal } : {}) }, null, 2));
   return rehearsal && !rehearsal.ok ? 1 : 0;
+}
+
+/** The shell's exit status for a process ended by each signal (128 + its number). */
+const EXIT_BY_SIGNAL = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/**
+ * Ctrl-C, SIGTERM and SIGHUP stop the rehearsal instead of ending the process at once: a
+ * PostgreSQL statement under way is cancelled on the server (it would run on, holding its
+ * locks), the transaction rolled back and the SQLite copies deleted, then Handrail exits
+ * with the signal's status. A second signal ends it straight away.
+ */
+async function whileStoppable<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const signals = Object.keys(EXIT_BY_SIGNAL) as (keyof typeof EXIT_BY_SIGNAL)[];
+  const onSignal = (name: keyof typeof EXIT_BY_SIGNAL): void => {
+    if (controller.signal.aborted) process.exit(EXIT_BY_SIGNAL[name]);
+    process.stderr.write(`handrail: ${name}: stopping the rehearsal and undoing it…\n`);
+    controller.abort(name);
+  };
+  for (const name of signals) process.on(name, onSignal);
+  try {
+    return await work(controller.signal);
+  } finally {
+    for (const name of signals) process.off(name, onSignal);
+  }
 }
 
 /** Whole or not at all, never through a link; readable by others (it holds no secret, an approver reads it). */
@@ -74,6 +103,13 @@ export function rehearsalText(rehearsal: Rehearsal): string {
       lines.push(`    statement ${s.number} (${s.summary}): ${what}`);
     }
   }
-  lines.push(rehearsal.ok ? 'Rehearsal: every statement ran and every expect-rows held.' : 'Rehearsal: a run would stop at the step marked FAILED.', '');
+  lines.push(
+    rehearsal.stopped !== undefined
+      ? `Rehearsal stopped (${rehearsal.stopped}); everything it did was undone.`
+      : rehearsal.ok
+        ? 'Rehearsal: every statement ran and every expect-rows held.'
+        : 'Rehearsal: a run would stop at the step marked FAILED.',
+    '',
+  );
   return lines.join('\n');
 }

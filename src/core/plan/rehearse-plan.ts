@@ -18,9 +18,19 @@ export interface RehearsedSql {
   error?: string;
 }
 
-/** One database's stand-in. A step's effects stay for the steps after it unless `keep` says no. */
+export interface RehearsalStep {
+  sql: string;
+  params: Record<string, SqlValue>;
+  /** As the run runs it: 'read' refuses writes (a run opens read-only / READ ONLY), and keeps nothing. */
+  mode: 'read' | 'write';
+  /** Whether the step's effects stay for the steps after it (false: the run would roll it back). */
+  keep: (rowCount: number) => boolean;
+  timeoutMs: number | undefined;
+}
+
+/** One database's stand-in. */
 export interface RehearsalDatabase {
-  step(sql: string, params: Record<string, SqlValue>, keep: (rowCount: number) => boolean, timeoutMs: number | undefined): Promise<RehearsedSql>;
+  step(step: RehearsalStep): Promise<RehearsedSql>;
   close(): Promise<void>;
 }
 
@@ -29,7 +39,8 @@ export interface RehearsalPorts {
   open(target: string): Promise<{ database: RehearsalDatabase; note: string }>;
 }
 
-export async function rehearsePlan(run: RunPlan, ports: RehearsalPorts, redactor: Redactor): Promise<Rehearsal> {
+/** `signal` stops the rehearsal between steps (a running PostgreSQL statement is cancelled by its port); `signal.reason` says why. */
+export async function rehearsePlan(run: RunPlan, ports: RehearsalPorts, redactor: Redactor, signal?: AbortSignal): Promise<Rehearsal> {
   const open = new Map<string, RehearsalDatabase>();
   const notes: string[] = [];
   const steps: RehearsedStep[] = [];
@@ -38,6 +49,10 @@ export async function rehearsePlan(run: RunPlan, ports: RehearsalPorts, redactor
     for (const step of run.runbook.steps) {
       const number = step.index + 1;
       const action = step.action;
+      if (signal?.aborted) {
+        steps.push({ number, status: 'not-rehearsed', note: `the rehearsal was stopped (${String(signal.reason)})`, statements: [] });
+        continue;
+      }
       if (stoppedAt !== undefined) {
         steps.push({ number, status: 'not-rehearsed', note: `a run would stop at step ${stoppedAt}`, statements: [] });
         continue;
@@ -67,7 +82,24 @@ export async function rehearsePlan(run: RunPlan, ports: RehearsalPorts, redactor
           continue;
         }
       }
-      const result = await database.step(action.code, { ...run.inputs }, (rows) => expectRows === undefined || rows === expectRows, action.attributes.timeoutMs);
+      let result: RehearsedSql;
+      try {
+        result = await database.step({
+          sql: action.code,
+          params: { ...run.inputs },
+          mode: action.attributes.mutates.length > 0 ? 'write' : 'read',
+          keep: (rows) => expectRows === undefined || rows === expectRows,
+          timeoutMs: action.attributes.timeoutMs,
+        });
+      } catch (error) {
+        // The stand-in itself failed (a connection lost mid-step): PostgreSQL rolls back a
+        // transaction whose connection is gone, and a SQLite copy is deleted anyway.
+        result = { statements: [], error: `the rehearsal on ${target} broke off: ${messageOf(error)}; what it did there is undone with it` };
+      }
+      if (signal?.aborted) {
+        steps.push({ number, status: 'not-rehearsed', note: `the rehearsal was stopped during this step (${String(signal.reason)}); its changes were undone`, statements: [] });
+        continue;
+      }
       const statements = result.statements.map((s) => ({ ...s, summary: redactor.text(s.summary), ...(s.error ? { error: redactor.text(s.error) } : {}) }));
       const base = { number, statements, ...(expectRows !== undefined ? { expectRows } : {}) };
       if (result.error !== undefined || result.rowCount === undefined) {
@@ -90,7 +122,8 @@ export async function rehearsePlan(run: RunPlan, ports: RehearsalPorts, redactor
   } finally {
     await Promise.allSettled([...open.values()].map((d) => d.close()));
   }
-  return { ok: !steps.some((s) => s.status === 'failed'), notes, steps };
+  const stopped = signal?.aborted ? String(signal.reason) : undefined;
+  return { ok: stopped === undefined && !steps.some((s) => s.status === 'failed'), ...(stopped !== undefined ? { stopped } : {}), notes, steps };
 }
 
 function messageOf(error: unknown): string {

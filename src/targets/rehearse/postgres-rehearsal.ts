@@ -6,8 +6,7 @@
 // give up at once instead of queueing everyone behind it, and statement_timeout bounds the
 // rest. Sequence values it uses are not given back: PostgreSQL never rolls a sequence back.
 import pg from 'pg';
-import type { SqlValue } from '../../core/engine/ports.js';
-import type { RehearsalDatabase, RehearsedSql } from '../../core/plan/rehearse-plan.js';
+import type { RehearsalDatabase, RehearsalStep, RehearsedSql } from '../../core/plan/rehearse-plan.js';
 import type { RehearsedStatement } from '../../contract/plan.js';
 import { bindStatements } from '../sql-statements.js';
 
@@ -22,11 +21,8 @@ export interface PostgresRehearsalOptions {
   password?: string | undefined;
 }
 
-export async function openPostgresRehearsal(options: PostgresRehearsalOptions): Promise<RehearsalDatabase> {
-  const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'handrail rehearsal' });
-  // Not in the config object: pg lets the URL's fields override it (see postgres-target.ts).
-  if (options.password !== undefined) client.password = options.password;
-  client.on('error', () => {});
+export async function openPostgresRehearsal(options: PostgresRehearsalOptions, signal?: AbortSignal): Promise<RehearsalDatabase> {
+  const client = connection(options);
   const where = `PostgreSQL at ${client.host}:${client.port}, database ${client.database ?? '(default)'}`;
   try {
     await client.connect();
@@ -34,14 +30,22 @@ export async function openPostgresRehearsal(options: PostgresRehearsalOptions): 
     await client.end().catch(() => undefined);
     throw new Error(`could not connect to ${where}: ${(error as Error).message}; nothing was run`, { cause: error });
   }
+  const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+  // Stopped (Ctrl-C, SIGTERM): the statement running now is cancelled on the server, which
+  // would otherwise run it on, holding its locks, after this process has gone.
+  const onAbort = (): void => {
+    if (pid !== undefined) void cancel(options, pid);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   await client.query('BEGIN');
   await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [
     String(REHEARSAL_LOCK_TIMEOUT_MS),
     String(REHEARSAL_STATEMENT_TIMEOUT_MS),
   ]);
   return {
-    step: (sql, params, keep, timeoutMs) => runStep(client, where, sql, params, keep, timeoutMs),
+    step: (step) => runStep(client, where, step),
     close: async () => {
+      signal?.removeEventListener('abort', onAbort);
       try {
         await client.query('ROLLBACK');
       } finally {
@@ -52,14 +56,28 @@ export async function openPostgresRehearsal(options: PostgresRehearsalOptions): 
   };
 }
 
-async function runStep(
-  client: pg.Client,
-  where: string,
-  sql: string,
-  params: Record<string, SqlValue>,
-  keep: (rows: number) => boolean,
-  timeoutMs: number | undefined,
-): Promise<RehearsedSql> {
+function connection(options: PostgresRehearsalOptions): pg.Client {
+  const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'handrail rehearsal' });
+  // Not in the config object: pg lets the URL's fields override it (see postgres-target.ts).
+  if (options.password !== undefined) client.password = options.password;
+  client.on('error', () => {});
+  return client;
+}
+
+/** PostgreSQL cancels a statement only on a request from another connection. */
+async function cancel(options: PostgresRehearsalOptions, pid: number): Promise<void> {
+  const canceller = connection(options);
+  try {
+    await canceller.connect();
+    await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
+  } catch {
+    // The rehearsal's own connection closes next, and the server then rolls it back.
+  } finally {
+    await canceller.end().catch(() => undefined);
+  }
+}
+
+async function runStep(client: pg.Client, where: string, { sql, params, mode, keep, timeoutMs }: RehearsalStep): Promise<RehearsedSql> {
   let bound;
   try {
     bound = bindStatements(sql, params, 'postgres');
@@ -68,6 +86,10 @@ async function runStep(
   }
   const statementTimeout = Math.min(REHEARSAL_STATEMENT_TIMEOUT_MS, timeoutMs ?? REHEARSAL_STATEMENT_TIMEOUT_MS);
   await client.query('SAVEPOINT handrail_rehearsal_step');
+  // A run reads in a READ ONLY transaction: a read step that writes (a function with side
+  // effects) fails there, so it fails here too. Going read-only is allowed mid-transaction,
+  // and rolling back to the savepoint (a read step keeps nothing) ends it.
+  if (mode === 'read') await client.query("SELECT set_config('transaction_read_only', 'on', true)");
   const statements: RehearsedStatement[] = [];
   let rowCount = 0;
   let changed = 0;
@@ -98,7 +120,7 @@ async function runStep(
     }
   }
   const count = returnsRows ? rowCount : changed;
-  await client.query(keep(count) ? 'RELEASE SAVEPOINT handrail_rehearsal_step' : 'ROLLBACK TO SAVEPOINT handrail_rehearsal_step');
+  await client.query(mode === 'write' && keep(count) ? 'RELEASE SAVEPOINT handrail_rehearsal_step' : 'ROLLBACK TO SAVEPOINT handrail_rehearsal_step');
   return { statements, rowCount: count };
 }
 
@@ -111,6 +133,10 @@ function describe(error: unknown, where: string, statementTimeout: number): stri
       `WHERE cardinality(pg_blocking_pids(pid)) > 0 OR pid IN (SELECT unnest(pg_blocking_pids(pid)) FROM pg_stat_activity)`
     );
   }
+  if (e.code === '25006') {
+    return `${e.message ?? String(error)} (SQLSTATE 25006): the step declares no \`mutates\`, so a run reads in a READ ONLY transaction and would fail the same way; if it is meant to change data, add \`mutates\``;
+  }
+  if (e.code === '57014' && !/statement timeout/.test(e.message ?? '')) return 'it was cancelled because the rehearsal was stopped';
   if (e.code === '57014') return `it ran longer than ${statementTimeout / 1000} s on ${where} and the rehearsal cancelled it (statement_timeout)`;
   return e.code ? `${e.message ?? String(error)} (SQLSTATE ${e.code})` : (e.message ?? String(error));
 }

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlValue } from '../../core/engine/ports.js';
-import type { RehearsalDatabase, RehearsedSql } from '../../core/plan/rehearse-plan.js';
+import type { RehearsalDatabase, RehearsalStep, RehearsedSql } from '../../core/plan/rehearse-plan.js';
 import type { RehearsedStatement } from '../../contract/plan.js';
 import { createSqliteSnapshotProvider } from '../snapshot/sqlite-snapshot.js';
 import { ensureSeededDatabase } from '../sqlite-seed.js';
@@ -22,12 +22,12 @@ export interface SqliteRehearsalOptions {
   nativeBinding?: string | undefined;
 }
 
-export async function openSqliteRehearsal(source: string, options: SqliteRehearsalOptions): Promise<{ database: RehearsalDatabase; madeFrom: 'copy' | 'seed' }> {
+export async function openSqliteRehearsal(source: string, options: SqliteRehearsalOptions, signal = new AbortController().signal): Promise<{ database: RehearsalDatabase; madeFrom: 'copy' | 'seed' }> {
   const copy = join(options.folder, 'rehearsal.sqlite');
   let madeFrom: 'copy' | 'seed' = 'copy';
   if (existsSync(source)) {
     const provider = createSqliteSnapshotProvider(source, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-    await provider.take({ path: copy, signal: new AbortController().signal });
+    await provider.take({ path: copy, signal });
   } else if (options.seedSql !== undefined) {
     // A run would create the database from its seed first; the rehearsal does so on the copy only.
     ensureSeededDatabase(copy, options.seedSql, options.nativeBinding);
@@ -39,7 +39,7 @@ export async function openSqliteRehearsal(source: string, options: SqliteRehears
   return {
     madeFrom,
     database: {
-      step: async (sql, params, keep) => runStep(db, sql, params, keep),
+      step: async (step) => runStep(db, step),
       close: async () => {
         db.close();
       },
@@ -47,7 +47,7 @@ export async function openSqliteRehearsal(source: string, options: SqliteRehears
   };
 }
 
-function runStep(db: Database.Database, sql: string, params: Record<string, SqlValue>, keep: (rows: number) => boolean): RehearsedSql {
+function runStep(db: Database.Database, { sql, params, mode, keep }: RehearsalStep): RehearsedSql {
   let bound;
   try {
     bound = bindStatements(sql, params, 'sqlite');
@@ -56,6 +56,9 @@ function runStep(db: Database.Database, sql: string, params: Record<string, SqlV
   }
   const statements: RehearsedStatement[] = [];
   db.exec('SAVEPOINT handrail_rehearsal_step');
+  // A run opens the database read-only for a step that declares no `mutates`: a write there
+  // fails in the run, so it fails here too.
+  if (mode === 'read') db.pragma('query_only = ON');
   let rowCount = 0;
   let changed = 0;
   let returnsRows = false;
@@ -83,12 +86,14 @@ function runStep(db: Database.Database, sql: string, params: Record<string, SqlV
       }
     }
     const count = returnsRows ? rowCount : changed;
-    if (keep(count)) db.exec('RELEASE handrail_rehearsal_step');
+    if (mode === 'write' && keep(count)) db.exec('RELEASE handrail_rehearsal_step');
     else undo(db);
     return { statements, rowCount: count };
   } catch (error) {
     undo(db);
     throw error;
+  } finally {
+    db.pragma('query_only = OFF');
   }
 }
 
