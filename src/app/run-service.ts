@@ -38,6 +38,9 @@ import type { RunbookVersions } from './runbook-versions.js';
 import { versionRefusal } from './version-check.js';
 import { readSource } from './workspace.js';
 import { nameStorageFault, storageFaultError } from './storage-faults.js';
+import { ApprovalRefused, approvalSaid, decideResumeApproval, decideRunApproval, type RunApproval } from './run-approval.js';
+import { eventsInScope } from '../store/audit-events-read.js';
+import { toReportEvent } from '../core/audit/report-model.js';
 
 /** A resume continues the run it names, for the incident that run was started for. */
 export interface ResumeRequest extends Omit<StartRequest, 'runbook' | 'environment' | 'incident'> {
@@ -60,6 +63,10 @@ export interface StartRequest {
    * with `recordDeviation`; every other guard holds whatever is typed.
    */
   breakGlass?: string;
+  /** The approval file (PLAN.sig, absolute) for an environment with `approval:` (run-approval.ts). */
+  approval?: string;
+  /** The approval's text instead of its file (the console, where it is pasted). */
+  approvalText?: string;
   /** The incident or ticket the run is for (`--incident`); kept on the run and in its run.started event. */
   incident?: string | undefined;
 }
@@ -72,6 +79,8 @@ export interface RunSession {
   signal: AbortSignal;
   /** Called once the run exists, before its first step. */
   onStart?: (run: Run, plan: RunPlan) => void;
+  /** Called after onStart with how the run's approval stands (`approved by …`), when it needed or had one. */
+  onApproval?: (text: string) => void;
 }
 
 export interface RunResult {
@@ -236,6 +245,32 @@ export class RunService extends ContextService {
     return this.waivers.get(runId) ?? 0;
   }
 
+  /** The approval decision; a refusal is recorded (`approval.refused`, with the signer's principal and key) and thrown. */
+  private async approvalOr(request: Pick<StartRequest, 'runbook' | 'environment'>, decide: () => Promise<RunApproval>): Promise<RunApproval> {
+    try {
+      return await decide();
+    } catch (error) {
+      if (error instanceof ApprovalRefused) {
+        this.store.appendEvent({ operator: this.settings.operator, kind: 'approval.refused', runId: null, body: { runbook: request.runbook, environment: request.environment, ...error.body, reason: error.message } });
+      }
+      throw error;
+    }
+  }
+
+  /** The plan ids the run's accepted approvals were for. */
+  private approvedPlans(runId: string): string[] {
+    return eventsInScope(this.db.db, { runId, since: null, until: null }, ['step.output'])
+      .filter((e) => e.kind === 'approval.accepted')
+      .map((e) => toReportEvent(e).body?.planId)
+      .filter((id): id is string => typeof id === 'string');
+  }
+
+  /** Call in the run's transaction: the approval (or its waiver) is in the trail with the run it let start. */
+  private recordApproval(runId: string, approval: RunApproval): void {
+    if (approval.kind === 'approved') this.store.appendEvent({ operator: this.settings.operator, kind: 'approval.accepted', runId, body: { ...approval.body, ...operatorBody(this.settings) } });
+    if (approval.kind === 'waived') this.recordDeviation(runId, null, 'approval', approval.reason, approval.detail);
+  }
+
   /** A guard's refusal is recorded too: who tried what, where, and why it was refused. */
   refused(request: Pick<StartRequest, 'runbook' | 'environment'>, reason: string): void {
     this.store.appendEvent({
@@ -253,6 +288,7 @@ export class RunService extends ContextService {
       Object.entries(plan.inputs).map(([k, v]) => [k, fm.inputs?.[k]?.secret ? REDACTED : (v ?? '')]),
     );
     const runId = newId();
+    const approval = await this.approvalOr(request, () => decideRunApproval(this.settings, plan, request));
     const targets = await openTargets(plan, this.targetOptions(request, session)).catch((error: unknown) => {
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
@@ -291,6 +327,7 @@ export class RunService extends ContextService {
             ...(request.incident !== undefined ? { incident: request.incident } : {}), ...operatorBody(this.settings),
             ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}) },
         });
+        this.recordApproval(runId, approval);
         return created;
       });
     } catch (error) {
@@ -299,6 +336,8 @@ export class RunService extends ContextService {
       throw error;
     }
     session.onStart?.(run, plan);
+    const said = approvalSaid(approval);
+    if (said) session.onApproval?.(said);
     return this.drive(run, plan, plan.runbook.steps.map(() => 'pending' as const), targets, targetLocks, redactor, session);
   }
 
@@ -334,6 +373,8 @@ export class RunService extends ContextService {
     const stored = Object.fromEntries(Object.entries(run.inputs).map(([k, v]) => [k, String(v)]));
     await loadShellGrammar();
     const plan = planRun(run.runbookPath, source, inventory, run.environment, { ...stored, ...request.inputs });
+    const approval = await this.approvalOr({ runbook: run.runbookId, environment: run.environment },
+      () => decideResumeApproval(this.settings, plan, request, () => this.approvedPlans(run.id), run.id));
     const targets = await openTargets(plan, this.targetOptions(request, session));
     const targetLocks = await lockTargets(plan, run.id, this.settings).catch(async (error: unknown) => {
       await targets.close();
@@ -346,6 +387,7 @@ export class RunService extends ContextService {
         const updated = this.store.setRunStatus(run.id, 'running', { from: ['interrupted', 'failed'] });
         // In the same transaction: the row's status and the chain's never disagree, even for a moment.
         this.store.appendEvent({ operator: this.settings.operator, kind: 'run.resumed', runId: run.id, body: { previous: run.status, ...operatorBody(this.settings) } });
+        this.recordApproval(run.id, approval);
         return updated;
       });
     } catch (error) {

@@ -11,6 +11,7 @@ import { MAX_SOURCE_BYTES } from '../core/text-file.js';
 import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
 import { validateRunbook } from '../core/validate/validate-runbook.js';
 import { UserError } from './errors.js';
+import { approversProblems } from './approvers-problems.js';
 
 import { INVENTORY_FILE } from '../core/inventory/inventory-file.js';
 
@@ -56,7 +57,8 @@ export async function validatePaths(paths: string[], workspace: string, display:
   }
   for (const file of files) {
     if (basename(file) === INVENTORY_FILE || /\.ya?ml$/.test(file)) {
-      problems.push(...(await inventories.load(file)).problems);
+      const loaded = await inventories.load(file);
+      problems.push(...loaded.problems, ...(await approversProblems(loaded.inventory, dirname(file), (p) => shown(display, p))));
     } else {
       const inventory = await inventoryFor(file, workspace, inventories);
       problems.push(...runbookProblems(file, await readSource(file), inventory, display, { inventoryChecked: files.has(inventory?.path ?? ''), recorded }));

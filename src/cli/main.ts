@@ -62,6 +62,7 @@ program
   .option('--confirm <env>', "a protected environment's name, typed to allow its changes")
   .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
   .option('--break-glass <reason>', 'in an incident: go past an approval or team lock that cannot be had now; recorded as a deviation that leads every report')
+  .option('--approval <file>', "the approval of this run's plan (PLAN.sig from handrail approve), for an environment that requires one")
   .option('--incident <id>', 'the incident or ticket this run is for (kept with the run, in its audit trail and reports)')
   .option('--json', 'print events as JSON lines')
   .action(async (runbook: string, options: RunFlags) => {
@@ -97,10 +98,24 @@ program
   .option('--stop-leftover', "first stop a step's command still running from the run that died (TERM, then KILL)")
   .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
   .option('--break-glass <reason>', 'in an incident: go past an approval or team lock that cannot be had now; recorded as a deviation that leads every report')
+  .option('--approval <file>', 'a new approval, when the plan changed since the run was approved')
   .option('--json', 'print events as JSON lines')
   .action(async (run: string, options: ResumeFlags) => {
     const { resumeCommand } = await import('./commands/run.js');
     process.exitCode = await resumeCommand(run, options, program.opts<GlobalOptions>());
+  });
+
+program
+  .command('approve')
+  .description('read a plan (handrail plan --out FILE) and sign it with your SSH key as its approver; writes PLAN.sig')
+  .argument('<plan>', 'the plan file to approve')
+  .option('--key <file>', 'your SSH private key, or its .pub when the key is in ssh-agent (default: the agent\'s only key)')
+  .option('--principal <name>', "your name in the environment's allowed_signers (default: the one listed for your key)")
+  .option('--out <file>', 'where to write the approval (default: PLAN.sig)')
+  .option('--yes', 'without a terminal: sign after printing the plan')
+  .action(async (plan: string, options: import('./commands/approve.js').ApproveFlags) => {
+    const { approveCommand } = await import('./commands/approve.js');
+    process.exitCode = await approveCommand(plan, options, program.opts<GlobalOptions>());
   });
 
 program

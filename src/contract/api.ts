@@ -237,6 +237,8 @@ export const API = {
       acceptHostKeys: z.array(z.string().max(200)).max(20).optional(),
       /** The operator's typed break-glass reason (see the CLI's --break-glass). */
       breakGlass: z.string().max(2000).optional(),
+      /** The approval an approver sent (the text of PLAN.sig from `handrail approve`), for an environment that requires one. */
+      approval: z.string().max(64_000).optional(),
       /** The incident or ticket the run is for (checked by the app: contract/incident.ts). */
       incident: z.string().max(1000).optional(),
     }),

@@ -48,6 +48,19 @@ export type TargetSpec = z.infer<typeof TargetSpec>;
 export const TargetKind = z.enum(['local', 'ssh', 'sqlite', 'postgres']);
 export type TargetKind = z.infer<typeof TargetKind>;
 
+export const ApprovalSettings = z
+  .strictObject({
+    required: z.boolean().optional().describe('A run here needs an approval signed by someone in approvers other than the operator (handrail run --approval PLAN.sig)'),
+    approvers: z.string().min(1).describe("OpenSSH allowed_signers file of who may approve (principals and public keys), relative to the workspace"),
+    'valid-for': z
+      .string()
+      .regex(/^(\d+[smhd])+$/)
+      .optional()
+      .describe('How long after signing an approval may start a run: 30m, 1h, 2h30m, 1d (default 1h)'),
+  })
+  .describe("Approvals: a second person signs the run's plan with their SSH key (SSHSIG, namespace handrail-approval)");
+export type ApprovalSettings = z.infer<typeof ApprovalSettings>;
+
 export const Environment = z.strictObject({
   description: z.string().optional(),
   protected: z.boolean().optional().describe('Steps that change things need the environment name typed to confirm'),
@@ -62,6 +75,7 @@ export const Environment = z.strictObject({
       "Names of variables in Handrail's own environment passed on to every sh step (a step otherwise gets only PATH, HOME, USER, LOGNAME, LANG, LC_*, TERM, TZ, the variables and its inputs)",
     ),
   targets: z.record(z.string().regex(new RegExp(NAME_PATTERN)), TargetSpec),
+  approval: ApprovalSettings.optional(),
 });
 export type Environment = z.infer<typeof Environment>;
 

@@ -1,7 +1,9 @@
 // `handrail run` and `handrail resume`: exit 0 succeeded, 1 a step failed (or the run was
 // aborted), 2 refused (a guard, an input, a confirmation nobody could give).
 import { constants } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
 import { UserError } from '../../app/errors.js';
 import { LEFTOVER_GRACE_MS, leftoverReport } from '../../app/leftover-steps.js';
 import type { RunPlan } from '../../app/run-plan.js';
@@ -24,6 +26,7 @@ export interface RunFlags extends OperatorFlags {
   input: string[];
   acceptHostKey: string[];
   breakGlass?: string;
+  approval?: string;
   incident?: string;
   json?: boolean;
 }
@@ -34,7 +37,7 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
     const inputs = collectInputs(flags.input);
     if (isInteractive()) Object.assign(inputs, await askMissingInputs(await service.declaredInputs(runbook, process.cwd()), inputs));
     const given = new Set(Object.keys(inputs));
-    const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey, breakGlass: flags.breakGlass, incident: flags.incident };
+    const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey, breakGlass: flags.breakGlass, incident: flags.incident, ...approvalFlag(flags) };
     const plan = await service.plan(request, process.cwd());
     const secrets = Object.entries(plan.runbook.frontMatter.inputs ?? {}).filter(([, decl]) => decl.secret).map(([name]) => name);
     try {
@@ -52,6 +55,11 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
   } finally {
     service.close();
   }
+}
+
+/** --approval, as a path from where the operator typed it. */
+function approvalFlag(flags: { approval?: string }): { approval?: string } {
+  return flags.approval === undefined ? {} : { approval: resolvePath(process.cwd(), flags.approval) };
 }
 
 /** A typed break-glass that no guard needed is said, so nobody believes a guard was waived. */
@@ -114,7 +122,7 @@ export async function resumeCommand(runRef: string, flags: ResumeFlags, global: 
     for (const notice of await new SnapshotService(service).housekeeping(undefined, { retention: false })) fail(notice);
     const printer = makePrinter(flags);
     const stopLeftovers = await chooseToStopLeftovers(service, runRef, flags.stopLeftover === true);
-    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers, breakGlass: flags.breakGlass };
+    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers, breakGlass: flags.breakGlass, ...approvalFlag(flags) };
     const result = await withSession(service, flags, printer, (session) => service.resume(runRef, request, session));
     noteUnusedBreakGlass(service, flags, result);
     return exitCode(result);
@@ -211,6 +219,7 @@ async function withSession(
           inputs: inputLines(plan, given),
         });
       },
+      onApproval: (text) => process.stderr.write(`${text}\n`),
       signal: controller.signal,
     });
     printer.finish(result.run, result.outcome, service.verdicts([result.run]).get(result.run.id));
@@ -276,13 +285,22 @@ export function collectInputs(flags: string[]): Record<string, string> {
   return inputs;
 }
 
-/** Reads a line without echoing it (a passphrase must not stay on the screen). */
-async function askHidden(prompt: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  // readline echoes through _writeToOutput; silence it after the prompt.
-  const silent = rl as unknown as { _writeToOutput: (s: string) => void };
+/**
+ * Reads a line without echoing it (a passphrase must not stay on the screen). readline is
+ * given an output that swallows what it writes after the prompt: node:readline/promises
+ * echoes through an internal method, so replacing `_writeToOutput` silenced nothing.
+ */
+export async function askHidden(prompt: string): Promise<string> {
+  let muted = false;
+  const output = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
   process.stderr.write(prompt);
-  silent._writeToOutput = () => {};
+  muted = true;
   try {
     return await rl.question('');
   } finally {

@@ -1,6 +1,7 @@
 // The handover report as one self-contained HTML file: inline CSS, no scripts, no fonts,
 // images or links to fetch, so it opens the same offline, attached to a ticket, or printed.
 // Every value is escaped: a runbook titled `<script>…` prints as that text and runs nothing.
+import { approvalLine } from './report-approvals.js';
 import { CATEGORY_TITLES, deviations, durationMs, formatDuration, snapshotWhy, type HandoverReport, type ReportRun, type ReportStep } from './report-model.js';
 
 export function esc(value: string | number): string {
@@ -33,7 +34,7 @@ export function renderHtml(report: HandoverReport): string {
     `<h1>Handover report: ${esc(scope)}</h1>`,
     `<p class="muted">Generated ${esc(report.generatedAt)} by ${esc(report.generatedBy)}; ${report.events.length} audit events in scope.</p>`,
     renderDeviations(report),
-    report.runs.length === 0 ? '<p>No runs in scope.</p>' : report.runs.map(renderRun).join('\n'),
+    report.runs.length === 0 ? '<p>No runs in scope.</p>' : report.runs.map((run) => renderRun(run, approvalLine(report.events, run.id))).join('\n'),
     renderVerification(report),
     '</body></html>',
     '',
@@ -59,13 +60,14 @@ function renderDeviations(report: HandoverReport): string {
   return out.join('\n');
 }
 
-function renderRun(run: ReportRun): string {
+function renderRun(run: ReportRun, approval: string | null): string {
   const rows: [string, string][] = [
     ['Runbook', `${run.runbookId} ${run.version} (${run.path})`],
     ['Runbook SHA-256', run.sha256],
     ['Environment', run.environment],
     ...(run.incident ? [['Incident', run.incident] as [string, string]] : []),
     ['Operator(s)', run.operators.join(', ')],
+    ...(approval ? [['Approval', approval] as [string, string]] : []),
     ['Started', run.startedAt],
     ['Ended', `${run.finishedAt ?? 'not ended'} (${run.verdict})`],
     ['Inputs', run.inputs.length === 0 ? 'none' : run.inputs.map(([k, v]) => `${k} = ${v}`).join(', ')],

@@ -1,6 +1,7 @@
 // The handover report as Markdown. Every value from the runbook, the operator or a command's
 // output is escaped or fenced, so a title like `<script>` or `*bold*` stays literal text in
 // any Markdown viewer.
+import { approvalLine } from './report-approvals.js';
 import { CATEGORY_TITLES, deviations, durationMs, formatDuration, snapshotWhy, type Deviation, type HandoverReport, type ReportRun, type ReportStep } from './report-model.js';
 
 /** Backslash-escapes what Markdown (and the HTML it may contain) would interpret; one line. */
@@ -24,7 +25,7 @@ export function renderMarkdown(report: HandoverReport): string {
   out.push(`Generated ${mdText(report.generatedAt)} by ${mdText(report.generatedBy)}; ${report.events.length} audit events in scope.`, '');
   out.push(...renderDeviations(deviations(report.events), report), '');
   if (report.runs.length === 0) out.push('No runs in scope.', '');
-  for (const run of report.runs) out.push(...renderRun(run), '');
+  for (const run of report.runs) out.push(...renderRun(run, approvalLine(report.events, run.id)), '');
   out.push(...renderVerification(report));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
@@ -51,7 +52,7 @@ function renderDeviations(list: Deviation[], report: HandoverReport): string[] {
   return out;
 }
 
-function renderRun(run: ReportRun): string[] {
+function renderRun(run: ReportRun, approval: string | null): string[] {
   const out = [`## Run ${mdText(run.id)}: ${mdText(run.title)}`, ''];
   if (run.tampering.length > 0) {
     out.push('**The record of this run was edited outside Handrail.** What follows is what the audit trail recorded:', '');
@@ -64,6 +65,7 @@ function renderRun(run: ReportRun): string[] {
     `- Environment: ${mdText(run.environment)}`,
     ...(run.incident ? [`- Incident: ${mdText(run.incident)}`] : []),
     `- Operator(s): ${run.operators.map(mdText).join(', ')}`,
+    ...(approval ? [`- Approval: ${mdText(approval)}`] : []),
     `- Started: ${mdText(run.startedAt)}`,
     `- Ended: ${run.finishedAt ? mdText(run.finishedAt) : 'not ended'} (${mdText(run.verdict)})`,
     `- Inputs: ${run.inputs.length === 0 ? 'none' : run.inputs.map(([k, v]) => `${mdText(k)} = \`${v.replaceAll('`', "'")}\``).join(', ')}`,

@@ -2,6 +2,7 @@
 // Markdown and HTML renderers print. Pure types and one pure function (deviations), so a
 // report can be rendered and tested without a database.
 import { DEVIATION_EVENT, deviationText } from '../guards/break-glass.js';
+import { refusedApprovalText } from './report-approvals.js';
 import type { StoredEvent } from './verify-chain.js';
 
 /** One audit event as a report reads it: the chained fields plus its parsed body. */
@@ -189,6 +190,8 @@ export function deviations(events: readonly ReportEvent[]): Deviation[] {
     } else if (e.kind === 'confirmation' || e.kind === 'confirmation.refused') {
       const env = str(b.environment) ?? e.environment ?? 'unknown environment';
       add('confirmation', e.kind === 'confirmation' ? `confirmed in ${env} (${str(b.how) ?? 'how not recorded'})` : `confirmation refused in ${env}: ${str(b.message) ?? ''}`);
+    } else if (e.kind === 'approval.refused') {
+      add('guard', refusedApprovalText(b));
     } else if (e.kind === 'guard.refused') {
       add('guard', `refused ${str(b.runbook) ?? 'a run'} in ${str(b.environment) ?? 'an environment'}: ${str(b.reason) ?? 'no reason recorded'}`);
     } else if (['run.aborted', 'run.failed', 'snapshot.failed', 'output.cut'].includes(e.kind) || e.kind.endsWith('.refused')) {

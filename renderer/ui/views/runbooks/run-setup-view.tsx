@@ -25,6 +25,7 @@ export function RunSetupView({ id, link }: { id: string; link?: string | undefin
   // null: not touched yet, so the link's value (or the default) stands.
   const [chosen, setEnvironment] = useState<string | null>(null);
   const [edited, setEdited] = useState<Record<string, string>>({});
+  const [approval, setApproval] = useState('');
   const [typedIncident, setIncident] = useState<string | null>(null);
 
   const detail = runbook.data;
@@ -52,7 +53,7 @@ export function RunSetupView({ id, link }: { id: string; link?: string | undefin
     busy: starting,
     error: startError,
   } = useAction(async () => {
-    const { runId } = await client.startRun({ runbook: id, environment, inputs: values, ...(incident !== '' ? { incident } : {}) });
+    const { runId } = await client.startRun({ runbook: id, environment, inputs: values, ...(incident !== '' ? { incident } : {}), ...(approval.trim() !== '' ? { approval } : {}) });
     navigate(href.run(runId));
   });
 
@@ -104,6 +105,13 @@ export function RunSetupView({ id, link }: { id: string; link?: string | undefin
               <IncidentField value={incident} problem={incidentInvalid} onChange={setIncident} />
               <h3>Inputs</h3>
               <InputsForm inputs={detail.inputs} values={values} onChange={(name, value) => setEdited((prev) => ({ ...prev, [name]: value }))} />
+              <details className="approval-field" open={approval !== ''}>
+                <summary>Approval, for an environment that requires one</summary>
+                <label>
+                  Paste the approval an approver sent you: the PLAN.sig file <code>handrail approve</code> wrote for the plan shown here.
+                  <textarea value={approval} rows={6} spellCheck={false} onChange={(e) => setApproval(e.target.value)} />
+                </label>
+              </details>
               <ErrorAlert error={startError} title="The run was not started." />
               <div className="actions">
                 <button type="submit" className="button primary" disabled={!environment || invalid || starting}>
