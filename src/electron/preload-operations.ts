@@ -23,6 +23,7 @@ export const PRELOAD_OPERATIONS = [
   'searchAudit',
   'exportAudit',
   'reviewRun',
+  'listTeamRuns',
   'importScript',
   'startRecording',
   'listRecordings',

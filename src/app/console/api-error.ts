@@ -33,6 +33,7 @@ const WHAT: Record<ApiName, string> = {
   searchAudit: 'searching the audit trail',
   exportAudit: 'exporting the audit trail',
   reviewRun: 'recording the review',
+  listTeamRuns: "listing the team ledger's runs",
   importScript: 'importing the shell script',
   startRecording: 'starting the recording',
   listRecordings: 'listing the recordings',
