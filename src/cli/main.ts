@@ -296,7 +296,19 @@ audit
     process.exitCode = await auditExportCommand(options, program.opts<GlobalOptions>());
   });
 
-for (const command of [...program.commands, ...audit.commands]) {
+const team = program.command('team').description('the team ledger on PostgreSQL: shared trail, team locks, an outside witness').addHelpCommand(false);
+
+team
+  .command('init')
+  .description("create or upgrade the ledger (schema handrail, roles handrail_writer and handrail_reader); run once by the database's administrator")
+  .option('--admin-url <url>', 'a login that may create a schema and roles (default: team.postgres of handrail.yml)')
+  .option('--password-env <name>', 'the environment variable holding that login\'s password')
+  .action(async (options: import('./commands/team.js').TeamInitFlags) => {
+    const { teamInitCommand } = await import('./commands/team.js');
+    process.exitCode = await teamInitCommand(options, program.opts<GlobalOptions>());
+  });
+
+for (const command of [...program.commands, ...audit.commands, ...team.commands]) {
   command.exitOverride().configureOutput({
     outputError: (message) => fail(`${command.name()}: ${message.replace(/^error:\s*/, '').replace(/\n+/g, ' ').trim()}`),
   });
