@@ -99,7 +99,8 @@ program
   .command('runs')
   .description('list runs, newest first')
   .option('--json', 'print JSON')
-  .action(async (options: { json?: boolean }) => {
+  .option('--team', "every machine's runs, from the team ledger (each checked against its machine's pinned key)")
+  .action(async (options: { json?: boolean; team?: boolean }) => {
     const { runsCommand } = await import('./commands/runs.js');
     process.exitCode = await runsCommand(options, program.opts<GlobalOptions>());
   });
@@ -109,7 +110,8 @@ program
   .description('show one run in full: steps, outcomes and output')
   .argument('<run>', 'run id (or a unique prefix)')
   .option('--json', 'print JSON')
-  .action(async (run: string, options: { json?: boolean }) => {
+  .option('--team', 'look for the run in the team ledger (without it, the ledger is asked when the run is not on this machine)')
+  .action(async (run: string, options: { json?: boolean; team?: boolean }) => {
     const { showCommand } = await import('./commands/runs.js');
     process.exitCode = await showCommand(run, options, program.opts<GlobalOptions>());
   });

@@ -1,4 +1,5 @@
 import * as ledger from './migrations/0001-ledger.js';
+import * as leadViews from './migrations/0002-lead-views.js';
 
 /** One change of the ledger's schema: `name` is `NNNN-words`; its number is its id and its place. */
 export interface LedgerMigration {
@@ -7,4 +8,4 @@ export interface LedgerMigration {
 }
 
 /** Every ledger migration this build knows, oldest first. Append only (see ledger-migrate.ts). */
-export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [ledger];
+export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [ledger, leadViews];
