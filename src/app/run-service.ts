@@ -5,6 +5,7 @@ import type { Run, RunStep } from '../contract/run.js';
 import type { InputDeclaration, Step } from '../contract/runbook.js';
 import { parseRunbook } from '../core/runbook/parse-runbook.js';
 import { MASK as REDACTED, Redactor } from '../core/engine/redact.js';
+import { breakGlassDeviation, breakGlassReasonProblem, DEVIATION_EVENT, type Waivable } from '../core/guards/break-glass.js';
 import { missingSecretInput } from '../core/guards/resume-secrets.js';
 import { executeRun, type EngineOutcome } from '../core/engine/run-engine.js';
 import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
@@ -50,6 +51,12 @@ export interface StartRequest {
   inputs: Record<string, string>;
   /** SHA256 fingerprints of SSH host keys the operator accepted (`--accept-host-key`). */
   acceptHostKeys?: string[];
+  /**
+   * The operator's typed reason to go past a guard that cannot be satisfied now (an approval,
+   * the team ledger's lock). Only those guards use it, and each one it waives is recorded
+   * with `recordDeviation`; every other guard holds whatever is typed.
+   */
+  breakGlass?: string;
 }
 
 export interface RunSession {
@@ -83,6 +90,8 @@ export class RunService extends ContextService {
   private readonly unrecorded = new Set<string>();
   /** Lines for the operator about the state of the data folder (a full disk), printed by reading commands. */
   readonly notices: string[] = [];
+  /** Guards waived by break-glass in this process, per run (so an unused --break-glass can be said). */
+  private readonly waivers = new Map<string, number>();
 
   constructor(settings: Settings, shared?: AppContext) {
     super(settings, shared);
@@ -175,6 +184,7 @@ export class RunService extends ContextService {
   async plan(request: StartRequest, cwd: string): Promise<RunPlan> {
     this.requireRoom(`The run of ${request.runbook}`);
     try {
+      refuseWeakBreakGlass(request.breakGlass);
       const path = await locateRunbook(request.runbook, this.settings.workspace, cwd);
       const inventory = await loadInventory(this.settings.workspace);
       const [source] = await readSource(path);
@@ -198,6 +208,26 @@ export class RunService extends ContextService {
     } catch {
       return {};
     }
+  }
+
+  /**
+   * A guard waived by break-glass, recorded in the run's trail (in the caller's transaction
+   * when there is one) so it leads every report and the run's verdict.
+   */
+  recordDeviation(runId: string, stepIdx: number | null, waived: Waivable, reason: string, detail?: string): void {
+    this.waivers.set(runId, (this.waivers.get(runId) ?? 0) + 1);
+    this.store.appendEvent({
+      operator: this.settings.operator,
+      kind: DEVIATION_EVENT,
+      runId,
+      stepIdx,
+      body: { ...breakGlassDeviation(waived, reason, detail) },
+    });
+  }
+
+  /** How many guards break-glass waived in `runId` while this process ran it. */
+  waivedIn(runId: string): number {
+    return this.waivers.get(runId) ?? 0;
   }
 
   /** A guard's refusal is recorded too: who tried what, where, and why it was refused. */
@@ -267,6 +297,7 @@ export class RunService extends ContextService {
   /** Continues an interrupted or failed run with the exact runbook bytes it started with. */
   async resume(runRef: string, request: ResumeRequest, session: RunSession): Promise<RunResult> {
     this.requireRoom(`The resume of ${runRef}`);
+    refuseWeakBreakGlass(request.breakGlass);
     const found = this.findRun(runRef);
     // A resume acts on the run's status and its stored runbook bytes: both must be what the chain recorded.
     const checked = checkRun(this.db.db, this.store, this.snapshots, found.id);
@@ -526,4 +557,11 @@ function operatorAbortReason(status: string, outcome: EngineOutcome, signal: Abo
   if (status !== 'aborted' || !signal.aborted || typeof said !== 'string' || said.trim() === '') return {};
   const engine = 'reason' in outcome && typeof outcome.reason === 'string' ? outcome.reason : 'aborted';
   return { reason: `${engine}: ${said.trim()}`, operatorReason: said.trim() };
+}
+
+/** A break-glass reason is checked before anything else, so a weak one never reaches a guard. */
+function refuseWeakBreakGlass(reason: string | undefined): void {
+  if (reason === undefined) return;
+  const problem = breakGlassReasonProblem(reason);
+  if (problem) throw new UserError(`${problem}; nothing was executed`);
 }

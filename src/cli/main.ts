@@ -61,6 +61,7 @@ program
   .option('--yes', 'without a terminal: acknowledge manual steps and confirmations')
   .option('--confirm <env>', "a protected environment's name, typed to allow its changes")
   .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
+  .option('--break-glass <reason>', 'in an incident: go past an approval or team lock that cannot be had now; recorded as a deviation that leads every report')
   .option('--json', 'print events as JSON lines')
   .action(async (runbook: string, options: RunFlags) => {
     const { runCommand } = await import('./commands/run.js');
@@ -79,6 +80,7 @@ program
   .option('--skip-in-doubt <reason>', 'skip such a step')
   .option('--stop-leftover', "first stop a step's command still running from the run that died (TERM, then KILL)")
   .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
+  .option('--break-glass <reason>', 'in an incident: go past an approval or team lock that cannot be had now; recorded as a deviation that leads every report')
   .option('--json', 'print events as JSON lines')
   .action(async (run: string, options: ResumeFlags) => {
     const { resumeCommand } = await import('./commands/run.js');

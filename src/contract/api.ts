@@ -233,6 +233,8 @@ export const API = {
       environment: Id,
       inputs: z.record(z.string(), z.string().max(100_000)),
       acceptHostKeys: z.array(z.string().max(200)).max(20).optional(),
+      /** The operator's typed break-glass reason (see the CLI's --break-glass). */
+      breakGlass: z.string().max(2000).optional(),
     }),
     response: z.object({ runId: z.string() }),
   },

@@ -41,7 +41,7 @@ export function runHandlers(parts: ConsoleParts): Handlers<RunOps> {
     },
 
     async startRun(r) {
-      const request = { runbook: r.runbook, environment: r.environment, inputs: r.inputs, acceptHostKeys: r.acceptHostKeys ?? [] };
+      const request = { runbook: r.runbook, environment: r.environment, inputs: r.inputs, acceptHostKeys: r.acceptHostKeys ?? [], breakGlass: r.breakGlass };
       if (!new RegExp(NAME_PATTERN).test(r.runbook)) {
         // The console starts runbooks of its workspace by id, never a path elsewhere on this machine.
         const message = `'${r.runbook}' is not a runbook id (ids are lowercase letters, digits and hyphens); nothing was executed`;

@@ -23,6 +23,7 @@ export interface RunFlags extends OperatorFlags {
   env: string;
   input: string[];
   acceptHostKey: string[];
+  breakGlass?: string;
   json?: boolean;
 }
 
@@ -32,7 +33,7 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
     const inputs = collectInputs(flags.input);
     if (isInteractive()) Object.assign(inputs, await askMissingInputs(await service.declaredInputs(runbook, process.cwd()), inputs));
     const given = new Set(Object.keys(inputs));
-    const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey };
+    const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey, breakGlass: flags.breakGlass };
     const plan = await service.plan(request, process.cwd());
     const secrets = Object.entries(plan.runbook.frontMatter.inputs ?? {}).filter(([, decl]) => decl.secret).map(([name]) => name);
     try {
@@ -45,9 +46,17 @@ export async function runCommand(runbook: string, flags: RunFlags, global: Globa
     for (const notice of await new SnapshotService(service).housekeeping(plan.inventory)) fail(notice);
     const printer = makePrinter(flags);
     const result = await withSession(service, flags, printer, (session) => service.start(plan, request, session), given);
+    noteUnusedBreakGlass(service, flags, result);
     return exitCode(result);
   } finally {
     service.close();
+  }
+}
+
+/** A typed break-glass that no guard needed is said, so nobody believes a guard was waived. */
+function noteUnusedBreakGlass(service: RunService, flags: { breakGlass?: string }, result: RunResult): void {
+  if (flags.breakGlass !== undefined && service.waivedIn(result.run.id) === 0) {
+    process.stderr.write('note: --break-glass was given, but no guard needed waiving; nothing was recorded as a deviation.\n');
   }
 }
 
@@ -104,8 +113,9 @@ export async function resumeCommand(runRef: string, flags: ResumeFlags, global: 
     for (const notice of await new SnapshotService(service).housekeeping(undefined, { retention: false })) fail(notice);
     const printer = makePrinter(flags);
     const stopLeftovers = await chooseToStopLeftovers(service, runRef, flags.stopLeftover === true);
-    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers };
+    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers, breakGlass: flags.breakGlass };
     const result = await withSession(service, flags, printer, (session) => service.resume(runRef, request, session));
+    noteUnusedBreakGlass(service, flags, result);
     return exitCode(result);
   } finally {
     service.close();

@@ -1,6 +1,7 @@
 // The handover report as plain data: what src/app gathers from the store and what the
 // Markdown and HTML renderers print. Pure types and one pure function (deviations), so a
 // report can be rendered and tested without a database.
+import { DEVIATION_EVENT, deviationText } from '../guards/break-glass.js';
 import type { StoredEvent } from './verify-chain.js';
 
 /** One audit event as a report reads it: the chained fields plus its parsed body. */
@@ -117,7 +118,7 @@ export interface HandoverReport {
   verification: ReportVerification;
 }
 
-export type DeviationCategory = 'skip' | 'retry' | 'failure' | 'in-doubt' | 'restore' | 'confirmation' | 'guard' | 'other';
+export type DeviationCategory = 'break-glass' | 'skip' | 'retry' | 'failure' | 'in-doubt' | 'restore' | 'confirmation' | 'guard' | 'other';
 
 export interface Deviation {
   category: DeviationCategory;
@@ -130,6 +131,8 @@ export interface Deviation {
 }
 
 export const CATEGORY_TITLES: Record<DeviationCategory, string> = {
+  // First: a guard someone chose to go past is what a reviewer must read before anything else.
+  'break-glass': 'Break-glass: guards waived',
   skip: 'Skipped steps',
   retry: 'Retries',
   failure: 'Failed steps and expectations',
@@ -154,7 +157,9 @@ export function deviations(events: readonly ReportEvent[]): Deviation[] {
     const b = e.body ?? {};
     const add = (category: DeviationCategory, text: string) =>
       out.push({ category, seq: e.seq, at: e.at, operator: e.operator, runId: e.runId, step: e.stepIdx, text });
-    if (e.kind === 'step.skipped') {
+    if (e.kind === DEVIATION_EVENT && b.kind === 'break-glass') {
+      add('break-glass', deviationText(b));
+    } else if (e.kind === 'step.skipped') {
       const key = `${e.runId}/${e.stepIdx}/${str(b.reason)}`;
       if (!skipsSeen.has(key)) add('skip', `skipped: ${str(b.reason) ?? 'no reason recorded'}`);
       skipsSeen.add(key);

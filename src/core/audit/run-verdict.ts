@@ -19,6 +19,7 @@ export const DEVIATION_EVENT_KINDS = [
   'snapshot.failed',
   'output.cut',
   'guard.refused',
+  'run.deviation',
 ] as const;
 
 export function mayBeDeviation(kind: string): boolean {
