@@ -224,7 +224,14 @@ audit
   // With --file the same command checks an export instead of this data directory.
   .option('--file <export>', 'verify an export (audit export --format jsonl) from the file alone')
   .option('--key <fingerprint>', "with --file: the key the export must be signed by (as `audit key` printed it on the exporting machine)")
-  .action(async (options: { json?: boolean; file?: string; key?: string }) => {
+  .option('--team', "check every machine's chain in the team ledger against its pinned key")
+  .option('--machine <machine>', 'with --team: only this machine (its id or host name)')
+  .action(async (options: { json?: boolean; file?: string; key?: string; team?: boolean; machine?: string }) => {
+    if (options.team) {
+      const { teamVerifyCommand } = await import('./commands/team-audit.js');
+      process.exitCode = await teamVerifyCommand(options, program.opts<GlobalOptions>());
+      return;
+    }
     if (options.file !== undefined) {
       const { auditVerifyFileCommand } = await import('./commands/audit-export.js');
       process.exitCode = await auditVerifyFileCommand(options.file, options, program.opts<GlobalOptions>());
@@ -258,6 +265,8 @@ audit
   .option('--kind <kind>', 'only events of this kind or family (step, step.failed, review…); output: only step output')
   .option('--limit <n>', 'at most this many matches (default 100)')
   .option('--json', 'print the matches as JSON')
+  .option('--team', "search every machine's events and output in the team ledger")
+  .option('--machine <machine>', 'with --team: only this machine (its id or host name)')
   .action(async (text: string, options: import('./commands/audit-search.js').SearchFlags) => {
     const { auditSearchCommand } = await import('./commands/audit-search.js');
     // The global --operator (who is at the keyboard) takes the flag wherever it is written;
@@ -295,6 +304,8 @@ audit
   .option('--since <date>', 'events from this time on (2026-03-01 or an ISO time; UTC)')
   .option('--until <date>', 'events before this time (a day alone counts up to its end)')
   .option('--out <file>', 'write to this file (whole or not at all, mode 0600) instead of stdout')
+  .option('--team', 'export from the team ledger: jsonl writes one verifiable file per machine into the --out folder')
+  .option('--machine <machine>', 'with --team: only this machine (its id or host name)')
   .action(async (options: import('./commands/audit-export.js').ExportFlags) => {
     const { auditExportCommand } = await import('./commands/audit-export.js');
     process.exitCode = await auditExportCommand(options, program.opts<GlobalOptions>());

@@ -39,7 +39,7 @@ export async function leadTeamConfig(settings: Settings, env: NodeJS.ProcessEnv 
       2,
     );
   }
-  if (config.passwordEnv !== undefined && config.password === undefined) {
+  if (config.passwordEnv !== undefined && !config.password) {
     throw new UserError(`the team ledger's password variable ${config.passwordEnv} (team.password-env in handrail.yml) is not set: set it in this shell, then try again; nothing was read`, 2);
   }
   return config;

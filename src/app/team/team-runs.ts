@@ -37,6 +37,8 @@ export interface TeamRunDetail {
   verdict: RunVerdictInfo;
   /** What does not verify: the run's stretch of its chain, its machine, its shipped rows and output. */
   problems: string[];
+  /** How much of its machine's chain the check of its stretch read. */
+  checked: { events: number; checkpoints: number; lastSeq: number };
   /** The run's events (step output left out), for reports. */
   events: LedgerEvent[];
   /** The runbook bytes shipped with the run, when they are the ones its chain names. */
@@ -94,7 +96,8 @@ export class TeamRuns {
     const outline: StepOutline[] = shippedSteps.map((s) => ({ title: s.title, kind: s.kind, target: s.target }));
     const view = runFromChain(start.runId, events, outline);
     if (!view) throw new UserError(`run ${start.runId} on machine ${machine.name} has no run.started event the ledger can read; run handrail audit verify --team; nothing was read`, 3);
-    const problems = [...machineProblems(machine), ...(await this.stretchProblems(start, events, machine))];
+    const stretch = await this.checkStretch(start, events, machine);
+    const problems = [...machineProblems(machine), ...stretch.problems];
     let runbookSource: Buffer | undefined;
     // While a run is going its rows may ship ahead of its events; once it ended both are final.
     if (record && (FINISHED_RUN_STATUSES as readonly string[]).includes(view.run.status)) {
@@ -112,6 +115,7 @@ export class TeamRuns {
       steps: view.steps,
       verdict: runVerdict(view.run.status, events.map(toReportEvent)),
       problems,
+      checked: stretch.checked,
       events,
       runbookSource,
       async *output(step: RunStep) {
@@ -152,19 +156,19 @@ export class TeamRuns {
       machine: m.name,
       verdict: verdict.verdict,
       deviations: verdict.deviations,
-      problems: [...machineProblems(m), ...(await this.stretchProblems(start, events, m))],
+      problems: [...machineProblems(m), ...(await this.checkStretch(start, events, m)).problems],
     };
   }
 
   /** The run's stretch of its machine's chain, first event to last, against the pinned key. */
-  private async stretchProblems(start: LedgerRunStart, events: readonly LedgerEvent[], machine: CheckedMachine): Promise<string[]> {
+  private async checkStretch(start: LedgerRunStart, events: readonly LedgerEvent[], machine: CheckedMachine): Promise<{ problems: string[]; checked: TeamRunDetail['checked'] }> {
     const from = events[0]?.seq ?? start.seq;
     const to = events.at(-1)?.seq ?? start.seq;
     const [stretch, checkpoints] = await Promise.all([ledgerStretch(this.client, start.machineId, from, to), ledgerCheckpoints(this.client, start.machineId, from, to)]);
     const check = verifySegment(from, stretch, checkpoints, machine.key);
     const problems = check.problems.map((p) => `run ${start.runId}'s stretch of the chain of ${machine.name} does not verify at ${problemText(p)}`);
     if (problems.length === 0 && stretch.at(-1)?.seq !== to) problems.push(`run ${start.runId}'s events end at seq ${to} on ${machine.name}, but the chain there stops at seq ${stretch.at(-1)?.seq ?? from - 1}`);
-    return problems;
+    return { problems, checked: { events: check.events, checkpoints: checkpoints.filter((cp) => cp.seq >= from).length, lastSeq: to } };
   }
 }
 

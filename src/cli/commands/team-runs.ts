@@ -2,6 +2,7 @@
 // checked against its machine's pinned key. A machine or run that does not verify is named
 // on stderr (so a listing piped on still shows it) and the exit code is 3, as for a local
 // trail that was tampered with.
+import type { TeamRunPage } from '../../contract/team-views.js';
 import { verdictText } from '../../core/audit/run-verdict.js';
 import { resolveSettings } from '../../app/settings.js';
 import { ledgerReadFault, openLeadLedger } from '../../app/team/lead-ledger.js';
@@ -32,6 +33,7 @@ export async function runsTeamCommand(options: { json?: boolean }, global: Globa
     const flagged = page.machines.some((m) => m.problems.length > 0) || page.runs.some((r) => r.problems.length > 0);
     if (options.json) {
       print(JSON.stringify(page, null, 2));
+      reportFlags(page);
       return flagged ? EXIT_TAMPERED : 0;
     }
     print(`team ledger ${page.ledger}: ${page.machines.length} machine${page.machines.length === 1 ? '' : 's'}, ${page.total} run${page.total === 1 ? '' : 's'}`);
@@ -45,14 +47,21 @@ export async function runsTeamCommand(options: { json?: boolean }, global: Globa
       row([r.id, r.machine, verdictText(r), `${r.runbookId}@${r.runbookVersion}`, r.environment, r.operator, `${r.startedAt}${r.problems.length > 0 ? '  DOES NOT VERIFY' : ''}`]);
     }
     if (page.total > page.runs.length) print(`(the newest ${page.runs.length} of ${page.total} runs; the console's Audit view, team scope, pages through all of them)`);
-    for (const m of page.machines) for (const p of m.problems) fail(`machine ${m.name} (${m.id}): ${p}`);
-    for (const r of page.runs) for (const p of r.problems.filter((x) => !x.startsWith('machine '))) fail(p);
-    if (flagged) fail('what is marked DOES NOT VERIFY cannot be trusted as it stands: keep the ledger as it is, and find out who changed it or which machine offered another key');
+    reportFlags(page);
     return flagged ? EXIT_TAMPERED : 0;
   } catch (error) {
     throw ledgerReadFault(ledger, error);
   } finally {
     await ledger.close();
+  }
+}
+
+/** What does not verify, on stderr (a listing piped on still shows it), and what to do. */
+function reportFlags(page: TeamRunPage): void {
+  for (const m of page.machines) for (const p of m.problems) fail(`machine ${m.name} (${m.id}): ${p}`);
+  for (const r of page.runs) for (const p of r.problems.filter((x) => !x.startsWith('machine '))) fail(p);
+  if (page.machines.some((m) => m.problems.length > 0) || page.runs.some((r) => r.problems.length > 0)) {
+    fail('what is marked DOES NOT VERIFY cannot be trusted as it stands: keep the ledger as it is, and find out who changed it or which machine offered another key');
   }
 }
 

@@ -40,6 +40,10 @@ export interface LedgerRunFilters {
   runbook?: string | undefined;
   /** A machine id or host name. */
   machine?: string | undefined;
+  /** Runs started at or after (ISO 8601 UTC). */
+  since?: string | undefined;
+  /** Runs started before (ISO 8601 UTC). */
+  until?: string | undefined;
 }
 
 export interface LedgerRunRecord {
@@ -143,6 +147,8 @@ function runFilterSql(filters: LedgerRunFilters, params: unknown[]): string {
   add((n) => `e.operator = $${n}`, filters.operator);
   add((n) => `e.environment = $${n}`, filters.environment);
   add((n) => `(e.machine_id = $${n} OR e.machine = $${n})`, filters.machine);
+  add((n) => `e.at >= $${n}`, filters.since);
+  add((n) => `e.at < $${n}`, filters.until);
   add((n) => `EXISTS (SELECT 1 FROM handrail.audit_bodies rb WHERE rb.machine_id = e.machine_id AND rb.seq = e.seq AND rb.body_json::jsonb ->> 'runbook' = $${n})`, filters.runbook);
   return where.join(' AND ');
 }
@@ -257,7 +263,8 @@ export interface LedgerSearchFilters {
  */
 export async function ledgerSearchEvents(client: LedgerClient, words: readonly string[], filters: LedgerSearchFilters): Promise<LedgerEvent[]> {
   const params: unknown[] = [];
-  const where: string[] = [];
+  // An output event's body is only its chunk's hash: output is searched apart (ledgerRecentOutput).
+  const where: string[] = ["e.kind <> 'step.output'"];
   const add = (sql: (n: number) => string, value: string | undefined) => {
     if (value === undefined) return;
     params.push(value);
@@ -273,7 +280,7 @@ export async function ledgerSearchEvents(client: LedgerClient, words: readonly s
   add((n) => `(e.kind = $${n} OR e.kind LIKE $${n} || '.%')`, filters.kind);
   params.push(filters.limit);
   const { rows } = await client.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM ${EVENT_FROM} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.at DESC LIMIT $${params.length}`,
+    `SELECT ${EVENT_COLUMNS} FROM ${EVENT_FROM} WHERE ${where.join(' AND ')} ORDER BY e.at DESC LIMIT $${params.length}`,
     params,
   );
   return rows.map(toEvent);
@@ -320,4 +327,13 @@ export async function ledgerRecentOutput(client: LedgerClient, filters: LedgerSe
     machineId: r.machine_id, runId: r.run_id, idx: r.idx, attempt: r.attempt, seq: Number(r.seq), stream: r.stream, rawBytes: r.raw_bytes,
     data: r.data, eventSeq: Number(r.event_seq), at: r.at, operator: r.operator, environment: r.environment, machine: r.machine,
   }));
+}
+
+/** The deflated output chunks vouched for by a machine's events with seq in [from, to], by event seq. */
+export async function ledgerOutputOfEvents(client: LedgerClient, machineId: string, from: number, to: number): Promise<Map<number, Buffer>> {
+  const { rows } = await client.query<{ event_seq: number; data: Buffer }>(
+    'SELECT event_seq, data FROM handrail.step_output WHERE machine_id = $1 AND event_seq >= $2 AND event_seq <= $3',
+    [machineId, from, to],
+  );
+  return new Map(rows.map((r) => [Number(r.event_seq), r.data]));
 }

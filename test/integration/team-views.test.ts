@@ -1,0 +1,224 @@
+// The lead's side of the team ledger, through the CLI against a real PostgreSQL: two data
+// folders are two machines that run real runbooks with a team configured and ship their
+// trails; a third data folder is the lead, logged in with handrail_reader only. The lead
+// lists, shows, searches, exports and verifies both machines' runs; a row forged in the
+// ledger by its superuser (triggers off) is flagged in the lead's listing.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handrail, runIdOf, type CliOptions } from '../support/handrail-cli.js';
+import { freePort } from '../support/free-port.js';
+import { shipToLedger } from '../support/ship-to-ledger.js';
+import { LEDGER_PASSWORD_ENV, startTestLedger, teamYaml, type TestLedger } from '../support/team-ledger.js';
+import { makeTempDir, removeDir } from '../support/temp-dir.js';
+
+let root: string;
+let ledger: TestLedger;
+let workspace: string;
+let machineA: CliOptions;
+let machineB: CliOptions;
+let lead: CliOptions;
+let printer: string;
+let failer: string;
+let machineIdA: string;
+
+interface TeamPage {
+  ledger: string;
+  total: number;
+  machines: { id: string; name: string; keyFingerprint: string | null; head: number; problems: string[] }[];
+  runs: { id: string; machineId: string; machine: string; runbookId: string; operator: string; status: string; verdict: string; problems: string[] }[];
+}
+
+function teamRuns(options: CliOptions): { code: number | null; page: TeamPage; stderr: string } {
+  const result = handrail(['runs', '--team', '--json'], options);
+  expect(result.stdout, result.stderr).not.toBe('');
+  return { code: result.code, page: JSON.parse(result.stdout) as TeamPage, stderr: result.stderr };
+}
+
+beforeAll(async () => {
+  root = await makeTempDir('team-views');
+  ledger = await startTestLedger(root, { ana: 'operator', bob: 'operator', lead: 'lead' });
+  // The lead reads: handrail_reader only, no INSERT anywhere.
+  await ledger.pg.psql('REVOKE handrail_writer FROM lead;');
+  workspace = join(root, 'ws');
+  mkdirSync(workspace);
+  const dbPath = join(root, 'app.db');
+  const db = new Database(dbPath);
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO t (name) VALUES ('a');");
+  db.close();
+  writeFileSync(join(workspace, 'handrail.yml'), `environments:\n  dev:\n    targets:\n      db: { sqlite: ${JSON.stringify(dbPath)} }\n${teamYaml(ledger)}`);
+  const runbook = (id: string, body: string) =>
+    writeFileSync(join(workspace, `${id}.md`), `---\nid: ${id}\ntitle: ${id} for the team\nversion: 1.0.0\nenvironments: [dev]\n---\n\n# ${id}\n\n${body}`);
+  runbook('prints', '## Print a canary\n\n```sh {target=local}\necho "the quokka-7 canary sang"\n```\n');
+  runbook('fails', '## Fail on purpose\n\n```sh {target=local}\necho nothing to see; exit 3\n```\n');
+  machineA = { dataDir: join(root, 'machine-a'), workspace, env: { HANDRAIL_OPERATOR: 'ana', ...ledger.env('ana') } };
+  machineB = { dataDir: join(root, 'machine-b'), workspace, env: { HANDRAIL_OPERATOR: 'bob', ...ledger.env('bob') } };
+  lead = { dataDir: join(root, 'lead'), workspace, env: { HANDRAIL_OPERATOR: 'lea', ...ledger.env('lead') } };
+  const first = handrail(['run', 'prints', '--env', 'dev'], machineA);
+  expect(first.code, first.stderr).toBe(0);
+  printer = runIdOf(first.stdout);
+  const second = handrail(['run', 'fails', '--env', 'dev'], machineB);
+  expect(second.code, second.stderr).toBe(1);
+  failer = runIdOf(second.stdout);
+  machineIdA = (await shipToLedger(machineA.dataDir, ledger.login('ana'))).machineId;
+  await shipToLedger(machineB.dataDir, ledger.login('bob'));
+}, 120_000);
+
+afterAll(async () => {
+  await ledger?.pg.stop();
+  if (root) await removeDir(root);
+});
+
+describe('a lead reads the team ledger', () => {
+  it("lists both machines' runs, rebuilt from their chains, each machine verified against its pinned key", () => {
+    const { code, page, stderr } = teamRuns(lead);
+    expect(code, stderr).toBe(0);
+    expect(page.machines.map((m) => m.problems)).toEqual([[], []]);
+    expect(page.total).toBe(2);
+    const byId = new Map(page.runs.map((r) => [r.id, r]));
+    expect(byId.get(printer)).toMatchObject({ runbookId: 'prints', operator: 'ana', status: 'succeeded', machineId: machineIdA, problems: [] });
+    expect(byId.get(failer)).toMatchObject({ runbookId: 'fails', operator: 'bob', status: 'failed', problems: [] });
+    const table = handrail(['runs', '--team'], lead);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain(printer);
+    expect(table.stdout).toContain(failer);
+    expect(table.stdout).not.toContain('DOES NOT VERIFY');
+  });
+
+  it("shows a run of another machine with its steps and output, from the ledger (with --team, or when it is not local)", () => {
+    const shown = handrail(['show', printer, '--team'], lead);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('Print a canary');
+    expect(shown.stdout).toContain('the quokka-7 canary sang');
+    const fallback = handrail(['show', failer, '--json'], lead);
+    expect(fallback.code, fallback.stderr).toBe(0);
+    expect(fallback.stderr).toMatch(/on this machine; looking in the team ledger/);
+    const json = JSON.parse(fallback.stdout) as { run: { status: string; operator: string }; steps: { status: string; exitCode: number | null; output: string }[]; problems: string[] };
+    expect(json.run).toMatchObject({ status: 'failed', operator: 'bob' });
+    expect(json.steps[0]).toMatchObject({ status: 'failed', exitCode: 3 });
+    expect(json.steps[0]?.output).toContain('nothing to see');
+    expect(json.problems).toEqual([]);
+  });
+
+  it("searches every machine's events and output", () => {
+    const found = handrail(['audit', 'search', '--team', 'quokka', '--json'], lead);
+    expect(found.code, found.stderr).toBe(0);
+    const hits = JSON.parse(found.stdout) as { source: string; runId: string; machineId: string; snippet: string }[];
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ source: 'output', runId: printer, machineId: machineIdA });
+    expect(hits[0]?.snippet).toContain('«quokka»');
+    const events = handrail(['audit', 'search', '--team', 'fails', '--kind', 'run', '--json'], lead);
+    expect(events.code, events.stderr).toBe(0);
+    expect((JSON.parse(events.stdout) as { runId: string }[]).map((h) => h.runId)).toContain(failer);
+  });
+
+  it('exports each machine as a file that audit verify --file checks against its pinned key, and a report of both runs', () => {
+    const out = join(root, 'team-export');
+    const exported = handrail(['audit', 'export', '--team', '--format', 'jsonl', '--out', out], lead);
+    expect(exported.code, exported.stderr).toBe(0);
+    const files = readdirSync(out).filter((f) => f.endsWith('.jsonl'));
+    expect(files).toHaveLength(2);
+    const keys = [...exported.stderr.matchAll(/--key (SHA256:[0-9a-f]{64})/g)].map((m) => m[1]!);
+    expect(keys).toHaveLength(2);
+    for (const [i, file] of files.sort().entries()) {
+      const key = [...exported.stderr.matchAll(new RegExp(`--file (\\S*${file.replace(/[.]/g, '\\.')}) --key (SHA256:[0-9a-f]{64})`, 'g'))][0];
+      expect(key, `${i}: ${exported.stderr}`).toBeDefined();
+      const checked = handrail(['audit', 'verify', '--file', key![1]!, '--key', key![2]!], lead);
+      expect(checked.code, checked.stderr).toBe(0);
+      expect(checked.stdout).toMatch(/export intact/);
+    }
+    const report = handrail(['audit', 'export', '--team', '--format', 'md'], lead);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toContain(printer);
+    expect(report.stdout).toContain(failer);
+    expect(report.stdout).toContain('the quokka-7 canary sang');
+    expect(readFileSync(join(out, files[0]!), 'utf8')).toContain('"type":"public-key"');
+  });
+
+  it("verifies every machine's whole chain", () => {
+    const verified = handrail(['audit', 'verify', '--team'], lead);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout.match(/: intact, /g)).toHaveLength(2);
+  });
+});
+
+describe('without a reachable team ledger', () => {
+  it('--team with no team configured says so and what to do, exit 2, no stack trace', () => {
+    const plain = join(root, 'plain-ws');
+    mkdirSync(plain);
+    writeFileSync(join(plain, 'handrail.yml'), 'environments:\n  dev:\n    targets: {}\n');
+    const result = handrail(['runs', '--team'], { dataDir: join(root, 'lone'), workspace: plain });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no team ledger is configured/);
+    expect(result.stderr).toMatch(/team: \{ postgres: URL, password-env: NAME \}/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--team with the ledger not answering names it, exit 2, no stack trace', async () => {
+    const port = await freePort('127.0.0.1');
+    for (const args of [['runs', '--team'], ['audit', 'search', '--team', 'x'], ['audit', 'export', '--team', '--format', 'md'], ['show', printer, '--team']]) {
+      const result = handrail(args, { ...lead, env: { ...lead.env, HANDRAIL_TEAM_URL: `postgres://lead@127.0.0.1:${port}/ledger` } });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`team ledger at 127\\.0\\.0\\.1:${port}/ledger is not answering`));
+      expect(result.stderr).toMatch(/nothing was read/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('--team with the password variable unset says which variable', () => {
+    const env = { ...lead.env };
+    delete env[LEDGER_PASSWORD_ENV];
+    const result = handrail(['runs', '--team'], { ...lead, env: { ...env, [LEDGER_PASSWORD_ENV]: '' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`${LEDGER_PASSWORD_ENV}`));
+  });
+});
+
+describe('a row forged in the ledger around its triggers', () => {
+  it("is flagged in the lead's listing, on its machine and its run, and the other machine stays clean", async () => {
+    // The ledger's superuser turns triggers (and foreign keys) off for the session and
+    // appends a run that machine A never recorded, with a hash of its own making.
+    const head = Number(await ledger.pg.psql(`SELECT max(seq) FROM handrail.audit_events WHERE machine_id = '${machineIdA}'`, { database: ledger.database }));
+    await ledger.pg.psql(
+      `SET session_replication_role = replica;
+       INSERT INTO handrail.audit_events (machine_id, seq, at, operator, machine, app_version, kind, run_id, step_idx, environment, target, body_sha256, prev_hash, hash)
+       VALUES ('${machineIdA}', ${head + 1}, '2099-01-01T00:00:00.000Z', 'ana', 'forged', '0.0.0', 'run.started', 'forged-run', NULL, 'dev', NULL,
+               '${'a'.repeat(64)}', '${'b'.repeat(64)}', '${'c'.repeat(64)}');
+       INSERT INTO handrail.audit_bodies (machine_id, seq, body_json) VALUES ('${machineIdA}', ${head + 1}, '{"runbook":"prints","version":"1.0.0","environment":"dev","inputs":{}}');`,
+      { database: ledger.database },
+    );
+    const { code, page, stderr } = teamRuns(lead);
+    expect(code).toBe(3);
+    const a = page.machines.find((m) => m.id === machineIdA);
+    const b = page.machines.find((m) => m.id !== machineIdA);
+    expect(a?.problems.join('\n')).toMatch(new RegExp(`does not verify against its pinned key at event ${head + 1}`));
+    expect(b?.problems).toEqual([]);
+    const forged = page.runs.find((r) => r.id === 'forged-run');
+    expect(forged?.problems.join('\n')).toMatch(/does not verify/);
+    expect(page.runs.find((r) => r.id === printer)?.problems.join('\n')).toMatch(/machine .*does not verify/);
+    expect(page.runs.find((r) => r.id === failer)?.problems).toEqual([]);
+    expect(stderr).toMatch(/cannot be trusted as it stands/);
+    const table = handrail(['runs', '--team'], lead);
+    expect(table.code).toBe(3);
+    expect(table.stdout).toMatch(/forged-run.*DOES NOT VERIFY/);
+  });
+
+  it('an event body rewritten in place is flagged on its run, and audit verify --team names the event', async () => {
+    const seq = Number(await ledger.pg.psql(
+      `SELECT e.seq FROM handrail.audit_events e WHERE e.run_id = '${failer}' AND e.kind = 'step.failed'`,
+      { database: ledger.database },
+    ));
+    await ledger.pg.psql(
+      `SET session_replication_role = replica;
+       UPDATE handrail.audit_bodies SET body_json = replace(body_json, '3', '0') WHERE seq = ${seq} AND machine_id IN (SELECT machine_id FROM handrail.audit_events WHERE run_id = '${failer}');`,
+      { database: ledger.database },
+    );
+    const { page } = teamRuns(lead);
+    expect(page.runs.find((r) => r.id === failer)?.problems.join('\n')).toMatch(new RegExp(`event ${seq} \\(body-edited\\)`));
+    const verified = handrail(['audit', 'verify', '--team', '--json'], lead);
+    expect(verified.code).toBe(3);
+    const result = JSON.parse(verified.stdout) as { machines: { machineId: string; ok: boolean; first: { seq: number; kind: string } | null }[] };
+    expect(result.machines.find((m) => m.machineId !== machineIdA)?.first).toMatchObject({ seq, kind: 'body-edited' });
+  });
+});
