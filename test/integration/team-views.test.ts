@@ -5,19 +5,15 @@
 // ledger by its superuser (triggers off) is flagged in the lead's listing.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handrail, runIdOf, type CliOptions } from '../support/handrail-cli.js';
+import { handrail, type CliOptions } from '../support/handrail-cli.js';
 import { freePort } from '../support/free-port.js';
-import { shipToLedger } from '../support/ship-to-ledger.js';
-import { LEDGER_PASSWORD_ENV, startTestLedger, teamYaml, type TestLedger } from '../support/team-ledger.js';
+import { LEDGER_PASSWORD_ENV, type TestLedger } from '../support/team-ledger.js';
+import { startTestTeam } from '../support/team-machines.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
 let root: string;
 let ledger: TestLedger;
-let workspace: string;
-let machineA: CliOptions;
-let machineB: CliOptions;
 let lead: CliOptions;
 let printer: string;
 let failer: string;
@@ -38,31 +34,7 @@ function teamRuns(options: CliOptions): { code: number | null; page: TeamPage; s
 
 beforeAll(async () => {
   root = await makeTempDir('team-views');
-  ledger = await startTestLedger(root, { ana: 'operator', bob: 'operator', lead: 'lead' });
-  // The lead reads: handrail_reader only, no INSERT anywhere.
-  await ledger.pg.psql('REVOKE handrail_writer FROM lead;');
-  workspace = join(root, 'ws');
-  mkdirSync(workspace);
-  const dbPath = join(root, 'app.db');
-  const db = new Database(dbPath);
-  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO t (name) VALUES ('a');");
-  db.close();
-  writeFileSync(join(workspace, 'handrail.yml'), `environments:\n  dev:\n    targets:\n      db: { sqlite: ${JSON.stringify(dbPath)} }\n${teamYaml(ledger)}`);
-  const runbook = (id: string, body: string) =>
-    writeFileSync(join(workspace, `${id}.md`), `---\nid: ${id}\ntitle: ${id} for the team\nversion: 1.0.0\nenvironments: [dev]\n---\n\n# ${id}\n\n${body}`);
-  runbook('prints', '## Print a canary\n\n```sh {target=local}\necho "the quokka-7 canary sang"\n```\n');
-  runbook('fails', '## Fail on purpose\n\n```sh {target=local}\necho nothing to see; exit 3\n```\n');
-  machineA = { dataDir: join(root, 'machine-a'), workspace, env: { HANDRAIL_OPERATOR: 'ana', ...ledger.env('ana') } };
-  machineB = { dataDir: join(root, 'machine-b'), workspace, env: { HANDRAIL_OPERATOR: 'bob', ...ledger.env('bob') } };
-  lead = { dataDir: join(root, 'lead'), workspace, env: { HANDRAIL_OPERATOR: 'lea', ...ledger.env('lead') } };
-  const first = handrail(['run', 'prints', '--env', 'dev'], machineA);
-  expect(first.code, first.stderr).toBe(0);
-  printer = runIdOf(first.stdout);
-  const second = handrail(['run', 'fails', '--env', 'dev'], machineB);
-  expect(second.code, second.stderr).toBe(1);
-  failer = runIdOf(second.stdout);
-  machineIdA = (await shipToLedger(machineA.dataDir, ledger.login('ana'))).machineId;
-  await shipToLedger(machineB.dataDir, ledger.login('bob'));
+  ({ ledger, lead, printer, failer, machineIdA } = await startTestTeam(root));
 }, 120_000);
 
 afterAll(async () => {
