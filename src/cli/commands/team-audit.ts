@@ -7,10 +7,19 @@ import { exportTeam } from '../../app/team/team-export.js';
 import { verifyTeam } from '../../app/team/team-verify.js';
 import type { GlobalOptions } from '../global-options.js';
 import { fail, print } from '../output.js';
-import type { ExportFlags } from './audit-export.js';
 import { EXIT_TAMPERED } from './audit.js';
 
-export async function teamExportCommand(flags: ExportFlags, global: GlobalOptions): Promise<number> {
+/** The flags of `audit export` (commands/audit-export.ts) that apply with --team. */
+export interface TeamExportFlags {
+  format: string;
+  run?: string;
+  since?: string;
+  until?: string;
+  out?: string;
+  machine?: string;
+}
+
+export async function teamExportCommand(flags: TeamExportFlags, global: GlobalOptions): Promise<number> {
   const settings = resolveSettings(global);
   const ledger = await openLeadLedger(settings, 'audit export --team');
   try {

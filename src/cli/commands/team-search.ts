@@ -3,12 +3,14 @@
 import { resolveSettings } from '../../app/settings.js';
 import { ledgerReadFault, openLeadLedger } from '../../app/team/lead-ledger.js';
 import { searchTeam, TEAM_OUTPUT_CHUNKS } from '../../app/team/team-search.js';
-import { DEFAULT_SEARCH_LIMIT } from '../../app/audit-search-service.js';
+import { DEFAULT_SEARCH_LIMIT, type SearchRequest } from '../../app/audit-search-service.js';
 import type { GlobalOptions } from '../global-options.js';
 import { print } from '../output.js';
-import type { SearchFlags } from './audit-search.js';
 
-export async function teamSearchCommand(text: string, options: SearchFlags, global: GlobalOptions): Promise<number> {
+/** The flags of `audit search` (commands/audit-search.ts), with --team and --machine. */
+export type TeamSearchFlags = Omit<SearchRequest, 'text' | 'limit'> & { json?: boolean; limit?: string; team?: boolean; machine?: string };
+
+export async function teamSearchCommand(text: string, options: TeamSearchFlags, global: GlobalOptions): Promise<number> {
   const ledger = await openLeadLedger(resolveSettings(global), 'audit search --team');
   try {
     const { json, limit, team: _team, ...filters } = options;
