@@ -185,6 +185,7 @@ program
   .description("write a handover bundle: the period's runbooks, run reports, audit export and open items")
   .requiredOption('--since <date>', 'from this time on (2026-03-01 or an ISO time; UTC)')
   .option('--until <date>', 'before this time (a day alone counts up to its end; default: now)')
+  .option('--team', "every machine's runs of the period, from the team ledger")
   .requiredOption('--out <folder>', 'a new or empty folder to write the bundle into')
   .action(async (options: import('./commands/handover.js').HandoverFlags) => {
     const { handoverCommand } = await import('./commands/handover.js');

@@ -108,6 +108,29 @@ describe('a lead reads the team ledger', () => {
     expect(readFileSync(join(out, files[0]!), 'utf8')).toContain('"type":"public-key"');
   });
 
+  it('writes the handover bundle from the team scope: a report per run, the runbooks run, open items, one verifiable export per machine', () => {
+    const out = join(root, 'team-handover');
+    const written = handrail(['handover', '--team', '--since', '2000-01-01', '--out', out], lead);
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toMatch(/2 runs, 2 runbook versions/);
+    const reports = readdirSync(join(out, 'reports'));
+    expect(reports).toHaveLength(2);
+    const printerReport = readFileSync(join(out, 'reports', reports.find((f) => f.includes(printer))!), 'utf8');
+    expect(printerReport).toContain('the quokka-7 canary sang');
+    expect(printerReport).toContain('echo "the quokka-7 canary sang"');
+    expect(readFileSync(join(out, 'open-items.md'), 'utf8')).toContain(failer);
+    const index = readFileSync(join(out, 'README.md'), 'utf8');
+    expect(index).toContain('## Team ledger');
+    expect(index).toContain(machineIdA);
+    const row = /\| `(SHA256:[0-9a-f]{64})` \| \[(audit\/[^\]]+)\]/.exec(index);
+    expect(row, index).not.toBeNull();
+    const checked = handrail(['audit', 'verify', '--file', join(out, row![2]!), '--key', row![1]!], lead);
+    expect(checked.code, checked.stderr).toBe(0);
+    const html = handrail(['audit', 'export', '--team', '--format', 'html', '--run', failer], lead);
+    expect(html.code, html.stderr).toBe(0);
+    expect(html.stdout).toContain('nothing to see');
+  });
+
   it("verifies every machine's whole chain", () => {
     const verified = handrail(['audit', 'verify', '--team'], lead);
     expect(verified.code, verified.stderr).toBe(0);

@@ -79,7 +79,7 @@ export async function exportTeam(client: LedgerClient, place: string, settings: 
 }
 
 /** A machine's whole chain as `audit export` lines; bodies outside the scope withheld, as locally. */
-async function machineLines(client: LedgerClient, m: CheckedMachine, scope: EventScope, operator: string): Promise<{ lines: string[]; events: number }> {
+export async function machineLines(client: LedgerClient, m: CheckedMachine, scope: EventScope, operator: string): Promise<{ lines: string[]; events: number }> {
   if (!m.key) throw new UserError(`machine ${m.name} (${m.id}) has no usable pinned key in the ledger (${m.problems.join('; ')}); its export could not be checked by anyone; nothing was exported`, 3);
   const lines = [`${headerLine(new Date().toISOString(), operator, scope)}\n`];
   let events = 0;
