@@ -69,7 +69,7 @@ export class RunTeam {
       return {
         hold:
           `${fault}, so the team lock on ${names} could not be taken: this step changes it and was not run; nothing was changed (read-only steps before it ran). ` +
-          `When the ledger answers again, \`handrail resume ${run.id}\` goes on from here; in an incident, \`handrail run … --break-glass "why"\` changes it with this machine's lock only, recorded as a deviation that leads every report`,
+          `When the ledger answers again, \`handrail resume ${run.id}\` goes on from here; in an incident, \`handrail resume ${run.id} --break-glass "why"\` changes it now with this machine's lock only, recorded as a deviation that leads every report`,
       };
     }
     const taken: HeldLock[] = [];
