@@ -27,6 +27,7 @@ import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
 import { checkRun, checkRuns, tamperRefusal, type CheckedRun, type CheckedRunDetail } from './run-records.js';
 import { lockTargets, releaseTargets } from './target-locks.js';
+import { RunTeam, type TeamLocks } from './team/run-team.js';
 import type { TargetLock } from '../targets/target-lock.js';
 import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
 import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
@@ -251,8 +252,15 @@ export class RunService extends ContextService {
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
     });
+    // The team's lock first: it is the wider one, and its refusal names a holder on any machine.
+    const team = await this.teamLocks(plan, { id: runId, environment: plan.environmentName }, request.breakGlass).catch(async (error: unknown) => {
+      await targets.close();
+      if (error instanceof UserError) this.refused(request, error.message);
+      throw error;
+    });
     const targetLocks = await lockTargets(plan, runId, this.settings).catch(async (error: unknown) => {
       await targets.close();
+      await team?.team.release(runId, 'the run was refused before it started');
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
     });
@@ -283,15 +291,17 @@ export class RunService extends ContextService {
           body: { runbook: fm.id, version: fm.version, sha256: plan.runbook.sha256, environment: plan.environmentName, inputs, ...operatorBody(this.settings),
             ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}) },
         });
+        this.recordTeamWaiver(runId, team, request.breakGlass);
         return created;
       });
     } catch (error) {
       await targets.close();
       await releaseTargets(targetLocks);
+      await team?.team.release(runId, 'the run could not be recorded');
       throw error;
     }
     session.onStart?.(run, plan);
-    return this.drive(run, plan, plan.runbook.steps.map(() => 'pending' as const), targets, targetLocks, redactor, session);
+    return this.drive(run, plan, plan.runbook.steps.map(() => 'pending' as const), targets, targetLocks, redactor, session, team);
   }
 
   /** Continues an interrupted or failed run with the exact runbook bytes it started with. */
@@ -327,6 +337,10 @@ export class RunService extends ContextService {
     await loadShellGrammar();
     const plan = planRun(run.runbookPath, source, inventory, run.environment, { ...stored, ...request.inputs });
     const targets = await openTargets(plan, this.targetOptions(request, session));
+    const team = await this.teamLocks(plan, run, request.breakGlass).catch(async (error: unknown) => {
+      await targets.close();
+      throw error;
+    });
     const targetLocks = await lockTargets(plan, run.id, this.settings).catch(async (error: unknown) => {
       await targets.close();
       throw error;
@@ -338,6 +352,7 @@ export class RunService extends ContextService {
         const updated = this.store.setRunStatus(run.id, 'running', { from: ['interrupted', 'failed'] });
         // In the same transaction: the row's status and the chain's never disagree, even for a moment.
         this.store.appendEvent({ operator: this.settings.operator, kind: 'run.resumed', runId: run.id, body: { previous: run.status, ...operatorBody(this.settings) } });
+        this.recordTeamWaiver(run.id, team, request.breakGlass);
         return updated;
       });
     } catch (error) {
@@ -347,7 +362,7 @@ export class RunService extends ContextService {
     }
     session.onStart?.(resumed, plan);
     const steps = this.store.listSteps(run.id).map((s) => s.status);
-    return this.drive(resumed, plan, steps, targets, targetLocks, new Redactor(plan.secrets), session);
+    return this.drive(resumed, plan, steps, targets, targetLocks, new Redactor(plan.secrets), session, team);
   }
 
   /**
@@ -446,8 +461,10 @@ export class RunService extends ContextService {
     targetLocks: readonly TargetLock[],
     redactor: Redactor,
     session: RunSession,
+    team?: { team: RunTeam; locks: TeamLocks },
   ): Promise<RunResult> {
     const refuseMutating = this.auditTail.refusalFor(run.id, this.settings.operator);
+    team?.team.startShipping();
     prepareStopNotes(this.settings.dataDir);
     const journal = storeJournal(this.store, this.snapshots, run);
     let outcome: EngineOutcome | undefined;
@@ -465,6 +482,7 @@ export class RunService extends ContextService {
         onEvent: session.onEvent,
         signal: session.signal,
         refuseMutating,
+        holdMutating: team?.locks.hold,
       });
     } catch (error) {
       failure = { error };
@@ -478,6 +496,7 @@ export class RunService extends ContextService {
     }
     if (failure || !outcome) {
       await releaseTargets(targetLocks);
+      await team?.team.finish(run.id, undefined);
       throw this.stoppedBy(run, failure?.error);
     }
     const ended = outcome;
@@ -498,7 +517,19 @@ export class RunService extends ContextService {
     } finally {
       // After the run's end is recorded: another data folder's run may go on from here.
       await releaseTargets(targetLocks);
+      await team?.team.finish(run.id, status);
     }
+  }
+
+  /** The team ledger's locks for a run (src/app/team/run-team.ts); undefined when no team is configured. */
+  private async teamLocks(plan: RunPlan, run: { id: string; environment: string }, breakGlass: string | undefined): Promise<{ team: RunTeam; locks: TeamLocks } | undefined> {
+    const team = RunTeam.open(this.settings, this.db, this.store, await loadInventory(this.settings.workspace));
+    return team && { team, locks: await team.lock(plan, run, breakGlass) };
+  }
+
+  /** Break-glass went past the team lock (the ledger was unreachable): recorded in the run's transaction. */
+  private recordTeamWaiver(runId: string, team: { locks: TeamLocks } | undefined, breakGlass: string | undefined): void {
+    if (team?.locks.waived !== undefined && breakGlass !== undefined) this.recordDeviation(runId, null, 'team-lock', breakGlass, team.locks.waived);
   }
 
   /**

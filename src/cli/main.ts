@@ -324,6 +324,33 @@ team
     process.exitCode = await teamInitCommand(options, program.opts<GlobalOptions>());
   });
 
+team
+  .command('status')
+  .description("whether the ledger answers, this machine's id and key, events waiting to ship, held team locks")
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { teamStatusCommand } = await import('./commands/team.js');
+    process.exitCode = await teamStatusCommand(options, program.opts<GlobalOptions>());
+  });
+
+team
+  .command('ship')
+  .description('ship the events waiting for the ledger now (runs ship in the background by themselves)')
+  .action(async () => {
+    const { teamShipCommand } = await import('./commands/team.js');
+    process.exitCode = await teamShipCommand(program.opts<GlobalOptions>());
+  });
+
+team
+  .command('unlock')
+  .description("release a team lock a crashed run keeps (recorded here and in the ledger)")
+  .argument('<lock>', 'lock id (or a unique prefix), as a refusal or team status shows it')
+  .requiredOption('--note <text>', 'why (kept in the trail and the ledger)')
+  .action(async (lock: string, options: { note: string }) => {
+    const { teamUnlockCommand } = await import('./commands/team.js');
+    process.exitCode = await teamUnlockCommand(lock, options, program.opts<GlobalOptions>());
+  });
+
 for (const command of [...program.commands, ...audit.commands, ...team.commands]) {
   command.exitOverride().configureOutput({
     outputError: (message) => fail(`${command.name()}: ${message.replace(/^error:\s*/, '').replace(/\n+/g, ' ').trim()}`),

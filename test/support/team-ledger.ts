@@ -60,3 +60,86 @@ export function psqlAs(ledger: TestLedger, name: string, sql: string): ReturnTyp
   const login = ledger.login(name);
   return ledger.pg.runPsql(sql, { withPassword: false, env: { PGUSER: name, PGPASSWORD: login.password } });
 }
+
+/** A workspace on the ledger: a SQLite file and a PostgreSQL database (in the ledger's cluster), runbooks that change one then wait. */
+export interface TeamWorkspace {
+  dir: string;
+  dbPath: string;
+  ready: string;
+  release: string;
+  /** Each machine is a data folder with its own ledger login and operator name. */
+  machine(name: string, login: string, operator: string): import('./handrail-cli.js').CliOptions;
+  count(target: 'lite' | 'pgdb'): Promise<number>;
+}
+
+export async function teamWorkspace(root: string, ledger: TestLedger): Promise<TeamWorkspace> {
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { default: Database } = await import('better-sqlite3');
+  const dir = join(root, 'ws');
+  const dbPath = join(root, 'app.db');
+  const ready = join(root, 'ready');
+  const release = join(root, 'release');
+  mkdirSync(dir, { recursive: true });
+  const db = new Database(dbPath);
+  db.exec('CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0);');
+  db.close();
+  await ledger.pg.psql('CREATE DATABASE shop;', { database: 'postgres' });
+  await ledger.pg.psql('CREATE TABLE counter (n integer NOT NULL); INSERT INTO counter VALUES (0);', { database: 'shop' });
+  const shopUrl = `postgres://postgres@127.0.0.1:${ledger.pg.port}/shop`;
+  writeFileSync(
+    join(dir, 'handrail.yml'),
+    `${teamYaml(ledger)}environments:
+  dev:
+    targets:
+      lite: { sqlite: ${JSON.stringify(dbPath)} }
+      pgdb: { postgres: ${JSON.stringify(shopUrl)}, password-env: SHOP_PG_PASSWORD }
+`,
+  );
+  const blocking = (id: string, target: string) => `---
+id: ${id}
+title: Change once, then wait
+version: 1.0.0
+---
+
+## Count one change
+
+\`\`\`sql {target=${target} mutates}
+UPDATE counter SET n = n + 1;
+\`\`\`
+
+## Wait for the test
+
+\`\`\`sh {target=local}
+echo $$ > ${ready}.pid
+touch ${ready}
+while [ ! -e ${release} ]; do sleep 0.05; done
+echo released
+\`\`\`
+`;
+  writeFileSync(join(dir, 'lite.md'), blocking('lite-once', 'lite'));
+  writeFileSync(join(dir, 'pgdb.md'), blocking('pg-once', 'pgdb'));
+  writeFileSync(
+    join(dir, 'look.md'),
+    '---\nid: look\ntitle: Look only\nversion: 1.0.0\n---\n\n## Count\n\n```sql {target=lite}\nSELECT n FROM counter;\n```\n\n## Say so\n\n```sh {target=local}\necho looked\n```\n',
+  );
+  return {
+    dir,
+    dbPath,
+    ready,
+    release,
+    machine: (name, login, operator) => ({
+      dataDir: join(root, `data-${name}`),
+      workspace: dir,
+      env: { ...ledger.env(login), HANDRAIL_OPERATOR: operator, SHOP_PG_PASSWORD: ledger.pg.password },
+    }),
+    count: async (target) => {
+      if (target === 'pgdb') return Number(await ledger.pg.psql('SELECT n FROM counter', { database: 'shop' }));
+      const lite = new Database(dbPath, { readonly: true });
+      try {
+        return Number(lite.prepare('SELECT n FROM counter').pluck().get());
+      } finally {
+        lite.close();
+      }
+    },
+  };
+}

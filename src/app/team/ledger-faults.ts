@@ -5,8 +5,12 @@ import { firstLine } from '../../store/store-error.js';
 
 /** "the team ledger at host:5432/db is not answering (…)" when it cannot be reached; undefined otherwise. */
 export function ledgerUnreachable(url: string, error: unknown): string | undefined {
-  const down = unreachableDatabase(url, error) ?? (/timeout|terminated|Connection terminated/i.test(firstLine(error)) ? `not answering (${firstLine(error).slice(0, 120)})` : undefined);
-  return down && `the team ledger at ${ledgerPlace(url)} is not answering (${down.replace(/^.*is not answering \(/, '').replace(/\)$/, '')})`;
+  const place = `the team ledger at ${ledgerPlace(url)}`;
+  const down = unreachableDatabase(url, error);
+  if (down) return down.replace(/^PostgreSQL at \S+/, place);
+  // The driver's own words for a server that accepted the connection, then went quiet or away.
+  if (/timeout|Connection terminated|ended unexpectedly/i.test(firstLine(error))) return `${place} is not answering (${firstLine(error).slice(0, 160)})`;
+  return undefined;
 }
 
 /** Any ledger failure as one line: unreachable, refused by the server (with its words), or other. */
