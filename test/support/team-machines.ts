@@ -1,13 +1,13 @@
 /**
  * A team for the lead's tests: a real ledger, a workspace whose handrail.yml names it, two
- * data folders that are two machines (operators ana and bob) each running a real runbook and
- * shipping its trail, and a third data folder for the lead, logged in with handrail_reader only.
+ * data folders that are two machines (operators ana and bob) each running a real runbook,
+ * their trails shipped by their own outbox, and a third data folder for the lead, logged in
+ * with handrail_reader only.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { handrail, runIdOf, type CliOptions } from './handrail-cli.js';
-import { shipToLedger } from './ship-to-ledger.js';
 import { startTestLedger, teamYaml, type TestLedger } from './team-ledger.js';
 
 export interface TestTeam {
@@ -46,7 +46,22 @@ export async function startTestTeam(root: string): Promise<TestTeam> {
   if (first.code !== 0) throw new Error(`machine A's run failed: ${first.stderr}`);
   const second = handrail(['run', 'fails', '--env', 'dev'], machineB);
   if (second.code !== 1) throw new Error(`machine B's run should fail its step: ${second.stderr}`);
-  const machineIdA = (await shipToLedger(machineA.dataDir, ledger.login('ana'))).machineId;
-  const machineIdB = (await shipToLedger(machineB.dataDir, ledger.login('bob'))).machineId;
+  // Each run shipped as it went and at its end; `team ship` confirms nothing is left waiting.
+  for (const machine of [machineA, machineB]) {
+    const shipped = handrail(['team', 'ship'], machine);
+    if (shipped.code !== 0) throw new Error(`team ship failed: ${shipped.stdout}${shipped.stderr}`);
+  }
+  const machineIdA = machineIdOf(machineA.dataDir);
+  const machineIdB = machineIdOf(machineB.dataDir);
   return { ledger, workspace, machineA, machineB, lead, printer: runIdOf(first.stdout), failer: runIdOf(second.stdout), machineIdA, machineIdB };
+}
+
+/** The machine id the data folder's outbox registered under. */
+function machineIdOf(dataDir: string): string {
+  const db = new Database(join(dataDir, 'handrail.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT machine_id FROM team_machine').pluck().get() as string;
+  } finally {
+    db.close();
+  }
 }
