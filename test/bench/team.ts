@@ -98,7 +98,7 @@ interface Machine {
 }
 
 /** `runs` finished runs of RUN_EVENTS events on each machine, chained and signed as a machine writes them, straight into the ledger. */
-async function seedLedger(client: LedgerClient, machines: number, runs: number): Promise<void> {
+export async function seedLedger(client: LedgerClient, machines: number, runs: number): Promise<void> {
   await client.query('SET session_replication_role = replica');
   const base = Date.parse('2026-01-01T00:00:00Z');
   for (let m = 0; m < machines; m++) {

@@ -9,6 +9,7 @@ import { inflateRawSync } from 'node:zlib';
 import type { RecordMismatch } from '../../contract/record-check.js';
 import { FINISHED_RUN_STATUSES, type Run, type RunStep } from '../../contract/run.js';
 import type { TeamRunEntry, TeamRunPage, TeamRunQuery } from '../../contract/team-views.js';
+import type { Checkpoint } from '../../core/audit/checkpoint.js';
 import { OUTPUT_EVENT, outputEventBody, outputMismatch } from '../../core/audit/output-event.js';
 import { toReportEvent } from '../../core/audit/report-model.js';
 import { checkRunRecord, shownMessage } from '../../core/audit/run-record.js';
@@ -18,6 +19,7 @@ import { verifySegment } from '../../core/audit/verify-segment.js';
 import type { LedgerClient } from '../../targets/ledger/ledger-connection.js';
 import {
   ledgerCheckpoints,
+  ledgerRunEnds,
   ledgerFindRuns,
   ledgerOutput,
   ledgerRunEvents,
@@ -47,6 +49,14 @@ export interface TeamRunDetail {
   output(step: RunStep): AsyncGenerator<{ seq: number; stream: 'stdout' | 'stderr'; data: Buffer }>;
 }
 
+/** A listing reads one stretch per machine when its runs on the page lie within this many events. */
+const MAX_SHARED_STRETCH = 50_000;
+
+interface Stretch {
+  events: LedgerEvent[];
+  checkpoints: Checkpoint[];
+}
+
 export class TeamRuns {
   private machines: Promise<CheckedMachine[]> | undefined;
 
@@ -65,13 +75,39 @@ export class TeamRuns {
   async page(query: TeamRunQuery): Promise<TeamRunPage> {
     const machines = await this.checkedMachines();
     const { total, runs } = await ledgerRunPage(this.client, query, query.offset, query.limit);
+    // Where each run ends, then one stretch per machine from its earliest run's start on the page
+    // to its latest run's end (the newest runs lie mostly side by side): each run's events and
+    // the chain around them come from that one read, instead of three queries per run.
+    const ends = await ledgerRunEnds(this.client, runs);
+    const key = (r: { machineId: string; runId: string | null }) => `${r.machineId}\n${r.runId}`;
+    const stretches = await this.machineStretches(runs.map((r) => ({ machineId: r.machineId, from: r.seq, to: ends.get(key(r)) ?? r.seq })));
     const entries: TeamRunEntry[] = [];
     for (const start of runs) {
-      const machine = machines.find((m) => m.id === start.machineId);
-      const entry = await this.entry(start, machine);
+      const shared = stretches.get(start.machineId);
+      const events = shared
+        ? shared.events.filter((e) => e.runId === start.runId && e.kind !== OUTPUT_EVENT)
+        : await ledgerRunEvents(this.client, start.machineId, start.runId, [OUTPUT_EVENT]);
+      const entry = await this.entry(start, events, machines.find((m) => m.id === start.machineId), shared);
       if (entry) entries.push(entry);
     }
     return { ledger: this.place, total, runs: entries, machines: machines.map(({ key: _key, ...m }) => m) };
+  }
+
+  /** Per machine, its events and checkpoints over the union of the given ranges, when they lie close enough together. */
+  private async machineStretches(ranges: readonly { machineId: string; from: number; to: number }[]): Promise<Map<string, Stretch>> {
+    const union = new Map<string, { from: number; to: number }>();
+    for (const { machineId, from, to } of ranges) {
+      const r = union.get(machineId);
+      union.set(machineId, r ? { from: Math.min(r.from, from), to: Math.max(r.to, to) } : { from, to });
+    }
+    const out = new Map<string, Stretch>();
+    for (const [machineId, { from, to }] of union) {
+      // Runs far apart on one machine: each is read on its own rather than everything between.
+      if (to - from > MAX_SHARED_STRETCH) continue;
+      const [events, checkpoints] = await Promise.all([ledgerStretch(this.client, machineId, from, to), ledgerCheckpoints(this.client, machineId, from, to)]);
+      out.set(machineId, { events, checkpoints });
+    }
+    return out;
   }
 
   /** A run by id or unique prefix, on whichever machine ran it. */
@@ -136,8 +172,7 @@ export class TeamRuns {
     };
   }
 
-  private async entry(start: LedgerRunStart, machine: CheckedMachine | undefined): Promise<TeamRunEntry | undefined> {
-    const events = await ledgerRunEvents(this.client, start.machineId, start.runId, [OUTPUT_EVENT]);
+  private async entry(start: LedgerRunStart, events: readonly LedgerEvent[], machine: CheckedMachine | undefined, shared: Stretch | undefined): Promise<TeamRunEntry | undefined> {
     const view = runFromChain(start.runId, events);
     if (!view) return undefined;
     const m = machine ?? unknownMachine(start.machineId);
@@ -156,15 +191,17 @@ export class TeamRuns {
       machine: m.name,
       verdict: verdict.verdict,
       deviations: verdict.deviations,
-      problems: [...machineProblems(m), ...(await this.checkStretch(start, events, m)).problems],
+      problems: [...machineProblems(m), ...(await this.checkStretch(start, events, m, shared)).problems],
     };
   }
 
   /** The run's stretch of its machine's chain, first event to last, against the pinned key. */
-  private async checkStretch(start: LedgerRunStart, events: readonly LedgerEvent[], machine: CheckedMachine): Promise<{ problems: string[]; checked: TeamRunDetail['checked'] }> {
+  private async checkStretch(start: LedgerRunStart, events: readonly LedgerEvent[], machine: CheckedMachine, shared?: Stretch): Promise<{ problems: string[]; checked: TeamRunDetail['checked'] }> {
     const from = events[0]?.seq ?? start.seq;
     const to = events.at(-1)?.seq ?? start.seq;
-    const [stretch, checkpoints] = await Promise.all([ledgerStretch(this.client, start.machineId, from, to), ledgerCheckpoints(this.client, start.machineId, from, to)]);
+    const [stretch, checkpoints] = shared
+      ? [shared.events.filter((e) => e.seq >= from && e.seq <= to), shared.checkpoints.filter((cp) => cp.seq <= to)]
+      : await Promise.all([ledgerStretch(this.client, start.machineId, from, to), ledgerCheckpoints(this.client, start.machineId, from, to)]);
     const check = verifySegment(from, stretch, checkpoints, machine.key);
     const problems = check.problems.map((p) => `run ${start.runId}'s stretch of the chain of ${machine.name} does not verify at ${problemText(p)}`);
     if (problems.length === 0 && stretch.at(-1)?.seq !== to) problems.push(`run ${start.runId}'s events end at seq ${to} on ${machine.name}, but the chain there stops at seq ${stretch.at(-1)?.seq ?? from - 1}`);

@@ -185,6 +185,17 @@ export async function ledgerRunEvents(client: LedgerClient, machineId: string, r
   return rows.map(toEvent);
 }
 
+/** Where each of several runs' events end on its machine (the highest seq of any of its events), by the run index. */
+export async function ledgerRunEnds(client: LedgerClient, runs: readonly { machineId: string; runId: string }[]): Promise<Map<string, number>> {
+  if (runs.length === 0) return new Map();
+  const { rows } = await client.query<{ machine_id: string; run_id: string; last: number }>(
+    `SELECT e.machine_id, e.run_id, max(e.seq) AS last FROM handrail.audit_events e
+     WHERE (e.machine_id, e.run_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) GROUP BY e.machine_id, e.run_id`,
+    [runs.map((r) => r.machineId), runs.map((r) => r.runId)],
+  );
+  return new Map(rows.map((r) => [`${r.machine_id}\n${r.run_id}`, Number(r.last)]));
+}
+
 /** One machine's events with seq in [from, to], in order (a page of at most `limit`). */
 export async function ledgerStretch(client: LedgerClient, machineId: string, from: number, to: number, limit = 100_000): Promise<LedgerEvent[]> {
   const { rows } = await client.query<EventRow>(

@@ -11,7 +11,7 @@ import { formatTime } from '../../lib/format.js';
 import { verdictLook } from '../../lib/status.js';
 import { useLoad } from '../../lib/use-load.js';
 
-export const TEAM_PAGE_SIZE = 50;
+export const TEAM_PAGE_SIZE = 25;
 
 export interface TeamFilters {
   operator?: string;
