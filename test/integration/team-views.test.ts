@@ -3,12 +3,14 @@
 // trails; a third data folder is the lead, logged in with handrail_reader only. The lead
 // lists, shows, searches, exports and verifies both machines' runs; a row forged in the
 // ledger by its superuser (triggers off) is flagged in the lead's listing.
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handrail, type CliOptions } from '../support/handrail-cli.js';
 import { freePort } from '../support/free-port.js';
-import { LEDGER_PASSWORD_ENV, type TestLedger } from '../support/team-ledger.js';
+import { keyFingerprint } from '../../src/core/audit/checkpoint.js';
+import { LEDGER_PASSWORD_ENV, psqlAs, type TestLedger } from '../support/team-ledger.js';
 import { startTestTeam } from '../support/team-machines.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
@@ -18,6 +20,7 @@ let lead: CliOptions;
 let printer: string;
 let failer: string;
 let machineIdA: string;
+let machineIdB: string;
 
 interface TeamPage {
   ledger: string;
@@ -34,7 +37,7 @@ function teamRuns(options: CliOptions): { code: number | null; page: TeamPage; s
 
 beforeAll(async () => {
   root = await makeTempDir('team-views');
-  ({ ledger, lead, printer, failer, machineIdA } = await startTestTeam(root));
+  ({ ledger, lead, printer, failer, machineIdA, machineIdB } = await startTestTeam(root));
 }, 120_000);
 
 afterAll(async () => {
@@ -215,5 +218,21 @@ describe('a row forged in the ledger around its triggers', () => {
     expect(verified.code).toBe(3);
     const result = JSON.parse(verified.stdout) as { machines: { machineId: string; ok: boolean; first: { seq: number; kind: string } | null }[] };
     expect(result.machines.find((m) => m.machineId !== machineIdA)?.first).toMatchObject({ seq, kind: 'body-edited' });
+  });
+});
+
+describe('a key incident', () => {
+  it("is flagged on the machine and its runs in the lead's listing, with the key it offered", async () => {
+    // What a machine whose keys/ were replaced does on its next shipment: register again under its id with another key.
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const registered = await psqlAs(ledger, 'bob', `SELECT status FROM handrail.register_machine('${machineIdB}', 'laptop-b', 'bob', '${pem}', '${keyFingerprint(publicKey)}');`);
+    expect(registered.stdout.trim(), registered.stderr).toBe('key-mismatch');
+    const { code, page } = teamRuns(lead);
+    expect(code).toBe(3);
+    const b = page.machines.find((m) => m.id === machineIdB);
+    expect(b?.problems.join('\n')).toMatch(new RegExp(`key incident .*offered key ${keyFingerprint(publicKey)}`));
+    expect(page.runs.find((r) => r.id === failer)?.problems.join('\n')).toMatch(/key incident/);
+    expect(page.machines.find((m) => m.id === machineIdA)?.problems.join('\n')).not.toMatch(/key incident/);
   });
 });
