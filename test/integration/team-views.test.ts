@@ -164,6 +164,14 @@ describe('without a reachable team ledger', () => {
     }
   });
 
+  it('--team with a login that may not read the ledger says which role it needs, exit 2', async () => {
+    await ledger.pg.psql("CREATE ROLE stranger LOGIN PASSWORD 'stranger-pw';");
+    const result = handrail(['runs', '--team'], { ...lead, env: { ...lead.env, HANDRAIL_TEAM_URL: ledger.login('stranger').url, [LEDGER_PASSWORD_ENV]: 'stranger-pw' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/needs the role handrail_reader/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('--team with the password variable unset says which variable', () => {
     const env = { ...lead.env };
     delete env[LEDGER_PASSWORD_ENV];

@@ -7,6 +7,7 @@ import { connectLedger, ledgerPlace, type LedgerClient } from '../../targets/led
 import { UserError } from '../errors.js';
 import { loadInventory } from '../run-plan.js';
 import type { Settings } from '../settings.js';
+import { firstLine } from '../../store/store-error.js';
 import { describeLedgerFault } from './ledger-faults.js';
 import { TEAM_URL_ENV, teamConfig, type TeamConfig } from './team-config.js';
 
@@ -60,5 +61,8 @@ export async function openLeadLedger(settings: Settings, purpose = 'lead', env: 
 /** A failure while reading an open ledger (it went away mid-read, or refused a query), as a refusal. */
 export function ledgerReadFault(ledger: Pick<LeadLedger, 'config'>, error: unknown): UserError {
   if (error instanceof UserError) return error;
+  if ((error as { code?: unknown } | null)?.code === '42501') {
+    return new UserError(`the team ledger at ${ledgerPlace(ledger.config.url)} refused to let this login read it (${firstLine(error)}): a lead's login needs the role handrail_reader (GRANT handrail_reader TO NAME); nothing was read`, 2);
+  }
   return new UserError(`${describeLedgerFault(ledger.config.url, error)}; nothing was changed. Try again once the ledger answers`, 2);
 }
