@@ -102,7 +102,10 @@ program
   .description('list runs, newest first')
   .option('--json', 'print JSON')
   .option('--team', "every machine's runs, from the team ledger (each checked against its machine's pinned key)")
-  .action(async (options: { json?: boolean; team?: boolean }) => {
+  .option('--machine <machine>', 'with --team: only this machine (its id or host name)')
+  .option('--env <env>', 'with --team: only runs in this environment')
+  .option('--limit <n>', 'with --team: at most this many runs, newest first (default 200)')
+  .action(async (options: import('./commands/team-runs.js').TeamRunsFlags) => {
     const { runsCommand } = await import('./commands/runs.js');
     process.exitCode = await runsCommand(options, program.opts<GlobalOptions>());
   });

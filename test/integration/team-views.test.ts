@@ -59,6 +59,11 @@ describe('a lead reads the team ledger', () => {
     expect(table.stdout).toContain(printer);
     expect(table.stdout).toContain(failer);
     expect(table.stdout).not.toContain('DOES NOT VERIFY');
+    const onA = handrail(['runs', '--team', '--machine', machineIdA, '--json'], lead);
+    expect((JSON.parse(onA.stdout) as TeamPage).runs.map((r) => r.id)).toEqual([printer]);
+    const onB = handrail(['runs', '--team', '--machine', machineIdB, '--env', 'dev', '--limit', '5', '--json'], lead);
+    expect((JSON.parse(onB.stdout) as TeamPage).runs.map((r) => r.id)).toEqual([failer]);
+    expect(JSON.parse(handrail(['runs', '--team', '--limit', '1', '--json'], lead).stdout)).toMatchObject({ total: 2, runs: [{}] });
   });
 
   it("shows a run of another machine with its steps and output, from the ledger (with --team, or when it is not local)", () => {

@@ -20,8 +20,11 @@ const RUN_COLUMNS: readonly (readonly [string, number])[] = [
   ['STARTED', 0],
 ];
 
-export async function runsCommand(options: { json?: boolean; team?: boolean }, global: GlobalOptions): Promise<number> {
+export async function runsCommand(options: { json?: boolean; team?: boolean; machine?: string; env?: string; limit?: string }, global: GlobalOptions): Promise<number> {
   if (options.team) return (await import('./team-runs.js')).runsTeamCommand(options, global);
+  if (options.machine ?? options.env ?? options.limit) {
+    throw new UserError('--machine, --env and --limit narrow runs --team; this machine\'s runs are all listed; nothing was read');
+  }
   const service = new RunService(resolveSettings(global));
   try {
     for (const notice of service.notices) fail(notice);

@@ -4,6 +4,7 @@
 // trail that was tampered with.
 import type { TeamRunPage } from '../../contract/team-views.js';
 import { verdictText } from '../../core/audit/run-verdict.js';
+import { UserError } from '../../app/errors.js';
 import { resolveSettings } from '../../app/settings.js';
 import { ledgerReadFault, openLeadLedger } from '../../app/team/lead-ledger.js';
 import { TeamRuns } from '../../app/team/team-runs.js';
@@ -26,10 +27,20 @@ const COLUMNS: readonly (readonly [string, number])[] = [
   ['STARTED', 0],
 ];
 
-export async function runsTeamCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
+export interface TeamRunsFlags {
+  json?: boolean;
+  team?: boolean;
+  machine?: string;
+  env?: string;
+  limit?: string;
+}
+
+export async function runsTeamCommand(options: TeamRunsFlags, global: GlobalOptions): Promise<number> {
+  const limit = options.limit === undefined ? TEAM_RUNS_LIMIT : Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit must be a whole number of 1 or more, not '${options.limit}'; nothing was read`);
   const ledger = await openLeadLedger(resolveSettings(global), 'runs --team');
   try {
-    const page = await new TeamRuns(ledger.client, ledger.place).page({ offset: 0, limit: TEAM_RUNS_LIMIT });
+    const page = await new TeamRuns(ledger.client, ledger.place).page({ offset: 0, limit, machine: options.machine, environment: options.env });
     const flagged = page.machines.some((m) => m.problems.length > 0) || page.runs.some((r) => r.problems.length > 0);
     if (options.json) {
       print(JSON.stringify(page, null, 2));
@@ -46,7 +57,7 @@ export async function runsTeamCommand(options: { json?: boolean }, global: Globa
     for (const r of page.runs) {
       row([r.id, r.machine, verdictText(r), `${r.runbookId}@${r.runbookVersion}`, r.environment, r.operator, `${r.startedAt}${r.problems.length > 0 ? '  DOES NOT VERIFY' : ''}`]);
     }
-    if (page.total > page.runs.length) print(`(the newest ${page.runs.length} of ${page.total} runs; the console's Audit view, team scope, pages through all of them)`);
+    if (page.total > page.runs.length) print(`(the newest ${page.runs.length} of ${page.total} runs; --limit shows more; the console's Audit view, team scope, pages through all of them)`);
     reportFlags(page);
     return flagged ? EXIT_TAMPERED : 0;
   } catch (error) {
