@@ -86,7 +86,7 @@ describe('a lead reads the team ledger', () => {
     expect(found.code, found.stderr).toBe(0);
     const hits = JSON.parse(found.stdout) as { source: string; runId: string; machineId: string; snippet: string }[];
     expect(hits).toHaveLength(1);
-    expect(hits[0]).toMatchObject({ source: 'output', runId: printer, machineId: machineIdA });
+    expect(hits[0]).toMatchObject({ source: 'output', runId: printer, machineId: machineIdA, machineProblems: [] });
     expect(hits[0]?.snippet).toContain('«quokka»');
     const events = handrail(['audit', 'search', '--team', 'fails', '--kind', 'run', '--json'], lead);
     expect(events.code, events.stderr).toBe(0);
@@ -213,6 +213,9 @@ describe('a row forged in the ledger around its triggers', () => {
     const table = handrail(['runs', '--team'], lead);
     expect(table.code).toBe(3);
     expect(table.stdout).toMatch(/forged-run.*DOES NOT VERIFY/);
+    const found = handrail(['audit', 'search', '--team', 'quokka', '--json'], lead);
+    expect((JSON.parse(found.stdout) as { machineProblems: string[] }[])[0]?.machineProblems.join('\n')).toMatch(/does not verify/);
+    expect(found.stderr).toMatch(/cannot be trusted as they stand/);
   });
 
   it('an event body rewritten in place is flagged on its run, and audit verify --team names the event', async () => {

@@ -8,6 +8,7 @@ import { ledgerRecentOutput, ledgerSearchEvents } from '../../targets/ledger/led
 import { ftsQuery, outputSnippet, type AuditSearchHit } from '../../store/audit-search.js';
 import { DEFAULT_SEARCH_LIMIT, parseDate, type SearchRequest } from '../audit-search-service.js';
 import { UserError } from '../errors.js';
+import { checkMachines } from './team-machines.js';
 
 /** How many of the newest output chunks a team search reads. */
 export const TEAM_OUTPUT_CHUNKS = 2000;
@@ -15,6 +16,8 @@ export const TEAM_OUTPUT_CHUNKS = 2000;
 export interface TeamSearchHit extends AuditSearchHit {
   machineId: string;
   machine: string;
+  /** Why the hit's machine cannot be trusted as it stands (a chain that does not verify, a key incident); empty when it can. */
+  machineProblems: string[];
 }
 
 export interface TeamSearchRequest extends SearchRequest {
@@ -41,7 +44,9 @@ export async function searchTeam(client: LedgerClient, request: TeamSearchReques
     kind: request.kind === 'output' ? undefined : request.kind,
     limit,
   };
-  const hits: TeamSearchHit[] = [];
+  // Every listing names a machine that does not verify, search hits included.
+  const problems = new Map((await checkMachines(client)).map((m) => [m.id, m.problems]));
+  const hits: Omit<TeamSearchHit, 'machineProblems'>[] = [];
   if (request.kind !== 'output') {
     for (const e of await ledgerSearchEvents(client, words, filters)) {
       hits.push({
@@ -62,5 +67,8 @@ export async function searchTeam(client: LedgerClient, request: TeamSearchReques
       });
     }
   }
-  return hits.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
+  return hits
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+    .slice(0, limit)
+    .map((h) => ({ ...h, machineProblems: problems.get(h.machineId) ?? ['it has no pinned key in handrail.machines: its rows were added outside Handrail'] }));
 }

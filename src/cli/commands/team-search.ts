@@ -5,7 +5,7 @@ import { ledgerReadFault, openLeadLedger } from '../../app/team/lead-ledger.js';
 import { searchTeam, TEAM_OUTPUT_CHUNKS } from '../../app/team/team-search.js';
 import { DEFAULT_SEARCH_LIMIT, type SearchRequest } from '../../app/audit-search-service.js';
 import type { GlobalOptions } from '../global-options.js';
-import { print } from '../output.js';
+import { fail, print } from '../output.js';
 
 /** The flags of `audit search` (commands/audit-search.ts), with --team and --machine. */
 export type TeamSearchFlags = Omit<SearchRequest, 'text' | 'limit'> & { json?: boolean; limit?: string; team?: boolean; machine?: string };
@@ -15,6 +15,8 @@ export async function teamSearchCommand(text: string, options: TeamSearchFlags, 
   try {
     const { json, limit, team: _team, ...filters } = options;
     const hits = await searchTeam(ledger.client, { ...filters, text, limit: limit === undefined ? undefined : Number(limit) });
+    const flagged = new Map(hits.filter((h) => h.machineProblems.length > 0).map((h) => [h.machineId, h]));
+    for (const h of flagged.values()) fail(`matches from machine ${h.machine} (${h.machineId}) cannot be trusted as they stand: ${h.machineProblems.join('; ')}`);
     if (json) {
       print(JSON.stringify(hits, null, 2));
       return 0;
@@ -29,7 +31,7 @@ export async function teamSearchCommand(text: string, options: TeamSearchFlags, 
         hit.environment ? `in ${hit.environment}` : '',
       ].filter(Boolean);
       const id = hit.seq !== null ? `#${hit.seq}` : 'output';
-      print(`${id.padEnd(7)} ${hit.at}  ${(hit.operator ?? '?').padEnd(10)} ${hit.kind.padEnd(16)} ${where.join(', ')}`);
+      print(`${id.padEnd(7)} ${hit.at}  ${(hit.operator ?? '?').padEnd(10)} ${hit.kind.padEnd(16)} ${where.join(', ')}${hit.machineProblems.length > 0 ? '  DOES NOT VERIFY' : ''}`);
       print(`        ${hit.snippet}`);
     }
     const max = limit === undefined ? DEFAULT_SEARCH_LIMIT : Number(limit);
