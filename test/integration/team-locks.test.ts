@@ -92,6 +92,9 @@ describe.each([
 ])('two machines and one $name target', ({ runbook, target, key }) => {
   it("refuses the second machine while the first changes it, naming the holder's operator, machine, run and since when", async () => {
     const before = await ws.count(target);
+    const taken = handrail(['snapshot', target, '--env', 'dev'], bob);
+    expect(taken.code, taken.stdout + taken.stderr).toBe(0);
+    const snapshotId = (JSON.parse(handrail(['snapshots', '--json'], bob).stdout) as { id: string }[])[0]?.id ?? '';
     const holder = await hold(alice, runbook);
     const refused = await refusedRun(bob, runbook);
     expect(refused.code, refused.stdout + refused.stderr).toBe(2);
@@ -99,6 +102,12 @@ describe.each([
     expect(refused.stderr).toMatch(/since \d{4}-\d\d-\d\dT\d\d:\d\d/);
     expect(refused.stderr).toMatch(/handrail team unlock [0-9a-f-]{36} --note/);
     expect(refused.stderr).toContain('nothing was executed');
+    expect(await ws.count(target)).toBe(before + 1);
+
+    // A restore is a change too: refused from the other machine while the run holds the database.
+    const restore = handrail(['restore', snapshotId, '--yes'], bob);
+    expect(restore.code, restore.stdout + restore.stderr).toBe(2);
+    expect(restore.stderr).toContain(`snapshot ${snapshotId} was not restored: ${target} (${key()}) is locked in the team ledger by run ${holder.id} of alice`);
     expect(await ws.count(target)).toBe(before + 1);
 
     // Once the first run ends, its team lock is released and the other machine may go.

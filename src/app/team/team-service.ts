@@ -129,7 +129,7 @@ export class TeamService extends ContextService {
     const { RunTeam } = await import('./run-team.js');
     const inventory = await loadInventory(this.settings.workspace).catch(() => undefined);
     if (!inventory) return; // an inventory that does not load names no ledger; `team unlock` still can
-    const team = RunTeam.open(this.settings, this.context.database, this.context.store, inventory);
+    const team = RunTeam.open(this.settings, this.context.db, this.context.store, inventory);
     await team?.finish(runId, 'aborted');
   }
 }
