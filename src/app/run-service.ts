@@ -527,6 +527,12 @@ export class RunService extends ContextService {
     return team && { team, locks: await team.lock(plan, run, breakGlass) };
   }
 
+  /** After an abort: the run lets go of its team locks, and the abort ships (a ledger that does not answer keeps them, for `team unlock`). */
+  async releaseTeamLocks(runId: string): Promise<void> {
+    const inventory = await loadInventory(this.settings.workspace).catch(() => undefined);
+    await (inventory && this.openTeam(inventory))?.finish(runId, 'aborted');
+  }
+
   /** This data folder's part in the team ledger, or undefined when the inventory names none. */
   openTeam(inventory: Parameters<typeof RunTeam.open>[3]): RunTeam | undefined {
     return RunTeam.open(this.settings, this.db.db, this.store, inventory);

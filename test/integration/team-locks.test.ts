@@ -169,4 +169,18 @@ describe('a crashed run', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(`no held team lock '${lockId}'`);
   });
+
+  it('lets go of its team lock when it is aborted', async () => {
+    const crashed = await hold(alice, 'lite.md');
+    crashed.child.kill('SIGKILL');
+    await crashed.exited;
+    killStep();
+    const aborted = handrail(['abort', crashed.id, '--reason', 'nobody will finish this one'], alice);
+    expect(aborted.code, aborted.stdout + aborted.stderr).toBe(0);
+    expect(await ledger.pg.psql(`SELECT count(*) FROM handrail.held_locks WHERE run_id = '${crashed.id}'`)).toBe('0');
+    expect(await ledger.pg.psql(`SELECT note FROM handrail.lock_events WHERE run_id = '${crashed.id}' AND action = 'release'`)).toBe('the run aborted');
+    writeFileSync(ws.release, '');
+    const free = handrail(['run', 'lite.md', '--env', 'dev'], bob);
+    expect(free.code, free.stdout + free.stderr).toBe(0);
+  });
 });
