@@ -523,8 +523,19 @@ export class RunService extends ContextService {
 
   /** The team ledger's locks for a run (src/app/team/run-team.ts); undefined when no team is configured. */
   private async teamLocks(plan: RunPlan, run: { id: string; environment: string }, breakGlass: string | undefined): Promise<{ team: RunTeam; locks: TeamLocks } | undefined> {
-    const team = RunTeam.open(this.settings, this.db, this.store, await loadInventory(this.settings.workspace));
+    const team = this.openTeam(await loadInventory(this.settings.workspace));
     return team && { team, locks: await team.lock(plan, run, breakGlass) };
+  }
+
+  /** After an abort: the run lets go of its team locks, and the abort ships (a ledger that does not answer keeps them, for `team unlock`). */
+  async releaseTeamLocks(runId: string): Promise<void> {
+    const inventory = await loadInventory(this.settings.workspace).catch(() => undefined);
+    await (inventory && this.openTeam(inventory))?.finish(runId, 'aborted');
+  }
+
+  /** This data folder's part in the team ledger, or undefined when the inventory names none. */
+  openTeam(inventory: Parameters<typeof RunTeam.open>[3]): RunTeam | undefined {
+    return RunTeam.open(this.settings, this.db.db, this.store, inventory);
   }
 
   /** Break-glass went past the team lock (the ledger was unreachable): recorded in the run's transaction. */

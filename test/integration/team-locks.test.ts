@@ -92,6 +92,9 @@ describe.each([
 ])('two machines and one $name target', ({ runbook, target, key }) => {
   it("refuses the second machine while the first changes it, naming the holder's operator, machine, run and since when", async () => {
     const before = await ws.count(target);
+    const taken = handrail(['snapshot', target, '--env', 'dev'], bob);
+    expect(taken.code, taken.stdout + taken.stderr).toBe(0);
+    const snapshotId = (JSON.parse(handrail(['snapshots', '--json'], bob).stdout) as { id: string }[])[0]?.id ?? '';
     const holder = await hold(alice, runbook);
     const refused = await refusedRun(bob, runbook);
     expect(refused.code, refused.stdout + refused.stderr).toBe(2);
@@ -99,6 +102,12 @@ describe.each([
     expect(refused.stderr).toMatch(/since \d{4}-\d\d-\d\dT\d\d:\d\d/);
     expect(refused.stderr).toMatch(/handrail team unlock [0-9a-f-]{36} --note/);
     expect(refused.stderr).toContain('nothing was executed');
+    expect(await ws.count(target)).toBe(before + 1);
+
+    // A restore is a change too: refused from the other machine while the run holds the database.
+    const restore = handrail(['restore', snapshotId, '--yes'], bob);
+    expect(restore.code, restore.stdout + restore.stderr).toBe(2);
+    expect(restore.stderr).toContain(`snapshot ${snapshotId} was not restored: ${target} (${key()}) is locked in the team ledger by run ${holder.id} of alice`);
     expect(await ws.count(target)).toBe(before + 1);
 
     // Once the first run ends, its team lock is released and the other machine may go.
@@ -159,5 +168,20 @@ describe('a crashed run', () => {
     const again = handrail(['team', 'unlock', lockId, '--note', 'twice'], lead);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(`no held team lock '${lockId}'`);
+  });
+
+  it('lets go of its team lock when it is aborted', async () => {
+    const crashed = await hold(alice, 'lite.md');
+    crashed.child.kill('SIGKILL');
+    await crashed.exited;
+    killStep();
+    const aborted = handrail(['abort', crashed.id, '--reason', 'nobody will finish this one'], alice);
+    expect(aborted.code, aborted.stdout + aborted.stderr).toBe(0);
+    expect(await ledger.pg.psql(`SELECT count(*) FROM handrail.held_locks WHERE run_id = '${crashed.id}'`)).toBe('0');
+    expect(await ledger.pg.psql(`SELECT note FROM handrail.lock_events WHERE run_id = '${crashed.id}' AND action = 'release'`)).toBe('the run aborted');
+    writeFileSync(ws.release, '');
+    // Another machine (bob's data folder still holds its own crashed run from above).
+    const free = handrail(['run', 'lite.md', '--env', 'dev'], ws.machine('dave', 'op_b', 'dave'));
+    expect(free.code, free.stdout + free.stderr).toBe(0);
   });
 });

@@ -3,15 +3,14 @@
 // the same verifier and its pinned key. Once shipped, a trail cut short on the machine is
 // named by `audit verify` with the seq; a machine that comes back with another key is refused
 // and shown to leads.
-import { createPublicKey } from 'node:crypto';
 import { cpSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainVerifier, type StoredEvent } from '../../src/core/audit/verify-chain.js';
-import type { Checkpoint } from '../../src/core/audit/checkpoint.js';
 import { toStoredEvent, type AuditEventRow } from '../../src/store/audit-rows.js';
+import { ledgerChain, ledgerCheckpoints, ledgerMachines } from '../../src/targets/ledger/ledger-read.js';
 import { type CliOptions, handrail, runIdOf } from '../support/handrail-cli.js';
 import { psqlAs, startTestLedger, teamWorkspace, type TeamWorkspace, type TestLedger } from '../support/team-ledger.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
@@ -76,23 +75,22 @@ describe('the outbox', () => {
     expect(status.stdout).toContain(`this machine: ${id}`);
 
     const local = localChain(alice);
-    const { events, checkpoints, pem, outputs } = await asLead(async (client) => ({
-      events: (await client.query<AuditEventRow>('SELECT e.*, b.body_json FROM handrail.audit_events e LEFT JOIN handrail.audit_bodies b USING (machine_id, seq) WHERE machine_id = $1 ORDER BY seq', [id])).rows.map(
-        (r) => toStoredEvent({ ...r, seq: Number(r.seq) }),
-      ),
-      checkpoints: (await client.query('SELECT * FROM handrail.audit_checkpoints WHERE machine_id = $1 ORDER BY seq', [id])).rows.map(
-        (r: Record<string, string | null>): Checkpoint => ({
-          seq: Number(r.seq), headHash: String(r.head_hash), at: String(r.at), signature: String(r.signature), publicKeyFingerprint: String(r.public_key_fingerprint),
-          ...(r.prev_checkpoint_hash === null ? {} : { prevCheckpointHash: String(r.prev_checkpoint_hash) }),
-        }),
-      ),
-      pem: (await client.query<{ public_key_pem: string }>('SELECT public_key_pem FROM handrail.machines WHERE machine_id = $1', [id])).rows[0]?.public_key_pem ?? '',
-      outputs: (await client.query<{ data: Buffer }>("SELECT data FROM handrail.step_output WHERE machine_id = $1 ORDER BY run_id, idx, seq", [id])).rows,
-    }));
+    // Read as a lead reads it, with the ledger's own readers.
+    const { events, checkpoints, machine, outputs } = await asLead(async (client) => {
+      const read: StoredEvent[] = [];
+      for await (const event of ledgerChain(client, id, 7)) read.push(event);
+      return {
+        events: read,
+        checkpoints: await ledgerCheckpoints(client, id),
+        machine: (await ledgerMachines(client)).find((m) => m.machineId === id),
+        outputs: (await client.query<{ data: Buffer }>('SELECT data FROM handrail.step_output WHERE machine_id = $1 ORDER BY run_id, idx, seq', [id])).rows,
+      };
+    });
     expect(events.map((e) => [e.seq, e.hash])).toEqual(local.map((e) => [e.seq, e.hash]));
     expect(events.every((e) => e.bodyJson !== null)).toBe(true);
     expect(checkpoints.length).toBeGreaterThanOrEqual(2);
-    const verifier = new ChainVerifier(checkpoints, createPublicKey(pem));
+    expect(machine?.keyFingerprint).toMatch(/^SHA256:/);
+    const verifier = new ChainVerifier(checkpoints, machine?.publicKey);
     for (const event of events) verifier.push(event);
     const verdict = verifier.finish();
     expect(verdict.problems).toEqual([]);

@@ -40,9 +40,9 @@ export class RunTeam {
   }
 
   /** The run's team, or undefined when no ledger is configured (Handrail then works as it always did). */
-  static open(settings: Settings, database: AppDatabase, store: RunStore, inventory: Parameters<typeof teamConfig>[0]): RunTeam | undefined {
+  static open(settings: Settings, db: AppDatabase['db'], store: RunStore, inventory: Parameters<typeof teamConfig>[0]): RunTeam | undefined {
     const team = teamConfig(inventory);
-    return team && new RunTeam(new TeamOutbox(database.db, store, settings, team), settings);
+    return team && new RunTeam(new TeamOutbox(db, store, settings, team), settings);
   }
 
   /**
@@ -51,8 +51,43 @@ export class RunTeam {
    * steps are held, or with break-glass waived.
    */
   async lock(plan: RunPlan, run: { id: string; environment: string }, breakGlass: string | undefined): Promise<TeamLocks> {
-    const databases = mutatedDatabases(plan);
-    if (databases.size === 0) return {};
+    const locked = await this.lockDatabases(mutatedDatabases(plan), { runId: run.id, environment: run.environment, activity: `run ${run.id}` }, breakGlass, run.id);
+    return locked.hold !== undefined || locked.waived !== undefined ? locked : {};
+  }
+
+  /**
+   * The team lock on one database for a restore, held until `release` of the result. The
+   * ledger unreachable (no break-glass for a restore): a UserError, nothing changed.
+   */
+  async lockForRestore(target: string, spec: DatabaseSpec, holder: { runId: string | null; environment: string; activity: string }): Promise<HeldLock[]> {
+    const locked = await this.lockDatabases(new Map([[target, spec]]), holder, undefined, null);
+    if (locked.hold !== undefined) throw new UserError(`${locked.faultLine ?? 'the team ledger could not be reached'}, so the team lock on ${target} could not be taken; nothing was changed. Try again when the ledger answers (handrail team status)`, 1);
+    return locked.taken;
+  }
+
+  /** Releases locks this process took (a refusal, a restore's end). */
+  async releaseTaken(locks: readonly HeldLock[], why: string): Promise<void> {
+    if (locks.length === 0) return;
+    try {
+      const client = await connectLedger(this.outbox.team, 'unlock');
+      try {
+        for (const lock of locks) await releaseLedgerLock(client, lock, { ...lock, hostname: hostname(), operator: this.settings.operator, note: why });
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    } catch {
+      // Kept in the ledger: `team unlock` releases it.
+    }
+  }
+
+  private async lockDatabases(
+    databases: ReadonlyMap<string, DatabaseSpec>,
+    holder: { runId: string | null; environment: string; activity: string },
+    breakGlass: string | undefined,
+    resumeOf: string | null,
+  ): Promise<TeamLocks & { taken: HeldLock[]; faultLine?: string }> {
+    if (databases.size === 0) return { taken: [] };
+    const run = { id: resumeOf ?? holder.runId ?? '', environment: holder.environment };
     const place = ledgerPlace(this.outbox.team.url);
     let client: LedgerClient;
     try {
@@ -65,8 +100,10 @@ export class RunTeam {
     } catch (error) {
       const fault = (error as { schema?: boolean }).schema ? `the team ledger at ${place} cannot be used: ${(error as Error).message}` : describeLedgerFault(this.outbox.team.url, error);
       const names = [...databases.keys()].join(', ');
-      if (breakGlass !== undefined) return { waived: `${names}: ${fault}` };
+      if (breakGlass !== undefined) return { waived: `${names}: ${fault}`, taken: [] };
       return {
+        taken: [],
+        faultLine: fault,
         hold:
           `${fault}, so the team lock on ${names} could not be taken: this step changes it and was not run; nothing was changed (read-only steps before it ran). ` +
           `When the ledger answers again, \`handrail resume ${run.id}\` goes on from here; in an incident, \`handrail resume ${run.id} --break-glass "why"\` changes it now with this machine's lock only, recorded as a deviation that leads every report`,
@@ -85,12 +122,12 @@ export class RunTeam {
       for (const [target, spec] of databases) {
         const lockKey = teamLockKey(spec, (p) => expandPath(p, this.settings));
         const result = await acquireLedgerLock(client, lockKey, {
-          machineId: me.machineId, hostname: me.hostname, operator: this.settings.operator, runId: run.id, environment: run.environment, target, activity: `run ${run.id}`,
+          machineId: me.machineId, hostname: me.hostname, operator: this.settings.operator, runId: holder.runId, environment: holder.environment, target, activity: holder.activity,
         });
         if (!result.acquired) throw new UserError(holderRefusal(target, lockKey, result.holder));
-        if (!result.reentered) taken.push({ lockId: result.lockId, lockKey, machineId: me.machineId, hostname: me.hostname, operator: this.settings.operator, runId: run.id, environment: run.environment, target, activity: `run ${run.id}`, since: '' });
+        if (!result.reentered) taken.push({ lockId: result.lockId, lockKey, machineId: me.machineId, hostname: me.hostname, operator: this.settings.operator, runId: holder.runId, environment: holder.environment, target, activity: holder.activity, since: '' });
       }
-      return {};
+      return { taken };
     } catch (error) {
       // All or none: a refusal gives back what this run took now (a resume's own locks stay).
       for (const lock of taken) await releaseLedgerLock(client, lock, { ...lock, note: 'the run was refused before it started' }).catch(() => undefined);

@@ -123,13 +123,4 @@ export class TeamService extends ContextService {
     await outbox.ship();
     return lock;
   }
-
-  /** An aborted run lets go of its team locks (called after the abort is recorded), and the abort is shipped. */
-  async releaseRun(runId: string): Promise<void> {
-    const { RunTeam } = await import('./run-team.js');
-    const inventory = await loadInventory(this.settings.workspace).catch(() => undefined);
-    if (!inventory) return; // an inventory that does not load names no ledger; `team unlock` still can
-    const team = RunTeam.open(this.settings, this.context.database, this.context.store, inventory);
-    await team?.finish(runId, 'aborted');
-  }
 }

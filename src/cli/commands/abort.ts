@@ -5,22 +5,11 @@ import { resolveSettings } from '../../app/settings.js';
 import type { GlobalOptions } from '../global-options.js';
 import { print } from '../output.js';
 
-/** With a team ledger, the aborted run's team locks are released too (a ledger that does not answer keeps them, for `team unlock`). */
-async function releaseTeamLocks(runId: string, global: GlobalOptions): Promise<void> {
-  const { TeamService } = await import('../../app/team/team-service.js');
-  const team = new TeamService(resolveSettings(global));
-  try {
-    await team.releaseRun(runId);
-  } finally {
-    team.close();
-  }
-}
-
 export async function abortCommand(runRef: string, options: { reason: string }, global: GlobalOptions): Promise<number> {
   const service = new RunService(resolveSettings(global));
   try {
     const run = service.abortInterrupted(runRef, options.reason);
-    await releaseTeamLocks(run.id, global);
+    await service.releaseTeamLocks(run.id);
     print(`Run ${run.id} aborted: ${options.reason}`);
     print('Its databases are released; nothing more of it will run. Its steps, output and snapshots stay (handrail show ' + run.id + ').');
     return 0;

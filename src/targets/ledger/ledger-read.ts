@@ -4,6 +4,7 @@
 // by an index (the primary key (machine_id, seq), the run index, the partial index on
 // `run.started`), so a first screen over a ledger of millions of events reads a page, not
 // the ledger. Rows come back in the verifier's own shapes (StoredEvent, Checkpoint).
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Checkpoint } from '../../core/audit/checkpoint.js';
 import type { StoredEvent } from '../../core/audit/verify-chain.js';
 import type { LedgerClient } from './ledger-connection.js';
@@ -12,7 +13,10 @@ export interface LedgerMachine {
   machineId: string;
   hostname: string;
   publicKeyPem: string;
+  /** The pinned key, parsed: the only one this machine's checkpoints are checked against; undefined when the row holds no readable key. */
+  publicKey: KeyObject | undefined;
   keyFingerprint: string;
+  registeredBy: string;
   registeredAt: string;
   /** Highest seq the ledger holds for it (0: none yet). */
   head: number;
@@ -108,8 +112,8 @@ function toEvent(row: EventRow): LedgerEvent {
 }
 
 export async function ledgerMachines(client: LedgerClient): Promise<LedgerMachine[]> {
-  const { rows } = await client.query<{ machine_id: string; hostname: string; public_key_pem: string; key_fingerprint: string; registered_at: Date; head: number | null }>(
-    `SELECT m.machine_id, m.hostname, m.public_key_pem, m.key_fingerprint, m.registered_at,
+  const { rows } = await client.query<{ machine_id: string; hostname: string; public_key_pem: string; key_fingerprint: string; registered_by: string; registered_at: Date; head: number | null }>(
+    `SELECT m.machine_id, m.hostname, m.public_key_pem, m.key_fingerprint, m.registered_by, m.registered_at,
        (SELECT max(e.seq) FROM handrail.audit_events e WHERE e.machine_id = m.machine_id) AS head
      FROM handrail.machines m ORDER BY m.hostname, m.machine_id`,
   );
@@ -117,10 +121,21 @@ export async function ledgerMachines(client: LedgerClient): Promise<LedgerMachin
     machineId: r.machine_id,
     hostname: r.hostname,
     publicKeyPem: r.public_key_pem,
+    publicKey: parseKey(r.public_key_pem),
     keyFingerprint: r.key_fingerprint,
-    registeredAt: r.registered_at.toISOString(),
+    registeredBy: r.registered_by,
+    registeredAt: new Date(r.registered_at).toISOString(),
     head: Number(r.head ?? 0),
   }));
+}
+
+/** A row altered into something that is not a key must not stop a listing: the caller names it. */
+function parseKey(pem: string): KeyObject | undefined {
+  try {
+    return createPublicKey(pem);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function ledgerKeyIncidents(client: LedgerClient): Promise<LedgerKeyIncident[]> {
@@ -347,4 +362,19 @@ export async function ledgerOutputOfEvents(client: LedgerClient, machineId: stri
     [machineId, from, to],
   );
   return new Map(rows.map((r) => [Number(r.event_seq), r.data]));
+}
+
+/** One machine's whole chain with bodies (null: not shipped), in seq order, a page at a time. */
+export async function* ledgerChain(client: LedgerClient, machineId: string, pageSize = 5_000): AsyncGenerator<LedgerEvent, void, undefined> {
+  let after = 0;
+  for (;;) {
+    const { rows } = await client.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${EVENT_FROM} WHERE e.machine_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
+      [machineId, after, pageSize],
+    );
+    for (const r of rows) yield toEvent(r);
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) return;
+    after = Number(last.seq);
+  }
 }
