@@ -110,7 +110,7 @@ async function gatherRun(src: ReportSources, row: Run, events: ReportEvent[]): P
 }
 
 /** The step's action as the operator saw it before it ran: inputs in, secret inputs by name. */
-function commandAsRun(action: StepAction | undefined, inputs: Run['inputs']): string | null {
+export function commandAsRun(action: StepAction | undefined, inputs: Run['inputs']): string | null {
   if (!action) return null;
   const secrets = new Set(Object.entries(inputs).flatMap(([name, value]) => (value === REDACTED ? [name] : [])));
   try {

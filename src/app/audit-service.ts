@@ -2,7 +2,7 @@
 // trusts the key in DATA_DIR/keys, never anything stored in the database being checked.
 import { join } from 'node:path';
 import { keyFingerprint } from '../core/audit/checkpoint.js';
-import type { VerifyResult } from '../core/audit/verify-chain.js';
+import type { AuditProblem, VerifyResult } from '../core/audit/verify-chain.js';
 import { readPublicKey } from '../store/audit-keys.js';
 import { runEventsOfKind } from '../store/audit-search.js';
 import type { AppDatabase } from '../store/open-database.js';
@@ -36,14 +36,22 @@ export class AuditService extends ContextService {
   private readonly store = this.context.store;
   private readonly keysDir = join(this.settings.dataDir, 'keys');
 
+  /** The data folder's database, for the checks that read it beside the chain (the team ledger's comparison). */
+  get database(): AppDatabase['db'] {
+    return this.db;
+  }
+
   /**
    * Recomputes the whole chain and checks every checkpoint. An intact check is recorded in the
    * chain (who checked, up to which event); a broken chain is left exactly as found, so the
    * evidence is not buried under new events.
    */
-  verify(): AuditVerification {
+  verify(elsewhere: readonly AuditProblem[] = []): AuditVerification {
     const publicKey = operatorFacing(() => readPublicKey(this.keysDir));
-    const result = this.store.audit.verify(publicKey);
+    const checked = this.store.audit.verify(publicKey);
+    // Problems found by comparing with the team ledger's copy count as the chain's own.
+    const problems = [...checked.problems, ...elsewhere].sort((a, b) => a.seq - b.seq);
+    const result = { ...checked, ok: problems.length === 0, problems };
     const fingerprint = publicKey ? keyFingerprint(publicKey) : null;
     let notRecorded: string | undefined;
     if (result.ok) {

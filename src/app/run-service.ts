@@ -29,6 +29,7 @@ import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
 import { checkRun, checkRuns, tamperRefusal, type CheckedRun, type CheckedRunDetail } from './run-records.js';
 import { lockTargets, releaseTargets } from './target-locks.js';
+import { RunTeam, type TeamLocks } from './team/run-team.js';
 import type { TargetLock } from '../targets/target-lock.js';
 import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
 import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
@@ -293,8 +294,15 @@ export class RunService extends ContextService {
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
     });
+    // The team's lock first: it is the wider one, and its refusal names a holder on any machine.
+    const team = await this.teamLocks(plan, { id: runId, environment: plan.environmentName }, request.breakGlass).catch(async (error: unknown) => {
+      await targets.close();
+      if (error instanceof UserError) this.refused(request, error.message);
+      throw error;
+    });
     const targetLocks = await lockTargets(plan, runId, this.settings).catch(async (error: unknown) => {
       await targets.close();
+      await team?.team.release(runId, 'the run was refused before it started');
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
     });
@@ -328,17 +336,19 @@ export class RunService extends ContextService {
             ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}) },
         });
         this.recordApproval(runId, approval);
+        this.recordTeamWaiver(runId, team, request.breakGlass);
         return created;
       });
     } catch (error) {
       await targets.close();
       await releaseTargets(targetLocks);
+      await team?.team.release(runId, 'the run could not be recorded');
       throw error;
     }
     session.onStart?.(run, plan);
     const said = approvalSaid(approval);
     if (said) session.onApproval?.(said);
-    return this.drive(run, plan, plan.runbook.steps.map(() => 'pending' as const), targets, targetLocks, redactor, session);
+    return this.drive(run, plan, plan.runbook.steps.map(() => 'pending' as const), targets, targetLocks, redactor, session, team);
   }
 
   /** Continues an interrupted or failed run with the exact runbook bytes it started with. */
@@ -376,6 +386,10 @@ export class RunService extends ContextService {
     const approval = await this.approvalOr({ runbook: run.runbookId, environment: run.environment },
       () => decideResumeApproval(this.settings, plan, request, () => this.approvedPlans(run.id), run.id));
     const targets = await openTargets(plan, this.targetOptions(request, session));
+    const team = await this.teamLocks(plan, run, request.breakGlass).catch(async (error: unknown) => {
+      await targets.close();
+      throw error;
+    });
     const targetLocks = await lockTargets(plan, run.id, this.settings).catch(async (error: unknown) => {
       await targets.close();
       throw error;
@@ -388,6 +402,7 @@ export class RunService extends ContextService {
         // In the same transaction: the row's status and the chain's never disagree, even for a moment.
         this.store.appendEvent({ operator: this.settings.operator, kind: 'run.resumed', runId: run.id, body: { previous: run.status, ...operatorBody(this.settings) } });
         this.recordApproval(run.id, approval);
+        this.recordTeamWaiver(run.id, team, request.breakGlass);
         return updated;
       });
     } catch (error) {
@@ -397,7 +412,7 @@ export class RunService extends ContextService {
     }
     session.onStart?.(resumed, plan);
     const steps = this.store.listSteps(run.id).map((s) => s.status);
-    return this.drive(resumed, plan, steps, targets, targetLocks, new Redactor(plan.secrets), session);
+    return this.drive(resumed, plan, steps, targets, targetLocks, new Redactor(plan.secrets), session, team);
   }
 
   /**
@@ -497,8 +512,10 @@ export class RunService extends ContextService {
     targetLocks: readonly TargetLock[],
     redactor: Redactor,
     session: RunSession,
+    team?: { team: RunTeam; locks: TeamLocks },
   ): Promise<RunResult> {
     const refuseMutating = this.auditTail.refusalFor(run.id, this.settings.operator);
+    team?.team.startShipping();
     prepareStopNotes(this.settings.dataDir);
     const journal = storeJournal(this.store, this.snapshots, run);
     let outcome: EngineOutcome | undefined;
@@ -516,6 +533,7 @@ export class RunService extends ContextService {
         onEvent: session.onEvent,
         signal: session.signal,
         refuseMutating,
+        holdMutating: team?.locks.hold,
       });
     } catch (error) {
       failure = { error };
@@ -529,6 +547,7 @@ export class RunService extends ContextService {
     }
     if (failure || !outcome) {
       await releaseTargets(targetLocks);
+      await team?.team.finish(run.id, undefined);
       throw this.stoppedBy(run, failure?.error);
     }
     const ended = outcome;
@@ -549,7 +568,30 @@ export class RunService extends ContextService {
     } finally {
       // After the run's end is recorded: another data folder's run may go on from here.
       await releaseTargets(targetLocks);
+      await team?.team.finish(run.id, status);
     }
+  }
+
+  /** The team ledger's locks for a run (src/app/team/run-team.ts); undefined when no team is configured. */
+  private async teamLocks(plan: RunPlan, run: { id: string; environment: string }, breakGlass: string | undefined): Promise<{ team: RunTeam; locks: TeamLocks } | undefined> {
+    const team = this.openTeam(await loadInventory(this.settings.workspace));
+    return team && { team, locks: await team.lock(plan, run, breakGlass) };
+  }
+
+  /** After an abort: the run lets go of its team locks, and the abort ships (a ledger that does not answer keeps them, for `team unlock`). */
+  async releaseTeamLocks(runId: string): Promise<void> {
+    const inventory = await loadInventory(this.settings.workspace).catch(() => undefined);
+    await (inventory && this.openTeam(inventory))?.finish(runId, 'aborted');
+  }
+
+  /** This data folder's part in the team ledger, or undefined when the inventory names none. */
+  openTeam(inventory: Parameters<typeof RunTeam.open>[3]): RunTeam | undefined {
+    return RunTeam.open(this.settings, this.db.db, this.store, inventory);
+  }
+
+  /** Break-glass went past the team lock (the ledger was unreachable): recorded in the run's transaction. */
+  private recordTeamWaiver(runId: string, team: { locks: TeamLocks } | undefined, breakGlass: string | undefined): void {
+    if (team?.locks.waived !== undefined && breakGlass !== undefined) this.recordDeviation(runId, null, 'team-lock', breakGlass, team.locks.waived);
   }
 
   /**

@@ -68,25 +68,39 @@ export class SnapshotService {
    */
   async restore(ref: string, confirm: Confirm, onProgress: Progress, signal: AbortSignal): Promise<{ restored: Snapshot; before: Snapshot }> {
     const found = this.find(ref);
-    const spec = databaseSpec(await loadInventory(this.settings.workspace), found.environment, found.target);
-    const held = await lockDatabase(found.target, spec, { activity: `restore of snapshot ${found.id}`, runId: found.runId }, this.settings).catch((error: unknown) => {
+    const inventory = await loadInventory(this.settings.workspace);
+    const spec = databaseSpec(inventory, found.environment, found.target);
+    // With a team ledger, the team's lock first (as a run takes it): see src/app/team/run-team.ts.
+    const team = this.runs.openTeam(inventory);
+    const teamHeld = team ? await team.lockForRestore(found.target, spec, { runId: found.runId, environment: found.environment, activity: `restore of snapshot ${found.id}` }).catch((error: unknown) => {
+      throw this.refusedRestore(found, error);
+    }) : [];
+    const held = await lockDatabase(found.target, spec, { activity: `restore of snapshot ${found.id}`, runId: found.runId }, this.settings).catch(async (error: unknown) => {
+      await team?.releaseTaken(teamHeld, 'the restore was refused');
       // Refused before anything was asked or done (another process holds the database, or
       // its server does not answer): the attempt is recorded, and said plainly.
-      const message = error instanceof Error ? error.message : String(error);
-      this.runs.store.appendEvent({
-        operator: this.settings.operator,
-        kind: 'restore.refused',
-        runId: found.runId,
-        stepIdx: found.step,
-        body: { snapshot: found.id, target: found.target, environment: found.environment, reason: message },
-      });
-      throw error instanceof UserError ? new UserError(`snapshot ${found.id} was not restored: ${message}`, error.exitCode) : error;
+      throw this.refusedRestore(found, error);
     });
     try {
       return await this.restoreHolding(ref, confirm, onProgress, signal);
     } finally {
       await releaseTargets(held);
+      await team?.releaseTaken(teamHeld, `the restore of snapshot ${found.id} ended`);
+      await team?.finish(found.runId ?? '', undefined); // ships the restore's events
     }
+  }
+
+  /** A restore refused by a lock before anything was asked or done: recorded, and said plainly. */
+  private refusedRestore(found: Snapshot, error: unknown): unknown {
+    const message = error instanceof Error ? error.message : String(error);
+    this.runs.store.appendEvent({
+      operator: this.settings.operator,
+      kind: 'restore.refused',
+      runId: found.runId,
+      stepIdx: found.step,
+      body: { snapshot: found.id, target: found.target, environment: found.environment, reason: message },
+    });
+    return error instanceof UserError ? new UserError(`snapshot ${found.id} was not restored: ${message}`, error.exitCode) : error;
   }
 
   private async restoreHolding(ref: string, confirm: Confirm, onProgress: Progress, signal: AbortSignal): Promise<{ restored: Snapshot; before: Snapshot }> {

@@ -133,7 +133,11 @@ program
   .description('list runs, newest first')
   .option('--incident <id>', 'only the runs started for this incident or ticket')
   .option('--json', 'print JSON')
-  .action(async (options: { json?: boolean; incident?: string }) => {
+  .option('--team', "every machine's runs, from the team ledger (each checked against its machine's pinned key)")
+  .option('--machine <machine>', 'with --team: only this machine (its id or host name)')
+  .option('--env <env>', 'with --team: only runs in this environment')
+  .option('--limit <n>', 'with --team: at most this many runs, newest first (default 200)')
+  .action(async (options: import('./commands/team-runs.js').TeamRunsFlags & { incident?: string }) => {
     const { runsCommand } = await import('./commands/runs.js');
     process.exitCode = await runsCommand(options, program.opts<GlobalOptions>());
   });
@@ -143,7 +147,8 @@ program
   .description('show one run in full: steps, outcomes and output')
   .argument('<run>', 'run id (or a unique prefix)')
   .option('--json', 'print JSON')
-  .action(async (run: string, options: { json?: boolean }) => {
+  .option('--team', 'look for the run in the team ledger (without it, the ledger is asked when the run is not on this machine)')
+  .action(async (run: string, options: { json?: boolean; team?: boolean }) => {
     const { showCommand } = await import('./commands/runs.js');
     process.exitCode = await showCommand(run, options, program.opts<GlobalOptions>());
   });
@@ -215,6 +220,7 @@ program
   .description("write a handover bundle: the period's runbooks, run reports, audit export and open items")
   .requiredOption('--since <date>', 'from this time on (2026-03-01 or an ISO time; UTC)')
   .option('--until <date>', 'before this time (a day alone counts up to its end; default: now)')
+  .option('--team', "every machine's runs of the period, from the team ledger")
   .requiredOption('--out <folder>', 'a new or empty folder to write the bundle into')
   .action(async (options: import('./commands/handover.js').HandoverFlags) => {
     const { handoverCommand } = await import('./commands/handover.js');
@@ -278,7 +284,14 @@ audit
   // With --file the same command checks an export instead of this data directory.
   .option('--file <export>', 'verify an export (audit export --format jsonl) from the file alone')
   .option('--key <fingerprint>', "with --file: the key the export must be signed by (as `audit key` printed it on the exporting machine)")
-  .action(async (options: { json?: boolean; file?: string; key?: string }) => {
+  .option('--team', "check every machine's chain in the team ledger against its pinned key")
+  .option('--machine <machine>', 'with --team: only this machine (its id or host name)')
+  .action(async (options: { json?: boolean; file?: string; key?: string; team?: boolean; machine?: string }) => {
+    if (options.team) {
+      const { teamVerifyCommand } = await import('./commands/team-audit.js');
+      process.exitCode = await teamVerifyCommand(options, program.opts<GlobalOptions>());
+      return;
+    }
     if (options.file !== undefined) {
       const { auditVerifyFileCommand } = await import('./commands/audit-export.js');
       process.exitCode = await auditVerifyFileCommand(options.file, options, program.opts<GlobalOptions>());
@@ -313,6 +326,8 @@ audit
   .option('--incident <id>', 'only what happened in runs started for this incident or ticket')
   .option('--limit <n>', 'at most this many matches (default 100)')
   .option('--json', 'print the matches as JSON')
+  .option('--team', "search every machine's events and output in the team ledger")
+  .option('--machine <machine>', 'with --team: only this machine (its id or host name)')
   .action(async (text: string, options: import('./commands/audit-search.js').SearchFlags) => {
     const { auditSearchCommand } = await import('./commands/audit-search.js');
     // The global --operator (who is at the keyboard) takes the flag wherever it is written;
@@ -350,12 +365,53 @@ audit
   .option('--since <date>', 'events from this time on (2026-03-01 or an ISO time; UTC)')
   .option('--until <date>', 'events before this time (a day alone counts up to its end)')
   .option('--out <file>', 'write to this file (whole or not at all, mode 0600) instead of stdout')
+  .option('--team', 'export from the team ledger: jsonl writes one verifiable file per machine into the --out folder')
+  .option('--machine <machine>', 'with --team: only this machine (its id or host name)')
   .action(async (options: import('./commands/audit-export.js').ExportFlags) => {
     const { auditExportCommand } = await import('./commands/audit-export.js');
     process.exitCode = await auditExportCommand(options, program.opts<GlobalOptions>());
   });
 
-for (const command of [...program.commands, ...audit.commands]) {
+const team = program.command('team').description('the team ledger on PostgreSQL: shared trail, team locks, an outside witness').addHelpCommand(false);
+
+team
+  .command('init')
+  .description("create or upgrade the ledger (schema handrail, roles handrail_writer and handrail_reader); run once by the database's administrator")
+  .option('--admin-url <url>', 'a login that may create a schema and roles (default: team.postgres of handrail.yml)')
+  .option('--password-env <name>', 'the environment variable holding that login\'s password')
+  .action(async (options: import('./commands/team.js').TeamInitFlags) => {
+    const { teamInitCommand } = await import('./commands/team.js');
+    process.exitCode = await teamInitCommand(options, program.opts<GlobalOptions>());
+  });
+
+team
+  .command('status')
+  .description("whether the ledger answers, this machine's id and key, events waiting to ship, held team locks")
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { teamStatusCommand } = await import('./commands/team.js');
+    process.exitCode = await teamStatusCommand(options, program.opts<GlobalOptions>());
+  });
+
+team
+  .command('ship')
+  .description('ship the events waiting for the ledger now (runs ship in the background by themselves)')
+  .action(async () => {
+    const { teamShipCommand } = await import('./commands/team.js');
+    process.exitCode = await teamShipCommand(program.opts<GlobalOptions>());
+  });
+
+team
+  .command('unlock')
+  .description("release a team lock a crashed run keeps (recorded here and in the ledger)")
+  .argument('<lock>', 'lock id (or a unique prefix), as a refusal or team status shows it')
+  .requiredOption('--note <text>', 'why (kept in the trail and the ledger)')
+  .action(async (lock: string, options: { note: string }) => {
+    const { teamUnlockCommand } = await import('./commands/team.js');
+    process.exitCode = await teamUnlockCommand(lock, options, program.opts<GlobalOptions>());
+  });
+
+for (const command of [...program.commands, ...audit.commands, ...team.commands]) {
   command.exitOverride().configureOutput({
     outputError: (message) => fail(`${command.name()}: ${message.replace(/^error:\s*/, '').replace(/\n+/g, ' ').trim()}`),
   });

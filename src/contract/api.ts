@@ -10,6 +10,7 @@ import { RecordMismatch } from './record-check.js';
 import { Run, RunStep, RunVerdict } from './run.js';
 import { InputDeclaration, NAME_PATTERN, RunbookSummary } from './runbook.js';
 import { Snapshot } from './snapshot.js';
+import { TeamRunPage, TeamRunQuery } from './team-views.js';
 
 const Id = z.string().min(1).max(200);
 const Text = z.string().max(10_000);
@@ -299,6 +300,8 @@ export const API = {
     response: z.object({ fileName: z.string(), mediaType: z.string(), content: z.string() }),
   },
   reviewRun: { request: z.object({ runId: Id, note: Text.min(1) }), response: z.object({ seq: z.number().int() }) },
+  /** The Audit view's team scope: a page of every machine's runs from the team ledger, each checked against its machine's pinned key. */
+  listTeamRuns: { request: TeamRunQuery, response: TeamRunPage },
 
   // Authoring: the editor, version history, the recorder and import.
   /** The validator on unsaved text: the same problems and positions as `handrail validate`. */

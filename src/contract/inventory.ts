@@ -86,10 +86,27 @@ export const SnapshotSettings = z
   })
   .describe('Snapshot retention; a snapshot of an open run, or under 24 hours old, is always kept');
 
+export const TeamSettings = z
+  .strictObject({
+    postgres: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//)
+      .refine((url) => !/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(url), 'no password in the URL: name an environment variable with password-env')
+      .describe('postgres://user@host:port/database of the team ledger, without a password'),
+    'password-env': z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .optional()
+      .describe('Name of the environment variable holding the ledger password'),
+  })
+  .describe('The team ledger on PostgreSQL: shared audit trail, team locks, an outside witness (HANDRAIL_TEAM_URL overrides the URL on one machine)');
+export type TeamSettings = z.infer<typeof TeamSettings>;
+
 export const Inventory = z
   .strictObject({
     environments: z.record(z.string().regex(new RegExp(NAME_PATTERN)), Environment),
     snapshots: SnapshotSettings.optional(),
+    team: TeamSettings.optional(),
   })
   .describe('Handrail inventory (handrail.yml): environments and their targets');
 export type Inventory = z.infer<typeof Inventory>;

@@ -24,6 +24,7 @@ export const PRELOAD_OPERATIONS = [
   'searchAudit',
   'exportAudit',
   'reviewRun',
+  'listTeamRuns',
   'importScript',
   'startRecording',
   'listRecordings',

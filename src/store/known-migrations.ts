@@ -6,7 +6,7 @@ import * as runFilters from './migrations/0005-run-filters.js';
 import * as runbookVersions from './migrations/0006-runbook-versions.js';
 import * as linkedCheckpoints from './migrations/0007-linked-checkpoints.js';
 import * as stepProcesses from './migrations/0008-step-processes.js';
-import * as reserved9 from './migrations/0009-reserved.js';
+import * as teamOutbox from './migrations/0009-team-outbox.js';
 import * as runIncident from './migrations/0010-run-incident.js';
 
 /** One schema change: `name` is `NNNN-words`, its number is its id and its place in order. */
@@ -19,4 +19,4 @@ export interface Migration {
  * Every migration this build knows, oldest first. Append only: migrate.ts checks that the
  * numbers run 1, 2, 3… and that an applied migration's SQL was not edited since.
  */
-export const MIGRATIONS: readonly Migration[] = [runs, snapshots, auditChain, auditSearch, runFilters, runbookVersions, linkedCheckpoints, stepProcesses, reserved9, runIncident];
+export const MIGRATIONS: readonly Migration[] = [runs, snapshots, auditChain, auditSearch, runFilters, runbookVersions, linkedCheckpoints, stepProcesses, teamOutbox, runIncident];

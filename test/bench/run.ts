@@ -7,8 +7,9 @@ import { benchValidation } from './validation.js';
 import { benchStartup } from './startup.js';
 import { benchSnapshot } from './snapshot.js';
 import { benchStream } from './stream.js';
+import { benchTeam } from './team.js';
 import { printTable, type Figure } from './table.js';
 
 const figures: Figure[] = [];
-for (const bench of [benchValidation, benchStartup, benchStream, benchSnapshot, benchAudit, benchConsole]) figures.push(...(await bench()));
+for (const bench of [benchValidation, benchStartup, benchStream, benchSnapshot, benchAudit, benchConsole, benchTeam]) figures.push(...(await bench()));
 printTable(figures);

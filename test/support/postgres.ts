@@ -69,6 +69,10 @@ export interface PgHandle {
   psql(sql: string, options?: PsqlOptions): Promise<string>;
   /** Same as psql() but resolves the raw result whatever the exit status (for failure tests). */
   runPsql(sql: string, options?: PsqlOptions): Promise<RunResult>;
+  /** `pg_ctl stop -m immediate`, keeping the cluster's files: the server is gone as after a crash. */
+  kill(): Promise<void>;
+  /** Starts the killed server again on the same port and files (crash recovery runs). */
+  restart(): Promise<void>;
   /** `pg_ctl stop -m immediate`, then removes the temp folder. Idempotent. */
   stop(): Promise<void>;
 }
@@ -192,6 +196,13 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         const result = await handle.runPsql(sql, psqlOptions);
         if (result.code !== 0) throw new Error(`psql failed (exit ${result.code}): ${result.stderr.trim()}`);
         return result.stdout.replace(/\n$/, '');
+      },
+      kill: async () => {
+        await stopCluster();
+      },
+      restart: async () => {
+        const result = await runCommand(join(binDir, 'pg_ctl'), ['-D', dataDir, '-l', logPath, '-w', '-t', '30', 'start'], asOwner);
+        if (result.code !== 0) throw new Error(`pg_ctl start failed (exit ${result.code})\n${result.stderr}${result.stdout}\nserver log:\n${readLog(logPath)}`);
       },
       stop: async () => {
         if (!started) return;

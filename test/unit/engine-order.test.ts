@@ -54,6 +54,7 @@ interface Script {
   failed?: Awaited<ReturnType<OperatorPort['failed']>>[];
   steps?: StepStatus[];
   refuseMutating?: string;
+  holdMutating?: string;
 }
 
 /** Runs the runbook with fakes that log every call, in order. */
@@ -149,6 +150,7 @@ async function drive(script: Script = {}): Promise<{ log: string[]; outcome: Eng
     },
     signal: new AbortController().signal,
     refuseMutating: script.refuseMutating,
+    holdMutating: script.holdMutating,
   });
   return { log, outcome, status };
 }
@@ -215,6 +217,15 @@ describe('the engine', () => {
     expect(log).not.toContain('snapshot.take');
     expect(log).not.toContain('sql.run#1');
     expect(status.get(1)).toBe('failed');
+  });
+
+  it('holds a mutating step a guard elsewhere could not allow (the team ledger down): reads ran, no snapshot taken, the run stays resumable', async () => {
+    const { log, outcome, status } = await drive({ holdMutating: 'the team ledger at ledger:5432/handrail is not answering' });
+    expect(log).toContain('shell.run');
+    expect(log).not.toContain('snapshot.take');
+    expect(log).not.toContain('sql.run#1');
+    expect(outcome).toMatchObject({ status: 'refused', step: 1, reason: 'the team ledger at ledger:5432/handrail is not answering' });
+    expect(status.get(1)).toBeUndefined();
   });
 
   it('puts a step whose outcome is unknown in doubt, and does not retry it without a decision', async () => {

@@ -20,7 +20,7 @@ describe('handrail.yml', () => {
 
   it('rejects unknown keys at every level', () => {
     expect(inventoryProblems('environments:\n  a:\n    targets: {}\nhosts: []\n')).toEqual([
-      "4:1: unknown key 'hosts' in handrail.yml; allowed keys: environments, snapshots",
+      "4:1: unknown key 'hosts' in handrail.yml; allowed keys: environments, snapshots, team",
     ]);
     expect(inventoryProblems('environments:\n  a:\n    protect: true\n    targets: {}\n')).toEqual([
       "3:5: unknown key 'protect' in 'environments.a'; allowed keys: description, protected, variables, pass-env, targets",

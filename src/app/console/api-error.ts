@@ -34,6 +34,7 @@ const WHAT: Record<ApiName, string> = {
   searchAudit: 'searching the audit trail',
   exportAudit: 'exporting the audit trail',
   reviewRun: 'recording the review',
+  listTeamRuns: "listing the team ledger's runs",
   importScript: 'importing the script or page',
   startRecording: 'starting the recording',
   listRecordings: 'listing the recordings',

@@ -26,6 +26,7 @@ import { runHandlers } from './run-handlers.js';
 import { RunbookCatalog } from './runbook-catalog.js';
 import { RunbookEditing } from './runbook-editing.js';
 import { snapshotHandlers } from './snapshot-handlers.js';
+import { teamHandlers } from './team-handlers.js';
 
 export type ConsoleListener = (event: ConsoleEvent) => void;
 
@@ -67,7 +68,7 @@ export class ConsoleService {
         restores: new Map(),
         emit,
       };
-      const api: ConsoleApi = { ...runHandlers(this.parts), ...auditHandlers(this.parts), ...snapshotHandlers(this.parts), ...authoringHandlers(this.parts), ...planHandlers(this.parts) };
+      const api: ConsoleApi = { ...runHandlers(this.parts), ...auditHandlers(this.parts), ...snapshotHandlers(this.parts), ...authoringHandlers(this.parts), ...planHandlers(this.parts), ...teamHandlers(this.parts) };
       Object.assign(this, whileOpen(api, () => this.assertOpen()));
       this.recordLifecycle('app.started');
     } catch (error) {

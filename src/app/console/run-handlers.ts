@@ -108,6 +108,7 @@ export function runHandlers(parts: ConsoleParts): Handlers<RunOps> {
       const run = requireRun(parts, r.runId);
       // An interrupted run holds its databases until it is resumed or aborted; this releases them.
       runs.abortInterrupted(run.id, r.reason?.trim() || 'aborted in the console while interrupted');
+      await runs.releaseTeamLocks(run.id);
       parts.emit({ type: 'run-changed', runId: run.id });
       return { ok: true };
     },

@@ -9,6 +9,7 @@ export async function abortCommand(runRef: string, options: { reason: string }, 
   const service = new RunService(resolveSettings(global));
   try {
     const run = service.abortInterrupted(runRef, options.reason);
+    await service.releaseTeamLocks(run.id);
     print(`Run ${run.id} aborted: ${options.reason}`);
     print('Its databases are released; nothing more of it will run. Its steps, output and snapshots stay (handrail show ' + run.id + ').');
     return 0;

@@ -12,12 +12,15 @@ export interface ExportFlags {
   until?: string;
   format: string;
   out?: string;
+  team?: boolean;
+  machine?: string;
 }
 
 export async function auditExportCommand(flags: ExportFlags, global: GlobalOptions): Promise<number> {
   if (!EXPORT_FORMATS.includes(flags.format as ExportFormat)) {
     throw new UserError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, not '${flags.format}'; nothing was exported`);
   }
+  if (flags.team) return (await import('./team-audit.js')).teamExportCommand(flags, global);
   const service = new AuditExportService(resolveSettings(global));
   try {
     const result = await service.export({ format: flags.format as ExportFormat, run: flags.run, since: flags.since, until: flags.until, out: flags.out }, process.stdout);

@@ -4,12 +4,13 @@ import { resolveSettings } from '../../app/settings.js';
 import type { GlobalOptions } from '../global-options.js';
 import { print } from '../output.js';
 
-export type SearchFlags = Omit<SearchRequest, 'text' | 'limit'> & { json?: boolean; limit?: string };
+export type SearchFlags = Omit<SearchRequest, 'text' | 'limit'> & { json?: boolean; limit?: string; team?: boolean; machine?: string };
 
 export async function auditSearchCommand(text: string, options: SearchFlags, global: GlobalOptions): Promise<number> {
+  if (options.team) return (await import('./team-search.js')).teamSearchCommand(text, options, global);
   const service = new AuditSearchService(resolveSettings(global));
   try {
-    const { json, limit, ...filters } = options;
+    const { json, limit, team: _team, machine: _machine, ...filters } = options;
     const hits = service.search({ ...filters, text, limit: limit === undefined ? undefined : Number(limit) });
     if (json) {
       print(JSON.stringify(hits, null, 2));

@@ -8,9 +8,14 @@ import { fail, print } from '../output.js';
 export const EXIT_TAMPERED = 3;
 
 export async function auditVerifyCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
-  const service = new AuditService(resolveSettings(global));
+  const settings = resolveSettings(global);
+  const service = new AuditService(settings);
   try {
-    const result = service.verify();
+    // With a team ledger, the trail is also held against the copy this machine shipped.
+    const { compareWithLedger } = await import('../../app/team/ledger-compare.js');
+    const ledger = await compareWithLedger(service.database, settings.workspace);
+    const result = service.verify(ledger?.problems);
+    if (ledger) process.stderr.write(`(${ledger.note})\n`);
     if (result.notRecorded) fail(result.notRecorded);
     if (options.json) {
       print(JSON.stringify({ ...result, first: result.problems[0] ?? null }, null, 2));

@@ -9,9 +9,11 @@ export interface HandoverFlags {
   since: string;
   until?: string;
   out: string;
+  team?: boolean;
 }
 
 export async function handoverCommand(flags: HandoverFlags, global: GlobalOptions): Promise<number> {
+  if (flags.team) return (await import('./team-handover.js')).teamHandoverCommand(flags, global);
   const service = new HandoverService(resolveSettings(global));
   try {
     const result = await service.write(flags);

@@ -1,3 +1,4 @@
+import { UserError } from '../../app/errors.js';
 import { RunService } from '../../app/run-service.js';
 import { resolveSettings } from '../../app/settings.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -20,7 +21,11 @@ const RUN_COLUMNS: readonly (readonly [string, number])[] = [
   ['STARTED', 0],
 ];
 
-export async function runsCommand(options: { json?: boolean; incident?: string }, global: GlobalOptions): Promise<number> {
+export async function runsCommand(options: { json?: boolean; incident?: string; team?: boolean; machine?: string; env?: string; limit?: string }, global: GlobalOptions): Promise<number> {
+  if (options.team) return (await import('./team-runs.js')).runsTeamCommand(options, global);
+  if (options.machine ?? options.env ?? options.limit) {
+    throw new UserError('--machine, --env and --limit narrow runs --team; this machine\'s runs are all listed; nothing was read');
+  }
   const service = new RunService(resolveSettings(global));
   try {
     for (const notice of service.notices) fail(notice);
@@ -57,11 +62,17 @@ function reportTampering(tampering: RecordMismatch[]): void {
 /** Output is read a few chunks at a time (each up to 1 MiB): a page of the store, not the run. */
 const SHOW_PAGE_CHUNKS = 4;
 
-export async function showCommand(ref: string, options: { json?: boolean }, global: GlobalOptions): Promise<number> {
+export async function showCommand(ref: string, options: { json?: boolean; team?: boolean }, global: GlobalOptions): Promise<number> {
+  if (options.team) return (await import('./team-runs.js')).showTeamCommand(ref, options, global);
   const service = new RunService(resolveSettings(global));
   try {
     for (const notice of service.notices) fail(notice);
-    const { run, steps, tampering } = service.showRun(ref);
+    const local = await notHereTryTeam(() => service.showRun(ref), ref, global);
+    if (local === 'team') {
+      service.close();
+      return (await import('./team-runs.js')).showTeamCommand(ref, options, global);
+    }
+    const { run, steps, tampering } = local;
     const verdict = service.verdicts([run]).get(run.id) ?? { verdict: run.status, deviations: 0 };
     const reviews = service.reviews(run.id);
     const out = pacedWriter();
@@ -110,3 +121,20 @@ export async function showCommand(ref: string, options: { json?: boolean }, glob
 }
 
 async function* none(): AsyncGenerator<never> {}
+
+/**
+ * A run that is not in this data folder may be in the team ledger (a lead looks up a run an
+ * operator named): with a team configured, `show` asks the ledger instead of refusing.
+ */
+async function notHereTryTeam<T>(local: () => T, ref: string, global: GlobalOptions): Promise<T | 'team'> {
+  try {
+    return local();
+  } catch (error) {
+    if (!(error instanceof UserError) || !error.message.startsWith(`no run '${ref}'`)) throw error;
+    const { leadTeamConfig } = await import('../../app/team/lead-ledger.js');
+    const configured = await leadTeamConfig(resolveSettings(global)).then(() => true, () => false);
+    if (!configured) throw error;
+    fail(`no run '${ref}' on this machine; looking in the team ledger`);
+    return 'team';
+  }
+}

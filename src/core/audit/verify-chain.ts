@@ -23,7 +23,9 @@ export type AuditProblemKind =
   | 'output-missing'
   | 'output-unrecorded'
   // A row beside the chain (runs, steps, snapshots, runbook_versions) that the chain contradicts.
-  | 'record-mismatch';
+  | 'record-mismatch'
+  // An event that is not the one the team ledger holds of this machine (it was rewritten after it shipped).
+  | 'ledger-differs';
 
 export interface AuditProblem {
   /** The first event the problem concerns. */

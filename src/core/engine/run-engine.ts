@@ -34,6 +34,13 @@ export interface EngineRun {
    * mutating step is failed unrun. A change nobody could prove afterwards is not made; reads go on.
    */
   refuseMutating?: string | undefined;
+  /**
+   * Set when a guard outside this machine could not be asked (the team ledger is unreachable,
+   * so its lock could not be taken): why every mutating step is refused unrun. Unlike
+   * refuseMutating, the run stops there resumable, to go on once the guard answers; reads
+   * before it still run.
+   */
+  holdMutating?: string | undefined;
 }
 
 export type EngineOutcome =
@@ -167,6 +174,11 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
     run.journal.setStep(step.index, 'failed', { reason });
     run.onEvent({ type: 'step-end', idx: step.index, status: 'failed', reason, durationMs: 0 });
     return { ok: false, kind: 'failed', reason };
+  }
+  if (mutates.length > 0 && run.holdMutating !== undefined) {
+    // Before the confirmation and the snapshot, as above; the step stays pending.
+    run.journal.event('step.held', { reason: run.holdMutating }, step.index);
+    return { ok: false, kind: 'refused', reason: run.holdMutating };
   }
   if (needsConfirmation(action.attributes, run.environment.protected)) {
     const confirmed = await run.operator.confirm(step, run.environment.protected ? run.environment.name : undefined);

@@ -7,8 +7,10 @@ import { parseYaml, type YamlPositions } from '../yaml.js';
 import { reportZodIssues, type Hints } from '../zod-issues.js';
 
 const HINTS: Hints = {
-  '#keys': 'environments, snapshots',
+  '#keys': 'environments, snapshots, team',
   'snapshots#keys': 'keep-days, max-gb',
+  'team#keys': 'postgres, password-env',
+  'team.postgres': 'write postgres://user@host:5432/database, without a password',
   environments: 'environment names are lowercase letters, digits and hyphens, e.g. local-demo',
   'environments.*#keys': 'description, protected, variables, pass-env, targets',
   'environments.*.pass-env': "a list of variable names from Handrail's environment, e.g. [SSH_AUTH_SOCK]",

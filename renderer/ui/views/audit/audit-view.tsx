@@ -11,6 +11,7 @@ import { useLoad } from '../../lib/use-load.js';
 import { AuditBadge } from './audit-badge.js';
 import { ExportControl } from './export-control.js';
 import { RunsList } from './runs-list.js';
+import { TeamRuns, type TeamFilters } from './team-runs.js';
 import { useRunPages, type RunQuery } from './use-run-pages.js';
 
 export function AuditView() {
@@ -25,6 +26,8 @@ export function AuditView() {
   const [status, setStatus] = useState('');
   const [text, setText] = useState('');
   const [incident, setIncident] = useState('');
+  // This machine's data folder, or every machine's runs from the team ledger.
+  const [scope, setScope] = useState<'local' | 'team'>('local');
   const typed = useDebounced({ operator, runbook, text, incident }, 250);
 
   const query = useMemo<RunQuery>(() => {
@@ -38,8 +41,13 @@ export function AuditView() {
     if (typed.incident.trim()) q.incident = typed.incident.trim();
     return q;
   }, [typed, environment, status]);
-  const pages = useRunPages(query, reconnects);
-  const filtered = Object.keys(query).length > 0;
+  const teamFilters = useMemo<TeamFilters>(() => {
+    const f: TeamFilters = {};
+    if (query.operator) f.operator = query.operator;
+    if (query.runbook) f.runbook = query.runbook;
+    if (query.environment) f.environment = query.environment;
+    return f;
+  }, [query]);
 
   return (
     <section className="view">
@@ -47,6 +55,13 @@ export function AuditView() {
       <AuditBadge initial={info.data?.audit} />
       <form className="filters" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
         <label className="field">
+          <span className="field-label">Scope</span>
+          <select value={scope} onChange={(e) => setScope(e.target.value === 'team' ? 'team' : 'local')}>
+            <option value="local">this machine</option>
+            <option value="team">team ledger</option>
+          </select>
+        </label>
+        <label className="field" hidden={scope === 'team'}>
           <span className="field-label">Search</span>
           <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="events and output" />
         </label>
@@ -63,7 +78,7 @@ export function AuditView() {
             ))}
           </datalist>
         </label>
-        <label className="field">
+        <label className="field" hidden={scope === 'team'}>
           <span className="field-label">Incident</span>
           <input type="text" value={incident} onChange={(e) => setIncident(e.target.value)} />
         </label>
@@ -78,7 +93,7 @@ export function AuditView() {
             ))}
           </select>
         </label>
-        <label className="field">
+        <label className="field" hidden={scope === 'team'}>
           <span className="field-label">Status</span>
           <select value={status} onChange={(e) => setStatus(e.target.value)}>
             <option value="">any</option>
@@ -90,15 +105,26 @@ export function AuditView() {
           </select>
         </label>
       </form>
+      {scope === 'team' ? <TeamRuns filters={teamFilters} /> : <LocalRuns query={query} reconnects={reconnects} />}
+      <h2>Export the whole trail</h2>
+      <ExportControl />
+    </section>
+  );
+}
+
+/** This data folder's runs, a page at a time as they scroll into view. */
+function LocalRuns({ query, reconnects }: { query: RunQuery; reconnects: number }) {
+  const pages = useRunPages(query, reconnects);
+  const filtered = Object.keys(query).length > 0;
+  return (
+    <>
       <ErrorAlert error={pages.error} title="The runs could not be listed." />
       <p className="muted" role="status">
         {pages.total === null ? 'Loading runs…' : countText(pages.total, filtered)}
       </p>
       {pages.total !== null && pages.total > 0 ? <RunsList pages={pages} /> : null}
       {pages.total === 0 ? <p className="empty">{filtered ? 'No run matches these filters.' : 'No runs yet. Start one from Runbooks.'}</p> : null}
-      <h2>Export the whole trail</h2>
-      <ExportControl />
-    </section>
+    </>
   );
 }
 

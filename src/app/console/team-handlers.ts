@@ -1,0 +1,24 @@
+// The console API for the Audit view's team scope: a page of every machine's runs from the
+// team ledger. Each call opens its own connection and closes it, so a ledger that restarts
+// or goes away costs one refused page (worded for the lead), not a console left broken.
+import type { Settings } from '../settings.js';
+import { ledgerReadFault, openLeadLedger } from '../team/lead-ledger.js';
+import { TeamRuns } from '../team/team-runs.js';
+import type { Handlers } from './console-parts.js';
+
+export type TeamOps = 'listTeamRuns';
+
+export function teamHandlers(parts: { settings: Settings }): Handlers<TeamOps> {
+  return {
+    async listTeamRuns(r) {
+      const ledger = await openLeadLedger(parts.settings, 'console team scope');
+      try {
+        return await new TeamRuns(ledger.client, ledger.place).page(r);
+      } catch (error) {
+        throw ledgerReadFault(ledger, error);
+      } finally {
+        await ledger.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// Runs the outbox in the background while a run goes on: off the step's path (the ledger's
+// answers are awaited on the event loop, never by a step), one shipment at a time, and a last
+// one when the run ends. A failure waits for the next tick; it never reaches the run.
+import type { ShipReport, TeamOutbox } from './outbox.js';
+
+const EVERY_MS = 1_000;
+
+export class TeamShipper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<ShipReport> | undefined;
+
+  constructor(private readonly outbox: TeamOutbox) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.kick(), EVERY_MS);
+    this.timer.unref();
+  }
+
+  /** One shipment now, or the one already under way. */
+  kick(): Promise<ShipReport> {
+    this.running ??= this.outbox.ship().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Stops the ticks and ships what is left, once. */
+  async stop(): Promise<ShipReport> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+    return this.kick();
+  }
+}
