@@ -3,11 +3,9 @@
 import { relative } from 'node:path';
 import type { Run, RunStep } from '../contract/run.js';
 import type { InputDeclaration, Step } from '../contract/runbook.js';
-import { parseRunbook } from '../core/runbook/parse-runbook.js';
 import { MASK as REDACTED, Redactor } from '../core/engine/redact.js';
 import { missingSecretInput } from '../core/guards/resume-secrets.js';
-import { executeRun, type EngineOutcome } from '../core/engine/run-engine.js';
-import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
+import type { EngineOutcome } from '../core/engine/run-engine.js';
 import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
 import type { AppDatabase } from '../store/open-database.js';
 import type { RunStore } from '../store/run-store.js';
@@ -25,15 +23,13 @@ import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
 import { checkRun, checkRuns, tamperRefusal, type CheckedRun, type CheckedRunDetail } from './run-records.js';
-import { lockTargets, releaseTargets } from './target-locks.js';
 import type { TargetLock } from '../targets/target-lock.js';
 import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
-import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
+import type { RunPlan } from './run-plan.js';
 import { operatorBody, type Settings } from './settings.js';
-import { openTargets, type TargetOptions } from './targets.js';
+import type { TargetOptions } from './targets.js';
 import type { RunbookVersions } from './runbook-versions.js';
-import { versionRefusal } from './version-check.js';
-import { readSource } from './workspace.js';
+import { runMachinery, type RunMachinery } from './load-run-machinery.js';
 import { nameStorageFault, storageFaultError } from './storage-faults.js';
 
 export interface ResumeRequest extends Omit<StartRequest, 'runbook' | 'environment'> {
@@ -174,6 +170,7 @@ export class RunService extends ContextService {
   /** Checks the guards; nothing is created or run when they refuse. */
   async plan(request: StartRequest, cwd: string): Promise<RunPlan> {
     this.requireRoom(`The run of ${request.runbook}`);
+    const { locateRunbook, loadInventory, readSource, loadShellGrammar, planRun, versionRefusal } = await runMachinery();
     try {
       const path = await locateRunbook(request.runbook, this.settings.workspace, cwd);
       const inventory = await loadInventory(this.settings.workspace);
@@ -191,6 +188,7 @@ export class RunService extends ContextService {
 
   /** The inputs a runbook declares; empty when it cannot be read (plan() then says why). */
   async declaredInputs(ref: string, cwd: string): Promise<Record<string, InputDeclaration>> {
+    const { locateRunbook, readSource, parseRunbook } = await runMachinery();
     try {
       const path = await locateRunbook(ref, this.settings.workspace, cwd);
       const [bytes, size] = await readSource(path);
@@ -217,6 +215,7 @@ export class RunService extends ContextService {
       Object.entries(plan.inputs).map(([k, v]) => [k, fm.inputs?.[k]?.secret ? REDACTED : (v ?? '')]),
     );
     const runId = newId();
+    const { openTargets, lockTargets, releaseTargets, lockKey } = await runMachinery();
     const targets = await openTargets(plan, this.targetOptions(request, session)).catch((error: unknown) => {
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
@@ -242,7 +241,7 @@ export class RunService extends ContextService {
           inputs,
           steps: plan.runbook.steps.map((s) => ({ idx: s.index, title: s.title, kind: s.action?.kind ?? 'manual', target: s.action?.attributes.target ?? null })),
         });
-        this.lockDatabases(plan, runId);
+        this.lockDatabases(plan, runId, lockKey);
         // Checked again here, in the run's transaction: another process may have stored other bytes under this version since plan().
         this.versions.record({ runbookId: fm.id, version: fm.version, source: plan.source, reason: 'run', operator: this.settings.operator });
         // In the run's transaction: a run row is never without the event every screen checks it against.
@@ -284,6 +283,7 @@ export class RunService extends ContextService {
     }
     const source = this.store.getRunbookSource(run.id);
     if (!source) throw new UserError(`run ${run.id} has no stored runbook; nothing was executed`);
+    const { loadInventory, loadShellGrammar, planRun, openTargets, lockTargets, releaseTargets, lockKey } = await runMachinery();
     const inventory = await loadInventory(this.settings.workspace);
     // Secret inputs were stored redacted: they must be given again, and never validated as '[REDACTED]'.
     const missingSecret = missingSecretInput(run.inputs, request.inputs);
@@ -303,7 +303,7 @@ export class RunService extends ContextService {
     let resumed: Run;
     try {
       resumed = this.store.atomically(() => {
-        this.lockDatabases(plan, run.id);
+        this.lockDatabases(plan, run.id, lockKey);
         const updated = this.store.setRunStatus(run.id, 'running', { from: ['interrupted', 'failed'] });
         // In the same transaction: the row's status and the chain's never disagree, even for a moment.
         this.store.appendEvent({ operator: this.settings.operator, kind: 'run.resumed', runId: run.id, body: { previous: run.status, ...operatorBody(this.settings) } });
@@ -411,12 +411,13 @@ export class RunService extends ContextService {
     run: Run,
     plan: RunPlan,
     steps: RunStep['status'][],
-    targets: Awaited<ReturnType<typeof openTargets>>,
+    targets: Awaited<ReturnType<RunMachinery['openTargets']>>,
     targetLocks: readonly TargetLock[],
     redactor: Redactor,
     session: RunSession,
   ): Promise<RunResult> {
     const refuseMutating = this.auditTail.refusalFor(run.id, this.settings.operator);
+    const { executeRun, releaseTargets } = await runMachinery();
     prepareStopNotes(this.settings.dataDir);
     const journal = storeJournal(this.store, this.snapshots, run);
     let outcome: EngineOutcome | undefined;
@@ -487,7 +488,7 @@ export class RunService extends ContextService {
   }
 
   /** Call inside a transaction: a refusal throws, and the caller's transaction rolls back. */
-  private lockDatabases(plan: RunPlan, runId: string): void {
+  private lockDatabases(plan: RunPlan, runId: string, lockKey: RunMachinery['lockKey']): void {
     for (const step of plan.runbook.steps) {
       for (const target of step.action?.attributes.mutates ?? []) {
         const spec = plan.targets.get(target);
