@@ -41,9 +41,9 @@ export class AuditService extends ContextService {
    * chain (who checked, up to which event); a broken chain is left exactly as found, so the
    * evidence is not buried under new events.
    */
-  verify(): AuditVerification {
+  async verify(): Promise<AuditVerification> {
     const publicKey = operatorFacing(() => readPublicKey(this.keysDir));
-    const result = this.store.audit.verify(publicKey);
+    const result = await this.store.audit.verifyInParallel(publicKey);
     const fingerprint = publicKey ? keyFingerprint(publicKey) : null;
     let notRecorded: string | undefined;
     if (result.ok) {

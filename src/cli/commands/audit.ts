@@ -10,7 +10,7 @@ export const EXIT_TAMPERED = 3;
 export async function auditVerifyCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
   const service = new AuditService(resolveSettings(global));
   try {
-    const result = service.verify();
+    const result = await service.verify();
     if (result.notRecorded) fail(result.notRecorded);
     if (options.json) {
       print(JSON.stringify({ ...result, first: result.problems[0] ?? null }, null, 2));
