@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN } from './handrail-cli.js';
 
-/** Parsers, wasm grammars, network clients: none belongs in a command that does not use it. */
-export const HEAVY_PACKAGES = ['sql-parser-cst', 'web-tree-sitter', 'tree-sitter-bash', 'sh-syntax', 'remark-parse', 'unified', 'micromark', 'yaml', 'ssh2', 'pg', 'diff', 'react'];
+/** Parsers, wasm grammars, network clients, the schema library: none belongs in a command that does not use it. */
+export const HEAVY_PACKAGES = ['sql-parser-cst', 'web-tree-sitter', 'tree-sitter-bash', 'sh-syntax', 'remark-parse', 'unified', 'micromark', 'yaml', 'ssh2', 'pg', 'diff', 'react', 'zod'];
 
 export function heavyAmong(packages: string[]): string[] {
   return packages.filter((name) => HEAVY_PACKAGES.some((heavy) => name === heavy || name.startsWith(`${heavy}-`)));
