@@ -1,5 +1,5 @@
 // Reading commands start without the machinery of a run: listing runs or snapshots must not
-// compile the runbook, SQL and shell parsers (one of them wasm), nor load ssh2 or pg. Each of
+// compile the runbook, SQL and shell parsers (one of them wasm), nor load ssh2, pg or zod. Each of
 // these costs tens to hundreds of milliseconds at every start, which an operator waits for.
 // What the process loaded is read through a module hook, not timed.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +13,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'handrail-start-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('start-up of reading commands', () => {
-  it.each([[['runs']], [['snapshots']], [['audit', 'verify']]])('handrail %j loads no parser, wasm grammar, ssh2 or pg', (args) => {
+  it.each([[['runs']], [['snapshots']], [['audit', 'verify']]])('handrail %j loads no parser, wasm grammar, ssh2, pg or zod', (args) => {
     const run = runLoggingPackages(args, { HANDRAIL_DATA_DIR: join(scratch, 'data'), HANDRAIL_WORKSPACE: DEMO, HANDRAIL_OPERATOR: 'tester' });
     expect(run.code, run.stderr).toBe(0);
     expect(run.packages).toContain('better-sqlite3');
