@@ -46,9 +46,9 @@ export class AuditService extends ContextService {
    * chain (who checked, up to which event); a broken chain is left exactly as found, so the
    * evidence is not buried under new events.
    */
-  verify(elsewhere: readonly AuditProblem[] = []): AuditVerification {
+  async verify(elsewhere: readonly AuditProblem[] = []): Promise<AuditVerification> {
     const publicKey = operatorFacing(() => readPublicKey(this.keysDir));
-    const checked = this.store.audit.verify(publicKey);
+    const checked = await this.store.audit.verifyInParallel(publicKey);
     // Problems found by comparing with the team ledger's copy count as the chain's own.
     const problems = [...checked.problems, ...elsewhere].sort((a, b) => a.seq - b.seq);
     const result = { ...checked, ok: problems.length === 0, problems };

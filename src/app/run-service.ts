@@ -4,12 +4,10 @@ import { relative } from 'node:path';
 import { incidentProblem } from '../contract/incident.js';
 import type { Run, RunStep } from '../contract/run.js';
 import type { InputDeclaration, Step } from '../contract/runbook.js';
-import { parseRunbook } from '../core/runbook/parse-runbook.js';
 import { MASK as REDACTED, Redactor } from '../core/engine/redact.js';
 import { breakGlassDeviation, breakGlassReasonProblem, DEVIATION_EVENT, type Waivable } from '../core/guards/break-glass.js';
 import { missingSecretInput } from '../core/guards/resume-secrets.js';
-import { executeRun, type EngineOutcome } from '../core/engine/run-engine.js';
-import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
+import type { EngineOutcome } from '../core/engine/run-engine.js';
 import type { EngineEvent, OperatorPort } from '../core/engine/run-ports.js';
 import type { AppDatabase } from '../store/open-database.js';
 import type { RunStore } from '../store/run-store.js';
@@ -28,16 +26,14 @@ import { newId } from './ids.js';
 import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
 import { checkRun, checkRuns, tamperRefusal, type CheckedRun, type CheckedRunDetail } from './run-records.js';
-import { lockTargets, releaseTargets } from './target-locks.js';
-import { RunTeam, type TeamLocks } from './team/run-team.js';
+import type { RunTeam, TeamLocks } from './team/run-team.js';
 import type { TargetLock } from '../targets/target-lock.js';
 import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
-import { loadInventory, locateRunbook, lockKey, planRun, type RunPlan } from './run-plan.js';
+import type { RunPlan } from './run-plan.js';
 import { operatorBody, type Settings } from './settings.js';
-import { openTargets, type TargetOptions } from './targets.js';
+import type { TargetOptions } from './targets.js';
 import type { RunbookVersions } from './runbook-versions.js';
-import { versionRefusal } from './version-check.js';
-import { readSource } from './workspace.js';
+import { runMachinery, type RunMachinery } from './load-run-machinery.js';
 import { nameStorageFault, storageFaultError } from './storage-faults.js';
 import { ApprovalRefused, approvalSaid, decideResumeApproval, decideRunApproval, type RunApproval } from './run-approval.js';
 import { eventsInScope } from '../store/audit-events-read.js';
@@ -198,6 +194,7 @@ export class RunService extends ContextService {
   /** Checks the guards; nothing is created or run when they refuse. */
   async plan(request: StartRequest, cwd: string): Promise<RunPlan> {
     this.requireRoom(`The run of ${request.runbook}`);
+    const { locateRunbook, loadInventory, readSource, loadShellGrammar, planRun, versionRefusal } = await runMachinery();
     try {
       refuseWeakBreakGlass(request.breakGlass);
       checkIncident(request.incident);
@@ -217,6 +214,7 @@ export class RunService extends ContextService {
 
   /** The inputs a runbook declares; empty when it cannot be read (plan() then says why). */
   async declaredInputs(ref: string, cwd: string): Promise<Record<string, InputDeclaration>> {
+    const { locateRunbook, readSource, parseRunbook } = await runMachinery();
     try {
       const path = await locateRunbook(ref, this.settings.workspace, cwd);
       const [bytes, size] = await readSource(path);
@@ -290,6 +288,7 @@ export class RunService extends ContextService {
     );
     const runId = newId();
     const approval = await this.approvalOr(request, () => decideRunApproval(this.settings, plan, request));
+    const { openTargets, lockTargets, releaseTargets, lockKey } = await runMachinery();
     const targets = await openTargets(plan, this.targetOptions(request, session)).catch((error: unknown) => {
       if (error instanceof UserError) this.refused(request, error.message);
       throw error;
@@ -323,7 +322,7 @@ export class RunService extends ContextService {
           incident: request.incident ?? null,
           steps: plan.runbook.steps.map((s) => ({ idx: s.index, title: s.title, kind: s.action?.kind ?? 'manual', target: s.action?.attributes.target ?? null })),
         });
-        this.lockDatabases(plan, runId);
+        this.lockDatabases(plan, runId, lockKey);
         // Checked again here, in the run's transaction: another process may have stored other bytes under this version since plan().
         this.versions.record({ runbookId: fm.id, version: fm.version, source: plan.source, reason: 'run', operator: this.settings.operator });
         // In the run's transaction: a run row is never without the event every screen checks it against.
@@ -372,6 +371,7 @@ export class RunService extends ContextService {
     }
     const source = this.store.getRunbookSource(run.id);
     if (!source) throw new UserError(`run ${run.id} has no stored runbook; nothing was executed`);
+    const { loadInventory, loadShellGrammar, planRun, openTargets, lockTargets, releaseTargets, lockKey } = await runMachinery();
     const inventory = await loadInventory(this.settings.workspace);
     // Secret inputs were stored redacted: they must be given again, and never validated as '[REDACTED]'.
     const missingSecret = missingSecretInput(run.inputs, request.inputs);
@@ -397,7 +397,7 @@ export class RunService extends ContextService {
     let resumed: Run;
     try {
       resumed = this.store.atomically(() => {
-        this.lockDatabases(plan, run.id);
+        this.lockDatabases(plan, run.id, lockKey);
         const updated = this.store.setRunStatus(run.id, 'running', { from: ['interrupted', 'failed'] });
         // In the same transaction: the row's status and the chain's never disagree, even for a moment.
         this.store.appendEvent({ operator: this.settings.operator, kind: 'run.resumed', runId: run.id, body: { previous: run.status, ...operatorBody(this.settings) } });
@@ -508,7 +508,7 @@ export class RunService extends ContextService {
     run: Run,
     plan: RunPlan,
     steps: RunStep['status'][],
-    targets: Awaited<ReturnType<typeof openTargets>>,
+    targets: Awaited<ReturnType<RunMachinery['openTargets']>>,
     targetLocks: readonly TargetLock[],
     redactor: Redactor,
     session: RunSession,
@@ -516,6 +516,7 @@ export class RunService extends ContextService {
   ): Promise<RunResult> {
     const refuseMutating = this.auditTail.refusalFor(run.id, this.settings.operator);
     team?.team.startShipping();
+    const { executeRun, releaseTargets } = await runMachinery();
     prepareStopNotes(this.settings.dataDir);
     const journal = storeJournal(this.store, this.snapshots, run);
     let outcome: EngineOutcome | undefined;
@@ -574,18 +575,20 @@ export class RunService extends ContextService {
 
   /** The team ledger's locks for a run (src/app/team/run-team.ts); undefined when no team is configured. */
   private async teamLocks(plan: RunPlan, run: { id: string; environment: string }, breakGlass: string | undefined): Promise<{ team: RunTeam; locks: TeamLocks } | undefined> {
-    const team = this.openTeam(await loadInventory(this.settings.workspace));
+    const team = await this.openTeam(await (await runMachinery()).loadInventory(this.settings.workspace));
     return team && { team, locks: await team.lock(plan, run, breakGlass) };
   }
 
   /** After an abort: the run lets go of its team locks, and the abort ships (a ledger that does not answer keeps them, for `team unlock`). */
   async releaseTeamLocks(runId: string): Promise<void> {
-    const inventory = await loadInventory(this.settings.workspace).catch(() => undefined);
-    await (inventory && this.openTeam(inventory))?.finish(runId, 'aborted');
+    const inventory = await (await runMachinery()).loadInventory(this.settings.workspace).catch(() => undefined);
+    await (inventory && (await this.openTeam(inventory)))?.finish(runId, 'aborted');
   }
 
   /** This data folder's part in the team ledger, or undefined when the inventory names none. */
-  openTeam(inventory: Parameters<typeof RunTeam.open>[3]): RunTeam | undefined {
+  async openTeam(inventory: Parameters<typeof RunTeam.open>[3]): Promise<RunTeam | undefined> {
+    // Loaded on use: the ledger's PostgreSQL client is for runs and restores, not for reading commands.
+    const { RunTeam } = await import('./team/run-team.js');
     return RunTeam.open(this.settings, this.db.db, this.store, inventory);
   }
 
@@ -611,7 +614,7 @@ export class RunService extends ContextService {
   }
 
   /** Call inside a transaction: a refusal throws, and the caller's transaction rolls back. */
-  private lockDatabases(plan: RunPlan, runId: string): void {
+  private lockDatabases(plan: RunPlan, runId: string, lockKey: RunMachinery['lockKey']): void {
     for (const step of plan.runbook.steps) {
       for (const target of step.action?.attributes.mutates ?? []) {
         const spec = plan.targets.get(target);

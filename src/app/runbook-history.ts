@@ -42,7 +42,7 @@ export async function runbookHistory(versions: RunbookVersions, settings: Settin
 
 export async function runbookDiff(versions: RunbookVersions, settings: Settings, ref: string, from: string, to: string, cwd: string): Promise<RunbookDiff & { id: string }> {
   const { id, file } = await findRunbook(settings, ref, cwd);
-  return { id, ...versions.diff(id, from, to, file) };
+  return { id, ...(await versions.diff(id, from, to, file)) };
 }
 
 /**

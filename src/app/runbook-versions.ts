@@ -4,7 +4,6 @@
 // without a bump is refused by `validate` and by `run`, since the audit trail would otherwise
 // name two different procedures with the same version.
 import { createHash } from 'node:crypto';
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import type { RunbookVersionEntry } from '../contract/api.js';
 import { AuditChain } from '../store/audit-chain.js';
 import type { AppDatabase } from '../store/open-database.js';
@@ -105,9 +104,11 @@ export class RunbookVersions {
    * SHA-256 prefix (7+ hex digits, from `handrail history`), or `workspace`: the file as it
    * is now, which the caller reads and passes in (this class reads only the store).
    */
-  diff(runbookId: string, from: string, to: string, workspace?: WorkspaceText): RunbookDiff {
+  async diff(runbookId: string, from: string, to: string, workspace?: WorkspaceText): Promise<RunbookDiff> {
     const a = this.side(runbookId, from, workspace);
     const b = this.side(runbookId, to, workspace);
+    // Loaded here: every command opens the version store, only a diff needs the diff library.
+    const { createTwoFilesPatch, FILE_HEADERS_ONLY } = await import('diff');
     const unified = createTwoFilesPatch(a.label, b.label, a.text, b.text, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
     return { from: { version: a.version, text: a.text }, to: { version: b.version, text: b.text }, unified };
   }

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import type { Inventory, TargetSpec } from '../contract/inventory.js';
 import type { RecordMismatch } from '../contract/record-check.js';
 import type { Snapshot } from '../contract/snapshot.js';
-import { preflight } from '../core/engine/run-engine.js';
 import { restoreRefusal } from '../core/guards/broken-tail.js';
 import { isProtectedEnvironment } from '../core/guards/protected-environment.js';
 import { findEnvironment, targetIn } from '../core/guards/target-exists.js';
@@ -20,12 +19,10 @@ import { unrecordedSnapshotFiles } from './unrecorded-snapshots.js';
 import { describeStorageFault } from '../store/storage-fault.js';
 import { newId } from './ids.js';
 import { expandPath } from './paths.js';
-import { loadInventory, lockKey } from './run-plan.js';
+import { runMachinery, type RunMachinery } from './load-run-machinery.js';
 import type { RunService } from './run-service.js';
 import { checkSnapshotRecord, checkSnapshotRows, eventIntact, shownMessage } from '../core/audit/run-record.js';
 import { hashSnapshotFile, realLocationOf, realPathOf, snapshotFileProblem, stillSameFile } from './snapshot-file.js';
-import { lockDatabase, releaseTargets } from './target-locks.js';
-import { snapshotSource } from './targets.js';
 
 const NOTHING = 'nothing was changed';
 
@@ -56,6 +53,7 @@ export class SnapshotService {
 
   /** `handrail snapshot TARGET --env ENV`: a verified copy now, outside any run. */
   async take(target: string, environment: string, onProgress: Progress, signal: AbortSignal): Promise<Snapshot> {
+    const { loadInventory } = await runMachinery();
     const inventory = await loadInventory(this.settings.workspace);
     const spec = databaseSpec(inventory, environment, target);
     return this.takeOf(target, environment, spec, 'manual', onProgress, signal);
@@ -67,11 +65,12 @@ export class SnapshotService {
    * data folder or any other (the lock on the database itself is held throughout).
    */
   async restore(ref: string, confirm: Confirm, onProgress: Progress, signal: AbortSignal): Promise<{ restored: Snapshot; before: Snapshot }> {
+    const { loadInventory, lockDatabase, releaseTargets } = await runMachinery();
     const found = this.find(ref);
     const inventory = await loadInventory(this.settings.workspace);
     const spec = databaseSpec(inventory, found.environment, found.target);
     // With a team ledger, the team's lock first (as a run takes it): see src/app/team/run-team.ts.
-    const team = this.runs.openTeam(inventory);
+    const team = await this.runs.openTeam(inventory);
     const teamHeld = team ? await team.lockForRestore(found.target, spec, { runId: found.runId, environment: found.environment, activity: `restore of snapshot ${found.id}` }).catch((error: unknown) => {
       throw this.refusedRestore(found, error);
     }) : [];
@@ -122,6 +121,7 @@ export class SnapshotService {
       throw new UserError(`${chained.refusal}; it was not restored; ${NOTHING}. Run handrail audit verify to see every difference, and find out who edited the data directory.`, 3);
     }
     const snapshot = chained.snapshot;
+    const { loadInventory, snapshotSource, lockKey } = await runMachinery();
     const inventory = await loadInventory(this.settings.workspace);
     const spec = databaseSpec(inventory, snapshot.environment, snapshot.target);
     // A SQLite target is written through its real path, resolved once here: a symlink re-pointed
@@ -166,7 +166,7 @@ export class SnapshotService {
 
   private async restoreConfirmed(
     snapshot: Snapshot,
-    source: ReturnType<typeof snapshotSource>,
+    source: ReturnType<RunMachinery['snapshotSource']>,
     spec: DatabaseSpec,
     record: (kind: string, body: Record<string, unknown>) => void,
     onProgress: Progress,
@@ -264,7 +264,8 @@ export class SnapshotService {
     }
   }
 
-  private source(target: string, spec: DatabaseSpec) {
+  private async source(target: string, spec: DatabaseSpec) {
+    const { snapshotSource } = await runMachinery();
     return snapshotSource(target, spec, this.settings.dataDir, (p) => expandPath(p, this.settings));
   }
 
@@ -277,8 +278,9 @@ export class SnapshotService {
     signal: AbortSignal,
     runId: string | null = null,
   ): Promise<Snapshot> {
-    const source = this.source(target, spec);
+    const source = await this.source(target, spec);
     this.runs.requireRoom(`The snapshot of ${target}`);
+    const { preflight } = await runMachinery();
     let problem: string | undefined;
     try {
       problem = await preflight(source);

@@ -1,13 +1,12 @@
 // A workspace is a folder with handrail.yml and runbook files (*.md). This file reads them
 // from disk and hands the bytes to core, which does the judging.
-import { open, readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Problem } from '../contract/problem.js';
 import type { Runbook, RunbookSummary } from '../contract/runbook.js';
 import { parseInventory, type ParsedInventory } from '../core/inventory/parse-inventory.js';
 import { ProblemList, sortProblems } from '../core/problems.js';
 import { parseRunbook, type ParsedRunbook } from '../core/runbook/parse-runbook.js';
-import { MAX_SOURCE_BYTES } from '../core/text-file.js';
 import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
 import { validateRunbook } from '../core/validate/validate-runbook.js';
 import { UserError } from './errors.js';
@@ -16,6 +15,11 @@ import { approversProblems } from './approvers-problems.js';
 import { INVENTORY_FILE } from '../core/inventory/inventory-file.js';
 
 export { INVENTORY_FILE };
+
+// The file side, apart so that a command that only reads files does not load the parsers.
+import { DRAFT_SUFFIX, findRunbookFiles, readSource } from './workspace-files.js';
+
+export { DRAFT_SUFFIX, findRunbookFiles, readSource };
 
 export { formatProblem } from '../core/problems.js';
 
@@ -113,6 +117,13 @@ export async function listRunbooks(workspace: string, display: Display): Promise
   return summaries.sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/** listRunbooks over runbook bytes read already: the list cache (runbook-list-cache.ts) stores what it judged under the hash of the same bytes. */
+export async function listRunbookSources(workspace: string, runbooks: { file: string; source: [Uint8Array, number] }[], display: Display): Promise<RunbookSummary[]> {
+  const inventory = await loadWorkspaceInventory(workspace, display);
+  await loadShellGrammar();
+  return runbooks.map(({ file, source }) => runbookEntry(file, source, inventory, display).summary).sort((a, b) => a.id.localeCompare(b.id));
+}
+
 /** One runbook file of a workspace: its summary, every problem found in it, and the parse. */
 export interface RunbookEntry {
   summary: RunbookSummary;
@@ -195,36 +206,6 @@ class InventoryCache {
       this.cache.set(path, entry);
     }
     return entry;
-  }
-}
-
-/** An editor's draft (`NAME.draft.md`): saved with its problems, so it is never listed, validated with the workspace or run by id. */
-export const DRAFT_SUFFIX = '.draft.md';
-
-/** Every *.md under the folder, skipping hidden folders, node_modules and drafts (validate one by naming it). */
-export async function findRunbookFiles(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...(await findRunbookFiles(path)));
-    else if (entry.isFile() && entry.name.endsWith('.md') && !entry.name.endsWith(DRAFT_SUFFIX)) found.push(path);
-  }
-  return found.sort();
-}
-
-/** Reads at most one byte more than a source may have, so a 10 GB file costs nothing. */
-export async function readSource(path: string): Promise<[Uint8Array, number]> {
-  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new UserError(`cannot read ${path}: ${error.code === 'EACCES' ? 'permission denied' : error.message}; nothing was changed`, 1);
-  });
-  try {
-    const { size } = await handle.stat();
-    const buffer = Buffer.alloc(Math.min(size, MAX_SOURCE_BYTES + 1));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return [buffer.subarray(0, bytesRead), size];
-  } finally {
-    await handle.close();
   }
 }
 

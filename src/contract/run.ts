@@ -1,35 +1,27 @@
 import { z } from 'zod';
-import { ActionKind } from './runbook.js';
+import type { ActionKind } from './runbook.js';
+import { FINISHED_RUN_STATUSES, FINISHED_STEP_STATUSES, RUN_STATUSES, STEP_KINDS, STEP_STATUSES } from './run-states.js';
+
+export { FINISHED_RUN_STATUSES, FINISHED_STEP_STATUSES };
 
 /*
  * Runs and steps as every side sees them (CLI `runs`/`show`, the UI, the API).
  * The store persists exactly these states; docs/DESIGN.md, "Execution semantics", says how they move.
  */
 
-export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'aborted', 'interrupted']);
+export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
 
-/** A run in one of these states is over: it holds no locks and gets a finish time. */
-export const FINISHED_RUN_STATUSES = ['succeeded', 'failed', 'aborted'] as const satisfies readonly RunStatus[];
-
-export const StepStatus = z.enum([
-  'pending',
-  'snapshotting',
-  'snapshot-verified',
-  'running',
-  'succeeded',
-  'failed',
-  'skipped',
-  'in-doubt',
-]);
+export const StepStatus = z.enum(STEP_STATUSES);
 export type StepStatus = z.infer<typeof StepStatus>;
 
-/** A step in one of these states has finished its current attempt. */
-export const FINISHED_STEP_STATUSES = ['succeeded', 'failed', 'skipped'] as const satisfies readonly StepStatus[];
-
 /** The step's action kind, or `manual` for a step without an action block. */
-export const StepKind = z.enum([...ActionKind.options, 'manual']);
+export const StepKind = z.enum(STEP_KINDS);
 export type StepKind = z.infer<typeof StepKind>;
+/** Every action kind of a runbook is a step kind, and `manual` is the only other one. */
+export type StepKindsMatch = [Exclude<StepKind, 'manual'>] extends [ActionKind] ? ([ActionKind] extends [Exclude<StepKind, 'manual'>] ? true : never) : never;
+const stepKindsMatch: StepKindsMatch = true;
+void stepKindsMatch;
 
 /** Input values as stored with the run: secret inputs are already redacted. */
 export const RunInputs = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));

@@ -1,14 +1,14 @@
 // The audit trail in the app database: appends chained events (src/core/audit defines the
 // hash), writes signed checkpoints, and reads the chain back for verification.
 import type { KeyObject } from 'node:crypto';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import type { Database, Statement } from 'better-sqlite3';
 import { appVersion } from '../core/app-version.js';
 import { GENESIS_HASH, bodySha256, eventHash, type AuditFields } from '../core/audit/chain-hash.js';
 import { signsWith } from '../core/audit/checkpoint-rules.js';
 import { KEY_CREATED_EVENT, keyFingerprint, linkTo, signCheckpoint, type Checkpoint } from '../core/audit/checkpoint.js';
 import { OUTPUT_EVENT, outputEventBody, outputMismatch } from '../core/audit/output-event.js';
-import { ChainVerifier, type StoredEvent, type VerifyResult } from '../core/audit/verify-chain.js';
+import { ChainVerifier, type KnownHashes, type StoredEvent, type VerifyResult } from '../core/audit/verify-chain.js';
 import { createSigningKey, readPublicKey, readSigningKey } from './audit-keys.js';
 import { StoreError } from './store-error.js';
 import { checkAuditTail } from './audit-tail.js';
@@ -16,6 +16,10 @@ import type { NewEvent } from './new-records.js';
 import { toStoredEvent, type AuditEventRow } from './audit-rows.js';
 import { findRecordMismatches } from './record-verify.js';
 import { readChunk } from './step-output.js';
+import { electronNativeBinding } from './open-database.js';
+
+/** Below this many events, starting worker threads costs more than they save. */
+const PARALLEL_FROM = 20_000;
 
 export interface AuditChainOptions {
   now: () => string;
@@ -149,8 +153,25 @@ export class AuditChain {
     return rows.map(toCheckpoint);
   }
 
+  /**
+   * verify() with the events' own hashes recomputed on the other cores too (audit-hash-workers.ts),
+   * for a chain long enough to be worth starting workers for; the result is the same.
+   */
+  async verifyInParallel(publicKey: KeyObject | undefined, options: { minEvents?: number; workers?: number } = {}): Promise<VerifyResult> {
+    const { first, last } = this.db.prepare('SELECT min(seq) AS first, max(seq) AS last FROM audit_events').get() as { first: number | null; last: number | null };
+    const workers = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
+    if (this.db.memory || first === null || last === null || last - first + 1 < (options.minEvents ?? PARALLEL_FROM)) return this.verify(publicKey);
+    const { startHashWorkers } = await import('./audit-hash-workers.js');
+    const hashes = startHashWorkers(this.db.name, electronNativeBinding(), first, last, workers);
+    try {
+      return this.verify(publicKey, hashes);
+    } finally {
+      await hashes.stop();
+    }
+  }
+
   /** Recomputes the whole chain against `publicKey` (the trusted key; undefined when there is none). */
-  verify(publicKey: KeyObject | undefined): VerifyResult {
+  verify(publicKey: KeyObject | undefined, hashes?: { take(seq: number): KnownHashes | undefined }): VerifyResult {
     // One read transaction: the events and checkpoints are of the same moment.
     return this.db.transaction(() => {
       const verifier = new ChainVerifier(this.checkpoints(), publicKey);
@@ -159,7 +180,7 @@ export class AuditChain {
         .iterate() as IterableIterator<AuditEventRow>;
       for (const row of rows) {
         const event = toStoredEvent(row);
-        verifier.push(event);
+        verifier.push(event, hashes?.take(event.seq));
         if (event.kind === OUTPUT_EVENT) this.checkOutput(verifier, event);
       }
       this.findUnrecordedOutput(verifier);

@@ -3,7 +3,7 @@
 // an index range scan; the full-text filter asks the audit's FTS indexes (migration 0004)
 // for the runs it finds and keeps only those.
 import type { Database } from 'better-sqlite3';
-import { RunStatus } from '../contract/run.js';
+import { oneOf, RUN_STATUSES, type RunStatus } from '../contract/run-states.js';
 import type { RunListItem } from '../contract/api.js';
 
 export interface RunFilters {
@@ -108,7 +108,7 @@ function toListItem(row: ListRow): RunRowItem {
     runbookVersion: row.runbook_version,
     environment: row.environment,
     operator: row.operator,
-    status: RunStatus.parse(row.status),
+    status: oneOf(RUN_STATUSES, row.status, `the status of run ${row.id}`),
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     incident: row.incident,

@@ -1,4 +1,5 @@
-import { type Run, RunInputs, type RunStep, RunStatus, StepKind, StepStatus } from '../contract/run.js';
+import type { Run, RunStep } from '../contract/run.js';
+import { oneOf, RUN_STATUSES, runInputsOf, STEP_KINDS, STEP_STATUSES } from '../contract/run-states.js';
 
 /** Columns of `runs` except the runbook source, which only getRunbookSource reads. */
 export const RUN_COLUMNS =
@@ -50,8 +51,8 @@ export function toRun(row: RunRow): Run {
     runbookPath: row.runbook_path,
     environment: row.environment,
     operator: row.operator,
-    status: RunStatus.parse(row.status),
-    inputs: RunInputs.parse(JSON.parse(row.inputs_json)),
+    status: oneOf(RUN_STATUSES, row.status, `the status of run ${row.id}`),
+    inputs: runInputsOf(JSON.parse(row.inputs_json)),
     pid: row.pid,
     host: row.host,
     startedAt: row.started_at,
@@ -65,9 +66,9 @@ export function toStep(row: StepRow): RunStep {
     runId: row.run_id,
     idx: row.idx,
     title: row.title,
-    kind: StepKind.parse(row.kind),
+    kind: oneOf(STEP_KINDS, row.kind, `the kind of step ${row.idx} of run ${row.run_id}`),
     target: row.target,
-    status: StepStatus.parse(row.status),
+    status: oneOf(STEP_STATUSES, row.status, `the status of step ${row.idx} of run ${row.run_id}`),
     attempt: row.attempt,
     exitCode: row.exit_code,
     signal: row.signal,

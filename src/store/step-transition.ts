@@ -1,4 +1,5 @@
-import { FINISHED_STEP_STATUSES, type RunStep, type StepStatus } from '../contract/run.js';
+import type { RunStep } from '../contract/run.js';
+import { FINISHED_STEP_STATUSES, type StepStatus } from '../contract/run-states.js';
 
 export interface StepChange {
   exitCode?: number | null;

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { RunStatus } from '../contract/run.js';
+import { oneOf, RUN_STATUSES, type RunStatus } from '../contract/run-states.js';
 
 export interface LockHolder {
   runId: string;
@@ -45,7 +45,7 @@ export function acquireLock(
             runId: holder.run_id,
             operator: holder.operator,
             acquiredAt: holder.acquired_at,
-            runStatus: RunStatus.parse(holder.status),
+            runStatus: oneOf(RUN_STATUSES, holder.status, `the status of run ${holder.run_id}`),
           },
         };
       }

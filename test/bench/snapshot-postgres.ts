@@ -5,9 +5,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSnapshotModule, type PostgresModule } from './snapshot-load.js';
 import { findPgBinDir, startPostgres } from '../support/postgres.js';
-import type { Figure } from './table.js';
+import { atMost, settings, show, stats, type Figure } from './table.js';
 
-const RUNS = 3;
 const LEVEL = 1;
 
 export async function benchPostgresSnapshot(): Promise<Figure[]> {
@@ -30,7 +29,7 @@ export async function benchPostgresSnapshot(): Promise<Figure[]> {
     const provider = createPostgresSnapshotProvider({ url: pg.url, password: pg.password, binDir: pg.binDir, compressLevel: LEVEL });
     const dump: number[] = [];
     const snapshot: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
+    for (let run = 0; run < settings.runs; run++) {
       const plain = join(pg.dir, `plain-${run}.dump`);
       let start = performance.now();
       await pgDump(join(pg.binDir, 'pg_dump'), ['--format=custom', `--compress=${LEVEL}`, `--file=${plain}`, `--dbname=${pg.url}`], pg.env({ withPassword: true }));
@@ -43,8 +42,8 @@ export async function benchPostgresSnapshot(): Promise<Figure[]> {
       snapshot.push(performance.now() - start);
       rmSync(path);
     }
-    const [snap, plainMs] = [median(snapshot), median(dump)];
-    return [{ name, value: `${(snap / 1000).toFixed(2)} s (${(snap / plainMs).toFixed(2)}×)`, baseline: `pg_dump -Fc -Z${LEVEL} ${(plainMs / 1000).toFixed(2)} s`, goal: '≤ 1.2×' }];
+    const ratio = stats(snapshot.map((v, i) => v / dump[i]!));
+    return [{ name, value: `${show.x(ratio)}; ${show.s(stats(snapshot))}`, baseline: `pg_dump -Fc -Z${LEVEL} ${show.s(stats(dump))}`, goal: atMost(ratio, 1.15) }];
   } finally {
     await pg.stop();
   }
@@ -56,9 +55,4 @@ function pgDump(program: string, args: string[], env: Record<string, string>): P
       .on('error', fail)
       .on('close', (code) => (code === 0 ? done() : fail(new Error(`pg_dump exited ${code}`))));
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }

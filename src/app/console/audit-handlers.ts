@@ -25,7 +25,7 @@ export function auditHandlers(parts: ConsoleParts): Handlers<AuditOps> {
     },
 
     async verifyAudit() {
-      const result = audit.verify();
+      const result = await audit.verify();
       verified = verifiedStatus(result);
       return { ...verified, problems: result.problems.slice(0, MAX_PROBLEMS) };
     },

@@ -12,9 +12,11 @@ export async function auditVerifyCommand(options: { json?: boolean }, global: Gl
   const service = new AuditService(settings);
   try {
     // With a team ledger, the trail is also held against the copy this machine shipped.
-    const { compareWithLedger } = await import('../../app/team/ledger-compare.js');
-    const ledger = await compareWithLedger(service.database, settings.workspace);
-    const result = service.verify(ledger?.problems);
+    const { mayHaveTeam } = await import('../../app/team/team-hint.js');
+    const ledger = mayHaveTeam(settings.workspace)
+      ? await (await import('../../app/team/ledger-compare.js')).compareWithLedger(service.database, settings.workspace)
+      : undefined;
+    const result = await service.verify(ledger?.problems);
     if (ledger) process.stderr.write(`(${ledger.note})\n`);
     if (result.notRecorded) fail(result.notRecorded);
     if (options.json) {

@@ -1,11 +1,11 @@
 import { resolveSettings } from '../../app/settings.js';
-import { listRunbooks } from '../../app/workspace.js';
+import { listRunbooksCached } from '../../app/runbook-list-cache.js';
 import type { GlobalOptions } from '../global-options.js';
 import { print } from '../output.js';
 
 export async function listCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
   const settings = resolveSettings(global);
-  const runbooks = await listRunbooks(settings.workspace, { cwd: process.cwd() });
+  const runbooks = await listRunbooksCached(settings.workspace, { cwd: process.cwd() }, settings.dataDir);
   if (options.json) {
     print(JSON.stringify(runbooks, null, 2));
     return 0;

@@ -4,7 +4,8 @@
 // is tampering (or a row lost), named by table, row and column, and the chain's value is the
 // one shown. Pure: the caller reads the run's events (its non-output ones, by the run index).
 import type { RecordMismatch } from '../../contract/record-check.js';
-import { StepStatus, type Run, type RunStatus, type RunStep } from '../../contract/run.js';
+import type { Run, RunStatus, RunStep } from '../../contract/run.js';
+import { STEP_STATUSES } from '../../contract/run-states.js';
 import type { Snapshot } from '../../contract/snapshot.js';
 import { bodySha256, eventHash } from './chain-hash.js';
 import type { StoredEvent } from './verify-chain.js';
@@ -64,7 +65,7 @@ export interface RunRecordCheck {
   mismatches: RecordMismatch[];
 }
 
-const STEP_STATUSES = new Set<string>(StepStatus.options);
+const STEP_STATUS_NAMES = new Set<string>(STEP_STATUSES);
 const FINISHING = new Set(['run.succeeded', 'run.failed', 'run.aborted']);
 
 function parseBody(event: StoredEvent): Record<string, unknown> {
@@ -134,7 +135,7 @@ export function deriveRun(events: readonly StoredEvent[]): ChainRun | undefined 
       }
     } else if (e.kind === 'snapshot.verified' && typeof body.id === 'string') {
       run.snapshots.set(body.id, { seq: e.seq, body });
-    } else if (e.kind.startsWith('step.') && e.stepIdx !== null && STEP_STATUSES.has(e.kind.slice('step.'.length))) {
+    } else if (e.kind.startsWith('step.') && e.stepIdx !== null && STEP_STATUS_NAMES.has(e.kind.slice('step.'.length))) {
       applyStep(stepOf(e.stepIdx), e.kind.slice('step.'.length) as RunStep['status'], body, e.seq);
     }
   }

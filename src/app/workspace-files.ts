@@ -1,0 +1,36 @@
+// The files of a workspace: finding runbooks and reading their bytes. No parser here, so a
+// command that only needs the files (a cached `handrail list`) starts without them.
+import { open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MAX_SOURCE_BYTES } from '../core/text-file.js';
+import { UserError } from './errors.js';
+
+/** An editor's draft (`NAME.draft.md`): saved with its problems, so it is never listed, validated with the workspace or run by id. */
+export const DRAFT_SUFFIX = '.draft.md';
+
+/** Every *.md under the folder, skipping hidden folders, node_modules and drafts (validate one by naming it). */
+export async function findRunbookFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await findRunbookFiles(path)));
+    else if (entry.isFile() && entry.name.endsWith('.md') && !entry.name.endsWith(DRAFT_SUFFIX)) found.push(path);
+  }
+  return found.sort();
+}
+
+/** Reads at most one byte more than a source may have, so a 10 GB file costs nothing. */
+export async function readSource(path: string): Promise<[Uint8Array, number]> {
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new UserError(`cannot read ${path}: ${error.code === 'EACCES' ? 'permission denied' : error.message}; nothing was changed`, 1);
+  });
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.alloc(Math.min(size, MAX_SOURCE_BYTES + 1));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return [buffer.subarray(0, bytesRead), size];
+  } finally {
+    await handle.close();
+  }
+}

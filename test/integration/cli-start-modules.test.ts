@@ -1,0 +1,22 @@
+// Reading commands start without the machinery of a run: listing runs or snapshots must not
+// compile the runbook, SQL and shell parsers (one of them wasm), nor load ssh2, pg or zod. Each of
+// these costs tens to hundreds of milliseconds at every start, which an operator waits for.
+// What the process loaded is read through a module hook, not timed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../support/handrail-cli.js';
+import { heavyAmong, runLoggingPackages } from '../support/loaded-packages.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'handrail-start-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('start-up of reading commands', () => {
+  it.each([[['runs']], [['snapshots']], [['audit', 'verify']]])('handrail %j loads no parser, wasm grammar, ssh2, pg or zod', (args) => {
+    const run = runLoggingPackages(args, { HANDRAIL_DATA_DIR: join(scratch, 'data'), HANDRAIL_WORKSPACE: DEMO, HANDRAIL_OPERATOR: 'tester' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.packages).toContain('better-sqlite3');
+    expect(heavyAmong(run.packages)).toEqual([]);
+  });
+});
