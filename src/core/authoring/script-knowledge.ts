@@ -41,12 +41,15 @@ export class ScriptKnowledge {
     this.values.set(assignment.name, [...(this.values.get(assignment.name) ?? []), assignment.value]);
   }
 
-  /** `$NAME` and `${NAME}` replaced by the one value the script gave NAME, when it gave exactly one. */
+  /**
+   * `$NAME` and `${NAME}` replaced by the one value the script gave NAME, when it gave one, or
+   * gave the same text every time (`tmp=$(mktemp)` in each of several functions).
+   */
   resolve(word: string, depth = 0): string {
     if (depth > 4 || !EXPANSION.test(word)) return word;
     return word.replace(/\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g, (whole, braced?: string, bare?: string) => {
       const seen = this.values.get(braced ?? bare ?? '') ?? [];
-      const only = seen.length === 1 ? seen[0] : undefined;
+      const only = seen.length > 0 && seen.every((v) => v === seen[0]) ? seen[0] : undefined;
       return typeof only === 'string' ? this.resolve(only, depth + 1) : whole;
     });
   }
@@ -61,7 +64,7 @@ export class ScriptKnowledge {
     const programFixed = (v: string | null): v is string => v !== null && !EXPANSION.test(v.trim().split(/\s+/)[0] ?? '');
     if (single) {
       const seen = this.values.get(single[1] ?? single[2] ?? '') ?? [];
-      const resolved = seen.map((v) => (v === null ? null : this.resolve(v)));
+      const resolved = seen.flatMap((v) => (v === null ? [null] : (lookedUp(v) ?? [this.resolve(v)])));
       return resolved.length > 0 && resolved.every(programFixed) ? resolved : undefined;
     }
     const resolved = this.resolve(name);
@@ -105,6 +108,23 @@ export class ScriptKnowledge {
   learnWrite(target: string): void {
     if (target !== '') this.created.add(normal(this.resolve(target)));
   }
+}
+
+/**
+ * The programs a PATH lookup names (`$(which docker.io || which docker)`, `` `command -v git` ``):
+ * whichever one it finds is that program. Null when the substitution does anything else, or
+ * looks up a name that is not fixed text.
+ */
+function lookedUp(value: string): string[] | null {
+  const inner = /^\$\((.*)\)$/s.exec(value.trim())?.[1] ?? /^`(.*)`$/s.exec(value.trim())?.[1];
+  if (inner === undefined) return null;
+  const names: string[] = [];
+  for (const part of inner.split('||')) {
+    const m = /^\s*(?:which|command\s+-v|type\s+-P)\s+([\w.+-]+)\s*(?:2>\s*\/dev\/null\s*)?$/.exec(part);
+    if (!m?.[1]) return null;
+    names.push(m[1]);
+  }
+  return names;
 }
 
 function normal(path: string): string {

@@ -1,0 +1,34 @@
+// Out-of-sample figures for the destructive-command detector on real public scripts labelled by
+// hand before the detector was run on them (test/fixtures/destructive-real/README.md says how).
+// discourse_docker is copied into the repo (MIT); mailcow-dockerized (GPL-3.0) is not, so it is
+// read from a local bare mirror when one is present: MAILCOW_GIT_DIR or the default path below.
+// Run: npx tsx test/corpus/destructive-real.ts
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, scoreScript, total, type Score, type ScriptLabels } from './destructive-real-score.js';
+
+const FIXTURES = new URL('../fixtures/destructive-real/', import.meta.url);
+const MAILCOW = process.env.MAILCOW_GIT_DIR ?? '/work/.mirror/mailcow+mailcow-dockerized/repo';
+
+function labels(file: string): Record<string, ScriptLabels> {
+  return JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as Record<string, ScriptLabels>;
+}
+
+const discourse: Score[] = [];
+for (const [path, l] of Object.entries(labels('labels-discourse.json'))) {
+  discourse.push(await scoreScript(`discourse/${path}`, readFileSync(new URL(`discourse/${path}`, FIXTURES), 'utf8'), l));
+}
+const out = [describe('discourse_docker', total(discourse))];
+
+const mailcow: Score[] = [];
+if (existsSync(MAILCOW)) {
+  for (const [path, l] of Object.entries(labels('labels-mailcow.json'))) {
+    const text = execFileSync('git', [`--git-dir=${MAILCOW}`, 'show', `${l.commit}:${path}`], { encoding: 'utf8' });
+    mailcow.push(await scoreScript(`mailcow/${path}`, text, l));
+  }
+  out.push(describe('mailcow-dockerized', total(mailcow)));
+  out.push(describe('overall', total([...discourse, ...mailcow])));
+} else {
+  out.push(`mailcow-dockerized: no mirror at ${MAILCOW} (set MAILCOW_GIT_DIR to a clone of github.com/mailcow/mailcow-dockerized); not measured`);
+}
+process.stdout.write(`${out.join('\n\n')}\n`);
