@@ -10,3 +10,4 @@ export { loadInventory, locateRunbook, lockKey, planRun } from './run-plan.js';
 export { openTargets, snapshotSource } from './targets.js';
 export { versionRefusal } from './version-check.js';
 export { readSource } from './workspace.js';
+export { ApprovalRefused, approvalSaid, decideResumeApproval, decideRunApproval } from './run-approval.js';

@@ -35,7 +35,7 @@ import type { TargetOptions } from './targets.js';
 import type { RunbookVersions } from './runbook-versions.js';
 import { runMachinery, type RunMachinery } from './load-run-machinery.js';
 import { nameStorageFault, storageFaultError } from './storage-faults.js';
-import { ApprovalRefused, approvalSaid, decideResumeApproval, decideRunApproval, type RunApproval } from './run-approval.js';
+import type { RunApproval } from './run-approval.js';
 import { eventsInScope } from '../store/audit-events-read.js';
 import { toReportEvent } from '../core/audit/report-model.js';
 
@@ -246,6 +246,7 @@ export class RunService extends ContextService {
 
   /** The approval decision; a refusal is recorded (`approval.refused`, with the signer's principal and key) and thrown. */
   private async approvalOr(request: Pick<StartRequest, 'runbook' | 'environment'>, decide: () => Promise<RunApproval>): Promise<RunApproval> {
+    const { ApprovalRefused } = await runMachinery();
     try {
       return await decide();
     } catch (error) {
@@ -287,6 +288,7 @@ export class RunService extends ContextService {
       Object.entries(plan.inputs).map(([k, v]) => [k, fm.inputs?.[k]?.secret ? REDACTED : (v ?? '')]),
     );
     const runId = newId();
+    const { decideRunApproval, approvalSaid } = await runMachinery();
     const approval = await this.approvalOr(request, () => decideRunApproval(this.settings, plan, request));
     const { openTargets, lockTargets, releaseTargets, lockKey } = await runMachinery();
     const targets = await openTargets(plan, this.targetOptions(request, session)).catch((error: unknown) => {
@@ -371,7 +373,7 @@ export class RunService extends ContextService {
     }
     const source = this.store.getRunbookSource(run.id);
     if (!source) throw new UserError(`run ${run.id} has no stored runbook; nothing was executed`);
-    const { loadInventory, loadShellGrammar, planRun, openTargets, lockTargets, releaseTargets, lockKey } = await runMachinery();
+    const { loadInventory, loadShellGrammar, planRun, openTargets, lockTargets, releaseTargets, lockKey, decideResumeApproval } = await runMachinery();
     const inventory = await loadInventory(this.settings.workspace);
     // Secret inputs were stored redacted: they must be given again, and never validated as '[REDACTED]'.
     const missingSecret = missingSecretInput(run.inputs, request.inputs);

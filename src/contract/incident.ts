@@ -3,8 +3,6 @@
 // console links, so it is checked here, once, for every side: a control character could move
 // a terminal's cursor or rewrite its title, and a bidirectional override (U+202E) or other
 // invisible format character makes the id read differently from what it is.
-import { z } from 'zod';
-
 export const INCIDENT_MAX_LENGTH = 128;
 
 /** Cc: control characters (C0, DEL, C1); Cf: format characters (bidi overrides, zero-width); line and paragraph separators. */
@@ -22,8 +20,3 @@ export function incidentProblem(value: string): string | null {
   }
   return null;
 }
-
-export const IncidentId = z.string().superRefine((value, ctx) => {
-  const problem = incidentProblem(value);
-  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-});
