@@ -12,7 +12,6 @@ import { RunbookVersions } from '../../src/app/runbook-versions.js';
 import { MIGRATIONS } from '../../src/store/known-migrations.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openAppDatabase } from '../../src/store/open-database.js';
-import { RunStore } from '../../src/store/run-store.js';
 import { handrail, type CliOptions } from '../support/handrail-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'handrail-versions-'));
@@ -166,10 +165,11 @@ describe('a data directory from before version history', () => {
     try {
       db.pragma('journal_mode = WAL');
       migrate(db, path, MIGRATIONS.filter((m) => m.name < '0006'));
-      new RunStore(db).createRun({
-        runbookId: 'probe', runbookVersion: '2.1.1', runbookSha256: createHash('sha256').update(ran).digest('hex'), runbookPath: 'probe.md',
-        runbookSource: ran, environment: 'dev', operator: 'old-timer', inputs: {},
-      });
+      // A run row as a build of that time wrote it: today's RunStore writes columns (incident) that schema lacks.
+      db.prepare(
+        `INSERT INTO runs (id, runbook_id, runbook_version, runbook_sha256, runbook_path, runbook_source, environment, operator, status, inputs_json, pid, host, started_at)
+         VALUES ('old-run', 'probe', '2.1.1', ?, 'probe.md', ?, 'dev', 'old-timer', 'succeeded', '{}', NULL, NULL, '2026-01-01T00:00:00.000Z')`,
+      ).run(createHash('sha256').update(ran).digest('hex'), ran);
     } finally {
       db.close();
     }
