@@ -1,14 +1,10 @@
-import { createHash } from 'node:crypto';
-import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
-
-// Level 1: output arrives as fast as a command can print, and zlib's default level (6)
-// costs several times the CPU for a few percent less space.
-const LEVEL = { level: constants.Z_BEST_SPEED };
+import { inflateRawSync } from 'node:zlib';
 /** Output of one step attempt indexed for `audit search`; what follows is stored, not indexed. */
 export const OUTPUT_INDEX_BYTES = 16 * 1024 * 1024;
 import type { Database } from 'better-sqlite3';
 import type { OutputStream } from '../core/engine/ports.js';
 import { indexOutputChunk } from './audit-search.js';
+import { type PreparedChunk, prepareChunkSync } from './output-prepare.js';
 
 export interface OutputChunk {
   seq: number;
@@ -50,16 +46,18 @@ const KEY = 'run_id = ? AND idx = ? AND attempt = ?';
 /**
  * Stores one chunk of a step attempt's output, compressed, in one transaction. Bytes past
  * `maxBytes` for the attempt are counted as cut, not stored: a runaway `yes` must not fill
- * the disk the snapshots need. Each call commits (and so fsyncs); callers that see many tiny
- * chunks should coalesce them first.
+ * the disk the snapshots need. Each call commits (and so fsyncs) unless the caller's
+ * transaction is open; callers that see many chunks should commit several at once. A chunk
+ * already compressed and hashed (see output-prepare.ts) is stored as it is.
  */
 export function appendOutput(
   db: Database,
   key: { runId: string; idx: number; attempt: number },
   stream: OutputStream,
-  chunk: Uint8Array,
+  input: Uint8Array | PreparedChunk,
   maxBytes: number,
 ): OutputTotals & { stored: StoredChunk | null } {
+  const chunk = input instanceof Uint8Array ? input : input.raw;
   const params = [key.runId, key.idx, key.attempt] as const;
   return db.transaction(() => {
     db.prepare('INSERT INTO step_output_totals (run_id, idx, attempt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
@@ -76,10 +74,12 @@ export function appendOutput(
     };
     let stored: StoredChunk | null = null;
     if (kept.length > 0) {
-      stored = { chunk: before.chunks, stream, bytes: kept.length, sha256: createHash('sha256').update(kept).digest('hex') };
+      // Prepared for the whole chunk: only valid when the cap kept all of it.
+      const ready = !(input instanceof Uint8Array) && kept.length === chunk.length ? input : prepareChunkSync(Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength));
+      stored = { chunk: before.chunks, stream, bytes: kept.length, sha256: ready.sha256 };
       db.prepare(
         'INSERT INTO step_output (run_id, idx, attempt, seq, stream, raw_bytes, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(...params, before.chunks, stream, kept.length, deflateRawSync(kept, LEVEL));
+      ).run(...params, before.chunks, stream, kept.length, ready.deflated);
       // Full-text indexing costs far more than storing (it tripled a 1 GB step's time), so
       // only the first OUTPUT_INDEX_BYTES of an attempt are searchable; the rest is kept.
       const searchable = kept.subarray(0, Math.max(0, OUTPUT_INDEX_BYTES - before.stored_bytes));
