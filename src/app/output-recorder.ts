@@ -125,12 +125,14 @@ export class OutputRecorder {
     }
   }
 
-  /** The pool is behind: what it has not started is prepared here, and what is ready committed. */
+  /**
+   * The pool is behind: everything it has not finished is prepared here and committed. A chunk
+   * still in the pool is prepared twice (at most POOL_JOBS of them), the price of a bound.
+   */
   private catchUp(): void {
     for (const cut of this.queue) {
-      if (cut.started) continue;
       cut.started = true;
-      cut.prepared = prepareChunkSync(cut.raw);
+      cut.prepared ??= prepareChunkSync(cut.raw);
     }
     this.commitReady();
   }
