@@ -48,6 +48,8 @@ export class OutputRecorder {
   private readonly queue: Cut[] = [];
   private pendingBytes = 0;
   private poolJobs = 0;
+  /** A beat found chunks still in the pool: they are committed as soon as the last is ready, not a beat later. */
+  private owed = false;
 
   /**
    * `commit` stores the chunks in one transaction, in order; it throws when it could not.
@@ -77,6 +79,7 @@ export class OutputRecorder {
   tick(): void {
     this.cut();
     this.commitReady();
+    this.owed = this.queue.length > 0;
   }
 
   /** Everything received so far, committed (on this thread where the pool is not done) before this returns. */
@@ -108,7 +111,9 @@ export class OutputRecorder {
           this.poolJobs--;
           cut.prepared ??= prepared;
           this.startPoolJobs();
-          if (this.readyBytes() >= COMMIT_BYTES) {
+          const ready = this.readyBytes();
+          if (ready >= COMMIT_BYTES || (this.owed && ready === this.queuedBytes())) {
+            this.owed = false;
             try {
               this.commitReady();
             } catch (error) {
@@ -145,6 +150,10 @@ export class OutputRecorder {
       bytes += c.raw.length;
     }
     return bytes;
+  }
+
+  private queuedBytes(): number {
+    return this.queue.reduce((n, c) => n + c.raw.length, 0);
   }
 
   private commitReady(): void {

@@ -7,6 +7,7 @@ import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_BYTES, MAX_PENDING_BYTES, OutputRecorder, type ReadyChunk } from '../../src/app/output-recorder.js';
 import type { OutputStream } from '../../src/core/engine/ports.js';
+import { until } from '../support/until.js';
 
 interface Piece {
   idx: number;
@@ -71,6 +72,15 @@ describe('OutputRecorder', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     rec.commitAll();
     expect(committedStreams(commits).get('0/1/stdout')?.equals(expected.get('0/1/stdout')!)).toBe(true);
+  });
+
+  it('commits what a beat cut as soon as the pool has prepared it, not a beat later', async () => {
+    const { rec, commits } = recorder();
+    rec.add(0, 1, 'stdout', Buffer.from('a line a slow step printed\n'));
+    rec.tick();
+    // No further beat: the pool finishing the chunk is what commits it.
+    await until('the chunk the beat cut was committed', () => commits.length > 0);
+    expect(committedStreams(commits).get('0/1/stdout')?.toString()).toBe('a line a slow step printed\n');
   });
 
   it('holds no more than MAX_PENDING_BYTES uncommitted when the pool cannot keep up', () => {
