@@ -8,6 +8,7 @@
 // only output not yet reported. A state change commits everything first (commitAll).
 import type { OutputStream } from '../core/engine/ports.js';
 import { type PreparedChunk, prepareChunk, prepareChunkSync } from '../store/output-prepare.js';
+import type { PastCap } from '../store/step-output.js';
 
 /** A stored chunk: the unit a reader pages by and one `step.output` event vouches for. */
 export const CHUNK_BYTES = 1024 * 1024;
@@ -28,19 +29,22 @@ export interface ReadyChunk {
   idx: number;
   attempt: number;
   stream: OutputStream;
-  /** Raw when the attempt's storage is full: the store only counts it as cut. */
-  chunk: PreparedChunk | Buffer;
+  /** Only a count once the attempt's storage is full: the store counts it as cut. */
+  chunk: PreparedChunk | PastCap;
 }
 
 interface Cut {
   idx: number;
   attempt: number;
   stream: OutputStream;
+  /** Empty for output past the cap: it is counted, not held. */
   raw: Buffer;
   /** Handed to the pool (or prepared here). */
   started: boolean;
-  prepared?: PreparedChunk | Buffer;
+  prepared?: PreparedChunk | PastCap;
 }
+
+const NOTHING = Buffer.alloc(0);
 
 export class OutputRecorder {
   private filling: { idx: number; attempt: number; stream: OutputStream; parts: Uint8Array[]; bytes: number } | undefined;
@@ -64,6 +68,10 @@ export class OutputRecorder {
   ) {}
 
   add(idx: number, attempt: number, stream: OutputStream, data: Uint8Array): void {
+    if (this.full(idx, attempt)) {
+      this.count(idx, attempt, stream, data.length);
+      return;
+    }
     const f = this.filling;
     if (f && (f.idx !== idx || f.attempt !== attempt || f.stream !== stream)) this.cut();
     this.filling ??= { idx, attempt, stream, parts: [], bytes: 0 };
@@ -95,9 +103,19 @@ export class OutputRecorder {
     if (!f) return;
     this.filling = undefined;
     const raw = f.parts.length === 1 ? asBuffer(f.parts[0]!) : Buffer.concat(f.parts);
-    const full = this.full(f.idx, f.attempt);
-    this.queue.push({ idx: f.idx, attempt: f.attempt, stream: f.stream, raw, started: full, ...(full ? { prepared: raw } : {}) });
+    this.queue.push({ idx: f.idx, attempt: f.attempt, stream: f.stream, raw, started: false });
     this.startPoolJobs();
+  }
+
+  /** Output past the cap: added to the count at the end of the queue, committed with the next beat. */
+  private count(idx: number, attempt: number, stream: OutputStream, bytes: number): void {
+    this.cut();
+    const last = this.queue.at(-1);
+    if (last && last.raw === NOTHING && last.idx === idx && last.attempt === attempt && last.stream === stream && last.prepared && 'pastCap' in last.prepared) {
+      last.prepared.pastCap += bytes;
+    } else {
+      this.queue.push({ idx, attempt, stream, raw: NOTHING, started: true, prepared: { pastCap: bytes } });
+    }
   }
 
   private startPoolJobs(): void {
@@ -111,8 +129,7 @@ export class OutputRecorder {
           this.poolJobs--;
           cut.prepared ??= prepared;
           this.startPoolJobs();
-          const ready = this.readyBytes();
-          if (ready >= COMMIT_BYTES || (this.owed && ready === this.queuedBytes())) {
+          if (this.readyBytes() >= COMMIT_BYTES || (this.owed && this.queue.every((c) => c.prepared))) {
             this.owed = false;
             try {
               this.commitReady();
@@ -150,10 +167,6 @@ export class OutputRecorder {
       bytes += c.raw.length;
     }
     return bytes;
-  }
-
-  private queuedBytes(): number {
-    return this.queue.reduce((n, c) => n + c.raw.length, 0);
   }
 
   private commitReady(): void {
