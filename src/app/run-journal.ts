@@ -9,36 +9,27 @@ import type { RunStore } from '../store/run-store.js';
 import type { SnapshotStore } from '../store/snapshot-store.js';
 import { newId } from './ids.js';
 import { realLocationOf } from './snapshot-file.js';
-
-/** Output is stored in chunks of this size (readers page through output chunk by chunk). */
-const BATCH_BYTES = 1024 * 1024;
-/**
- * Several chunks go into one commit (or whatever came in FLUSH_MS): under synchronous=FULL each
- * commit is an fsync, and one per MiB was a third of the time of a step printing fast.
- */
-const COMMIT_BYTES = 8 * BATCH_BYTES;
-const FLUSH_MS = 250;
+import { COMMIT_MS, OutputRecorder, type ReadyChunk } from './output-recorder.js';
 
 export function storeJournal(store: RunStore, snapshots: SnapshotStore, run: Run): RunJournal & { close(): void } {
   const { id: runId, operator } = run;
-  let pending: { idx: number; attempt: number; stream: OutputStream; chunks: Uint8Array[]; bytes: number } | undefined;
   const cutReported = new Set<string>();
-  const flush = () => {
-    if (!pending) return;
-    const { idx, attempt, stream, chunks } = pending;
-    pending = undefined;
-    const data = Buffer.concat(chunks);
-    store.atomically(() => {
-      for (let at = 0; at < data.length || at === 0; at += BATCH_BYTES) {
-        const totals = store.appendOutput(runId, idx, attempt, stream, data.subarray(at, at + BATCH_BYTES), operator);
-        if (totals.cutBytes > 0 && !cutReported.has(`${idx}/${attempt}`)) {
-          // The output goes on; only its storage stops. Say so once, where a reviewer looks.
-          cutReported.add(`${idx}/${attempt}`);
-          store.appendEvent({ operator, kind: 'output.cut', runId, stepIdx: idx, body: { attempt, storedBytes: totals.storedBytes } });
+  const commit = (chunks: ReadyChunk[]) =>
+    recording(() =>
+      store.atomically(() => {
+        for (const { idx, attempt, stream, chunk } of chunks) {
+          const totals = store.appendOutput(runId, idx, attempt, stream, chunk, operator);
+          if (totals.cutBytes > 0 && !cutReported.has(`${idx}/${attempt}`)) {
+            // The output goes on; only its storage stops. Say so once, where a reviewer looks.
+            cutReported.add(`${idx}/${attempt}`);
+            store.appendEvent({ operator, kind: 'output.cut', runId, stepIdx: idx, body: { attempt, storedBytes: totals.storedBytes } });
+          }
         }
-      }
-    });
-  };
+      }),
+    );
+  // A commit's failure is kept in `fault` by recording(), thrown by the next state change.
+  const output = new OutputRecorder(commit, () => undefined, (idx, attempt) => cutReported.has(`${idx}/${attempt}`));
+  const flush = () => output.commitAll();
   // The first failure to write (a full disk, mostly) sticks: output arrives in a child's
   // 'data' handler and on a timer, where a throw would kill the process with a stack trace.
   // It is kept and thrown by the next state change instead, so the engine stops there and
@@ -55,11 +46,11 @@ export function storeJournal(store: RunStore, snapshots: SnapshotStore, run: Run
   };
   const timer = setInterval(() => {
     try {
-      recording(flush);
+      recording(() => output.tick());
     } catch {
       // kept in `fault`, thrown by the next state change
     }
-  }, FLUSH_MS);
+  }, COMMIT_MS);
   timer.unref();
   return {
     close() {
@@ -82,17 +73,10 @@ export function storeJournal(store: RunStore, snapshots: SnapshotStore, run: Run
       });
     },
     output(idx: number, attempt: number, stream: OutputStream, chunk: Uint8Array) {
-      if (pending && (pending.idx !== idx || pending.attempt !== attempt || pending.stream !== stream)) flush();
-      pending ??= { idx, attempt, stream, chunks: [], bytes: 0 };
-      // Kept by reference: stream chunks are never reused by their producer.
-      pending.chunks.push(chunk);
-      pending.bytes += chunk.length;
-      if (pending.bytes >= COMMIT_BYTES) {
-        try {
-          recording(flush);
-        } catch {
-          // kept in `fault`, thrown by the next state change
-        }
+      try {
+        recording(() => output.add(idx, attempt, stream, chunk));
+      } catch {
+        // kept in `fault`, thrown by the next state change
       }
     },
     process(idx: number, attempt: number, started) {

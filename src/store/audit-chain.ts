@@ -2,7 +2,7 @@
 // hash), writes signed checkpoints, and reads the chain back for verification.
 import type { KeyObject } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { appVersion } from '../core/app-version.js';
 import { GENESIS_HASH, bodySha256, eventHash, type AuditFields } from '../core/audit/chain-hash.js';
 import { signsWith } from '../core/audit/checkpoint-rules.js';
@@ -48,6 +48,8 @@ export class AuditChain {
   private readonly stepTarget: Statement;
   private readonly insertEvent: Statement;
   private readonly insertBody: Statement;
+  /** Made once: better-sqlite3 builds four wrappers per transaction() call, a cost on every append. */
+  private readonly appendInTransaction: Transaction<(event: NewEvent, bodyJson: string) => number>;
 
   constructor(
     private readonly db: Database,
@@ -65,6 +67,7 @@ export class AuditChain {
          @bodySha256, @prevHash, @hash)`,
     );
     this.insertBody = db.prepare('INSERT INTO audit_bodies (seq, body_json) VALUES (?, ?)');
+    this.appendInTransaction = db.transaction((event: NewEvent, bodyJson: string) => this.appendNow(event, bodyJson));
   }
 
   /**
@@ -73,46 +76,47 @@ export class AuditChain {
    * the step's, so every caller records them without having to look them up.
    */
   append(event: NewEvent): number {
-    const bodyJson = JSON.stringify(event.body ?? null) ?? 'null';
-    return this.db
-      .transaction(() => {
-        // The first signature of a data directory makes its key, which is itself recorded
-        // (before this event, so the new key's creation is covered by this event's checkpoint).
-        if (this.key === undefined && this.options.keysDir !== null && signsWith({ seq: this.headSeq() + 1, kind: event.kind, runId: event.runId ?? null })) {
-          this.key = this.signingKeyFor(event.operator, 'skip');
-        }
-        // Read inside the write transaction: a second process appending waits for the lock,
-        // then sees this event as its predecessor.
-        const last = this.head.get() as { seq: number; hash: string } | undefined;
-        const runId = event.runId ?? null;
-        const stepIdx = event.stepIdx ?? null;
-        const fields: AuditFields = {
-          seq: (last?.seq ?? 0) + 1,
-          at: this.options.now(),
-          operator: event.operator,
-          machine: this.machine,
-          appVersion: this.appVersion,
-          kind: event.kind,
-          runId,
-          stepIdx,
-          environment: event.environment !== undefined ? event.environment : runId === null ? null : ((this.runEnvironment.get(runId) as string | undefined) ?? null),
-          target: event.target !== undefined ? event.target : runId === null || stepIdx === null ? null : ((this.stepTarget.get(runId, stepIdx) as string | null | undefined) ?? null),
-          bodySha256: bodySha256(bodyJson),
-        };
-        // Checked before this event goes in (the verifier would miss this event's checkpoint).
-        const key = this.key;
-        const signHere = key !== undefined && signsWith(fields) && this.tailIntact();
-        const prevHash = last?.hash ?? GENESIS_HASH;
-        const hash = eventHash(prevHash, fields);
-        this.insertEvent.run({ ...fields, prevHash, hash });
-        this.insertBody.run(fields.seq, bodyJson);
-        // In the same transaction: no crash can leave a 1000th event or a run's end without its
-        // checkpoint. Never signed over a broken tail: the signature would hide the break from
-        // the next start-up check (`audit verify` then names the missing checkpoint after the break).
-        if (signHere) this.writeCheckpoint(fields.seq, hash, key);
-        return fields.seq;
-      })
-      .immediate();
+    return this.appendInTransaction.immediate(event, JSON.stringify(event.body ?? null) ?? 'null');
+  }
+
+  private appendNow(event: NewEvent, bodyJson: string): number {
+    // Read inside the write transaction: a second process appending waits for the lock,
+    // then sees this event as its predecessor.
+    let last = this.head.get() as { seq: number; hash: string } | undefined;
+    // The first signature of a data directory makes its key, which is itself recorded
+    // (before this event, so the new key's creation is covered by this event's checkpoint).
+    if (this.key === undefined && this.options.keysDir !== null && signsWith({ seq: (last?.seq ?? 0) + 1, kind: event.kind, runId: event.runId ?? null })) {
+      this.key = this.signingKeyFor(event.operator, 'skip');
+      // Making the key appended its creation: this event follows that one.
+      last = this.head.get() as { seq: number; hash: string } | undefined;
+    }
+    const runId = event.runId ?? null;
+    const stepIdx = event.stepIdx ?? null;
+    const fields: AuditFields = {
+      seq: (last?.seq ?? 0) + 1,
+      at: this.options.now(),
+      operator: event.operator,
+      machine: this.machine,
+      appVersion: this.appVersion,
+      kind: event.kind,
+      runId,
+      stepIdx,
+      environment: event.environment !== undefined ? event.environment : runId === null ? null : ((this.runEnvironment.get(runId) as string | undefined) ?? null),
+      target: event.target !== undefined ? event.target : runId === null || stepIdx === null ? null : ((this.stepTarget.get(runId, stepIdx) as string | null | undefined) ?? null),
+      bodySha256: bodySha256(bodyJson),
+    };
+    // Checked before this event goes in (the verifier would miss this event's checkpoint).
+    const key = this.key;
+    const signHere = key !== undefined && signsWith(fields) && this.tailIntact();
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const hash = eventHash(prevHash, fields);
+    this.insertEvent.run({ ...fields, prevHash, hash });
+    this.insertBody.run(fields.seq, bodyJson);
+    // In the same transaction: no crash can leave a 1000th event or a run's end without its
+    // checkpoint. Never signed over a broken tail: the signature would hide the break from
+    // the next start-up check (`audit verify` then names the missing checkpoint after the break).
+    if (signHere) this.writeCheckpoint(fields.seq, hash, key);
+    return fields.seq;
   }
 
   /**

@@ -12,8 +12,9 @@ import { type InterruptedRun, deadRuns, markInterruptedRuns } from './interrupte
 import type { NewEvent, NewRun, NewStep } from './new-records.js';
 import { byPrefix, type ByPrefix, ID_PREFIX_WHERE, prefixPattern } from './id-prefix.js';
 import { RUN_COLUMNS, type RunRow, type StepRow, toRun, toStep, toStepRow } from './run-rows.js';
-import { type OutputChunk, type OutputTotals, appendOutput, outputTotals, readOutput } from './step-output.js';
+import { type OutputChunk, type OutputTotals, type PastCap, appendOutput, outputTotals, readOutput } from './step-output.js';
 import { type StepChange, nextStep } from './step-transition.js';
+import type { PreparedChunk } from './output-prepare.js';
 import { type RecordedStepProcess, recordStepProcess, unsettledStepProcesses } from './step-processes.js';
 import { StoreError } from './store-error.js';
 import { type LockResult, acquireLock, releaseLock, releaseRunLocks } from './target-locks.js';
@@ -177,7 +178,7 @@ export class RunStore {
    * the output lives beside the chain (compressed, searchable), and the chain vouches for
    * every byte of it, so an edited or removed chunk is named by `audit verify`.
    */
-  appendOutput(runId: string, idx: number, attempt: number, stream: OutputStream, chunk: Uint8Array, operator?: string): OutputTotals {
+  appendOutput(runId: string, idx: number, attempt: number, stream: OutputStream, chunk: Uint8Array | PreparedChunk | PastCap, operator?: string): OutputTotals {
     return this.atomically(() => {
       const { stored, ...totals } = appendOutput(this.db, { runId, idx, attempt }, stream, chunk, this.maxOutputBytes);
       if (stored) {

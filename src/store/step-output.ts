@@ -1,14 +1,10 @@
-import { createHash } from 'node:crypto';
-import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
-
-// Level 1: output arrives as fast as a command can print, and zlib's default level (6)
-// costs several times the CPU for a few percent less space.
-const LEVEL = { level: constants.Z_BEST_SPEED };
+import { inflateRawSync } from 'node:zlib';
 /** Output of one step attempt indexed for `audit search`; what follows is stored, not indexed. */
 export const OUTPUT_INDEX_BYTES = 16 * 1024 * 1024;
 import type { Database } from 'better-sqlite3';
 import type { OutputStream } from '../core/engine/ports.js';
 import { indexOutputChunk } from './audit-search.js';
+import { type PreparedChunk, prepareChunkSync } from './output-prepare.js';
 
 export interface OutputChunk {
   seq: number;
@@ -22,6 +18,11 @@ export interface OutputTotals {
   storedBytes: number;
   /** Bytes received beyond the per-attempt cap and not kept. */
   cutBytes: number;
+}
+
+/** Bytes that arrived once the attempt's storage was full: counted as cut, never held or stored. */
+export interface PastCap {
+  pastCap: number;
 }
 
 /** The chunk one appendOutput call stored, for the audit event that vouches for it. */
@@ -50,16 +51,20 @@ const KEY = 'run_id = ? AND idx = ? AND attempt = ?';
 /**
  * Stores one chunk of a step attempt's output, compressed, in one transaction. Bytes past
  * `maxBytes` for the attempt are counted as cut, not stored: a runaway `yes` must not fill
- * the disk the snapshots need. Each call commits (and so fsyncs); callers that see many tiny
- * chunks should coalesce them first.
+ * the disk the snapshots need. Each call commits (and so fsyncs) unless the caller's
+ * transaction is open; callers that see many chunks should commit several at once. A chunk
+ * already compressed and hashed (see output-prepare.ts) is stored as it is; a PastCap is only
+ * counted (the caller saw the cut already, so none of it can be kept).
  */
 export function appendOutput(
   db: Database,
   key: { runId: string; idx: number; attempt: number },
   stream: OutputStream,
-  chunk: Uint8Array,
+  input: Uint8Array | PreparedChunk | PastCap,
   maxBytes: number,
 ): OutputTotals & { stored: StoredChunk | null } {
+  const chunk = input instanceof Uint8Array ? input : 'raw' in input ? input.raw : undefined;
+  const length = chunk?.length ?? (input as PastCap).pastCap;
   const params = [key.runId, key.idx, key.attempt] as const;
   return db.transaction(() => {
     db.prepare('INSERT INTO step_output_totals (run_id, idx, attempt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
@@ -68,18 +73,24 @@ export function appendOutput(
     const before = db.prepare(`SELECT chunks, stored_bytes, cut_bytes FROM step_output_totals WHERE ${KEY}`).get(
       ...params,
     ) as TotalsRow;
-    const kept = chunk.subarray(0, Math.max(0, Math.min(chunk.length, maxBytes - before.stored_bytes)));
+    const room = Math.max(0, Math.min(length, maxBytes - before.stored_bytes));
+    if (room > 0 && chunk === undefined) {
+      throw new Error(`output was counted as past the cap, but step ${key.idx + 1}'s attempt ${key.attempt} still had room for ${room} bytes: this is a bug`);
+    }
+    const kept = chunk?.subarray(0, room) ?? new Uint8Array(0);
     const after: OutputTotals = {
       chunks: before.chunks + (kept.length > 0 ? 1 : 0),
       storedBytes: before.stored_bytes + kept.length,
-      cutBytes: before.cut_bytes + (chunk.length - kept.length),
+      cutBytes: before.cut_bytes + (length - kept.length),
     };
     let stored: StoredChunk | null = null;
-    if (kept.length > 0) {
-      stored = { chunk: before.chunks, stream, bytes: kept.length, sha256: createHash('sha256').update(kept).digest('hex') };
+    if (chunk !== undefined && kept.length > 0) {
+      // Prepared for the whole chunk: only valid when the cap kept all of it.
+      const ready = !(input instanceof Uint8Array) && 'raw' in input && kept.length === chunk.length ? input : prepareChunkSync(Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength));
+      stored = { chunk: before.chunks, stream, bytes: kept.length, sha256: ready.sha256 };
       db.prepare(
         'INSERT INTO step_output (run_id, idx, attempt, seq, stream, raw_bytes, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(...params, before.chunks, stream, kept.length, deflateRawSync(kept, LEVEL));
+      ).run(...params, before.chunks, stream, kept.length, ready.deflated);
       // Full-text indexing costs far more than storing (it tripled a 1 GB step's time), so
       // only the first OUTPUT_INDEX_BYTES of an attempt are searchable; the rest is kept.
       const searchable = kept.subarray(0, Math.max(0, OUTPUT_INDEX_BYTES - before.stored_bytes));
