@@ -3,8 +3,9 @@
 // them; see test/fixtures/destructive-real/README.md). Issue 17 asks for 0.85/0.85. Measured
 // before any change: precision 17/59, recall 17/19. After two fixes made for false alarms seen
 // here (a command looked up with `which` kept in a variable; the same `$(mktemp)` name assigned in
-// several functions) precision is 17/23: that figure is in-sample now. The test holds it as a
-// floor (a change that makes the detector worse on real scripts fails); it does not meet 0.85.
+// several functions) precision is 17/23, and after the general fixes that followed (functions
+// shadowing commands, `$0`, quoted `<` in `[ ]`, …) 18/20 with recall 18/19: in-sample figures.
+// The test holds them as a floor (a change that makes the detector worse on real scripts fails).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describe as describeScore, precision, recall, scoreScript, total, type ScriptLabels } from '../corpus/destructive-real-score.js';
@@ -20,7 +21,7 @@ describe('destructive-command detection on real discourse_docker scripts', () =>
     }
   });
 
-  it('keeps at least the measured precision (17 of 23) and recall (17 of 19)', async () => {
+  it('keeps at least the measured precision (18 of 20) and recall (18 of 19)', async () => {
     const scores = [];
     for (const [path, l] of Object.entries(labels)) {
       scores.push(await scoreScript(`discourse/${path}`, readFileSync(new URL(`discourse/${path}`, FIXTURES), 'utf8'), l));
@@ -28,7 +29,7 @@ describe('destructive-command detection on real discourse_docker scripts', () =>
     const all = total(scores);
     process.stdout.write(`${describeScore('discourse_docker', all)}\n`);
     expect(all.labelled).toBe(19);
-    expect(recall(all)).toBeGreaterThanOrEqual(17 / 19);
-    expect(precision(all)).toBeGreaterThanOrEqual(17 / 23);
+    expect(recall(all)).toBeGreaterThanOrEqual(18 / 19);
+    expect(precision(all)).toBeGreaterThanOrEqual(18 / 20);
   });
 });

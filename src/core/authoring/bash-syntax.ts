@@ -57,8 +57,16 @@ export async function readBash<T>(text: string, read: (root: SyntaxNode) => T): 
   return readTree(await bashParser(), text, read);
 }
 
+/**
+ * `[ "$a" '<' "$b" ]` (a string comparison, the operator quoted or escaped so it is not a
+ * redirect) is plain bash, but the grammar gives up on it and reads `$a` as a command name, the
+ * rest of the block as its arguments. The operator is swapped for one the grammar knows, of the same
+ * length (`-lt`, `-gt`, `==`), so every offset and line stays where it was and it still reads as a test.
+ */
+const QUOTED_COMPARISON = /(\[\s[^\]\n]*?\s)('[<>]'|"[<>]"|\\[<>])(?=\s[^\n]*?\s\])/g;
+
 function readTree<T>(parser: Parser, text: string, read: (root: SyntaxNode) => T): T {
-  const tree = parser.parse(text);
+  const tree = parser.parse(text.replace(QUOTED_COMPARISON, (_whole, before: string, op: string) => before + (op.length === 3 ? (op.includes('<') ? '-lt' : '-gt') : '==')));
   if (!tree) throw new Error('the bash grammar returned no syntax tree (tree-sitter was stopped mid-parse); nothing was read');
   try {
     return read(tree.rootNode);

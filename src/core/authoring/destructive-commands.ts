@@ -107,6 +107,7 @@ interface Judging {
 function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'>, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
   for (const assignment of assignments) knowledge.assign(assignment);
   const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [] };
+  for (const name of read.defines) knowledge.functions.add(name);
   // In order, so `mkdir -p "$R" && tar -xzf a.tgz -C "$R"` knows the folder is new.
   for (const call of read.calls) {
     judgeCall(call, call, 0, judging);
@@ -125,6 +126,11 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   const { knowledge } = judging;
   // `$DEPLOY_ROOT/bin/restart` names its program; only the folder it sits in varies.
   const program = call.name.slice(call.name.lastIndexOf('/') + 1);
+  // `exec "$0" "$@"` runs this same script again, whose commands are the ones being judged.
+  if (/^\$(0|\{0\})$/.test(call.name)) return;
+  // A name the script defined as a function runs that function (its body is judged where it
+  // is written); a path (`/sbin/shutdown`) still names the system's program.
+  if (!call.name.includes('/') && knowledge.functions.has(call.name) && !knowledge.wrappers.has(call.name)) return;
   if (/[$`]/.test(call.name) && (!call.name.includes('/') || /[$`]/.test(program) || program === '')) {
     const choices = knowledge.commandChoices(call.name);
     if (choices === undefined) {

@@ -98,15 +98,18 @@ export const DATA_RULES: readonly DestructiveRule[] = [
     id: 'redis-delete',
     category: 'databases',
     commands: ['redis-cli', 'valkey-cli'],
-    matches: 'redis-cli FLUSHALL / FLUSHDB / DEL / UNLINK / SHUTDOWN (the command, not a key named so)',
+    matches: 'redis-cli FLUSHALL / FLUSHDB / DEL / UNLINK / SHUTDOWN (the command, not a key named so), and EVAL of a Lua script that calls one of them',
     when: (i) => {
-      const verb = operands(i.args, REDIS_OPTIONS)[0] ?? '';
+      const [verb = '', script = ''] = operands(i.args, REDIS_OPTIONS);
+      // A Lua script runs Redis commands through redis.call/pcall; which ones is in its text.
+      const lua = /^eval(_ro)?$/i.test(verb) ? /redis\.p?call\(\s*['"](del|unlink|flushall|flushdb)['"]/i.exec(script)?.[1] : undefined;
+      if (lua) return `runs a Lua script that ${/^flush/i.test(lua) ? 'empties Redis' : 'deletes Redis keys'} (EVAL … ${lua.toUpperCase()})`;
       if (/^flush(all|db)$/i.test(verb)) return `empties Redis (${verb.toUpperCase()})`;
       if (/^(del|unlink)$/i.test(verb)) return `deletes Redis keys (${verb.toUpperCase()})`;
       return /^shutdown$/i.test(verb) && 'stops Redis (SHUTDOWN)';
     },
     reason: '{}',
-    examples: { flags: ['redis-cli FLUSHALL', 'redis-cli -h cache-1 -n 2 FLUSHDB', 'redis-cli -h cache-1 DEL feature:flags', 'redis-cli --scan --pattern "price:*" | xargs -r -n 100 redis-cli -h cache UNLINK'], quiet: ['redis-cli -h cache-1 GET del', 'redis-cli INFO keyspace', 'redis-cli --scan --pattern "price:*"'] },
+    examples: { flags: ['redis-cli FLUSHALL', 'redis-cli -h cache-1 -n 2 FLUSHDB', 'redis-cli -h cache-1 DEL feature:flags', 'redis-cli --scan --pattern "price:*" | xargs -r -n 100 redis-cli -h cache UNLINK', `redis-cli EVAL "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end" 0 'tmp:*'`], quiet: ['redis-cli -h cache-1 GET del', `redis-cli EVAL "return redis.call('get', KEYS[1])" 1 del`, 'redis-cli INFO keyspace', 'redis-cli --scan --pattern "price:*"'] },
   },
   // restores over live data
   {

@@ -48,6 +48,21 @@ function ipVerdict(args: string[]): string | false {
   return false;
 }
 
+/** The files `sed -i` rewrites: its operands, less the script when no -e/-f gave one. */
+function sedInPlaceFiles(args: string[]): string[] {
+  if (!args.some((a) => a === '-i' || /^-i./.test(a) || a === '--in-place' || a.startsWith('--in-place=') || /^-[a-hj-zA-Z]*i[a-zA-Z]*$/.test(a))) return [];
+  const words = operands(args, options('-e', '--expression', '-f', '--file', '-l', '--line-length'));
+  const scripted = args.some((a) => a === '-e' || a === '-f' || a === '--expression' || a === '--file' || a.startsWith('--expression=') || a.startsWith('--file='));
+  return scripted ? words : words.slice(1);
+}
+
+/** The files `perl -i` / `perl -pi -e …` rewrites: its operands after the code. */
+function perlInPlaceFiles(args: string[]): string[] {
+  if (!args.some((a) => /^-[pnlaws0]*i/.test(a))) return [];
+  const words = operands(args, options('-e', '-E', '-M', '-I', '-m'));
+  return args.some((a) => a === '-e' || a === '-E' || /^-[a-zA-Z]*[eE]$/.test(a)) ? words : words.slice(1);
+}
+
 export const HOST_RULES: readonly DestructiveRule[] = [
   // files
   {
@@ -73,6 +88,19 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     when: (i) => !hasFlag(i.args, 'rR', '--recursive') && (operands(i.args).length === 0 || othersFiles(i, operands(i.args)).length > 0),
     reason: 'deletes files (rm)',
     examples: { flags: ['rm -f /var/run/shop/worker.lock', 'rm /var/lib/shop/cache/*.tmp', 'nice -n 10 rm -f export.csv', 'find . -name "*.orig" | xargs rm -f'], quiet: ['tmp=$(mktemp)\nrm -f "$tmp"', 'rm -f /tmp/lock', 'rm -f "$incoming/$name.part"', 'touch marker\nrm marker', 'echo x > out.txt\nrm -f out.txt'] },
+  },
+  {
+    id: 'in-place-edit',
+    category: 'files',
+    commands: ['sed', 'perl'],
+    matches: 'sed -i / --in-place, perl -i / -pi, on a file the script did not create (an in-place edit overwrites it)',
+    when: (i) => {
+      const files = i.name === 'sed' ? sedInPlaceFiles(i.args) : perlInPlaceFiles(i.args);
+      const others = othersFiles(i, files);
+      return others.length > 0 && others.join(' ');
+    },
+    reason: 'edits {} in place, overwriting what was there',
+    examples: { flags: ['sed -i "s/^PORT=.*/PORT=8080/" /etc/app.conf', 'sed -i.bak -e s/a/b/ app.conf', 'sed --in-place=.orig "/^#/d" hosts', "perl -pi -e 's/a/b/' /etc/hosts"], quiet: ['tmp=$(mktemp)\nsed -i s/a/b/ "$tmp"', 'sed -n 1p /etc/app.conf', "sed 's/a/b/' app.conf", "perl -ne 'print' /etc/hosts"] },
   },
   {
     id: 'find-delete',
@@ -201,6 +229,18 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     when: (i) => i.args[1] === 'stop',
     reason: 'stops a service (service stop)',
     examples: { flags: ['service app stop'], quiet: ['service app status'] },
+  },
+  {
+    id: 'sv-stop',
+    category: 'services',
+    commands: ['sv'],
+    matches: 'runit sv stop / down / force-stop / force-shutdown / kill / exit (and their one-letter forms)',
+    when: (i) => {
+      const verb = operands(i.args, options('-w'))[0] ?? '';
+      return /^(stop|down|d|force-stop|force-shutdown|kill|k|exit|x)$/.test(verb) && `sv ${verb}`;
+    },
+    reason: 'stops a runit service ({})',
+    examples: { flags: ['sv stop nginx', 'sv -w 30 force-stop unicorn', 'ls /etc/service | xargs sv force-stop', 'sv d redis'], quiet: ['sv status nginx', 'sv up nginx', 'sv restart unicorn'] },
   },
   {
     id: 'kill',

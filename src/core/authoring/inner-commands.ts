@@ -65,6 +65,9 @@ const REMOTE_RUN: Record<string, RegExp> = {
   nsenter: /.*/,
 };
 
+/** Options of docker/podman/kubectl/oc run and exec that take the next word as their value. */
+const OPTION_VALUES = new Set(['-u', '--user', '-v', '--volume', '-e', '--env', '--env-file', '--name', '-w', '--workdir', '--entrypoint', '--network', '--net', '--mount', '-l', '--label', '-p', '--publish', '-h', '--hostname', '--cidfile', '--platform', '-c', '--container', '-n', '--namespace', '--image', '--user-ns', '--group-add', '--sysctl', '--tmpfs', '--log-driver', '--restart', '-m', '--memory']);
+
 /** True for the commands whose arguments are another command (wrappers, shells, ssh, trap, container exec). */
 export function runsOtherCommands(name: string): boolean {
   return name in PURE_WRAPPERS || name in REMOTE_RUN || SHELLS.has(name) || name === 'su' || name === 'ssh' || name === 'trap' || name === 'eval';
@@ -104,7 +107,9 @@ export function innerCommands(call: ShellCall, name: string, knowledge: ScriptKn
   if (verbs && verbs.test(operands(call.args)[0] ?? '')) {
     const dashes = call.args.indexOf('--');
     if (dashes !== -1 && name !== 'docker' && name !== 'podman') return as(call.args.slice(dashes + 1));
-    const at = call.args.findIndex((arg, i) => i > 0 && known(arg.split('/').pop() ?? arg));
+    // An option's value is not the command, though it may end in one's name (`-u mysql`,
+    // `-v vol:/var/lib/mysql`).
+    const at = call.args.findIndex((arg, i) => i > 0 && !/[:=]/.test(arg) && !OPTION_VALUES.has(call.args[i - 1] ?? '') && known(arg.split('/').pop() ?? arg));
     return at === -1 ? none : as(call.args.slice(at));
   }
   return none;

@@ -36,6 +36,11 @@ export class ScriptKnowledge {
   private readonly destroyPlans = new Set<string>();
   /** Functions that run their arguments as a command (`run() { echo "+ $*"; "$@"; }`). */
   readonly wrappers = new Set<string>();
+  /**
+   * Functions the script defines: a call to one runs the script's own body (judged where it is
+   * written), not the system command of that name (`shutdown() { … }` then `trap shutdown TERM`).
+   */
+  readonly functions = new Set<string>();
 
   assign(assignment: Assignment): void {
     this.values.set(assignment.name, [...(this.values.get(assignment.name) ?? []), assignment.value]);

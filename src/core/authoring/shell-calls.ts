@@ -195,7 +195,11 @@ class Reader {
 
   private redirected(node: SyntaxNode, depth: number): PendingCall | null {
     const body = node.childForFieldName('body');
-    const call = body ? this.visit(body, depth, false) : null;
+    const before = this.calls.length;
+    let call = body ? this.visit(body, depth, false) : null;
+    // The grammar reads `a && b < dump | mysql` as `(a && b) < dump | mysql`; bash gives the
+    // redirect, and the pipe, to `b`, the list's last command.
+    if (body?.type === 'list') call = this.calls.slice(before).filter((c) => c.depth === depth).pop() ?? null;
     for (const child of node.children) {
       if (child.id === body?.id) continue;
       if (REDIRECTS.has(child.type)) this.redirect(child, call, depth);

@@ -1,0 +1,81 @@
+// General causes behind the misses and false alarms measured on real public scripts
+// (test/fixtures/destructive-real/README.md): each case is a small look-alike written for the
+// cause, not a line copied from those scripts.
+import { describe, expect, it } from 'vitest';
+import { destructiveFindings } from '../../src/core/authoring/destructive-commands.js';
+
+const rules = async (script: string): Promise<string[]> => (await destructiveFindings(script)).map((f) => f.rule);
+
+describe('names the script gives its own meaning', () => {
+  it('judges a function the script defines, not the system command it shadows', async () => {
+    const script = ['shutdown() {', '  echo stopping', '}', 'trap shutdown TERM', 'shutdown', 'reboot() { echo no; }', 'reboot'].join('\n');
+    expect(await rules(script)).toEqual([]);
+  });
+
+  it('still flags the system command when no function of that name is defined', async () => {
+    expect(await rules('echo bye\nshutdown -h now')).toContain('power');
+  });
+
+  it('does not call the script re-running itself "cannot tell what runs"', async () => {
+    expect(await rules('exec "$0" "$@"')).toEqual([]);
+    expect(await rules('exec $0 ${SAVED_ARGV[@]}')).toEqual([]);
+    expect(await rules('bash "$0" --retry')).toEqual([]);
+  });
+});
+
+describe('test brackets', () => {
+  it("reads [ \"$a\" '<' \"$b\" ] as a comparison, not as a command named by $a", async () => {
+    const script = ['cmp() {', '  local a=$1 b=$2', '  if [ "$a" \'<\' "$b" ]; then', '    return 1', '  elif [ "$a" \'>\' "$b" ]; then', '    return 0', '  fi', '  return 1', '}'].join('\n');
+    expect(await rules(script)).toEqual([]);
+  });
+});
+
+describe('redis scripts', () => {
+  it('flags EVAL whose Lua deletes or flushes keys, not one that only reads', async () => {
+    expect(await rules(`redis-cli -a "$PASS" EVAL "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end" 0 'sess:*'`)).toContain('redis-delete');
+    expect(await rules(`redis-cli EVAL "return redis.call('UNLINK', KEYS[1])" 1 a`)).toContain('redis-delete');
+    expect(await rules(`docker exec cache redis-cli EVALSHA "$(cat x)" 0; redis-cli eval "redis.call('flushdb')" 0`)).toContain('redis-delete');
+    expect(await rules(`redis-cli EVAL "return redis.call('get', KEYS[1])" 1 del`)).not.toContain('redis-delete');
+  });
+});
+
+describe('editing a file in place', () => {
+  it('flags sed -i and perl -pi on a file the script did not create', async () => {
+    expect(await rules('sed -i "s/^A=.*/A=1/" /etc/app.conf')).toContain('in-place-edit');
+    expect(await rules('sed -i --follow-symlinks "/DB/c\\DB=x" "$DIR/app.conf"')).toContain('in-place-edit');
+    expect(await rules('sed -i.bak -e s/a/b/ app.conf')).toContain('in-place-edit');
+    expect(await rules("perl -pi -e 's/a/b/' /etc/hosts")).toContain('in-place-edit');
+    expect(await rules("perl -i -pe 's/a/b/' cfg.ini")).toContain('in-place-edit');
+  });
+
+  it('stays quiet on a file the script made, and on sed that only prints', async () => {
+    expect(await rules('tmp=$(mktemp)\necho a > "$tmp"\nsed -i s/a/b/ "$tmp"')).not.toContain('in-place-edit');
+    expect(await rules('sed -n 1p /etc/app.conf')).toEqual([]);
+    expect(await rules("sed 's/a/b/' /etc/app.conf > /tmp/x")).toEqual([]);
+    expect(await rules("perl -ne 'print' /etc/hosts")).toEqual([]);
+  });
+});
+
+describe('a restore inside a multi-line shell string given to a container', () => {
+  it('flags the SQL load in docker run … sh -c "…" spanning lines', async () => {
+    const script = ['docker run -i --rm \\', '  -v data:/var/lib/mysql \\', '  "$IMAGE" /bin/sh -c "mysqld & \\', '  until mysqladmin ping; do sleep 3; done && \\', '  gunzip < backup/db.gz | mysql -uroot && \\', '  mysql -uroot -e \'SHUTDOWN\'"'].join('\n');
+    const found = await destructiveFindings(script);
+    expect(found.map((f) => f.rule)).toContain('sql-load');
+    expect(found.find((f) => f.rule === 'sql-load')?.line).toBe(1);
+  });
+
+  it('flags psql -f and < dump through docker exec and kubectl exec sh -c', async () => {
+    expect(await rules('docker exec db sh -c "\n  psql -U app -f /backup/app.sql app\n"')).toContain('sql-load');
+    expect(await rules('kubectl exec -i db-0 -- bash -c "\n  mysql shop < /tmp/shop.sql\n"')).toContain('sql-load');
+  });
+});
+
+describe('runit services', () => {
+  it('flags sv stop, force-stop, kill and down, not status or up', async () => {
+    for (const verb of ['stop', 'force-stop', 'kill', 'down', 'force-shutdown', 'exit']) expect(await rules(`sv ${verb} nginx`), verb).toContain('sv-stop');
+    expect(await rules('ls /etc/service | xargs sv force-stop')).toContain('sv-stop');
+    expect(await rules('sv -w 7 stop unicorn')).toContain('sv-stop');
+    expect(await rules('sv status nginx')).toEqual([]);
+    expect(await rules('sv up nginx')).toEqual([]);
+  });
+});
