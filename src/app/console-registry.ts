@@ -24,7 +24,10 @@ export function consoleFile(dataDir: string, port: number): string {
 /** Written when the console starts; returns the function that removes it again. */
 export function recordConsole(dataDir: string, entry: RunningConsoleEntry): () => void {
   const file = consoleFile(dataDir, entry.port);
-  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0), 0o600);
+  // Whatever is there (a killed console's file, a symlink planted to have the token written
+  // elsewhere) is removed, not written through; O_EXCL then refuses anything put back meanwhile.
+  rmSync(file, { force: true });
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
   try {
     fchmodSync(fd, 0o600);
     writeFileSync(fd, `${JSON.stringify(entry)}\n`);

@@ -4,12 +4,13 @@
 // planted as a symlink, one naming another host). The token must never reach a server that
 // is not the console that wrote the file, and the browser must never be sent there.
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { onProcessExit } from '../support/exit-cleanup.js';
+import { freePort } from '../support/free-port.js';
 import { handrailAsync, handrailChild, type CliOptions } from '../support/handrail-cli.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
@@ -40,8 +41,8 @@ afterAll(() => removeDir(dir));
 
 const cli = (): CliOptions => ({ dataDir: join(dir, `data-${++n}`), workspace, env: NO_DISPLAY });
 
-async function serve(options: CliOptions): Promise<URL> {
-  const child = handrailChild(['serve', '--port', '0'], options);
+async function serve(options: CliOptions, port = 0): Promise<URL> {
+  const child = handrailChild(['serve', '--port', String(port)], options);
   children.push(child);
   const forget = onProcessExit(() => child.kill('SIGKILL'));
   child.once('exit', forget);
@@ -127,6 +128,23 @@ describe('handrail open and the console-PORT.json files', () => {
     expect(foreign.seen).toEqual([]);
     expect(opened.stdout).not.toContain(SECRET);
     expect(opened.code).not.toBe(0);
+  });
+
+  it('a symlink planted where the console writes its file: the console starts, writes its own file, and never writes through the link', async () => {
+    const options = cli();
+    const dataDir = options.dataDir ?? '';
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const port = await freePort();
+    const target = join(dir, `written-through-${n}.json`);
+    symlinkSync(target, join(dataDir, `console-${port}.json`));
+    const served = await serve(options, port);
+    expect(existsSync(target)).toBe(false);
+    const file = lstatSync(join(dataDir, `console-${port}.json`));
+    expect(file.isFile()).toBe(true);
+    expect(file.mode & 0o777).toBe(0o600);
+    const opened = await handrailAsync(['open', link(port)], options);
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(opened.stdout.trim()).toContain(`token=${served.searchParams.get('token') ?? ''}`);
   });
 
   it('the console that wrote its file is still found and signs the link in', async () => {
