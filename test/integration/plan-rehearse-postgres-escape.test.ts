@@ -39,6 +39,8 @@ beforeAll(async () => {
   const port = new URL(pg.url).port;
   // dblink opens its own connection, whose work commits on its own: the way out of any transaction.
   runbook('dblink', `SELECT dblink_exec('host=127.0.0.1 port=${port} dbname=app user=postgres password=${pg.password}', 'DELETE FROM orders');`);
+  // The same, with the function's name put together at run time, where no reading of the text can see it.
+  runbook('do-dynamic-dblink', `DO $do$ BEGIN EXECUTE 'SELECT dbl' || 'ink_exec(''host=127.0.0.1 port=${port} dbname=app user=postgres password=${pg.password}'', ''DELETE FROM orders'')'; END $do$;`);
   await pg.psql('CREATE EXTENSION IF NOT EXISTS dblink');
 }, 120_000);
 
@@ -53,7 +55,7 @@ beforeEach(async () => {
 });
 
 describe('plan --rehearse on PostgreSQL against a step that tries to leave its transaction', () => {
-  for (const id of ['release-own-savepoint', 'rollback-to-own-savepoint', 'session-defaults', 'create-database', 'vacuum', 'advisory-lock', 'read-lifts-read-only', 'setval', 'dblink']) {
+  for (const id of ['release-own-savepoint', 'rollback-to-own-savepoint', 'session-defaults', 'create-database', 'vacuum', 'advisory-lock', 'read-lifts-read-only', 'setval', 'dblink', 'do-dynamic-dblink']) {
     it(`${id}: every row keeps its version, nothing is left behind`, async () => {
       const before = await rowsWithVersions();
       const result = handrail(['plan', id, '--env', 'dev', '--rehearse'], cli());
@@ -65,9 +67,13 @@ describe('plan --rehearse on PostgreSQL against a step that tries to leave its t
       // Exit 0 or 1 (a finding), never a crash.
       expect([0, 1]).toContain(result.code);
       expect(await pg.psql('SELECT last_value FROM ids')).toBe('100');
-      if (['dblink', 'setval', 'read-lifts-read-only'].includes(id)) {
+      if (['dblink', 'do-dynamic-dblink', 'setval', 'read-lifts-read-only'].includes(id)) {
         expect(result.stdout).toContain('Step 1: FAILED');
-        expect(result.stdout).toContain(id === 'read-lifts-read-only' ? 'savepoint "handrail_rehearsal_step" does not exist' : "which acts outside the rehearsal's transaction");
+        const why: Record<string, string> = {
+          'read-lifts-read-only': 'savepoint "handrail_rehearsal_step" does not exist',
+          'do-dynamic-dblink': 'runs SQL it puts together itself (EXECUTE)',
+        };
+        expect(result.stdout).toContain(why[id] ?? "which acts outside the rehearsal's transaction");
         expect(result.code).toBe(1);
       }
     });

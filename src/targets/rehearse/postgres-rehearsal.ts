@@ -10,8 +10,9 @@
 // name the step cannot know, so it can neither release it nor roll back to it (which would
 // lift a read step's READ ONLY). A few functions act outside any transaction: dblink opens a
 // second connection that commits on its own, setval moves a sequence for good, others end
-// sessions or write server files. A statement calling one by name is refused before it runs;
-// one the step reaches through a function of its own is not seen, which the note says.
+// sessions or write server files. A statement calling one by name is refused before it runs,
+// and so is a DO block running dynamic SQL (EXECUTE), where the name need not appear; one the
+// step reaches through a function of its own is not seen, which the note says.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { RehearsalDatabase, RehearsalStep, RehearsedSql } from '../../core/plan/rehearse-plan.js';
@@ -106,8 +107,11 @@ async function runStep(client: pg.Client, where: string, { sql, params, mode, ke
   for (const [index, statement] of bound.entries()) {
     const summary = summaryOf(statement.text);
     const outside = OUTSIDE_THE_TRANSACTION.exec(statement.text);
-    if (outside) {
-      const message = `it calls ${outside[1]}(), which acts outside the rehearsal's transaction (what it does would be real and would not be rolled back), so the rehearsal did not run it; check that step by hand`;
+    const dynamic = /^do\b/i.test(statement.text) && /\bexecute\b/i.test(statement.text);
+    if (outside || dynamic) {
+      const message = outside
+        ? `it calls ${outside[1]}(), which acts outside the rehearsal's transaction (what it does would be real and would not be rolled back), so the rehearsal did not run it; check that step by hand`
+        : 'it is a DO block that runs SQL it puts together itself (EXECUTE), which could call a function that acts outside the rehearsal\'s transaction where no reading of the step can see it, so the rehearsal did not run it; check that step by hand';
       statements.push({ number: index + 1, summary, returnsRows: false, error: message });
       await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
       return { statements, error: `statement ${index + 1} was not run: ${message}` };
