@@ -41,6 +41,12 @@ beforeAll(async () => {
   runbook('dblink', `SELECT dblink_exec('host=127.0.0.1 port=${port} dbname=app user=postgres password=${pg.password}', 'DELETE FROM orders');`);
   // The same, with the function's name put together at run time, where no reading of the text can see it.
   runbook('do-dynamic-dblink', `DO $do$ BEGIN EXECUTE 'SELECT dbl' || 'ink_exec(''host=127.0.0.1 port=${port} dbname=app user=postgres password=${pg.password}'', ''DELETE FROM orders'')'; END $do$;`);
+  // And with the name quoted, or spelled with Unicode escapes.
+  runbook('quoted-dblink', `SELECT "dblink_exec"('host=127.0.0.1 port=${port} dbname=app user=postgres password=${pg.password}', 'DELETE FROM orders');`);
+  runbook('escaped-dblink', `SELECT U&"dblin\\006b_exec"('host=127.0.0.1 port=${port} dbname=app user=postgres password=${pg.password}', 'DELETE FROM orders');`);
+  // A function the step makes itself, or a built-in that runs a query string.
+  runbook('made-function-dynamic', `CREATE FUNCTION sneak() RETURNS void LANGUAGE plpgsql AS $f$ BEGIN EXECUTE 'SELECT dbl' || 'ink_exec(''host=127.0.0.1 port=${port} dbname=app user=postgres password=${pg.password}'', ''DELETE FROM orders'')'; END $f$;\nSELECT sneak();`);
+  runbook('query-to-xml', `SELECT query_to_xml('SELECT dbl' || 'ink_exec(''host=127.0.0.1 port=${port} dbname=app user=postgres password=${pg.password}'', ''DELETE FROM orders'')', false, false, '');`);
   await pg.psql('CREATE EXTENSION IF NOT EXISTS dblink');
 }, 120_000);
 
@@ -55,7 +61,7 @@ beforeEach(async () => {
 });
 
 describe('plan --rehearse on PostgreSQL against a step that tries to leave its transaction', () => {
-  for (const id of ['release-own-savepoint', 'rollback-to-own-savepoint', 'session-defaults', 'create-database', 'vacuum', 'advisory-lock', 'read-lifts-read-only', 'setval', 'dblink', 'do-dynamic-dblink']) {
+  for (const id of ['release-own-savepoint', 'rollback-to-own-savepoint', 'session-defaults', 'create-database', 'vacuum', 'advisory-lock', 'read-lifts-read-only', 'setval', 'dblink', 'do-dynamic-dblink', 'quoted-dblink', 'escaped-dblink', 'made-function-dynamic', 'query-to-xml']) {
     it(`${id}: every row keeps its version, nothing is left behind`, async () => {
       const before = await rowsWithVersions();
       const result = handrail(['plan', id, '--env', 'dev', '--rehearse'], cli());
@@ -67,11 +73,13 @@ describe('plan --rehearse on PostgreSQL against a step that tries to leave its t
       // Exit 0 or 1 (a finding), never a crash.
       expect([0, 1]).toContain(result.code);
       expect(await pg.psql('SELECT last_value FROM ids')).toBe('100');
-      if (['dblink', 'do-dynamic-dblink', 'setval', 'read-lifts-read-only'].includes(id)) {
+      if (['dblink', 'do-dynamic-dblink', 'quoted-dblink', 'escaped-dblink', 'made-function-dynamic', 'query-to-xml', 'setval', 'read-lifts-read-only'].includes(id)) {
         expect(result.stdout).toContain('Step 1: FAILED');
         const why: Record<string, string> = {
           'read-lifts-read-only': 'savepoint "handrail_rehearsal_step" does not exist',
           'do-dynamic-dblink': 'runs SQL it puts together itself (EXECUTE)',
+          'escaped-dblink': 'spells an identifier with Unicode escapes',
+          'made-function-dynamic': 'runs SQL it puts together itself (EXECUTE)',
         };
         expect(result.stdout).toContain(why[id] ?? "which acts outside the rehearsal's transaction");
         expect(result.code).toBe(1);

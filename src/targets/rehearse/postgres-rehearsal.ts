@@ -11,7 +11,8 @@
 // lift a read step's READ ONLY). A few functions act outside any transaction: dblink opens a
 // second connection that commits on its own, setval moves a sequence for good, others end
 // sessions or write server files. A statement calling one by name is refused before it runs,
-// and so is a DO block running dynamic SQL (EXECUTE), where the name need not appear; one the
+// and so is one running dynamic SQL (EXECUTE, in a DO block or a function the step creates),
+// where the name need not appear; one the
 // step reaches through a function of its own is not seen, which the note says.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -107,11 +108,15 @@ async function runStep(client: pg.Client, where: string, { sql, params, mode, ke
   for (const [index, statement] of bound.entries()) {
     const summary = summaryOf(statement.text);
     const outside = OUTSIDE_THE_TRANSACTION.exec(statement.text);
-    const dynamic = /^do\b/i.test(statement.text) && /\bexecute\b/i.test(statement.text);
-    if (outside || dynamic) {
+    // EXECUTE anywhere (a DO block, a function the step creates): the SQL it runs is put together at run time.
+    const dynamic = /\bexecute\b/i.test(statement.text);
+    const escaped = UNICODE_IDENTIFIER.test(statement.text);
+    if (outside || dynamic || escaped) {
       const message = outside
         ? `it calls ${outside[1]}(), which acts outside the rehearsal's transaction (what it does would be real and would not be rolled back), so the rehearsal did not run it; check that step by hand`
-        : 'it is a DO block that runs SQL it puts together itself (EXECUTE), which could call a function that acts outside the rehearsal\'s transaction where no reading of the step can see it, so the rehearsal did not run it; check that step by hand';
+        : escaped
+          ? 'it spells an identifier with Unicode escapes (U&"…"), which could name a function that acts outside the rehearsal\'s transaction where no reading of the step can see it, so the rehearsal did not run it; check that step by hand'
+          : 'it runs SQL it puts together itself (EXECUTE), which could call a function that acts outside the rehearsal\'s transaction where no reading of the step can see it, so the rehearsal did not run it; check that step by hand';
       statements.push({ number: index + 1, summary, returnsRows: false, error: message });
       await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
       return { statements, error: `statement ${index + 1} was not run: ${message}` };
@@ -147,10 +152,14 @@ async function runStep(client: pg.Client, where: string, { sql, params, mode, ke
 /**
  * Calls whose effect no rollback undoes: a second connection (dblink), a sequence set for
  * good (setval), other sessions ended, server files and large objects written, the server's
- * configuration or WAL touched. A name inside a string literal is refused too: the safe side.
+ * configuration or WAL touched; and the built-ins that run a query given as a string
+ * (query_to_xml), where the name need not appear. A name inside a string literal is refused too (the safe side),
+ * and a quoted name (`"dblink_exec"(`) as well.
  */
 const OUTSIDE_THE_TRANSACTION =
-  /\b(dblink\w*|setval|pg_terminate_backend|pg_cancel_backend|lo_export|lo_import|pg_file_write|pg_file_rename|pg_file_unlink|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|pg_promote|pg_logical_emit_message)\s*\(/i;
+  /\b(dblink\w*|setval|pg_terminate_backend|pg_cancel_backend|lo_export|lo_import|pg_file_write|pg_file_rename|pg_file_unlink|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|pg_promote|pg_logical_emit_message|query_to_xml\w*|cursor_to_xml\w*)"?\s*\(/i;
+/** `U&"…"` spells a name with escapes (`U&"dblin\006b_exec"`), which no reading of the text can match. */
+const UNICODE_IDENTIFIER = /\bu&"/i;
 
 function describe(error: unknown, where: string, statementTimeout: number): string {
   const e = error as { message?: string; code?: string };
