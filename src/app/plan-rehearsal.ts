@@ -47,7 +47,8 @@ export async function rehearseRun(settings: Settings, run: RunPlan, signal?: Abo
               `${target} (PostgreSQL ${withoutPassword(spec.postgres)}): rehearsed inside one transaction that was rolled back. ` +
               `A rehearsal on PostgreSQL takes the same locks the run would, briefly: it waits at most ${REHEARSAL_LOCK_TIMEOUT_MS / 1000} s for a lock ` +
               `(lock_timeout) and ${REHEARSAL_STATEMENT_TIMEOUT_MS / 1000} s per statement (statement_timeout). ` +
-              'Sequence values it used (nextval, serial ids) are not given back; PostgreSQL never rolls a sequence back.',
+              'Sequence values it used (nextval, serial ids) are not given back; PostgreSQL never rolls a sequence back. ' +
+              'A statement calling dblink, setval or another function that acts outside a transaction, or dynamic SQL (EXECUTE), is not run; one reached through a function already in the database is not seen, and its effect would be real.',
           };
         },
       },

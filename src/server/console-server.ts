@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CHALLENGE, CHALLENGE_HEADER, consoleProof, PROOF_HEADER } from '../app/console-proof.js';
 import { UserError } from '../app/errors.js';
 import { ConsoleToken } from './console-token.js';
 import { allowedHosts, isWildcard, refusedHostOrOrigin, urlHostOf } from './hosts.js';
@@ -72,12 +73,16 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       sendText(response, 403, `Forbidden: ${refused}.`);
       return;
     }
+    // `handrail open` asks whether this is the console that wrote its console-PORT.json, without sending the token.
+    const challenge = request.headers[CHALLENGE_HEADER];
+    if (typeof challenge === 'string' && CHALLENGE.test(challenge)) response.setHeader(PROOF_HEADER, consoleProof(token.value, challenge));
     const url = new URL(request.url ?? '/', 'http://console.invalid');
     const offered = url.searchParams.get('token');
     if (offered !== null && (request.method === 'GET' || request.method === 'HEAD') && token.matchesToken(tokenOf(offered))) {
       // Trade the token for the cookie and drop it from the address bar (and so from history).
       url.searchParams.delete('token');
-      response.writeHead(303, { Location: url.pathname + url.search, 'Set-Cookie': token.sessionCookie(), 'Cache-Control': 'no-store' });
+      // One leading slash: `//host` (from a raw `/.//host`) would send the browser to another site.
+      response.writeHead(303, { Location: `/${url.pathname.replace(/^[/\\]+/, '')}${url.search}`, 'Set-Cookie': token.sessionCookie(), 'Cache-Control': 'no-store' });
       response.end();
       return;
     }

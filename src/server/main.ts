@@ -49,11 +49,18 @@ async function main(): Promise<number> {
         `Prefer the default (127.0.0.1) and an SSH tunnel: ssh -L ${running.port}:127.0.0.1:${running.port} THIS-HOST.`,
     );
   }
+  // Recorded before the URL is printed: once a caller sees the URL, `handrail open` finds this console.
+  let forget = (): void => {};
+  try {
+    forget = recordConsole(settings.dataDir, { url: running.url, port: running.port, pid: process.pid, workspace: settings.workspace });
+  } catch (error) {
+    // Only `handrail open` uses the file: the console works without it.
+    log(`could not record this console in ${settings.dataDir} (${(error as Error).message}); it runs, but handrail open will start another instead of using it`);
+  }
   // `handrail open LINK` starts a console that opens at the link: its one line is then the
   // link itself, signed in (the token is traded for the cookie and dropped from the address).
   const shown = values['open-at'] ? linkWithToken(running.url, values['open-at']) : running.url;
   process.stdout.write(`${shown}\n`);
-  const forget = recordConsole(settings.dataDir, { url: running.url, port: running.port, pid: process.pid, workspace: settings.workspace });
   log(`workspace ${settings.workspace}, data in ${settings.dataDir}, operator ${settings.operator}`);
   log('open the URL above in a browser; stop with Ctrl-C');
   const removeRedirect = values.open || values['open-at'] ? openInBrowser(shown, settings.dataDir, running.port, log) : () => {};

@@ -22,7 +22,8 @@ export function shorten(value: string): string {
 }
 
 export function parseLinkValues(query: string): LinkValues {
-  const values: LinkValues = { inputs: {}, unknown: [] };
+  // No prototype: a link's `input.__proto__` is kept as a name (and then named as unused), not swallowed.
+  const values: LinkValues = { inputs: Object.create(null) as Record<string, string>, unknown: [] };
   for (const [key, value] of new URLSearchParams(query)) {
     if (key === 'env') values.environment = value;
     else if (key === 'incident') values.incident = value;
@@ -50,7 +51,8 @@ export function fillFromLink(link: LinkValues, declared: Record<string, InputDec
   }
   const inputs: Record<string, string> = {};
   for (const [name, value] of Object.entries(link.inputs)) {
-    const declaration = declared[name];
+    // Own declarations only: `constructor` or `toString` from a link is not an input of the runbook.
+    const declaration = Object.hasOwn(declared, name) ? declared[name] : undefined;
     if (!declaration) notes.push(`The link gives a value for “${shorten(name)}”, which this runbook does not take; it was not used.`);
     else if (declaration.secret) notes.push(`The link gives a value for the secret input “${name}”; secrets are never taken from a link (it would sit in the alert, the browser's history and logs). Type it below.`);
     else inputs[name] = value;

@@ -4,6 +4,7 @@
 import { makeAlertLink } from '../../app/link-service.js';
 import { linkWithToken, parseOpenLink } from '../../app/console-link.js';
 import { runningConsoles } from '../../app/console-registry.js';
+import { CHALLENGE_HEADER, newChallenge, PROOF_HEADER, provesToken } from '../../app/console-proof.js';
 import { openInBrowser } from '../../app/open-browser.js';
 import { resolveSettings } from '../../app/settings.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -50,14 +51,18 @@ export async function openCommand(link: string, global: GlobalOptions): Promise<
   return serveCommand({ port, host: '127.0.0.1', openAt: pathAndQuery }, global);
 }
 
-/** The console behind a registry entry is the one that wrote it (a killed console's pid may be reused). */
+/**
+ * The server on a registry entry's port is the console that wrote it: a killed console's pid
+ * may be reused and its port taken by any program. The token is not sent to find out (it
+ * would go to whoever listens there); the server must prove it knows it.
+ */
 async function answers(consoleUrl: string): Promise<boolean> {
   const url = new URL(consoleUrl);
   const token = url.searchParams.get('token') ?? '';
+  const challenge = newChallenge();
   try {
-    const response = await fetch(`${url.origin}/`, { method: 'HEAD', headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(2000) });
-    // Anything but a refusal of the token: the renderer may be unbuilt, the console is still ours.
-    return response.status !== 401 && response.status !== 403;
+    const response = await fetch(`${url.origin}/`, { method: 'HEAD', headers: { [CHALLENGE_HEADER]: challenge }, redirect: 'manual', signal: AbortSignal.timeout(2000) });
+    return token !== '' && provesToken(token, challenge, response.headers.get(PROOF_HEADER));
   } catch {
     return false;
   }

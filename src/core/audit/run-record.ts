@@ -181,8 +181,17 @@ function mismatch(table: RecordMismatch['table'], row: string, field: string, re
   const c = show(chain);
   return {
     table, row, field, recorded: r, chain: c, seq,
-    message: `${table} row ${row}: ${field} says ${r ?? '(nothing)'}, the audit trail says ${c ?? '(nothing)'} — the row was edited`,
+    message: `${table} row ${row}: ${field} says ${visible(r) ?? '(nothing)'}, the audit trail says ${visible(c) ?? '(nothing)'} — the row was edited`,
   };
+}
+
+/**
+ * An edited row's value is whatever the editor wrote: the message is printed in terminals,
+ * so a control or invisible character (an escape sequence, a bidi override) is written as
+ * `\u{…}` instead of acting on the terminal. `recorded` keeps the value as it is.
+ */
+function visible(value: string | null): string | null {
+  return value === null ? null : value.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (ch) => `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`);
 }
 
 function timesDiffer(row: string | null, chain: string | null): boolean {

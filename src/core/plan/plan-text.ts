@@ -106,11 +106,15 @@ function confirmationLine(step: PlanStep, plan: Plan): string {
 }
 
 /**
- * Terminal control characters and bidirectional overrides written out as `\u{…}`: a plan is
- * read in a terminal or an editor, and an escape sequence or a right-to-left override in a
- * runbook or a value could make the approver read something other than what runs.
+ * Terminal control characters, bidirectional overrides and invisible characters (zero-width,
+ * a line separator an editor shows as a new line, tag characters) written out as `\u{…}`: a
+ * plan is read in a terminal or an editor, and any of them could make the approver read
+ * something other than what runs. Tab and newline are the text's own layout. A `\u{` already
+ * in the text is written `\u{5c}u{`, so the text `\u{1b}` and the escape character itself
+ * never read the same (and never give the same plan id).
  */
 function visible(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)?.toString(16)}}`);
+  return text
+    .replace(/\\u\{/g, '\\u{5c}u{')
+    .replace(/(?![\t\n])[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `\\u{${c.codePointAt(0)?.toString(16)}}`);
 }

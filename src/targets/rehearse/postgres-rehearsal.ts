@@ -5,6 +5,16 @@
 // the same locks a run would: a short lock_timeout makes a rehearsal that meets a held lock
 // give up at once instead of queueing everyone behind it, and statement_timeout bounds the
 // rest. Sequence values it uses are not given back: PostgreSQL never rolls a sequence back.
+//
+// The step's SQL is hostile as far as this file is concerned. Each step's savepoint has a
+// name the step cannot know, so it can neither release it nor roll back to it (which would
+// lift a read step's READ ONLY). A few functions act outside any transaction: dblink opens a
+// second connection that commits on its own, setval moves a sequence for good, others end
+// sessions or write server files. A statement calling one by name is refused before it runs,
+// and so is one running dynamic SQL (EXECUTE, in a DO block or a function the step creates),
+// where the name need not appear; one the
+// step reaches through a function of its own is not seen, which the note says.
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { RehearsalDatabase, RehearsalStep, RehearsedSql } from '../../core/plan/rehearse-plan.js';
 import type { RehearsedStatement } from '../../contract/plan.js';
@@ -85,7 +95,8 @@ async function runStep(client: pg.Client, where: string, { sql, params, mode, ke
     return { statements: [], error: (error as Error).message };
   }
   const statementTimeout = Math.min(REHEARSAL_STATEMENT_TIMEOUT_MS, timeoutMs ?? REHEARSAL_STATEMENT_TIMEOUT_MS);
-  await client.query('SAVEPOINT handrail_rehearsal_step');
+  const savepoint = `handrail_rehearsal_${randomBytes(8).toString('hex')}`;
+  await client.query(`SAVEPOINT ${savepoint}`);
   // A run reads in a READ ONLY transaction: a read step that writes (a function with side
   // effects) fails there, so it fails here too. Going read-only is allowed mid-transaction,
   // and rolling back to the savepoint (a read step keeps nothing) ends it.
@@ -96,6 +107,20 @@ async function runStep(client: pg.Client, where: string, { sql, params, mode, ke
   let returnsRows = false;
   for (const [index, statement] of bound.entries()) {
     const summary = summaryOf(statement.text);
+    const outside = OUTSIDE_THE_TRANSACTION.exec(statement.text);
+    // EXECUTE anywhere (a DO block, a function the step creates): the SQL it runs is put together at run time.
+    const dynamic = /\bexecute\b/i.test(statement.text);
+    const escaped = UNICODE_IDENTIFIER.test(statement.text);
+    if (outside || dynamic || escaped) {
+      const message = outside
+        ? `it calls ${outside[1]}(), which acts outside the rehearsal's transaction (what it does would be real and would not be rolled back), so the rehearsal did not run it; check that step by hand`
+        : escaped
+          ? 'it spells an identifier with Unicode escapes (U&"…"), which could name a function that acts outside the rehearsal\'s transaction where no reading of the step can see it, so the rehearsal did not run it; check that step by hand'
+          : 'it runs SQL it puts together itself (EXECUTE), which could call a function that acts outside the rehearsal\'s transaction where no reading of the step can see it, so the rehearsal did not run it; check that step by hand';
+      statements.push({ number: index + 1, summary, returnsRows: false, error: message });
+      await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      return { statements, error: `statement ${index + 1} was not run: ${message}` };
+    }
     try {
       // Before every statement: a statement before it (`SET lock_timeout = 0`) must not lift the
       // limits that keep a rehearsal from queueing behind a lock or running on.
@@ -115,14 +140,26 @@ async function runStep(client: pg.Client, where: string, { sql, params, mode, ke
     } catch (error) {
       const message = describe(error, where, statementTimeout);
       statements.push({ number: index + 1, summary, returnsRows: false, error: message });
-      await client.query('ROLLBACK TO SAVEPOINT handrail_rehearsal_step');
+      await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
       return { statements, error: `statement ${index + 1} failed: ${message}` };
     }
   }
   const count = returnsRows ? rowCount : changed;
-  await client.query(mode === 'write' && keep(count) ? 'RELEASE SAVEPOINT handrail_rehearsal_step' : 'ROLLBACK TO SAVEPOINT handrail_rehearsal_step');
+  await client.query(mode === 'write' && keep(count) ? `RELEASE SAVEPOINT ${savepoint}` : `ROLLBACK TO SAVEPOINT ${savepoint}`);
   return { statements, rowCount: count };
 }
+
+/**
+ * Calls whose effect no rollback undoes: a second connection (dblink), a sequence set for
+ * good (setval), other sessions ended, server files and large objects written, the server's
+ * configuration or WAL touched; and the built-ins that run a query given as a string
+ * (query_to_xml), where the name need not appear. A name inside a string literal is refused too (the safe side),
+ * and a quoted name (`"dblink_exec"(`) as well.
+ */
+const OUTSIDE_THE_TRANSACTION =
+  /\b(dblink\w*|setval|pg_terminate_backend|pg_cancel_backend|lo_export|lo_import|pg_file_write|pg_file_rename|pg_file_unlink|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|pg_promote|pg_logical_emit_message|query_to_xml\w*|cursor_to_xml\w*)"?\s*\(/i;
+/** `U&"…"` spells a name with escapes (`U&"dblin\006b_exec"`), which no reading of the text can match. */
+const UNICODE_IDENTIFIER = /\bu&"/i;
 
 function describe(error: unknown, where: string, statementTimeout: number): string {
   const e = error as { message?: string; code?: string };

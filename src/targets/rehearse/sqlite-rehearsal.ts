@@ -4,7 +4,14 @@
 // copy; its effects stay for the steps after it unless it failed or its expectation would
 // not hold, as a run would roll it back. The copy is private to this process, so running its
 // statements here (not in a worker) never blocks anyone else; only the CLI rehearses.
+//
+// The step's SQL is hostile as far as this file is concerned: it must not reach any file but
+// the copy. So the copy is held in one transaction for the whole rehearsal (never committed:
+// releasing a step's savepoint cannot commit, VACUUM INTO cannot run), each step's savepoint
+// has a name the step cannot know (it cannot release or roll back to it), and ATTACH, which
+// would open any file, even the real database, and write to it, is refused before it runs.
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlValue } from '../../core/engine/ports.js';
@@ -36,11 +43,14 @@ export async function openSqliteRehearsal(source: string, options: SqliteRehears
     throw new Error(`${source} does not exist (a run would fail to open it too)`);
   }
   const db = new Database(copy, { fileMustExist: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  db.exec('BEGIN');
   return {
     madeFrom,
     database: {
       step: async (step) => runStep(db, step),
       close: async () => {
+        // The copy is deleted afterwards; rolling back first keeps it from ever being committed.
+        if (db.inTransaction) db.exec('ROLLBACK');
         db.close();
       },
     },
@@ -55,7 +65,8 @@ function runStep(db: Database.Database, { sql, params, mode, keep }: RehearsalSt
     return { statements: [], error: (error as Error).message };
   }
   const statements: RehearsedStatement[] = [];
-  db.exec('SAVEPOINT handrail_rehearsal_step');
+  const savepoint = `handrail_rehearsal_${randomBytes(8).toString('hex')}`;
+  db.exec(`SAVEPOINT ${savepoint}`);
   // A run opens the database read-only for a step that declares no `mutates`: a write there
   // fails in the run, so it fails here too.
   if (mode === 'read') db.pragma('query_only = ON');
@@ -65,6 +76,12 @@ function runStep(db: Database.Database, { sql, params, mode, keep }: RehearsalSt
   try {
     for (const [index, statement] of bound.entries()) {
       const summary = summaryOf(statement.text);
+      const refused = outsideTheCopy(db, statement.text);
+      if (refused !== undefined) {
+        statements.push({ number: index + 1, summary, returnsRows: false, error: refused });
+        undo(db, savepoint);
+        return { statements, error: `statement ${index + 1} was not run: ${refused}` };
+      }
       try {
         const stmt = db.prepare(statement.text);
         const args = statement.names.length === 0 ? [] : [bindable(Object.fromEntries(statement.names.map((n, i) => [n, statement.values[i] ?? null])))];
@@ -81,25 +98,37 @@ function runStep(db: Database.Database, { sql, params, mode, keep }: RehearsalSt
         }
       } catch (error) {
         statements.push({ number: index + 1, summary, returnsRows: false, error: (error as Error).message });
-        undo(db);
+        undo(db, savepoint);
         return { statements, error: `statement ${index + 1} failed on the copy: ${(error as Error).message}` };
       }
     }
     const count = returnsRows ? rowCount : changed;
-    if (mode === 'write' && keep(count)) db.exec('RELEASE handrail_rehearsal_step');
-    else undo(db);
+    if (mode === 'write' && keep(count)) db.exec(`RELEASE ${savepoint}`);
+    else undo(db, savepoint);
     return { statements, rowCount: count };
   } catch (error) {
-    undo(db);
+    undo(db, savepoint);
     throw error;
   } finally {
     db.pragma('query_only = OFF');
   }
 }
 
-function undo(db: Database.Database): void {
-  db.exec('ROLLBACK TO handrail_rehearsal_step');
-  db.exec('RELEASE handrail_rehearsal_step');
+function undo(db: Database.Database, savepoint: string): void {
+  db.exec(`ROLLBACK TO ${savepoint}`);
+  db.exec(`RELEASE ${savepoint}`);
+}
+
+/** Why a statement must not run on the copy (it would reach another file), or undefined. */
+function outsideTheCopy(db: Database.Database, text: string): string | undefined {
+  if (/^attach\b/i.test(text)) {
+    return 'ATTACH opens another database file (it could be the real one) and a rehearsal touches no file but its copy; rehearse without it, or check that step by hand';
+  }
+  if (/^vacuum\b/i.test(text)) return 'VACUUM cannot run inside the transaction a run opens for the step, so a run would fail here too';
+  // The copy's transaction must still be open, and only the copy attached: else stop before anything else runs.
+  const attached = (db.pragma('database_list') as { name: string }[]).filter((d) => d.name !== 'main' && d.name !== 'temp');
+  if (!db.inTransaction || attached.length > 0) return "an earlier statement left the rehearsal's copy (its transaction ended or another file is attached); nothing more runs";
+  return undefined;
 }
 
 function summaryOf(text: string): string {
