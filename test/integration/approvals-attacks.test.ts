@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handrail, type CliOptions } from '../support/handrail-cli.js';
+import { handrail, runIdOf, type CliOptions } from '../support/handrail-cli.js';
 import { runCommand } from '../support/run-command.js';
 import { makeKey } from '../support/ssh-keys.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
@@ -17,13 +17,16 @@ const key: Record<string, string> = {};
 
 const REMOTE = '---\nid: remote\ntitle: Remote\nversion: 1.0.0\nenvironments: [prod]\n---\n\n# Remote\n\n## Count\n\n```sql {target=db}\nSELECT 1;\n```\n\n## Uptime\n\n```sh {target=box}\nuptime\n```\n';
 
+const CONFIRMED = '---\nid: careful\ntitle: Careful\nversion: 1.0.0\nenvironments: [live]\n---\n\n# Careful\n\n## Change\n\n```sh {target=local confirm}\necho "step-ran-$((40+2))"\n```\n';
+
 const RUNBOOK = '---\nid: greet\ntitle: Greet\nversion: 1.0.0\nenvironments: [prod]\n---\n\n# Greet\n\n## Say hello\n\n```sh {target=local}\necho attacked-step-ran\n```\n';
 
 function inventory(knownHosts: string, seed = ''): string {
   return (
     'environments:\n  prod:\n    approval:\n      required: true\n      approvers: ./allowed_signers\n    targets:\n' +
     `      box: { ssh: deploy@db1.example.com, port: 22, known-hosts: ${knownHosts} }\n` +
-    `      db: { sqlite: ./prod.db${seed ? `, seed: ${seed}` : ''} }\n`
+    `      db: { sqlite: ./prod.db${seed ? `, seed: ${seed}` : ''} }\n` +
+    '  live:\n    protected: true\n    approval:\n      required: true\n      approvers: ./allowed_signers\n    targets: {}\n'
   );
 }
 
@@ -62,6 +65,7 @@ beforeAll(async () => {
   writeFileSync(join(ws, 'handrail.yml'), inventory('./known_hosts'));
   writeFileSync(join(ws, 'greet.md'), RUNBOOK);
   writeFileSync(join(ws, 'remote.md'), REMOTE);
+  writeFileSync(join(ws, 'careful.md'), CONFIRMED);
   expect((await git('init', '-q')).code).toBe(0);
   expect((await git('add', '.')).code).toBe(0);
   expect((await git('commit', '-q', '-m', 'approvers')).code).toBe(0);
@@ -92,6 +96,7 @@ describe('an operator approving their own run', () => {
     const sha = (await runCommand('sha256sum', [join(ws, 'allowed_signers')])).stdout.split(' ')[0]!;
     const accepted = JSON.parse(handrail(['audit', 'search', sha, '--kind', 'approval.accepted', '--json'], options).stdout) as unknown[];
     expect(accepted).toHaveLength(1);
+    expect(handrail(['show', runIdOf(r.stdout)], options).stdout).toContain('Approval: approved by alice@example.com (SHA256:');
   });
 });
 
@@ -126,5 +131,26 @@ describe('an approval file', () => {
     const path = join(root, 'huge.sig');
     writeFileSync(path, Buffer.alloc(64 * 1024 * 1024, 0x41));
     expectRefused(run(options, path), options, /huge\.sig is 67108864 bytes; an approval is a few hundred/);
+  });
+});
+
+describe('break-glass', () => {
+  const REASON = 'INC-99: approver asleep, queue stuck';
+
+  it("waives the approval only: a protected environment's typed name is still needed", () => {
+    const options = cli();
+    const r = handrail(['run', 'careful', '--env', 'live', '--yes', '--break-glass', REASON], options);
+    expect(r.stdout + r.stderr).toMatch(/--confirm live/);
+    expect(r.stdout).not.toContain('step-ran-42');
+    expect(r.code).not.toBe(0);
+  });
+
+  it('is counted in runs, and show gives the reason', () => {
+    const options = cli();
+    const r = handrail(['run', 'careful', '--env', 'live', '--confirm', 'live', '--break-glass', REASON], options);
+    expect(r.stdout).toContain('step-ran-42');
+    expect(r.code).toBe(0);
+    expect(handrail(['show', runIdOf(r.stdout)], options).stdout).toContain(REASON);
+    expect(handrail(['runs'], options).stdout).toMatch(/succeeded with deviations \(1\)/);
   });
 });
