@@ -10,8 +10,8 @@ import { basename, dirname } from 'node:path';
 export interface ApproversOrigin {
   /** SHA-256 (hex) of the bytes read. */
   sha256: string;
-  /** `committed`: equal to HEAD; `changed`/`untracked`: not what was reviewed; `no-git`: not in a repository or no git here. */
-  git: 'committed' | 'changed' | 'untracked' | 'no-git';
+  /** `committed`: equal to HEAD; `changed`/`untracked`/`outside` (not in the workspace's repository): not what was reviewed; `no-git`: no repository or no git here. */
+  git: 'committed' | 'changed' | 'untracked' | 'outside' | 'no-git';
   /** HEAD's commit, when in a repository. */
   commit?: string;
 }
@@ -25,9 +25,13 @@ function git(cwd: string, args: string[]): Promise<{ code: number; stdout: strin
   });
 }
 
-export async function approversOrigin(path: string, text: string): Promise<ApproversOrigin> {
+export async function approversOrigin(path: string, text: string, workspace: string): Promise<ApproversOrigin> {
   const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
   const dir = dirname(path);
+  // A file outside the workspace's repository (approvers: /tmp/mine, or a repository of its
+  // own) was reviewed by no one who reviews the workspace.
+  const [home, own] = await Promise.all([git(workspace, ['rev-parse', '--show-toplevel']), git(dir, ['rev-parse', '--show-toplevel'])]);
+  if (home.code === 0 && (own.code !== 0 || own.stdout.trim() !== home.stdout.trim())) return { sha256, git: 'outside' };
   const head = await git(dir, ['rev-parse', '--verify', '-q', 'HEAD']);
   if (head.code !== 0) return { sha256, git: 'no-git' };
   const commit = head.stdout.trim();
@@ -43,6 +47,9 @@ export async function approversOrigin(path: string, text: string): Promise<Appro
 export function approversProblem(path: string, origin: ApproversOrigin): string | null {
   if (origin.git === 'changed') {
     return `${path} differs from the workspace's last git commit (${origin.commit?.slice(0, 12) ?? 'HEAD'}): who may approve is decided by the committed file, reviewed like code; commit the change through your usual review (git diff -- ${path}) or restore it (git checkout -- ${path}), then run again`;
+  }
+  if (origin.git === 'outside') {
+    return `${path} is outside the workspace's git repository: who may approve is decided by a file committed with the workspace, reviewed like code; point approval.approvers in handrail.yml at the committed file, then run again`;
   }
   if (origin.git === 'untracked') {
     return `${path} is not committed to the workspace's git: who may approve is decided by a committed file, reviewed like code; add and commit it through your usual review, then run again`;

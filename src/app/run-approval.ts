@@ -128,7 +128,7 @@ export async function decideRunApproval(settings: Settings, run: RunPlan, reques
       { ...base, approval: given, reason: `approval too large or not a file (${size} bytes)` },
     );
   }
-  const origin = await approversOrigin(signersPath, signersText);
+  const origin = await approversOrigin(signersPath, signersText, settings.workspace);
   const approvers = { approversSha256: origin.sha256, approversGit: origin.git, ...(origin.commit ? { approversCommit: origin.commit } : {}) };
   const validForText = config['valid-for'] ?? DEFAULT_VALID_FOR;
   const checked: ApprovalDecision = checkApproval({

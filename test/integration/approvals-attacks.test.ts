@@ -87,6 +87,20 @@ describe('an operator approving their own run', () => {
     }
   });
 
+  it('is refused when they point approvers at a file of their own outside the workspace\'s repository', async () => {
+    const options = cli();
+    const own = join(root, 'my_signers');
+    writeFileSync(own, `dave@example.com ${pub('second')}\n`);
+    const yml = readFileSync(join(ws, 'handrail.yml'), 'utf8');
+    writeFileSync(join(ws, 'handrail.yml'), yml.replaceAll('./allowed_signers', own));
+    try {
+      const sig = planAndApprove(options, 'second', 'dave@example.com');
+      expectRefused(run(options, sig), options, /my_signers is outside the workspace's git repository/);
+    } finally {
+      writeFileSync(join(ws, 'handrail.yml'), yml);
+    }
+  });
+
   it('runs with an approval from a committed allowed_signers, and the audit keeps that file\'s SHA-256', async () => {
     const options = cli();
     const sig = planAndApprove(options, 'alice', 'alice@example.com');
