@@ -3,13 +3,15 @@
 // started (rebuilt here from the same runbook bytes, environment, inputs, targets and
 // operator), or a typed break-glass reason. What is decided is in
 // src/core/guards/approval-check.ts; this file reads the files and words the refusals.
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { ApprovalSettings } from '../contract/inventory.js';
 import { parseAllowedSigners } from '../core/approvals/allowed-signers.js';
 import { parseDuration } from '../core/approvals/approval-statement.js';
 import { approvedText } from '../core/audit/report-approvals.js';
 import { checkApproval, type ApprovalDecision } from '../core/guards/approval-check.js';
+import { approversOrigin, approversProblem } from './approvers-in-git.js';
 import { UserError } from './errors.js';
 import { expandPath } from './paths.js';
 import { planOf } from './plan-service.js';
@@ -17,6 +19,21 @@ import type { RunPlan } from './run-plan.js';
 import type { Settings } from './settings.js';
 
 export const DEFAULT_VALID_FOR = '1h';
+/** An approval is a statement and one armored signature: well under this, even with an RSA-16384 key. */
+const MAX_APPROVAL_BYTES = 64 * 1024;
+
+/** The approval file's text, or its size when it is too large to be one (never read into memory whole: /dev/zero, a 1 GB file). */
+async function readBounded(path: string): Promise<string | { size: number; regular: boolean }> {
+  // O_NONBLOCK: a FIFO given as the approval must not hang the run waiting for a writer.
+  const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = await file.stat();
+    if (!stat.isFile() || stat.size > MAX_APPROVAL_BYTES) return { size: stat.size, regular: stat.isFile() };
+    return await file.readFile('utf8');
+  } finally {
+    await file.close();
+  }
+}
 
 export interface ApprovalRequest {
   /** The approval file (PLAN.sig), absolute. */
@@ -97,15 +114,24 @@ export async function decideRunApproval(settings: Settings, run: RunPlan, reques
       { ...base, approval: given, reason: `approvers file unreadable (${error.code ?? 'error'})` },
     );
   });
-  const approvalText = request.approvalText ?? await readFile(given, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  const approvalText = request.approvalText ?? await readBounded(given).catch((error: NodeJS.ErrnoException) => {
     throw new ApprovalRefused(`cannot read the approval ${given} (${error.code ?? String(error)}); nothing was executed`, {
       ...base,
       approval: given,
       reason: `approval unreadable (${error.code ?? 'error'})`,
     });
   });
+  const size = typeof approvalText === 'string' ? Buffer.byteLength(approvalText) : approvalText.size;
+  if (typeof approvalText !== 'string' || size > MAX_APPROVAL_BYTES) {
+    throw new ApprovalRefused(
+      `${given} is ${size} bytes${typeof approvalText === 'string' || approvalText.regular ? '' : ' and not a regular file'}; an approval is a few hundred (a statement and an SSH signature): give the PLAN.sig file handrail approve wrote; nothing was executed`,
+      { ...base, approval: given, reason: `approval too large or not a file (${size} bytes)` },
+    );
+  }
+  const origin = await approversOrigin(signersPath, signersText, settings.workspace);
+  const approvers = { approversSha256: origin.sha256, approversGit: origin.git, ...(origin.commit ? { approversCommit: origin.commit } : {}) };
   const validForText = config['valid-for'] ?? DEFAULT_VALID_FOR;
-  const decision: ApprovalDecision = checkApproval({
+  const checked: ApprovalDecision = checkApproval({
     approval: approvalText,
     approvalPath: given,
     signers: parseAllowedSigners(signersText),
@@ -116,13 +142,15 @@ export async function decideRunApproval(settings: Settings, run: RunPlan, reques
     validForMs: parseDuration(validForText) ?? 3_600_000,
     validForText,
   });
+  const untrusted = approversProblem(signersPath, origin);
+  const decision: ApprovalDecision = untrusted !== null && checked.ok ? { ok: false, reason: untrusted, principal: checked.principal, fingerprint: checked.fingerprint, planId: checked.planId } : checked;
   if (decision.ok) {
     const { ok: _ok, ...accepted } = decision;
-    return { kind: 'approved', body: { ...base, approval: given, ...accepted, validFor: validForText } };
+    return { kind: 'approved', body: { ...base, approval: given, ...accepted, validFor: validForText, ...approvers } };
   }
   const { ok: _ok, ...refused } = decision;
   if (request.breakGlass !== undefined) return { kind: 'waived', reason: request.breakGlass, detail: `plan ${id}; the approval given was refused: ${decision.reason}` };
-  throw new ApprovalRefused(`${decision.reason}; nothing was executed`, { ...base, approval: given, ...refused });
+  throw new ApprovalRefused(`${decision.reason}; nothing was executed`, { ...base, approval: given, ...refused, ...approvers });
 }
 
 /**

@@ -19,6 +19,7 @@ import { type AppContext, ContextService } from './app-context.js';
 import { AuditTailGuard } from './audit-tail-guard.js';
 import type { RunVerdictInfo } from '../core/audit/run-verdict.js';
 import { runReviews, type Review } from './audit-search-service.js';
+import { runGuardLines, type RunGuardLines } from './run-guard-lines.js';
 import { UserError } from './errors.js';
 import { findRun } from './find-by-prefix.js';
 import { verdictsOf } from './run-verdicts.js';
@@ -499,6 +500,11 @@ export class RunService extends ContextService {
   /** Reviews of the run, read on this connection (on a full disk it is the only one there can be). */
   reviews(runId: string): Review[] {
     return runReviews(this.db, runId);
+  }
+
+  /** The run's break-glass deviations and accepted approvals, as `show` prints them. */
+  guardLines(runId: string): RunGuardLines {
+    return runGuardLines(this.db, runId);
   }
 
   /** A run id, or a unique prefix of one (as git takes commit ids). */

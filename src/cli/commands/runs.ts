@@ -100,6 +100,9 @@ export async function showCommand(ref: string, options: { json?: boolean; team?:
     await out.write(`Run ${run.id}: ${run.runbookId} ${run.runbookVersion} (sha256 ${run.runbookSha256.slice(0, 16)}…) in ${run.environment}\n`);
     if (run.incident) await out.write(`Incident ${printable(run.incident)}\n`);
     await out.write(`Operator ${run.operator}; ${verdictText(verdict)}; started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}\n`);
+    const guards = service.guardLines(run.id);
+    for (const line of guards.approvals) await out.write(`Approval: ${printable(line)}\n`);
+    if (guards.deviations.length > 0) await out.write(`Deviations:\n${guards.deviations.map((d) => `   ${printable(d)}\n`).join('')}`);
     if (Object.keys(run.inputs).length > 0) await out.write(`Inputs: ${Object.entries(run.inputs).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
     for (const s of steps) {
       await out.write(`\n${s.idx + 1}. ${s.title} [${s.kind}${s.target ? ` on ${s.target}` : ''}] — ${s.status}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ''}\n`);

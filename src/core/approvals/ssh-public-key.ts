@@ -46,6 +46,7 @@ export function publicKeyFromBlob(blob: Buffer): SshPublicKey {
   if (type === 'ssh-ed25519') {
     const raw = r.string();
     if (raw.length !== 32) throw new Error('an ssh-ed25519 key must be 32 bytes');
+    if (smallOrder(raw)) throw new Error('the ssh-ed25519 key is a small-order point, for which a signature of any text verifies');
     key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(raw) }, format: 'jwk' });
   } else if (type === 'ssh-rsa') {
     const e = r.string();
@@ -122,4 +123,25 @@ function strip(mpint: Buffer): Buffer {
 function bitLength(unsigned: Buffer): number {
   if (unsigned.length === 0 || (unsigned.length === 1 && unsigned[0] === 0)) return 0;
   return (unsigned.length - 1) * 8 + (32 - Math.clz32(unsigned[0]!));
+}
+
+/**
+ * The y-coordinates (sign bit cleared) of Ed25519's points of order 1, 2, 4 and 8, and their
+ * non-canonical encodings (p, p + 1), as libsodium blocks them: with such a "public key"
+ * the equation a verifier checks holds for a signature made without any private key.
+ */
+const SMALL_ORDER_Y = [
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+];
+
+function smallOrder(raw: Buffer): boolean {
+  const y = Buffer.from(raw);
+  y[31] = y[31]! & 0x7f;
+  return SMALL_ORDER_Y.includes(y.toString('hex'));
 }

@@ -63,6 +63,9 @@ export function dearmor(text: string): Buffer {
   if (!trimmed.startsWith(BEGIN)) throw new Error(`it does not start with ${BEGIN}`);
   const end = trimmed.indexOf(END);
   if (end < 0) throw new Error(`it has no ${END} line`);
+  // ssh-keygen ignores what follows the END line; here it is refused, so a second signature
+  // or words pasted after the first can never be read as part of the approval by a person.
+  if (end + END.length !== trimmed.length) throw new Error(`it has more after its ${END} line (one approval holds one signature)`);
   const body = trimmed.slice(BEGIN.length, end).replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw new Error('its body is not base64');
   return Buffer.from(body, 'base64');

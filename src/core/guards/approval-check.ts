@@ -133,7 +133,17 @@ function selfApproval(input: ApprovalCheckInput, principal: string, key: Buffer)
 
 /** Whether a principal names one of the operator's names: equal ignoring case, or equal before its '@'. */
 export function namesOperator(principal: string, operator: readonly string[]): boolean {
-  const names = new Set(operator.map((o) => o.trim().toLowerCase()).filter((o) => o !== ''));
-  const lower = principal.toLowerCase();
-  return names.has(lower) || names.has(lower.split('@')[0]!);
+  const names = new Set(operator.map(comparable).filter((o) => o !== ''));
+  const lower = comparable(principal);
+  return names.has(lower) || names.has(comparable(lower.split('@')[0]!));
+}
+
+/**
+ * A name as a reader would take it: compatibility forms folded (full-width `ｂｏｂ` is `bob`),
+ * runs of spaces as one, no spaces at the ends, no case. Otherwise `"bob "` in
+ * allowed_signers would be someone else to the check and the operator to anyone reading it.
+ * Look-alike letters from other scripts are not folded: that is left to the file's review.
+ */
+function comparable(name: string): string {
+  return name.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
 }

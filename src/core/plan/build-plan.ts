@@ -61,9 +61,15 @@ function planTarget(name: string, spec: TargetSpec, ctx: PlanContext): PlanTarge
   const kind = targetKind(spec);
   if (spec === 'local') return { name, kind, where: 'this machine' };
   if ('ssh' in spec) {
-    return { name, kind, where: `${spec.ssh}:${spec.port ?? 22}`, access: spec.identity ? `key ${spec.identity}` : 'ssh-agent' };
+    // Which known_hosts file is trusted decides which machine answers as this host: another
+    // file is another target, so it is part of what the approver signs.
+    const hostKeys = spec['known-hosts'] !== undefined ? `, host keys from ${ctx.resolvePath(spec['known-hosts'])}` : '';
+    return { name, kind, where: `${spec.ssh}:${spec.port ?? 22}`, access: `${spec.identity ? `key ${spec.identity}` : 'ssh-agent'}${hostKeys}` };
   }
-  if ('sqlite' in spec) return { name, kind, where: ctx.resolvePath(spec.sqlite) };
+  if ('sqlite' in spec) {
+    // A seed runs its SQL when the file is missing: what it would run is part of the plan.
+    return { name, kind, where: ctx.resolvePath(spec.sqlite), ...(spec.seed !== undefined ? { access: `created from ${ctx.resolvePath(spec.seed)} when missing` } : {}) };
+  }
   const password = spec['password-env'];
   return { name, kind, where: withoutPassword(spec.postgres), ...(password ? { access: `password from $${password}` } : {}) };
 }
