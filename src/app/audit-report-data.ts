@@ -1,7 +1,7 @@
 // Gathers a handover report's data from the store: events in scope, the runs they touch,
 // each step's command (from the runbook bytes the run is bound to, not the file on disk,
 // which may have changed since), an excerpt of its output, and the run's snapshots.
-import type { Run } from '../contract/run.js';
+import type { Run, RunStep } from '../contract/run.js';
 import type { StepAction } from '../contract/runbook.js';
 import { runVerdict, verdictText } from '../core/audit/run-verdict.js';
 import { Redactor } from '../core/engine/redact.js';
@@ -43,6 +43,40 @@ export async function gatherReport(src: ReportSources): Promise<HandoverReport> 
   return { generatedAt: new Date().toISOString(), generatedBy: src.generatedBy, scope: src.scope, events, runs, verification: src.verification };
 }
 
+/**
+ * A step as every report shows it: its command as run and the first and last lines of its
+ * output (read only for a step that ran). The local and the team report both build it here.
+ */
+export async function reportStep(
+  step: RunStep,
+  title: string,
+  action: StepAction | undefined,
+  inputs: Run['inputs'],
+  output: () => AsyncIterable<{ data: Uint8Array }>,
+): Promise<ReportStep> {
+  let excerpt = null;
+  if (step.attempt > 0) {
+    const lines = new LineExcerpt(20);
+    for await (const chunk of output()) lines.push(chunk.data);
+    excerpt = lines.finish();
+  }
+  return {
+    idx: step.idx,
+    title,
+    kind: step.kind,
+    target: step.target,
+    command: commandAsRun(action, inputs),
+    status: step.status,
+    attempt: step.attempt,
+    startedAt: step.startedAt,
+    finishedAt: step.finishedAt,
+    exitCode: step.exitCode,
+    reason: step.reason,
+    note: step.note,
+    output: excerpt,
+  };
+}
+
 async function gatherRun(src: ReportSources, row: Run, events: ReportEvent[]): Promise<ReportRun> {
   // The report states what the chain recorded: an edited row is reported as such, with the trail's values.
   const checked = checkRun(src.db, src.store, src.snapshots, row.id);
@@ -52,27 +86,7 @@ async function gatherRun(src: ReportSources, row: Run, events: ReportEvent[]): P
   const runbook = source ? parseRunbook(run.runbookPath, source).runbook : undefined;
   const steps: ReportStep[] = [];
   for (const step of checked?.steps ?? src.store.listSteps(run.id)) {
-    let output = null;
-    if (step.attempt > 0) {
-      const excerpt = new LineExcerpt(20);
-      for await (const chunk of src.store.readOutput(run.id, step.idx, step.attempt)) excerpt.push(chunk.data);
-      output = excerpt.finish();
-    }
-    steps.push({
-      idx: step.idx,
-      title: step.title,
-      kind: step.kind,
-      target: step.target,
-      command: commandAsRun(runbook?.steps[step.idx]?.action, run.inputs),
-      status: step.status,
-      attempt: step.attempt,
-      startedAt: step.startedAt,
-      finishedAt: step.finishedAt,
-      exitCode: step.exitCode,
-      reason: step.reason,
-      note: step.note,
-      output,
-    });
+    steps.push(await reportStep(step, step.title, runbook?.steps[step.idx]?.action, run.inputs, () => src.store.readOutput(run.id, step.idx, step.attempt)));
   }
   const snapshots = src.snapshots
     .list({ includeDeleted: true })

@@ -5,13 +5,12 @@
 // checked chunk by chunk. What does not verify is the report's first news, per run.
 import type { HandoverReport, ReportRun, ReportSnapshot, ReportStep, ReportVerification } from '../../core/audit/report-model.js';
 import { toReportEvent } from '../../core/audit/report-model.js';
-import { LineExcerpt } from '../../core/audit/report-excerpt.js';
 import { deriveRun } from '../../core/audit/run-record.js';
 import { verdictText } from '../../core/audit/run-verdict.js';
 import { loadShellGrammar } from '../../core/engine/shell-placeholders.js';
 import { parseRunbook } from '../../core/runbook/parse-runbook.js';
 import type { LedgerRunStart } from '../../targets/ledger/ledger-read.js';
-import { commandAsRun } from '../audit-report-data.js';
+import { reportStep } from '../audit-report-data.js';
 import { REDACTED } from '../run-types.js';
 import type { TeamRunDetail, TeamRuns } from './team-runs.js';
 
@@ -62,27 +61,7 @@ async function reportRun(detail: TeamRunDetail): Promise<ReportRun> {
   const runbook = detail.runbookSource ? parseRunbook(`${run.runbookId}.md`, detail.runbookSource).runbook : undefined;
   const steps: ReportStep[] = [];
   for (const step of detail.steps) {
-    let output = null;
-    if (step.attempt > 0) {
-      const excerpt = new LineExcerpt(20);
-      for await (const chunk of detail.output(step)) excerpt.push(chunk.data);
-      output = excerpt.finish();
-    }
-    steps.push({
-      idx: step.idx,
-      title: runbook?.steps[step.idx]?.title ?? step.title,
-      kind: step.kind,
-      target: step.target,
-      command: commandAsRun(runbook?.steps[step.idx]?.action, run.inputs),
-      status: step.status,
-      attempt: step.attempt,
-      startedAt: step.startedAt,
-      finishedAt: step.finishedAt,
-      exitCode: step.exitCode,
-      reason: step.reason,
-      note: step.note,
-      output,
-    });
+    steps.push(await reportStep(step, runbook?.steps[step.idx]?.title ?? step.title, runbook?.steps[step.idx]?.action, run.inputs, () => detail.output(step)));
   }
   const chain = deriveRun(detail.events);
   const snapshots: ReportSnapshot[] = [...(chain?.snapshots.values() ?? [])].map(({ body }) => ({

@@ -4,6 +4,7 @@
 // by an index (the primary key (machine_id, seq), the run index, the partial index on
 // `run.started`), so a first screen over a ledger of millions of events reads a page, not
 // the ledger. Rows come back in the verifier's own shapes (StoredEvent, Checkpoint).
+import { toStoredEvent, type AuditEventRow } from '../../core/audit/event-row.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Checkpoint } from '../../core/audit/checkpoint.js';
 import type { StoredEvent } from '../../core/audit/verify-chain.js';
@@ -69,22 +70,8 @@ const EVENT_COLUMNS = `e.machine_id, e.seq, e.at, e.operator, e.machine, e.app_v
   e.body_sha256, e.prev_hash, e.hash, b.body_json`;
 const EVENT_FROM = 'handrail.audit_events e LEFT JOIN handrail.audit_bodies b ON b.machine_id = e.machine_id AND b.seq = e.seq';
 
-interface EventRow {
+interface EventRow extends AuditEventRow {
   machine_id: string;
-  seq: number;
-  at: string;
-  operator: string;
-  machine: string;
-  app_version: string;
-  kind: string;
-  run_id: string | null;
-  step_idx: number | null;
-  environment: string | null;
-  target: string | null;
-  body_sha256: string;
-  prev_hash: string;
-  hash: string;
-  body_json: string | null;
 }
 
 export interface LedgerEvent extends StoredEvent {
@@ -92,23 +79,7 @@ export interface LedgerEvent extends StoredEvent {
 }
 
 function toEvent(row: EventRow): LedgerEvent {
-  return {
-    machineId: row.machine_id,
-    seq: Number(row.seq),
-    at: row.at,
-    operator: row.operator,
-    machine: row.machine,
-    appVersion: row.app_version,
-    kind: row.kind,
-    runId: row.run_id,
-    stepIdx: row.step_idx,
-    environment: row.environment,
-    target: row.target,
-    bodySha256: row.body_sha256,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    bodyJson: row.body_json,
-  };
+  return { machineId: row.machine_id, ...toStoredEvent(row) };
 }
 
 export async function ledgerMachines(client: LedgerClient): Promise<LedgerMachine[]> {
