@@ -9,6 +9,7 @@ import { describe, scoreScript, total, type Score, type ScriptLabels } from './d
 
 const FIXTURES = new URL('../fixtures/destructive-real/', import.meta.url);
 const MAILCOW = process.env.MAILCOW_GIT_DIR ?? '/work/.mirror/mailcow+mailcow-dockerized/repo';
+const DMS = process.env.DMS_GIT_DIR ?? '/work/.mirror/docker-mailserver+docker-mailserver/repo';
 
 function labels(file: string): Record<string, ScriptLabels> {
   return JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as Record<string, ScriptLabels>;
@@ -38,5 +39,17 @@ if (existsSync(MAILCOW)) {
   out.push(describe('mailcow-dockerized update.sh + _modules (held out)', total(heldOut)));
 } else {
   out.push(`mailcow-dockerized: no mirror at ${MAILCOW} (set MAILCOW_GIT_DIR to a clone of github.com/mailcow/mailcow-dockerized); not measured`);
+}
+// docker-mailserver (MIT), held out the same way: labelled and committed before the detector,
+// with the rules for git overwrites, `mv` and optional hook files already written, was run on it.
+if (existsSync(DMS)) {
+  const dms: Score[] = [];
+  for (const [path, l] of Object.entries(labels('labels-docker-mailserver.json'))) {
+    const text = execFileSync('git', [`--git-dir=${DMS}`, 'show', `${l.commit}:${path}`], { encoding: 'utf8' });
+    dms.push(await scoreScript(`docker-mailserver/${path}`, text, l));
+  }
+  out.push(describe('docker-mailserver setup.sh + helpers + setup.d (held out)', total(dms)));
+} else {
+  out.push(`docker-mailserver: no mirror at ${DMS} (set DMS_GIT_DIR to a clone of github.com/docker-mailserver/docker-mailserver); not measured`);
 }
 process.stdout.write(`${out.join('\n\n')}\n`);

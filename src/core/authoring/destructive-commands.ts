@@ -12,7 +12,7 @@
 import { loadBashGrammar, readBashNow, type SyntaxNode } from './bash-syntax.js';
 import { hasOwnRules, ruleById, rulesFor, type Category, type DestructiveRule } from './destructive-rules.js';
 import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-commands.js';
-import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, type Assignment } from './script-knowledge.js';
+import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, testedFilesIn, type Assignment } from './script-knowledge.js';
 import { readCodeNow, readStatement, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
 import { parseShellScript, ShellSyntaxError, type ShellCommand } from './shell-commands.js';
 import { sqlClientOf } from './sql-in-shell.js';
@@ -60,7 +60,10 @@ export async function destructiveFindings(script: string, knowledge = new Script
     return destructiveFindingsNow(script, knowledge);
   }
   const findings: DestructiveFinding[] = [];
-  for (const command of commands) findings.push(...judgeStatement(command, readBashNow(command.text, assignmentsIn), knowledge));
+  for (const command of commands) {
+    knowledge.learnTested(readBashNow(command.text, testedFilesIn));
+    findings.push(...judgeStatement(command, readBashNow(command.text, assignmentsIn), knowledge));
+  }
   return unique(findings);
 }
 
@@ -73,7 +76,8 @@ export function destructiveFindingsNow(script: string, knowledge = new ScriptKno
   const statements = readBashNow(script, topLevelStatements);
   const findings: DestructiveFinding[] = [];
   for (const statement of statements) {
-    const read = readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), assignments: assignmentsIn(root) }));
+    const read = readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), assignments: assignmentsIn(root), tested: testedFilesIn(root) }));
+    knowledge.learnTested(read.tested);
     findings.push(...judgeStatement(read, read.assignments, knowledge));
   }
   return unique(findings);
@@ -145,6 +149,8 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
     }
     return;
   }
+  // `./hooks/post-deploy` after `[ -x ./hooks/post-deploy ]`: an optional file, not the script's own code.
+  if (call.name.includes('/') && knowledge.isOptionalFile(call.name)) found(ruleById('optional-script'), call.name, top, judging);
   const name = program;
   if (name === 'eval') {
     judgeEval(call, top, depth, judging);

@@ -63,6 +63,26 @@ function perlInPlaceFiles(args: string[]): string[] {
   return args.some((a) => a === '-e' || a === '-E' || /^-[a-zA-Z]*[eE]$/.test(a)) ? words : words.slice(1);
 }
 
+/** What a git command overwrites in the work tree, or false: the local changes are not kept anywhere. */
+function gitOverwrite(args: string[]): string | false {
+  const [verb, ...rest] = operands(args, options('-C', '-c', '--git-dir', '--work-tree', '-m', '-b', '-B', '-X', '-s', '--strategy'));
+  const force = hasFlag(args, 'f', '--force');
+  const dashes = args.indexOf('--');
+  const paths = dashes >= 0 ? args.slice(dashes + 1).filter((a) => a !== '') : [];
+  if (verb === 'checkout') {
+    if (force) return 'discards local changes in the work tree (git checkout -f)';
+    if (paths.length > 0 || rest.includes('.')) return `overwrites ${paths.length > 0 ? paths.join(' ') : '.'} with the committed version, discarding local changes (git checkout -- PATH)`;
+  }
+  if (verb === 'switch' && (force || args.includes('--discard-changes'))) return 'discards local changes in the work tree (git switch --discard-changes)';
+  if (verb === 'restore' && (!args.some((a) => a === '--staged' || a === '-S') || args.some((a) => a === '--worktree' || a === '-W'))) return 'overwrites work-tree files with the committed version, discarding local changes (git restore)';
+  if (verb === 'merge') {
+    const theirs = args.some((a, k) => /^-X.*theirs/.test(a) || /^--strategy-option=.*theirs/.test(a) || ((a === '-X' || a === '--strategy-option') && /theirs/.test(args[k + 1] ?? '')));
+    if (theirs) return 'takes their side of every conflict, overwriting local changes (git merge -X theirs)';
+  }
+  if (verb === 'rm' && !args.includes('--cached')) return 'deletes tracked files from the work tree (git rm)';
+  return false;
+}
+
 export const HOST_RULES: readonly DestructiveRule[] = [
   // files
   {
@@ -101,6 +121,25 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     },
     reason: 'edits {} in place, overwriting what was there',
     examples: { flags: ['sed -i "s/^PORT=.*/PORT=8080/" /etc/app.conf', 'sed -i.bak -e s/a/b/ app.conf', 'sed --in-place=.orig "/^#/d" hosts', "perl -pi -e 's/a/b/' /etc/hosts"], quiet: ['tmp=$(mktemp)\nsed -i s/a/b/ "$tmp"', 'sed -n 1p /etc/app.conf', "sed 's/a/b/' app.conf", "perl -ne 'print' /etc/hosts"] },
+  },
+  {
+    id: 'mv-replace',
+    category: 'files',
+    commands: ['mv'],
+    matches: 'mv of a file the script made onto a path it did not create (not -n, -b, or into a folder given with a trailing / or -t)',
+    when: (i) => {
+      if (hasFlag(i.args, 'nbt', '--no-clobber') || i.args.some((a) => a.startsWith('--backup') || a.startsWith('--target-directory'))) return false;
+      const words = operands(i.args, options('-S', '--suffix'));
+      const [source, dest] = words;
+      if (words.length !== 2 || source === undefined || dest === undefined || dest.endsWith('/')) return false;
+      const lost = i.knowledge.ownedByScript(source) ? othersFiles(i, [dest]) : [];
+      return lost.length > 0 && lost.join(' ');
+    },
+    reason: 'replaces {} with a file the script wrote; what was there is lost (mv)',
+    examples: {
+      flags: ['postconf -n > /tmp/main-new.cf\nmv /tmp/main-new.cf /etc/postfix/main.cf', 'tmp=$(mktemp)\njq . /etc/docker/daemon.json > "$tmp"\nmv "$tmp" /etc/docker/daemon.json', 'mv -f /tmp/hosts.new /etc/hosts'],
+      quiet: ['mv /etc/cron.d/purge.disabled /etc/cron.d/purge', 'mv app.log app.log.1', 'mv /tmp/hosts.new /etc/', 'mv -n /tmp/hosts.new /etc/hosts', 'mv --backup=numbered /tmp/hosts.new /etc/hosts', 'mv /tmp/build.tgz "/srv/archive/build-$(date +%s).tgz"'],
+    },
   },
   {
     id: 'find-delete',
@@ -362,6 +401,18 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     },
     reason: '{}',
     examples: { flags: ['git reset --hard origin/main', 'git clean -fdx -e .env', 'git branch -D release/2023.4'], quiet: ['git status --short', 'git tag -f deployed', 'git fetch --prune origin'] },
+  },
+  {
+    id: 'git-overwrite',
+    category: 'git',
+    commands: ['git'],
+    matches: 'git checkout -f / -- PATH / ., git restore (not --staged alone), git switch -f, git merge -X theirs, git rm (not --cached)',
+    when: (i) => gitOverwrite(i.args),
+    reason: '{}',
+    examples: {
+      flags: ['git checkout -f', 'git checkout -f origin/master', 'git checkout origin -- _modules', 'git checkout .', 'git restore app.conf', 'git restore --staged --worktree app.conf', 'git switch --discard-changes main', 'git merge -Xtheirs -m "After update"', 'git merge -X"${MERGE_STRATEGY:-theirs}" -Xpatience', 'git merge --strategy-option=theirs origin/main', 'git rm data/conf/secret.inc'],
+      quiet: ['git checkout main', 'git checkout -b feature/x', 'git restore --staged app.conf', 'git rm --cached secrets.env', 'git merge --ff-only origin/main', 'git merge -Xpatience origin/main', 'git checkout -- ', 'git switch main'],
+    },
   },
   // access
   {

@@ -220,6 +220,25 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     examples: { flags: ['"$TOOL" "$ACTION"', '$EDITOR /etc/app.conf', 'exec "$@"', 'sudo $CMD'], quiet: ['"$DEPLOY_ROOT/current/bin/restart" --graceful', 'CMD="systemctl status shop"\n$CMD', 'run() { echo "+ $*"; "$@"; }\nrun echo hi', 'SUDO=sudo\n$SUDO apt-get update'] },
   },
   {
+    id: 'optional-script',
+    category: 'unknown',
+    commands: ['bash', 'sh', 'dash', 'zsh', 'ksh', 'source', '.'],
+    // A file the script has to test for before running it is not part of the script: it is a
+    // hook or an env file someone may drop in, and what it does cannot be read here. A file
+    // run without such a test (`source "$DIR/lib.sh"`) is the script's own code and is not flagged.
+    matches: 'runs a script file (bash FILE, source FILE, ./FILE) that the script first tests is there ([ -f FILE ])',
+    when: (i) => {
+      if (i.args.some((a) => a === '-c' || /^-[a-z]*c[a-z]*$/.test(a))) return false;
+      const file = operands(i.args)[0];
+      return file !== undefined && i.knowledge.isOptionalFile(file) && file;
+    },
+    reason: 'runs {}, a file the script only checks is there: cannot tell what runs',
+    examples: {
+      flags: ['if [ -f "${SCRIPT_DIR}/pre_update_hook.sh" ]; then\n  bash "${SCRIPT_DIR}/pre_update_hook.sh"\nfi', '[ -f .env.local ] && source .env.local', 'test -x ./hooks/post-deploy && ./hooks/post-deploy'],
+      quiet: ['source "$PATH_TO_SCRIPTS/accounts.sh"', 'bash ./migrate.sh', 'if [ -f app.conf ]; then bash -c "echo found"; fi', '[ -f a.sh ] && bash b.sh'],
+    },
+  },
+  {
     id: 'eval',
     category: 'unknown',
     commands: [],

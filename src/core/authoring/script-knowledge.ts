@@ -34,6 +34,8 @@ export class ScriptKnowledge {
   private readonly values = new Map<string, (string | null)[]>();
   private readonly created = new Set<string>();
   private readonly destroyPlans = new Set<string>();
+  /** Files the script tests for (`[ -f hook.sh ]`) before running: optional, so not its own code. */
+  private readonly optional = new Set<string>();
   /** Functions that run their arguments as a command (`run() { echo "+ $*"; "$@"; }`). */
   readonly wrappers = new Set<string>();
   /**
@@ -90,6 +92,15 @@ export class ScriptKnowledge {
     return false;
   }
 
+  /** Files a `[ -f FILE ]` / `[[ -x FILE ]]` in the statement tests for. */
+  learnTested(files: readonly string[]): void {
+    for (const file of files) this.optional.add(normal(this.resolve(file)));
+  }
+
+  isOptionalFile(word: string): boolean {
+    return this.optional.has(normal(this.resolve(word)));
+  }
+
   isDestroyPlan(word: string): boolean {
     return this.destroyPlans.has(normal(this.resolve(word)));
   }
@@ -103,6 +114,12 @@ export class ScriptKnowledge {
     const name = call.name.split('/').pop() ?? call.name;
     const made = name === 'touch' || (name === 'mkdir' && !hasFlag(call.args, 'p', '--parents'));
     if (made) for (const path of operands(call.args, new Set(['-m', '--mode', '-d', '-r', '-t']))) this.created.add(normal(this.resolve(path)));
+    if (name === '[' || name === '[[' || name === 'test') {
+      call.args.forEach((arg, k) => {
+        const file = call.args[k + 1];
+        if (/^-[efxrs]$/.test(arg) && file !== undefined) this.optional.add(normal(this.resolve(file)));
+      });
+    }
     if ((name === 'terraform' || name === 'tofu') && operands(call.args)[0] === 'plan' && call.args.includes('-destroy')) {
       const out = optionValue(call.args, null, '-out');
       if (out) this.destroyPlans.add(normal(this.resolve(out)));
@@ -134,6 +151,20 @@ function lookedUp(value: string): string[] | null {
 
 function normal(path: string): string {
   return path.replace(/^\.\//, '').replace(/\/+$/, '').replace(/\/\*$/, '') || '/';
+}
+
+/** The files `[ -f FILE ]`, `[[ -e FILE ]]`, … under `root` test for (quotes removed). */
+export function testedFilesIn(root: SyntaxNode): string[] {
+  const out: string[] = [];
+  const visit = (node: SyntaxNode): void => {
+    if (node.type === 'unary_expression') {
+      const [op, operand] = node.children;
+      if (op && operand && /^-[efxrs]$/.test(op.text)) out.push(valueOf(operand));
+    }
+    for (const child of node.children) visit(child);
+  };
+  visit(root);
+  return out;
 }
 
 /** The plain assignments under `root` (`A=1`, `export A=1`, `local a=$(mktemp)`), not `A=1 cmd`, and the names `for` and `read` set. */
