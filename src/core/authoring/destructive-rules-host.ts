@@ -126,19 +126,23 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'mv-replace',
     category: 'files',
     commands: ['mv'],
-    matches: 'mv of a file the script made onto a path it did not create (not -n, -b, or into a folder given with a trailing / or -t)',
+    matches: 'mv of a file the script made onto a path it did not create (not -n, -b, into a folder given with a trailing / or -t, a folder the script made, or NAME.part onto NAME)',
     when: (i) => {
       if (hasFlag(i.args, 'nbt', '--no-clobber') || i.args.some((a) => a.startsWith('--backup') || a.startsWith('--target-directory'))) return false;
       const words = operands(i.args, options('-S', '--suffix'));
       const [source, dest] = words;
       if (words.length !== 2 || source === undefined || dest === undefined || dest.endsWith('/')) return false;
+      // A folder the script made replaces nothing (it lands inside a folder, or mv fails); and
+      // `mv NAME.part NAME` completes the script's own download of NAME (write, then rename
+      // into place), the idiom that keeps a half-written file from ever looking whole.
+      if (i.knowledge.isFolderMadeByScript(source) || source === `${dest}.part` || source === `${dest}.partial` || source === `${dest}.download`) return false;
       const lost = i.knowledge.ownedByScript(source) ? othersFiles(i, [dest]) : [];
       return lost.length > 0 && lost.join(' ');
     },
     reason: 'replaces {} with a file the script wrote; what was there is lost (mv)',
     examples: {
       flags: ['postconf -n > /tmp/main-new.cf\nmv /tmp/main-new.cf /etc/postfix/main.cf', 'tmp=$(mktemp)\njq . /etc/docker/daemon.json > "$tmp"\nmv "$tmp" /etc/docker/daemon.json', 'mv -f /tmp/hosts.new /etc/hosts'],
-      quiet: ['mv /etc/cron.d/purge.disabled /etc/cron.d/purge', 'mv app.log app.log.1', 'mv /tmp/hosts.new /etc/', 'mv -n /tmp/hosts.new /etc/hosts', 'mv --backup=numbered /tmp/hosts.new /etc/hosts', 'mv /tmp/build.tgz "/srv/archive/build-$(date +%s).tgz"'],
+      quiet: ['mv /etc/cron.d/purge.disabled /etc/cron.d/purge', 'mv app.log app.log.1', 'mv /tmp/hosts.new /etc/', 'mv -n /tmp/hosts.new /etc/hosts', 'mv --backup=numbered /tmp/hosts.new /etc/hosts', 'mv /tmp/build.tgz "/srv/archive/build-$(date +%s).tgz"', 'curl -o "$dir/app.tgz.part" "$url"\nmv "$dir/app.tgz.part" "$dir/app.tgz"', 'tmp=/srv/releases/.unpack-1\nmkdir "$tmp"\nmv "$tmp" /srv/releases/1', 'tmp=$(mktemp -d)\nmv "$tmp" /srv/releases/1'],
     },
   },
   {

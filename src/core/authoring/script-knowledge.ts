@@ -33,6 +33,8 @@ const WORK_IN_PROGRESS = /(^|\/)(\.[^/]*(tmp|temp|unpack|partial|part|download)[
 export class ScriptKnowledge {
   private readonly values = new Map<string, (string | null)[]>();
   private readonly created = new Set<string>();
+  /** Folders the script made itself (plain `mkdir`, `mktemp -d`): moving one never replaces anything. */
+  private readonly folders = new Set<string>();
   private readonly destroyPlans = new Set<string>();
   /** Files the script tests for (`[ -f hook.sh ]`) before running: optional, so not its own code. */
   private readonly optional = new Set<string>();
@@ -92,6 +94,15 @@ export class ScriptKnowledge {
     return false;
   }
 
+  /**
+   * A folder the script made (plain `mkdir`, `$(mktemp -d)`): `mv` of it onto a path moves it
+   * inside an existing folder or fails on an existing file, so it replaces nothing.
+   */
+  isFolderMadeByScript(word: string): boolean {
+    const path = normal(this.resolve(word));
+    return this.folders.has(path) || /^(\$\(|`)\s*mktemp\s+(-[a-zA-Z]*d|--directory)\b/.test(path);
+  }
+
   /** Files a `[ -f FILE ]` / `[[ -x FILE ]]` in the statement tests for. */
   learnTested(files: readonly string[]): void {
     for (const file of files) this.optional.add(normal(this.resolve(file)));
@@ -113,7 +124,12 @@ export class ScriptKnowledge {
   learnCall(call: Pick<ShellCall, 'name' | 'args'>): void {
     const name = call.name.split('/').pop() ?? call.name;
     const made = name === 'touch' || (name === 'mkdir' && !hasFlag(call.args, 'p', '--parents'));
-    if (made) for (const path of operands(call.args, new Set(['-m', '--mode', '-d', '-r', '-t']))) this.created.add(normal(this.resolve(path)));
+    if (made) {
+      for (const path of operands(call.args, new Set(['-m', '--mode', '-d', '-r', '-t']))) {
+        this.created.add(normal(this.resolve(path)));
+        if (name === 'mkdir') this.folders.add(normal(this.resolve(path)));
+      }
+    }
     if (name === '[' || name === '[[' || name === 'test') {
       call.args.forEach((arg, k) => {
         const file = call.args[k + 1];
