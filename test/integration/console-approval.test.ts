@@ -45,4 +45,15 @@ describe('approvals in the console', () => {
     const { detail } = await walk(service, runId, goAhead);
     expect(detail.run.status).toBe('succeeded');
   });
+
+  it('starts without an approval only by break-glass typed on the set-up screen, recorded as a deviation that names the waiver and the reason', async () => {
+    const weak = await apiErrorOf(service.startRun({ runbook: 'hi', environment: 'prod', inputs: {}, breakGlass: 'x' }));
+    expect(weak.message).toMatch(/break-glass reason is too short/);
+
+    const { runId } = await service.startRun({ runbook: 'hi', environment: 'prod', inputs: {}, breakGlass: 'INC-7: approver unreachable, primary down' });
+    const { detail } = await walk(service, runId, goAhead);
+    expect(detail.run.status).toBe('succeeded');
+    expect(detail.deviations.map((d) => d.text).join('\n')).toContain('ran without the approval this environment requires');
+    expect(detail.deviations.map((d) => d.text).join('\n')).toContain('INC-7: approver unreachable, primary down');
+  });
 });

@@ -26,6 +26,8 @@ export function RunSetupView({ id, link }: { id: string; link?: string | undefin
   const [chosen, setEnvironment] = useState<string | null>(null);
   const [edited, setEdited] = useState<Record<string, string>>({});
   const [approval, setApproval] = useState('');
+  // Typed, never chosen: the only way past an approval or a team lock that cannot be had now (recorded as a deviation).
+  const [breakGlass, setBreakGlass] = useState('');
   const [typedIncident, setIncident] = useState<string | null>(null);
 
   const detail = runbook.data;
@@ -53,7 +55,7 @@ export function RunSetupView({ id, link }: { id: string; link?: string | undefin
     busy: starting,
     error: startError,
   } = useAction(async () => {
-    const { runId } = await client.startRun({ runbook: id, environment, inputs: values, ...(incident !== '' ? { incident } : {}), ...(approval.trim() !== '' ? { approval } : {}) });
+    const { runId } = await client.startRun({ runbook: id, environment, inputs: values, ...(incident !== '' ? { incident } : {}), ...(approval.trim() !== '' ? { approval } : {}), ...(breakGlass.trim() !== '' ? { breakGlass } : {}) });
     navigate(href.run(runId));
   });
 
@@ -110,6 +112,14 @@ export function RunSetupView({ id, link }: { id: string; link?: string | undefin
                 <label>
                   Paste the approval an approver sent you: the PLAN.sig file <code>handrail approve</code> wrote for the plan shown here.
                   <textarea value={approval} rows={6} spellCheck={false} onChange={(e) => setApproval(e.target.value)} />
+                </label>
+              </details>
+              <details className="break-glass-field" open={breakGlass !== ''}>
+                <summary>Break-glass, in an incident</summary>
+                <label>
+                  Only when a required approval, or the team ledger's lock, cannot be had now: type why. It waives those two guards and nothing
+                  else, and is recorded as a deviation that leads every report.
+                  <input type="text" value={breakGlass} maxLength={1000} spellCheck={false} onChange={(e) => setBreakGlass(e.target.value)} />
                 </label>
               </details>
               <ErrorAlert error={startError} title="The run was not started." />
