@@ -111,6 +111,10 @@ describe('an operator approving their own run', () => {
     const accepted = JSON.parse(handrail(['audit', 'search', sha, '--kind', 'approval.accepted', '--json'], options).stdout) as unknown[];
     expect(accepted).toHaveLength(1);
     expect(handrail(['show', runIdOf(r.stdout)], options).stdout).toContain('Approval: approved by alice@example.com (SHA256:');
+    // A script reading `show --json` learns the same: the approval the run ran under.
+    const shown = JSON.parse(handrail(['show', runIdOf(r.stdout), '--json'], options).stdout) as { approvals: string[]; deviations: string[] };
+    expect(shown.approvals).toEqual([expect.stringContaining('approved by alice@example.com (SHA256:')]);
+    expect(shown.deviations).toEqual([]);
   });
 });
 
@@ -166,5 +170,7 @@ describe('break-glass', () => {
     expect(r.code).toBe(0);
     expect(handrail(['show', runIdOf(r.stdout)], options).stdout).toContain(REASON);
     expect(handrail(['runs'], options).stdout).toMatch(/succeeded with deviations \(1\)/);
+    const shown = JSON.parse(handrail(['show', runIdOf(r.stdout), '--json'], options).stdout) as { deviations: string[] };
+    expect(shown.deviations).toEqual([expect.stringContaining(REASON)]);
   });
 });

@@ -80,7 +80,9 @@ export async function showCommand(ref: string, options: { json?: boolean; team?:
       decodedOutput(step.attempt === 0 ? none() : service.store.readOutput(run.id, step.idx, step.attempt, SHOW_PAGE_CHUNKS));
     if (options.json) {
       // The document as before, each step's output streamed into its place.
-      const marked = JSON.stringify({ run, ...verdict, steps: steps.map((s) => ({ ...s, output: `\u0000output-${s.idx}\u0000` })), reviews, tampering }, null, 2);
+      // The approval the run ran under and every waived guard, as the text view's lines say them.
+      const { approvals, deviations } = service.guardLines(run.id);
+      const marked = JSON.stringify({ run, ...verdict, approvals, deviations, steps: steps.map((s) => ({ ...s, output: `\u0000output-${s.idx}\u0000` })), reviews, tampering }, null, 2);
       const parts = marked.split(/"\\u0000output-(\d+)\\u0000"/);
       for (const [i, part] of parts.entries()) {
         if (i % 2 === 0) {
