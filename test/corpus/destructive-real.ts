@@ -4,20 +4,58 @@
 // read from a local bare mirror when one is present: MAILCOW_GIT_DIR or the default path below.
 // Run: npx tsx test/corpus/destructive-real.ts
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { ScriptFiles } from '../../src/core/authoring/destructive-commands.js';
 import { describe, scoreScript, total, type Score, type ScriptLabels } from './destructive-real-score.js';
 
 const FIXTURES = new URL('../fixtures/destructive-real/', import.meta.url);
 const MAILCOW = process.env.MAILCOW_GIT_DIR ?? '/work/.mirror/mailcow+mailcow-dockerized/repo';
 const DMS = process.env.DMS_GIT_DIR ?? '/work/.mirror/docker-mailserver+docker-mailserver/repo';
 
+/** The files of a repository at one commit, read on demand, so a script's sourced helpers and own programs are known. */
+function repositoryAt(gitDir: string, commit: string): ScriptFiles {
+  const paths = execFileSync('git', [`--git-dir=${gitDir}`, 'ls-tree', '-r', '--name-only', commit], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\n').filter(Boolean);
+  const cache = new Map<string, string | undefined>();
+  const read = (path: string): string | undefined => {
+    if (!cache.has(path)) {
+      let text: string | undefined;
+      try {
+        text = execFileSync('git', [`--git-dir=${gitDir}`, 'show', `${commit}:${path}`], { encoding: 'utf8', maxBuffer: 8 * 1024 * 1024 });
+      } catch {
+        text = undefined;
+      }
+      cache.set(path, text);
+    }
+    return cache.get(path);
+  };
+  return { paths, read };
+}
+
+const repositories = new Map<string, ScriptFiles>();
+const repository = (gitDir: string, commit: string): ScriptFiles => {
+  const key = `${gitDir}@${commit}`;
+  if (!repositories.has(key)) repositories.set(key, repositoryAt(gitDir, commit));
+  return repositories.get(key) as ScriptFiles;
+};
+
 function labels(file: string): Record<string, ScriptLabels> {
   return JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as Record<string, ScriptLabels>;
 }
 
+const discourseDir = new URL('discourse/', FIXTURES);
+const discourseFiles: ScriptFiles = {
+  paths: readdirSync(discourseDir, { recursive: true, encoding: 'utf8' }),
+  read: (path) => {
+    try {
+      return readFileSync(new URL(path, discourseDir), 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
 const discourse: Score[] = [];
 for (const [path, l] of Object.entries(labels('labels-discourse.json'))) {
-  discourse.push(await scoreScript(`discourse/${path}`, readFileSync(new URL(`discourse/${path}`, FIXTURES), 'utf8'), l));
+  discourse.push(await scoreScript(`discourse/${path}`, readFileSync(new URL(`discourse/${path}`, FIXTURES), 'utf8'), l, discourseFiles, path));
 }
 const out = [describe('discourse_docker', total(discourse))];
 
@@ -25,7 +63,7 @@ const mailcow: Score[] = [];
 if (existsSync(MAILCOW)) {
   for (const [path, l] of Object.entries(labels('labels-mailcow.json'))) {
     const text = execFileSync('git', [`--git-dir=${MAILCOW}`, 'show', `${l.commit}:${path}`], { encoding: 'utf8' });
-    mailcow.push(await scoreScript(`mailcow/${path}`, text, l));
+    mailcow.push(await scoreScript(`mailcow/${path}`, text, l, repository(MAILCOW, l.commit), path));
   }
   out.push(describe('mailcow-dockerized', total(mailcow)));
   out.push(describe('overall', total([...discourse, ...mailcow])));
@@ -34,7 +72,7 @@ if (existsSync(MAILCOW)) {
   const heldOut: Score[] = [];
   for (const [path, l] of Object.entries(labels('labels-mailcow-heldout.json'))) {
     const text = execFileSync('git', [`--git-dir=${MAILCOW}`, 'show', `${l.commit}:${path}`], { encoding: 'utf8' });
-    heldOut.push(await scoreScript(`mailcow/${path}`, text, l));
+    heldOut.push(await scoreScript(`mailcow/${path}`, text, l, repository(MAILCOW, l.commit), path));
   }
   out.push(describe('mailcow-dockerized update.sh + _modules (held out)', total(heldOut)));
 } else {
@@ -46,7 +84,7 @@ if (existsSync(DMS)) {
   const dms: Score[] = [];
   for (const [path, l] of Object.entries(labels('labels-docker-mailserver.json'))) {
     const text = execFileSync('git', [`--git-dir=${DMS}`, 'show', `${l.commit}:${path}`], { encoding: 'utf8' });
-    dms.push(await scoreScript(`docker-mailserver/${path}`, text, l));
+    dms.push(await scoreScript(`docker-mailserver/${path}`, text, l, repository(DMS, l.commit), path));
   }
   out.push(describe('docker-mailserver setup.sh + helpers + setup.d (held out)', total(dms)));
 } else {

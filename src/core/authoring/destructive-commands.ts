@@ -12,6 +12,7 @@
 import { loadBashGrammar, readBashNow, type SyntaxNode } from './bash-syntax.js';
 import { hasOwnRules, ruleById, rulesFor, type Category, type DestructiveRule } from './destructive-rules.js';
 import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-commands.js';
+import { programFile, sourcedFile } from './script-files.js';
 import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, testedFilesIn, type Assignment } from './script-knowledge.js';
 import { readCodeNow, readStatement, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
 import { parseShellScript, ShellSyntaxError, type ShellCommand } from './shell-commands.js';
@@ -19,6 +20,7 @@ import { sqlClientOf } from './sql-in-shell.js';
 import { SHELLS } from './wrapped-commands.js';
 
 export { ScriptKnowledge } from './script-knowledge.js';
+export { filesFrom, type ScriptFiles } from './script-files.js';
 
 export interface DestructiveFinding {
   /** The line where the command begins (for a command inside `sh -c "…"`, the line of the outer command). */
@@ -112,6 +114,10 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
   for (const assignment of assignments) knowledge.assign(assignment);
   const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [] };
   for (const name of read.defines) knowledge.functions.add(name);
+  if (read.defines.length > 0) {
+    const through = read.calls.filter(passesArguments);
+    for (const name of read.defines) knowledge.passThrough.set(name, through);
+  }
   // In order, so `mkdir -p "$R" && tar -xzf a.tgz -C "$R"` knows the folder is new.
   for (const call of read.calls) {
     judgeCall(call, call, 0, judging);
@@ -132,6 +138,23 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   const program = call.name.slice(call.name.lastIndexOf('/') + 1);
   // `exec "$0" "$@"` runs this same script again, whose commands are the ones being judged.
   if (/^\$(0|\{0\})$/.test(call.name)) return;
+  if ((call.name === 'source' || call.name === '.') && call.args[0] !== undefined) learnSourced(call.args[0], knowledge);
+  // `edit() { sed -i "$@"; }` (here, in a sourced helper, or a program of the same repository):
+  // what `edit s/a/b/ /etc/app.conf` does is known only at the call, with its arguments.
+  if (!call.name.includes('/')) {
+    for (const template of passedOn(call.name, knowledge)) {
+      // What the body does whatever it is given is found where the body is written; only
+      // what these arguments add is this call's.
+      const alone = (c: ShellCall): DestructiveFinding[] => {
+        const scratch: Judging = { knowledge, defining: false, runsArguments: false, out: [] };
+        judgeCall({ ...c, line: call.line }, top, depth + 1, scratch);
+        return scratch.out;
+      };
+      const asWritten = new Set(alone(template).map((f) => f.rule));
+      const given = alone({ ...template, args: template.args.flatMap((a) => (ALL_ARGUMENTS.test(a) ? call.args : [a])) });
+      judging.out.push(...given.filter((f) => !asWritten.has(f.rule)));
+    }
+  }
   // A name the script defined as a function runs that function (its body is judged where it
   // is written); a path (`/sbin/shutdown`) still names the system's program.
   if (!call.name.includes('/') && knowledge.functions.has(call.name) && !knowledge.wrappers.has(call.name)) return;
@@ -163,6 +186,50 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   const inner = innerCommands(call, name, knowledge, isKnown);
   for (const c of inner.calls) judgeCall(c, top, depth + 1, judging);
   for (const r of inner.redirects) judgeRedirect(r, top, judging);
+}
+
+const ALL_ARGUMENTS = /^\$\{?[@*]\}?$/;
+
+/** A call that hands on every argument it was given (`sed -i "$@"`), not one that runs them (`"$@"`). */
+const passesArguments = (call: ShellCall): boolean => !ALL_ARGUMENTS.test(call.name) && call.args.some((a) => ALL_ARGUMENTS.test(a));
+
+/**
+ * `source lib.sh`: its functions, wrappers and variables become the script's, as the shell
+ * would have them, when the file came with the script (see script-files.ts). Its own commands
+ * are judged where they are written, in that file, not here.
+ */
+function learnSourced(word: string, knowledge: ScriptKnowledge): void {
+  const files = knowledge.files;
+  const path = files && sourcedFile(files, knowledge.self, knowledge.resolve(word));
+  if (!files || path === undefined || knowledge.read.has(path)) return;
+  knowledge.read.add(path);
+  const text = files.read(path);
+  if (text === undefined) return;
+  const sourced = new ScriptKnowledge(files, path, knowledge.read);
+  destructiveFindingsNow(text, sourced);
+  knowledge.adopt(sourced);
+}
+
+/**
+ * The calls that hand on the arguments of `name`: a function's (here or sourced), or else a
+ * shell program of the script's own repository (`bin/sedfile` running `sed "$@"`), read once.
+ */
+function passedOn(name: string, knowledge: ScriptKnowledge): ShellCall[] {
+  const known = knowledge.passThrough.get(name);
+  if (known !== undefined || knowledge.functions.has(name) || !knowledge.files) return known ?? [];
+  const path = programFile(knowledge.files, knowledge.self, name);
+  const text = path === undefined ? undefined : knowledge.files.read(path);
+  const through: ShellCall[] = [];
+  if (text !== undefined) {
+    for (const statement of readBashNow(text, topLevelStatements)) {
+      const read = readBashNow(statement.text, (root) => readStatement(root, statement.line));
+      // `"$@"` inside one of the program's functions is that function's arguments, not the program's.
+      if (read.defines.length === 0) through.push(...read.calls.filter(passesArguments));
+      if (read.defines.length === 0 && read.calls.some((c) => ALL_ARGUMENTS.test(c.name))) knowledge.wrappers.add(name);
+    }
+  }
+  knowledge.passThrough.set(name, through);
+  return through;
 }
 
 /** `eval` of fixed text is read like any code; of text built at run time it cannot be read. */

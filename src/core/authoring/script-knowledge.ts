@@ -5,6 +5,7 @@
 // script states plainly counts; anything else is left unknown, so it stays flagged.
 import { hasFlag, operands, optionValue } from './command-args.js';
 import type { SyntaxNode } from './bash-syntax.js';
+import type { ScriptFiles } from './script-files.js';
 import { valueOf, type ShellCall } from './shell-calls.js';
 
 export interface Assignment {
@@ -45,6 +46,34 @@ export class ScriptKnowledge {
    * written), not the system command of that name (`shutdown() { … }` then `trap shutdown TERM`).
    */
   readonly functions = new Set<string>();
+  /**
+   * Functions (and programs of the script's own repository) that hand their arguments to a
+   * command (`edit() { sed -i "$@"; }`): the calls in their body that pass `"$@"` on, judged
+   * at each call with its arguments, since only the call says what the command is given.
+   */
+  readonly passThrough = new Map<string, ShellCall[]>();
+  /** Files already read for this script (each sourced file is learnt once, even when sourced in a loop). */
+  readonly read: Set<string>;
+
+  /**
+   * `files`: the files that came with the script (its repository or folder), to read the
+   * helpers it sources and the programs it calls; `self`: the script's own path among them.
+   */
+  constructor(
+    readonly files?: ScriptFiles,
+    readonly self?: string,
+    read?: Set<string>,
+  ) {
+    this.read = read ?? new Set(self !== undefined ? [self] : []);
+  }
+
+  /** What the script knows once it has sourced a file read with `sourced` (a knowledge of that file). */
+  adopt(sourced: ScriptKnowledge): void {
+    for (const [name, values] of sourced.values) this.values.set(name, [...(this.values.get(name) ?? []), ...values]);
+    for (const name of sourced.functions) this.functions.add(name);
+    for (const name of sourced.wrappers) this.wrappers.add(name);
+    for (const [name, calls] of sourced.passThrough) this.passThrough.set(name, calls);
+  }
 
   assign(assignment: Assignment): void {
     this.values.set(assignment.name, [...(this.values.get(assignment.name) ?? []), assignment.value]);
