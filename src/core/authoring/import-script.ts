@@ -9,7 +9,7 @@
 // target; add target=NAME …"), which is the author's to-do list.
 import { capitalized, fenced, headingText, proseFrom, runbookIdFrom, yamlScalar } from './draft-markdown.js';
 import { introMarkdown, type DraftStep, type ScriptFacts } from './draft-intro.js';
-import { destructiveFindings, type DestructiveFinding } from './destructive-commands.js';
+import { destructiveFindings, ScriptKnowledge, type DestructiveFinding, type ScriptFiles } from './destructive-commands.js';
 import { bashOnlySyntax, parseShellScript, type CommentBlock, type ShellCommand } from './shell-commands.js';
 import { assigned, ownCall, readsArguments, roleOf, setupFor, shellOptions, type Role, type SetupKind } from './script-setup.js';
 import { clientsThatWrite } from './sql-in-shell.js';
@@ -21,6 +21,13 @@ export interface ImportOptions {
   targets?: string[];
   /** Put `target=NAME` on every step (the author named where the script runs). */
   target?: string;
+  /**
+   * The files that came with the script (a folder import's folder) and the script's path
+   * among them: the helpers it sources and the programs of its own it calls are read, so
+   * `edit_conf -i … /etc/app.conf` through a sourced `sed "$@"` wrapper is flagged.
+   */
+  files?: ScriptFiles;
+  path?: string;
 }
 
 export interface ImportedScript {
@@ -44,7 +51,7 @@ export async function importScript(text: string, name: string, options: ImportOp
   const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const script = await parseShellScript(source);
   // Judged as one script, so a write to a file an earlier command made is not flagged.
-  const findings = await destructiveFindings(source);
+  const findings = await destructiveFindings(source, new ScriptKnowledge(options.files, options.path));
   const commands = script.commands;
   const roles = commands.map(roleOf);
   const stepAt = roles.flatMap((role, i) => (role.kind === 'step' ? [i] : []));
