@@ -256,7 +256,9 @@ function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: 
 }
 
 function found(rule: DestructiveRule, detail: string, top: ShellCall, judging: Judging): void {
-  judging.out.push({ line: top.line, rule: rule.id, category: rule.category, reason: `line ${top.line}: \`${shown(top)}\` ${rule.reason.replace('{}', detail)}` });
+  const finding = { line: top.line, rule: rule.id, category: rule.category, reason: `line ${top.line}: \`${shown(top)}\` ${rule.reason.replace('{}', detail)}` };
+  if (rule.level !== 'note') judging.out.push(finding);
+  else if (!judging.knowledge.notes.some((n) => n.reason === finding.reason)) judging.knowledge.notes.push({ line: finding.line, rule: finding.rule, reason: finding.reason });
 }
 
 /** Names worth finding among a container tool's arguments: those with rules, database clients, shells, wrappers. */

@@ -19,6 +19,8 @@ const SYSTEMCTL_VERBS = new Map([
 ]);
 const SYSTEMCTL_OPTIONS = options('-H', '--host', '-M', '--machine', '-t', '--type', '-p', '--property', '-s', '--signal', '--state', '-n', '--lines', '-o', '--output', '--kill-whom', '--root');
 const PACKAGE_OPTIONS = options('-o', '--option', '-c', '--config-file', '-t', '--target-release', '--setopt', '--enablerepo', '--disablerepo', '--installroot', '--releasever', '-e', '-d', '-x', '--exclude');
+/** `/`, a top-level folder, or one folder down in /etc, /usr, /var: where a recursive permission change reaches the whole system. */
+const SYSTEM_FOLDER = /^\/((etc|usr|var|home|root|bin|sbin|lib|lib64|opt|srv|boot|boot\/efi)(\/[^/$`*]+)?)?\/?$/;
 const IP_OPTIONS = options('-n', '-netns', '-b', '-batch', '-rc', '-rcvbuf', '-f', '-family');
 
 /** Operands (after options) that are files the script did not create: what a delete or overwrite would lose. */
@@ -420,13 +422,24 @@ export const HOST_RULES: readonly DestructiveRule[] = [
   },
   // access
   {
+    // A permission change deletes and overwrites nothing, so it is not destructive; but a
+    // recursive one over a system folder, or over a path that starts with a variable (empty,
+    // it starts from /), can lock a service or every user out, which an operator wants to see.
     id: 'recursive-ownership',
     category: 'access',
+    level: 'note',
     commands: ['chmod', 'chown', 'chgrp'],
-    matches: 'chmod/chown/chgrp -R',
-    when: (i) => hasFlag(i.args, 'R', '--recursive') && `changes ${i.name === 'chmod' ? 'permissions' : i.name === 'chown' ? 'the owner' : 'the group'} of a whole tree (${i.name} -R)`,
+    matches: 'chmod/chown/chgrp -R of a system folder (/, /etc, /var/lib, …) or of a path that starts with a variable: a note, not a destructive finding',
+    when: (i) => {
+      if (!hasFlag(i.args, 'R', '--recursive')) return false;
+      const paths = operands(i.args, options('--reference', '--from')).slice(1);
+      const risky = paths.find((p) => SYSTEM_FOLDER.test(p) || /^\$\{?[A-Za-z_]\w*\}?\//.test(p));
+      if (risky === undefined) return false;
+      const what = i.name === 'chmod' ? 'permissions' : i.name === 'chown' ? 'the owner' : 'the group';
+      return `changes ${what} of everything under ${risky} (${i.name} -R)${/^\$/.test(risky) ? `; if the variable in '${risky}' is empty, this starts from /` : ''}`;
+    },
     reason: '{}',
-    examples: { flags: ['chmod -R 777 /srv/app', 'chown -R deploy: /srv'], quiet: ['chmod 600 key.pem'] },
+    examples: { flags: ['chmod -R 777 /srv', 'chown -R deploy: /', 'chown -R www-data "$APP_ROOT/"', 'chmod -R go-w /etc/ssl', 'sudo chgrp -R staff /usr/local'], quiet: ['chmod 600 key.pem', 'chown -R postgres:postgres /var/lib/postgresql', 'chmod -R 0700 keys/', 'chown -R app: "$(mktemp -d)"'] },
   },
   {
     id: 'crontab-remove',

@@ -51,7 +51,8 @@ export async function importScript(text: string, name: string, options: ImportOp
   const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const script = await parseShellScript(source);
   // Judged as one script, so a write to a file an earlier command made is not flagged.
-  const findings = await destructiveFindings(source, new ScriptKnowledge(options.files, options.path));
+  const knowledge = new ScriptKnowledge(options.files, options.path);
+  const findings = await destructiveFindings(source, knowledge);
   const commands = script.commands;
   const roles = commands.map(roleOf);
   const stepAt = roles.flatMap((role, i) => (role.kind === 'step' ? [i] : []));
@@ -69,7 +70,7 @@ export async function importScript(text: string, name: string, options: ImportOp
 
   const steps: DraftStep[] = [];
   for (const [n, at] of stepAt.entries()) {
-    steps.push(await buildStep(n + 1, at, commands, roles, comments[at] ?? [], bashOnly, declared, findings));
+    steps.push(await buildStep(n + 1, at, commands, roles, comments[at] ?? [], bashOnly, declared, findings, knowledge.notes));
   }
   const facts: ScriptFacts = {
     fileName,
@@ -107,6 +108,7 @@ async function buildStep(
   bashOnly: boolean,
   inputs: Set<string>,
   findings: DestructiveFinding[],
+  attention: readonly { line: number; reason: string }[],
 ): Promise<DraftStep> {
   const command = commands[at] as ShellCommand;
   const setup = setupFor(commands, roles, at).map((i) => ({ command: commands[i] as ShellCommand, kind: (roles[i] as Role).kind }));
@@ -125,6 +127,8 @@ async function buildStep(
   const reasons: string[] = [];
   for (const part of [command, ...setup.map((s) => s.command)]) reasons.push(...findings.filter((f) => f.line >= part.line && f.line <= part.endLine).map((f) => f.reason));
   const notes: string[] = [];
+  // Not destructive (it asks for no confirmation), but worth the author's look.
+  for (const n of attention) if (n.line >= command.line && n.line <= command.endLine) notes.push(`${n.reason}: not destructive, so no confirmation is asked; check the path is the one meant.`);
   const clients = await clientsThatWrite([...command.calls, ...setup.filter((s) => s.kind === 'function').flatMap((s) => s.command.calls)]);
   if (clients.length > 0) {
     notes.push(

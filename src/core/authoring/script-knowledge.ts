@@ -52,6 +52,8 @@ export class ScriptKnowledge {
    * at each call with its arguments, since only the call says what the command is given.
    */
   readonly passThrough = new Map<string, ShellCall[]>();
+  /** Things worth a look that are not destructive (a recursive permission change of a system folder), one per line and reason. */
+  readonly notes: { line: number; rule: string; reason: string }[] = [];
   /** Files already read for this script (each sourced file is learnt once, even when sourced in a loop). */
   readonly read: Set<string>;
 
