@@ -12,6 +12,7 @@
 import { loadBashGrammar, readBashNow, type SyntaxNode } from './bash-syntax.js';
 import { hasOwnRules, ruleById, rulesFor, type Category, type DestructiveRule } from './destructive-rules.js';
 import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-commands.js';
+import { filledTargets, heredocWrites, inDropInFolder, isLog, writesWhereMissing } from './regenerated-files.js';
 import { programFile, sourcedFile } from './script-files.js';
 import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, testedFilesIn, type Assignment } from './script-knowledge.js';
 import { readCodeNow, readStatement, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
@@ -61,10 +62,12 @@ export async function destructiveFindings(script: string, knowledge = new Script
     if (!(error instanceof ShellSyntaxError)) throw error;
     return destructiveFindingsNow(script, knowledge);
   }
+  knowledge.learnFilled(filledTargets(commands));
   const findings: DestructiveFinding[] = [];
   for (const command of commands) {
-    knowledge.learnTested(readBashNow(command.text, testedFilesIn));
-    findings.push(...judgeStatement(command, readBashNow(command.text, assignmentsIn), knowledge));
+    const read = readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root) }));
+    knowledge.learnTested(read.tested);
+    findings.push(...judgeStatement({ ...command, whereMissing: read.whereMissing }, read.assignments, knowledge));
   }
   return unique(findings);
 }
@@ -75,10 +78,12 @@ export async function destructiveFindings(script: string, knowledge = new Script
  * step; a whole imported script goes through destructiveFindings.
  */
 export function destructiveFindingsNow(script: string, knowledge = new ScriptKnowledge()): DestructiveFinding[] {
-  const statements = readBashNow(script, topLevelStatements);
+  const statements = readBashNow(script, topLevelStatements).map((statement) =>
+    readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), assignments: assignmentsIn(root), tested: testedFilesIn(root), whereMissing: writesWhereMissing(root) })),
+  );
+  knowledge.learnFilled(filledTargets(statements));
   const findings: DestructiveFinding[] = [];
-  for (const statement of statements) {
-    const read = readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), assignments: assignmentsIn(root), tested: testedFilesIn(root) }));
+  for (const read of statements) {
     knowledge.learnTested(read.tested);
     findings.push(...judgeStatement(read, read.assignments, knowledge));
   }
@@ -108,11 +113,15 @@ interface Judging {
   defining: boolean;
   runsArguments: boolean;
   out: DestructiveFinding[];
+  /** `cat > FILE <<EOF`: the file's whole new content is in the script (regenerated-files.ts). */
+  wholeFromHeredoc?: ReadonlySet<ShellRedirect>;
+  /** Targets written only where a test said the file is missing. */
+  whereMissing?: ReadonlySet<string>;
 }
 
-function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'>, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
+function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'> & { whereMissing?: string[] }, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
   for (const assignment of assignments) knowledge.assign(assignment);
-  const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [] };
+  const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [], wholeFromHeredoc: heredocWrites(read.calls), whereMissing: new Set(read.whereMissing ?? []) };
   for (const name of read.defines) knowledge.functions.add(name);
   if (read.defines.length > 0) {
     const through = read.calls.filter(passesArguments);
@@ -250,6 +259,10 @@ const writes = (redirect: ShellRedirect): boolean => redirect.op === '>' || redi
 function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: Judging): void {
   const target = redirect.target;
   if (!writes(redirect) || isHarmlessTarget(target) || /^\d+$/.test(target) || /^[<>]\(/.test(target) || judging.knowledge.ownedByScript(target)) return;
+  // A file the script regenerates in full: emptied and then filled by the script, or written whole from a heredoc.
+  if (judging.whereMissing?.has(target)) return;
+  const resolved = judging.knowledge.resolve(target);
+  if (!isLog(resolved) && (judging.knowledge.isFilled(target) || (judging.wholeFromHeredoc?.has(redirect) && inDropInFolder(resolved)))) return;
   const rule = ruleById('redirect-overwrite');
   const what = top ? `\`${shown(top)}\`` : `\`${redirect.fd ?? ''}${redirect.op} ${target}\``;
   judging.out.push({ line: top?.line ?? redirect.line, rule: rule.id, category: rule.category, reason: `line ${top?.line ?? redirect.line}: ${what} ${rule.reason.replace('{}', target)}` });

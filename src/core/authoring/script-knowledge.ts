@@ -54,6 +54,8 @@ export class ScriptKnowledge {
   readonly passThrough = new Map<string, ShellCall[]>();
   /** Things worth a look that are not destructive (a recursive permission change of a system folder), one per line and reason. */
   readonly notes: { line: number; rule: string; reason: string }[] = [];
+  /** Paths the script appends or copies into somewhere (regenerated-files.ts): emptying one first starts it afresh. */
+  private readonly filled = new Set<string>();
   /** Files already read for this script (each sourced file is learnt once, even when sourced in a loop). */
   readonly read: Set<string>;
 
@@ -171,6 +173,15 @@ export class ScriptKnowledge {
       const out = optionValue(call.args, null, '-out');
       if (out) this.destroyPlans.add(normal(this.resolve(out)));
     }
+  }
+
+  learnFilled(targets: readonly string[]): void {
+    for (const target of targets) this.filled.add(normal(target));
+  }
+
+  /** The script fills this path itself (`>> FILE`, `cp SRC FILE`), as written or once resolved. */
+  isFilled(target: string): boolean {
+    return this.filled.has(normal(target)) || [...this.filled].some((f) => normal(this.resolve(f)) === normal(this.resolve(target)) && !EXPANSION.test(this.resolve(target)));
   }
 
   /** A file the script overwrote (`> file`): what it holds from then on is the script's own. */
