@@ -79,3 +79,31 @@ describe('runit services', () => {
     expect(await rules('sv up nginx')).toEqual([]);
   });
 });
+
+describe('what the script made, and where', () => {
+  it('does not take `[ -f F ] || touch F` as making F: the file may well have been there', async () => {
+    expect(await rules('[[ -f /etc/rspamd/override.d/x.conf ]] || touch /etc/rspamd/override.d/x.conf\nsed -i "s/a/b/" /etc/rspamd/override.d/x.conf')).toContain('in-place-edit');
+    const inFunction = ['set_option() {', '  local FILE="${OVERRIDE_D}/${1}"', '  [[ -f ${FILE} ]] || touch "${FILE}"', '  sed -i -E "s|a|b|g" "${FILE}"', '}'].join('\n');
+    expect(await rules(inFunction)).toContain('in-place-edit');
+    expect(await rules('touch /srv/app/marker.conf\nsed -i "s/a/b/" /srv/app/marker.conf')).toEqual([]);
+  });
+
+  it('takes a file made in one function as the script’s own in that function only', async () => {
+    const two = ['setup_rotate() {', '  echo "/var/log/app.log { weekly }" > /etc/app/rotate.conf', '}', 'add_hook() {', '  sed -i "s|}|  postrotate\\n  endscript\\n}|" /etc/app/rotate.conf', '}'].join('\n');
+    expect((await destructiveFindings(two)).map((f) => [f.line, f.rule])).toEqual([
+      [2, 'redirect-overwrite'],
+      [5, 'in-place-edit'],
+    ]);
+    const one = ['regen() {', '  : > /etc/postfix/virtual', '  cp -f /srv/conf/virtual.cf /etc/postfix/virtual', '  sed -i "/^#/d" /etc/postfix/virtual', '}'].join('\n');
+    expect(await rules(one)).toEqual([]);
+  });
+});
+
+describe('a command named by a variable declared empty first', () => {
+  it('judges `CRI=` then `CRI=docker` / `CRI=podman` by the programs it is set to', async () => {
+    const set = ['CRI=', 'if command -v docker >/dev/null; then CRI=docker; else CRI=podman; fi'];
+    expect(await rules([...set, '${CRI} exec -t "${CONTAINER_NAME}" setup "$@"'].join('\n'))).toEqual([]);
+    expect(await rules([...set, '${CRI} rm -f "${CONTAINER_NAME}"'].join('\n'))).toContain('container-delete');
+    expect(await rules('TOOL=\nTOOL="$1"\n${TOOL} status')).toContain('command-from-variable');
+  });
+});

@@ -123,20 +123,27 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
   for (const assignment of assignments) knowledge.assign(assignment);
   const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [], wholeFromHeredoc: heredocWrites(read.calls), whereMissing: new Set(read.whereMissing ?? []) };
   for (const name of read.defines) knowledge.functions.add(name);
+  const madeBefore = read.defines.length > 0 ? knowledge.madeSoFar() : undefined;
   if (read.defines.length > 0) {
     const through = read.calls.filter(passesArguments);
     for (const name of read.defines) knowledge.passThrough.set(name, through);
   }
   // In order, so `mkdir -p "$R" && tar -xzf a.tgz -C "$R"` knows the folder is new.
-  for (const call of read.calls) {
-    judgeCall(call, call, 0, judging);
-    knowledge.learnCall(call);
-  }
-  for (const redirect of read.redirects) {
-    judgeRedirect(redirect, null, judging);
-    if (writes(redirect)) knowledge.learnWrite(redirect.target);
+  // Calls and redirections in the order of their lines (a call before the redirections on its
+  // own line), so `: > F` on one line of a function makes F the script's own on the next.
+  const steps = [...read.calls.map((call) => ({ line: call.line, call })), ...read.redirects.map((redirect) => ({ line: redirect.line, redirect }))];
+  steps.sort((a, b) => a.line - b.line || Number('redirect' in a) - Number('redirect' in b));
+  for (const step of steps) {
+    if ('call' in step) {
+      judgeCall(step.call, step.call, 0, judging);
+      knowledge.learnCall(step.call);
+    } else {
+      judgeRedirect(step.redirect, null, judging);
+      if (writes(step.redirect)) knowledge.learnWrite(step.redirect.target);
+    }
   }
   if (judging.runsArguments) for (const name of read.defines) knowledge.wrappers.add(name);
+  if (madeBefore) knowledge.forgetMadeSince(madeBefore);
   return judging.out;
 }
 

@@ -148,6 +148,27 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     },
   },
   {
+    // `-f` says the author expects a file at the destination and wants it replaced; without
+    // it nothing in the script says one is there (`cp config.example config` makes a new file).
+    id: 'cp-force',
+    category: 'files',
+    commands: ['cp'],
+    matches: 'cp -f / --force / --remove-destination onto a file the script did not create (not -n, -b/--backup, -t, a destination ending in /)',
+    when: (i) => {
+      if (!hasFlag(i.args, 'f', '--force', '--remove-destination') || hasFlag(i.args, 'nbt', '--no-clobber', '--target-directory') || i.args.some((a) => a.startsWith('--backup'))) return false;
+      const words = operands(i.args, options('-S', '--suffix'));
+      const dest = words.at(-1);
+      if (words.length < 2 || dest === undefined || dest.endsWith('/')) return false;
+      const lost = othersFiles(i, [dest]);
+      return lost.length > 0 && lost.join(' ');
+    },
+    reason: 'replaces {} with a copy; what was there is lost (cp -f)',
+    examples: {
+      flags: ['cp -f "$CUSTOM_DH" /etc/postfix/dhparams.pem', 'sudo cp --force /srv/app/nginx.conf /etc/nginx/nginx.conf', 'cp -af /srv/release/app.ini /etc/app/app.ini'],
+      quiet: ['cp config.yml.example config.yml', 'cp -f app.conf /etc/app/', 'cp -n defaults.conf /etc/app.conf', 'cp -f --backup=numbered app.conf /etc/app.conf', ': > /etc/postfix/virtual\ncp -f /srv/virtual.cf /etc/postfix/virtual', 'tmp=$(mktemp)\ncp -f /etc/hosts "$tmp"'],
+    },
+  },
+  {
     id: 'find-delete',
     category: 'files',
     commands: ['find'],
@@ -308,6 +329,22 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     },
     reason: 'stops a runit service ({})',
     examples: { flags: ['sv stop nginx', 'sv -w 30 force-stop unicorn', 'ls /etc/service | xargs sv force-stop', 'sv d redis'], quiet: ['sv status nginx', 'sv up nginx', 'sv restart unicorn'] },
+  },
+  {
+    id: 'supervisor-stop',
+    category: 'services',
+    commands: ['supervisorctl'],
+    matches: 'supervisorctl stop / shutdown / remove / update / signal TERM|KILL|INT|QUIT (not restart, reread, status, signal HUP/USR1)',
+    when: (i) => {
+      const [verb = '', ...rest] = operands(i.args, options('-c', '--configuration', '-s', '--serverurl', '-u', '--username', '-p', '--password'));
+      if (verb === 'stop' || verb === 'shutdown' || verb === 'remove') return `supervisorctl ${verb}`;
+      // `update` applies changed configuration: programs removed from it are stopped and removed, changed ones restarted.
+      if (verb === 'update') return 'supervisorctl update';
+      if (verb === 'signal' && /^(SIG)?(TERM|KILL|INT|QUIT|STOP|9|15|2|3)$/i.test(rest[0] ?? '')) return `supervisorctl signal ${rest[0] ?? ''}`;
+      return false;
+    },
+    reason: 'stops supervised programs ({})',
+    examples: { flags: ['supervisorctl stop worker:*', 'supervisorctl update', 'supervisorctl -c /etc/supervisord.conf shutdown', 'supervisorctl signal SIGKILL postfix'], quiet: ['supervisorctl status', 'supervisorctl reread', 'supervisorctl restart worker', 'supervisorctl signal SIGHUP postfix', 'supervisorctl start worker'] },
   },
   {
     id: 'kill',

@@ -105,7 +105,9 @@ export class ScriptKnowledge {
     const single = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(name);
     const programFixed = (v: string | null): v is string => v !== null && !EXPANSION.test(v.trim().split(/\s+/)[0] ?? '');
     if (single) {
-      const seen = this.values.get(single[1] ?? single[2] ?? '') ?? [];
+      const all = this.values.get(single[1] ?? single[2] ?? '') ?? [];
+      // `CRI=` declared empty and set later (`CRI=docker`) is judged by what it is set to.
+      const seen = all.some((v) => v !== '') ? all.filter((v) => v !== '') : all;
       const resolved = seen.flatMap((v) => (v === null ? [null] : (lookedUp(v) ?? [this.resolve(v)])));
       return resolved.length > 0 && resolved.every(programFixed) ? resolved : undefined;
     }
@@ -159,6 +161,8 @@ export class ScriptKnowledge {
     const made = name === 'touch' || (name === 'mkdir' && !hasFlag(call.args, 'p', '--parents'));
     if (made) {
       for (const path of operands(call.args, new Set(['-m', '--mode', '-d', '-r', '-t']))) {
+        // `[ -f F ] || touch F` makes sure F is there; it does not make F the script's own.
+        if (name === 'touch' && (this.optional.has(normal(this.resolve(path))) || this.optional.has(normal(path)))) continue;
         this.created.add(normal(this.resolve(path)));
         if (name === 'mkdir') this.folders.add(normal(this.resolve(path)));
       }
@@ -172,6 +176,24 @@ export class ScriptKnowledge {
     if ((name === 'terraform' || name === 'tofu') && operands(call.args)[0] === 'plan' && call.args.includes('-destroy')) {
       const out = optionValue(call.args, null, '-out');
       if (out) this.destroyPlans.add(normal(this.resolve(out)));
+    }
+  }
+
+  /**
+   * What the script made so far, to put back after a function's body: a file made in one
+   * function is the script's own inside that function only, since another may run first or alone.
+   */
+  madeSoFar(): { created: string[]; folders: string[] } {
+    return { created: [...this.created], folders: [...this.folders] };
+  }
+
+  forgetMadeSince(before: { created: string[]; folders: string[] }): void {
+    for (const [set, kept] of [
+      [this.created, before.created],
+      [this.folders, before.folders],
+    ] as const) {
+      const keep = new Set(kept);
+      for (const path of [...set]) if (!keep.has(path)) set.delete(path);
     }
   }
 
