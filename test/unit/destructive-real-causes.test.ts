@@ -107,3 +107,12 @@ describe('a command named by a variable declared empty first', () => {
     expect(await rules('TOOL=\nTOOL="$1"\n${TOOL} status')).toContain('command-from-variable');
   });
 });
+
+describe('traps', () => {
+  it('judges a trap’s command as the exit runs it, after the rest of the statement', async () => {
+    const made = ['make_log() {', '  trap \'rm -f "${ERR_LOG}"\' EXIT', '  ERR_LOG=$(run_as_app --quiet mktemp)', '}'].join('\n');
+    expect(await rules(made)).toEqual([]);
+    const theirs = ['clean() {', '  trap \'rm -f "${STATE}"\' EXIT', '  STATE=/var/lib/app/state.json', '}'].join('\n');
+    expect(await rules(theirs)).toContain('rm-files');
+  });
+});

@@ -133,8 +133,12 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
   // own line), so `: > F` on one line of a function makes F the script's own on the next.
   const steps = [...read.calls.map((call) => ({ line: call.line, call })), ...read.redirects.map((redirect) => ({ line: redirect.line, redirect }))];
   steps.sort((a, b) => a.line - b.line || Number('redirect' in a) - Number('redirect' in b));
+  // A trap's command runs when the shell exits, after the rest: `trap 'rm -f "$log"' EXIT`
+  // then `log=$(mktemp)` removes the file the script made.
+  const atExit: ShellCall[] = [];
   for (const step of steps) {
-    if ('call' in step) {
+    if ('call' in step && step.call.name === 'trap') atExit.push(step.call);
+    else if ('call' in step) {
       judgeCall(step.call, step.call, 0, judging);
       knowledge.learnCall(step.call);
     } else {
@@ -142,6 +146,7 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
       if (writes(step.redirect)) knowledge.learnWrite(step.redirect.target);
     }
   }
+  for (const call of atExit) judgeCall(call, call, 0, judging);
   if (judging.runsArguments) for (const name of read.defines) knowledge.wrappers.add(name);
   if (madeBefore) knowledge.forgetMadeSince(madeBefore);
   return judging.out;

@@ -21,8 +21,8 @@ export function isHarmlessTarget(target: string): boolean {
 
 /** Scratch space and kernel settings, not data: /tmp, /var/tmp, /dev/shm, $TMPDIR, /proc, /sys. */
 const SCRATCH = /^(\/tmp|\/var\/tmp|\/dev\/shm|\/proc|\/sys|\$\{?TMPDIR\}?)(\/|$)/;
-/** A name made fresh by the run: a temporary file, the time, the shell's pid, a random number. */
-const FRESH = /^(\$\(\s*mktemp\b|`\s*mktemp\b)|\$\(\s*date\b|`\s*date\b|\$\$|\$\{?RANDOM\b/;
+/** A name made fresh by the run: a temporary file (also `$(sudo -u app mktemp)`), the time, the shell's pid, a random number. */
+const FRESH = /^(\$\(\s*mktemp\b|`\s*mktemp\b)|\$\(\s*date\b|`\s*date\b|\$\$|\$\{?RANDOM\b|^\$\([^()`]*\bmktemp\b[^()`]*\)$/;
 const EXPANSION = /[$`]/;
 /**
  * A name that says it is a step's work in progress (`app.tar.gz.part`, `.unpack-1.4.2`,
