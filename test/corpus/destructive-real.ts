@@ -11,6 +11,7 @@ import { describe, scoreScript, total, type Score, type ScriptLabels } from './d
 const FIXTURES = new URL('../fixtures/destructive-real/', import.meta.url);
 const MAILCOW = process.env.MAILCOW_GIT_DIR ?? '/work/.mirror/mailcow+mailcow-dockerized/repo';
 const DMS = process.env.DMS_GIT_DIR ?? '/work/.mirror/docker-mailserver+docker-mailserver/repo';
+const GITLAB = process.env.GITLAB_GIT_DIR ?? '/work/.mirror/sameersbn+docker-gitlab/repo';
 
 /** The files of a repository at one commit, read on demand, so a script's sourced helpers and own programs are known. */
 function repositoryAt(gitDir: string, commit: string): ScriptFiles {
@@ -89,5 +90,16 @@ if (existsSync(DMS)) {
   out.push(describe('docker-mailserver setup.sh + helpers + setup.d (held out)', total(dms)));
 } else {
   out.push(`docker-mailserver: no mirror at ${DMS} (set DMS_GIT_DIR to a clone of github.com/docker-mailserver/docker-mailserver); not measured`);
+}
+// docker-gitlab (MIT): a development set, labelled and committed before the detector ran on it.
+if (existsSync(GITLAB)) {
+  const gitlab: Score[] = [];
+  for (const [path, l] of Object.entries(labels('labels-docker-gitlab.json'))) {
+    const text = execFileSync('git', [`--git-dir=${GITLAB}`, 'show', `${l.commit}:${path}`], { encoding: 'utf8' });
+    gitlab.push(await scoreScript(`docker-gitlab/${path}`, text, l, repository(GITLAB, l.commit), path));
+  }
+  out.push(describe('docker-gitlab entrypoint + install + kubernetes + contrib (development set)', total(gitlab)));
+} else {
+  out.push(`docker-gitlab: no mirror at ${GITLAB} (set GITLAB_GIT_DIR to a clone of github.com/sameersbn/docker-gitlab); not measured`);
 }
 process.stdout.write(`${out.join('\n\n')}\n`);
