@@ -116,3 +116,11 @@ describe('traps', () => {
     expect(await rules(theirs)).toContain('rm-files');
   });
 });
+
+describe('wrapper options', () => {
+  it('reads `sudo -HEu USER cmd` as running cmd, the bundled -u taking USER', async () => {
+    expect(await rules('sudo -HEu "${APP_USER}" make install')).toEqual([]);
+    expect(await rules('sudo -HEu "${APP_USER}" rm -rf /srv/app/shared')).toContain('rm-recursive');
+    expect(await rules('as_app() { sudo -HEu "${APP_USER}" "$@"; }\nas_app git config --global gc.auto 0')).toEqual([]);
+  });
+});
