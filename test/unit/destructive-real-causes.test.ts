@@ -124,3 +124,14 @@ describe('wrapper options', () => {
     expect(await rules('as_app() { sudo -HEu "${APP_USER}" "$@"; }\nas_app git config --global gc.auto 0')).toEqual([]);
   });
 });
+
+describe('what a clone makes', () => {
+  it('takes the folder `git clone` made (also through sudo or a wrapper) as the script’s own', async () => {
+    const clone = ['as_app() { sudo -HEu "${APP_USER}" "$@"; }', 'as_app git clone -q -b v1.2 --depth 1 "${REPO_URL}" "${INSTALL_DIR}"', 'rm -rf "${INSTALL_DIR}/log"', 'as_app sed -i "s/a/b/" "${INSTALL_DIR}/config/app.rb"', 'as_app "PATH=$PATH" make -C "${INSTALL_DIR}" setup'].join('\n');
+    expect(await rules(clone)).toEqual([]);
+    expect(await rules('git clone https://example.org/shop.git\nrm -rf shop/tmp')).toEqual([]);
+    // What was there before the clone, or beside it, is not.
+    expect(await rules('git clone "${REPO_URL}" "${INSTALL_DIR}"\nrm -rf "${DATA_DIR}/uploads"')).toContain('rm-recursive');
+    expect(await rules('git -C "${INSTALL_DIR}" pull\nrm -rf "${INSTALL_DIR}/log"')).toContain('rm-recursive');
+  });
+});

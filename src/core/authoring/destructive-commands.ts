@@ -160,6 +160,12 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   // `exec "$0" "$@"` runs this same script again, whose commands are the ones being judged.
   if (/^\$(0|\{0\})$/.test(call.name)) return;
   if ((call.name === 'source' || call.name === '.') && call.args[0] !== undefined) learnSourced(call.args[0], knowledge);
+  // `PATH=$PATH make` handed on through `"$@"`: a setting for the command that follows, as sudo and env read it.
+  if (/^[A-Za-z_]\w*=/.test(call.name)) {
+    const [name, ...args] = call.args;
+    if (name !== undefined) judgeCall({ ...call, name, args }, top, depth + 1, judging);
+    return;
+  }
   // `edit() { sed -i "$@"; }` (here, in a sourced helper, or a program of the same repository):
   // what `edit s/a/b/ /etc/app.conf` does is known only at the call, with its arguments.
   if (!call.name.includes('/')) {
@@ -205,7 +211,11 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
     if (hit !== false) found(rule, hit === true ? '' : hit, top, judging);
   }
   const inner = innerCommands(call, name, knowledge, isKnown);
-  for (const c of inner.calls) judgeCall(c, top, depth + 1, judging);
+  for (const c of inner.calls) {
+    judgeCall(c, top, depth + 1, judging);
+    // `sudo -u app git clone …`: what the wrapped command made is the script's own too.
+    knowledge.learnCall(c);
+  }
   for (const r of inner.redirects) judgeRedirect(r, top, judging);
 }
 

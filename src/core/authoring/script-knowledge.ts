@@ -167,6 +167,17 @@ export class ScriptKnowledge {
         if (name === 'mkdir') this.folders.add(normal(this.resolve(path)));
       }
     }
+    // `git clone URL DIR` refuses a DIR that exists and is not empty: what is under it is the run's own.
+    if (name === 'git') {
+      const words = operands(call.args, new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '-C', '--reference', '--separate-git-dir', '-j', '--jobs', '--filter']));
+      const at = words.indexOf('clone');
+      const url = words[at + 1];
+      const dir = words[at + 2] ?? url?.replace(/\/+$/, '').split(/[/:]/).pop()?.replace(/\.git$/, '');
+      if (at !== -1 && url !== undefined && dir) {
+        this.created.add(normal(this.resolve(dir)));
+        this.folders.add(normal(this.resolve(dir)));
+      }
+    }
     if (name === '[' || name === '[[' || name === 'test') {
       call.args.forEach((arg, k) => {
         const file = call.args[k + 1];
