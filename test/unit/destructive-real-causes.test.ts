@@ -135,3 +135,12 @@ describe('what a clone makes', () => {
     expect(await rules('git -C "${INSTALL_DIR}" pull\nrm -rf "${INSTALL_DIR}/log"')).toContain('rm-recursive');
   });
 });
+
+describe('what a download wrote', () => {
+  it('takes the file curl -o / wget -O / wget -P just wrote as the run’s own', async () => {
+    expect(await rules('wget -cq "${URL}" -O "${BUILD}/shell.tar.bz2"\ntar xf "${BUILD}/shell.tar.bz2" -C /tmp/shell\nrm -rf "${BUILD}/shell.tar.bz2"')).toEqual([]);
+    expect(await rules('wget -cnv https://go.dev/dl/go${V}.linux-amd64.tar.gz -P ${BUILD}/\nrm -f ${BUILD}/go${V}.linux-amd64.tar.gz')).toEqual([]);
+    expect(await rules('curl -fsSL -o /opt/app/app.tgz "$URL"\nrm /opt/app/app.tgz')).toEqual([]);
+    expect(await rules('curl -fsSL "$URL" | tar -xz -C /tmp/x\nrm -f /opt/app/app.tgz')).toContain('rm-files');
+  });
+});

@@ -167,6 +167,14 @@ export class ScriptKnowledge {
         if (name === 'mkdir') this.folders.add(normal(this.resolve(path)));
       }
     }
+    // A file a download just wrote (`curl -o F`, `wget -O F`, `wget -P DIR URL`) holds what the run fetched.
+    if (name === 'curl' || name === 'wget') {
+      const out = name === 'curl' ? optionValue(call.args, '-o', '--output') : optionValue(call.args, '-O', '--output-document');
+      const folder = name === 'wget' ? optionValue(call.args, '-P', '--directory-prefix') : undefined;
+      const url = operands(call.args, new Set(['-o', '--output', '-O', '--output-document', '-P', '--directory-prefix', '-H', '--header', '-d', '--data', '-u', '--user', '-X', '--request', '-A', '--user-agent', '-e', '--referer'])).find((w) => /^[a-z]+:\/\//.test(w));
+      const fetched = out ?? (folder !== undefined && url !== undefined ? `${folder.replace(/\/+$/, '')}/${url.split('?')[0]?.split('/').pop() ?? ''}` : undefined);
+      if (fetched !== undefined && fetched !== '-' && !fetched.endsWith('/')) this.created.add(normal(this.resolve(fetched)));
+    }
     // `git clone URL DIR` refuses a DIR that exists and is not empty: what is under it is the run's own.
     if (name === 'git') {
       const words = operands(call.args, new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '-C', '--reference', '--separate-git-dir', '-j', '--jobs', '--filter']));
