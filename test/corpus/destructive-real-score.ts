@@ -1,7 +1,7 @@
 // Per-line scoring of the destructive-command detector against hand labels: a labelled command
 // may span several lines (a `docker run … \` continued), so a finding anywhere in its span hits it;
 // a flagged line outside every labelled span is a false alarm.
-import { destructiveFindings } from '../../src/core/authoring/destructive-commands.js';
+import { destructiveFindings, ScriptKnowledge, type ScriptFiles } from '../../src/core/authoring/destructive-commands.js';
 
 export interface LabelledLine {
   line: number;
@@ -23,8 +23,9 @@ export interface Score {
   falseAlarms: string[];
 }
 
-export async function scoreScript(name: string, text: string, labels: ScriptLabels): Promise<Score> {
-  const findings = await destructiveFindings(text);
+/** `files`: the other files of the script's repository at the same commit, and `self` its path there, so sourced helpers count. */
+export async function scoreScript(name: string, text: string, labels: ScriptLabels, files?: ScriptFiles, self?: string): Promise<Score> {
+  const findings = await destructiveFindings(text, new ScriptKnowledge(files, self));
   const byLine = new Map<number, string[]>();
   for (const f of findings) byLine.set(f.line, [...(byLine.get(f.line) ?? []), f.reason]);
   const hit = new Set<LabelledLine>();

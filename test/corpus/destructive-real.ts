@@ -4,22 +4,59 @@
 // read from a local bare mirror when one is present: MAILCOW_GIT_DIR or the default path below.
 // Run: npx tsx test/corpus/destructive-real.ts
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { ScriptFiles } from '../../src/core/authoring/destructive-commands.js';
 import { describe, scoreScript, total, type Score, type ScriptLabels } from './destructive-real-score.js';
 
 const FIXTURES = new URL('../fixtures/destructive-real/', import.meta.url);
 const MAILCOW = process.env.MAILCOW_GIT_DIR ?? '/work/.mirror/mailcow+mailcow-dockerized/repo';
 const DMS = process.env.DMS_GIT_DIR ?? '/work/.mirror/docker-mailserver+docker-mailserver/repo';
-const DOKKU = process.env.DOKKU_GIT_DIR ?? '/work/.mirror/dokku+dokku/repo';
-const SENTRY = process.env.SENTRY_GIT_DIR ?? '/work/.mirror/getsentry+self-hosted/repo';
+const GITLAB = process.env.GITLAB_GIT_DIR ?? '/work/.mirror/sameersbn+docker-gitlab/repo';
+
+/** The files of a repository at one commit, read on demand, so a script's sourced helpers and own programs are known. */
+function repositoryAt(gitDir: string, commit: string): ScriptFiles {
+  const paths = execFileSync('git', [`--git-dir=${gitDir}`, 'ls-tree', '-r', '--name-only', commit], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\n').filter(Boolean);
+  const cache = new Map<string, string | undefined>();
+  const read = (path: string): string | undefined => {
+    if (!cache.has(path)) {
+      let text: string | undefined;
+      try {
+        text = execFileSync('git', [`--git-dir=${gitDir}`, 'show', `${commit}:${path}`], { encoding: 'utf8', maxBuffer: 8 * 1024 * 1024 });
+      } catch {
+        text = undefined;
+      }
+      cache.set(path, text);
+    }
+    return cache.get(path);
+  };
+  return { paths, read };
+}
+
+const repositories = new Map<string, ScriptFiles>();
+const repository = (gitDir: string, commit: string): ScriptFiles => {
+  const key = `${gitDir}@${commit}`;
+  if (!repositories.has(key)) repositories.set(key, repositoryAt(gitDir, commit));
+  return repositories.get(key) as ScriptFiles;
+};
 
 function labels(file: string): Record<string, ScriptLabels> {
   return JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as Record<string, ScriptLabels>;
 }
 
+const discourseDir = new URL('discourse/', FIXTURES);
+const discourseFiles: ScriptFiles = {
+  paths: readdirSync(discourseDir, { recursive: true, encoding: 'utf8' }),
+  read: (path) => {
+    try {
+      return readFileSync(new URL(path, discourseDir), 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
 const discourse: Score[] = [];
 for (const [path, l] of Object.entries(labels('labels-discourse.json'))) {
-  discourse.push(await scoreScript(`discourse/${path}`, readFileSync(new URL(`discourse/${path}`, FIXTURES), 'utf8'), l));
+  discourse.push(await scoreScript(`discourse/${path}`, readFileSync(new URL(`discourse/${path}`, FIXTURES), 'utf8'), l, discourseFiles, path));
 }
 const out = [describe('discourse_docker', total(discourse))];
 
@@ -27,7 +64,7 @@ const mailcow: Score[] = [];
 if (existsSync(MAILCOW)) {
   for (const [path, l] of Object.entries(labels('labels-mailcow.json'))) {
     const text = execFileSync('git', [`--git-dir=${MAILCOW}`, 'show', `${l.commit}:${path}`], { encoding: 'utf8' });
-    mailcow.push(await scoreScript(`mailcow/${path}`, text, l));
+    mailcow.push(await scoreScript(`mailcow/${path}`, text, l, repository(MAILCOW, l.commit), path));
   }
   out.push(describe('mailcow-dockerized', total(mailcow)));
   out.push(describe('overall', total([...discourse, ...mailcow])));
@@ -36,7 +73,7 @@ if (existsSync(MAILCOW)) {
   const heldOut: Score[] = [];
   for (const [path, l] of Object.entries(labels('labels-mailcow-heldout.json'))) {
     const text = execFileSync('git', [`--git-dir=${MAILCOW}`, 'show', `${l.commit}:${path}`], { encoding: 'utf8' });
-    heldOut.push(await scoreScript(`mailcow/${path}`, text, l));
+    heldOut.push(await scoreScript(`mailcow/${path}`, text, l, repository(MAILCOW, l.commit), path));
   }
   out.push(describe('mailcow-dockerized update.sh + _modules (held out)', total(heldOut)));
 } else {
@@ -48,26 +85,53 @@ if (existsSync(DMS)) {
   const dms: Score[] = [];
   for (const [path, l] of Object.entries(labels('labels-docker-mailserver.json'))) {
     const text = execFileSync('git', [`--git-dir=${DMS}`, 'show', `${l.commit}:${path}`], { encoding: 'utf8' });
-    dms.push(await scoreScript(`docker-mailserver/${path}`, text, l));
+    dms.push(await scoreScript(`docker-mailserver/${path}`, text, l, repository(DMS, l.commit), path));
   }
   out.push(describe('docker-mailserver setup.sh + helpers + setup.d (held out)', total(dms)));
 } else {
   out.push(`docker-mailserver: no mirror at ${DMS} (set DMS_GIT_DIR to a clone of github.com/docker-mailserver/docker-mailserver); not measured`);
 }
-// dokku (MIT) and getsentry/self-hosted (FSL-1.1-Apache-2.0): held out, labelled by hand and
-// committed before the detector ran on them (see the README for the selection rules).
-async function heldOut(name: string, gitDir: string, file: string, envName: string): Promise<void> {
-  if (!existsSync(gitDir)) {
-    out.push(`${name}: no mirror at ${gitDir} (set ${envName} to a clone); not measured`);
-    return;
+// docker-gitlab (MIT): a development set, labelled and committed before the detector ran on it.
+if (existsSync(GITLAB)) {
+  const gitlab: Score[] = [];
+  for (const [path, l] of Object.entries(labels('labels-docker-gitlab.json'))) {
+    const text = execFileSync('git', [`--git-dir=${GITLAB}`, 'show', `${l.commit}:${path}`], { encoding: 'utf8' });
+    gitlab.push(await scoreScript(`docker-gitlab/${path}`, text, l, repository(GITLAB, l.commit), path));
   }
+  out.push(describe('docker-gitlab entrypoint + install + kubernetes + contrib (development set)', total(gitlab)));
+} else {
+  out.push(`docker-gitlab: no mirror at ${GITLAB} (set GITLAB_GIT_DIR to a clone of github.com/sameersbn/docker-gitlab); not measured`);
+}
+// Held out: dokku (MIT), getsentry/self-hosted (FSL-1.1-Apache-2.0), three VPN installers (MIT)
+// and pi-hole (EUPL-1.2), each labelled by hand and committed before the detector ran on it (the
+// README gives the selection rules). Name sets on the command line to measure only those, e.g.
+// `npx tsx test/corpus/destructive-real.ts dokku sentry-self-hosted`: a held-out set is spent once
+// its figures are seen, so the runner can measure one without the others.
+const MIRRORS = process.env.HANDRAIL_MIRRORS ?? '/work/.mirror';
+const chosen = process.argv.slice(2);
+/** Where a label key's script lives: one repository for the whole set, or `OWNER/NAME/PATH` keys each naming theirs. */
+type Locate = (key: string) => { gitDir: string; path: string };
+async function heldOut(name: string, file: string, locate: Locate): Promise<void> {
+  if (chosen.length > 0 && !chosen.includes(name)) return;
   const scores: Score[] = [];
-  for (const [path, l] of Object.entries(labels(file))) {
+  for (const [key, l] of Object.entries(labels(file))) {
+    const { gitDir, path } = locate(key);
+    if (!existsSync(gitDir)) {
+      out.push(`${name}: no mirror at ${gitDir} (set HANDRAIL_MIRRORS to a folder of OWNER+NAME/repo bare clones); not measured`);
+      return;
+    }
     const text = execFileSync('git', [`--git-dir=${gitDir}`, 'show', `${l.commit}:${path}`], { encoding: 'utf8' });
-    scores.push(await scoreScript(`${name}/${path}`, text, l));
+    scores.push(await scoreScript(`${name}/${key}`, text, l, repository(gitDir, l.commit), path));
   }
   out.push(describe(`${name} (held out)`, total(scores)));
 }
-await heldOut('dokku', DOKKU, 'labels-dokku.json', 'DOKKU_GIT_DIR');
-await heldOut('sentry-self-hosted', SENTRY, 'labels-sentry-selfhosted.json', 'SENTRY_GIT_DIR');
+const oneRepository = (repo: string): Locate => (key) => ({ gitDir: `${MIRRORS}/${repo}/repo`, path: key });
+const ownerNamePath: Locate = (key) => {
+  const [owner, name, ...rest] = key.split('/');
+  return { gitDir: `${MIRRORS}/${owner}+${name}/repo`, path: rest.join('/') };
+};
+await heldOut('dokku', 'labels-dokku.json', oneRepository('dokku+dokku'));
+await heldOut('sentry-self-hosted', 'labels-sentry-selfhosted.json', oneRepository('getsentry+self-hosted'));
+await heldOut('vpn-installers', 'labels-vpn-installers.json', ownerNamePath);
+await heldOut('pihole', 'labels-pihole.json', oneRepository('pi-hole+pi-hole'));
 process.stdout.write(`${out.join('\n\n')}\n`);

@@ -2,7 +2,7 @@
 // the command an operator would worry about, names the command and its line, and stays
 // quiet on the look-alikes that are harmless (`rm file`, `echo "DROP TABLE"`, `>> log`).
 import { describe, expect, it } from 'vitest';
-import { destructiveReasons } from '../../src/core/authoring/destructive-commands.js';
+import { destructiveFindings, destructiveReasons, ScriptKnowledge } from '../../src/core/authoring/destructive-commands.js';
 
 /** The one reason a command gets, or fails naming what it got instead. */
 async function onlyReason(command: string): Promise<string> {
@@ -81,8 +81,6 @@ describe('destructiveReasons', () => {
     ['git push --force origin main', /git push --force/],
     ['git push origin +main', /git push --force/],
     ['git reset --hard origin/main', /discards uncommitted changes/],
-    ['chmod -R 777 /srv/app', /changes permissions of a whole tree/],
-    ['chown -R deploy: /srv', /changes the owner of a whole tree/],
     ['truncate -s 0 /var/log/app.log', /cuts files to a new size/],
     ['find /var/log/app -name "*.gz" -mtime +30 -delete', /deletes every file it finds/],
     ['rsync -a --delete build/ /srv/www/', /rsync --delete/],
@@ -93,6 +91,17 @@ describe('destructiveReasons', () => {
     ['docker volume rm shop_data', /deletes containers, images or volumes/],
   ])('flags what an experienced operator would want to review: %s', async (command, reason) => {
     expect(await onlyReason(command)).toMatch(reason);
+  });
+
+  it('does not call a recursive permission change destructive, but notes one over a system folder or a path starting with a variable', async () => {
+    // Nothing is deleted or overwritten: the written label rule lists no permission changes.
+    for (const command of ['chmod -R 777 /srv/app', 'chown -R deploy: /srv', 'chown -R clamav:clamav "${STATE_DIR}/lib-clamav"']) expect(await destructiveFindings(command), command).toEqual([]);
+    const knowledge = new ScriptKnowledge();
+    await destructiveFindings('chown -R deploy: /srv\nchmod -R 0700 keys/\nchown -R clamav: "${STATE_DIR}/lib-clamav"', knowledge);
+    expect(knowledge.notes.map((n) => n.reason)).toEqual([
+      'line 1: `chown -R deploy: /srv` changes the owner of everything under /srv (chown -R)',
+      "line 3: `chown -R clamav: ${STATE_DIR}/lib-clamav` changes the owner of everything under ${STATE_DIR}/lib-clamav (chown -R); if the variable in '${STATE_DIR}/lib-clamav' is empty, this starts from /",
+    ]);
   });
 
   it('looks inside sudo, xargs, bash -c, ssh, if-blocks, loops and $(…)', async () => {

@@ -79,3 +79,68 @@ describe('runit services', () => {
     expect(await rules('sv up nginx')).toEqual([]);
   });
 });
+
+describe('what the script made, and where', () => {
+  it('does not take `[ -f F ] || touch F` as making F: the file may well have been there', async () => {
+    expect(await rules('[[ -f /etc/rspamd/override.d/x.conf ]] || touch /etc/rspamd/override.d/x.conf\nsed -i "s/a/b/" /etc/rspamd/override.d/x.conf')).toContain('in-place-edit');
+    const inFunction = ['set_option() {', '  local FILE="${OVERRIDE_D}/${1}"', '  [[ -f ${FILE} ]] || touch "${FILE}"', '  sed -i -E "s|a|b|g" "${FILE}"', '}'].join('\n');
+    expect(await rules(inFunction)).toContain('in-place-edit');
+    expect(await rules('touch /srv/app/marker.conf\nsed -i "s/a/b/" /srv/app/marker.conf')).toEqual([]);
+  });
+
+  it('takes a file made in one function as the script’s own in that function only', async () => {
+    const two = ['setup_rotate() {', '  echo "/var/log/app.log { weekly }" > /etc/app/rotate.conf', '}', 'add_hook() {', '  sed -i "s|}|  postrotate\\n  endscript\\n}|" /etc/app/rotate.conf', '}'].join('\n');
+    expect((await destructiveFindings(two)).map((f) => [f.line, f.rule])).toEqual([
+      [2, 'redirect-overwrite'],
+      [5, 'in-place-edit'],
+    ]);
+    const one = ['regen() {', '  : > /etc/postfix/virtual', '  cp -f /srv/conf/virtual.cf /etc/postfix/virtual', '  sed -i "/^#/d" /etc/postfix/virtual', '}'].join('\n');
+    expect(await rules(one)).toEqual([]);
+  });
+});
+
+describe('a command named by a variable declared empty first', () => {
+  it('judges `CRI=` then `CRI=docker` / `CRI=podman` by the programs it is set to', async () => {
+    const set = ['CRI=', 'if command -v docker >/dev/null; then CRI=docker; else CRI=podman; fi'];
+    expect(await rules([...set, '${CRI} exec -t "${CONTAINER_NAME}" setup "$@"'].join('\n'))).toEqual([]);
+    expect(await rules([...set, '${CRI} rm -f "${CONTAINER_NAME}"'].join('\n'))).toContain('container-delete');
+    expect(await rules('TOOL=\nTOOL="$1"\n${TOOL} status')).toContain('command-from-variable');
+  });
+});
+
+describe('traps', () => {
+  it('judges a trap’s command as the exit runs it, after the rest of the statement', async () => {
+    const made = ['make_log() {', '  trap \'rm -f "${ERR_LOG}"\' EXIT', '  ERR_LOG=$(run_as_app --quiet mktemp)', '}'].join('\n');
+    expect(await rules(made)).toEqual([]);
+    const theirs = ['clean() {', '  trap \'rm -f "${STATE}"\' EXIT', '  STATE=/var/lib/app/state.json', '}'].join('\n');
+    expect(await rules(theirs)).toContain('rm-files');
+  });
+});
+
+describe('wrapper options', () => {
+  it('reads `sudo -HEu USER cmd` as running cmd, the bundled -u taking USER', async () => {
+    expect(await rules('sudo -HEu "${APP_USER}" make install')).toEqual([]);
+    expect(await rules('sudo -HEu "${APP_USER}" rm -rf /srv/app/shared')).toContain('rm-recursive');
+    expect(await rules('as_app() { sudo -HEu "${APP_USER}" "$@"; }\nas_app git config --global gc.auto 0')).toEqual([]);
+  });
+});
+
+describe('what a clone makes', () => {
+  it('takes the folder `git clone` made (also through sudo or a wrapper) as the script’s own', async () => {
+    const clone = ['as_app() { sudo -HEu "${APP_USER}" "$@"; }', 'as_app git clone -q -b v1.2 --depth 1 "${REPO_URL}" "${INSTALL_DIR}"', 'rm -rf "${INSTALL_DIR}/log"', 'as_app sed -i "s/a/b/" "${INSTALL_DIR}/config/app.rb"', 'as_app "PATH=$PATH" make -C "${INSTALL_DIR}" setup'].join('\n');
+    expect(await rules(clone)).toEqual([]);
+    expect(await rules('git clone https://example.org/shop.git\nrm -rf shop/tmp')).toEqual([]);
+    // What was there before the clone, or beside it, is not.
+    expect(await rules('git clone "${REPO_URL}" "${INSTALL_DIR}"\nrm -rf "${DATA_DIR}/uploads"')).toContain('rm-recursive');
+    expect(await rules('git -C "${INSTALL_DIR}" pull\nrm -rf "${INSTALL_DIR}/log"')).toContain('rm-recursive');
+  });
+});
+
+describe('what a download wrote', () => {
+  it('takes the file curl -o / wget -O / wget -P just wrote as the run’s own', async () => {
+    expect(await rules('wget -cq "${URL}" -O "${BUILD}/shell.tar.bz2"\ntar xf "${BUILD}/shell.tar.bz2" -C /tmp/shell\nrm -rf "${BUILD}/shell.tar.bz2"')).toEqual([]);
+    expect(await rules('wget -cnv https://go.dev/dl/go${V}.linux-amd64.tar.gz -P ${BUILD}/\nrm -f ${BUILD}/go${V}.linux-amd64.tar.gz')).toEqual([]);
+    expect(await rules('curl -fsSL -o /opt/app/app.tgz "$URL"\nrm /opt/app/app.tgz')).toEqual([]);
+    expect(await rules('curl -fsSL "$URL" | tar -xz -C /tmp/x\nrm -f /opt/app/app.tgz')).toContain('rm-files');
+  });
+});

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { importScriptFile } from '../../app/import-service.js';
-import { importMarkdownFile, importMarkdownFolder, isMarkdownName } from '../../app/markdown-import-service.js';
+import { importMarkdownFile, isMarkdownName } from '../../app/markdown-import-service.js';
+import { importFolder } from '../../app/script-folder-import.js';
 import { UserError } from '../../app/errors.js';
 import { resolveSettings } from '../../app/settings.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -22,7 +23,7 @@ export async function importCommand(path: string, flags: ImportFlags, global: Gl
   const info = await stat(path).catch(() => undefined);
   if (info?.isDirectory()) {
     if (!flags.out) throw new UserError(`${path} is a folder: to import the Markdown pages in it, add --out FOLDER for the drafts (one file per page); to import a shell script, give its path; nothing was imported`);
-    const { results } = await importMarkdownFolder(path, flags.out, settings.workspace, flags.target);
+    const { results } = await importFolder(path, flags.out, settings.workspace, flags.target);
     for (const r of results) {
       if (r.skipped) process.stderr.write(`handrail: ${r.page}: skipped: ${r.skipped}\n`);
       else if (r.error) process.stderr.write(`handrail: ${r.page}: not imported: ${r.error}\n`);

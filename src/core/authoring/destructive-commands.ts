@@ -12,6 +12,8 @@
 import { loadBashGrammar, readBashNow, type SyntaxNode } from './bash-syntax.js';
 import { hasOwnRules, ruleById, rulesFor, type Category, type DestructiveRule } from './destructive-rules.js';
 import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-commands.js';
+import { filledTargets, heredocWrites, inDropInFolder, isLog, writesWhereMissing } from './regenerated-files.js';
+import { programFile, sourcedFile } from './script-files.js';
 import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, testedFilesIn, type Assignment } from './script-knowledge.js';
 import { readCodeNow, readStatement, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
 import { parseShellScript, ShellSyntaxError, type ShellCommand } from './shell-commands.js';
@@ -19,6 +21,7 @@ import { sqlClientOf } from './sql-in-shell.js';
 import { SHELLS } from './wrapped-commands.js';
 
 export { ScriptKnowledge } from './script-knowledge.js';
+export { filesFrom, type ScriptFiles } from './script-files.js';
 
 export interface DestructiveFinding {
   /** The line where the command begins (for a command inside `sh -c "…"`, the line of the outer command). */
@@ -59,10 +62,12 @@ export async function destructiveFindings(script: string, knowledge = new Script
     if (!(error instanceof ShellSyntaxError)) throw error;
     return destructiveFindingsNow(script, knowledge);
   }
+  knowledge.learnFilled(filledTargets(commands));
   const findings: DestructiveFinding[] = [];
   for (const command of commands) {
-    knowledge.learnTested(readBashNow(command.text, testedFilesIn));
-    findings.push(...judgeStatement(command, readBashNow(command.text, assignmentsIn), knowledge));
+    const read = readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root) }));
+    knowledge.learnTested(read.tested);
+    findings.push(...judgeStatement({ ...command, whereMissing: read.whereMissing }, read.assignments, knowledge));
   }
   return unique(findings);
 }
@@ -73,10 +78,12 @@ export async function destructiveFindings(script: string, knowledge = new Script
  * step; a whole imported script goes through destructiveFindings.
  */
 export function destructiveFindingsNow(script: string, knowledge = new ScriptKnowledge()): DestructiveFinding[] {
-  const statements = readBashNow(script, topLevelStatements);
+  const statements = readBashNow(script, topLevelStatements).map((statement) =>
+    readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), assignments: assignmentsIn(root), tested: testedFilesIn(root), whereMissing: writesWhereMissing(root) })),
+  );
+  knowledge.learnFilled(filledTargets(statements));
   const findings: DestructiveFinding[] = [];
-  for (const statement of statements) {
-    const read = readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), assignments: assignmentsIn(root), tested: testedFilesIn(root) }));
+  for (const read of statements) {
     knowledge.learnTested(read.tested);
     findings.push(...judgeStatement(read, read.assignments, knowledge));
   }
@@ -106,22 +113,42 @@ interface Judging {
   defining: boolean;
   runsArguments: boolean;
   out: DestructiveFinding[];
+  /** `cat > FILE <<EOF`: the file's whole new content is in the script (regenerated-files.ts). */
+  wholeFromHeredoc?: ReadonlySet<ShellRedirect>;
+  /** Targets written only where a test said the file is missing. */
+  whereMissing?: ReadonlySet<string>;
 }
 
-function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'>, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
+function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'> & { whereMissing?: string[] }, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
   for (const assignment of assignments) knowledge.assign(assignment);
-  const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [] };
+  const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [], wholeFromHeredoc: heredocWrites(read.calls), whereMissing: new Set(read.whereMissing ?? []) };
   for (const name of read.defines) knowledge.functions.add(name);
+  const madeBefore = read.defines.length > 0 ? knowledge.madeSoFar() : undefined;
+  if (read.defines.length > 0) {
+    const through = read.calls.filter(passesArguments);
+    for (const name of read.defines) knowledge.passThrough.set(name, through);
+  }
   // In order, so `mkdir -p "$R" && tar -xzf a.tgz -C "$R"` knows the folder is new.
-  for (const call of read.calls) {
-    judgeCall(call, call, 0, judging);
-    knowledge.learnCall(call);
+  // Calls and redirections in the order of their lines (a call before the redirections on its
+  // own line), so `: > F` on one line of a function makes F the script's own on the next.
+  const steps = [...read.calls.map((call) => ({ line: call.line, call })), ...read.redirects.map((redirect) => ({ line: redirect.line, redirect }))];
+  steps.sort((a, b) => a.line - b.line || Number('redirect' in a) - Number('redirect' in b));
+  // A trap's command runs when the shell exits, after the rest: `trap 'rm -f "$log"' EXIT`
+  // then `log=$(mktemp)` removes the file the script made.
+  const atExit: ShellCall[] = [];
+  for (const step of steps) {
+    if ('call' in step && step.call.name === 'trap') atExit.push(step.call);
+    else if ('call' in step) {
+      judgeCall(step.call, step.call, 0, judging);
+      knowledge.learnCall(step.call);
+    } else {
+      judgeRedirect(step.redirect, null, judging);
+      if (writes(step.redirect)) knowledge.learnWrite(step.redirect.target);
+    }
   }
-  for (const redirect of read.redirects) {
-    judgeRedirect(redirect, null, judging);
-    if (writes(redirect)) knowledge.learnWrite(redirect.target);
-  }
+  for (const call of atExit) judgeCall(call, call, 0, judging);
   if (judging.runsArguments) for (const name of read.defines) knowledge.wrappers.add(name);
+  if (madeBefore) knowledge.forgetMadeSince(madeBefore);
   return judging.out;
 }
 
@@ -132,6 +159,29 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   const program = call.name.slice(call.name.lastIndexOf('/') + 1);
   // `exec "$0" "$@"` runs this same script again, whose commands are the ones being judged.
   if (/^\$(0|\{0\})$/.test(call.name)) return;
+  if ((call.name === 'source' || call.name === '.') && call.args[0] !== undefined) learnSourced(call.args[0], knowledge);
+  // `PATH=$PATH make` handed on through `"$@"`: a setting for the command that follows, as sudo and env read it.
+  if (/^[A-Za-z_]\w*=/.test(call.name)) {
+    const [name, ...args] = call.args;
+    if (name !== undefined) judgeCall({ ...call, name, args }, top, depth + 1, judging);
+    return;
+  }
+  // `edit() { sed -i "$@"; }` (here, in a sourced helper, or a program of the same repository):
+  // what `edit s/a/b/ /etc/app.conf` does is known only at the call, with its arguments.
+  if (!call.name.includes('/')) {
+    for (const template of passedOn(call.name, knowledge)) {
+      // What the body does whatever it is given is found where the body is written; only
+      // what these arguments add is this call's.
+      const alone = (c: ShellCall): DestructiveFinding[] => {
+        const scratch: Judging = { knowledge, defining: false, runsArguments: false, out: [] };
+        judgeCall({ ...c, line: call.line }, top, depth + 1, scratch);
+        return scratch.out;
+      };
+      const asWritten = new Set(alone(template).map((f) => f.rule));
+      const given = alone({ ...template, args: template.args.flatMap((a) => (ALL_ARGUMENTS.test(a) ? call.args : [a])) });
+      judging.out.push(...given.filter((f) => !asWritten.has(f.rule)));
+    }
+  }
   // A name the script defined as a function runs that function (its body is judged where it
   // is written); a path (`/sbin/shutdown`) still names the system's program.
   if (!call.name.includes('/') && knowledge.functions.has(call.name) && !knowledge.wrappers.has(call.name)) return;
@@ -161,8 +211,56 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
     if (hit !== false) found(rule, hit === true ? '' : hit, top, judging);
   }
   const inner = innerCommands(call, name, knowledge, isKnown);
-  for (const c of inner.calls) judgeCall(c, top, depth + 1, judging);
+  for (const c of inner.calls) {
+    judgeCall(c, top, depth + 1, judging);
+    // `sudo -u app git clone …`: what the wrapped command made is the script's own too.
+    knowledge.learnCall(c);
+  }
   for (const r of inner.redirects) judgeRedirect(r, top, judging);
+}
+
+const ALL_ARGUMENTS = /^\$\{?[@*]\}?$/;
+
+/** A call that hands on every argument it was given (`sed -i "$@"`), not one that runs them (`"$@"`). */
+const passesArguments = (call: ShellCall): boolean => !ALL_ARGUMENTS.test(call.name) && call.args.some((a) => ALL_ARGUMENTS.test(a));
+
+/**
+ * `source lib.sh`: its functions, wrappers and variables become the script's, as the shell
+ * would have them, when the file came with the script (see script-files.ts). Its own commands
+ * are judged where they are written, in that file, not here.
+ */
+function learnSourced(word: string, knowledge: ScriptKnowledge): void {
+  const files = knowledge.files;
+  const path = files && sourcedFile(files, knowledge.self, knowledge.resolve(word));
+  if (!files || path === undefined || knowledge.read.has(path)) return;
+  knowledge.read.add(path);
+  const text = files.read(path);
+  if (text === undefined) return;
+  const sourced = new ScriptKnowledge(files, path, knowledge.read);
+  destructiveFindingsNow(text, sourced);
+  knowledge.adopt(sourced);
+}
+
+/**
+ * The calls that hand on the arguments of `name`: a function's (here or sourced), or else a
+ * shell program of the script's own repository (`bin/sedfile` running `sed "$@"`), read once.
+ */
+function passedOn(name: string, knowledge: ScriptKnowledge): ShellCall[] {
+  const known = knowledge.passThrough.get(name);
+  if (known !== undefined || knowledge.functions.has(name) || !knowledge.files) return known ?? [];
+  const path = programFile(knowledge.files, knowledge.self, name);
+  const text = path === undefined ? undefined : knowledge.files.read(path);
+  const through: ShellCall[] = [];
+  if (text !== undefined) {
+    for (const statement of readBashNow(text, topLevelStatements)) {
+      const read = readBashNow(statement.text, (root) => readStatement(root, statement.line));
+      // `"$@"` inside one of the program's functions is that function's arguments, not the program's.
+      if (read.defines.length === 0) through.push(...read.calls.filter(passesArguments));
+      if (read.defines.length === 0 && read.calls.some((c) => ALL_ARGUMENTS.test(c.name))) knowledge.wrappers.add(name);
+    }
+  }
+  knowledge.passThrough.set(name, through);
+  return through;
 }
 
 /** `eval` of fixed text is read like any code; of text built at run time it cannot be read. */
@@ -183,13 +281,19 @@ const writes = (redirect: ShellRedirect): boolean => redirect.op === '>' || redi
 function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: Judging): void {
   const target = redirect.target;
   if (!writes(redirect) || isHarmlessTarget(target) || /^\d+$/.test(target) || /^[<>]\(/.test(target) || judging.knowledge.ownedByScript(target)) return;
+  // A file the script regenerates in full: emptied and then filled by the script, or written whole from a heredoc.
+  if (judging.whereMissing?.has(target)) return;
+  const resolved = judging.knowledge.resolve(target);
+  if (!isLog(resolved) && (judging.knowledge.isFilled(target) || (judging.wholeFromHeredoc?.has(redirect) && inDropInFolder(resolved)))) return;
   const rule = ruleById('redirect-overwrite');
   const what = top ? `\`${shown(top)}\`` : `\`${redirect.fd ?? ''}${redirect.op} ${target}\``;
   judging.out.push({ line: top?.line ?? redirect.line, rule: rule.id, category: rule.category, reason: `line ${top?.line ?? redirect.line}: ${what} ${rule.reason.replace('{}', target)}` });
 }
 
 function found(rule: DestructiveRule, detail: string, top: ShellCall, judging: Judging): void {
-  judging.out.push({ line: top.line, rule: rule.id, category: rule.category, reason: `line ${top.line}: \`${shown(top)}\` ${rule.reason.replace('{}', detail)}` });
+  const finding = { line: top.line, rule: rule.id, category: rule.category, reason: `line ${top.line}: \`${shown(top)}\` ${rule.reason.replace('{}', detail)}` };
+  if (rule.level !== 'note') judging.out.push(finding);
+  else if (!judging.knowledge.notes.some((n) => n.reason === finding.reason)) judging.knowledge.notes.push({ line: finding.line, rule: finding.rule, reason: finding.reason });
 }
 
 /** Names worth finding among a container tool's arguments: those with rules, database clients, shells, wrappers. */

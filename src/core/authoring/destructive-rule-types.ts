@@ -37,6 +37,11 @@ export interface DestructiveRule {
   when: (input: RuleInput) => boolean | string;
   /** What the operator reads after the command, e.g. "deletes files (rm)". */
   reason: string;
+  /**
+   * 'note': worth a look but not destructive by the label rule (nothing is deleted or
+   * overwritten), so it is a note an import shows, never a finding, a `confirm` or a score.
+   */
+  level?: 'note';
   /** Commands that must fire this rule, and look-alikes that must not. */
   examples: { flags: string[]; quiet: string[] };
 }

@@ -19,6 +19,8 @@ const SYSTEMCTL_VERBS = new Map([
 ]);
 const SYSTEMCTL_OPTIONS = options('-H', '--host', '-M', '--machine', '-t', '--type', '-p', '--property', '-s', '--signal', '--state', '-n', '--lines', '-o', '--output', '--kill-whom', '--root');
 const PACKAGE_OPTIONS = options('-o', '--option', '-c', '--config-file', '-t', '--target-release', '--setopt', '--enablerepo', '--disablerepo', '--installroot', '--releasever', '-e', '-d', '-x', '--exclude');
+/** `/`, a top-level folder, or one folder down in /etc, /usr, /var: where a recursive permission change reaches the whole system. */
+const SYSTEM_FOLDER = /^\/((etc|usr|var|home|root|bin|sbin|lib|lib64|opt|srv|boot|boot\/efi)(\/[^/$`*]+)?)?\/?$/;
 const IP_OPTIONS = options('-n', '-netns', '-b', '-batch', '-rc', '-rcvbuf', '-f', '-family');
 
 /** Operands (after options) that are files the script did not create: what a delete or overwrite would lose. */
@@ -146,6 +148,27 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     },
   },
   {
+    // `-f` says the author expects a file at the destination and wants it replaced; without
+    // it nothing in the script says one is there (`cp config.example config` makes a new file).
+    id: 'cp-force',
+    category: 'files',
+    commands: ['cp'],
+    matches: 'cp -f / --force / --remove-destination onto a file the script did not create (not -n, -b/--backup, -t, a destination ending in /)',
+    when: (i) => {
+      if (!hasFlag(i.args, 'f', '--force', '--remove-destination') || hasFlag(i.args, 'nbt', '--no-clobber', '--target-directory') || i.args.some((a) => a.startsWith('--backup'))) return false;
+      const words = operands(i.args, options('-S', '--suffix'));
+      const dest = words.at(-1);
+      if (words.length < 2 || dest === undefined || dest.endsWith('/')) return false;
+      const lost = othersFiles(i, [dest]);
+      return lost.length > 0 && lost.join(' ');
+    },
+    reason: 'replaces {} with a copy; what was there is lost (cp -f)',
+    examples: {
+      flags: ['cp -f "$CUSTOM_DH" /etc/postfix/dhparams.pem', 'sudo cp --force /srv/app/nginx.conf /etc/nginx/nginx.conf', 'cp -af /srv/release/app.ini /etc/app/app.ini'],
+      quiet: ['cp config.yml.example config.yml', 'cp -f app.conf /etc/app/', 'cp -n defaults.conf /etc/app.conf', 'cp -f --backup=numbered app.conf /etc/app.conf', ': > /etc/postfix/virtual\ncp -f /srv/virtual.cf /etc/postfix/virtual', 'tmp=$(mktemp)\ncp -f /etc/hosts "$tmp"'],
+    },
+  },
+  {
     id: 'find-delete',
     category: 'files',
     commands: ['find'],
@@ -189,10 +212,32 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'redirect-overwrite',
     category: 'files',
     commands: [],
-    matches: '`>`, `>|`, `&>` into a file the script did not create (not /dev/null, /tmp, a process substitution)',
+    matches:
+      '`>`, `>|`, `&>` into a file the script did not create (not /dev/null, /tmp, a process substitution; not a file the script regenerates in full: emptied and then filled with `>>`/`cp` by the script, or its own file in a drop-in folder written whole from a heredoc — a log is never regenerated; not a write made only where a test said the file is missing)',
     when: never,
     reason: 'overwrites {} (what it held is lost)',
-    examples: { flags: ['echo ready > /srv/app/STATUS', ': > /var/log/shop/current.log', 'sort names.txt >| names.txt'], quiet: ['tmp=$(mktemp)\necho x > "$tmp"', 'touch out.txt\necho b > out.txt', 'OUT=/srv/r/orders-$(date +%F).csv\nquery > "$OUT"', 'date >> /var/log/deploy.log', 'make > /dev/null 2>&1', 'exec > >(tee -a /var/log/build.log) 2>&1', 'echo 3 > /proc/sys/vm/drop_caches'] },
+    examples: {
+      flags: [
+        'echo ready > /srv/app/STATUS',
+        ': > /var/log/shop/current.log',
+        'sort names.txt >| names.txt',
+        ': > /srv/shop/app.log\necho started >> /srv/shop/app.log',
+        'cat /srv/shop/defaults.conf > /etc/shop.conf <<EOF\nx\nEOF',
+        'cat > /etc/shop.conf < /srv/shop/defaults.conf',
+        ': > /etc/postfix/virtual\necho x >> /etc/postfix/virtual.new',
+        'cat > "/srv/shop/releases/$RELEASE/config.env" <<EOF\nRELEASE=$RELEASE\nEOF',
+        'if [ -f /etc/shop.conf ]; then\n  echo "port=80" > /etc/shop.conf\nfi',
+      ],
+      quiet: [
+        ': > /etc/postfix/virtual\ncp -f /srv/conf/virtual.cf /etc/postfix/virtual',
+        'map=/etc/app/relay_map\n: > "$map"\nfor d in a b; do echo "@$d relay" >> /etc/app/relay_map; done',
+        'fill() { echo "$1" >> /etc/dovecot/userdb; }\n: > /etc/dovecot/userdb\nfill a',
+        'cat > /etc/logrotate.d/shop <<EOF\n/var/log/shop/*.log {\n  weekly\n}\nEOF',
+        "if [[ ! -f /etc/saslauthd.conf ]]; then\n  sed '/^$/d' > /etc/saslauthd.conf <<EOF\nldap_servers: x\nEOF\nfi",
+        '[ -e /etc/mailname ] || hostname -f > /etc/mailname',
+        'if [ -f /etc/shop.conf ]; then\n  echo kept\nelse\n  echo "port=80" > /etc/shop.conf\nfi','tmp=$(mktemp)\necho x > "$tmp"', 'touch out.txt\necho b > out.txt', 'OUT=/srv/r/orders-$(date +%F).csv\nquery > "$OUT"', 'date >> /var/log/deploy.log', 'make > /dev/null 2>&1', 'exec > >(tee -a /var/log/build.log) 2>&1', 'echo 3 > /proc/sys/vm/drop_caches',
+      ],
+    },
   },
   {
     id: 'rsync-delete',
@@ -284,6 +329,22 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     },
     reason: 'stops a runit service ({})',
     examples: { flags: ['sv stop nginx', 'sv -w 30 force-stop unicorn', 'ls /etc/service | xargs sv force-stop', 'sv d redis'], quiet: ['sv status nginx', 'sv up nginx', 'sv restart unicorn'] },
+  },
+  {
+    id: 'supervisor-stop',
+    category: 'services',
+    commands: ['supervisorctl'],
+    matches: 'supervisorctl stop / shutdown / remove / update / signal TERM|KILL|INT|QUIT (not restart, reread, status, signal HUP/USR1)',
+    when: (i) => {
+      const [verb = '', ...rest] = operands(i.args, options('-c', '--configuration', '-s', '--serverurl', '-u', '--username', '-p', '--password'));
+      if (verb === 'stop' || verb === 'shutdown' || verb === 'remove') return `supervisorctl ${verb}`;
+      // `update` applies changed configuration: programs removed from it are stopped and removed, changed ones restarted.
+      if (verb === 'update') return 'supervisorctl update';
+      if (verb === 'signal' && /^(SIG)?(TERM|KILL|INT|QUIT|STOP|9|15|2|3)$/i.test(rest[0] ?? '')) return `supervisorctl signal ${rest[0] ?? ''}`;
+      return false;
+    },
+    reason: 'stops supervised programs ({})',
+    examples: { flags: ['supervisorctl stop worker:*', 'supervisorctl update', 'supervisorctl -c /etc/supervisord.conf shutdown', 'supervisorctl signal SIGKILL postfix'], quiet: ['supervisorctl status', 'supervisorctl reread', 'supervisorctl restart worker', 'supervisorctl signal SIGHUP postfix', 'supervisorctl start worker'] },
   },
   {
     id: 'kill',
@@ -420,13 +481,24 @@ export const HOST_RULES: readonly DestructiveRule[] = [
   },
   // access
   {
+    // A permission change deletes and overwrites nothing, so it is not destructive; but a
+    // recursive one over a system folder, or over a path that starts with a variable (empty,
+    // it starts from /), can lock a service or every user out, which an operator wants to see.
     id: 'recursive-ownership',
     category: 'access',
+    level: 'note',
     commands: ['chmod', 'chown', 'chgrp'],
-    matches: 'chmod/chown/chgrp -R',
-    when: (i) => hasFlag(i.args, 'R', '--recursive') && `changes ${i.name === 'chmod' ? 'permissions' : i.name === 'chown' ? 'the owner' : 'the group'} of a whole tree (${i.name} -R)`,
+    matches: 'chmod/chown/chgrp -R of a system folder (/, /etc, /var/lib, …) or of a path that starts with a variable: a note, not a destructive finding',
+    when: (i) => {
+      if (!hasFlag(i.args, 'R', '--recursive')) return false;
+      const paths = operands(i.args, options('--reference', '--from')).slice(1);
+      const risky = paths.find((p) => SYSTEM_FOLDER.test(p) || /^\$\{?[A-Za-z_]\w*\}?\//.test(p));
+      if (risky === undefined) return false;
+      const what = i.name === 'chmod' ? 'permissions' : i.name === 'chown' ? 'the owner' : 'the group';
+      return `changes ${what} of everything under ${risky} (${i.name} -R)${/^\$/.test(risky) ? `; if the variable in '${risky}' is empty, this starts from /` : ''}`;
+    },
     reason: '{}',
-    examples: { flags: ['chmod -R 777 /srv/app', 'chown -R deploy: /srv'], quiet: ['chmod 600 key.pem'] },
+    examples: { flags: ['chmod -R 777 /srv', 'chown -R deploy: /', 'chown -R www-data "$APP_ROOT/"', 'chmod -R go-w /etc/ssl', 'sudo chgrp -R staff /usr/local'], quiet: ['chmod 600 key.pem', 'chown -R postgres:postgres /var/lib/postgresql', 'chmod -R 0700 keys/', 'chown -R app: "$(mktemp -d)"'] },
   },
   {
     id: 'crontab-remove',

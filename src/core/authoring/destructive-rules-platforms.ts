@@ -195,10 +195,10 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     id: 'cli-stop-verb',
     category: 'services',
     commands: [],
-    matches: 'a tool with no rule of its own, run with a stop-type subcommand (`virtctl stop`, `supervisorctl stop`, `pm2 kill`)',
+    matches: 'a tool with no rule of its own, run with a stop-type subcommand (`virtctl stop`, `pm2 kill`)',
     when: (i) => subcommandLike(i, STOP_VERB),
     reason: 'runs a subcommand that stops something ({})',
-    examples: { flags: ['virtctl stop vm-7 -n prod', 'supervisorctl stop worker:*', 'pm2 kill'], quiet: ['virtctl start vm-7', 'supervisorctl status', 'echo stop'] },
+    examples: { flags: ['virtctl stop vm-7 -n prod', 'pm2 stop api', 'pm2 kill'], quiet: ['virtctl start vm-7', 'pm2 status', 'echo stop'] },
   },
   {
     id: 'http-delete',

@@ -9,7 +9,7 @@
 // target; add target=NAME …"), which is the author's to-do list.
 import { capitalized, fenced, headingText, proseFrom, runbookIdFrom, yamlScalar } from './draft-markdown.js';
 import { introMarkdown, type DraftStep, type ScriptFacts } from './draft-intro.js';
-import { destructiveFindings, type DestructiveFinding } from './destructive-commands.js';
+import { destructiveFindings, ScriptKnowledge, type DestructiveFinding, type ScriptFiles } from './destructive-commands.js';
 import { bashOnlySyntax, parseShellScript, type CommentBlock, type ShellCommand } from './shell-commands.js';
 import { assigned, ownCall, readsArguments, roleOf, setupFor, shellOptions, type Role, type SetupKind } from './script-setup.js';
 import { clientsThatWrite } from './sql-in-shell.js';
@@ -21,6 +21,13 @@ export interface ImportOptions {
   targets?: string[];
   /** Put `target=NAME` on every step (the author named where the script runs). */
   target?: string;
+  /**
+   * The files that came with the script (a folder import's folder) and the script's path
+   * among them: the helpers it sources and the programs of its own it calls are read, so
+   * `edit_conf -i … /etc/app.conf` through a sourced `sed "$@"` wrapper is flagged.
+   */
+  files?: ScriptFiles;
+  path?: string;
 }
 
 export interface ImportedScript {
@@ -44,7 +51,8 @@ export async function importScript(text: string, name: string, options: ImportOp
   const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const script = await parseShellScript(source);
   // Judged as one script, so a write to a file an earlier command made is not flagged.
-  const findings = await destructiveFindings(source);
+  const knowledge = new ScriptKnowledge(options.files, options.path);
+  const findings = await destructiveFindings(source, knowledge);
   const commands = script.commands;
   const roles = commands.map(roleOf);
   const stepAt = roles.flatMap((role, i) => (role.kind === 'step' ? [i] : []));
@@ -62,7 +70,7 @@ export async function importScript(text: string, name: string, options: ImportOp
 
   const steps: DraftStep[] = [];
   for (const [n, at] of stepAt.entries()) {
-    steps.push(await buildStep(n + 1, at, commands, roles, comments[at] ?? [], bashOnly, declared, findings));
+    steps.push(await buildStep(n + 1, at, commands, roles, comments[at] ?? [], bashOnly, declared, findings, knowledge.notes));
   }
   const facts: ScriptFacts = {
     fileName,
@@ -100,6 +108,7 @@ async function buildStep(
   bashOnly: boolean,
   inputs: Set<string>,
   findings: DestructiveFinding[],
+  attention: readonly { line: number; reason: string }[],
 ): Promise<DraftStep> {
   const command = commands[at] as ShellCommand;
   const setup = setupFor(commands, roles, at).map((i) => ({ command: commands[i] as ShellCommand, kind: (roles[i] as Role).kind }));
@@ -118,6 +127,8 @@ async function buildStep(
   const reasons: string[] = [];
   for (const part of [command, ...setup.map((s) => s.command)]) reasons.push(...findings.filter((f) => f.line >= part.line && f.line <= part.endLine).map((f) => f.reason));
   const notes: string[] = [];
+  // Not destructive (it asks for no confirmation), but worth the author's look.
+  for (const n of attention) if (n.line >= command.line && n.line <= command.endLine) notes.push(`${n.reason}: not destructive, so no confirmation is asked; check the path is the one meant.`);
   const clients = await clientsThatWrite([...command.calls, ...setup.filter((s) => s.kind === 'function').flatMap((s) => s.command.calls)]);
   if (clients.length > 0) {
     notes.push(

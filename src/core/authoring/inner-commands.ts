@@ -131,6 +131,11 @@ function commandAt(args: string[], spec: WrapperSpec): number | undefined {
         i++;
         continue;
       }
+      // `sudo -HEu git make`: flags bundled with one that takes a value (`-u`) last take the next word.
+      if (/^-[A-Za-z]{2,}$/.test(arg) && spec.values?.includes(`-${arg.slice(-1)}`)) {
+        i++;
+        continue;
+      }
       if (arg.startsWith('-') && arg !== '-') continue;
     }
     if (spec.settings && /^[A-Za-z_]\w*=/.test(arg)) continue;

@@ -5,6 +5,7 @@
 // script states plainly counts; anything else is left unknown, so it stays flagged.
 import { hasFlag, operands, optionValue } from './command-args.js';
 import type { SyntaxNode } from './bash-syntax.js';
+import type { ScriptFiles } from './script-files.js';
 import { valueOf, type ShellCall } from './shell-calls.js';
 
 export interface Assignment {
@@ -20,8 +21,8 @@ export function isHarmlessTarget(target: string): boolean {
 
 /** Scratch space and kernel settings, not data: /tmp, /var/tmp, /dev/shm, $TMPDIR, /proc, /sys. */
 const SCRATCH = /^(\/tmp|\/var\/tmp|\/dev\/shm|\/proc|\/sys|\$\{?TMPDIR\}?)(\/|$)/;
-/** A name made fresh by the run: a temporary file, the time, the shell's pid, a random number. */
-const FRESH = /^(\$\(\s*mktemp\b|`\s*mktemp\b)|\$\(\s*date\b|`\s*date\b|\$\$|\$\{?RANDOM\b/;
+/** A name made fresh by the run: a temporary file (also `$(sudo -u app mktemp)`), the time, the shell's pid, a random number. */
+const FRESH = /^(\$\(\s*mktemp\b|`\s*mktemp\b)|\$\(\s*date\b|`\s*date\b|\$\$|\$\{?RANDOM\b|^\$\([^()`]*\bmktemp\b[^()`]*\)$/;
 const EXPANSION = /[$`]/;
 /**
  * A name that says it is a step's work in progress (`app.tar.gz.part`, `.unpack-1.4.2`,
@@ -45,6 +46,38 @@ export class ScriptKnowledge {
    * written), not the system command of that name (`shutdown() { … }` then `trap shutdown TERM`).
    */
   readonly functions = new Set<string>();
+  /**
+   * Functions (and programs of the script's own repository) that hand their arguments to a
+   * command (`edit() { sed -i "$@"; }`): the calls in their body that pass `"$@"` on, judged
+   * at each call with its arguments, since only the call says what the command is given.
+   */
+  readonly passThrough = new Map<string, ShellCall[]>();
+  /** Things worth a look that are not destructive (a recursive permission change of a system folder), one per line and reason. */
+  readonly notes: { line: number; rule: string; reason: string }[] = [];
+  /** Paths the script appends or copies into somewhere (regenerated-files.ts): emptying one first starts it afresh. */
+  private readonly filled = new Set<string>();
+  /** Files already read for this script (each sourced file is learnt once, even when sourced in a loop). */
+  readonly read: Set<string>;
+
+  /**
+   * `files`: the files that came with the script (its repository or folder), to read the
+   * helpers it sources and the programs it calls; `self`: the script's own path among them.
+   */
+  constructor(
+    readonly files?: ScriptFiles,
+    readonly self?: string,
+    read?: Set<string>,
+  ) {
+    this.read = read ?? new Set(self !== undefined ? [self] : []);
+  }
+
+  /** What the script knows once it has sourced a file read with `sourced` (a knowledge of that file). */
+  adopt(sourced: ScriptKnowledge): void {
+    for (const [name, values] of sourced.values) this.values.set(name, [...(this.values.get(name) ?? []), ...values]);
+    for (const name of sourced.functions) this.functions.add(name);
+    for (const name of sourced.wrappers) this.wrappers.add(name);
+    for (const [name, calls] of sourced.passThrough) this.passThrough.set(name, calls);
+  }
 
   assign(assignment: Assignment): void {
     this.values.set(assignment.name, [...(this.values.get(assignment.name) ?? []), assignment.value]);
@@ -72,7 +105,9 @@ export class ScriptKnowledge {
     const single = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(name);
     const programFixed = (v: string | null): v is string => v !== null && !EXPANSION.test(v.trim().split(/\s+/)[0] ?? '');
     if (single) {
-      const seen = this.values.get(single[1] ?? single[2] ?? '') ?? [];
+      const all = this.values.get(single[1] ?? single[2] ?? '') ?? [];
+      // `CRI=` declared empty and set later (`CRI=docker`) is judged by what it is set to.
+      const seen = all.some((v) => v !== '') ? all.filter((v) => v !== '') : all;
       const resolved = seen.flatMap((v) => (v === null ? [null] : (lookedUp(v) ?? [this.resolve(v)])));
       return resolved.length > 0 && resolved.every(programFixed) ? resolved : undefined;
     }
@@ -126,8 +161,29 @@ export class ScriptKnowledge {
     const made = name === 'touch' || (name === 'mkdir' && !hasFlag(call.args, 'p', '--parents'));
     if (made) {
       for (const path of operands(call.args, new Set(['-m', '--mode', '-d', '-r', '-t']))) {
+        // `[ -f F ] || touch F` makes sure F is there; it does not make F the script's own.
+        if (name === 'touch' && (this.optional.has(normal(this.resolve(path))) || this.optional.has(normal(path)))) continue;
         this.created.add(normal(this.resolve(path)));
         if (name === 'mkdir') this.folders.add(normal(this.resolve(path)));
+      }
+    }
+    // A file a download just wrote (`curl -o F`, `wget -O F`, `wget -P DIR URL`) holds what the run fetched.
+    if (name === 'curl' || name === 'wget') {
+      const out = name === 'curl' ? optionValue(call.args, '-o', '--output') : optionValue(call.args, '-O', '--output-document');
+      const folder = name === 'wget' ? optionValue(call.args, '-P', '--directory-prefix') : undefined;
+      const url = operands(call.args, new Set(['-o', '--output', '-O', '--output-document', '-P', '--directory-prefix', '-H', '--header', '-d', '--data', '-u', '--user', '-X', '--request', '-A', '--user-agent', '-e', '--referer'])).find((w) => /^[a-z]+:\/\//.test(w));
+      const fetched = out ?? (folder !== undefined && url !== undefined ? `${folder.replace(/\/+$/, '')}/${url.split('?')[0]?.split('/').pop() ?? ''}` : undefined);
+      if (fetched !== undefined && fetched !== '-' && !fetched.endsWith('/')) this.created.add(normal(this.resolve(fetched)));
+    }
+    // `git clone URL DIR` refuses a DIR that exists and is not empty: what is under it is the run's own.
+    if (name === 'git') {
+      const words = operands(call.args, new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '-C', '--reference', '--separate-git-dir', '-j', '--jobs', '--filter']));
+      const at = words.indexOf('clone');
+      const url = words[at + 1];
+      const dir = words[at + 2] ?? url?.replace(/\/+$/, '').split(/[/:]/).pop()?.replace(/\.git$/, '');
+      if (at !== -1 && url !== undefined && dir) {
+        this.created.add(normal(this.resolve(dir)));
+        this.folders.add(normal(this.resolve(dir)));
       }
     }
     if (name === '[' || name === '[[' || name === 'test') {
@@ -140,6 +196,33 @@ export class ScriptKnowledge {
       const out = optionValue(call.args, null, '-out');
       if (out) this.destroyPlans.add(normal(this.resolve(out)));
     }
+  }
+
+  /**
+   * What the script made so far, to put back after a function's body: a file made in one
+   * function is the script's own inside that function only, since another may run first or alone.
+   */
+  madeSoFar(): { created: string[]; folders: string[] } {
+    return { created: [...this.created], folders: [...this.folders] };
+  }
+
+  forgetMadeSince(before: { created: string[]; folders: string[] }): void {
+    for (const [set, kept] of [
+      [this.created, before.created],
+      [this.folders, before.folders],
+    ] as const) {
+      const keep = new Set(kept);
+      for (const path of [...set]) if (!keep.has(path)) set.delete(path);
+    }
+  }
+
+  learnFilled(targets: readonly string[]): void {
+    for (const target of targets) this.filled.add(normal(target));
+  }
+
+  /** The script fills this path itself (`>> FILE`, `cp SRC FILE`), as written or once resolved. */
+  isFilled(target: string): boolean {
+    return this.filled.has(normal(target)) || [...this.filled].some((f) => normal(this.resolve(f)) === normal(this.resolve(target)) && !EXPANSION.test(this.resolve(target)));
   }
 
   /** A file the script overwrote (`> file`): what it holds from then on is the script's own. */
