@@ -6,18 +6,19 @@ import { CommandPalette } from './components/command-palette.js';
 import { ConnectionBanner } from './components/connection-banner.js';
 import { href, useRoute, type Route } from './lib/routes.js';
 import { useLoad } from './lib/use-load.js';
-import { AuditRunView } from './views/audit/audit-run-view.js';
-import { AuditView } from './views/audit/audit-view.js';
-import { RecorderView } from './views/recorder/recorder-view.js';
-import { RunView } from './views/run/run-view.js';
-import { RunSetupView } from './views/runbooks/run-setup-view.js';
 import { RunbooksView } from './views/runbooks/runbooks-view.js';
-import { SnapshotsView } from './views/snapshots/snapshots-view.js';
 
-// The editor and History carry CodeMirror (most of the bundle); an operator in an incident
-// never waits for it: they load when first opened.
+// The first screen is the Runbooks view: only it is in the first bundle. The editor and
+// History carry CodeMirror, a run and the recorder xterm, a runbook's steps the Markdown
+// renderer; each view loads when first opened, so the list never waits for them.
 const RunbookEditorView = lazy(() => import('./views/editor/editor-view.js').then((m) => ({ default: m.RunbookEditorView })));
 const HistoryView = lazy(() => import('./views/history/history-view.js').then((m) => ({ default: m.HistoryView })));
+const RunSetupView = lazy(() => import('./views/runbooks/run-setup-view.js').then((m) => ({ default: m.RunSetupView })));
+const RunView = lazy(() => import('./views/run/run-view.js').then((m) => ({ default: m.RunView })));
+const AuditView = lazy(() => import('./views/audit/audit-view.js').then((m) => ({ default: m.AuditView })));
+const AuditRunView = lazy(() => import('./views/audit/audit-run-view.js').then((m) => ({ default: m.AuditRunView })));
+const SnapshotsView = lazy(() => import('./views/snapshots/snapshots-view.js').then((m) => ({ default: m.SnapshotsView })));
+const RecorderView = lazy(() => import('./views/recorder/recorder-view.js').then((m) => ({ default: m.RecorderView })));
 
 const SECTIONS = [
   { name: 'Runbooks', to: href.runbooks(), views: ['runbooks', 'runbook', 'run', 'edit', 'new', 'history'] },

@@ -7,7 +7,12 @@ import type { Problem } from '../contract/problem.js';
 import { parseAllowedSigners } from '../core/approvals/allowed-signers.js';
 import { expandPath } from './paths.js';
 
-export async function approversProblems(inventory: Inventory | undefined, workspace: string, show: (path: string) => string): Promise<Problem[]> {
+export async function approversProblems(
+  inventory: Inventory | undefined,
+  workspace: string,
+  show: (path: string) => string,
+  readText: (path: string) => Promise<string> = (path) => readFile(path, 'utf8'),
+): Promise<Problem[]> {
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const [name, env] of Object.entries(inventory?.environments ?? {})) {
@@ -18,7 +23,7 @@ export async function approversProblems(inventory: Inventory | undefined, worksp
     const at = (line: number, col: number, message: string): Problem => ({ path: show(path), line, col, severity: 'error', message });
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      text = await readText(path);
     } catch (error) {
       problems.push(at(1, 1, `the approvers of environment ${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); every run there that needs an approval would be refused`));
       continue;

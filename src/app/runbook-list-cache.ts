@@ -5,12 +5,11 @@
 // folder under a key made of all of these, the listing of an unchanged workspace reads and
 // hashes the files and prints, without loading a parser. Any changed byte is judged again.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunbookSummary } from '../contract/runbook.js';
-import { appVersion } from '../core/app-version.js';
 import { INVENTORY_FILE } from '../core/inventory/inventory-file.js';
+import { codeStamp } from './code-stamp.js';
 import type { Display } from './workspace.js';
 import { findRunbookFiles, readSource } from './workspace-files.js';
 
@@ -61,7 +60,7 @@ async function readWorkspace(workspace: string): Promise<WorkspaceFiles> {
 async function keyOf(files: WorkspaceFiles, display: Display): Promise<string> {
   const hash = createHash('sha256');
   const add = (part: string | Uint8Array) => hash.update(createHash('sha256').update(part).digest());
-  add(await codeStamp());
+  add(await codeStamp(['workspace']));
   add(display.cwd);
   add(files.inventoryPath);
   add(files.inventory);
@@ -71,26 +70,6 @@ async function keyOf(files: WorkspaceFiles, display: Display): Promise<string> {
     add(source[0]);
   }
   return hash.digest('hex');
-}
-
-/**
- * Handrail's version, and the size and time of every file of the judging code (core/ and
- * contract/, and this folder's workspace reading) and of the installed packages' lockfile
- * (npm rewrites it on every install or upgrade of a parser).
- */
-async function codeStamp(): Promise<string> {
-  const root = dirname(dirname(fileURLToPath(import.meta.url)));
-  const files: string[] = [join(root, 'app', 'workspace.js'), join(root, 'app', 'workspace.ts'), join(dirname(root), 'node_modules', '.package-lock.json')];
-  for (const folder of ['core', 'contract']) {
-    for (const entry of await readdir(join(root, folder), { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) files.push(join(entry.parentPath, entry.name));
-    }
-  }
-  const stamps = await Promise.all(files.map(async (path) => {
-    const info = await stat(path).catch(() => undefined);
-    return `${path}:${info ? `${info.size}:${info.mtimeMs}` : 'absent'}`;
-  }));
-  return [appVersion(), process.version, ...stamps.sort()].join('\n');
 }
 
 async function readCache(path: string): Promise<CacheFile | undefined> {

@@ -7,9 +7,16 @@ import { formatProblem } from '../core/problems.js';
 import { openAppDatabaseReadOnly } from '../store/open-read-only.js';
 import { UserError } from './errors.js';
 import { RunbookVersions } from './runbook-versions.js';
-import type { RecordedCheck } from './workspace.js';
 
-export function versionProblems(runbook: Runbook, versions: Pick<RunbookVersions, 'conflict'>): Problem[] {
+/** What the check reads of a runbook: a validation kept from an earlier run (validate-cache.ts) keeps only this. */
+export interface RunbookIdentity {
+  path: string;
+  sha256: string;
+  frontMatter: Pick<Runbook['frontMatter'], 'id' | 'version'>;
+  keyPos: { version?: Runbook['keyPos'][string] | undefined };
+}
+
+export function versionProblems(runbook: RunbookIdentity, versions: Pick<RunbookVersions, 'conflict'>): Problem[] {
   const { id, version } = runbook.frontMatter;
   const message = versions.conflict(id, version, runbook.sha256);
   if (!message) return [];
@@ -18,7 +25,7 @@ export function versionProblems(runbook: Runbook, versions: Pick<RunbookVersions
 }
 
 export interface RecordedVersions {
-  check: RecordedCheck;
+  check: (runbook: RunbookIdentity) => Problem[];
   close(): void;
 }
 

@@ -11,6 +11,7 @@ import { loadShellGrammar } from '../core/engine/shell-placeholders.js';
 import { validateRunbook } from '../core/validate/validate-runbook.js';
 import { UserError } from './errors.js';
 import { approversProblems } from './approvers-problems.js';
+import { diskReader, type WorkspaceReader } from './validation-inputs.js';
 
 import { INVENTORY_FILE } from '../core/inventory/inventory-file.js';
 
@@ -35,26 +36,27 @@ export interface Display {
 
 /**
  * `recorded`: problems from outside the file, e.g. its bytes differ from a stored version
- * with the same `version` (src/app/version-check.ts).
+ * with the same `version` (src/app/version-check.ts). `reader`: every read of the disk the
+ * verdict depends on (a recording one lets the verdict be kept, validate-cache.ts).
  */
-export async function validatePaths(paths: string[], workspace: string, display: Display, recorded?: RecordedCheck): Promise<ValidationReport> {
+export async function validatePaths(paths: string[], workspace: string, display: Display, recorded?: RecordedCheck, reader: WorkspaceReader = diskReader): Promise<ValidationReport> {
   await loadShellGrammar();
-  const inventories = new InventoryCache(display);
+  const inventories = new InventoryCache(display, reader);
   const files = new Set<string>();
   const problems: Problem[] = [];
   const targets = paths.length > 0 ? paths : [workspace];
   for (const given of targets) {
     const path = resolve(display.cwd, given);
-    const info = await stat(path).catch(() => undefined);
-    if (!info) throw new UserError(`validate: no such file or folder: ${given}; nothing was validated`);
-    if (info.isDirectory()) {
+    const kind = await reader.kind(path);
+    if (kind === 'absent') throw new UserError(`validate: no such file or folder: ${given}; nothing was validated`);
+    if (kind === 'dir') {
       const inventoryPath = join(path, INVENTORY_FILE);
-      if (!(await stat(inventoryPath).catch(() => undefined))) {
+      if ((await reader.kind(inventoryPath)) === 'absent') {
         problems.push(problemAt(display, inventoryPath, `this folder has no ${INVENTORY_FILE}; a workspace needs one listing its environments (see runbooks/${INVENTORY_FILE})`));
       } else {
         files.add(inventoryPath);
       }
-      for (const file of await findRunbookFiles(path)) files.add(file);
+      for (const file of await reader.runbookFiles(path)) files.add(file);
     } else {
       files.add(path);
     }
@@ -62,10 +64,10 @@ export async function validatePaths(paths: string[], workspace: string, display:
   for (const file of files) {
     if (basename(file) === INVENTORY_FILE || /\.ya?ml$/.test(file)) {
       const loaded = await inventories.load(file);
-      problems.push(...loaded.problems, ...(await approversProblems(loaded.inventory, dirname(file), (p) => shown(display, p))));
+      problems.push(...loaded.problems, ...(await approversProblems(loaded.inventory, dirname(file), (p) => shown(display, p), reader.text)));
     } else {
-      const inventory = await inventoryFor(file, workspace, inventories);
-      problems.push(...runbookProblems(file, await readSource(file), inventory, display, { inventoryChecked: files.has(inventory?.path ?? ''), recorded }));
+      const inventory = await inventoryFor(file, workspace, inventories, reader);
+      problems.push(...runbookProblems(file, await reader.source(file), inventory, display, { inventoryChecked: files.has(inventory?.path ?? ''), recorded }));
     }
   }
   return { files: files.size, problems: sortProblems(problems) };
@@ -83,7 +85,7 @@ export async function validateRunbookSource(
   display: Display,
   recorded?: RecordedCheck,
 ): Promise<Problem[]> {
-  const inventory = await inventoryFor(file, workspace, new InventoryCache(display));
+  const inventory = await inventoryFor(file, workspace, new InventoryCache(display, diskReader), diskReader);
   await loadShellGrammar();
   return sortProblems(runbookProblems(file, source, inventory, display, { inventoryChecked: false, recorded }));
 }
@@ -178,18 +180,10 @@ function judge(parsed: ParsedRunbook, inventory: LoadedInventory | undefined, di
   return problems.items;
 }
 
-async function inventoryFor(file: string, workspace: string, inventories: InventoryCache): Promise<LoadedInventory | undefined> {
-  const inventoryPath = (await nearestInventory(dirname(file))) ?? join(workspace, INVENTORY_FILE);
-  return (await stat(inventoryPath).catch(() => undefined)) ? inventories.load(inventoryPath) : undefined;
-}
-
-/** A runbook is judged against the handrail.yml of the folder it sits in (or above it). */
-async function nearestInventory(dir: string): Promise<string | undefined> {
-  for (let current = dir; ; current = dirname(current)) {
-    const candidate = join(current, INVENTORY_FILE);
-    if (await stat(candidate).catch(() => undefined)) return candidate;
-    if (dirname(current) === current) return undefined;
-  }
+/** A runbook is judged against the handrail.yml of the folder it sits in (or above it), else the workspace's. */
+async function inventoryFor(file: string, workspace: string, inventories: InventoryCache, reader: WorkspaceReader): Promise<LoadedInventory | undefined> {
+  const inventoryPath = (await reader.nearestInventory(dirname(file))) ?? join(workspace, INVENTORY_FILE);
+  return (await reader.kind(inventoryPath)) !== 'absent' ? inventories.load(inventoryPath) : undefined;
 }
 
 export type LoadedInventory = ParsedInventory & { path: string };
@@ -197,12 +191,15 @@ export type LoadedInventory = ParsedInventory & { path: string };
 class InventoryCache {
   private readonly cache = new Map<string, Promise<LoadedInventory>>();
 
-  constructor(private readonly display: Display) {}
+  constructor(
+    private readonly display: Display,
+    private readonly reader: WorkspaceReader = diskReader,
+  ) {}
 
   load(path: string): Promise<LoadedInventory> {
     let entry = this.cache.get(path);
     if (!entry) {
-      entry = readSource(path).then((source) => ({ ...parseInventory(shown(this.display, path), ...source), path }));
+      entry = this.reader.source(path).then((source) => ({ ...parseInventory(shown(this.display, path), ...source), path }));
       this.cache.set(path, entry);
     }
     return entry;

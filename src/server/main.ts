@@ -61,6 +61,8 @@ async function main(): Promise<number> {
   // link itself, signed in (the token is traded for the cookie and dropped from the address).
   const shown = values['open-at'] ? linkWithToken(running.url, values['open-at']) : running.url;
   process.stdout.write(`${shown}\n`);
+  // While the browser loads the page, not after it asks.
+  service.prepareRunbooks();
   log(`workspace ${settings.workspace}, data in ${settings.dataDir}, operator ${settings.operator}`);
   log('open the URL above in a browser; stop with Ctrl-C');
   const removeRedirect = values.open || values['open-at'] ? openInBrowser(shown, settings.dataDir, running.port, log) : () => {};

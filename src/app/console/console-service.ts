@@ -82,6 +82,11 @@ export class ConsoleService {
       body: { console: this.kind, version: appVersion(), pid: process.pid, ...operatorBody(this.settings) } });
   }
 
+  /** Starts judging the workspace's runbooks in the background, so the first screen's listing finds them judged. */
+  prepareRunbooks(): void {
+    this.parts.catalog.prepare();
+  }
+
   /** Every console event from now on; returns the unsubscribe function. */
   subscribe(listener: ConsoleListener): () => void {
     this.listeners.add(listener);

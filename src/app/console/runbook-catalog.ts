@@ -17,14 +17,21 @@ import { loadInventory } from '../run-plan.js';
 import type { Settings } from '../settings.js';
 import { checkListItems } from '../run-records.js';
 import type { RunbookVersions } from '../runbook-versions.js';
-import { versionProblems } from '../version-check.js';
+import { versionProblems, type RunbookIdentity } from '../version-check.js';
 import { findRunbookFiles, loadWorkspaceInventory, readSource, runbookEntry, type RunbookEntry } from '../workspace.js';
 import { NotFoundError } from './api-error.js';
+import { KeptVerdicts } from './kept-verdicts.js';
 import { toStepView } from './step-view.js';
+
+/** A runbook as listed: its parse only when it was judged here (not when its verdict was kept from an earlier console). */
+type CatalogEntry = Omit<RunbookEntry, 'parsed'> & { parsed?: RunbookEntry['parsed']; identity: RunbookIdentity | null };
 
 export class RunbookCatalog {
   /** Judged runbooks by file, reused while neither the file's bytes nor the inventory changed (validation parses every SQL statement). */
-  private readonly judged = new Map<string, { key: string; entry: RunbookEntry }>();
+  private readonly judged = new Map<string, { key: string; entry: CatalogEntry }>();
+  private kept: Promise<KeptVerdicts> | undefined;
+  /** A listing under way: the next one waits for it and reuses what it judged rather than judging the same files twice. */
+  private reading: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly settings: Settings,
@@ -49,10 +56,18 @@ export class RunbookCatalog {
     return { runbooks, inventoryProblems };
   }
 
+  /**
+   * Judges the workspace now, in the background, so the first listing (the console's first
+   * screen) finds it judged; a failure is left for that listing to report.
+   */
+  prepare(): void {
+    void this.read().catch(() => undefined);
+  }
+
   async detail(id: string): Promise<RunbookDetail> {
     if (!new RegExp(NAME_PATTERN).test(id)) throw new NotFoundError(`'${id}' is not a runbook id (ids are lowercase letters, digits and hyphens); nothing was read`);
-    const found = (await this.read()).entries.find((e) => e.summary.id === id);
-    if (!found) throw new NotFoundError(`there is no runbook '${id}' in the workspace ${this.settings.workspace}; nothing was read`);
+    const found = (await this.read(id)).entries.find((e) => e.summary.id === id);
+    if (!found?.parsed) throw new NotFoundError(`there is no runbook '${id}' in the workspace ${this.settings.workspace}; nothing was read`);
     // A runbook with problems still shows the steps that could be read, so the problems can be placed.
     const model = found.parsed.runbook ?? found.parsed.draft;
     return { summary: found.summary, inputs: model?.frontMatter.inputs ?? {}, steps: (model?.steps ?? []).map(toStepView), problemList: found.problems };
@@ -62,32 +77,59 @@ export class RunbookCatalog {
    * Not cached with the rest: whether these bytes conflict with a recorded version changes when
    * a run or a save records one, while the file stays the same.
    */
-  private withVersionConflict(entry: RunbookEntry): RunbookEntry {
-    const conflict = entry.parsed.runbook ? versionProblems(entry.parsed.runbook, this.versions) : [];
+  private withVersionConflict(entry: CatalogEntry): CatalogEntry {
+    const conflict = entry.identity ? versionProblems(entry.identity, this.versions) : [];
     if (conflict.length === 0) return entry;
     return { ...entry, problems: [...conflict, ...entry.problems], summary: { ...entry.summary, problems: entry.summary.problems + conflict.length } };
   }
 
-  private async read(): Promise<{ entries: RunbookEntry[]; inventoryProblems: Problem[] }> {
+  /** `parse`: the id of a runbook whose parse is needed (its steps), judged here even when its verdict was kept. */
+  private read(parse?: string): Promise<{ entries: CatalogEntry[]; inventoryProblems: Problem[] }> {
+    const result = this.reading.catch(() => undefined).then(() => this.readNow(parse));
+    this.reading = result;
+    return result;
+  }
+
+  private async readNow(parse?: string): Promise<{ entries: CatalogEntry[]; inventoryProblems: Problem[] }> {
     // Paths relative to the workspace, as the Runbooks view shows them.
     const display = { cwd: this.settings.workspace };
     const inventory = await loadWorkspaceInventory(this.settings.workspace, display);
     const inventoryKey = sha256(JSON.stringify([inventory.inventory ?? null, inventory.problems]));
-    const entries: RunbookEntry[] = [];
+    this.kept ??= KeptVerdicts.open(this.settings.dataDir, this.settings.workspace);
+    const kept = await this.kept;
+    const entries: CatalogEntry[] = [];
     const files = await findRunbookFiles(this.settings.workspace);
-    await loadShellGrammar();
+    const keys = new Set<string>();
     for (const file of files) {
       const source = await readSource(file);
-      const key = `${inventoryKey}/${sha256(source[0])}/${source[1]}`;
+      const key = `${file}/${inventoryKey}/${sha256(source[0])}/${source[1]}`;
+      keys.add(key);
       let judged = this.judged.get(file);
       if (judged?.key !== key) {
-        judged = { key, entry: runbookEntry(file, source, inventory, display) };
+        const verdict = kept.get(key);
+        judged = { key, entry: verdict ?? (await this.judge(file, source, inventory, kept, key)) };
+        this.judged.set(file, judged);
+      }
+      if (!judged.entry.parsed && judged.entry.summary.id === parse) {
+        judged = { key, entry: await this.judge(file, source, inventory, kept, key) };
         this.judged.set(file, judged);
       }
       entries.push(this.withVersionConflict(judged.entry));
     }
     for (const file of this.judged.keys()) if (!files.includes(file)) this.judged.delete(file);
+    await kept.save(keys);
     return { entries: entries.sort((a, b) => a.summary.id.localeCompare(b.summary.id)), inventoryProblems: inventory.problems };
+  }
+
+  private async judge(file: string, source: [Uint8Array, number], inventory: Parameters<typeof runbookEntry>[2], kept: KeptVerdicts, key: string): Promise<CatalogEntry> {
+    await loadShellGrammar();
+    const entry = runbookEntry(file, source, inventory, { cwd: this.settings.workspace });
+    const rb = entry.parsed.runbook;
+    const identity: RunbookIdentity | null = rb
+      ? { path: rb.path, sha256: rb.sha256, frontMatter: { id: rb.frontMatter.id, version: rb.frontMatter.version }, keyPos: { version: rb.keyPos.version } }
+      : null;
+    kept.set(key, { summary: entry.summary, problems: entry.problems, identity });
+    return { ...entry, identity };
   }
 }
 

@@ -2,8 +2,6 @@
 // team ledger. Each call opens its own connection and closes it, so a ledger that restarts
 // or goes away costs one refused page (worded for the lead), not a console left broken.
 import type { Settings } from '../settings.js';
-import { ledgerReadFault, openLeadLedger } from '../team/lead-ledger.js';
-import { TeamRuns } from '../team/team-runs.js';
 import type { Handlers } from './console-parts.js';
 
 export type TeamOps = 'listTeamRuns';
@@ -11,6 +9,8 @@ export type TeamOps = 'listTeamRuns';
 export function teamHandlers(parts: { settings: Settings }): Handlers<TeamOps> {
   return {
     async listTeamRuns(r) {
+      // Loaded on first use: the PostgreSQL client is no part of the console's start.
+      const [{ ledgerReadFault, openLeadLedger }, { TeamRuns }] = await Promise.all([import('../team/lead-ledger.js'), import('../team/team-runs.js')]);
       const ledger = await openLeadLedger(parts.settings, 'console team scope');
       try {
         return await new TeamRuns(ledger.client, ledger.place).page(r);

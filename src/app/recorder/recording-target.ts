@@ -9,7 +9,7 @@ import { findEnvironment, targetIn } from '../../core/guards/target-exists.js';
 import type { Secret } from '../../core/engine/redact.js';
 import { UserError } from '../errors.js';
 import { passwordSecretOf } from '../database-password.js';
-import { openTargets, type TargetOptions } from '../targets.js';
+import type { TargetOptions } from '../targets.js';
 
 const NOTHING = 'nothing was run';
 
@@ -59,6 +59,8 @@ export function recordingPlace(inventory: Inventory, environmentName: string, ta
 
 /** Opens the target (an SSH session, or this machine's shell); SSH host keys are checked here. */
 export async function openRecordingTarget(place: RecordingPlace, options: TargetOptions): Promise<OpenRecordingTarget> {
+  // Loaded on first use: the SSH client and every target kind are no part of the console's start.
+  const { openTargets } = await import('../targets.js');
   const targets = await openTargets(
     { targets: new Map([[place.target, place.spec]]), environment: place.environment, environmentName: place.environmentName },
     options,

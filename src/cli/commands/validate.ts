@@ -1,6 +1,7 @@
 import { resolveSettings } from '../../app/settings.js';
 import { openRecordedVersions, type RecordedVersions } from '../../app/version-check.js';
-import { formatProblem, validatePaths } from '../../app/workspace.js';
+import { validatePathsCached } from '../../app/validate-cache.js';
+import { formatProblem } from '../../core/problems.js';
 import type { GlobalOptions } from '../global-options.js';
 import { fail, print } from '../output.js';
 
@@ -9,7 +10,7 @@ export async function validateCommand(paths: string[], options: { json?: boolean
   const recorded = recordedVersions(settings.dataDir);
   let report;
   try {
-    report = await validatePaths(paths, settings.workspace, { cwd: process.cwd() }, recorded?.check);
+    report = await validatePathsCached(paths, settings.workspace, { cwd: process.cwd() }, settings.dataDir, recorded?.check);
   } finally {
     recorded?.close();
   }
