@@ -13,6 +13,7 @@ import { quietRules } from '../core/audit/verify-quiet.js';
 import { createSigningKey, readPublicKey, readSigningKey } from './audit-keys.js';
 import { StoreError } from './store-error.js';
 import { checkAuditTail } from './audit-tail.js';
+import { catchUpQuietly } from './audit-search-catch-up.js';
 import type { NewEvent } from './new-records.js';
 import { toStoredEvent, type AuditEventRow } from './audit-rows.js';
 import { findRecordMismatches } from './record-verify.js';
@@ -80,7 +81,11 @@ export class AuditChain {
    * the step's, so every caller records them without having to look them up.
    */
   append(event: NewEvent): number {
-    return this.appendInTransaction.immediate(event, JSON.stringify(event.body ?? null) ?? 'null');
+    const seq = this.appendInTransaction.immediate(event, JSON.stringify(event.body ?? null) ?? 'null');
+    // The search index is not written with each event (migration 0011); at a run's end and
+    // every 1,000th event it catches up, in its own transaction, once this event is committed.
+    if (!this.db.inTransaction && signsWith({ seq, kind: event.kind, runId: event.runId ?? null })) catchUpQuietly(this.db);
+    return seq;
   }
 
   private appendNow(event: NewEvent, bodyJson: string): number {
