@@ -48,6 +48,8 @@ export class AuditChain {
   private readonly machine: string;
   private readonly appVersion: string;
   private key: KeyObject | undefined;
+  /** A run's end or a 1,000th event was appended: the search index catches up after the commit. */
+  private searchCatchUpDue = false;
   private readonly head: Statement;
   private readonly runEnvironment: Statement;
   private readonly stepTarget: Statement;
@@ -84,8 +86,16 @@ export class AuditChain {
     const seq = this.appendInTransaction.immediate(event, JSON.stringify(event.body ?? null) ?? 'null');
     // The search index is not written with each event (migration 0011); at a run's end and
     // every 1,000th event it catches up, in its own transaction, once this event is committed.
-    if (!this.db.inTransaction && signsWith({ seq, kind: event.kind, runId: event.runId ?? null })) catchUpQuietly(this.db);
+    if (signsWith({ seq, kind: event.kind, runId: event.runId ?? null })) this.searchCatchUpDue = true;
+    this.afterCommit();
     return seq;
+  }
+
+  /** Call once the caller's own transaction (if any) has committed: runs what waits for that. */
+  afterCommit(): void {
+    if (this.db.inTransaction || !this.searchCatchUpDue) return;
+    this.searchCatchUpDue = false;
+    catchUpQuietly(this.db);
   }
 
   private appendNow(event: NewEvent, bodyJson: string): number {

@@ -104,6 +104,21 @@ describe('the event search index catching up', () => {
     }
   });
 
+  it('has the index caught up after a run ends, before anyone searches', () => {
+    const app = openAppDatabase(dir);
+    try {
+      const store = new RunStore(app.db);
+      const indexedUpTo = () => app.db.prepare('SELECT indexed_upto FROM audit_search_progress').pluck().get() as number;
+      const step = store.appendEvent({ operator: 'ana', kind: 'step.succeeded', runId: 'r-1', body: { note: 'heron step' } });
+      const end = store.atomically(() => store.appendEvent({ operator: 'ana', kind: 'run.succeeded', runId: 'r-1', body: { note: 'heron done' } }));
+      expect(indexedUpTo()).toBeGreaterThanOrEqual(end);
+      expect(found(app.db, 'heron')).toEqual([end, step]);
+      indexIntact(app.db);
+    } finally {
+      app.close();
+    }
+  });
+
   it('commits an appended event in at most three pages of WAL (the event, its body, a split)', () => {
     const app = openAppDatabase(dir);
     try {
