@@ -7,19 +7,24 @@ import { appVersion } from '../core/app-version.js';
 import { GENESIS_HASH, bodySha256, eventHash, type AuditFields } from '../core/audit/chain-hash.js';
 import { signsWith } from '../core/audit/checkpoint-rules.js';
 import { KEY_CREATED_EVENT, keyFingerprint, linkTo, signCheckpoint, type Checkpoint } from '../core/audit/checkpoint.js';
-import { OUTPUT_EVENT, outputEventBody, outputMismatch } from '../core/audit/output-event.js';
-import { ChainVerifier, type KnownHashes, type StoredEvent, type VerifyResult } from '../core/audit/verify-chain.js';
+import { OUTPUT_EVENT } from '../core/audit/output-event.js';
+import { ChainVerifier, type AuditProblem, type AuditProblemKind, type StoredEvent, type VerifyResult } from '../core/audit/verify-chain.js';
+import { quietRules } from '../core/audit/verify-quiet.js';
 import { createSigningKey, readPublicKey, readSigningKey } from './audit-keys.js';
 import { StoreError } from './store-error.js';
 import { checkAuditTail } from './audit-tail.js';
+import { catchUpQuietly } from './audit-search-catch-up.js';
 import type { NewEvent } from './new-records.js';
 import { toStoredEvent, type AuditEventRow } from './audit-rows.js';
 import { findRecordMismatches } from './record-verify.js';
-import { readChunk } from './step-output.js';
+import { outputProblem } from './audit-output-check.js';
+import type { ReadCounts } from './audit-read-workers.js';
 import { electronNativeBinding } from './open-database.js';
 
 /** Below this many events, starting worker threads costs more than they save. */
 const PARALLEL_FROM = 20_000;
+/** Events per stretch a worker reads and summarizes at a time. */
+const CHUNK = 4096;
 
 export interface AuditChainOptions {
   now: () => string;
@@ -43,6 +48,8 @@ export class AuditChain {
   private readonly machine: string;
   private readonly appVersion: string;
   private key: KeyObject | undefined;
+  /** A run's end or a 1,000th event was appended: the search index catches up after the commit. */
+  private searchCatchUpDue = false;
   private readonly head: Statement;
   private readonly runEnvironment: Statement;
   private readonly stepTarget: Statement;
@@ -76,7 +83,19 @@ export class AuditChain {
    * the step's, so every caller records them without having to look them up.
    */
   append(event: NewEvent): number {
-    return this.appendInTransaction.immediate(event, JSON.stringify(event.body ?? null) ?? 'null');
+    const seq = this.appendInTransaction.immediate(event, JSON.stringify(event.body ?? null) ?? 'null');
+    // The search index is not written with each event (migration 0011); at a run's end and
+    // every 1,000th event it catches up, in its own transaction, once this event is committed.
+    if (signsWith({ seq, kind: event.kind, runId: event.runId ?? null })) this.searchCatchUpDue = true;
+    this.afterCommit();
+    return seq;
+  }
+
+  /** Call once the caller's own transaction (if any) has committed: runs what waits for that. */
+  afterCommit(): void {
+    if (this.db.inTransaction || !this.searchCatchUpDue) return;
+    this.searchCatchUpDue = false;
+    catchUpQuietly(this.db);
   }
 
   private appendNow(event: NewEvent, bodyJson: string): number {
@@ -158,24 +177,58 @@ export class AuditChain {
   }
 
   /**
-   * verify() with the events' own hashes recomputed on the other cores too (audit-hash-workers.ts),
-   * for a chain long enough to be worth starting workers for; the result is the same.
+   * verify() with the chain read and its hashes recomputed on worker threads
+   * (audit-read-workers.ts), for a chain long enough to be worth starting workers for; the
+   * result is the same. The head, the checkpoints and the rows beside the chain are read in
+   * one read transaction, as verify() reads them; the readers stop at that head.
    */
-  async verifyInParallel(publicKey: KeyObject | undefined, options: { minEvents?: number; workers?: number } = {}): Promise<VerifyResult> {
-    const { first, last } = this.db.prepare('SELECT min(seq) AS first, max(seq) AS last FROM audit_events').get() as { first: number | null; last: number | null };
+  async verifyInParallel(
+    publicKey: KeyObject | undefined,
+    options: { minEvents?: number; workers?: number; chunk?: number; counts?: ReadCounts } = {},
+  ): Promise<VerifyResult> {
     const workers = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
-    if (this.db.memory || first === null || last === null || last - first + 1 < (options.minEvents ?? PARALLEL_FROM)) return this.verify(publicKey);
-    const { startHashWorkers } = await import('./audit-hash-workers.js');
-    const hashes = startHashWorkers(this.db.name, electronNativeBinding(), first, last, workers);
-    try {
-      return this.verify(publicKey, hashes);
-    } finally {
-      await hashes.stop();
+    const minEvents = options.minEvents ?? PARALLEL_FROM;
+    const span = () => this.db.prepare('SELECT min(seq) AS first, max(seq) AS last FROM audit_events').get() as { first: number | null; last: number | null };
+    const before = span();
+    if (this.db.memory || before.first === null || before.last === null || before.last - before.first + 1 < minEvents) return this.verify(publicKey);
+    const { startChainReaders } = await import('./audit-read-workers.js');
+    const start = this.db.transaction(() => {
+      const { first, last } = span();
+      if (first === null || last === null) return undefined;
+      const checkpoints = this.checkpoints();
+      const plan = { path: this.db.name, nativeBinding: electronNativeBinding(), from: first, to: last, chunk: options.chunk ?? CHUNK, workers, rules: quietRules(checkpoints) };
+      // Started before the checks below, so the workers load while this thread does them.
+      const readers = startChainReaders(this.db, plan, options.counts);
+      try {
+        const besides: AuditProblem[] = [];
+        const collect = { report: (seq: number, kind: AuditProblemKind, message: string) => void besides.push({ seq, kind, message }) };
+        this.findUnrecordedOutput(collect);
+        findRecordMismatches(this.db, collect);
+        return { checkpoints, readers, besides };
+      } catch (error) {
+        void readers.stop();
+        throw error;
+      }
+    })();
+    if (!start) return this.verify(publicKey);
+    const verifier = new ChainVerifier(start.checkpoints, publicKey);
+    for await (const items of start.readers.stretches()) {
+      for (const item of items) {
+        if ('quiet' in item) {
+          verifier.pushQuiet(item.quiet, item.last);
+        } else {
+          verifier.push(item.event, item.known);
+          if (item.event.kind === OUTPUT_EVENT) this.checkOutput(verifier, item.event);
+        }
+      }
     }
+    // Reported after the walk, in this order, as verify() does: the problems come out the same.
+    for (const p of start.besides) verifier.report(p.seq, p.kind, p.message);
+    return verifier.finish();
   }
 
   /** Recomputes the whole chain against `publicKey` (the trusted key; undefined when there is none). */
-  verify(publicKey: KeyObject | undefined, hashes?: { take(seq: number): KnownHashes | undefined }): VerifyResult {
+  verify(publicKey: KeyObject | undefined): VerifyResult {
     // One read transaction: the events and checkpoints are of the same moment.
     return this.db.transaction(() => {
       const verifier = new ChainVerifier(this.checkpoints(), publicKey);
@@ -184,7 +237,7 @@ export class AuditChain {
         .iterate() as IterableIterator<AuditEventRow>;
       for (const row of rows) {
         const event = toStoredEvent(row);
-        verifier.push(event, hashes?.take(event.seq));
+        verifier.push(event);
         if (event.kind === OUTPUT_EVENT) this.checkOutput(verifier, event);
       }
       this.findUnrecordedOutput(verifier);
@@ -200,18 +253,15 @@ export class AuditChain {
 
   /** The stored chunk an output event vouches for must still be byte for byte what was recorded. */
   private checkOutput(verifier: ChainVerifier, event: StoredEvent): void {
-    const body = outputEventBody(event.bodyJson);
-    if (!body || event.runId === null || event.stepIdx === null) return;
-    const data = readChunk(this.db, { runId: event.runId, idx: event.stepIdx, attempt: body.attempt }, body.chunk);
-    const problem = outputMismatch(event.seq, event.stepIdx, body, data);
-    if (problem) verifier.report(event.seq, data === undefined ? 'output-missing' : 'output-edited', problem);
+    const problem = outputProblem(this.db, event);
+    if (problem) verifier.report(event.seq, problem.kind, problem.message);
   }
 
   /**
    * Output rows no event vouches for were added behind the chain's back. Only runs whose output
    * is vouched for at all are checked: output stored before this check existed has no events.
    */
-  private findUnrecordedOutput(verifier: ChainVerifier): void {
+  private findUnrecordedOutput(verifier: Pick<ChainVerifier, 'report'>): void {
     const rows = this.db
       .prepare(
         `WITH vouched AS (

@@ -1,8 +1,10 @@
-// Full-text search over the audit trail: events (indexed by a trigger, see migration 0004) and
-// step output (indexed here, chunk by chunk, as the store writes it). Newest first.
+// Full-text search over the audit trail: events (indexed in arrears, caught up before each
+// search: migrations 0004 and 0011) and step output (indexed here, chunk by chunk, as the
+// store writes it). Newest first.
 import { inflateRawSync } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import type { OutputStream } from '../core/engine/ports.js';
+import { catchUpBeforeSearch } from './audit-search-catch-up.js';
 
 export interface AuditSearchFilters {
   runId?: string | undefined;
@@ -76,6 +78,7 @@ export function indexOutputChunk(
 export function searchAudit(db: Database, text: string, filters: AuditSearchFilters): AuditSearchHit[] {
   const query = ftsQuery(text);
   if (!query) return [];
+  catchUpBeforeSearch(db);
   const kind = filters.kind ?? null;
   const params = {
     q: query,

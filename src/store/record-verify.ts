@@ -15,7 +15,7 @@ import { SnapshotStore } from './snapshot-store.js';
 /** Runs checked per round: one events query and one steps query each. */
 const RUNS_PER_PAGE = 500;
 
-export function findRecordMismatches(db: Database, verifier: ChainVerifier): void {
+export function findRecordMismatches(db: Database, verifier: Pick<ChainVerifier, 'report'>): void {
   const head = headSeq(db);
   const start = chainStart(db);
   const report = (m: RecordMismatch) => verifier.report(m.seq > 0 ? m.seq : head, 'record-mismatch', m.message);
@@ -55,7 +55,7 @@ function checkSnapshotRows(db: Database, start: string | null, report: (m: Recor
   checkSnapshotRows_(rows, allSnapshotRecords(db), start).mismatches.forEach(report);
 }
 
-function checkVersionRows(db: Database, start: string | null, head: number, verifier: ChainVerifier): void {
+function checkVersionRows(db: Database, start: string | null, head: number, verifier: Pick<ChainVerifier, 'report'>): void {
   const recorded = recordedRunbookContents(db);
   const rows = db.prepare('SELECT runbook_id, version, sha256, source, recorded_at FROM runbook_versions ORDER BY rowid').all() as
     { runbook_id: string; version: string; sha256: string; source: Buffer; recorded_at: string }[];

@@ -1,10 +1,11 @@
 // Runs as the Audit view lists them: filtered, newest first, a page at a time, with the
 // total. Every filter is an indexed column (migration 0005), so a page of 100,000 runs is
 // an index range scan; the full-text filter asks the audit's FTS indexes (migration 0004)
-// for the runs it finds and keeps only those.
+// for the runs it finds (the event index caught up first) and keeps only those.
 import type { Database } from 'better-sqlite3';
 import { oneOf, RUN_STATUSES, type RunStatus } from '../contract/run-states.js';
 import type { RunListItem } from '../contract/api.js';
+import { catchUpBeforeSearch } from './audit-search-catch-up.js';
 
 export interface RunFilters {
   operator?: string | undefined;
@@ -72,6 +73,7 @@ export function queryRuns(db: Database, filters: RunFilters, page: { offset: num
     params.incident = filters.incident;
   }
   if (filters.fts !== undefined) {
+    catchUpBeforeSearch(db);
     clauses.push(TEXT_HITS);
     params.fts = filters.fts;
   }

@@ -58,7 +58,10 @@ export class RunStore {
 
   /** Runs `fn` in one transaction (nested store calls become savepoints inside it). */
   atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    const result = this.db.transaction(fn).immediate();
+    // What the audit chain leaves until the commit (the search index catching up at a run's end).
+    this.audit.afterCommit();
+    return result;
   }
 
   createRun(run: NewRun): Run {

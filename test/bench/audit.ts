@@ -1,5 +1,5 @@
-// The audit chain's costs: one append (hashing, body beside the chain, search index, FULL
-// commit) against a plain better-sqlite3 insert of the same row under the same settings,
+// The audit chain's costs: one append (hashing, body beside the chain, FULL commit; the
+// search index catches up later) against a plain better-sqlite3 insert of the same row under the same settings,
 // and `audit verify` throughput against raw SHA-256 over the same bytes.
 // HANDRAIL_BENCH_AUDIT_EVENTS sets the chain length for verify (default 1,000,000).
 import { createHash } from 'node:crypto';

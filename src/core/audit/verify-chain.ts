@@ -78,7 +78,19 @@ export class ChainVerifier {
   ) {
     this.bySeq = new Map(checkpoints.map((cp) => [cp.seq, cp]));
     this.sorted = [...checkpoints].sort((a, b) => a.seq - b.seq);
-    this.firstLinked = this.sorted.find((cp) => cp.prevCheckpointHash !== undefined)?.seq ?? Infinity;
+    this.firstLinked = firstLinkedSeq(checkpoints);
+  }
+
+  /**
+   * `count` events in seq order, ending with `last`, that a reader has found quiet one by one
+   * (quietEvent() in verify-quiet.ts, each after its predecessor): push() would report nothing
+   * for any of them and change nothing but the count and the predecessor, so they are taken
+   * in one step. The first event of a stretch is always pushed, so its link to whatever came
+   * before is checked here.
+   */
+  pushQuiet(count: number, last: StoredEvent): void {
+    this.count += count;
+    this.prev = last;
   }
 
   push(event: StoredEvent, known?: KnownHashes): void {
@@ -200,6 +212,13 @@ export class ChainVerifier {
   }
 }
 
+/** The seq of the chain's first linked (v2) checkpoint; Infinity when there is none. */
+export function firstLinkedSeq(checkpoints: readonly Checkpoint[]): number {
+  let first = Infinity;
+  for (const cp of checkpoints) if (cp.prevCheckpointHash !== undefined && cp.seq < first) first = cp.seq;
+  return first;
+}
+
 function recordedFingerprint(bodyJson: string | null): string | undefined {
   if (bodyJson === null) return undefined;
   try {
@@ -211,7 +230,7 @@ function recordedFingerprint(bodyJson: string | null): string | undefined {
 }
 
 /** A malformed stored prev_hash (not 64 hex digits) is an edit like any other, not a crash. */
-function hashMatches(event: StoredEvent): boolean {
+export function hashMatches(event: StoredEvent): boolean {
   try {
     return eventHash(event.prevHash, event) === event.hash;
   } catch {
