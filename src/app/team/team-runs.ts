@@ -19,6 +19,7 @@ import { verifySegment } from '../../core/audit/verify-segment.js';
 import type { LedgerClient } from '../../targets/ledger/ledger-connection.js';
 import {
   ledgerCheckpoints,
+  ledgerCheckpointsOf,
   ledgerRunEnds,
   ledgerFindRuns,
   ledgerOutput,
@@ -26,6 +27,7 @@ import {
   ledgerRunPage,
   ledgerRunRecord,
   ledgerStretch,
+  ledgerStretches,
   type LedgerEvent,
   type LedgerRunStart,
 } from '../../targets/ledger/ledger-read.js';
@@ -100,14 +102,11 @@ export class TeamRuns {
       const r = union.get(machineId);
       union.set(machineId, r ? { from: Math.min(r.from, from), to: Math.max(r.to, to) } : { from, to });
     }
-    const out = new Map<string, Stretch>();
-    for (const [machineId, { from, to }] of union) {
-      // Runs far apart on one machine: each is read on its own rather than everything between.
-      if (to - from > MAX_SHARED_STRETCH) continue;
-      const [events, checkpoints] = await Promise.all([ledgerStretch(this.client, machineId, from, to), ledgerCheckpoints(this.client, machineId, from, to)]);
-      out.set(machineId, { events, checkpoints });
-    }
-    return out;
+    // Runs far apart on one machine: each is read on its own rather than everything between.
+    const shared = [...union].filter(([, { from, to }]) => to - from <= MAX_SHARED_STRETCH).map(([machineId, r]) => ({ machineId, ...r }));
+    // Every machine's stretch in two queries: the page's cost follows its runs, not its machines.
+    const [events, checkpoints] = await Promise.all([ledgerStretches(this.client, shared), ledgerCheckpointsOf(this.client, shared)]);
+    return new Map(shared.map((r, i) => [r.machineId, { events: events[i] ?? [], checkpoints: checkpoints[i] ?? [] }]));
   }
 
   /** A run by id or unique prefix, on whichever machine ran it. */

@@ -52,11 +52,20 @@ export function linkTo(previous: Checkpoint | undefined): string {
   return previous ? checkpointHash(previous) : GENESIS_HASH;
 }
 
+// A KeyObject cannot change, and every checkpoint check names its key's fingerprint: a
+// lead's page of runs checks dozens of checkpoints against the same pinned keys, and the DER
+// export behind each fingerprint cost more than the Ed25519 verification itself.
+const fingerprints = new WeakMap<KeyObject, string>();
+
 /** `SHA256:` and the hex SHA-256 of the public key's DER (SPKI) encoding. */
 export function keyFingerprint(publicKey: KeyObject | string): string {
+  const known = typeof publicKey === 'string' ? undefined : fingerprints.get(publicKey);
+  if (known !== undefined) return known;
   // A private key works too: its public half is derived from it.
   const key = typeof publicKey === 'string' || publicKey.type === 'private' ? createPublicKey(publicKey) : publicKey;
-  return `SHA256:${sha256Hex(key.export({ type: 'spki', format: 'der' }))}`;
+  const fingerprint = `SHA256:${sha256Hex(key.export({ type: 'spki', format: 'der' }))}`;
+  if (typeof publicKey !== 'string') fingerprints.set(publicKey, fingerprint);
+  return fingerprint;
 }
 
 /** Signs a v2 checkpoint (linked to `prevCheckpointHash`). */
