@@ -1,10 +1,12 @@
 // What a lead's first page of team runs asks of the ledger (a real PostgreSQL, filled with
 // machines whose every run is chained and signed): the same few queries whether the ledger
 // holds one machine or six, each served by an index rather than a scan of the events,
-// checkpoints or bodies; and still every machine checked on its own, so a row forged on one
+// checkpoints or bodies; an old page read on from where the page before it ended, not counted
+// from the newest; and still every machine checked on its own, so a row forged on one
 // machine's chain is named on that machine and its run, and on no other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TeamRuns } from '../../src/app/team/team-runs.js';
+import type { TeamRunQuery } from '../../src/contract/team-views.js';
 import { connectLedger, type LedgerClient } from '../../src/targets/ledger/ledger-connection.js';
 import { migrateLedger } from '../../src/targets/ledger/ledger-migrate.js';
 import { seedLedger } from '../support/ledger-seed.js';
@@ -54,7 +56,15 @@ async function firstPage(database: string) {
 interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
   Plans?: PlanNode[];
+}
+
+/** How many rows the plan's scans of `table` returned (EXPLAIN ANALYZE). */
+function rowsRead(node: PlanNode, table: string): number {
+  const here = node['Relation Name'] === table ? (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1) : 0;
+  return here + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0);
 }
 
 /** The tables a plan reads whole. */
@@ -99,6 +109,33 @@ describe("a lead's first page of team runs", () => {
         const [top] = rows[0]?.['QUERY PLAN'] as [{ Plan: PlanNode }];
         expect(seqScans(top.Plan).filter((t) => ['audit_events', 'audit_bodies', 'audit_checkpoints', 'step_output'].includes(t)), sql).toEqual([]);
       }
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('reads an old page from where the page before it ended, along the index: the same runs as counting from the newest, never the run starts before it', async () => {
+    const all = (await firstPage('six_machines')).page.runs.map((r) => `${r.machineId}/${r.id}`);
+    const { client, sent } = await ledger('six_machines');
+    try {
+      const runs = new TeamRuns(client, 'six_machines');
+      const seen: string[] = [];
+      let after: TeamRunQuery['after'];
+      let last: Sent | undefined;
+      for (let i = 0; i < 5; i++) {
+        const page = await runs.page({ offset: 0, limit: 5, ...(after ? { after } : {}) });
+        seen.push(...page.runs.map((r) => `${r.machineId}/${r.id}`));
+        last = sent.find((q) => q.sql.includes('ORDER BY e.at DESC'));
+        sent.length = 0;
+        if (!page.next) break;
+        after = page.next;
+      }
+      expect(seen).toEqual(all);
+      // The oldest page's query reads its own few run starts, not the 20 newer ones before it.
+      await client.query('SET enable_seqscan = off');
+      const { rows } = await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${last?.sql ?? ''}`, last?.params);
+      const [top] = rows[0]?.['QUERY PLAN'] as [{ Plan: PlanNode }];
+      expect(rowsRead(top.Plan, 'audit_events')).toBeLessThanOrEqual(5);
     } finally {
       await client.end();
     }

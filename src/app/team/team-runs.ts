@@ -76,7 +76,7 @@ export class TeamRuns {
 
   async page(query: TeamRunQuery): Promise<TeamRunPage> {
     const machines = await this.checkedMachines();
-    const { total, runs } = await ledgerRunPage(this.client, query, query.offset, query.limit);
+    const { total, runs } = await ledgerRunPage(this.client, query, query.offset, query.limit, query.after);
     // Where each run ends, then one stretch per machine from its earliest run's start on the page
     // to its latest run's end (the newest runs lie mostly side by side): each run's events and
     // the chain around them come from that one read, instead of three queries per run.
@@ -92,7 +92,9 @@ export class TeamRuns {
       const entry = await this.entry(start, events, machines.find((m) => m.id === start.machineId), shared);
       if (entry) entries.push(entry);
     }
-    return { ledger: this.place, total, runs: entries, machines: machines.map(({ key: _key, ...m }) => m) };
+    const last = runs.at(-1);
+    const next = last && runs.length === query.limit ? { at: last.at, machineId: last.machineId, seq: last.seq } : null;
+    return { ledger: this.place, total, runs: entries, machines: machines.map(({ key: _key, ...m }) => m), next };
   }
 
   /** Per machine, its events and checkpoints over the union of the given ranges, when they lie close enough together. */

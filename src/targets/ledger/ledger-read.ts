@@ -144,15 +144,34 @@ function runFilterSql(filters: LedgerRunFilters, params: unknown[]): string {
   return where.join(' AND ');
 }
 
-/** Runs newest first, by their `run.started` events, and how many match. */
-export async function ledgerRunPage(client: LedgerClient, filters: LedgerRunFilters, offset: number, limit: number): Promise<{ total: number; runs: LedgerRunStart[] }> {
+/**
+ * Runs newest first, by their `run.started` events, and how many match. `after`: the runs after
+ * that run start in this order, read from it along the run-start index, so an old page costs
+ * what the first does (an OFFSET reads and sorts every run start before it).
+ */
+export async function ledgerRunPage(
+  client: LedgerClient,
+  filters: LedgerRunFilters,
+  offset: number,
+  limit: number,
+  after?: { at: string; machineId: string; seq: number },
+): Promise<{ total: number; runs: LedgerRunStart[] }> {
   const params: unknown[] = [];
   const where = runFilterSql(filters, params);
   const total = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM handrail.audit_events e WHERE ${where}`, params);
+  const pageParams = [...params];
+  let from = '';
+  if (after) {
+    pageParams.push(after.at, after.machineId, after.seq);
+    const [at, machine, seq] = [pageParams.length - 2, pageParams.length - 1, pageParams.length];
+    // The listing's order is at DESC, machine_id, seq DESC: what comes after a row is older, or
+    // as old on a later machine id, or on the same machine earlier in its chain.
+    from = ` AND e.at <= $${at} AND (e.at < $${at} OR e.machine_id > $${machine} OR (e.machine_id = $${machine} AND e.seq < $${seq}))`;
+  }
   const page = await client.query<{ machine_id: string; run_id: string; seq: number; at: string }>(
-    `SELECT e.machine_id, e.run_id, e.seq, e.at FROM handrail.audit_events e WHERE ${where} AND e.run_id IS NOT NULL
-     ORDER BY e.at DESC, e.machine_id, e.seq DESC OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
-    [...params, offset, limit],
+    `SELECT e.machine_id, e.run_id, e.seq, e.at FROM handrail.audit_events e WHERE ${where} AND e.run_id IS NOT NULL${from}
+     ORDER BY e.at DESC, e.machine_id, e.seq DESC OFFSET $${pageParams.length + 1} LIMIT $${pageParams.length + 2}`,
+    [...pageParams, offset, limit],
   );
   return { total: total.rows[0]?.n ?? 0, runs: page.rows.map((r) => ({ machineId: r.machine_id, runId: r.run_id, seq: Number(r.seq), at: r.at })) };
 }
