@@ -78,12 +78,30 @@ export function signCheckpoint(
   return { ...unsigned, signature: sign(null, Buffer.from(checkpointMessage(unsigned)), privateKey).toString('base64') };
 }
 
+// Signatures already found valid, per key object, by the exact message and signature text: a
+// lead's page checks each run's stretch with the checkpoint before it, which is the end of the
+// run before, so most checkpoints came up twice. Ed25519 verification is a pure function of
+// key, message and signature, so a remembered yes is the same yes; only the bytes as they are
+// now can hit it, and a refusal is never remembered.
+const validSignatures = new WeakMap<KeyObject, Set<string>>();
+const REMEMBERED_PER_KEY = 10_000;
+
 /** Whether `cp` carries a valid signature by `publicKey` (and names that key). */
 export function checkpointSignatureValid(cp: Checkpoint, publicKey: KeyObject): boolean {
   if (cp.publicKeyFingerprint !== keyFingerprint(publicKey)) return false;
+  const message = checkpointMessage(cp);
+  const signed = `${message}sig=${cp.signature}`;
+  let known = validSignatures.get(publicKey);
+  if (known?.has(signed)) return true;
+  let valid: boolean;
   try {
-    return verify(null, Buffer.from(checkpointMessage(cp)), publicKey, Buffer.from(cp.signature, 'base64'));
+    valid = verify(null, Buffer.from(message), publicKey, Buffer.from(cp.signature, 'base64'));
   } catch {
     return false;
   }
+  if (valid) {
+    if (!known || known.size >= REMEMBERED_PER_KEY) validSignatures.set(publicKey, (known = new Set()));
+    known.add(signed);
+  }
+  return valid;
 }
