@@ -32,6 +32,14 @@ export const TeamRunEntry = Run.pick({ id: true, runbookId: true, runbookVersion
 });
 export type TeamRunEntry = z.infer<typeof TeamRunEntry>;
 
+/** Where a page of team runs ended: its last run start, in the listing's order (newest first). */
+export const TeamRunCursor = z.object({
+  at: z.string().max(64),
+  machineId: z.string().max(200),
+  seq: z.number().int().min(1),
+});
+export type TeamRunCursor = z.infer<typeof TeamRunCursor>;
+
 export const TeamRunQuery = z.object({
   operator: z.string().max(200).optional(),
   runbook: z.string().max(200).optional(),
@@ -39,6 +47,8 @@ export const TeamRunQuery = z.object({
   machine: z.string().max(200).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(500).default(50),
+  /** The runs after this one (the `next` of the page before), read from there by the index, however old. */
+  after: TeamRunCursor.optional(),
 });
 export type TeamRunQuery = z.output<typeof TeamRunQuery>;
 
@@ -48,5 +58,7 @@ export const TeamRunPage = z.object({
   total: z.number().int().min(0),
   runs: z.array(TeamRunEntry),
   machines: z.array(TeamMachine),
+  /** What to ask for as `after` to read the next (older) page; null when this page is the last. */
+  next: TeamRunCursor.nullable(),
 });
 export type TeamRunPage = z.infer<typeof TeamRunPage>;

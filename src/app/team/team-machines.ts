@@ -10,7 +10,7 @@ import { keyFingerprint } from '../../core/audit/checkpoint.js';
 import { verifyTail } from '../../core/audit/verify-tail.js';
 import type { AuditProblem } from '../../core/audit/verify-chain.js';
 import type { LedgerClient } from '../../targets/ledger/ledger-connection.js';
-import { ledgerCheckpoints, ledgerKeyIncidents, ledgerLastCheckpointSeq, ledgerMachines, ledgerStretch, type LedgerMachine } from '../../targets/ledger/ledger-read.js';
+import { ledgerCheckpointsOf, ledgerKeyIncidents, ledgerMachines, ledgerStretches, type LedgerMachine } from '../../targets/ledger/ledger-read.js';
 
 export interface CheckedMachine extends TeamMachine {
   /** The pinned key, parsed; undefined when the pinned row does not hold a usable key (a problem says so). */
@@ -24,6 +24,9 @@ export function problemText(p: AuditProblem): string {
 
 export async function checkMachines(client: LedgerClient): Promise<CheckedMachine[]> {
   const [machines, incidents] = await Promise.all([ledgerMachines(client), ledgerKeyIncidents(client)]);
+  // Every machine's tail in two queries, whatever the number of machines.
+  const tails = machines.filter((m) => m.head > 0).map((m) => ({ machineId: m.machineId, from: Math.max(1, m.lastCheckpointSeq), to: m.head }));
+  const [events, checkpoints] = await Promise.all([ledgerStretches(client, tails), ledgerCheckpointsOf(client, tails)]);
   const out: CheckedMachine[] = [];
   for (const m of machines) {
     const problems: string[] = [];
@@ -34,10 +37,9 @@ export async function checkMachines(client: LedgerClient): Promise<CheckedMachin
           'the ledger refused it, and what that machine records since is not witnessed here',
       );
     }
-    if (m.head > 0) {
-      const from = Math.max(1, await ledgerLastCheckpointSeq(client, m.machineId));
-      const [events, checkpoints] = await Promise.all([ledgerStretch(client, m.machineId, from, m.head), ledgerCheckpoints(client, m.machineId, from, m.head)]);
-      const tail = verifyTail(events, checkpoints, key);
+    const t = tails.findIndex((r) => r.machineId === m.machineId);
+    if (t >= 0) {
+      const tail = verifyTail(events[t] ?? [], checkpoints[t] ?? [], key);
       if (tail.problem) problems.push(`its chain does not verify against its pinned key at ${problemText(tail.problem)}`);
     }
     out.push({ id: m.machineId, name: m.hostname, keyFingerprint: m.keyFingerprint, head: m.head, problems, key });

@@ -19,6 +19,7 @@ import { verifySegment } from '../../core/audit/verify-segment.js';
 import type { LedgerClient } from '../../targets/ledger/ledger-connection.js';
 import {
   ledgerCheckpoints,
+  ledgerCheckpointsOf,
   ledgerRunEnds,
   ledgerFindRuns,
   ledgerOutput,
@@ -26,6 +27,7 @@ import {
   ledgerRunPage,
   ledgerRunRecord,
   ledgerStretch,
+  ledgerStretches,
   type LedgerEvent,
   type LedgerRunStart,
 } from '../../targets/ledger/ledger-read.js';
@@ -74,7 +76,7 @@ export class TeamRuns {
 
   async page(query: TeamRunQuery): Promise<TeamRunPage> {
     const machines = await this.checkedMachines();
-    const { total, runs } = await ledgerRunPage(this.client, query, query.offset, query.limit);
+    const { total, runs } = await ledgerRunPage(this.client, query, query.offset, query.limit, query.after);
     // Where each run ends, then one stretch per machine from its earliest run's start on the page
     // to its latest run's end (the newest runs lie mostly side by side): each run's events and
     // the chain around them come from that one read, instead of three queries per run.
@@ -90,7 +92,9 @@ export class TeamRuns {
       const entry = await this.entry(start, events, machines.find((m) => m.id === start.machineId), shared);
       if (entry) entries.push(entry);
     }
-    return { ledger: this.place, total, runs: entries, machines: machines.map(({ key: _key, ...m }) => m) };
+    const last = runs.at(-1);
+    const next = last && runs.length === query.limit ? { at: last.at, machineId: last.machineId, seq: last.seq } : null;
+    return { ledger: this.place, total, runs: entries, machines: machines.map(({ key: _key, ...m }) => m), next };
   }
 
   /** Per machine, its events and checkpoints over the union of the given ranges, when they lie close enough together. */
@@ -100,14 +104,11 @@ export class TeamRuns {
       const r = union.get(machineId);
       union.set(machineId, r ? { from: Math.min(r.from, from), to: Math.max(r.to, to) } : { from, to });
     }
-    const out = new Map<string, Stretch>();
-    for (const [machineId, { from, to }] of union) {
-      // Runs far apart on one machine: each is read on its own rather than everything between.
-      if (to - from > MAX_SHARED_STRETCH) continue;
-      const [events, checkpoints] = await Promise.all([ledgerStretch(this.client, machineId, from, to), ledgerCheckpoints(this.client, machineId, from, to)]);
-      out.set(machineId, { events, checkpoints });
-    }
-    return out;
+    // Runs far apart on one machine: each is read on its own rather than everything between.
+    const shared = [...union].filter(([, { from, to }]) => to - from <= MAX_SHARED_STRETCH).map(([machineId, r]) => ({ machineId, ...r }));
+    // Every machine's stretch in two queries: the page's cost follows its runs, not its machines.
+    const [events, checkpoints] = await Promise.all([ledgerStretches(this.client, shared), ledgerCheckpointsOf(this.client, shared)]);
+    return new Map(shared.map((r, i) => [r.machineId, { events: events[i] ?? [], checkpoints: checkpoints[i] ?? [] }]));
   }
 
   /** A run by id or unique prefix, on whichever machine ran it. */

@@ -52,11 +52,20 @@ export function linkTo(previous: Checkpoint | undefined): string {
   return previous ? checkpointHash(previous) : GENESIS_HASH;
 }
 
+// A KeyObject cannot change, and every checkpoint check names its key's fingerprint: a
+// lead's page of runs checks dozens of checkpoints against the same pinned keys, and the DER
+// export behind each fingerprint cost more than the Ed25519 verification itself.
+const fingerprints = new WeakMap<KeyObject, string>();
+
 /** `SHA256:` and the hex SHA-256 of the public key's DER (SPKI) encoding. */
 export function keyFingerprint(publicKey: KeyObject | string): string {
+  const known = typeof publicKey === 'string' ? undefined : fingerprints.get(publicKey);
+  if (known !== undefined) return known;
   // A private key works too: its public half is derived from it.
   const key = typeof publicKey === 'string' || publicKey.type === 'private' ? createPublicKey(publicKey) : publicKey;
-  return `SHA256:${sha256Hex(key.export({ type: 'spki', format: 'der' }))}`;
+  const fingerprint = `SHA256:${sha256Hex(key.export({ type: 'spki', format: 'der' }))}`;
+  if (typeof publicKey !== 'string') fingerprints.set(publicKey, fingerprint);
+  return fingerprint;
 }
 
 /** Signs a v2 checkpoint (linked to `prevCheckpointHash`). */
@@ -69,12 +78,30 @@ export function signCheckpoint(
   return { ...unsigned, signature: sign(null, Buffer.from(checkpointMessage(unsigned)), privateKey).toString('base64') };
 }
 
+// Signatures already found valid, per key object, by the exact message and signature text: a
+// lead's page checks each run's stretch with the checkpoint before it, which is the end of the
+// run before, so most checkpoints came up twice. Ed25519 verification is a pure function of
+// key, message and signature, so a remembered yes is the same yes; only the bytes as they are
+// now can hit it, and a refusal is never remembered.
+const validSignatures = new WeakMap<KeyObject, Set<string>>();
+const REMEMBERED_PER_KEY = 10_000;
+
 /** Whether `cp` carries a valid signature by `publicKey` (and names that key). */
 export function checkpointSignatureValid(cp: Checkpoint, publicKey: KeyObject): boolean {
   if (cp.publicKeyFingerprint !== keyFingerprint(publicKey)) return false;
+  const message = checkpointMessage(cp);
+  const signed = `${message}sig=${cp.signature}`;
+  let known = validSignatures.get(publicKey);
+  if (known?.has(signed)) return true;
+  let valid: boolean;
   try {
-    return verify(null, Buffer.from(checkpointMessage(cp)), publicKey, Buffer.from(cp.signature, 'base64'));
+    valid = verify(null, Buffer.from(message), publicKey, Buffer.from(cp.signature, 'base64'));
   } catch {
     return false;
   }
+  if (valid) {
+    if (!known || known.size >= REMEMBERED_PER_KEY) validSignatures.set(publicKey, (known = new Set()));
+    known.add(signed);
+  }
+  return valid;
 }

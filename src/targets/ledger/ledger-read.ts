@@ -21,6 +21,8 @@ export interface LedgerMachine {
   registeredAt: string;
   /** Highest seq the ledger holds for it (0: none yet). */
   head: number;
+  /** Seq of its last checkpoint (0: none yet). */
+  lastCheckpointSeq: number;
 }
 
 export interface LedgerKeyIncident {
@@ -69,6 +71,7 @@ export interface LedgerOutputChunk {
 const EVENT_COLUMNS = `e.machine_id, e.seq, e.at, e.operator, e.machine, e.app_version, e.kind, e.run_id, e.step_idx, e.environment, e.target,
   e.body_sha256, e.prev_hash, e.hash, b.body_json`;
 const EVENT_FROM = 'handrail.audit_events e LEFT JOIN handrail.audit_bodies b ON b.machine_id = e.machine_id AND b.seq = e.seq';
+const CHECKPOINT_COLUMNS = 'seq, head_hash, at, signature, public_key_fingerprint, prev_checkpoint_hash';
 
 interface EventRow extends AuditEventRow {
   machine_id: string;
@@ -83,9 +86,10 @@ function toEvent(row: EventRow): LedgerEvent {
 }
 
 export async function ledgerMachines(client: LedgerClient): Promise<LedgerMachine[]> {
-  const { rows } = await client.query<{ machine_id: string; hostname: string; public_key_pem: string; key_fingerprint: string; registered_by: string; registered_at: Date; head: number | null }>(
+  const { rows } = await client.query<{ machine_id: string; hostname: string; public_key_pem: string; key_fingerprint: string; registered_by: string; registered_at: Date; head: number | null; last_checkpoint: number | null }>(
     `SELECT m.machine_id, m.hostname, m.public_key_pem, m.key_fingerprint, m.registered_by, m.registered_at,
-       (SELECT max(e.seq) FROM handrail.audit_events e WHERE e.machine_id = m.machine_id) AS head
+       (SELECT max(e.seq) FROM handrail.audit_events e WHERE e.machine_id = m.machine_id) AS head,
+       (SELECT max(c.seq) FROM handrail.audit_checkpoints c WHERE c.machine_id = m.machine_id) AS last_checkpoint
      FROM handrail.machines m ORDER BY m.hostname, m.machine_id`,
   );
   return rows.map((r) => ({
@@ -97,6 +101,7 @@ export async function ledgerMachines(client: LedgerClient): Promise<LedgerMachin
     registeredBy: r.registered_by,
     registeredAt: new Date(r.registered_at).toISOString(),
     head: Number(r.head ?? 0),
+    lastCheckpointSeq: Number(r.last_checkpoint ?? 0),
   }));
 }
 
@@ -139,15 +144,34 @@ function runFilterSql(filters: LedgerRunFilters, params: unknown[]): string {
   return where.join(' AND ');
 }
 
-/** Runs newest first, by their `run.started` events, and how many match. */
-export async function ledgerRunPage(client: LedgerClient, filters: LedgerRunFilters, offset: number, limit: number): Promise<{ total: number; runs: LedgerRunStart[] }> {
+/**
+ * Runs newest first, by their `run.started` events, and how many match. `after`: the runs after
+ * that run start in this order, read from it along the run-start index, so an old page costs
+ * what the first does (an OFFSET reads and sorts every run start before it).
+ */
+export async function ledgerRunPage(
+  client: LedgerClient,
+  filters: LedgerRunFilters,
+  offset: number,
+  limit: number,
+  after?: { at: string; machineId: string; seq: number },
+): Promise<{ total: number; runs: LedgerRunStart[] }> {
   const params: unknown[] = [];
   const where = runFilterSql(filters, params);
   const total = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM handrail.audit_events e WHERE ${where}`, params);
+  const pageParams = [...params];
+  let from = '';
+  if (after) {
+    pageParams.push(after.at, after.machineId, after.seq);
+    const [at, machine, seq] = [pageParams.length - 2, pageParams.length - 1, pageParams.length];
+    // The listing's order is at DESC, machine_id, seq DESC: what comes after a row is older, or
+    // as old on a later machine id, or on the same machine earlier in its chain.
+    from = ` AND e.at <= $${at} AND (e.at < $${at} OR e.machine_id > $${machine} OR (e.machine_id = $${machine} AND e.seq < $${seq}))`;
+  }
   const page = await client.query<{ machine_id: string; run_id: string; seq: number; at: string }>(
-    `SELECT e.machine_id, e.run_id, e.seq, e.at FROM handrail.audit_events e WHERE ${where} AND e.run_id IS NOT NULL
-     ORDER BY e.at DESC, e.machine_id, e.seq DESC OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
-    [...params, offset, limit],
+    `SELECT e.machine_id, e.run_id, e.seq, e.at FROM handrail.audit_events e WHERE ${where} AND e.run_id IS NOT NULL${from}
+     ORDER BY e.at DESC, e.machine_id, e.seq DESC OFFSET $${pageParams.length + 1} LIMIT $${pageParams.length + 2}`,
+    [...pageParams, offset, limit],
   );
   return { total: total.rows[0]?.n ?? 0, runs: page.rows.map((r) => ({ machineId: r.machine_id, runId: r.run_id, seq: Number(r.seq), at: r.at })) };
 }
@@ -196,29 +220,81 @@ export async function ledgerStretch(client: LedgerClient, machineId: string, fro
  * a stretch needs it for the first link). from = 1: every checkpoint up to `to`.
  */
 export async function ledgerCheckpoints(client: LedgerClient, machineId: string, from = 1, to = Number.MAX_SAFE_INTEGER): Promise<Checkpoint[]> {
-  const { rows } = await client.query<{ seq: number; head_hash: string; at: string; signature: string; public_key_fingerprint: string; prev_checkpoint_hash: string | null }>(
-    `(SELECT seq, head_hash, at, signature, public_key_fingerprint, prev_checkpoint_hash FROM handrail.audit_checkpoints
+  const { rows } = await client.query<CheckpointRow>(
+    `(SELECT ${CHECKPOINT_COLUMNS} FROM handrail.audit_checkpoints
        WHERE machine_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT 1)
      UNION ALL
-     (SELECT seq, head_hash, at, signature, public_key_fingerprint, prev_checkpoint_hash FROM handrail.audit_checkpoints
+     (SELECT ${CHECKPOINT_COLUMNS} FROM handrail.audit_checkpoints
        WHERE machine_id = $1 AND seq >= $2 AND seq <= $3)
      ORDER BY seq`,
     [machineId, from, to],
   );
-  return rows.map((r) => ({
+  return rows.map(toCheckpoint);
+}
+
+
+interface CheckpointRow {
+  seq: number;
+  head_hash: string;
+  at: string;
+  signature: string;
+  public_key_fingerprint: string;
+  prev_checkpoint_hash: string | null;
+}
+
+function toCheckpoint(r: CheckpointRow): Checkpoint {
+  return {
     seq: Number(r.seq),
     headHash: r.head_hash,
     at: r.at,
     signature: r.signature,
     publicKeyFingerprint: r.public_key_fingerprint,
     ...(r.prev_checkpoint_hash === null ? {} : { prevCheckpointHash: r.prev_checkpoint_hash }),
-  }));
+  };
 }
 
-/** The seq of a machine's last checkpoint (0: none). */
-export async function ledgerLastCheckpointSeq(client: LedgerClient, machineId: string): Promise<number> {
-  const { rows } = await client.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM handrail.audit_checkpoints WHERE machine_id = $1', [machineId]);
-  return Number(rows[0]?.seq ?? 0);
+/** Seqs from `from` to `to` (both included) of one machine's chain. */
+export interface SeqRange {
+  machineId: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * ledgerStretch for several ranges in one round trip, in the order given: a lead's page needs
+ * a stretch of every machine on it, and one query per machine made the page's cost grow with
+ * the number of machines (each a round trip on the one connection) rather than with the page.
+ */
+export async function ledgerStretches(client: LedgerClient, ranges: readonly SeqRange[], limit = 100_000): Promise<LedgerEvent[][]> {
+  if (ranges.length === 0) return [];
+  const { rows } = await client.query<EventRow & { i: number }>(
+    `SELECT r.i, x.* FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS r(machine_id, lo, hi, i)
+     CROSS JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM ${EVENT_FROM}
+       WHERE e.machine_id = r.machine_id AND e.seq >= r.lo AND e.seq <= r.hi ORDER BY e.seq LIMIT $4) x
+     ORDER BY r.i, x.seq`,
+    [ranges.map((r) => r.machineId), ranges.map((r) => r.from), ranges.map((r) => r.to), limit],
+  );
+  const out: LedgerEvent[][] = ranges.map(() => []);
+  for (const row of rows) out[Number(row.i) - 1]!.push(toEvent(row));
+  return out;
+}
+
+/** ledgerCheckpoints for several ranges in one round trip, in the order given. */
+export async function ledgerCheckpointsOf(client: LedgerClient, ranges: readonly SeqRange[]): Promise<Checkpoint[][]> {
+  if (ranges.length === 0) return [];
+  const { rows } = await client.query<CheckpointRow & { i: number }>(
+    `SELECT r.i, c.* FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS r(machine_id, lo, hi, i)
+     CROSS JOIN LATERAL (
+       (SELECT ${CHECKPOINT_COLUMNS} FROM handrail.audit_checkpoints WHERE machine_id = r.machine_id AND seq < r.lo ORDER BY seq DESC LIMIT 1)
+       UNION ALL
+       (SELECT ${CHECKPOINT_COLUMNS} FROM handrail.audit_checkpoints WHERE machine_id = r.machine_id AND seq >= r.lo AND seq <= r.hi)
+     ) c
+     ORDER BY r.i, c.seq`,
+    [ranges.map((r) => r.machineId), ranges.map((r) => r.from), ranges.map((r) => r.to)],
+  );
+  const out: Checkpoint[][] = ranges.map(() => []);
+  for (const row of rows) out[Number(row.i) - 1]!.push(toCheckpoint(row));
+  return out;
 }
 
 /** The newest run and steps rows shipped for a run (beside the chain: checked against it by the caller). */

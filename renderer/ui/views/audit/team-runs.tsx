@@ -3,7 +3,7 @@
 // and the few machines, never the whole ledger). A machine whose chain does not verify
 // against its pinned key, or whose key changed, is named above the list and on each of its runs.
 import { useState } from 'react';
-import type { TeamRunEntry } from '../../../../src/contract/team-views.js';
+import type { TeamRunCursor, TeamRunEntry } from '../../../../src/contract/team-views.js';
 import { useClient } from '../../api/api-context.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 import { StatusBadge } from '../../components/status-badge.js';
@@ -21,15 +21,20 @@ export interface TeamFilters {
 
 export function TeamRuns({ filters }: { filters: TeamFilters }) {
   const client = useClient();
-  const [page, setPage] = useState(0);
+  // Where each page shown so far starts (the first at the newest run): Older reads on from the
+  // end of this page along the ledger's index, Newer goes back one, so an old page of a ledger
+  // of millions of events costs what the first does.
+  const [starts, setStarts] = useState<(TeamRunCursor | undefined)[]>([undefined]);
+  const page = starts.length - 1;
+  const after = starts[page];
   const key = JSON.stringify(filters);
   const [shownKey, setShownKey] = useState(key);
   // New filters start again at the newest runs.
   if (shownKey !== key) {
     setShownKey(key);
-    setPage(0);
+    setStarts([undefined]);
   }
-  const loaded = useLoad(() => client.listTeamRuns({ ...filters, offset: page * TEAM_PAGE_SIZE, limit: TEAM_PAGE_SIZE }), [key, page], { primary: true });
+  const loaded = useLoad(() => client.listTeamRuns({ ...filters, limit: TEAM_PAGE_SIZE, ...(after ? { after } : {}) }), [key, page], { primary: true });
   const data = loaded.data;
   const flagged = (data?.machines ?? []).filter((m) => m.problems.length > 0);
   const pages = data ? Math.max(1, Math.ceil(data.total / TEAM_PAGE_SIZE)) : 1;
@@ -81,13 +86,13 @@ export function TeamRuns({ filters }: { filters: TeamFilters }) {
       {data && data.total === 0 ? <p className="empty">No machine has shipped a run to the team ledger yet.</p> : null}
       {data && pages > 1 ? (
         <nav className="pager" aria-label="Team run pages">
-          <button type="button" className="button small" disabled={page === 0} onClick={() => setPage(page - 1)}>
+          <button type="button" className="button small" disabled={page === 0} onClick={() => setStarts(starts.slice(0, -1))}>
             Newer
           </button>{' '}
           <span>
             page {page + 1} of {pages.toLocaleString('en-US')}
           </span>{' '}
-          <button type="button" className="button small" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>
+          <button type="button" className="button small" disabled={page + 1 >= pages || !data.next} onClick={() => data.next && setStarts([...starts, data.next])}>
             Older
           </button>
         </nav>
