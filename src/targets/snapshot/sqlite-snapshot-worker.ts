@@ -1,9 +1,10 @@
 // The child process behind sqlite-snapshot.ts (see worker-channel.ts for why a process).
-// `take` copies a live database under a lock, makes the copy one self-contained file and
-// checks it; `restore` writes a snapshot back through SQLite's backup API. It never renames
+// `take` copies a live database under a lock (hashing it as it goes when the copy is final),
+// makes the copy one self-contained file and checks it; `restore` writes a snapshot back through SQLite's backup API. It never renames
 // anything into place: the parent does that after its own checks.
 import Database from 'better-sqlite3';
-import { chmodSync, constants, copyFileSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, statSync } from 'node:fs';
+import { copyAndHash } from './copy-and-hash.js';
 import { errorCode, firstLine, formatWait } from './snapshot-errors.js';
 
 interface Common {
@@ -21,7 +22,8 @@ export type ToWorker =
 export type Phase = 'open' | 'lock' | 'copy' | 'prepare' | 'check' | 'restore' | 'busy' | 'aborted' | 'empty';
 
 export type FromWorker =
-  | { type: 'copied'; bytes: number }
+  /** `sha256` of the copy when it was hashed as it was written; absent when the WAL replay changed it afterwards. */
+  | { type: 'copied'; bytes: number; sha256?: string }
   /** quick_check's complaints about the copy; empty when it said `ok`. */
   | { type: 'checked'; problems: string[] }
   | { type: 'progress'; done: number; total: number }
@@ -37,7 +39,7 @@ const fail = (phase: Phase, error: unknown): void => send({ type: 'failed', phas
 process.on('disconnect', () => process.exit(1));
 process.on('message', (message: ToWorker) => {
   if (message.type === 'abort') aborted = true;
-  else if (message.type === 'take') take(message);
+  else if (message.type === 'take') void take(message);
   else restore(message).catch((error: unknown) => fail('restore', error));
 });
 
@@ -46,7 +48,7 @@ function openDb(path: string, readonly: boolean, request: Common): Database.Data
   return new Database(path, { fileMustExist: true, readonly, timeout: request.busyTimeoutMs, ...binding });
 }
 
-function take(request: Extract<ToWorker, { type: 'take' }>): void {
+async function take(request: Extract<ToWorker, { type: 'take' }>): Promise<void> {
   const { dbPath, partialPath } = request;
   let source: Database.Database;
   try {
@@ -55,22 +57,27 @@ function take(request: Extract<ToWorker, { type: 'take' }>): void {
     return fail('open', error);
   }
   let wal: boolean;
+  let walBytes: number;
   try {
     wal = lock(source);
+    walBytes = wal ? sizeOf(`${dbPath}-wal`) : 0;
   } catch (error) {
     source.close();
     return fail('lock', error);
   }
+  // The WAL is empty, as seen inside our read transaction: no frame can then be part of our
+  // state, and no checkpoint may write into the database file while we read it (a checkpoint
+  // needs the lock a reader of the file alone holds), so the file by itself is our state.
+  // Frames appended meanwhile are newer commits, left out. With frames, SQLite itself must
+  // replay the WAL into the copy, which then changes after the copy and is hashed apart.
+  const replay = wal && walBytes > 0;
+  let copied: { bytes: number; sha256?: string };
   try {
-    // FICLONE makes a reflink where the file system has them (btrfs, XFS, APFS), so the
-    // lock is held for milliseconds; elsewhere libuv falls back to copy_file_range.
-    copyFileSync(dbPath, partialPath, constants.COPYFILE_FICLONE);
-    // copyFile keeps the database's mode, which may let others read it; a snapshot of
-    // production data is for this user only.
-    chmodSync(partialPath, 0o600);
-    if (wal && existsSync(`${dbPath}-wal`)) {
-      copyFileSync(`${dbPath}-wal`, `${partialPath}-wal`, constants.COPYFILE_FICLONE);
-      chmodSync(`${partialPath}-wal`, 0o600);
+    if (replay) {
+      copyWithWal(dbPath, partialPath);
+      copied = { bytes: 0 };
+    } else {
+      copied = await copyAndHash(dbPath, partialPath, { asRollbackJournal: wal });
     }
   } catch (error) {
     return fail('copy', error);
@@ -79,10 +86,10 @@ function take(request: Extract<ToWorker, { type: 'take' }>): void {
   }
   if (!process.connected) process.exit(1);
 
-  try {
-    // Replays the copied WAL into the copy and marks it as a rollback-journal database, so
-    // the snapshot is one file that opens read-only without -wal or -shm beside it.
-    if (wal) {
+  if (replay) {
+    try {
+      // Replays the copied WAL into the copy and marks it as a rollback-journal database, so
+      // the snapshot is one file that opens read-only without -wal or -shm beside it.
       const copy = openDb(partialPath, false, request);
       try {
         // The parent fsyncs the finished file once; SQLite syncing it here would add a pass.
@@ -91,16 +98,21 @@ function take(request: Extract<ToWorker, { type: 'take' }>): void {
       } finally {
         copy.close();
       }
+      copied = { bytes: statSync(partialPath).size };
+    } catch (error) {
+      return fail('prepare', error);
     }
-    send({ type: 'copied', bytes: statSync(partialPath).size });
-  } catch (error) {
-    return fail('prepare', error);
   }
+  send({ type: 'copied', ...copied });
   if (!process.connected) process.exit(1);
 
   try {
     const copy = openDb(partialPath, true, request);
     try {
+      // quick_check visits every page; through a memory map it reads them in place instead of
+      // one read() into SQLite's cache per page (1 GiB: 0.8–0.95 s instead of 1.4–2.4 s here).
+      // The copy is ours alone, so nothing truncates it under the map.
+      copy.pragma(`mmap_size = ${statSync(partialPath).size}`);
       const rows = copy.pragma('quick_check(20)') as { quick_check: string }[];
       send({ type: 'checked', problems: rows.map((row) => row.quick_check).filter((line) => line !== 'ok') });
     } finally {
@@ -109,6 +121,27 @@ function take(request: Extract<ToWorker, { type: 'take' }>): void {
   } catch (error) {
     // NOTADB or CORRUPT from the copy is a verdict on the copy, not a crash.
     send({ type: 'checked', problems: [firstLine(error)] });
+  }
+}
+
+/** The database file, then its WAL (in that order: see lock()). */
+function copyWithWal(dbPath: string, partialPath: string): void {
+  // FICLONE makes a reflink where the file system has them (btrfs, XFS, APFS), so the
+  // lock is held for milliseconds; elsewhere libuv falls back to copy_file_range.
+  copyFileSync(dbPath, partialPath, constants.COPYFILE_FICLONE);
+  // copyFile keeps the database's mode, which may let others read it; a snapshot of
+  // production data is for this user only.
+  chmodSync(partialPath, 0o600);
+  copyFileSync(`${dbPath}-wal`, `${partialPath}-wal`, constants.COPYFILE_FICLONE);
+  chmodSync(`${partialPath}-wal`, 0o600);
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return 0;
+    throw error;
   }
 }
 

@@ -90,8 +90,8 @@ async function take(dbPath: string, request: SnapshotRequest, settings: Settings
     stage = 'folder';
     await untilAborted(prepareFolder(dirname(request.path), estimate), request.signal);
 
-    // Progress counts the copy, then the read-back that hashes it.
-    let total = 2 * estimate;
+    // Progress counts the copy, and the read-back that hashes it where the WAL replay made one necessary.
+    let total = estimate;
     let shown = 0;
     // A size polled just before the copy ended may arrive after it; never go backwards.
     const report = (done: number): void => {
@@ -101,17 +101,22 @@ async function take(dbPath: string, request: SnapshotRequest, settings: Settings
     report(0);
     stage = 'copy';
     worker = startWorker<ToWorker, FromWorker>('sqlite-snapshot-worker', { type: 'take', dbPath, partialPath: partial, ...settings });
-    hasher = startHasher();
-    // copy_file_range reports nothing as it goes, but the file grows.
+    // The copy reports nothing as it goes, but the file grows.
     poll = setInterval(() => void stat(partial).then((s) => report(s.size), () => {}), PROGRESS_POLL_MS);
     const copied = expectMessage(await untilAborted(worker.next(), request.signal), 'copied');
     clearInterval(poll);
-    total = estimate + copied.bytes;
     report(estimate);
 
     stage = 'verify';
+    let hashing: Promise<{ sha256: string; bytes: number }>;
+    if (copied.sha256 !== undefined) hashing = Promise.resolve({ sha256: copied.sha256, bytes: copied.bytes });
+    else {
+      total = estimate + copied.bytes;
+      hasher = startHasher();
+      hashing = hasher.hash(partial, (done) => report(estimate + done));
+    }
     const [hash, , checked] = await untilAborted(
-      Promise.all([hasher.hash(partial, (done) => report(estimate + done)), fsyncFile(partial), worker.next().then((m) => expectMessage(m, 'checked'))]),
+      Promise.all([hashing, fsyncFile(partial), worker.next().then((m) => expectMessage(m, 'checked'))]),
       request.signal,
     );
     if (checked.problems.length > 0) throw new TakeFailure('quick_check', checked.problems.slice(0, 3).join('; '));
