@@ -30,7 +30,6 @@ import { dirname } from 'node:path';
 import type { SnapshotProvider, SnapshotRequest, SnapshotResult } from '../../core/engine/ports.js';
 import { abortedTake, firstLine, SnapshotError } from './snapshot-errors.js';
 import { fsyncFile, partialPathFor, prepareFolder, publish, removePartial, reportProgress } from './snapshot-files.js';
-import { startHasher, type Hasher } from './snapshot-hash.js';
 import { explainRestore, explainTake, TakeFailure } from './sqlite-snapshot-errors.js';
 import type { FromWorker, ToWorker } from './sqlite-snapshot-worker.js';
 import { Aborted, untilAborted } from './until-aborted.js';
@@ -83,15 +82,14 @@ async function take(dbPath: string, request: SnapshotRequest, settings: Settings
   const partial = partialPathFor(request.path);
   let stage: TakeFailure['stage'] = 'estimate';
   let worker: WorkerChannel<ToWorker, FromWorker> | undefined;
-  let hasher: Hasher | undefined;
   let poll: NodeJS.Timeout | undefined;
   try {
     const estimate = await untilAborted(databaseBytes(dbPath), request.signal);
     stage = 'folder';
     await untilAborted(prepareFolder(dirname(request.path), estimate), request.signal);
 
-    // Progress counts the copy, and the read-back that hashes it where the WAL replay made one necessary.
-    let total = estimate;
+    // Progress follows the copy, the longest part that grows a file it can watch.
+    const total = estimate;
     let shown = 0;
     // A size polled just before the copy ended may arrive after it; never go backwards.
     const report = (done: number): void => {
@@ -101,25 +99,21 @@ async function take(dbPath: string, request: SnapshotRequest, settings: Settings
     report(0);
     stage = 'copy';
     worker = startWorker<ToWorker, FromWorker>('sqlite-snapshot-worker', { type: 'take', dbPath, partialPath: partial, ...settings });
-    // The copy reports nothing as it goes, but the file grows.
+    // copy_file_range reports nothing as it goes, but the file grows.
     poll = setInterval(() => void stat(partial).then((s) => report(s.size), () => {}), PROGRESS_POLL_MS);
     const copied = expectMessage(await untilAborted(worker.next(), request.signal), 'copied');
     clearInterval(poll);
     report(estimate);
 
     stage = 'verify';
-    let hashing: Promise<{ sha256: string; bytes: number }>;
-    if (copied.sha256 !== undefined) hashing = Promise.resolve({ sha256: copied.sha256, bytes: copied.bytes });
-    else {
-      total = estimate + copied.bytes;
-      hasher = startHasher();
-      hashing = hasher.hash(partial, (done) => report(estimate + done));
-    }
-    const [hash, , checked] = await untilAborted(
-      Promise.all([hashing, fsyncFile(partial), worker.next().then((m) => expectMessage(m, 'checked'))]),
-      request.signal,
-    );
+    const channel = worker;
+    const verdicts = async (): Promise<[Extract<FromWorker, { type: 'checked' }>, Extract<FromWorker, { type: 'hashed' }>]> => {
+      const checked = expectMessage(await channel.next(), 'checked');
+      return [checked, expectMessage(await channel.next(), 'hashed')];
+    };
+    const [, [checked, hash]] = await untilAborted(Promise.all([fsyncFile(partial), verdicts()]), request.signal);
     if (checked.problems.length > 0) throw new TakeFailure('quick_check', checked.problems.slice(0, 3).join('; '));
+    if (hash.bytes !== copied.bytes) throw new TakeFailure('hash', `the copy held ${copied.bytes} bytes when checked and ${hash.bytes} when hashed`);
 
     stage = 'publish';
     await publish(partial, request.path);
@@ -127,13 +121,13 @@ async function take(dbPath: string, request: SnapshotRequest, settings: Settings
     return { path: request.path, bytes: hash.bytes, sha256: hash.sha256, durationMs: Math.round(performance.now() - startedAt) };
   } catch (error) {
     // Stop the worker before deleting, or it could write a sidecar after the clean-up.
-    await Promise.all([worker?.kill(), hasher?.kill()]);
+    await worker?.kill();
     await removePartial(partial);
     if (error instanceof Aborted) throw abortedTake(subject);
     throw explainTake(error, { subject, dbPath, dir: dirname(request.path), path: request.path, stage, busyTimeoutMs: settings.busyTimeoutMs });
   } finally {
     clearInterval(poll);
-    await Promise.all([worker?.kill(), hasher?.kill()]);
+    await worker?.kill();
   }
 }
 
