@@ -16,12 +16,17 @@
 // milliseconds. The lock is a read transaction in WAL mode, so writers carry on; in
 // rollback-journal mode BEGIN IMMEDIATE holds writers for the copy alone (1–2 s per GiB
 // here), less than (a) or (b) would, as both hold a read lock that long or longer. Reasons at
-// lock() in the worker. Hashing (hash-worker.ts) and quick_check (in the worker) then run
-// side by side with the fsync. End to end, requested → verified (test/bench/snapshot.ts, six
-// sessions): median 2.7–3.9 s, i.e. 4.5–5.4× cp but 0.95–1.6× cp + fsync, which is the floor
-// for a durable copy; longest event-loop stall 23–58 ms, against 10–16 ms for an idle loop
-// during cp + fsync (on this VM every thread, idle or not, loses 20–30 ms per 100 ms while
-// the vCPUs are saturated, apparently a CPU quota on the host).
+// lock() in the worker.
+//
+// What follows the copy. Per GiB, in CPU: SHA-256 0.65–0.85 s, quick_check 0.75–0.8 s through
+// SQLite's page cache and 0.6 s through a memory map, the copy 0.4–0.5 s (kernel). The hash
+// ran after the copy, in a process of its own, beside quick_check and the fsync, and was the
+// longest of the three. Now it runs on a thread of the worker (hash-thread.ts): when the WAL
+// holds no frames (or there is no WAL), the source file is the copy byte for byte but for the
+// journal mark, so in WAL mode the hash reads the source from the start, beside the copy, under
+// the same read transaction; otherwise it hashes the copy beside quick_check. On 2 cores the
+// floor is about the copy plus quick_check (the hash ends within it), i.e. ~1.4× cp + fsync;
+// the goal of 1.3× would need quick_check no slower than the fsync.
 //
 // Restore goes the other way through the backup API, in one transaction on the target, so
 // other connections see the old content or the snapshot's, never a mix.
