@@ -12,6 +12,7 @@ import {
   verifyPostgresArchive,
 } from '../../src/targets/snapshot/postgres-snapshot.js';
 import { type PgHandle, startPostgres } from '../support/postgres.js';
+import { runCommand } from '../support/run-command.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
 const never = new AbortController().signal;
@@ -151,6 +152,23 @@ describe('PostgreSQL snapshot', () => {
       /failed: the archive failed verification: pg_restore could not read it to the end \(exited with code 1: pg_restore: error: could not read input file: damaged block\)\. The database itself was not changed and no snapshot was kept\./,
     );
     expect(readdirSync(snapshots)).toEqual([]);
+  });
+
+  it('names the full disk when the archive stops fitting half-way, stops pg_dump and keeps nothing (tmpfs; needs root)', async (ctx) => {
+    // Random text: about 6 MiB even compressed, so it cannot fit whatever the compression.
+    await pg.psql('INSERT INTO orders(customer, total, note) SELECT 1, g, md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) FROM generate_series(1, 100000) g');
+    const mnt = join(dir, 'mnt');
+    const mount = await runCommand('sh', ['-c', `mkdir -p '${mnt}' && mount -t tmpfs -o size=2m tmpfs '${mnt}'`]);
+    if (mount.code !== 0) return ctx.skip(`cannot mount a tmpfs here: ${mount.stderr.trim()}`);
+    try {
+      await expect(provider().take({ path: join(mnt, 'full.dump'), signal: never })).rejects.toThrow(
+        /failed: not enough space in .*mnt: .*\. The database itself was not changed and no snapshot was kept\. Free some space there/,
+      );
+      expect(readdirSync(mnt)).toEqual([]);
+      await waitFor(async () => (await pg.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump'")) === '0');
+    } finally {
+      await runCommand('umount', [mnt]);
+    }
   });
 
   it('gives up a snapshot behind an exclusive lock after the lock timeout, and keeps no partial file', async () => {
