@@ -1,7 +1,7 @@
 // PostgreSQL snapshots against a real server (test/support/postgres.ts): pg_dump, the full-read
 // verification, restore, and the password kept out of argv and out of messages.
 import { createHash } from 'node:crypto';
-import { copyFileSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pgConnection } from '../../src/targets/snapshot/pg-tools.js';
@@ -12,6 +12,7 @@ import {
   verifyPostgresArchive,
 } from '../../src/targets/snapshot/postgres-snapshot.js';
 import { type PgHandle, startPostgres } from '../support/postgres.js';
+import { runCommand } from '../support/run-command.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
 const never = new AbortController().signal;
@@ -134,6 +135,40 @@ describe('PostgreSQL snapshot', () => {
     await pg.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()");
     await holder;
     expect(await pg.psql('SELECT count(*) FROM orders')).toBe('10');
+  });
+
+  // pg_restore reads the archive from the same stream that pg_dump writes and the file receives:
+  // a reader that gives up half-way must fail the snapshot, never leave pg_dump waiting on it.
+  it('fails, keeps no partial file and never hangs when the check reading the stream gives up half-way', async () => {
+    await pg.psql('INSERT INTO orders(customer, total, note) SELECT 1, g, repeat(md5(g::text), 30) FROM generate_series(1, 20000) g');
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    for (const tool of ['pg_dump', 'psql']) symlinkSync(join(pg.binDir, tool), join(bin, tool));
+    writeFileSync(join(bin, 'pg_restore'), '#!/bin/sh\nhead -c 65536 > /dev/null\necho "pg_restore: error: could not read input file: damaged block" >&2\nexit 1\n', { mode: 0o755 });
+    const snapshots = join(dir, 'snapshots');
+    const broken = createPostgresSnapshotProvider({ url: pg.url, password: pg.password, binDir: bin });
+
+    await expect(broken.take({ path: join(snapshots, 'x.dump'), signal: never })).rejects.toThrow(
+      /failed: the archive failed verification: pg_restore could not read it to the end \(exited with code 1: pg_restore: error: could not read input file: damaged block\)\. The database itself was not changed and no snapshot was kept\./,
+    );
+    expect(readdirSync(snapshots)).toEqual([]);
+  });
+
+  it('names the full disk when the archive stops fitting half-way, stops pg_dump and keeps nothing (tmpfs; needs root)', async (ctx) => {
+    // Random text: about 6 MiB even compressed, so it cannot fit whatever the compression.
+    await pg.psql('INSERT INTO orders(customer, total, note) SELECT 1, g, md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) FROM generate_series(1, 100000) g');
+    const mnt = join(dir, 'mnt');
+    const mount = await runCommand('sh', ['-c', `mkdir -p '${mnt}' && mount -t tmpfs -o size=2m tmpfs '${mnt}'`]);
+    if (mount.code !== 0) return ctx.skip(`cannot mount a tmpfs here: ${mount.stderr.trim()}`);
+    try {
+      await expect(provider().take({ path: join(mnt, 'full.dump'), signal: never })).rejects.toThrow(
+        /failed: not enough space in .*mnt: .*\. The database itself was not changed and no snapshot was kept\. Free some space there/,
+      );
+      expect(readdirSync(mnt)).toEqual([]);
+      await waitFor(async () => (await pg.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump'")) === '0');
+    } finally {
+      await runCommand('umount', [mnt]);
+    }
   });
 
   it('gives up a snapshot behind an exclusive lock after the lock timeout, and keeps no partial file', async () => {

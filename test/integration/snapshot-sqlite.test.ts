@@ -84,6 +84,40 @@ describe('SQLite snapshot', () => {
     expect(await provider.estimateBytes()).toBeGreaterThanOrEqual(2 * 1024 * 1024);
   });
 
+  // The copy is made two ways: the file alone, hashed as it is written, when the WAL is empty;
+  // the file and its WAL, replayed by SQLite and hashed afterwards, when the WAL holds frames.
+  it.each([
+    ['frames no checkpoint has copied yet', 'NOOP'],
+    ['frames already copied into the file', 'PASSIVE'],
+    ['a WAL checkpointed and truncated to nothing', 'TRUNCATE'],
+  ])('copies a WAL database another connection keeps open, with %s, whole and as one file', async (_, checkpoint) => {
+    const db = join(dir, 'app.db');
+    makeDatabase(db, { journal: 'wal', padMb: 1 });
+    const open = new Database(db);
+    try {
+      open.pragma('wal_autocheckpoint = 0');
+      open.exec("INSERT INTO users(name, score) VALUES ('late', 1); UPDATE kv SET v = x'01' WHERE k = 'a'");
+      if (checkpoint !== 'NOOP') open.pragma(`wal_checkpoint(${checkpoint})`);
+      expect(statSync(`${db}-wal`).size > 0).toBe(checkpoint !== 'TRUNCATE');
+      const path = join(dir, 'snapshots', 'open.sqlite');
+
+      const result = await createSqliteSnapshotProvider(db).take({ path, signal: never });
+
+      expect(result.sha256).toBe(sha256(path));
+      expect(result.bytes).toBe(statSync(path).size);
+      expect(readdirSync(join(dir, 'snapshots'))).toEqual(['open.sqlite']);
+      expect(dump(path)).toEqual(dump(db));
+      expect(dump(path).users).toContainEqual(expect.objectContaining({ name: 'late' }));
+      const copy = new Database(path, { readonly: true });
+      expect(copy.pragma('journal_mode', { simple: true })).toBe('delete');
+      expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+      copy.close();
+      expect(readdirSync(join(dir, 'snapshots'))).toEqual(['open.sqlite']);
+    } finally {
+      open.close();
+    }
+  });
+
   it('refuses to overwrite an existing file and keeps no partial file', async () => {
     const db = join(dir, 'app.db');
     makeDatabase(db);

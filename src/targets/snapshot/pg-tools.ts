@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, readdir, realpath } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import type { Readable } from 'node:stream';
 
 export type PgProgram = 'pg_dump' | 'pg_restore' | 'psql';
 
@@ -83,6 +84,10 @@ export interface PgRun {
   /** Extra environment, e.g. PGOPTIONS. */
   env?: Record<string, string>;
   signal: AbortSignal;
+  /** Fed to the program's standard input (e.g. an archive for pg_restore to read). */
+  stdin?: Readable;
+  /** Takes the program's standard output as a stream (e.g. an archive pg_dump writes); `stdout` is then empty. */
+  takeStdout?: (stdout: Readable) => void;
 }
 
 export interface PgOutcome {
@@ -108,12 +113,18 @@ export function runPg(run: PgRun): Promise<PgOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(run.program, run.args, {
       env: { ...process.env, ...run.connection.env, ...run.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
     let aborted = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = (stdout + chunk).slice(-OUTPUT_KEEP)));
+    // A program that stops reading early (it failed) closes the pipe: EPIPE here says
+    // nothing its exit status does not say better.
+    child.stdin.on('error', () => {});
+    if (run.stdin) run.stdin.pipe(child.stdin);
+    else child.stdin.end();
+    if (run.takeStdout) run.takeStdout(child.stdout);
+    else child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = (stdout + chunk).slice(-OUTPUT_KEEP)));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-OUTPUT_KEEP)));
     let killTimer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {

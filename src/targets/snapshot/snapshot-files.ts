@@ -1,8 +1,7 @@
 // The file side of every snapshot, SQLite or PostgreSQL: the temporary name it is written
-// under, the streaming SHA-256, fsync of the file and of its folder, the rename that makes it
+// under, fsync of the file and of its folder, the rename that makes it
 // a snapshot, and the clean-up of what a killed process left behind. See docs/DESIGN.md, "Snapshots".
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { access, mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -111,23 +110,6 @@ export function reportProgress(request: { onProgress?: ((done: number, total: nu
   } catch {
     // see above
   }
-}
-
-/** SHA-256 of a file in one streaming pass; `onBytes` gets the running count. */
-export function hashFile(path: string, onBytes?: (done: number) => void): Promise<{ sha256: string; bytes: number }> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    // 1 MiB reads: one hash update costs well under a millisecond of the event loop.
-    createReadStream(path, { highWaterMark: 1 << 20 })
-      .on('data', (chunk) => {
-        hash.update(chunk);
-        bytes += chunk.length;
-        onBytes?.(bytes);
-      })
-      .on('error', reject)
-      .on('end', () => resolve({ sha256: hash.digest('hex'), bytes }));
-  });
 }
 
 /** fsync through libuv's thread pool, so a slow disk never stalls the event loop. */

@@ -16,12 +16,17 @@
 // milliseconds. The lock is a read transaction in WAL mode, so writers carry on; in
 // rollback-journal mode BEGIN IMMEDIATE holds writers for the copy alone (1–2 s per GiB
 // here), less than (a) or (b) would, as both hold a read lock that long or longer. Reasons at
-// lock() in the worker. Hashing (hash-worker.ts) and quick_check (in the worker) then run
-// side by side with the fsync. End to end, requested → verified (test/bench/snapshot.ts, six
-// sessions): median 2.7–3.9 s, i.e. 4.5–5.4× cp but 0.95–1.6× cp + fsync, which is the floor
-// for a durable copy; longest event-loop stall 23–58 ms, against 10–16 ms for an idle loop
-// during cp + fsync (on this VM every thread, idle or not, loses 20–30 ms per 100 ms while
-// the vCPUs are saturated, apparently a CPU quota on the host).
+// lock() in the worker.
+//
+// What follows the copy. Per GiB, in CPU: SHA-256 0.65–0.85 s, quick_check 0.75–0.8 s through
+// SQLite's page cache and 0.6 s through a memory map, the copy 0.4–0.5 s (kernel). The hash
+// ran after the copy, in a process of its own, beside quick_check and the fsync, and was the
+// longest of the three. Now it runs on a thread of the worker (hash-thread.ts): when the WAL
+// holds no frames (or there is no WAL), the source file is the copy byte for byte but for the
+// journal mark, so in WAL mode the hash reads the source from the start, beside the copy, under
+// the same read transaction; otherwise it hashes the copy beside quick_check. On 2 cores the
+// floor is about the copy plus quick_check (the hash ends within it), i.e. ~1.4× cp + fsync;
+// the goal of 1.3× would need quick_check no slower than the fsync.
 //
 // Restore goes the other way through the backup API, in one transaction on the target, so
 // other connections see the old content or the snapshot's, never a mix.
@@ -30,7 +35,6 @@ import { dirname } from 'node:path';
 import type { SnapshotProvider, SnapshotRequest, SnapshotResult } from '../../core/engine/ports.js';
 import { abortedTake, firstLine, SnapshotError } from './snapshot-errors.js';
 import { fsyncFile, partialPathFor, prepareFolder, publish, removePartial, reportProgress } from './snapshot-files.js';
-import { startHasher, type Hasher } from './snapshot-hash.js';
 import { explainRestore, explainTake, TakeFailure } from './sqlite-snapshot-errors.js';
 import type { FromWorker, ToWorker } from './sqlite-snapshot-worker.js';
 import { Aborted, untilAborted } from './until-aborted.js';
@@ -83,15 +87,14 @@ async function take(dbPath: string, request: SnapshotRequest, settings: Settings
   const partial = partialPathFor(request.path);
   let stage: TakeFailure['stage'] = 'estimate';
   let worker: WorkerChannel<ToWorker, FromWorker> | undefined;
-  let hasher: Hasher | undefined;
   let poll: NodeJS.Timeout | undefined;
   try {
     const estimate = await untilAborted(databaseBytes(dbPath), request.signal);
     stage = 'folder';
     await untilAborted(prepareFolder(dirname(request.path), estimate), request.signal);
 
-    // Progress counts the copy, then the read-back that hashes it.
-    let total = 2 * estimate;
+    // Progress follows the copy, the longest part that grows a file it can watch.
+    const total = estimate;
     let shown = 0;
     // A size polled just before the copy ended may arrive after it; never go backwards.
     const report = (done: number): void => {
@@ -101,20 +104,21 @@ async function take(dbPath: string, request: SnapshotRequest, settings: Settings
     report(0);
     stage = 'copy';
     worker = startWorker<ToWorker, FromWorker>('sqlite-snapshot-worker', { type: 'take', dbPath, partialPath: partial, ...settings });
-    hasher = startHasher();
     // copy_file_range reports nothing as it goes, but the file grows.
     poll = setInterval(() => void stat(partial).then((s) => report(s.size), () => {}), PROGRESS_POLL_MS);
     const copied = expectMessage(await untilAborted(worker.next(), request.signal), 'copied');
     clearInterval(poll);
-    total = estimate + copied.bytes;
     report(estimate);
 
     stage = 'verify';
-    const [hash, , checked] = await untilAborted(
-      Promise.all([hasher.hash(partial, (done) => report(estimate + done)), fsyncFile(partial), worker.next().then((m) => expectMessage(m, 'checked'))]),
-      request.signal,
-    );
+    const channel = worker;
+    const verdicts = async (): Promise<[Extract<FromWorker, { type: 'checked' }>, Extract<FromWorker, { type: 'hashed' }>]> => {
+      const checked = expectMessage(await channel.next(), 'checked');
+      return [checked, expectMessage(await channel.next(), 'hashed')];
+    };
+    const [, [checked, hash]] = await untilAborted(Promise.all([fsyncFile(partial), verdicts()]), request.signal);
     if (checked.problems.length > 0) throw new TakeFailure('quick_check', checked.problems.slice(0, 3).join('; '));
+    if (hash.bytes !== copied.bytes) throw new TakeFailure('hash', `the copy held ${copied.bytes} bytes when checked and ${hash.bytes} when hashed`);
 
     stage = 'publish';
     await publish(partial, request.path);
@@ -122,13 +126,13 @@ async function take(dbPath: string, request: SnapshotRequest, settings: Settings
     return { path: request.path, bytes: hash.bytes, sha256: hash.sha256, durationMs: Math.round(performance.now() - startedAt) };
   } catch (error) {
     // Stop the worker before deleting, or it could write a sidecar after the clean-up.
-    await Promise.all([worker?.kill(), hasher?.kill()]);
+    await worker?.kill();
     await removePartial(partial);
     if (error instanceof Aborted) throw abortedTake(subject);
     throw explainTake(error, { subject, dbPath, dir: dirname(request.path), path: request.path, stage, busyTimeoutMs: settings.busyTimeoutMs });
   } finally {
     clearInterval(poll);
-    await Promise.all([worker?.kill(), hasher?.kill()]);
+    await worker?.kill();
   }
 }
 
