@@ -1,10 +1,10 @@
 // The child process behind sqlite-snapshot.ts (see worker-channel.ts for why a process).
 // `take` copies a live database under a lock, makes the copy one self-contained file, checks
-// it and hashes it (on a thread, beside the copy or beside the check); `restore` writes a snapshot back through SQLite's backup API. It never renames
+// it and hashes it (on a thread, beside the check); `restore` writes a snapshot back through SQLite's backup API. It never renames
 // anything into place: the parent does that after its own checks.
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, constants, copyFileSync, openSync, readSync, statSync, writeSync } from 'node:fs';
-import { FORMAT_VERSIONS, hashInThread } from './hash-thread.js';
+import { hashInThread } from './hash-thread.js';
 import { errorCode, firstLine, formatWait } from './snapshot-errors.js';
 
 interface Common {
@@ -19,13 +19,16 @@ export type ToWorker =
   /** Restore only: stop between two steps and roll the database back. */
   | { type: 'abort' };
 
+/** Where the SQLite header keeps the file format write and read versions: 2 = WAL, 1 = rollback journal. */
+const FORMAT_VERSIONS = 18;
+
 export type Phase = 'open' | 'lock' | 'copy' | 'prepare' | 'check' | 'hash' | 'restore' | 'busy' | 'aborted' | 'empty';
 
 export type FromWorker =
   | { type: 'copied'; bytes: number }
   /** quick_check's complaints about the copy; empty when it said `ok`. */
   | { type: 'checked'; problems: string[] }
-  /** SHA-256 of the copy as it is on disk (hashed from the source when that is the same bytes). */
+  /** SHA-256 of the copy as it is on disk, read back from the copy. */
   | { type: 'hashed'; sha256: string; bytes: number }
   | { type: 'progress'; done: number; total: number }
   | { type: 'restored' }
@@ -66,17 +69,12 @@ async function take(request: Extract<ToWorker, { type: 'take' }>): Promise<void>
     source.close();
     return fail('lock', error);
   }
-  // The WAL is empty, as seen inside our read transaction: no frame can then be part of our
-  // state, and no checkpoint may write into the database file while we read it (a checkpoint
-  // needs the lock a reader of the file alone holds), so the file by itself is our state, and
-  // its bytes are the copy's (but for the journal mark). Frames appended meanwhile are newer
-  // commits, left out. Hashing the source can then start with the copy; the read transaction
-  // stays open until the hash is done, which holds back no writer. With frames, SQLite itself
-  // must replay the WAL into the copy, which then changes after the copy and is hashed apart.
+  // With frames in the WAL, SQLite itself must replay them into the copy; without, the file by
+  // itself is our state (no checkpoint can write into it while our read transaction holds it).
+  // Either way the hash is taken from the copy as it lies on disk, never from the source: what
+  // is recorded is what was verified, so a copy that came out wrong is caught here, before the
+  // step, not at restore time.
   const replay = wal && walBytes > 0;
-  let hashing = wal && !replay ? hashInThread({ path: dbPath, asRollbackJournal: true }) : undefined;
-  // Rejections are read below; until then, a failed copy must not surface one unhandled.
-  hashing?.catch(() => {});
   try {
     if (replay) copyWithWal(dbPath, partialPath);
     else {
@@ -93,7 +91,7 @@ async function take(request: Extract<ToWorker, { type: 'take' }>): Promise<void>
     return fail('copy', error);
   }
   // In rollback-journal mode the lock holds writers back: release it as soon as the copy is done.
-  if (!hashing) source.close();
+  source.close();
   if (!process.connected) process.exit(1);
 
   if (replay) {
@@ -113,7 +111,8 @@ async function take(request: Extract<ToWorker, { type: 'take' }>): Promise<void>
     }
   }
   const bytes = statSync(partialPath).size;
-  hashing ??= hashInThread({ path: partialPath, asRollbackJournal: false });
+  const hashing = hashInThread({ path: partialPath });
+  // Rejections are read below; until then, a failed check must not surface one unhandled.
   hashing.catch(() => {});
   send({ type: 'copied', bytes });
   if (!process.connected) process.exit(1);
