@@ -7,6 +7,7 @@
 // step's record reports as stored is always what was committed, never more; a crash loses
 // only output not yet reported. A state change commits everything first (commitAll).
 import type { OutputStream } from '../core/engine/ports.js';
+import { keptAsItCame } from '../store/output-codec.js';
 import { type PreparedChunk, prepareChunk, prepareChunkSync } from '../store/output-prepare.js';
 import type { PastCap } from '../store/step-output.js';
 
@@ -24,6 +25,12 @@ export const COMMIT_MS = 250;
 export const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 /** Chunks in the pool at once: two keep both cores of a small machine busy without queueing in the pool. */
 export const POOL_JOBS = 2;
+/**
+ * After a chunk that did not compress, this many more are kept as they came without trying:
+ * output that does not compress (compressed files, random bytes) mostly goes on not
+ * compressing, and trying costs CPU the step's producer needs. Then compression is tried again.
+ */
+export const INCOMPRESSIBLE_RUN = 16;
 
 export interface ReadyChunk {
   idx: number;
@@ -54,6 +61,8 @@ export class OutputRecorder {
   private poolJobs = 0;
   /** A beat found chunks still in the pool: they are committed as soon as the last is ready, not a beat later. */
   private owed = false;
+  /** Chunks still to keep as they came without trying to compress them (see INCOMPRESSIBLE_RUN). */
+  private uncompressed = 0;
 
   /**
    * `commit` stores the chunks in one transaction, in order; it throws when it could not.
@@ -95,7 +104,7 @@ export class OutputRecorder {
     this.cut();
     const cuts = this.queue.splice(0);
     this.pendingBytes = 0;
-    if (cuts.length > 0) this.commit(cuts.map((c) => ({ idx: c.idx, attempt: c.attempt, stream: c.stream, chunk: c.prepared ?? prepareChunkSync(c.raw) })));
+    if (cuts.length > 0) this.commit(cuts.map((c) => ({ idx: c.idx, attempt: c.attempt, stream: c.stream, chunk: c.prepared ?? this.prepareHere(c.raw) })));
   }
 
   private cut(): void {
@@ -124,9 +133,11 @@ export class OutputRecorder {
       if (cut.started) continue;
       cut.started = true;
       this.poolJobs++;
-      prepareChunk(cut.raw).then(
+      const compress = this.tryCompressing();
+      prepareChunk(cut.raw, compress).then(
         (prepared) => {
           this.poolJobs--;
+          if (compress) this.learn(prepared);
           cut.prepared ??= prepared;
           this.startPoolJobs();
           if (this.readyBytes() >= COMMIT_BYTES || (this.owed && this.queue.every((c) => c.prepared))) {
@@ -154,9 +165,26 @@ export class OutputRecorder {
   private catchUp(): void {
     for (const cut of this.queue) {
       cut.started = true;
-      cut.prepared ??= prepareChunkSync(cut.raw);
+      cut.prepared ??= this.prepareHere(cut.raw);
     }
     this.commitReady();
+  }
+
+  private prepareHere(raw: Buffer): PreparedChunk {
+    const compress = this.tryCompressing();
+    const prepared = prepareChunkSync(raw, compress);
+    if (compress) this.learn(prepared);
+    return prepared;
+  }
+
+  private tryCompressing(): boolean {
+    if (this.uncompressed === 0) return true;
+    this.uncompressed--;
+    return false;
+  }
+
+  private learn(prepared: PreparedChunk): void {
+    if (keptAsItCame(prepared.encoded)) this.uncompressed = INCOMPRESSIBLE_RUN;
   }
 
   /** Bytes at the front of the queue that are ready to commit (order is kept: nothing behind an unready chunk). */

@@ -1,10 +1,10 @@
-import { inflateRawSync } from 'node:zlib';
 /** Output of one step attempt indexed for `audit search`; what follows is stored, not indexed. */
 export const OUTPUT_INDEX_BYTES = 16 * 1024 * 1024;
 import type { Database } from 'better-sqlite3';
 import type { OutputStream } from '../core/engine/ports.js';
 import { indexOutputChunk } from './audit-search.js';
 import { type PreparedChunk, prepareChunkSync } from './output-prepare.js';
+import { decodeOutputChunk } from './output-codec.js';
 
 export interface OutputChunk {
   seq: number;
@@ -90,7 +90,7 @@ export function appendOutput(
       stored = { chunk: before.chunks, stream, bytes: kept.length, sha256: ready.sha256 };
       db.prepare(
         'INSERT INTO step_output (run_id, idx, attempt, seq, stream, raw_bytes, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(...params, before.chunks, stream, kept.length, ready.deflated);
+      ).run(...params, before.chunks, stream, kept.length, ready.encoded);
       // Full-text indexing costs far more than storing (it tripled a 1 GB step's time), so
       // only the first OUTPUT_INDEX_BYTES of an attempt are searchable; the rest is kept.
       const searchable = kept.subarray(0, Math.max(0, OUTPUT_INDEX_BYTES - before.stored_bytes));
@@ -129,7 +129,7 @@ export async function* readOutput(
   for (;;) {
     const rows = page.all(key.runId, key.idx, key.attempt, after, pageSize) as ChunkRow[];
     for (const row of rows) {
-      yield { seq: row.seq, stream: row.stream, data: inflateRawSync(row.data) };
+      yield { seq: row.seq, stream: row.stream, data: decodeOutputChunk(row.data) };
       after = row.seq;
     }
     if (rows.length < pageSize) return;
@@ -139,5 +139,5 @@ export async function* readOutput(
 /** One stored chunk decompressed, or undefined when there is no such row. */
 export function readChunk(db: Database, key: { runId: string; idx: number; attempt: number }, chunk: number): Buffer | undefined {
   const row = db.prepare(`SELECT data FROM step_output WHERE ${KEY} AND seq = ?`).get(key.runId, key.idx, key.attempt, chunk) as { data: Buffer } | undefined;
-  return row && inflateRawSync(row.data);
+  return row && decodeOutputChunk(row.data);
 }

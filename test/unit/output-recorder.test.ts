@@ -3,9 +3,9 @@
 // it arrived, each chunk of one stream of one attempt, and a state change's commitAll() leaves
 // nothing behind.
 import { createHash, randomBytes } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, MAX_PENDING_BYTES, OutputRecorder, type ReadyChunk } from '../../src/app/output-recorder.js';
+import { CHUNK_BYTES, INCOMPRESSIBLE_RUN, MAX_PENDING_BYTES, OutputRecorder, type ReadyChunk } from '../../src/app/output-recorder.js';
+import { decodeOutputChunk, keptAsItCame } from '../../src/store/output-codec.js';
 import type { OutputStream } from '../../src/core/engine/ports.js';
 import { until } from '../support/until.js';
 
@@ -31,7 +31,7 @@ function committedStreams(commits: ReadyChunk[][]): Map<string, Buffer> {
     let raw: Buffer;
     if ('pastCap' in chunk) throw new Error('output counted as past the cap where none was');
     else {
-      raw = inflateRawSync(chunk.deflated);
+      raw = decodeOutputChunk(chunk.encoded);
       expect(raw.equals(chunk.raw)).toBe(true);
       expect(createHash('sha256').update(raw).digest('hex')).toBe(chunk.sha256);
     }
@@ -94,6 +94,22 @@ describe('OutputRecorder', () => {
       const committed = commits.flat().reduce((n, c) => n + ('raw' in c.chunk ? c.chunk.raw.length : 0), 0);
       expect(added - committed).toBeLessThanOrEqual(MAX_PENDING_BYTES + 2 * CHUNK_BYTES);
     }
+  });
+
+  it('keeps output that stopped compressing as it came for a while without trying, then tries again', () => {
+    const { rec, commits } = recorder();
+    const text = Buffer.from('INFO request handled in 12 ms ok\n'.repeat(CHUNK_BYTES / 33 + 1)).subarray(0, CHUNK_BYTES);
+    // Prepared on this thread (commitAll), one chunk at a time, so the order of decisions is known.
+    const add = (data: Buffer) => {
+      rec.add(0, 1, 'stdout', data);
+      rec.commitAll();
+    };
+    add(text);
+    add(randomBytes(CHUNK_BYTES));
+    for (let i = 0; i < INCOMPRESSIBLE_RUN + 1; i++) add(text);
+    const kept = commits.flat().map(({ chunk }) => ('encoded' in chunk ? keptAsItCame(chunk.encoded) : 'cut'));
+    expect(kept).toEqual([false, true, ...Array<boolean>(INCOMPRESSIBLE_RUN).fill(true), false]);
+    expect(committedStreams(commits).get('0/1/stdout')?.length).toBe((INCOMPRESSIBLE_RUN + 3) * CHUNK_BYTES);
   });
 
   it('only counts output past the storage cap: never held, compressed or hashed, and committed with the beat', () => {
