@@ -3,9 +3,13 @@
 // than the step itself (1,024 commits for a gigabyte, each holding up the main thread while
 // the step's pipe fills and the step waits). So output is cut into chunks of CHUNK_BYTES,
 // each compressed and hashed on libuv's thread pool as soon as it is cut, and the chunks that
-// are ready are committed together: every COMMIT_MS, or once COMMIT_BYTES are ready. What the
-// step's record reports as stored is always what was committed, never more; a crash loses
-// only output not yet reported. A state change commits everything first (commitAll).
+// are ready are committed together: every COMMIT_MS, or once COMMIT_BYTES are ready to be
+// written. A ready chunk holds only its compressed form (a twentieth of a log's bytes), so a
+// beat's worth of fast output waits in little memory and is written in one commit: the time
+// a commit holds the main thread goes with the bytes written and the fsyncs, not with the
+// bytes printed. What the step's record reports as stored is always what was committed,
+// never more; a crash loses only output not yet reported. A state change commits everything
+// first (commitAll).
 import type { OutputStream } from '../core/engine/ports.js';
 import { keptAsItCame } from '../store/output-codec.js';
 import { type PreparedChunk, prepareChunk, prepareChunkSync } from '../store/output-prepare.js';
@@ -13,14 +17,15 @@ import type { PastCap } from '../store/step-output.js';
 
 /** A stored chunk: the unit a reader pages by and one `step.output` event vouches for. */
 export const CHUNK_BYTES = 1024 * 1024;
-/** Ready chunks are committed once this much is waiting... */
+/** Ready chunks are committed once this much (as stored, compressed) is waiting... */
 export const COMMIT_BYTES = 4 * 1024 * 1024;
 /** ...and at least this often (the recorder's caller ticks it). */
 export const COMMIT_MS = 250;
 /**
- * Output received but not committed, beyond which the main thread compresses the chunks the
- * pool has not started: memory stays flat when the pool falls behind, and the time the main
- * thread spends is time it does not read the step's pipe, which holds the step back.
+ * Memory held by output not yet committed (as received until prepared, then as stored), beyond
+ * which the main thread compresses the chunks the pool has not started: memory stays flat when
+ * the pool falls behind, and the time the main thread spends is time it does not read the
+ * step's pipe, which holds the step back.
  */
 export const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 /** Chunks in the pool at once: two keep both cores of a small machine busy without queueing in the pool. */
@@ -44,8 +49,10 @@ interface Cut {
   idx: number;
   attempt: number;
   stream: OutputStream;
-  /** Empty for output past the cap: it is counted, not held. */
+  /** As received, until prepared; empty for output past the cap (it is counted, not held). */
   raw: Buffer;
+  /** Bytes this chunk holds in memory now. */
+  held: number;
   /** Handed to the pool (or prepared here). */
   started: boolean;
   prepared?: PreparedChunk | PastCap;
@@ -92,6 +99,11 @@ export class OutputRecorder {
     if (this.pendingBytes >= MAX_PENDING_BYTES) this.catchUp();
   }
 
+  /** Memory held by output not committed yet (see MAX_PENDING_BYTES). */
+  get heldBytes(): number {
+    return this.pendingBytes;
+  }
+
   /** The timer's beat: what arrived since the last one becomes a chunk, and what is ready is committed. */
   tick(): void {
     this.cut();
@@ -104,7 +116,9 @@ export class OutputRecorder {
     this.cut();
     const cuts = this.queue.splice(0);
     this.pendingBytes = 0;
-    if (cuts.length > 0) this.commit(cuts.map((c) => ({ idx: c.idx, attempt: c.attempt, stream: c.stream, chunk: c.prepared ?? this.prepareHere(c.raw) })));
+    // Marked prepared: a pool job still running for one of them finds it done and lets it be.
+    for (const c of cuts) c.prepared ??= this.prepareHere(c);
+    if (cuts.length > 0) this.commit(cuts.map((c) => ({ idx: c.idx, attempt: c.attempt, stream: c.stream, chunk: c.prepared! })));
   }
 
   private cut(): void {
@@ -112,7 +126,7 @@ export class OutputRecorder {
     if (!f) return;
     this.filling = undefined;
     const raw = f.parts.length === 1 ? asBuffer(f.parts[0]!) : Buffer.concat(f.parts);
-    this.queue.push({ idx: f.idx, attempt: f.attempt, stream: f.stream, raw, started: false });
+    this.queue.push({ idx: f.idx, attempt: f.attempt, stream: f.stream, raw, held: raw.length, started: false });
     this.startPoolJobs();
   }
 
@@ -120,10 +134,10 @@ export class OutputRecorder {
   private count(idx: number, attempt: number, stream: OutputStream, bytes: number): void {
     this.cut();
     const last = this.queue.at(-1);
-    if (last && last.raw === NOTHING && last.idx === idx && last.attempt === attempt && last.stream === stream && last.prepared && 'pastCap' in last.prepared) {
+    if (last && last.idx === idx && last.attempt === attempt && last.stream === stream && last.prepared && 'pastCap' in last.prepared) {
       last.prepared.pastCap += bytes;
     } else {
-      this.queue.push({ idx, attempt, stream, raw: NOTHING, started: true, prepared: { pastCap: bytes } });
+      this.queue.push({ idx, attempt, stream, raw: NOTHING, held: 0, started: true, prepared: { pastCap: bytes } });
     }
   }
 
@@ -138,7 +152,7 @@ export class OutputRecorder {
         (prepared) => {
           this.poolJobs--;
           if (compress) this.learn(prepared);
-          cut.prepared ??= prepared;
+          if (!cut.prepared) this.settle(cut, prepared);
           this.startPoolJobs();
           if (this.readyBytes() >= COMMIT_BYTES || (this.owed && this.queue.every((c) => c.prepared))) {
             this.owed = false;
@@ -165,16 +179,28 @@ export class OutputRecorder {
   private catchUp(): void {
     for (const cut of this.queue) {
       cut.started = true;
-      cut.prepared ??= this.prepareHere(cut.raw);
+      if (!cut.prepared) this.settle(cut, this.prepareHere(cut));
     }
     this.commitReady();
   }
 
-  private prepareHere(raw: Buffer): PreparedChunk {
+  private prepareHere(cut: Cut): PreparedChunk {
     const compress = this.tryCompressing();
-    const prepared = prepareChunkSync(raw, compress);
+    const prepared = prepareChunkSync(cut.raw, compress);
     if (compress) this.learn(prepared);
     return prepared;
+  }
+
+  /**
+   * A prepared chunk waits for its commit in its stored form only; the store gets the bytes as
+   * received back from it in the rare cases it needs them (indexing an attempt's first
+   * OUTPUT_INDEX_BYTES, cutting a chunk at the cap).
+   */
+  private settle(cut: Cut, prepared: PreparedChunk): void {
+    cut.prepared = { ...prepared, raw: undefined };
+    cut.raw = NOTHING;
+    this.pendingBytes += prepared.encoded.length - cut.held;
+    cut.held = prepared.encoded.length;
   }
 
   private tryCompressing(): boolean {
@@ -187,12 +213,12 @@ export class OutputRecorder {
     if (keptAsItCame(prepared.encoded)) this.uncompressed = INCOMPRESSIBLE_RUN;
   }
 
-  /** Bytes at the front of the queue that are ready to commit (order is kept: nothing behind an unready chunk). */
+  /** Bytes to write for the front of the queue that is ready to commit (order is kept: nothing behind an unready chunk). */
   private readyBytes(): number {
     let bytes = 0;
     for (const c of this.queue) {
       if (!c.prepared) break;
-      bytes += c.raw.length;
+      bytes += c.held;
     }
     return bytes;
   }
@@ -202,7 +228,7 @@ export class OutputRecorder {
     while (n < this.queue.length && this.queue[n]!.prepared) n++;
     if (n === 0) return;
     const cuts = this.queue.splice(0, n);
-    for (const c of cuts) this.pendingBytes -= c.raw.length;
+    for (const c of cuts) this.pendingBytes -= c.held;
     this.commit(cuts.map((c) => ({ idx: c.idx, attempt: c.attempt, stream: c.stream, chunk: c.prepared! })));
   }
 }

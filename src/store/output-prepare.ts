@@ -7,8 +7,13 @@ import { createHash, webcrypto } from 'node:crypto';
 import { encodeOutput, encodeOutputSync } from './output-codec.js';
 
 export interface PreparedChunk {
-  /** The bytes as received. */
-  raw: Buffer;
+  /** How many bytes were received. */
+  bytes: number;
+  /**
+   * The bytes as received, while something still needs them (the search index); once
+   * dropped, a chunk waiting for its commit holds only its encoded form.
+   */
+  raw?: Buffer | undefined;
   /** As kept in step_output.data (see output-codec.ts). */
   encoded: Buffer;
   /** SHA-256 (hex) of `raw`. */
@@ -17,11 +22,11 @@ export interface PreparedChunk {
 
 /** `compress: false` keeps the chunk as it came without trying (the output did not compress lately). */
 export function prepareChunkSync(raw: Buffer, compress = true): PreparedChunk {
-  return { raw, encoded: encodeOutputSync(raw, compress), sha256: createHash('sha256').update(raw).digest('hex') };
+  return { bytes: raw.length, raw, encoded: encodeOutputSync(raw, compress), sha256: createHash('sha256').update(raw).digest('hex') };
 }
 
 /** Encodes and hashes `raw` off the main thread (libuv's pool); the main thread only waits. */
 export async function prepareChunk(raw: Buffer, compress = true): Promise<PreparedChunk> {
   const [encoded, digest] = await Promise.all([encodeOutput(raw, compress), webcrypto.subtle.digest('SHA-256', raw)]);
-  return { raw, encoded, sha256: Buffer.from(digest).toString('hex') };
+  return { bytes: raw.length, raw, encoded, sha256: Buffer.from(digest).toString('hex') };
 }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openAppDatabase } from '../../src/store/open-database.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { searchAudit } from '../../src/store/audit-search.js';
+import { prepareChunkSync } from '../../src/store/output-prepare.js';
 import { OUTPUT_INDEX_BYTES, type OutputChunk, readChunk } from '../../src/store/step-output.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
@@ -93,6 +94,15 @@ describe('RunStore: step output', () => {
     expect(chunks[0]?.data.equals(binary)).toBe(true);
     expect(chunks[1]?.data.equals(text)).toBe(true);
     expect(readChunk(app.db, { runId: 'run-1', idx: 0, attempt: 1 }, 0)?.equals(binary)).toBe(true);
+  });
+
+  it('cuts at the cap a prepared chunk that no longer holds the bytes as received', async () => {
+    const text = Buffer.from('a line the step printed\n'.repeat(CHUNK / 24));
+    const { raw: _dropped, ...prepared } = prepareChunkSync(text);
+    store.appendOutput('run-1', 0, 1, 'stdout', Buffer.alloc(1024 * 1024 - 100, 'x'));
+    expect(store.appendOutput('run-1', 0, 1, 'stdout', prepared)).toEqual({ chunks: 2, storedBytes: 1024 * 1024, cutBytes: text.length - 100 });
+    const chunks = await collect(store.readOutput('run-1', 0, 1));
+    expect(chunks[1]?.data.equals(text.subarray(0, 100))).toBe(true);
   });
 
   it('reads chunks stored before output was kept in its current form (raw DEFLATE)', async () => {
