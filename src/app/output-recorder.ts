@@ -36,6 +36,8 @@ export const POOL_JOBS = 2;
  * compressing, and trying costs CPU the step's producer needs. Then compression is tried again.
  */
 export const INCOMPRESSIBLE_RUN = 16;
+/** A chunk smaller than this says nothing about what follows (a few bytes never compress): it does not start such a run. */
+const TELLING_BYTES = 64 * 1024;
 
 export interface ReadyChunk {
   idx: number;
@@ -210,7 +212,7 @@ export class OutputRecorder {
   }
 
   private learn(prepared: PreparedChunk): void {
-    if (keptAsItCame(prepared.encoded)) this.uncompressed = INCOMPRESSIBLE_RUN;
+    if (prepared.bytes >= TELLING_BYTES && keptAsItCame(prepared.encoded)) this.uncompressed = INCOMPRESSIBLE_RUN;
   }
 
   /** Bytes to write for the front of the queue that is ready to commit (order is kept: nothing behind an unready chunk). */
