@@ -22,10 +22,22 @@ export interface PacerClock {
 
 const cell = new Int32Array(new SharedArrayBuffer(4));
 
-/** Atomics.wait on a value nobody changes: a sleep of `ms` that blocks only this thread. */
+let canWait = true;
+
+/**
+ * Atomics.wait on a value nobody changes: a sleep of `ms` that blocks only this thread. A
+ * host that forbids waiting on its main thread (as browsers do) just reads as before.
+ */
 const realClock: PacerClock = {
   now: () => performance.now(),
-  nap: (ms) => void Atomics.wait(cell, 0, 0, ms),
+  nap: (ms) => {
+    if (!canWait) return;
+    try {
+      Atomics.wait(cell, 0, 0, ms);
+    } catch {
+      canWait = false;
+    }
+  },
 };
 
 /** Call with each read's size, after handling it; it naps when reads come small and back to back. */
