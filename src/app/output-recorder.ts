@@ -3,27 +3,41 @@
 // than the step itself (1,024 commits for a gigabyte, each holding up the main thread while
 // the step's pipe fills and the step waits). So output is cut into chunks of CHUNK_BYTES,
 // each compressed and hashed on libuv's thread pool as soon as it is cut, and the chunks that
-// are ready are committed together: every COMMIT_MS, or once COMMIT_BYTES are ready. What the
-// step's record reports as stored is always what was committed, never more; a crash loses
-// only output not yet reported. A state change commits everything first (commitAll).
+// are ready are committed together: every COMMIT_MS, or once COMMIT_BYTES are ready to be
+// written. A ready chunk holds only its compressed form (a twentieth of a log's bytes), so a
+// beat's worth of fast output waits in little memory and is written in one commit: the time
+// a commit holds the main thread goes with the bytes written and the fsyncs, not with the
+// bytes printed. What the step's record reports as stored is always what was committed,
+// never more; a crash loses only output not yet reported. A state change commits everything
+// first (commitAll).
 import type { OutputStream } from '../core/engine/ports.js';
+import { keptAsItCame } from '../store/output-codec.js';
 import { type PreparedChunk, prepareChunk, prepareChunkSync } from '../store/output-prepare.js';
 import type { PastCap } from '../store/step-output.js';
 
 /** A stored chunk: the unit a reader pages by and one `step.output` event vouches for. */
 export const CHUNK_BYTES = 1024 * 1024;
-/** Ready chunks are committed once this much is waiting... */
+/** Ready chunks are committed once this much (as stored, compressed) is waiting... */
 export const COMMIT_BYTES = 4 * 1024 * 1024;
 /** ...and at least this often (the recorder's caller ticks it). */
 export const COMMIT_MS = 250;
 /**
- * Output received but not committed, beyond which the main thread compresses the chunks the
- * pool has not started: memory stays flat when the pool falls behind, and the time the main
- * thread spends is time it does not read the step's pipe, which holds the step back.
+ * Memory held by output not yet committed (as received until prepared, then as stored), beyond
+ * which the main thread compresses the chunks the pool has not started: memory stays flat when
+ * the pool falls behind, and the time the main thread spends is time it does not read the
+ * step's pipe, which holds the step back.
  */
 export const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 /** Chunks in the pool at once: two keep both cores of a small machine busy without queueing in the pool. */
 export const POOL_JOBS = 2;
+/**
+ * After a chunk that did not compress, this many more are kept as they came without trying:
+ * output that does not compress (compressed files, random bytes) mostly goes on not
+ * compressing, and trying costs CPU the step's producer needs. Then compression is tried again.
+ */
+export const INCOMPRESSIBLE_RUN = 16;
+/** A chunk smaller than this says nothing about what follows (a few bytes never compress): it does not start such a run. */
+const TELLING_BYTES = 64 * 1024;
 
 export interface ReadyChunk {
   idx: number;
@@ -37,8 +51,10 @@ interface Cut {
   idx: number;
   attempt: number;
   stream: OutputStream;
-  /** Empty for output past the cap: it is counted, not held. */
+  /** As received, until prepared; empty for output past the cap (it is counted, not held). */
   raw: Buffer;
+  /** Bytes this chunk holds in memory now. */
+  held: number;
   /** Handed to the pool (or prepared here). */
   started: boolean;
   prepared?: PreparedChunk | PastCap;
@@ -54,6 +70,8 @@ export class OutputRecorder {
   private poolJobs = 0;
   /** A beat found chunks still in the pool: they are committed as soon as the last is ready, not a beat later. */
   private owed = false;
+  /** Chunks still to keep as they came without trying to compress them (see INCOMPRESSIBLE_RUN). */
+  private uncompressed = 0;
 
   /**
    * `commit` stores the chunks in one transaction, in order; it throws when it could not.
@@ -83,6 +101,11 @@ export class OutputRecorder {
     if (this.pendingBytes >= MAX_PENDING_BYTES) this.catchUp();
   }
 
+  /** Memory held by output not committed yet (see MAX_PENDING_BYTES). */
+  get heldBytes(): number {
+    return this.pendingBytes;
+  }
+
   /** The timer's beat: what arrived since the last one becomes a chunk, and what is ready is committed. */
   tick(): void {
     this.cut();
@@ -95,7 +118,9 @@ export class OutputRecorder {
     this.cut();
     const cuts = this.queue.splice(0);
     this.pendingBytes = 0;
-    if (cuts.length > 0) this.commit(cuts.map((c) => ({ idx: c.idx, attempt: c.attempt, stream: c.stream, chunk: c.prepared ?? prepareChunkSync(c.raw) })));
+    // Marked prepared: a pool job still running for one of them finds it done and lets it be.
+    for (const c of cuts) c.prepared ??= this.prepareHere(c);
+    if (cuts.length > 0) this.commit(cuts.map((c) => ({ idx: c.idx, attempt: c.attempt, stream: c.stream, chunk: c.prepared! })));
   }
 
   private cut(): void {
@@ -103,7 +128,7 @@ export class OutputRecorder {
     if (!f) return;
     this.filling = undefined;
     const raw = f.parts.length === 1 ? asBuffer(f.parts[0]!) : Buffer.concat(f.parts);
-    this.queue.push({ idx: f.idx, attempt: f.attempt, stream: f.stream, raw, started: false });
+    this.queue.push({ idx: f.idx, attempt: f.attempt, stream: f.stream, raw, held: raw.length, started: false });
     this.startPoolJobs();
   }
 
@@ -111,10 +136,10 @@ export class OutputRecorder {
   private count(idx: number, attempt: number, stream: OutputStream, bytes: number): void {
     this.cut();
     const last = this.queue.at(-1);
-    if (last && last.raw === NOTHING && last.idx === idx && last.attempt === attempt && last.stream === stream && last.prepared && 'pastCap' in last.prepared) {
+    if (last && last.idx === idx && last.attempt === attempt && last.stream === stream && last.prepared && 'pastCap' in last.prepared) {
       last.prepared.pastCap += bytes;
     } else {
-      this.queue.push({ idx, attempt, stream, raw: NOTHING, started: true, prepared: { pastCap: bytes } });
+      this.queue.push({ idx, attempt, stream, raw: NOTHING, held: 0, started: true, prepared: { pastCap: bytes } });
     }
   }
 
@@ -124,10 +149,12 @@ export class OutputRecorder {
       if (cut.started) continue;
       cut.started = true;
       this.poolJobs++;
-      prepareChunk(cut.raw).then(
+      const compress = this.tryCompressing();
+      prepareChunk(cut.raw, compress).then(
         (prepared) => {
           this.poolJobs--;
-          cut.prepared ??= prepared;
+          if (compress) this.learn(prepared);
+          if (!cut.prepared) this.settle(cut, prepared);
           this.startPoolJobs();
           if (this.readyBytes() >= COMMIT_BYTES || (this.owed && this.queue.every((c) => c.prepared))) {
             this.owed = false;
@@ -154,17 +181,46 @@ export class OutputRecorder {
   private catchUp(): void {
     for (const cut of this.queue) {
       cut.started = true;
-      cut.prepared ??= prepareChunkSync(cut.raw);
+      if (!cut.prepared) this.settle(cut, this.prepareHere(cut));
     }
     this.commitReady();
   }
 
-  /** Bytes at the front of the queue that are ready to commit (order is kept: nothing behind an unready chunk). */
+  private prepareHere(cut: Cut): PreparedChunk {
+    const compress = this.tryCompressing();
+    const prepared = prepareChunkSync(cut.raw, compress);
+    if (compress) this.learn(prepared);
+    return prepared;
+  }
+
+  /**
+   * A prepared chunk waits for its commit in its stored form only; the store gets the bytes as
+   * received back from it in the rare cases it needs them (indexing an attempt's first
+   * OUTPUT_INDEX_BYTES, cutting a chunk at the cap).
+   */
+  private settle(cut: Cut, prepared: PreparedChunk): void {
+    cut.prepared = { ...prepared, raw: undefined };
+    cut.raw = NOTHING;
+    this.pendingBytes += prepared.encoded.length - cut.held;
+    cut.held = prepared.encoded.length;
+  }
+
+  private tryCompressing(): boolean {
+    if (this.uncompressed === 0) return true;
+    this.uncompressed--;
+    return false;
+  }
+
+  private learn(prepared: PreparedChunk): void {
+    if (prepared.bytes >= TELLING_BYTES && keptAsItCame(prepared.encoded)) this.uncompressed = INCOMPRESSIBLE_RUN;
+  }
+
+  /** Bytes to write for the front of the queue that is ready to commit (order is kept: nothing behind an unready chunk). */
   private readyBytes(): number {
     let bytes = 0;
     for (const c of this.queue) {
       if (!c.prepared) break;
-      bytes += c.raw.length;
+      bytes += c.held;
     }
     return bytes;
   }
@@ -174,7 +230,7 @@ export class OutputRecorder {
     while (n < this.queue.length && this.queue[n]!.prepared) n++;
     if (n === 0) return;
     const cuts = this.queue.splice(0, n);
-    for (const c of cuts) this.pendingBytes -= c.raw.length;
+    for (const c of cuts) this.pendingBytes -= c.held;
     this.commit(cuts.map((c) => ({ idx: c.idx, attempt: c.attempt, stream: c.stream, chunk: c.prepared! })));
   }
 }

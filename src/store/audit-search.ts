@@ -1,10 +1,10 @@
 // Full-text search over the audit trail: events (indexed in arrears, caught up before each
 // search: migrations 0004 and 0011) and step output (indexed here, chunk by chunk, as the
 // store writes it). Newest first.
-import { inflateRawSync } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import type { OutputStream } from '../core/engine/ports.js';
 import { catchUpBeforeSearch } from './audit-search-catch-up.js';
+import { decodeOutputChunk } from './output-codec.js';
 
 export interface AuditSearchFilters {
   runId?: string | undefined;
@@ -189,7 +189,7 @@ function searchOutput(db: Database, params: Params, text: string): AuditSearchHi
       stepIdx: r.idx,
       attempt: r.attempt,
       environment: r.environment,
-      snippet: data ? outputSnippet(inflateRawSync(data).toString('utf8'), text) : '(the output chunk is no longer stored)',
+      snippet: data ? outputSnippet(decodeOutputChunk(data).toString('utf8'), text) : '(the output chunk is no longer stored)',
     };
   });
 }

@@ -1,9 +1,9 @@
 // A page of a step attempt's stored output, for the consoles: chunks from a given number on,
 // decompressed, at most a few MiB at a time so a step that printed gigabytes is read in
 // pieces the UI asks for, never whole.
-import { inflateRawSync } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import type { OutputStream } from '../core/engine/ports.js';
+import { decodeOutputChunk } from './output-codec.js';
 
 export interface OutputPage {
   chunks: { seq: number; stream: OutputStream; data: Buffer }[];
@@ -28,7 +28,7 @@ export function readOutputPage(
   for (const row of rows) {
     // Always at least one chunk, so a page moves on even when one chunk is over the limit.
     if (chunks.length === limits.chunks || (chunks.length > 0 && bytes + row.raw_bytes > limits.bytes)) break;
-    chunks.push({ seq: row.seq, stream: row.stream, data: inflateRawSync(row.data) });
+    chunks.push({ seq: row.seq, stream: row.stream, data: decodeOutputChunk(row.data) });
     bytes += row.raw_bytes;
   }
   return { chunks, more: rows.length > chunks.length };

@@ -1,37 +1,32 @@
-// A chunk of step output made ready for storage: compressed and hashed. Both cost more CPU
-// than storing (DEFLATE about a third of what a fast producer spends printing the bytes), so
-// the engine does them on libuv's thread pool while its main thread goes on reading the
-// step's pipe; a producer is then never held up by them. The synchronous forms are for the
-// moments the engine must commit at once (a step's end, a state change).
+// A chunk of step output made ready for storage: encoded (output-codec.ts) and hashed. Both
+// cost more CPU than storing, so the engine does them on libuv's thread pool while its main
+// thread goes on reading the step's pipe; a producer is then never held up by them. The
+// synchronous forms are for the moments the engine must commit at once (a step's end, a
+// state change).
 import { createHash, webcrypto } from 'node:crypto';
-import { promisify } from 'node:util';
-import { constants, deflateRaw, deflateRawSync } from 'node:zlib';
-
-// Level 1: output arrives as fast as a command can print, and zlib's default level (6)
-// costs several times the CPU for a few percent less space (on log lines: 9.9% at 1, 10.1% at 6).
-export const OUTPUT_DEFLATE = { level: constants.Z_BEST_SPEED };
-
-const deflateAsync = promisify(deflateRaw);
+import { encodeOutput, encodeOutputSync } from './output-codec.js';
 
 export interface PreparedChunk {
-  /** The bytes as received. */
-  raw: Buffer;
-  deflated: Buffer;
+  /** How many bytes were received. */
+  bytes: number;
+  /**
+   * The bytes as received, while something still needs them (the search index); once
+   * dropped, a chunk waiting for its commit holds only its encoded form.
+   */
+  raw?: Buffer | undefined;
+  /** As kept in step_output.data (see output-codec.ts). */
+  encoded: Buffer;
   /** SHA-256 (hex) of `raw`. */
   sha256: string;
 }
 
-export function prepareChunkSync(raw: Buffer): PreparedChunk {
-  return { raw, deflated: deflateRawSync(raw, OUTPUT_DEFLATE), sha256: createHash('sha256').update(raw).digest('hex') };
+/** `compress: false` keeps the chunk as it came without trying (the output did not compress lately). */
+export function prepareChunkSync(raw: Buffer, compress = true): PreparedChunk {
+  return { bytes: raw.length, raw, encoded: encodeOutputSync(raw, compress), sha256: createHash('sha256').update(raw).digest('hex') };
 }
 
-/** Compresses and hashes `raw` off the main thread (libuv's pool); the main thread only waits. */
-export async function prepareChunk(raw: Buffer): Promise<PreparedChunk> {
-  // An output buffer of a quarter of the input (log lines compress ten to one): one trip
-  // through the pool instead of several 16 KiB ones.
-  const [deflated, digest] = await Promise.all([
-    deflateAsync(raw, { ...OUTPUT_DEFLATE, chunkSize: Math.max(64 * 1024, raw.length >> 2) }),
-    webcrypto.subtle.digest('SHA-256', raw),
-  ]);
-  return { raw, deflated, sha256: Buffer.from(digest).toString('hex') };
+/** Encodes and hashes `raw` off the main thread (libuv's pool); the main thread only waits. */
+export async function prepareChunk(raw: Buffer, compress = true): Promise<PreparedChunk> {
+  const [encoded, digest] = await Promise.all([encodeOutput(raw, compress), webcrypto.subtle.digest('SHA-256', raw)]);
+  return { bytes: raw.length, raw, encoded, sha256: Buffer.from(digest).toString('hex') };
 }

@@ -1,10 +1,10 @@
-import { inflateRawSync } from 'node:zlib';
 /** Output of one step attempt indexed for `audit search`; what follows is stored, not indexed. */
 export const OUTPUT_INDEX_BYTES = 16 * 1024 * 1024;
 import type { Database } from 'better-sqlite3';
 import type { OutputStream } from '../core/engine/ports.js';
 import { indexOutputChunk } from './audit-search.js';
 import { type PreparedChunk, prepareChunkSync } from './output-prepare.js';
+import { decodeOutputChunk } from './output-codec.js';
 
 export interface OutputChunk {
   seq: number;
@@ -63,8 +63,8 @@ export function appendOutput(
   input: Uint8Array | PreparedChunk | PastCap,
   maxBytes: number,
 ): OutputTotals & { stored: StoredChunk | null } {
-  const chunk = input instanceof Uint8Array ? input : 'raw' in input ? input.raw : undefined;
-  const length = chunk?.length ?? (input as PastCap).pastCap;
+  const prepared = input instanceof Uint8Array || 'pastCap' in input ? undefined : input;
+  const length = input instanceof Uint8Array ? input.length : prepared ? prepared.bytes : (input as PastCap).pastCap;
   const params = [key.runId, key.idx, key.attempt] as const;
   return db.transaction(() => {
     db.prepare('INSERT INTO step_output_totals (run_id, idx, attempt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
@@ -74,27 +74,28 @@ export function appendOutput(
       ...params,
     ) as TotalsRow;
     const room = Math.max(0, Math.min(length, maxBytes - before.stored_bytes));
-    if (room > 0 && chunk === undefined) {
+    if (room > 0 && !(input instanceof Uint8Array) && !prepared) {
       throw new Error(`output was counted as past the cap, but step ${key.idx + 1}'s attempt ${key.attempt} still had room for ${room} bytes: this is a bug`);
     }
-    const kept = chunk?.subarray(0, room) ?? new Uint8Array(0);
     const after: OutputTotals = {
-      chunks: before.chunks + (kept.length > 0 ? 1 : 0),
-      storedBytes: before.stored_bytes + kept.length,
-      cutBytes: before.cut_bytes + (length - kept.length),
+      chunks: before.chunks + (room > 0 ? 1 : 0),
+      storedBytes: before.stored_bytes + room,
+      cutBytes: before.cut_bytes + (length - room),
     };
     let stored: StoredChunk | null = null;
-    if (chunk !== undefined && kept.length > 0) {
-      // Prepared for the whole chunk: only valid when the cap kept all of it.
-      const ready = !(input instanceof Uint8Array) && 'raw' in input && kept.length === chunk.length ? input : prepareChunkSync(Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength));
-      stored = { chunk: before.chunks, stream, bytes: kept.length, sha256: ready.sha256 };
+    if (room > 0) {
+      // The bytes as received are needed only to cut the chunk at the cap or to index it; a
+      // prepared chunk that dropped them gets them back from its encoded form.
+      const raw = (): Buffer => (prepared ? (prepared.raw ?? decodeOutputChunk(prepared.encoded)) : asBuffer(input as Uint8Array));
+      const ready = prepared && room === length ? prepared : prepareChunkSync(raw().subarray(0, room));
+      stored = { chunk: before.chunks, stream, bytes: room, sha256: ready.sha256 };
       db.prepare(
         'INSERT INTO step_output (run_id, idx, attempt, seq, stream, raw_bytes, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(...params, before.chunks, stream, kept.length, ready.deflated);
+      ).run(...params, before.chunks, stream, room, ready.encoded);
       // Full-text indexing costs far more than storing (it tripled a 1 GB step's time), so
       // only the first OUTPUT_INDEX_BYTES of an attempt are searchable; the rest is kept.
-      const searchable = kept.subarray(0, Math.max(0, OUTPUT_INDEX_BYTES - before.stored_bytes));
-      if (searchable.length > 0) indexOutputChunk(db, key, before.chunks, stream, searchable);
+      const searchable = Math.min(room, OUTPUT_INDEX_BYTES - before.stored_bytes);
+      if (searchable > 0) indexOutputChunk(db, key, before.chunks, stream, (ready.raw ?? raw()).subarray(0, searchable));
     }
     db.prepare(`UPDATE step_output_totals SET chunks = ?, stored_bytes = ?, cut_bytes = ? WHERE ${KEY}`).run(
       after.chunks,
@@ -105,6 +106,8 @@ export function appendOutput(
     return { ...after, stored };
   })();
 }
+
+const asBuffer = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
 
 export function outputTotals(db: Database, key: { runId: string; idx: number; attempt: number }): OutputTotals {
   const row = db
@@ -129,7 +132,7 @@ export async function* readOutput(
   for (;;) {
     const rows = page.all(key.runId, key.idx, key.attempt, after, pageSize) as ChunkRow[];
     for (const row of rows) {
-      yield { seq: row.seq, stream: row.stream, data: inflateRawSync(row.data) };
+      yield { seq: row.seq, stream: row.stream, data: decodeOutputChunk(row.data) };
       after = row.seq;
     }
     if (rows.length < pageSize) return;
@@ -139,5 +142,5 @@ export async function* readOutput(
 /** One stored chunk decompressed, or undefined when there is no such row. */
 export function readChunk(db: Database, key: { runId: string; idx: number; attempt: number }, chunk: number): Buffer | undefined {
   const row = db.prepare(`SELECT data FROM step_output WHERE ${KEY} AND seq = ?`).get(key.runId, key.idx, key.attempt, chunk) as { data: Buffer } | undefined;
-  return row && inflateRawSync(row.data);
+  return row && decodeOutputChunk(row.data);
 }

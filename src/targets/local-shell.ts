@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { OutputStream, ShellExecutor, ShellRequest, ShellResult } from '../core/engine/ports.js';
 import { processStartTicks, signalGroup } from './process-groups.js';
+import { readPacer } from './read-pacer.js';
 
 export interface LocalShellOptions {
   /** The shell run as `<shellPath> -c script`. Tests point it at a missing file. */
@@ -81,7 +82,9 @@ async function runLocal(request: ShellRequest, shellPath: string, killGraceMs: n
   request.signal.addEventListener('abort', onAbort, { once: true });
 
   // Each chunk is handed on and dropped, so memory stays flat however much a step prints.
-  // onOutput is synchronous, so 'data' events already pace the pipe.
+  // onOutput is synchronous, so 'data' events already pace the pipe; the pacer makes a fast
+  // producer's reads larger (see read-pacer.ts).
+  const pace = readPacer();
   const forward = (stream: OutputStream) => (chunk: Buffer) => {
     if (outputError !== undefined) return;
     try {
@@ -90,7 +93,9 @@ async function runLocal(request: ShellRequest, shellPath: string, killGraceMs: n
       // Output that cannot be recorded must not go on changing things unrecorded.
       outputError = error;
       stopGroup();
+      return;
     }
+    pace(chunk.length);
   };
   child.stdout?.on('data', forward('stdout'));
   child.stderr?.on('data', forward('stderr'));

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
+import { decodeOutputChunk, keptAsItCame } from '../../src/store/output-codec.js';
 import { handrail, handrailChild, type CliOptions } from '../support/handrail-cli.js';
 import { until } from '../support/until.js';
 
@@ -38,8 +38,8 @@ function expected(bytes: number): Buffer {
 }
 
 /** What a second connection sees committed for the step: the record the run acknowledges. */
-function committed(): { chunks: number; stored: number } {
-  const db = new Database(join(cli.dataDir, 'handrail.db'), { readonly: true, fileMustExist: true });
+function committed(dataDir = cli.dataDir): { chunks: number; stored: number } {
+  const db = new Database(join(dataDir, 'handrail.db'), { readonly: true, fileMustExist: true });
   try {
     const row = db.prepare('SELECT chunks, stored_bytes AS stored FROM step_output_totals').get() as { chunks: number; stored: number } | undefined;
     return row ?? { chunks: 0, stored: 0 };
@@ -80,7 +80,7 @@ it('keeps every chunk the step record acknowledged, in order and in the chain, a
     const rows = db.prepare('SELECT seq, raw_bytes, data FROM step_output WHERE run_id = ? AND idx = ? AND attempt = ? ORDER BY seq')
       .all(totals.run_id, totals.idx, totals.attempt) as { seq: number; raw_bytes: number; data: Buffer }[];
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: totals.chunks }, (_, i) => i));
-    const chunks = rows.map((r) => inflateRawSync(r.data));
+    const chunks = rows.map((r) => decodeOutputChunk(r.data));
     const stored = Buffer.concat(chunks);
     expect(stored.length).toBe(totals.stored_bytes);
     expect(stored.equals(expected(stored.length)), 'the stored output is exactly what the step printed, from its start').toBe(true);
@@ -93,6 +93,57 @@ it('keeps every chunk the step record acknowledged, in order and in the chain, a
   }
 
   const verify = handrail(['audit', 'verify'], cli);
+  expect(verify.stderr).toBe('');
+  expect(verify.code, verify.stdout).toBe(0);
+}, 120_000);
+
+// Output that does not compress (an archive, random bytes) is kept as it came and the rest
+// compressed: after a kill -9 both read back, each exactly the bytes its event vouches for.
+it('keeps output of both forms (compressed, and kept as it came) readable and vouched for after kill -9 mid-stream', async () => {
+  const ws = join(root, 'ws-mixed');
+  mkdirSync(ws);
+  writeFileSync(join(ws, 'handrail.yml'), 'environments:\n  dev:\n    targets: {}\n');
+  writeFileSync(
+    join(ws, 'mixed.md'),
+    "---\nid: mixed\ntitle: Mixed\nversion: 1.0.0\n---\n\n## Print\n\n```sh {target=local}\n" +
+      "for b in $(seq 1 400); do\n" +
+      "  awk 'BEGIN { for (i = 0; i < 60000; i++) printf \"%09d a line of a log\\n\", i }'\n" +
+      '  head -c 2097152 /dev/urandom\n' +
+      'done\n```\n',
+  );
+  const mixed: CliOptions = { dataDir: join(root, 'data-mixed'), workspace: ws, env: { HANDRAIL_MAX_OUTPUT_MB: '4096' } };
+  const child = handrailChild(['run', 'mixed', '--env', 'dev', '--yes'], mixed);
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout?.resume();
+  const exited = new Promise((resolve) => child.once('close', resolve));
+  await until(`the step stored several batches of mixed output (stderr: ${stderr})`, () => {
+    try {
+      return committed(mixed.dataDir).chunks >= 24;
+    } catch {
+      return false; // the database is not there yet
+    }
+  });
+  child.kill('SIGKILL');
+  await exited;
+
+  const db = new Database(join(mixed.dataDir, 'handrail.db'), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT run_id, seq, raw_bytes, data FROM step_output ORDER BY seq').all() as { run_id: string; seq: number; raw_bytes: number; data: Buffer }[];
+    const forms = new Set(rows.map((r) => keptAsItCame(r.data)));
+    expect(forms, 'some chunks were kept as they came and some compressed').toEqual(new Set([true, false]));
+    const chunks = rows.map((r) => decodeOutputChunk(r.data));
+    expect(chunks.map((c) => c.length)).toEqual(rows.map((r) => r.raw_bytes));
+    const events = (db.prepare("SELECT b.body_json FROM audit_events e JOIN audit_bodies b ON b.seq = e.seq WHERE e.kind = 'step.output' ORDER BY e.seq")
+      .pluck().all() as string[]).map((json) => JSON.parse(json) as { chunk: number; bytes: number; sha256: string });
+    expect(events).toEqual(chunks.map((data, chunk) => expect.objectContaining({ chunk, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') })));
+    const show = handrail(['show', rows[0]!.run_id], mixed);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toContain('000059999 a line of a log');
+  } finally {
+    db.close();
+  }
+  const verify = handrail(['audit', 'verify'], mixed);
   expect(verify.stderr).toBe('');
   expect(verify.code, verify.stdout).toBe(0);
 }, 120_000);

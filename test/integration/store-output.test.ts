@@ -1,12 +1,15 @@
 // Step output: compressed on the way in, read back chunk by chunk in arrival order.
 import { createHash, randomBytes } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openAppDatabase } from '../../src/store/open-database.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { searchAudit } from '../../src/store/audit-search.js';
-import { OUTPUT_INDEX_BYTES, type OutputChunk } from '../../src/store/step-output.js';
+import { prepareChunkSync } from '../../src/store/output-prepare.js';
+import { OUTPUT_INDEX_BYTES, type OutputChunk, readChunk } from '../../src/store/step-output.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
+const CHUNK = 256 * 1024; // four fit under the cap these tests set
 const SOURCE = Buffer.from('---\nid: demo\ntitle: Demo\nversion: 1.0.0\n---\n\n## Step\n');
 
 let dir: string;
@@ -76,6 +79,41 @@ describe('RunStore: step output', () => {
     const chunks = await collect(store.readOutput('run-1', 0, 1));
     expect(chunks[0]?.data.equals(text)).toBe(true);
     expect(chunks[1]?.data.equals(binary)).toBe(true);
+  });
+
+  it('keeps output that does not compress as it came (no compressor output bigger than the input), and reads it back', async () => {
+    const binary = randomBytes(CHUNK);
+    const text = Buffer.from('2026-12-07T03:00:00Z INFO request handled in 12 ms ok\n'.repeat(CHUNK / 52));
+    store.appendOutput('run-1', 0, 1, 'stdout', binary);
+    store.appendOutput('run-1', 0, 1, 'stdout', text);
+    const kept = app.db.prepare('SELECT length(data) AS kept FROM step_output ORDER BY seq').pluck().all() as number[];
+    // One byte says how the chunk is kept; a compressor's framing around bytes it could not shrink is not kept.
+    expect(kept[0]).toBeLessThanOrEqual(binary.length + 1);
+    expect(kept[1]).toBeLessThan(text.length / 5);
+    const chunks = await collect(store.readOutput('run-1', 0, 1));
+    expect(chunks[0]?.data.equals(binary)).toBe(true);
+    expect(chunks[1]?.data.equals(text)).toBe(true);
+    expect(readChunk(app.db, { runId: 'run-1', idx: 0, attempt: 1 }, 0)?.equals(binary)).toBe(true);
+  });
+
+  it('cuts at the cap a prepared chunk that no longer holds the bytes as received', async () => {
+    const text = Buffer.from('a line the step printed\n'.repeat(CHUNK / 24));
+    const { raw: _dropped, ...prepared } = prepareChunkSync(text);
+    store.appendOutput('run-1', 0, 1, 'stdout', Buffer.alloc(1024 * 1024 - 100, 'x'));
+    expect(store.appendOutput('run-1', 0, 1, 'stdout', prepared)).toEqual({ chunks: 2, storedBytes: 1024 * 1024, cutBytes: text.length - 100 });
+    const chunks = await collect(store.readOutput('run-1', 0, 1));
+    expect(chunks[1]?.data.equals(text.subarray(0, 100))).toBe(true);
+  });
+
+  it('reads chunks stored before output was kept in its current form (raw DEFLATE)', async () => {
+    const old = Buffer.from('an old line of output\n'.repeat(2000));
+    // As an earlier version kept it: the chunk's bytes as raw DEFLATE, nothing else in the column.
+    store.appendOutput('run-1', 0, 1, 'stdout', old);
+    app.db.prepare('UPDATE step_output SET data = ? WHERE seq = 0').run(deflateRawSync(old));
+    store.appendOutput('run-1', 0, 1, 'stdout', Buffer.from('a new line\n'));
+    const chunks = await collect(store.readOutput('run-1', 0, 1));
+    expect(chunks.map((c) => c.data.toString())).toEqual([old.toString(), 'a new line\n']);
+    expect(readChunk(app.db, { runId: 'run-1', idx: 0, attempt: 1 }, 0)?.equals(old)).toBe(true);
   });
 
   it('keeps attempts apart and lets the writer go on while a reader is part-way through', async () => {

@@ -4,7 +4,7 @@
 // named by `audit verify` with the seq; a machine that comes back with another key is refused
 // and shown to leads.
 import { cpSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
+import { decodeOutputChunk } from '../../src/store/output-codec.js';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,7 +95,7 @@ describe('the outbox', () => {
     const verdict = verifier.finish();
     expect(verdict.problems).toEqual([]);
     expect(verdict.ok).toBe(true);
-    expect(outputs.map((o) => inflateRawSync(o.data).toString())).toContain('looked\n');
+    expect(outputs.map((o) => decodeOutputChunk(o.data).toString())).toContain('looked\n');
 
     // Shipping again sends nothing new and changes nothing.
     const again = handrail(['team', 'ship'], alice);

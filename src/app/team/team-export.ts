@@ -5,7 +5,6 @@
 // export is recorded in the lead's own trail, as a local export is.
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import { checkpointLine, eventLine, headerLine, publicKeyLine } from '../../core/audit/export-jsonl.js';
 import { OUTPUT_EVENT } from '../../core/audit/output-event.js';
 import { renderHtml } from '../../core/audit/report-html.js';
@@ -21,6 +20,7 @@ import type { Settings } from '../settings.js';
 import type { CheckedMachine } from './team-machines.js';
 import { gatherTeamReport } from './team-report.js';
 import { TeamRuns } from './team-runs.js';
+import { decodeOutputChunk } from '../../store/output-codec.js';
 
 /** Events read from the ledger per query while exporting a machine's chain. */
 const PAGE = 5000;
@@ -89,7 +89,7 @@ export async function machineLines(client: LedgerClient, m: CheckedMachine, scop
     for (const e of page) {
       const withheld = !inScope(e, scope);
       const chunk = !withheld && e.kind === OUTPUT_EVENT ? output.get(e.seq) : undefined;
-      lines.push(`${eventLine(e, e.bodyJson, withheld, chunk && inflateRawSync(chunk))}\n`);
+      lines.push(`${eventLine(e, e.bodyJson, withheld, chunk && decodeOutputChunk(chunk))}\n`);
       if (!withheld) events++;
     }
   }

@@ -5,7 +5,6 @@
 // one page of runs, their stretches and each machine's unsigned tail: its cost follows the
 // page, not the size of the ledger.
 import { createHash } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
 import type { RecordMismatch } from '../../contract/record-check.js';
 import { FINISHED_RUN_STATUSES, type Run, type RunStep } from '../../contract/run.js';
 import type { TeamRunEntry, TeamRunPage, TeamRunQuery } from '../../contract/team-views.js';
@@ -33,6 +32,7 @@ import {
 } from '../../targets/ledger/ledger-read.js';
 import { UserError } from '../errors.js';
 import { checkMachines, problemText, type CheckedMachine } from './team-machines.js';
+import { decodeOutputChunk } from '../../store/output-codec.js';
 
 export interface TeamRunDetail {
   machine: CheckedMachine;
@@ -163,7 +163,7 @@ export class TeamRuns {
           if (body && body.attempt === step.attempt) vouched.set(body.chunk, { seq: e.seq, body });
         }
         for (const chunk of await ledgerOutput(client, start.machineId, start.runId, step.idx, step.attempt)) {
-          const data = inflateRawSync(chunk.data);
+          const data = decodeOutputChunk(chunk.data);
           const v = vouched.get(chunk.seq);
           const wrong = v ? outputMismatch(v.seq, step.idx, v.body, data) : `chunk ${chunk.seq} of step ${step.idx + 1}'s output (attempt ${step.attempt}) has no step.output event vouching for it`;
           if (wrong) problems.push(wrong);

@@ -2,13 +2,13 @@
 // them. The ledger keeps no full-text index (it is a witness, not a search engine): event
 // bodies are matched by PostgreSQL, word by word, literally and case-insensitively; output is
 // stored compressed, so the newest chunks the filters leave are read and matched here.
-import { inflateRawSync } from 'node:zlib';
 import type { LedgerClient } from '../../targets/ledger/ledger-connection.js';
 import { ledgerRecentOutput, ledgerSearchEvents } from '../../targets/ledger/ledger-read.js';
 import { ftsQuery, outputSnippet, type AuditSearchHit } from '../../store/audit-search.js';
 import { DEFAULT_SEARCH_LIMIT, parseDate, type SearchRequest } from '../audit-search-service.js';
 import { UserError } from '../errors.js';
 import { checkMachines } from './team-machines.js';
+import { decodeOutputChunk } from '../../store/output-codec.js';
 
 /** How many of the newest output chunks a team search reads. */
 export const TEAM_OUTPUT_CHUNKS = 2000;
@@ -58,7 +58,7 @@ export async function searchTeam(client: LedgerClient, request: TeamSearchReques
   if (request.kind === undefined || request.kind === 'output') {
     const lower = words.map((w) => w.toLowerCase());
     for (const o of await ledgerRecentOutput(client, filters, TEAM_OUTPUT_CHUNKS)) {
-      const text = inflateRawSync(o.data).toString('utf8');
+      const text = decodeOutputChunk(o.data).toString('utf8');
       const folded = text.toLowerCase();
       if (!lower.every((w) => folded.includes(w))) continue;
       hits.push({

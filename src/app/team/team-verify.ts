@@ -3,12 +3,12 @@
 // machine's chain may hold millions of events). The ledger's own triggers already refused
 // what did not continue a chain; this is what catches a row changed around them (by the
 // database's owner or a superuser, triggers disabled).
-import { inflateRawSync } from 'node:zlib';
 import { OUTPUT_EVENT, outputEventBody, outputMismatch } from '../../core/audit/output-event.js';
 import { ChainVerifier, type VerifyResult } from '../../core/audit/verify-chain.js';
 import type { LedgerClient } from '../../targets/ledger/ledger-connection.js';
 import { ledgerCheckpoints, ledgerOutputOfEvents, ledgerStretch } from '../../targets/ledger/ledger-read.js';
 import { checkMachines, problemText } from './team-machines.js';
+import { decodeOutputChunk } from '../../store/output-codec.js';
 
 const PAGE = 5000;
 
@@ -33,7 +33,7 @@ export async function verifyTeam(client: LedgerClient, machine?: string): Promis
         const body = e.kind === OUTPUT_EVENT ? outputEventBody(e.bodyJson) : undefined;
         if (!body) continue;
         const chunk = output.get(e.seq);
-        const wrong = outputMismatch(e.seq, e.stepIdx, body, chunk && inflateRawSync(chunk));
+        const wrong = outputMismatch(e.seq, e.stepIdx, body, chunk && decodeOutputChunk(chunk));
         if (wrong) verifier.report(e.seq, chunk ? 'output-edited' : 'output-missing', wrong);
       }
     }

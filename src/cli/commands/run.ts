@@ -14,6 +14,7 @@ import type { InputDeclaration } from '../../contract/runbook.js';
 import { resolveSettings } from '../../app/settings.js';
 import { SnapshotService } from '../../app/snapshot-service.js';
 import { RunInterruption } from '../../core/engine/step-faults.js';
+import { baselineWasmOnly } from '../baseline-wasm.js';
 import type { GlobalOptions } from '../global-options.js';
 import { createOperator, type OperatorFlags } from '../operator.js';
 import { gatedPrinter } from '../live-gate.js';
@@ -32,6 +33,7 @@ export interface RunFlags extends OperatorFlags {
 }
 
 export async function runCommand(runbook: string, flags: RunFlags, global: GlobalOptions): Promise<number> {
+  baselineWasmOnly();
   const service = new RunService(resolveSettings(global));
   try {
     const inputs = collectInputs(flags.input);
@@ -113,6 +115,7 @@ export interface ResumeFlags extends Omit<RunFlags, 'env' | 'incident'> {
 }
 
 export async function resumeCommand(runRef: string, flags: ResumeFlags, global: GlobalOptions): Promise<number> {
+  baselineWasmOnly();
   const service = new RunService(resolveSettings(global));
   try {
     // The run's secret inputs are the ones it stored redacted; they may not come from argv either.

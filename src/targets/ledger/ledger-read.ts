@@ -402,7 +402,7 @@ export async function ledgerRecentOutput(client: LedgerClient, filters: LedgerSe
   }));
 }
 
-/** The deflated output chunks vouched for by a machine's events with seq in [from, to], by event seq. */
+/** The stored output chunks (see src/store/output-codec.ts) vouched for by a machine's events with seq in [from, to], by event seq. */
 export async function ledgerOutputOfEvents(client: LedgerClient, machineId: string, from: number, to: number): Promise<Map<number, Buffer>> {
   const { rows } = await client.query<{ event_seq: number; data: Buffer }>(
     'SELECT event_seq, data FROM handrail.step_output WHERE machine_id = $1 AND event_seq >= $2 AND event_seq <= $3',
