@@ -22,6 +22,8 @@ const CODE = ['workspace', 'workspace-files', 'console/runbook-catalog', 'consol
 
 export class KeptVerdicts {
   private verdicts = new Map<string, KeptVerdict>();
+  /** handrail.yml's own problems, under the key of its bytes: listed without parsing it. */
+  private inventory: { key: string; problems: Problem[] } | undefined;
   private stamp: string | undefined;
   private changed = false;
 
@@ -35,6 +37,7 @@ export class KeptVerdicts {
       const parsed = JSON.parse(await readFile(kept.path, 'utf8')) as { stamp?: unknown; verdicts?: unknown };
       if (parsed.stamp === kept.stamp && parsed.verdicts && typeof parsed.verdicts === 'object') {
         kept.verdicts = new Map(Object.entries(parsed.verdicts as Record<string, KeptVerdict>));
+        kept.inventory = (parsed as { inventory?: KeptVerdicts['inventory'] }).inventory;
       }
     } catch {
       // Nothing kept yet, or a file that cannot be read: judge everything.
@@ -44,6 +47,15 @@ export class KeptVerdicts {
 
   get(key: string): KeptVerdict | undefined {
     return this.verdicts.get(key);
+  }
+
+  inventoryProblems(key: string): Problem[] | undefined {
+    return this.inventory?.key === key ? this.inventory.problems : undefined;
+  }
+
+  setInventoryProblems(key: string, problems: Problem[]): void {
+    this.inventory = { key, problems };
+    this.changed = true;
   }
 
   set(key: string, verdict: KeptVerdict): void {
@@ -66,7 +78,7 @@ export class KeptVerdicts {
     const partial = `${this.path}.${process.pid}.partial`;
     try {
       await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-      await writeFile(partial, JSON.stringify({ stamp: this.stamp, verdicts: Object.fromEntries(this.verdicts) }), { mode: 0o600 });
+      await writeFile(partial, JSON.stringify({ stamp: this.stamp, verdicts: Object.fromEntries(this.verdicts), inventory: this.inventory }), { mode: 0o600 });
       await rename(partial, this.path);
     } catch {
       await rm(partial, { force: true }).catch(() => undefined);

@@ -2,23 +2,25 @@
 // (with line numbers) and its last run here, one runbook's steps, and the environments of
 // the inventory. Read from disk at each request: a runbook edited while the app is open
 // shows as it is now. (A run is bound to the bytes it started with; see run-detail.ts.)
+// The parsers (Markdown, YAML, SQL, shell) are imported only when a runbook must be judged
+// here: a known workspace is listed from the kept verdicts without loading them.
 import { isProtectedEnvironment } from '../../core/guards/protected-environment.js';
 import { createHash } from 'node:crypto';
+import { relative } from 'node:path';
 import type { EnvironmentInfo, RunbookDetail, RunbookListItem } from '../../contract/api.js';
 import { targetKind, type TargetSpec } from '../../contract/inventory.js';
 import type { Problem } from '../../contract/problem.js';
 import { NAME_PATTERN } from '../../contract/runbook.js';
-import { loadShellGrammar } from '../../core/engine/shell-placeholders.js';
 import type { AppDatabase } from '../../store/open-database.js';
 import { lastRunOf } from '../../store/run-query.js';
 import { withVerdicts } from '../run-verdicts.js';
 import { expandPath } from '../paths.js';
-import { loadInventory } from '../run-plan.js';
 import type { Settings } from '../settings.js';
 import { checkListItems } from '../run-records.js';
 import type { RunbookVersions } from '../runbook-versions.js';
 import { versionProblems, type RunbookIdentity } from '../version-check.js';
-import { findRunbookFiles, loadWorkspaceInventory, readSource, runbookEntry, type RunbookEntry } from '../workspace.js';
+import type { LoadedInventory, RunbookEntry } from '../workspace.js';
+import { findRunbookFiles, readSource, requireInventory } from '../workspace-files.js';
 import { NotFoundError } from './api-error.js';
 import { KeptVerdicts } from './kept-verdicts.js';
 import { toStepView } from './step-view.js';
@@ -93,10 +95,24 @@ export class RunbookCatalog {
   private async readNow(parse?: string): Promise<{ entries: CatalogEntry[]; inventoryProblems: Problem[] }> {
     // Paths relative to the workspace, as the Runbooks view shows them.
     const display = { cwd: this.settings.workspace };
-    const inventory = await loadWorkspaceInventory(this.settings.workspace, display);
-    const inventoryKey = sha256(JSON.stringify([inventory.inventory ?? null, inventory.problems]));
+    // Keyed by handrail.yml's bytes, and parsed from those very bytes when something must be
+    // judged: the same bytes always parse the same, so a kept verdict stands for the parse.
+    const inventoryPath = await requireInventory(this.settings.workspace);
+    const inventorySource = await readSource(inventoryPath);
+    const inventoryKey = sha256(JSON.stringify([relative(this.settings.workspace, inventoryPath), sha256(inventorySource[0]), inventorySource[1]]));
+    let parsedInventory: LoadedInventory | undefined;
+    const inventory = async (): Promise<LoadedInventory> => {
+      const { parseInventory } = await import('../../core/inventory/parse-inventory.js');
+      parsedInventory ??= { ...parseInventory(relative(display.cwd, inventoryPath), ...inventorySource), path: inventoryPath };
+      return parsedInventory;
+    };
     this.kept ??= KeptVerdicts.open(this.settings.dataDir, this.settings.workspace);
     const kept = await this.kept;
+    let inventoryProblems = kept.inventoryProblems(inventoryKey);
+    if (!inventoryProblems) {
+      inventoryProblems = (await inventory()).problems;
+      kept.setInventoryProblems(inventoryKey, inventoryProblems);
+    }
     const entries: CatalogEntry[] = [];
     const files = await findRunbookFiles(this.settings.workspace);
     const keys = new Set<string>();
@@ -107,21 +123,22 @@ export class RunbookCatalog {
       let judged = this.judged.get(file);
       if (judged?.key !== key) {
         const verdict = kept.get(key);
-        judged = { key, entry: verdict ?? (await this.judge(file, source, inventory, kept, key)) };
+        judged = { key, entry: verdict ?? (await this.judge(file, source, await inventory(), kept, key)) };
         this.judged.set(file, judged);
       }
       if (!judged.entry.parsed && judged.entry.summary.id === parse) {
-        judged = { key, entry: await this.judge(file, source, inventory, kept, key) };
+        judged = { key, entry: await this.judge(file, source, await inventory(), kept, key) };
         this.judged.set(file, judged);
       }
       entries.push(this.withVersionConflict(judged.entry));
     }
     for (const file of this.judged.keys()) if (!files.includes(file)) this.judged.delete(file);
     await kept.save(keys);
-    return { entries: entries.sort((a, b) => a.summary.id.localeCompare(b.summary.id)), inventoryProblems: inventory.problems };
+    return { entries: entries.sort((a, b) => a.summary.id.localeCompare(b.summary.id)), inventoryProblems };
   }
 
-  private async judge(file: string, source: [Uint8Array, number], inventory: Parameters<typeof runbookEntry>[2], kept: KeptVerdicts, key: string): Promise<CatalogEntry> {
+  private async judge(file: string, source: [Uint8Array, number], inventory: LoadedInventory, kept: KeptVerdicts, key: string): Promise<CatalogEntry> {
+    const [{ loadShellGrammar }, { runbookEntry }] = await Promise.all([import('../../core/engine/shell-placeholders.js'), import('../workspace.js')]);
     await loadShellGrammar();
     const entry = runbookEntry(file, source, inventory, { cwd: this.settings.workspace });
     const rb = entry.parsed.runbook;
@@ -138,7 +155,7 @@ function sha256(data: Uint8Array | string): string {
 }
 
 export async function environmentList(settings: Settings): Promise<EnvironmentInfo[]> {
-  const inventory = await loadInventory(settings.workspace);
+  const inventory = await (await import('../run-plan.js')).loadInventory(settings.workspace);
   return Object.entries(inventory.environments).map(([name, env]) => ({
     name,
     protected: env.protected === true,
@@ -150,7 +167,7 @@ export async function environmentList(settings: Settings): Promise<EnvironmentIn
 /** Whether the inventory marks the environment protected; false when it cannot be read (it is shown elsewhere). */
 export async function isProtected(settings: Settings, environment: string): Promise<boolean> {
   try {
-    return isProtectedEnvironment(await loadInventory(settings.workspace), environment);
+    return isProtectedEnvironment(await (await import('../run-plan.js')).loadInventory(settings.workspace), environment);
   } catch {
     return false;
   }
