@@ -25,6 +25,8 @@ import { NotFoundError } from './api-error.js';
 import { KeptVerdicts } from './kept-verdicts.js';
 import { toStepView } from './step-view.js';
 
+type JudgeRunbooks = typeof import('./judge-runbooks.js');
+
 /** A runbook as listed: its parse only when it was judged here (not when its verdict was kept from an earlier console). */
 type CatalogEntry = Omit<RunbookEntry, 'parsed'> & { parsed?: RunbookEntry['parsed']; identity: RunbookIdentity | null };
 
@@ -34,6 +36,8 @@ export class RunbookCatalog {
   private kept: Promise<KeptVerdicts> | undefined;
   /** A listing under way: the next one waits for it and reuses what it judged rather than judging the same files twice. */
   private reading: Promise<unknown> = Promise.resolve();
+  private judgingModule: Promise<JudgeRunbooks> | undefined;
+  private judgingLoaded = false;
 
   constructor(
     private readonly settings: Settings,
@@ -93,33 +97,42 @@ export class RunbookCatalog {
   }
 
   private async readNow(parse?: string): Promise<{ entries: CatalogEntry[]; inventoryProblems: Problem[] }> {
-    // Paths relative to the workspace, as the Runbooks view shows them.
-    const display = { cwd: this.settings.workspace };
+    const workspace = this.settings.workspace;
     // Keyed by handrail.yml's bytes, and parsed from those very bytes when something must be
     // judged: the same bytes always parse the same, so a kept verdict stands for the parse.
-    const inventoryPath = await requireInventory(this.settings.workspace);
+    const inventoryPath = await requireInventory(workspace);
     const inventorySource = await readSource(inventoryPath);
-    const inventoryKey = sha256(JSON.stringify([relative(this.settings.workspace, inventoryPath), sha256(inventorySource[0]), inventorySource[1]]));
+    const inventoryKey = sha256(JSON.stringify([relative(workspace, inventoryPath), sha256(inventorySource[0]), inventorySource[1]]));
     let parsedInventory: LoadedInventory | undefined;
-    const inventory = async (): Promise<LoadedInventory> => {
-      const { parseInventory } = await import('../../core/inventory/parse-inventory.js');
-      parsedInventory ??= { ...parseInventory(relative(display.cwd, inventoryPath), ...inventorySource), path: inventoryPath };
-      return parsedInventory;
-    };
-    this.kept ??= KeptVerdicts.open(this.settings.dataDir, this.settings.workspace);
+    const inventory = async (): Promise<LoadedInventory> => (parsedInventory ??= (await this.judging()).inventoryOf(workspace, inventoryPath, inventorySource));
+    this.kept ??= KeptVerdicts.open(this.settings.dataDir, workspace);
     const kept = await this.kept;
+    const files = await findRunbookFiles(workspace);
+    const read: { file: string; source: [Uint8Array, number]; key: string }[] = [];
+    for (const file of files) {
+      const source = await readSource(file);
+      read.push({ file, source, key: `${file}/${inventoryKey}/${sha256(source[0])}/${source[1]}` });
+    }
+    // The first judging of a workspace goes to a worker thread while the parsers are not loaded
+    // here: this thread keeps answering (the page, its bundle) meanwhile. Once they are, judging
+    // here is quicker than starting a worker that loads them again.
+    const unjudged = read.filter(({ file, key }) => this.judged.get(file)?.key !== key && !kept.get(key));
+    if (unjudged.length > 0 && !this.judgingLoaded) {
+      const { judgeOnWorker } = await import('./judge-elsewhere.js');
+      const done = await judgeOnWorker({ workspace, inventoryPath, inventorySource, runbooks: unjudged.map(({ file, source }) => ({ file, source })) });
+      if (done.inventoryProblems) kept.setInventoryProblems(inventoryKey, done.inventoryProblems);
+      for (const { file, key } of unjudged) {
+        const verdict = done.verdicts.get(file);
+        if (verdict) kept.set(key, verdict);
+      }
+    }
     let inventoryProblems = kept.inventoryProblems(inventoryKey);
     if (!inventoryProblems) {
       inventoryProblems = (await inventory()).problems;
       kept.setInventoryProblems(inventoryKey, inventoryProblems);
     }
     const entries: CatalogEntry[] = [];
-    const files = await findRunbookFiles(this.settings.workspace);
-    const keys = new Set<string>();
-    for (const file of files) {
-      const source = await readSource(file);
-      const key = `${file}/${inventoryKey}/${sha256(source[0])}/${source[1]}`;
-      keys.add(key);
+    for (const { file, source, key } of read) {
       let judged = this.judged.get(file);
       if (judged?.key !== key) {
         const verdict = kept.get(key);
@@ -133,20 +146,23 @@ export class RunbookCatalog {
       entries.push(this.withVersionConflict(judged.entry));
     }
     for (const file of this.judged.keys()) if (!files.includes(file)) this.judged.delete(file);
-    await kept.save(keys);
+    await kept.save(new Set(read.map(({ key }) => key)));
     return { entries: entries.sort((a, b) => a.summary.id.localeCompare(b.summary.id)), inventoryProblems };
   }
 
+  /** The judging code with every parser, imported here on first need. */
+  private judging(): Promise<JudgeRunbooks> {
+    this.judgingModule ??= import('./judge-runbooks.js').then((module) => {
+      this.judgingLoaded = true;
+      return module;
+    });
+    return this.judgingModule;
+  }
+
   private async judge(file: string, source: [Uint8Array, number], inventory: LoadedInventory, kept: KeptVerdicts, key: string): Promise<CatalogEntry> {
-    const [{ loadShellGrammar }, { runbookEntry }] = await Promise.all([import('../../core/engine/shell-placeholders.js'), import('../workspace.js')]);
-    await loadShellGrammar();
-    const entry = runbookEntry(file, source, inventory, { cwd: this.settings.workspace });
-    const rb = entry.parsed.runbook;
-    const identity: RunbookIdentity | null = rb
-      ? { path: rb.path, sha256: rb.sha256, frontMatter: { id: rb.frontMatter.id, version: rb.frontMatter.version }, keyPos: { version: rb.keyPos.version } }
-      : null;
-    kept.set(key, { summary: entry.summary, problems: entry.problems, identity });
-    return { ...entry, identity };
+    const { entry, verdict } = await (await this.judging()).judgeRunbook(this.settings.workspace, file, source, inventory);
+    kept.set(key, verdict);
+    return { ...entry, identity: verdict.identity };
   }
 }
 
