@@ -1,6 +1,7 @@
 // What the Runbooks view judged of each runbook (its summary and problems), kept in the data
 // folder so the next console over a known workspace lists it without the Markdown, SQL and
-// shell parsers. Keyed by the file's path and bytes and by handrail.yml as parsed; the whole
+// shell parsers. Keyed by the file's path and bytes and by handrail.yml's bytes (its own
+// problems kept beside, so listing does not parse it either); the whole
 // file is dropped when Handrail's judging code (or Node, or an installed package) changed.
 // Never the version store's verdict: a version recorded since is checked at every listing.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +19,7 @@ export interface KeptVerdict {
 }
 
 const FILE = join('cache', 'console-runbooks.json');
-const CODE = ['workspace', 'workspace-files', 'console/runbook-catalog', 'console/kept-verdicts'];
+const CODE = ['workspace', 'workspace-files', 'console/runbook-catalog', 'console/kept-verdicts', 'console/judge-runbooks'];
 
 export class KeptVerdicts {
   private verdicts = new Map<string, KeptVerdict>();
