@@ -81,15 +81,6 @@ describe('the Runbooks view over a known workspace', () => {
     expect((await list()).runbooks.map((r) => r.id)).toContain('flawed-again');
   });
 
-  it("judges the same on a worker thread (a workspace's first listing) as on the console's own thread (a runbook opened first)", async () => {
-    const opened = await withConsole(join(dir, `fresh-${fresh++}`), async (s) => {
-      await s.getRunbook({ id: 'flawed' });
-      return s.listRunbooks({});
-    });
-    expect(opened).toEqual(await coldList());
-    expect(opened.runbooks.find((r) => r.id === 'flawed')?.problemList.length).toBe(2);
-  });
-
   it("lists handrail.yml's own problems the same from a kept verdict as when judged", async () => {
     const broken = join(dir, 'broken-ws');
     cpSync(workspace, broken, { recursive: true });

@@ -1,7 +1,6 @@
 // How the Runbooks view judges a runbook: parsed and validated against handrail.yml as parsed
 // from the bytes the catalog read (the key of the kept verdicts is made of the same bytes).
-// The same function runs on the catalog's thread (a runbook opened) and on a worker thread
-// (the first listing of a workspace), so both give the same verdict. Loads every parser.
+// Loads every parser: the catalog imports it only when something must be judged.
 import { relative } from 'node:path';
 import { parseInventory } from '../../core/inventory/parse-inventory.js';
 import { loadShellGrammar } from '../../core/engine/shell-placeholders.js';

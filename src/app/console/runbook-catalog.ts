@@ -37,7 +37,6 @@ export class RunbookCatalog {
   /** A listing under way: the next one waits for it and reuses what it judged rather than judging the same files twice. */
   private reading: Promise<unknown> = Promise.resolve();
   private judgingModule: Promise<JudgeRunbooks> | undefined;
-  private judgingLoaded = false;
 
   constructor(
     private readonly settings: Settings,
@@ -113,19 +112,6 @@ export class RunbookCatalog {
       const source = await readSource(file);
       read.push({ file, source, key: `${file}/${inventoryKey}/${sha256(source[0])}/${source[1]}` });
     }
-    // The first judging of a workspace goes to a worker thread while the parsers are not loaded
-    // here: this thread keeps answering (the page, its bundle) meanwhile. Once they are, judging
-    // here is quicker than starting a worker that loads them again.
-    const unjudged = read.filter(({ file, key }) => this.judged.get(file)?.key !== key && !kept.get(key));
-    if (unjudged.length > 0 && !this.judgingLoaded) {
-      const { judgeOnWorker } = await import('./judge-elsewhere.js');
-      const done = await judgeOnWorker({ workspace, inventoryPath, inventorySource, runbooks: unjudged.map(({ file, source }) => ({ file, source })) });
-      if (done.inventoryProblems) kept.setInventoryProblems(inventoryKey, done.inventoryProblems);
-      for (const { file, key } of unjudged) {
-        const verdict = done.verdicts.get(file);
-        if (verdict) kept.set(key, verdict);
-      }
-    }
     let inventoryProblems = kept.inventoryProblems(inventoryKey);
     if (!inventoryProblems) {
       inventoryProblems = (await inventory()).problems;
@@ -152,10 +138,7 @@ export class RunbookCatalog {
 
   /** The judging code with every parser, imported here on first need. */
   private judging(): Promise<JudgeRunbooks> {
-    this.judgingModule ??= import('./judge-runbooks.js').then((module) => {
-      this.judgingLoaded = true;
-      return module;
-    });
+    this.judgingModule ??= import('./judge-runbooks.js');
     return this.judgingModule;
   }
 
