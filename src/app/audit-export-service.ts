@@ -16,7 +16,6 @@ import { describeStorageFault, storageFaultKind } from '../store/storage-fault.j
 import { ContextService } from './app-context.js';
 import { readChunk } from '../store/step-output.js';
 import { writeAtomically, writeToStream, type Written } from './atomic-output.js';
-import { gatherReport } from './audit-report-data.js';
 import { operatorFacing } from './audit-service.js';
 import { UserError } from './errors.js';
 import { findRun } from './find-by-prefix.js';
@@ -83,6 +82,8 @@ export class AuditExportService extends ContextService {
       count = this.db.transaction(() => eventsInScope(this.db, scope).filter((e) => e.seq <= head).length)();
       chunks = this.jsonlLines(scope, head, key);
     } else {
+      // Imported here: the report parses runbooks, which a console's start must not load.
+      const { gatherReport } = await import('./audit-report-data.js');
       const events = eventsInScope(this.db, scope);
       count = events.length;
       const report = await gatherReport({ db: this.db, store: this.store, snapshots: this.snapshots, events, scope, verification: this.verification(), generatedBy: this.settings.operator });

@@ -1,7 +1,8 @@
 // The files of a workspace: finding runbooks and reading their bytes. No parser here, so a
 // command that only needs the files (a cached `handrail list`) starts without them.
-import { open, readdir } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { INVENTORY_FILE } from '../core/inventory/inventory-file.js';
 import { MAX_SOURCE_BYTES } from '../core/text-file.js';
 import { UserError } from './errors.js';
 
@@ -33,4 +34,17 @@ export async function readSource(path: string): Promise<[Uint8Array, number]> {
   } finally {
     await handle.close();
   }
+}
+
+/** The path of the workspace's handrail.yml; refused, saying what to do, when the folder or the file is missing. */
+export async function requireInventory(workspace: string): Promise<string> {
+  const info = await stat(workspace).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new UserError(`the workspace folder ${workspace} does not exist; pass --workspace DIR or set HANDRAIL_WORKSPACE`);
+  }
+  const path = join(workspace, INVENTORY_FILE);
+  if (!(await stat(path).catch(() => undefined))) {
+    throw new UserError(`${workspace} has no ${INVENTORY_FILE}, so it is not a Handrail workspace; pass --workspace DIR or set HANDRAIL_WORKSPACE`);
+  }
+  return path;
 }

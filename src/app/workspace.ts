@@ -1,6 +1,5 @@
 // A workspace is a folder with handrail.yml and runbook files (*.md). This file reads them
 // from disk and hands the bytes to core, which does the judging.
-import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Problem } from '../contract/problem.js';
 import type { Runbook, RunbookSummary } from '../contract/runbook.js';
@@ -18,7 +17,7 @@ import { INVENTORY_FILE } from '../core/inventory/inventory-file.js';
 export { INVENTORY_FILE };
 
 // The file side, apart so that a command that only reads files does not load the parsers.
-import { DRAFT_SUFFIX, findRunbookFiles, readSource } from './workspace-files.js';
+import { DRAFT_SUFFIX, findRunbookFiles, readSource, requireInventory } from './workspace-files.js';
 
 export { DRAFT_SUFFIX, findRunbookFiles, readSource };
 
@@ -159,18 +158,6 @@ export function runbookEntry(file: string, source: [Uint8Array, number], invento
     problems: problems.filter((p) => p.severity === 'error').length,
   };
   return { summary, problems, parsed };
-}
-
-async function requireInventory(workspace: string): Promise<string> {
-  const info = await stat(workspace).catch(() => undefined);
-  if (!info?.isDirectory()) {
-    throw new UserError(`the workspace folder ${workspace} does not exist; pass --workspace DIR or set HANDRAIL_WORKSPACE`);
-  }
-  const path = join(workspace, INVENTORY_FILE);
-  if (!(await stat(path).catch(() => undefined))) {
-    throw new UserError(`${workspace} has no ${INVENTORY_FILE}, so it is not a Handrail workspace; pass --workspace DIR or set HANDRAIL_WORKSPACE`);
-  }
-  return path;
 }
 
 function judge(parsed: ParsedRunbook, inventory: LoadedInventory | undefined, display: Display, file: string): Problem[] {

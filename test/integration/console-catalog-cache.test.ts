@@ -29,8 +29,8 @@ beforeAll(async () => {
 afterAll(() => removeDir(dir));
 
 /** One console's start, a call, and its stop, as an operator opens and closes the console. */
-async function withConsole<T>(data: string, call: (service: ConsoleService) => Promise<T>): Promise<T> {
-  const service = new ConsoleService(settingsFor(data, { workspace }));
+async function withConsole<T>(data: string, call: (service: ConsoleService) => Promise<T>, at = workspace): Promise<T> {
+  const service = new ConsoleService(settingsFor(data, { workspace: at }));
   try {
     return await call(service);
   } finally {
@@ -79,6 +79,17 @@ describe('the Runbooks view over a known workspace', () => {
 
     writeFileSync(join(workspace, 'flawed-again.md'), FLAWED.replace('id: flawed', 'id: flawed-again'));
     expect((await list()).runbooks.map((r) => r.id)).toContain('flawed-again');
+  });
+
+  it("lists handrail.yml's own problems the same from a kept verdict as when judged", async () => {
+    const broken = join(dir, 'broken-ws');
+    cpSync(workspace, broken, { recursive: true });
+    writeFileSync(join(broken, 'handrail.yml'), 'environments:\n  dev:\n    targets: [unclosed\n');
+    const data = join(dir, 'broken-data');
+    const listBroken = () => withConsole(data, (s) => s.listRunbooks({}), broken);
+    const first = await listBroken();
+    expect(first.inventoryProblems).toMatchObject([{ path: 'handrail.yml', severity: 'error' }]);
+    expect(await listBroken()).toEqual(first);
   });
 
   it('sees a version recorded since, for a runbook whose bytes did not change', async () => {

@@ -40,9 +40,24 @@ export function runLoggingPackages(args: string[], env: Record<string, string>, 
   const log = join(mkdtempSync(join(tmpdir(), 'handrail-module-log-')), 'modules.log');
   writeFileSync(log, '');
   const result = spawnSync(process.execPath, ['--import', hookRegistration(), BIN, ...args], { encoding: 'utf8', cwd, env: { ...process.env, ...env, MODULE_LOG: log } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, packages: packagesIn(log) };
+}
+
+/**
+ * For a long-lived process (the console server, which `handrail serve` starts as a child):
+ * environment variables that make every Node process started with them log what it loads,
+ * and the packages logged so far.
+ */
+export function moduleLog(): { env: Record<string, string>; packages: () => string[] } {
+  const log = join(mkdtempSync(join(tmpdir(), 'handrail-module-log-')), 'modules.log');
+  writeFileSync(log, '');
+  return { env: { NODE_OPTIONS: `--import=${hookRegistration()}`, MODULE_LOG: log }, packages: () => packagesIn(log) };
+}
+
+function packagesIn(log: string): string[] {
   const packages = readFileSync(log, 'utf8')
     .split('\n')
     .map((url) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1])
     .filter((name): name is string => name !== undefined);
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, packages: [...new Set(packages)].sort() };
+  return [...new Set(packages)].sort();
 }

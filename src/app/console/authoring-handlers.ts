@@ -1,9 +1,7 @@
 // The console API for writing runbooks: the editor (validate, read, save, history, diff),
 // the recorder, and importing a script or a Markdown runbook.
-import { importScriptText } from '../import-service.js';
-import { importMarkdownText, isMarkdownName } from '../markdown-import-service.js';
+// Each imports what it uses on first use: the parsers must not load with the console's first screen.
 import type { ConsoleParts, Handlers } from './console-parts.js';
-import { diffOp, historyOp } from './runbook-versions-api.js';
 
 export type AuthoringOps =
   | 'validateText' | 'getRunbookSource' | 'saveRunbook' | 'runbookHistory' | 'runbookDiff'
@@ -14,11 +12,11 @@ export function authoringHandlers(parts: ConsoleParts): Handlers<AuthoringOps> {
   const { settings, editing, recording } = parts;
   const versions = parts.context.versions;
   return {
-    validateText: async (r) => editing.validateText(r),
-    getRunbookSource: async (r) => editing.getRunbookSource(r),
-    saveRunbook: async (r) => editing.saveRunbook(r),
-    runbookHistory: async (r) => historyOp(versions, settings, r),
-    runbookDiff: async (r) => diffOp(versions, settings, r),
+    validateText: async (r) => (await editing()).validateText(r),
+    getRunbookSource: async (r) => (await editing()).getRunbookSource(r),
+    saveRunbook: async (r) => (await editing()).saveRunbook(r),
+    runbookHistory: async (r) => (await import('./runbook-versions-api.js')).historyOp(versions, settings, r),
+    runbookDiff: async (r) => (await import('./runbook-versions-api.js')).diffOp(versions, settings, r),
     startRecording: async (r) => recording.start(r),
     listRecordings: async () => recording.list(),
     recordCommand: async (r) => recording.record(r),
@@ -27,8 +25,11 @@ export function authoringHandlers(parts: ConsoleParts): Handlers<AuthoringOps> {
     getRecording: async (r) => recording.get(r),
     saveRecording: async (r) => recording.save(r),
     importScript: async (r) => {
+      const { importMarkdownText, isMarkdownName } = await import('../markdown-import-service.js');
       const markdown = r.format === 'markdown' || (r.format === undefined && isMarkdownName(r.name));
-      const { markdown: text, warnings } = markdown ? await importMarkdownText(r.text, r.name, settings.workspace, r.target) : await importScriptText(r.text, r.name, settings.workspace, r.target);
+      const { markdown: text, warnings } = markdown
+        ? await importMarkdownText(r.text, r.name, settings.workspace, r.target)
+        : await (await import('../import-service.js')).importScriptText(r.text, r.name, settings.workspace, r.target);
       return { markdown: text, warnings };
     },
   };

@@ -30,7 +30,8 @@ export interface ConsoleParts {
   driver: RunDriver;
   catalog: RunbookCatalog;
   recording: RecordingOps;
-  editing: RunbookEditing;
+  /** Loaded on first use: it brings the runbook parser. */
+  editing: () => Promise<RunbookEditing>;
   /** Restores under way, so closing the console can stop them. */
   restores: Map<Promise<unknown>, AbortController>;
   emit(event: ConsoleEvent): void;

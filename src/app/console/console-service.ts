@@ -24,7 +24,7 @@ import { RecordingOps } from './recording-ops.js';
 import { RunDriver } from './run-driver.js';
 import { runHandlers } from './run-handlers.js';
 import { RunbookCatalog } from './runbook-catalog.js';
-import { RunbookEditing } from './runbook-editing.js';
+import { onFirstUse } from './on-first-use.js';
 import { snapshotHandlers } from './snapshot-handlers.js';
 import { teamHandlers } from './team-handlers.js';
 
@@ -64,7 +64,7 @@ export class ConsoleService {
         driver: new RunDriver(runs, emit),
         catalog: new RunbookCatalog(settings, this.context.db, this.context.versions),
         recording: new RecordingOps(settings, { appendEvent, versions: this.context.versions, emit }),
-        editing: new RunbookEditing({ settings, versions: this.context.versions, appendEvent }),
+        editing: onFirstUse(async () => new (await import('./runbook-editing.js')).RunbookEditing({ settings, versions: this.context.versions, appendEvent })),
         restores: new Map(),
         emit,
       };

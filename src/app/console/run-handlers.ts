@@ -12,7 +12,6 @@ import { NotFoundError } from './api-error.js';
 import { type ConsoleParts, type Handlers, notLive, requireRun } from './console-parts.js';
 import { refusal } from './decision-rules.js';
 import { decodeChunks } from './output-text.js';
-import { runDetail } from './run-detail.js';
 import { environmentList, isProtected } from './runbook-catalog.js';
 
 /** A page of output: this many chunks (up to 1 MiB each)… */
@@ -126,6 +125,9 @@ export function runHandlers(parts: ConsoleParts): Handlers<RunOps> {
     },
 
     async getRun(r) {
+      // Imported first, before anything is read: a run's page parses its runbook, which the
+      // console's first screen (the Runbooks view) must not wait for.
+      const { runDetail } = await import('./run-detail.js');
       runs.noticeInterruptedRuns();
       const run = requireRun(parts, r.runId);
       return runDetail({ runs, db, live: driver.get(run.id), isProtected: (env) => isProtected(settings, env) }, run);

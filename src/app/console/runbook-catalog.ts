@@ -2,26 +2,30 @@
 // (with line numbers) and its last run here, one runbook's steps, and the environments of
 // the inventory. Read from disk at each request: a runbook edited while the app is open
 // shows as it is now. (A run is bound to the bytes it started with; see run-detail.ts.)
+// The parsers (Markdown, YAML, SQL, shell) are imported only when a runbook must be judged
+// here: a known workspace is listed from the kept verdicts without loading them.
 import { isProtectedEnvironment } from '../../core/guards/protected-environment.js';
 import { createHash } from 'node:crypto';
+import { relative } from 'node:path';
 import type { EnvironmentInfo, RunbookDetail, RunbookListItem } from '../../contract/api.js';
 import { targetKind, type TargetSpec } from '../../contract/inventory.js';
 import type { Problem } from '../../contract/problem.js';
 import { NAME_PATTERN } from '../../contract/runbook.js';
-import { loadShellGrammar } from '../../core/engine/shell-placeholders.js';
 import type { AppDatabase } from '../../store/open-database.js';
 import { lastRunOf } from '../../store/run-query.js';
 import { withVerdicts } from '../run-verdicts.js';
 import { expandPath } from '../paths.js';
-import { loadInventory } from '../run-plan.js';
 import type { Settings } from '../settings.js';
 import { checkListItems } from '../run-records.js';
 import type { RunbookVersions } from '../runbook-versions.js';
 import { versionProblems, type RunbookIdentity } from '../version-check.js';
-import { findRunbookFiles, loadWorkspaceInventory, readSource, runbookEntry, type RunbookEntry } from '../workspace.js';
+import type { LoadedInventory, RunbookEntry } from '../workspace.js';
+import { findRunbookFiles, readSource, requireInventory } from '../workspace-files.js';
 import { NotFoundError } from './api-error.js';
 import { KeptVerdicts } from './kept-verdicts.js';
 import { toStepView } from './step-view.js';
+
+type JudgeRunbooks = typeof import('./judge-runbooks.js');
 
 /** A runbook as listed: its parse only when it was judged here (not when its verdict was kept from an earlier console). */
 type CatalogEntry = Omit<RunbookEntry, 'parsed'> & { parsed?: RunbookEntry['parsed']; identity: RunbookIdentity | null };
@@ -32,6 +36,7 @@ export class RunbookCatalog {
   private kept: Promise<KeptVerdicts> | undefined;
   /** A listing under way: the next one waits for it and reuses what it judged rather than judging the same files twice. */
   private reading: Promise<unknown> = Promise.resolve();
+  private judgingModule: Promise<JudgeRunbooks> | undefined;
 
   constructor(
     private readonly settings: Settings,
@@ -91,45 +96,56 @@ export class RunbookCatalog {
   }
 
   private async readNow(parse?: string): Promise<{ entries: CatalogEntry[]; inventoryProblems: Problem[] }> {
-    // Paths relative to the workspace, as the Runbooks view shows them.
-    const display = { cwd: this.settings.workspace };
-    const inventory = await loadWorkspaceInventory(this.settings.workspace, display);
-    const inventoryKey = sha256(JSON.stringify([inventory.inventory ?? null, inventory.problems]));
-    this.kept ??= KeptVerdicts.open(this.settings.dataDir, this.settings.workspace);
+    const workspace = this.settings.workspace;
+    // Keyed by handrail.yml's bytes, and parsed from those very bytes when something must be
+    // judged: the same bytes always parse the same, so a kept verdict stands for the parse.
+    const inventoryPath = await requireInventory(workspace);
+    const inventorySource = await readSource(inventoryPath);
+    const inventoryKey = sha256(JSON.stringify([relative(workspace, inventoryPath), sha256(inventorySource[0]), inventorySource[1]]));
+    let parsedInventory: LoadedInventory | undefined;
+    const inventory = async (): Promise<LoadedInventory> => (parsedInventory ??= (await this.judging()).inventoryOf(workspace, inventoryPath, inventorySource));
+    this.kept ??= KeptVerdicts.open(this.settings.dataDir, workspace);
     const kept = await this.kept;
-    const entries: CatalogEntry[] = [];
-    const files = await findRunbookFiles(this.settings.workspace);
-    const keys = new Set<string>();
+    const files = await findRunbookFiles(workspace);
+    const read: { file: string; source: [Uint8Array, number]; key: string }[] = [];
     for (const file of files) {
       const source = await readSource(file);
-      const key = `${file}/${inventoryKey}/${sha256(source[0])}/${source[1]}`;
-      keys.add(key);
+      read.push({ file, source, key: `${file}/${inventoryKey}/${sha256(source[0])}/${source[1]}` });
+    }
+    let inventoryProblems = kept.inventoryProblems(inventoryKey);
+    if (!inventoryProblems) {
+      inventoryProblems = (await inventory()).problems;
+      kept.setInventoryProblems(inventoryKey, inventoryProblems);
+    }
+    const entries: CatalogEntry[] = [];
+    for (const { file, source, key } of read) {
       let judged = this.judged.get(file);
       if (judged?.key !== key) {
         const verdict = kept.get(key);
-        judged = { key, entry: verdict ?? (await this.judge(file, source, inventory, kept, key)) };
+        judged = { key, entry: verdict ?? (await this.judge(file, source, await inventory(), kept, key)) };
         this.judged.set(file, judged);
       }
       if (!judged.entry.parsed && judged.entry.summary.id === parse) {
-        judged = { key, entry: await this.judge(file, source, inventory, kept, key) };
+        judged = { key, entry: await this.judge(file, source, await inventory(), kept, key) };
         this.judged.set(file, judged);
       }
       entries.push(this.withVersionConflict(judged.entry));
     }
     for (const file of this.judged.keys()) if (!files.includes(file)) this.judged.delete(file);
-    await kept.save(keys);
-    return { entries: entries.sort((a, b) => a.summary.id.localeCompare(b.summary.id)), inventoryProblems: inventory.problems };
+    await kept.save(new Set(read.map(({ key }) => key)));
+    return { entries: entries.sort((a, b) => a.summary.id.localeCompare(b.summary.id)), inventoryProblems };
   }
 
-  private async judge(file: string, source: [Uint8Array, number], inventory: Parameters<typeof runbookEntry>[2], kept: KeptVerdicts, key: string): Promise<CatalogEntry> {
-    await loadShellGrammar();
-    const entry = runbookEntry(file, source, inventory, { cwd: this.settings.workspace });
-    const rb = entry.parsed.runbook;
-    const identity: RunbookIdentity | null = rb
-      ? { path: rb.path, sha256: rb.sha256, frontMatter: { id: rb.frontMatter.id, version: rb.frontMatter.version }, keyPos: { version: rb.keyPos.version } }
-      : null;
-    kept.set(key, { summary: entry.summary, problems: entry.problems, identity });
-    return { ...entry, identity };
+  /** The judging code with every parser, imported here on first need. */
+  private judging(): Promise<JudgeRunbooks> {
+    this.judgingModule ??= import('./judge-runbooks.js');
+    return this.judgingModule;
+  }
+
+  private async judge(file: string, source: [Uint8Array, number], inventory: LoadedInventory, kept: KeptVerdicts, key: string): Promise<CatalogEntry> {
+    const { entry, verdict } = await (await this.judging()).judgeRunbook(this.settings.workspace, file, source, inventory);
+    kept.set(key, verdict);
+    return { ...entry, identity: verdict.identity };
   }
 }
 
@@ -138,7 +154,7 @@ function sha256(data: Uint8Array | string): string {
 }
 
 export async function environmentList(settings: Settings): Promise<EnvironmentInfo[]> {
-  const inventory = await loadInventory(settings.workspace);
+  const inventory = await (await import('../run-plan.js')).loadInventory(settings.workspace);
   return Object.entries(inventory.environments).map(([name, env]) => ({
     name,
     protected: env.protected === true,
@@ -150,7 +166,7 @@ export async function environmentList(settings: Settings): Promise<EnvironmentIn
 /** Whether the inventory marks the environment protected; false when it cannot be read (it is shown elsewhere). */
 export async function isProtected(settings: Settings, environment: string): Promise<boolean> {
   try {
-    return isProtectedEnvironment(await loadInventory(settings.workspace), environment);
+    return isProtectedEnvironment(await (await import('../run-plan.js')).loadInventory(settings.workspace), environment);
   } catch {
     return false;
   }
