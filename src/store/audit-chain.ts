@@ -7,6 +7,7 @@ import { appVersion } from '../core/app-version.js';
 import { GENESIS_HASH, bodySha256, eventHash, type AuditFields } from '../core/audit/chain-hash.js';
 import { signsWith } from '../core/audit/checkpoint-rules.js';
 import { KEY_CREATED_EVENT, keyFingerprint, linkTo, signCheckpoint, type Checkpoint } from '../core/audit/checkpoint.js';
+import { toCheckpoint, type CheckpointRow } from '../core/audit/event-row.js';
 import { OUTPUT_EVENT } from '../core/audit/output-event.js';
 import { ChainVerifier, type AuditProblem, type AuditProblemKind, type StoredEvent, type VerifyResult } from '../core/audit/verify-chain.js';
 import { quietRules } from '../core/audit/verify-quiet.js';
@@ -34,15 +35,6 @@ export interface AuditChainOptions {
   machine?: string;
 }
 
-interface CheckpointRow {
-  seq: number;
-  head_hash: string;
-  at: string;
-  signature: string;
-  public_key_fingerprint: string;
-  /** NULL: a v1 checkpoint, written before checkpoints were linked. */
-  prev_checkpoint_hash: string | null;
-}
 
 export class AuditChain {
   private readonly machine: string;
@@ -353,7 +345,3 @@ export class AuditChain {
   }
 }
 
-function toCheckpoint(r: CheckpointRow): Checkpoint {
-  return { seq: r.seq, headHash: r.head_hash, at: r.at, signature: r.signature, publicKeyFingerprint: r.public_key_fingerprint,
-    ...(r.prev_checkpoint_hash === null ? {} : { prevCheckpointHash: r.prev_checkpoint_hash }) };
-}

@@ -11,19 +11,11 @@
 // check is running, by someone who first dropped the triggers, is named by the next check.
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
-import type { QuietRules } from '../core/audit/verify-quiet.js';
 import { STOP, type ReadWorkerData } from './audit-read-plan.js';
 import { summarizeRange, type RangeItem } from './audit-range-summary.js';
 
-export interface ReadPlan {
-  path: string;
-  nativeBinding: string | undefined;
-  from: number;
-  to: number;
-  chunk: number;
-  workers: number;
-  rules: QuietRules;
-}
+/** What the verifying thread decides; each reader is also given its index and the shared progress. */
+export type ReadPlan = Omit<ReadWorkerData, 'index' | 'progress'>;
 
 /** How many stretches came from the workers and how many the verifying thread read itself. */
 export interface ReadCounts {

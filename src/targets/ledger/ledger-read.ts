@@ -4,7 +4,7 @@
 // by an index (the primary key (machine_id, seq), the run index, the partial index on
 // `run.started`), so a first screen over a ledger of millions of events reads a page, not
 // the ledger. Rows come back in the verifier's own shapes (StoredEvent, Checkpoint).
-import { toStoredEvent, type AuditEventRow } from '../../core/audit/event-row.js';
+import { toCheckpoint, toStoredEvent, type AuditEventRow, type CheckpointRow } from '../../core/audit/event-row.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Checkpoint } from '../../core/audit/checkpoint.js';
 import type { StoredEvent } from '../../core/audit/verify-chain.js';
@@ -233,25 +233,7 @@ export async function ledgerCheckpoints(client: LedgerClient, machineId: string,
 }
 
 
-interface CheckpointRow {
-  seq: number;
-  head_hash: string;
-  at: string;
-  signature: string;
-  public_key_fingerprint: string;
-  prev_checkpoint_hash: string | null;
-}
 
-function toCheckpoint(r: CheckpointRow): Checkpoint {
-  return {
-    seq: Number(r.seq),
-    headHash: r.head_hash,
-    at: r.at,
-    signature: r.signature,
-    publicKeyFingerprint: r.public_key_fingerprint,
-    ...(r.prev_checkpoint_hash === null ? {} : { prevCheckpointHash: r.prev_checkpoint_hash }),
-  };
-}
 
 /** Seqs from `from` to `to` (both included) of one machine's chain. */
 export interface SeqRange {
