@@ -4,7 +4,8 @@
 // holding the time it ran) from a write over a file that was there before. Only what the
 // script states plainly counts; anything else is left unknown, so it stays flagged.
 import { hasFlag, operands, optionValue } from './command-args.js';
-import type { SyntaxNode } from './bash-syntax.js';
+import { readBashNow, type SyntaxNode } from './bash-syntax.js';
+import { outsideValues, printedTexts } from './outside-values.js';
 import type { ScriptFiles } from './script-files.js';
 import { valueOf, type ShellCall } from './shell-calls.js';
 
@@ -33,6 +34,8 @@ const WORK_IN_PROGRESS = /(^|\/)(\.[^/]*(tmp|temp|unpack|partial|part|download)[
 
 export class ScriptKnowledge {
   private readonly values = new Map<string, (string | null)[]>();
+  /** Values found outside the script for a variable it never sets, looked up once each. */
+  private readonly outside = new Map<string, (string | null)[]>();
   private readonly created = new Set<string>();
   /** Folders the script made itself (plain `mkdir`, `mktemp -d`): moving one never replaces anything. */
   private readonly folders = new Set<string>();
@@ -103,16 +106,78 @@ export class ScriptKnowledge {
    */
   commandChoices(name: string): string[] | undefined {
     const single = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(name);
-    const programFixed = (v: string | null): v is string => v !== null && !EXPANSION.test(v.trim().split(/\s+/)[0] ?? '');
-    if (single) {
-      const all = this.values.get(single[1] ?? single[2] ?? '') ?? [];
-      // `CRI=` declared empty and set later (`CRI=docker`) is judged by what it is set to.
-      const seen = all.some((v) => v !== '') ? all.filter((v) => v !== '') : all;
-      const resolved = seen.flatMap((v) => (v === null ? [null] : (lookedUp(v) ?? [this.resolve(v)])));
-      return resolved.length > 0 && resolved.every(programFixed) ? resolved : undefined;
+    if (single) return this.choicesOf(single[1] ?? single[2] ?? '', 0);
+    // `${ENGINE}-compose`: the program word is built around a variable.
+    return this.commandLines(name, 0);
+  }
+
+  /**
+   * The values a variable holds here: the script's own (and its sourced files'); when it sets
+   * none, those the files that came with it give (outside-values.ts). A lone script has none.
+   */
+  private valuesOf(name: string): (string | null)[] {
+    const own = this.values.get(name) ?? [];
+    if (own.length > 0 || !this.files) return own;
+    let outside = this.outside.get(name);
+    if (!outside) {
+      outside = outsideValues(this.files, this.self, name, (text) => readBashNow(text, assignmentsIn));
+      this.outside.set(name, outside);
     }
-    const resolved = this.resolve(name);
-    return EXPANSION.test(resolved) ? undefined : [resolved];
+    return outside;
+  }
+
+  /** Every command line a variable's values can make, following variables in the program word (bounded); undefined if one is unknown. */
+  private choicesOf(name: string, depth: number): string[] | undefined {
+    if (depth > 5) return undefined;
+    const all = this.valuesOf(name);
+    // `CRI=` declared empty and set later (`CRI=docker`) is judged by what it is set to.
+    const seen = all.some((v) => v !== '') ? all.filter((v) => v !== '') : all;
+    if (seen.length === 0 || seen.some((v) => v === null)) return undefined;
+    // Only ever set empty so far (`CRI=` before the function that sets it runs): as before, nothing to judge by name.
+    if (seen.every((v) => v === '')) return [''];
+    const out: string[] = [];
+    for (const value of seen as string[]) {
+      // A substitution printing '' leaves no command: that branch runs nothing.
+      for (const text of (lookedUp(value) ?? printedTexts(value) ?? [value]).filter((t) => t.trim() !== '')) {
+        const lines = this.commandLines(text.trim(), depth);
+        if (lines === undefined) return undefined;
+        out.push(...lines);
+      }
+    }
+    return out.length > 0 ? [...new Set(out)] : undefined;
+  }
+
+  /**
+   * `docker compose $NO_ANSI down`: an argument that is one variable whose values are all fixed
+   * text is spelt out, one line per value, so the verb after it is found (bounded).
+   */
+  private withOptionsSpelt(program: string, args: string[], depth: number): string[] {
+    let lines = [[program]];
+    for (const arg of args) {
+      const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(arg);
+      const values = m && depth < 5 ? this.valuesOf(m[1] ?? m[2] ?? '') : [];
+      const spelt = values.length > 0 && values.every((v): v is string => v !== null && !EXPANSION.test(v)) ? [...new Set(values)] : [arg];
+      if (lines.length * spelt.length > 16) spelt.splice(1);
+      lines = lines.flatMap((line) => spelt.map((v) => [...line, v]));
+    }
+    return lines.map((words) => words.filter((w) => w !== '').join(' '));
+  }
+
+  /** `$dc_base --ansi never`, `${ENGINE}-compose ps`: the program word's variable replaced by each of its choices. */
+  private commandLines(line: string, depth: number): string[] | undefined {
+    const [first = '', ...rest] = line.split(/\s+/);
+    if (!EXPANSION.test(first)) return this.withOptionsSpelt(first, rest, depth);
+    const m = /^([^$`]*)\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))(.*)$/.exec(first);
+    if (!m) return undefined;
+    const inner = this.choicesOf(m[2] ?? m[3] ?? '', depth + 1);
+    if (inner === undefined) return undefined;
+    const out: string[] = [];
+    for (const choice of inner) {
+      const lines = this.commandLines([`${m[1] ?? ''}${choice}${m[4] ?? ''}`, ...rest].join(' '), depth + 1);
+      if (lines === undefined) return undefined;
+      out.push(...lines);
+    }
+    return out;
   }
 
   /**
@@ -124,9 +189,22 @@ export class ScriptKnowledge {
     const path = normal(this.resolve(word));
     // `$(mktemp -d)/../..` climbs out of what the script made.
     if (/(^|\/)\.\.(\/|$)/.test(path)) return false;
+    if (this.freshVariable(word)) return true;
     if (FRESH.test(path) || (WORK_IN_PROGRESS.test(path) && !/[*?[]/.test(path)) || (scratch && SCRATCH.test(path))) return true;
     for (const made of this.created) if (path === made || path.startsWith(`${made}/`)) return true;
     return false;
+  }
+
+  /**
+   * `"$TMP_WORK_DIR"` (or a path under it) where every value the script gives the variable
+   * is a fresh name (`$(mktemp -d "/tmp/app-${FUNCNAME[0]}.XXXXXX")` in each of several
+   * functions, each with its own template): whichever it holds, the run made it.
+   */
+  private freshVariable(word: string): boolean {
+    const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))(\/[^$`]*)?$/.exec(word);
+    if (!m || /(^|\/)\.\.(\/|$)/.test(m[3] ?? '')) return false;
+    const values = (this.values.get(m[1] ?? m[2] ?? '') ?? []).filter((v) => v !== '');
+    return values.length > 0 && values.every((v) => v !== null && FRESH.test(v.trim()));
   }
 
   /**
