@@ -6,8 +6,13 @@
 // (and what they source), then any file of the repository or folder imported with it. Only
 // assignments written in those files count (`X=…`, `export X=…`, `local X=…`, `${X:=docker}`,
 // `${X:-docker}`); a variable nothing sets stays unknown, and so does the command it names.
-import type { Assignment } from './script-knowledge.js';
 import { sourcedFile, type ScriptFiles } from './script-files.js';
+
+/** One assignment found in a file: the value as written, or null when it is not one word. */
+interface Assignment {
+  name: string;
+  value: string | null;
+}
 
 /** Reads the assignments of one file's text (the script-knowledge parser, handed in to keep the modules acyclic). */
 export type AssignmentParser = (text: string) => Assignment[];
