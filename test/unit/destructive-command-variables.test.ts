@@ -106,3 +106,22 @@ describe('temporary folders from several functions', () => {
     expect((await destructiveFindings(script)).map((f) => f.rule)).toContain('rm-recursive');
   });
 });
+
+describe('containers and volumes the run made itself', () => {
+  const rules = async (s: string): Promise<{ line: number; rule: string }[]> => (await destructiveFindings(s)).map((f) => ({ line: f.line, rule: f.rule }));
+
+  it('does not flag removing a container it created, named, or a volume it made afresh', async () => {
+    expect(await rules('tmp=$(docker create app:1)\ndocker cp "$tmp:/etc/ssl/certs/." certs/\ndocker rm "$tmp"')).toEqual([]);
+    expect(await rules('ENGINE=podman\nname="migrate-$$"\ntrap \'$ENGINE rm -f "$name"\' EXIT\n$ENGINE run -d --name "$name" app:1')).toEqual([]);
+    expect(await rules('docker volume rm pg-new || true\ndocker run --rm -v pg-new:/data app:1 init\ndocker volume rm pg-new')).toEqual([{ line: 1, rule: 'container-delete' }]);
+  });
+
+  it('still flags removing a container or volume that was there before the run', async () => {
+    expect(await rules('docker rm -f web\ndocker volume rm pgdata')).toEqual([
+      { line: 1, rule: 'container-delete' },
+      { line: 2, rule: 'container-delete' },
+    ]);
+    expect(await rules('docker volume create pgdata\ndocker volume rm pgdata')).toEqual([{ line: 2, rule: 'container-delete' }]);
+    expect(await rules('tmp=$(docker create app:1)\ndocker rm "$tmp" web')).toEqual([{ line: 2, rule: 'container-delete' }]);
+  });
+});

@@ -195,7 +195,11 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
     for (const choice of choices) {
       const words = [...choice.split(/\s+/).filter(Boolean), ...call.args];
       const [name, ...args] = words;
-      if (name !== undefined) judgeCall({ ...call, name, args }, top, depth + 1, judging);
+      if (name !== undefined) {
+        judgeCall({ ...call, name, args }, top, depth + 1, judging);
+        // `$ENGINE run --name N …`: what the program it names made is the script's own too.
+        knowledge.learnCall({ name, args });
+      }
     }
     return;
   }

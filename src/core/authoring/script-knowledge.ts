@@ -40,6 +40,10 @@ export class ScriptKnowledge {
   /** Folders the script made itself (plain `mkdir`, `mktemp -d`): moving one never replaces anything. */
   private readonly folders = new Set<string>();
   private readonly destroyPlans = new Set<string>();
+  /** Containers and volumes the run made itself (`run --name N`, a volume mounted again after the script removed it). */
+  private readonly containers = new Set<string>();
+  /** Volumes the script removed: mounting one again afterwards makes a new, empty one. */
+  private readonly removedVolumes = new Set<string>();
   /** Files the script tests for (`[ -f hook.sh ]`) before running: optional, so not its own code. */
   private readonly optional = new Set<string>();
   /** Functions that run their arguments as a command (`run() { echo "+ $*"; "$@"; }`). */
@@ -264,6 +268,7 @@ export class ScriptKnowledge {
         this.folders.add(normal(this.resolve(dir)));
       }
     }
+    if (name === 'docker' || name === 'podman' || name === 'docker-compose' || name === 'podman-compose') this.learnContainers(call.args);
     if (name === '[' || name === '[[' || name === 'test') {
       call.args.forEach((arg, k) => {
         const file = call.args[k + 1];
@@ -274,6 +279,32 @@ export class ScriptKnowledge {
       const out = optionValue(call.args, null, '-out');
       if (out) this.destroyPlans.add(normal(this.resolve(out)));
     }
+  }
+
+  /**
+   * `docker run --name N` / `docker create --name N` fail when N exists, so N is the run's own;
+   * `volume rm V` and then `run -v V:/data` makes V afresh.
+   */
+  private learnContainers(args: readonly string[]): void {
+    const words = operands(args, new Set(['--name', '-v', '--volume', '-e', '--env', '-w', '--workdir', '--entrypoint', '-u', '--user', '--network', '-p', '--publish', '--env-file', '-f', '--file', '-p', '--project-name', '--ansi', '--profile']));
+    const verb = words[0] === 'compose' || words[0] === 'container' ? words[1] : words[0];
+    if (words[0] === 'volume' && (words[1] === 'rm' || words[1] === 'remove')) for (const v of words.slice(2)) this.removedVolumes.add(this.resolve(v));
+    if (verb !== 'run' && verb !== 'create') return;
+    const name = optionValue(args, null, '--name');
+    if (name !== undefined) this.containers.add(this.resolve(name));
+    args.forEach((arg, k) => {
+      const mount = arg === '-v' || arg === '--volume' ? args[k + 1] : /^--volume=(.*)$/.exec(arg)?.[1];
+      const volume = mount?.split(':')[0];
+      if (volume !== undefined && this.removedVolumes.has(this.resolve(volume))) this.containers.add(this.resolve(volume));
+    });
+  }
+
+  /** A container or volume this run made: named by it (`--name`), a fresh name, or the id `$(docker create …)` printed. */
+  ownsContainer(word: string): boolean {
+    if (this.containers.has(this.resolve(word)) || (FRESH.test(this.resolve(word)) && !/^\$\(\s*mktemp/.test(this.resolve(word)))) return true;
+    const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(word);
+    const values = m ? (this.values.get(m[1] ?? m[2] ?? '') ?? []).filter((v) => v !== '') : [];
+    return values.length > 0 && values.every((v) => v !== null && (FRESH.test(v) || /^\$\(\s*(\S+\s+)?(container\s+)?create\b/.test(v.trim()) || this.containers.has(v)));
   }
 
   /**
