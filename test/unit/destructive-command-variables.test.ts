@@ -125,3 +125,25 @@ describe('containers and volumes the run made itself', () => {
     expect(await rules('tmp=$(docker create app:1)\ndocker rm "$tmp" web')).toEqual([{ line: 2, rule: 'container-delete' }]);
   });
 });
+
+describe("a sourced helper's function-local variables", () => {
+  it("does not hand a helper function's local value to the script that sources it", async () => {
+    const repo = filesFrom(
+      new Map([
+        ['plugins/common/functions', '#!/bin/bash\ncopy_into() {\n  local WORK="$3"\n  cp -r "$1" "$WORK"\n}\n'],
+        ['plugins/git/from-image', '#!/bin/bash\nsource "$CORE/common/functions"\nfetch() {\n  local WORK=$(mktemp -d "/tmp/app-${FUNCNAME[0]}.XXXXXX")\n  trap "rm -rf \'$WORK\' >/dev/null" RETURN INT TERM EXIT\n}\n'],
+      ]),
+    );
+    expect(await findings(repo, 'plugins/git/from-image')).toEqual([]);
+  });
+
+  it('still hands on a value the helper sets for everyone', async () => {
+    const repo = filesFrom(
+      new Map([
+        ['plugins/common/functions', '#!/bin/bash\nWORK=/srv/app/current\n'],
+        ['plugins/git/from-image', '#!/bin/bash\nsource "$CORE/common/functions"\nrm -rf "$WORK"\n'],
+      ]),
+    );
+    expect((await findings(repo, 'plugins/git/from-image')).map((f) => f.rule)).toEqual(['rm-recursive']);
+  });
+});

@@ -12,6 +12,7 @@ import { sourcedFile, type ScriptFiles } from './script-files.js';
 interface Assignment {
   name: string;
   value: string | null;
+  local?: boolean;
 }
 
 /** Reads the assignments of one file's text (the script-knowledge parser, handed in to keep the modules acyclic). */
@@ -60,7 +61,7 @@ function valuesIn(files: ScriptFiles, path: string, name: string, parse: Assignm
     }
     index.assignments.set(path, assignments);
   }
-  const out: (string | null)[] = assignments.filter((a) => a.name === name).map((a) => a.value);
+  const out: (string | null)[] = assignments.filter((a) => a.name === name && !a.local).map((a) => a.value);
   for (const m of text.matchAll(new RegExp(`\\$\\{${name}:?[-=](?:"([^"}]*)"|'([^'}]*)'|([^}"']*))\\}`, 'g'))) out.push(m[1] ?? m[2] ?? m[3] ?? '');
   // `X=${X:=docker}` is the default itself: the `${…}` match above already gave it.
   return out.filter((v) => v === null || !new RegExp(`^\\$\\{${name}:?[-=]`).test(v));

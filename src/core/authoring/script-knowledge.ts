@@ -13,6 +13,8 @@ export interface Assignment {
   name: string;
   /** The value as written (quotes removed, expansions kept), or null when it is not one word (`+=`, an array, `read`, a loop). */
   value: string | null;
+  /** Set with `local` (or `declare` in a function): the function's own, gone when it returns. */
+  local?: boolean;
 }
 
 /** Writing here loses nothing: the bit bucket, the process's own streams. */
@@ -34,6 +36,8 @@ const WORK_IN_PROGRESS = /(^|\/)(\.[^/]*(tmp|temp|unpack|partial|part|download)[
 
 export class ScriptKnowledge {
   private readonly values = new Map<string, (string | null)[]>();
+  /** Values set with `local` in a function, per name: not handed on to a script that sources this file. */
+  private readonly locals = new Map<string, (string | null)[]>();
   /** Values found outside the script for a variable it never sets, looked up once each. */
   private readonly outside = new Map<string, (string | null)[]>();
   private readonly created = new Set<string>();
@@ -80,7 +84,12 @@ export class ScriptKnowledge {
 
   /** What the script knows once it has sourced a file read with `sourced` (a knowledge of that file). */
   adopt(sourced: ScriptKnowledge): void {
-    for (const [name, values] of sourced.values) this.values.set(name, [...(this.values.get(name) ?? []), ...values]);
+    // A helper's `local X="$3"` belongs to its function: the script sourcing it never sees that value.
+    for (const [name, all] of sourced.values) {
+      const values = [...all];
+      for (const local of sourced.locals.get(name) ?? []) values.splice(values.indexOf(local), 1);
+      if (values.length > 0) this.values.set(name, [...(this.values.get(name) ?? []), ...values]);
+    }
     for (const name of sourced.functions) this.functions.add(name);
     for (const name of sourced.wrappers) this.wrappers.add(name);
     for (const [name, calls] of sourced.passThrough) this.passThrough.set(name, calls);
@@ -88,6 +97,7 @@ export class ScriptKnowledge {
 
   assign(assignment: Assignment): void {
     this.values.set(assignment.name, [...(this.values.get(assignment.name) ?? []), assignment.value]);
+    if (assignment.local) this.locals.set(assignment.name, [...(this.locals.get(assignment.name) ?? []), assignment.value]);
   }
 
   /**
@@ -375,6 +385,11 @@ export function testedFilesIn(root: SyntaxNode): string[] {
   return out;
 }
 
+function insideFunction(node: SyntaxNode): boolean {
+  for (let at: SyntaxNode | null = node.parent; at; at = at.parent) if (at.type === 'function_definition') return true;
+  return false;
+}
+
 /** The plain assignments under `root` (`A=1`, `export A=1`, `local a=$(mktemp)`), not `A=1 cmd`, and the names `for` and `read` set. */
 export function assignmentsIn(root: SyntaxNode): Assignment[] {
   const out: Assignment[] = [];
@@ -384,7 +399,10 @@ export function assignmentsIn(root: SyntaxNode): Assignment[] {
       const value = node.childForFieldName('value');
       if (name?.type === 'variable_name') {
         const appends = node.children.some((c) => c.type === '+=');
-        out.push({ name: name.text, value: appends || value?.type === 'array' ? null : value ? valueOf(value) : '' });
+        const declaration = node.parent?.type === 'declaration_command' ? node.parent : null;
+        const keyword = declaration?.children[0]?.text;
+        const local = keyword === 'local' || ((keyword === 'declare' || keyword === 'typeset') && insideFunction(node));
+        out.push({ name: name.text, value: appends || value?.type === 'array' ? null : value ? valueOf(value) : '', ...(local ? { local } : {}) });
       }
     }
     if (node.type === 'for_statement') {
