@@ -147,3 +147,18 @@ describe("a sourced helper's function-local variables", () => {
     expect((await findings(repo, 'plugins/git/from-image')).map((f) => f.rule)).toEqual(['rm-recursive']);
   });
 });
+
+describe("the admin's own units and drop-ins, written whole", () => {
+  const rules = async (s: string): Promise<string[]> => (await destructiveFindings(s)).map((f) => f.rule);
+
+  it('does not flag a systemd unit under /etc/systemd/system written whole from a heredoc, nor fixed text echoed into a drop-in', async () => {
+    expect(await rules('cat <<EOF >/etc/systemd/system/app-prune.timer\n[Timer]\nOnCalendar=daily\nEOF')).toEqual([]);
+    expect(await rules('echo "%app ALL=(ALL) NOPASSWD:/usr/bin/app-health" >"/etc/sudoers.d/app-health"')).toEqual([]);
+  });
+
+  it('still flags other files written whole, and a unit built from another file', async () => {
+    expect(await rules('echo "web-1" > /etc/hostname')).toEqual(['redirect-overwrite']);
+    expect(await rules('cat <<EOF > /etc/systemd/system.conf\n[Manager]\nEOF')).toEqual(['redirect-overwrite']);
+    expect(await rules('cat unit.tpl > /etc/systemd/system/app.service')).toEqual(['redirect-overwrite']);
+  });
+});
