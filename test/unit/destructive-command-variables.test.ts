@@ -162,3 +162,19 @@ describe("the admin's own units and drop-ins, written whole", () => {
     expect(await rules('cat unit.tpl > /etc/systemd/system/app.service')).toEqual(['redirect-overwrite']);
   });
 });
+
+describe('service control whose action the script does not fix', () => {
+  const rules = async (s: string): Promise<string[]> => (await destructiveFindings(s)).map((f) => f.rule);
+
+  it('flags systemctl, invoke-rc.d and an init script given the action in a variable', async () => {
+    expect(await rules('nginx_cmd() {\n  local CMD="$1"\n  sudo /usr/sbin/invoke-rc.d nginx "$CMD"\n}')).toContain('service-action-from-variable');
+    expect(await rules('nginx_cmd() {\n  local CMD="$1"\n  sudo /etc/init.d/nginx "$CMD"\n}')).toContain('service-action-from-variable');
+    expect(await rules('/etc/init.d/nginx stop')).toContain('service-stop');
+  });
+
+  it('reads an installed program tested for where it lives as that program, not as a hook', async () => {
+    const script = ['systemctl_path=/bin/systemctl', 'if [[ -x /usr/bin/systemctl ]]; then', '  systemctl_path=/usr/bin/systemctl', 'fi', 'sudo "$systemctl_path" is-active --quiet nginx', '[[ -x /usr/bin/sv ]] && sudo /usr/bin/sv status nginx'].join('\n');
+    expect(await rules(script)).toEqual([]);
+    expect(await rules('[ -x ./hooks/pre-deploy ] && ./hooks/pre-deploy')).toEqual(['optional-script']);
+  });
+});
