@@ -178,3 +178,13 @@ describe('service control whose action the script does not fix', () => {
     expect(await rules('[ -x ./hooks/pre-deploy ] && ./hooks/pre-deploy')).toEqual(['optional-script']);
   });
 });
+
+describe('the working folder the run made', () => {
+  it('treats relative paths as the run own after cd into a folder it made, and not after it leaves', async () => {
+    const script = ['mkdir /tmp/ruby && cd /tmp/ruby', 'tar xzf ruby.tar.gz && cd ruby-3.2', 'rm -rf build', 'cd /srv/app', 'tar xzf x.tgz', 'rm -rf build'].join('\n');
+    expect((await destructiveFindings(script)).map((f) => ({ line: f.line, rule: f.rule }))).toEqual([
+      { line: 5, rule: 'tar-extract' },
+      { line: 6, rule: 'rm-recursive' },
+    ]);
+  });
+});

@@ -138,10 +138,10 @@ export const DATA_RULES: readonly DestructiveRule[] = [
     when: (i) => {
       if (!tarExtract(i.args)) return false;
       const into = optionValue(i.args, '-C', '--directory');
-      if (into === undefined) return 'the current folder';
+      if (into === undefined) return !i.knowledge.inOwnFolder() && 'the current folder';
       return !i.knowledge.ownedByScript(into) && into;
     },
     reason: 'extracts an archive over the files in {} (tar -x)',
-    examples: { flags: ['tar -xzf backup.tgz -C /var/lib/app', 'tar xzf uploads.tar', 'docker run --rm -v up:/data alpine sh -c "tar -xzf /b/up.tgz -C /data"'], quiet: ['tar -czf backup.tgz /var/lib/app', 'tar -tzf backup.tgz', 'dir=$(mktemp -d)\ntar -xzf a.tgz -C "$dir"', 'R=/srv/app/releases/$(date +%s)\nmkdir -p "$R"\ntar -xzf a.tgz -C "$R"'] },
+    examples: { flags: ['tar -xzf backup.tgz -C /var/lib/app', 'tar xzf uploads.tar', 'docker run --rm -v up:/data alpine sh -c "tar -xzf /b/up.tgz -C /data"'], quiet: ['tar -czf backup.tgz /var/lib/app', 'tar -tzf backup.tgz', 'dir=$(mktemp -d)\ntar -xzf a.tgz -C "$dir"', 'R=/srv/app/releases/$(date +%s)\nmkdir -p "$R"\ntar -xzf a.tgz -C "$R"', 'mkdir /tmp/ruby && cd /tmp/ruby\ncurl -O https://example.org/ruby.tar.gz\ntar xzf ruby.tar.gz'] },
   },
 ];

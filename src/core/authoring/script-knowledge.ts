@@ -48,6 +48,11 @@ export class ScriptKnowledge {
   private readonly containers = new Set<string>();
   /** Volumes the script removed: mounting one again afterwards makes a new, empty one. */
   private readonly removedVolumes = new Set<string>();
+  /**
+   * The shell is in a folder the run made (`mkdir /tmp/ruby && cd /tmp/ruby`, a `cd` into its
+   * own `git clone`): a relative path there names what the run put there.
+   */
+  private workingFolderOwned = false;
   /** Files the script tests for (`[ -f hook.sh ]`) before running: optional, so not its own code. */
   private readonly optional = new Set<string>();
   /** Functions that run their arguments as a command (`run() { echo "+ $*"; "$@"; }`). */
@@ -204,6 +209,7 @@ export class ScriptKnowledge {
     // `$(mktemp -d)/../..` climbs out of what the script made.
     if (/(^|\/)\.\.(\/|$)/.test(path)) return false;
     if (this.freshVariable(word)) return true;
+    if (this.workingFolderOwned && !/^[/$`~]/.test(path) && path !== '/') return true;
     if (FRESH.test(path) || (WORK_IN_PROGRESS.test(path) && !/[*?[]/.test(path)) || (scratch && SCRATCH.test(path))) return true;
     for (const made of this.created) if (path === made || path.startsWith(`${made}/`)) return true;
     return false;
@@ -278,6 +284,11 @@ export class ScriptKnowledge {
         this.folders.add(normal(this.resolve(dir)));
       }
     }
+    if (name === 'cd' || name === 'pushd' || name === 'popd') {
+      const to = name === 'popd' ? undefined : operands(call.args)[0];
+      // `cd ruby-3.2` inside a folder the run made stays in it; `cd -`, `popd` or elsewhere leaves it.
+      this.workingFolderOwned = to !== undefined && to !== '-' && !/(^|\/)\.\.(\/|$)/.test(to) && (this.ownedByScript(to, { scratch: false }) || this.isFolderMadeByScript(to));
+    }
     if (name === 'docker' || name === 'podman' || name === 'docker-compose' || name === 'podman-compose') this.learnContainers(call.args);
     if (name === '[' || name === '[[' || name === 'test') {
       call.args.forEach((arg, k) => {
@@ -321,11 +332,17 @@ export class ScriptKnowledge {
    * What the script made so far, to put back after a function's body: a file made in one
    * function is the script's own inside that function only, since another may run first or alone.
    */
-  madeSoFar(): { created: string[]; folders: string[] } {
-    return { created: [...this.created], folders: [...this.folders] };
+  madeSoFar(): { created: string[]; folders: string[]; workingFolderOwned: boolean } {
+    return { created: [...this.created], folders: [...this.folders], workingFolderOwned: this.workingFolderOwned };
   }
 
-  forgetMadeSince(before: { created: string[]; folders: string[] }): void {
+  /** Whether the shell is, as far as the script says, in a folder the run made. */
+  inOwnFolder(): boolean {
+    return this.workingFolderOwned;
+  }
+
+  forgetMadeSince(before: { created: string[]; folders: string[]; workingFolderOwned: boolean }): void {
+    this.workingFolderOwned = before.workingFolderOwned;
     for (const [set, kept] of [
       [this.created, before.created],
       [this.folders, before.folders],
