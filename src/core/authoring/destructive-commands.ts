@@ -195,12 +195,25 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
     for (const choice of choices) {
       const words = [...choice.split(/\s+/).filter(Boolean), ...call.args];
       const [name, ...args] = words;
-      if (name !== undefined) judgeCall({ ...call, name, args }, top, depth + 1, judging);
+      if (name !== undefined) {
+        judgeCall({ ...call, name, args }, top, depth + 1, judging);
+        // `$ENGINE run --name N …`: what the program it names made is the script's own too.
+        knowledge.learnCall({ name, args });
+      }
     }
     return;
   }
   // `./hooks/post-deploy` after `[ -x ./hooks/post-deploy ]`: an optional file, not the script's own code.
-  if (call.name.includes('/') && knowledge.isOptionalFile(call.name)) found(ruleById('optional-script'), call.name, top, judging);
+  // An installed program tested for where it may live (`[[ -x /usr/bin/systemctl ]]`) is that
+  // program, not a hook someone drops in.
+  const installed = SYSTEM_PROGRAMS.test(knowledge.resolve(call.name));
+  if (call.name.includes('/') && !installed && knowledge.isOptionalFile(call.name)) found(ruleById('optional-script'), call.name, top, judging);
+  // `/etc/init.d/nginx stop` is `service nginx stop`.
+  const initScript = /^\/etc\/(rc\.d\/)?init\.d\/([^/$`]+)$/.exec(knowledge.resolve(call.name));
+  if (initScript?.[2] !== undefined) {
+    judgeCall({ ...call, name: 'service', args: [initScript[2], ...call.args] }, top, depth + 1, judging);
+    return;
+  }
   const name = program;
   if (name === 'eval') {
     judgeEval(call, top, depth, judging);
@@ -220,6 +233,9 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
 }
 
 const ALL_ARGUMENTS = /^\$\{?[@*]\}?$/;
+
+/** Where installed programs live (and init scripts): a path there names that program. */
+const SYSTEM_PROGRAMS = /^\/(usr\/(local\/)?)?s?bin\/[^/]+$|^\/etc\/(rc\.d\/)?init\.d\/[^/]+$/;
 
 /** A call that hands on every argument it was given (`sed -i "$@"`), not one that runs them (`"$@"`). */
 const passesArguments = (call: ShellCall): boolean => !ALL_ARGUMENTS.test(call.name) && call.args.some((a) => ALL_ARGUMENTS.test(a));

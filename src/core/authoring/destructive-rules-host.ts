@@ -319,6 +319,21 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     examples: { flags: ['service app stop'], quiet: ['service app status'] },
   },
   {
+    id: 'service-action-from-variable',
+    category: 'services',
+    commands: ['systemctl', 'service', 'sv', 'invoke-rc.d', 'rc-service'],
+    // `systemctl "$CMD" nginx` in a function its callers give `stop`: the action is not in the
+    // script's text, so whether it stops the service cannot be told here; an operator would check.
+    matches: 'systemctl/service/sv/invoke-rc.d/rc-service (and /etc/init.d/NAME) whose action is a variable the script does not fix',
+    when: (i) => {
+      const words = operands(i.args, i.name === 'systemctl' ? SYSTEMCTL_OPTIONS : options('-w'));
+      const action = i.name === 'systemctl' || i.name === 'sv' ? words[0] : words[1];
+      return action !== undefined && /^\$/.test(action) && /[$`]/.test(i.knowledge.resolve(action)) && action;
+    },
+    reason: 'may stop or disable a service: the action comes from {}, which the script does not fix',
+    examples: { flags: ['systemctl "$CMD" nginx', 'sudo /usr/sbin/invoke-rc.d nginx "$CMD"', 'sudo /etc/init.d/nginx "$CMD"', 'sv "$1" nginx'], quiet: ['CMD=reload\nsystemctl "$CMD" nginx', 'systemctl restart "$UNIT"', 'service "$NAME" status'] },
+  },
+  {
     id: 'sv-stop',
     category: 'services',
     commands: ['sv'],

@@ -100,10 +100,13 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
       const words = containerVerb(i.args);
       const [verb = '', sub = ''] = words;
       const hit = verb === 'rm' || verb === 'rmi' || (/^(volume|image|container|network)$/.test(verb) && /^(rm|remove|prune)$/.test(sub)) || (verb !== 'compose' && words.slice(0, 2).includes('prune'));
+      // Removing only what this run made (`docker rm "$tmp"` after `tmp=$(docker create …)`, its own `--name`) loses nothing.
+      const targets = words.slice(verb === 'rm' || verb === 'rmi' ? 1 : 2);
+      if (hit && verb !== 'rmi' && sub !== 'prune' && targets.length > 0 && targets.every((t) => i.knowledge.ownsContainer(t))) return false;
       return hit && `${i.name} ${words.slice(0, verb === 'rm' || verb === 'rmi' ? 1 : 2).join(' ')}${verb === 'rm' && hasFlag(i.args, 'v', '--volumes') ? ' -v' : ''}`;
     },
     reason: 'deletes containers, images or volumes ({})',
-    examples: { flags: ['docker volume rm shop_pgdata', 'docker rm -v shop-worker-old', 'docker system prune -af', 'docker image prune -f', 'docker builder prune -f', 'docker ps -aq | xargs -r docker rm'], quiet: ['docker volume ls', 'docker run --rm alpine true', 'docker image ls'] },
+    examples: { flags: ['docker volume rm shop_pgdata', 'docker rm -v shop-worker-old', 'docker system prune -af', 'docker image prune -f', 'docker builder prune -f', 'docker ps -aq | xargs -r docker rm'], quiet: ['docker volume ls', 'docker run --rm alpine true', 'docker image ls', 'tmp=$(docker create app:1)\ndocker cp "$tmp:/etc/ssl/certs/." certs/\ndocker rm "$tmp"', 'docker run -d --name migrate app:1\ndocker rm -f migrate'] },
   },
   // kubernetes and openshift
   {

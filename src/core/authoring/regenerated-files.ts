@@ -11,6 +11,10 @@
 //   `/etc/cron.daily/`) holds one file per owner, and the file's entire new content stands in
 //   the script, so the reader sees exactly what it becomes. The same heredoc over any other
 //   path (a release's settings file) stays a finding: that file may hold someone's edits.
+//   `/etc/systemd/system/NAME.service` (and `.timer`, `.socket`, …) counts as such a file:
+//   packages put their units under /lib or /usr/lib, so a unit there is the admin's own, and
+//   the script that writes it whole is its author. `echo`/`printf` of text written in the
+//   script (`echo "%app ALL=…" > /etc/sudoers.d/app`) is a whole new content like a heredoc.
 // - written only where a test just said the file is not there
 //   (`if [[ ! -f F ]]; then cat > F …`, `[ -e F ] || echo x > F`): nothing is replaced.
 import { operands } from './command-args.js';
@@ -19,7 +23,7 @@ import { valueOf, type ShellCall, type ShellRedirect } from './shell-calls.js';
 
 /** A file of its own in a folder made for one file per owner. */
 export function inDropInFolder(path: string): boolean {
-  return /(^|\/)([^/]+\.d|cron\.[^/]+)\/[^/*?]+$/.test(path);
+  return /(^|\/)([^/]+\.d|cron\.[^/]+)\/[^/*?]+$/.test(path) || /^\/etc\/systemd\/system\/[^/*?]+\.(service|timer|socket|path|mount|target)$/.test(path);
 }
 
 /** The paths the script appends or copies into: the files it fills itself. */
@@ -49,6 +53,11 @@ const FILTERS = new Set(['cat', 'sed', 'envsubst']);
 export function heredocWrites(calls: readonly ShellCall[]): Set<ShellRedirect> {
   const out = new Set<ShellRedirect>();
   for (const call of calls) {
+    // `echo "fixed text" > FILE`: everything the file will hold is written in the script.
+    if (/^(echo|printf)$/.test(call.name) && call.args.length > 0) {
+      for (const r of call.redirects) if (r.op === '>' || r.op === '>|') out.add(r);
+      continue;
+    }
     if (!FILTERS.has(call.name.split('/').pop() ?? '') || !call.redirects.some((r) => r.op.startsWith('<<') && r.op !== '<<<')) continue;
     // `cat FILE > OUT <<EOF` reads FILE, not only the heredoc.
     if (call.name.endsWith('cat') && operands(call.args).some((a) => a !== '-')) continue;
