@@ -191,7 +191,7 @@ describe('must not flag', () => {
     'mysql -e "SHOW PROCESSLIST"',
     'echo "rm -rf /; DROP TABLE users; iptables -F"',
     'grep -c "DELETE" access.log',
-    'systemctl restart app',
+    'systemctl reload app',
     'kill -0 "$PID"',
     'command -v docker >/dev/null 2>&1',
     'eval "$(ssh-agent -s)"',

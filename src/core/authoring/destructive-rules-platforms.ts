@@ -9,12 +9,12 @@ const KUBE_OPTIONS = options('-n', '--namespace', '--context', '--kubeconfig', '
 const DOCKER_OPTIONS = options('-H', '--host', '-c', '--context', '--config', '-l', '--log-level');
 const COMPOSE_OPTIONS = options('-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile', '--ansi', '--progress');
 
-function containerVerb(args: string[]): string[] {
+export function containerVerb(args: string[]): string[] {
   return operands(args, DOCKER_OPTIONS);
 }
 
 /** `docker compose …`, `docker-compose …`, `podman-compose …`: the compose verb and its own arguments. */
-function composeVerb(input: RuleInput): { verb: string; args: string[] } | undefined {
+export function composeVerb(input: RuleInput): { verb: string; args: string[] } | undefined {
   if (input.name === 'docker-compose' || input.name === 'podman-compose') return { verb: operands(input.args, COMPOSE_OPTIONS)[0] ?? '', args: input.args };
   if (input.name !== 'docker' && input.name !== 'podman') return undefined;
   const at = input.args.indexOf('compose');
