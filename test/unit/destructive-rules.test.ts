@@ -197,6 +197,8 @@ describe('must not flag', () => {
     'eval "$(ssh-agent -s)"',
     'git fetch --prune origin',
     'terraform plan -destroy -out=destroy.plan',
+    // `$((…))` inside a C-style for is arithmetic, not a subshell running `$depth`.
+    'depth=${#FUNCNAME[@]}\nfor ((i = $(($depth - 1)), j = 1; i > 0; i--, j++)); do echo "$i $j"; done',
   ])('%s', async (script) => {
     expect(await destructiveReasons(script)).toEqual([]);
   });

@@ -79,7 +79,7 @@ export async function destructiveFindings(script: string, knowledge = new Script
  */
 export function destructiveFindingsNow(script: string, knowledge = new ScriptKnowledge()): DestructiveFinding[] {
   const statements = readBashNow(script, topLevelStatements).map((statement) =>
-    readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), assignments: assignmentsIn(root), tested: testedFilesIn(root), whereMissing: writesWhereMissing(root) })),
+    readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), text: statement.text, assignments: assignmentsIn(root), tested: testedFilesIn(root), whereMissing: writesWhereMissing(root) })),
   );
   knowledge.learnFilled(filledTargets(statements));
   const findings: DestructiveFinding[] = [];
@@ -119,8 +119,9 @@ interface Judging {
   whereMissing?: ReadonlySet<string>;
 }
 
-function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'> & { whereMissing?: string[] }, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
+function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'> & { whereMissing?: string[]; text?: string }, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
   for (const assignment of assignments) knowledge.assign(assignment);
+  if (read.defines.length === 1 && read.text !== undefined) knowledge.definitions.set(read.defines[0] ?? '', read.text);
   const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [], wholeFromHeredoc: heredocWrites(read.calls), whereMissing: new Set(read.whereMissing ?? []) };
   for (const name of read.defines) knowledge.functions.add(name);
   const madeBefore = read.defines.length > 0 ? knowledge.madeSoFar() : undefined;

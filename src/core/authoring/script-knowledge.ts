@@ -5,6 +5,7 @@
 // script states plainly counts; anything else is left unknown, so it stays flagged.
 import { hasFlag, operands, optionValue } from './command-args.js';
 import { readBashNow, type SyntaxNode } from './bash-syntax.js';
+import { functionPrints } from './function-output.js';
 import { outsideValues, printedTexts } from './outside-values.js';
 import type { ScriptFiles } from './script-files.js';
 import { valueOf, type ShellCall } from './shell-calls.js';
@@ -62,6 +63,8 @@ export class ScriptKnowledge {
    * written), not the system command of that name (`shutdown() { … }` then `trap shutdown TERM`).
    */
   readonly functions = new Set<string>();
+  /** Each function's definition as written, to tell what `$(NAME)` prints (function-output.ts). */
+  readonly definitions = new Map<string, string>();
   /**
    * Functions (and programs of the script's own repository) that hand their arguments to a
    * command (`edit() { sed -i "$@"; }`): the calls in their body that pass `"$@"` on, judged
@@ -96,6 +99,7 @@ export class ScriptKnowledge {
       if (values.length > 0) this.values.set(name, [...(this.values.get(name) ?? []), ...values]);
     }
     for (const name of sourced.functions) this.functions.add(name);
+    for (const [name, text] of sourced.definitions) this.definitions.set(name, text);
     for (const name of sourced.wrappers) this.wrappers.add(name);
     for (const [name, calls] of sourced.passThrough) this.passThrough.set(name, calls);
   }
@@ -157,13 +161,21 @@ export class ScriptKnowledge {
     const out: string[] = [];
     for (const value of seen as string[]) {
       // A substitution printing '' leaves no command: that branch runs nothing.
-      for (const text of (lookedUp(value) ?? printedTexts(value) ?? [value]).filter((t) => t.trim() !== '')) {
+      for (const text of (lookedUp(value) ?? printedTexts(value) ?? this.printedByFunction(value) ?? [value]).filter((t) => t.trim() !== '')) {
         const lines = this.commandLines(text.trim(), depth);
         if (lines === undefined) return undefined;
         out.push(...lines);
       }
     }
     return out.length > 0 ? [...new Set(out)] : undefined;
+  }
+
+  /** `$(nginx_location)`: the names a function of the script prints, when all it prints is fixed or looked up on PATH. */
+  private printedByFunction(value: string): string[] | null {
+    const name = /^\$\(\s*([\w.:-]+)\s*\)$/.exec(value.trim())?.[1];
+    const definition = name === undefined ? undefined : this.definitions.get(name);
+    const printed = definition === undefined ? null : functionPrints(definition, lookedUp, (n) => this.definitions.get(n));
+    return printed && printed.length > 0 ? printed : null;
   }
 
   /**
