@@ -65,7 +65,7 @@ export async function destructiveFindings(script: string, knowledge = new Script
   knowledge.learnFilled(filledTargets(commands));
   const findings: DestructiveFinding[] = [];
   for (const command of commands) {
-    const read = readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root) }));
+    const read = readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root, command.line) }));
     knowledge.learnTested(read.tested);
     findings.push(...judgeStatement({ ...command, whereMissing: read.whereMissing }, read.assignments, knowledge));
   }
@@ -79,7 +79,7 @@ export async function destructiveFindings(script: string, knowledge = new Script
  */
 export function destructiveFindingsNow(script: string, knowledge = new ScriptKnowledge()): DestructiveFinding[] {
   const statements = readBashNow(script, topLevelStatements).map((statement) =>
-    readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), text: statement.text, assignments: assignmentsIn(root), tested: testedFilesIn(root), whereMissing: writesWhereMissing(root) })),
+    readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), text: statement.text, assignments: assignmentsIn(root), tested: testedFilesIn(root), whereMissing: writesWhereMissing(root, statement.line) })),
   );
   knowledge.learnFilled(filledTargets(statements));
   const findings: DestructiveFinding[] = [];
@@ -308,6 +308,8 @@ function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: 
 }
 
 function found(rule: DestructiveRule, detail: string, top: ShellCall, judging: Judging): void {
+  // `mv`/`cp` onto a path a test just said is not there replaces nothing.
+  if ((rule.id === 'mv-replace' || rule.id === 'cp-force') && judging.whereMissing?.has(`${top.line}:${detail}`)) return;
   const finding = { line: top.line, rule: rule.id, category: rule.category, reason: `line ${top.line}: \`${shown(top)}\` ${rule.reason.replace('{}', detail)}` };
   if (rule.level !== 'note') judging.out.push(finding);
   else if (!judging.knowledge.notes.some((n) => n.reason === finding.reason)) judging.knowledge.notes.push({ line: finding.line, rule: finding.rule, reason: finding.reason });

@@ -143,8 +143,8 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     },
     reason: 'replaces {} with a file the script wrote; what was there is lost (mv)',
     examples: {
-      flags: ['postconf -n > /tmp/main-new.cf\nmv /tmp/main-new.cf /etc/postfix/main.cf', 'tmp=$(mktemp)\njq . /etc/docker/daemon.json > "$tmp"\nmv "$tmp" /etc/docker/daemon.json', 'mv -f /tmp/hosts.new /etc/hosts'],
-      quiet: ['mv /etc/cron.d/purge.disabled /etc/cron.d/purge', 'mv app.log app.log.1', 'mv /tmp/hosts.new /etc/', 'mv -n /tmp/hosts.new /etc/hosts', 'mv --backup=numbered /tmp/hosts.new /etc/hosts', 'mv /tmp/build.tgz "/srv/archive/build-$(date +%s).tgz"', 'curl -o "$dir/app.tgz.part" "$url"\nmv "$dir/app.tgz.part" "$dir/app.tgz"', 'tmp=/srv/releases/.unpack-1\nmkdir "$tmp"\nmv "$tmp" /srv/releases/1', 'tmp=$(mktemp -d)\nmv "$tmp" /srv/releases/1'],
+      flags: ['postconf -n > /tmp/main-new.cf\nmv /tmp/main-new.cf /etc/postfix/main.cf', 'tmp=$(mktemp)\njq . /etc/docker/daemon.json > "$tmp"\nmv "$tmp" /etc/docker/daemon.json', 'mv -f /tmp/hosts.new /etc/hosts', 'T=$(mktemp)\nif [[ -f "$F" ]]; then\n  jq .ipv6=true "$F" >"$T" && mv "$T" "$F"\nelse\n  echo "{}" >"$T"\n  mv "$T" "$F"\nfi'],
+      quiet: ['mv /etc/cron.d/purge.disabled /etc/cron.d/purge', 'mv app.log app.log.1', 'mv /tmp/hosts.new /etc/', 'mv -n /tmp/hosts.new /etc/hosts', 'mv --backup=numbered /tmp/hosts.new /etc/hosts', 'mv /tmp/build.tgz "/srv/archive/build-$(date +%s).tgz"', 'curl -o "$dir/app.tgz.part" "$url"\nmv "$dir/app.tgz.part" "$dir/app.tgz"', 'tmp=/srv/releases/.unpack-1\nmkdir "$tmp"\nmv "$tmp" /srv/releases/1', 'tmp=$(mktemp -d)\nmv "$tmp" /srv/releases/1', 'F=relay/credentials.json\nif [[ -f "$F" ]]; then\n  echo "$F already exists"\nelse\n  relay credentials generate >"$F".tmp\n  mv "$F".tmp "$F"\nfi'],
     },
   },
   {
