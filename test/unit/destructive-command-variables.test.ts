@@ -188,3 +188,13 @@ describe('the working folder the run made', () => {
     ]);
   });
 });
+
+describe('a file named with the run id the entry program sets', () => {
+  const entry = ['#!/usr/bin/env bash', 'export RUN_PID="${RUN_PID:=$$}"', 'exec "$PLUGIN_PATH/$1/subcommand" "$@"'].join('\n');
+  const stage = ['#!/usr/bin/env bash', 'stage_checks() {', '  cp -f CHECKS "/var/lib/app/$1/CHECKS.$RUN_PID"', '  cp -f CHECKS "/var/lib/app/$1/CHECKS"', '}'].join('\n');
+
+  it("is this run's own file: replacing it loses nothing, while the shared file stays flagged", async () => {
+    const repo = filesFrom(new Map([['tool', entry], ['plugins/checks/functions', stage]]));
+    expect(await findings(repo, 'plugins/checks/functions')).toEqual([{ line: 4, rule: 'cp-force' }]);
+  });
+});

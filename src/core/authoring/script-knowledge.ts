@@ -223,7 +223,23 @@ export class ScriptKnowledge {
     if (this.freshVariable(word)) return true;
     if (this.workingFolderOwned && !/^[/$`~]/.test(path) && path !== '/') return true;
     if (FRESH.test(path) || (WORK_IN_PROGRESS.test(path) && !/[*?[]/.test(path)) || (scratch && SCRATCH.test(path))) return true;
+    if (this.namedForThisRun(path)) return true;
     for (const made of this.created) if (path === made || path.startsWith(`${made}/`)) return true;
+    return false;
+  }
+
+  /**
+   * `CHECKS.$RUN_PID` where the project sets `RUN_PID="${RUN_PID:=$$}"` (here or in the files
+   * that came with the script): the file's name carries this run's process id, so the run
+   * made it; another run's file has another name.
+   */
+  private namedForThisRun(path: string): boolean {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (/[*?[]/.test(name)) return false;
+    for (const m of name.matchAll(/\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g)) {
+      const values = this.valuesOf(m[1] ?? m[2] ?? '').filter((v) => v !== '');
+      if (values.length > 0 && values.every((v) => v !== null && /^(\$\$|\$\{?BASHPID\}?|\$\{[A-Za-z_]\w*:?=(\$\$|\$BASHPID)\})$/.test(v.trim()))) return true;
+    }
     return false;
   }
 
