@@ -149,6 +149,7 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
   }
   for (const call of atExit) judgeCall(call, call, 0, judging);
   if (judging.runsArguments) for (const name of read.defines) knowledge.wrappers.add(name);
+  if (madeBefore && knowledge.inOwnFolder() && !madeBefore.workingFolderOwned) for (const name of read.defines) knowledge.entersOwnFolder.add(name);
   if (madeBefore) knowledge.forgetMadeSince(madeBefore);
   return judging.out;
 }

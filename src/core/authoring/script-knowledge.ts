@@ -54,6 +54,8 @@ export class ScriptKnowledge {
    * own `git clone`): a relative path there names what the run put there.
    */
   private workingFolderOwned = false;
+  /** Functions whose body ends in a folder the run made (`setup() { …; cd "$SANDBOX"; }`): calling one puts the shell there. */
+  readonly entersOwnFolder = new Set<string>();
   /** Files the script tests for (`[ -f hook.sh ]`) before running: optional, so not its own code. */
   private readonly optional = new Set<string>();
   /** Functions that run their arguments as a command (`run() { echo "+ $*"; "$@"; }`). */
@@ -99,6 +101,9 @@ export class ScriptKnowledge {
       if (values.length > 0) this.values.set(name, [...(this.values.get(name) ?? []), ...values]);
     }
     for (const name of sourced.functions) this.functions.add(name);
+    for (const name of sourced.entersOwnFolder) this.entersOwnFolder.add(name);
+    // A sourced file runs in this shell: a `cd` it made (directly or through a function) still holds.
+    if (sourced.workingFolderOwned) this.workingFolderOwned = true;
     for (const [name, text] of sourced.definitions) this.definitions.set(name, text);
     for (const name of sourced.wrappers) this.wrappers.add(name);
     for (const [name, calls] of sourced.passThrough) this.passThrough.set(name, calls);
@@ -312,6 +317,7 @@ export class ScriptKnowledge {
         this.folders.add(normal(this.resolve(dir)));
       }
     }
+    if (this.entersOwnFolder.has(call.name)) this.workingFolderOwned = true;
     if (name === 'cd' || name === 'pushd' || name === 'popd') {
       const to = name === 'popd' ? undefined : operands(call.args)[0];
       // `cd ruby-3.2` inside a folder the run made stays in it; `cd -`, `popd` or elsewhere leaves it.
