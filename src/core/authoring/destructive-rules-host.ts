@@ -109,7 +109,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     matches: 'rm without -r (also rm -f), unlink, on files the script did not create',
     when: (i) => !hasFlag(i.args, 'rR', '--recursive') && (operands(i.args).length === 0 || othersFiles(i, operands(i.args)).length > 0),
     reason: 'deletes files (rm)',
-    examples: { flags: ['rm -f /var/run/shop/worker.lock', 'rm /var/lib/shop/cache/*.tmp', 'nice -n 10 rm -f export.csv', 'find . -name "*.orig" | xargs rm -f'], quiet: ['tmp=$(mktemp)\nrm -f "$tmp"', 'rm -f /tmp/lock', 'rm -f "$incoming/$name.part"', 'touch marker\nrm marker', 'echo x > out.txt\nrm -f out.txt'] },
+    examples: { flags: ['rm -f /var/run/shop/worker.lock', 'rm /var/lib/shop/cache/*.tmp', 'nice -n 10 rm -f export.csv', 'find . -name "*.orig" | xargs rm -f'], quiet: ['docker run --cidfile cids/boot.cid -d app:1\nCID=$(cat cids/boot.cid)\nrm -f cids/boot.cid', 'tmp=$(mktemp)\nrm -f "$tmp"', 'rm -f /tmp/lock', 'rm -f "$incoming/$name.part"', 'touch marker\nrm marker', 'echo x > out.txt\nrm -f out.txt'] },
   },
   {
     id: 'in-place-edit',

@@ -306,6 +306,9 @@ export class ScriptKnowledge {
       const fetched = out ?? (folder !== undefined && url !== undefined ? `${folder.replace(/\/+$/, '')}/${url.split('?')[0]?.split('/').pop() ?? ''}` : undefined);
       if (fetched !== undefined && fetched !== '-' && !fetched.endsWith('/')) this.created.add(normal(this.resolve(fetched)));
     }
+    // `docker run --cidfile F` refuses an F that exists and writes the new container's id there: the run's own file.
+    const cidfile = optionValue(call.args, null, '--cidfile');
+    if (cidfile !== undefined && cidfile !== '') this.created.add(normal(this.resolve(cidfile)));
     // `git clone URL DIR` refuses a DIR that exists and is not empty: what is under it is the run's own.
     if (name === 'git') {
       const words = operands(call.args, new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '-C', '--reference', '--separate-git-dir', '-j', '--jobs', '--filter']));
