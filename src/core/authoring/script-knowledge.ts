@@ -157,7 +157,9 @@ export class ScriptKnowledge {
   /** Every command line a variable's values can make, following variables in the program word (bounded); undefined if one is unknown. */
   private choicesOf(name: string, depth: number): string[] | undefined {
     if (depth > 5) return undefined;
-    const all = this.valuesOf(name);
+    // `cmd="$cmd --name=$1"` adds arguments to the command already held: its program is that of the other values.
+    const growing = new RegExp(`^\\$(\\{${name}\\}|${name}\\b)(\\s|$)`);
+    const all = this.valuesOf(name).filter((v, _, values) => v === null || !growing.test(v) || values.every((w) => w !== null && growing.test(w)));
     // `CRI=` declared empty and set later (`CRI=docker`) is judged by what it is set to.
     const seen = all.some((v) => v !== '') ? all.filter((v) => v !== '') : all;
     if (seen.length === 0 || seen.some((v) => v === null)) return undefined;
