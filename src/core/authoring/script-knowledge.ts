@@ -463,7 +463,11 @@ export function assignmentsIn(root: SyntaxNode): Assignment[] {
     }
     if (node.type === 'for_statement') {
       const variable = node.childForFieldName('variable');
-      if (variable) out.push({ name: variable.text, value: null });
+      // `for t in tests/*-test.sh` over a glob of files the repository holds: each value is one of
+      // those files (a program of the script's own repository, judged where it is written).
+      const words = node.childrenForFieldName('value');
+      const files = words.length === 1 && words[0]?.type === 'word' && /^[\w.-]+(\/[\w.-]+)*\/[\w.*-]*\*[\w.*-]*\.(sh|bash)$/.test(words[0].text);
+      if (variable) out.push({ name: variable.text, value: files ? (words[0]?.text ?? null) : null });
     }
     if (node.type === 'command' && node.childForFieldName('name')?.text === 'read') {
       for (const arg of node.childrenForFieldName('argument')) if (/^[A-Za-z_]\w*$/.test(arg.text)) out.push({ name: arg.text, value: null });
