@@ -187,6 +187,7 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   // A name the script defined as a function runs that function (its body is judged where it
   // is written); a path (`/sbin/shutdown`) still names the system's program.
   if (!call.name.includes('/') && knowledge.functions.has(call.name) && !knowledge.wrappers.has(call.name)) return;
+  if (ownFunctionFamily(call.name, knowledge)) return;
   if (/[$`]/.test(call.name) && (!call.name.includes('/') || /[$`]/.test(program) || program === '')) {
     const choices = knowledge.commandChoices(call.name);
     if (choices === undefined) {
@@ -314,6 +315,19 @@ function found(rule: DestructiveRule, detail: string, top: ShellCall, judging: J
   const finding = { line: top.line, rule: rule.id, category: rule.category, reason: `line ${top.line}: \`${shown(top)}\` ${rule.reason.replace('{}', detail)}` };
   if (rule.level !== 'note') judging.out.push(finding);
   else if (!judging.knowledge.notes.some((n) => n.reason === finding.reason)) judging.knowledge.notes.push({ line: finding.line, rule: finding.rule, reason: finding.reason });
+}
+
+/**
+ * `fn-computed-${TYPE}-log-path`: a name built around one variable, with fixed text on both
+ * sides, where every function of that shape is one the script (or a helper it sources)
+ * defines. It runs one of them, each judged where it is written, not an unknown program.
+ */
+function ownFunctionFamily(name: string, knowledge: ScriptKnowledge): boolean {
+  const m = /^([\w-]+)\$(?:\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)([\w-]*)$/.exec(name);
+  if (!m || (m[1] ?? '').length < 3) return false;
+  const escape = (t: string): string => t.replace(/[-.]/g, '\\$&');
+  const family = new RegExp(`^${escape(m[1] ?? '')}[\\w-]+${escape(m[2] ?? '')}$`);
+  return [...knowledge.functions].some((f) => family.test(f));
 }
 
 /** Names worth finding among a container tool's arguments: those with rules, database clients, shells, wrappers. */

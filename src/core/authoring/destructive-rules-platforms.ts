@@ -221,8 +221,8 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     when: never,
     reason: 'runs a command named by {}, which the script does not set to a fixed value: cannot tell what runs',
     examples: {
-      flags: ['"$TOOL" "$ACTION"', '$EDITOR /etc/app.conf', 'exec "$@"', 'sudo $CMD', 'pick() {\n  echo "$1"\n}\nT=$(pick)\n$T --all', 'cmd="$cmd --force"\n$cmd', 'for t in $TESTS; do\n  $t\ndone'],
-      quiet: ['nginx_bin() {\n  local B\n  B=$(command -v nginx 2>/dev/null)\n  if [[ -z "$B" ]]; then\n    B="/usr/sbin/nginx"\n  fi\n  echo "$B"\n}\nlocation() {\n  nginx_bin\n}\ncheck() {\n  local N\n  N=$(location)\n  sudo "$N" -t\n}', '"$DEPLOY_ROOT/current/bin/restart" --graceful', 'CMD="systemctl status shop"\n$CMD', 'run() { echo "+ $*"; "$@"; }\nrun echo hi', 'SUDO=sudo\n$SUDO apt-get update', 'create_volume() {\n  cmd="docker volume create"\n  cmd="$cmd --name=$1"\n  $cmd\n}', 'for test_file in tests/*-test.sh; do\n  $test_file\ndone'] },
+      flags: ['"$TOOL" "$ACTION"', '$EDITOR /etc/app.conf', 'exec "$@"', 'sudo $CMD', 'pick() {\n  echo "$1"\n}\nT=$(pick)\n$T --all', 'cmd="$cmd --force"\n$cmd', 'for t in $TESTS; do\n  $t\ndone', 'fn-access-log-path() { echo /var/log/app/access.log; }\nfn-${TYPE}-rotate app'],
+      quiet: ['nginx_bin() {\n  local B\n  B=$(command -v nginx 2>/dev/null)\n  if [[ -z "$B" ]]; then\n    B="/usr/sbin/nginx"\n  fi\n  echo "$B"\n}\nlocation() {\n  nginx_bin\n}\ncheck() {\n  local N\n  N=$(location)\n  sudo "$N" -t\n}', '"$DEPLOY_ROOT/current/bin/restart" --graceful', 'CMD="systemctl status shop"\n$CMD', 'run() { echo "+ $*"; "$@"; }\nrun echo hi', 'SUDO=sudo\n$SUDO apt-get update', 'create_volume() {\n  cmd="docker volume create"\n  cmd="$cmd --name=$1"\n  $cmd\n}', 'for test_file in tests/*-test.sh; do\n  $test_file\ndone', 'fn-access-log-path() { echo /var/log/app/access.log; }\nfn-error-log-path() { echo /var/log/app/error.log; }\nfn-${TYPE}-log-path app'] },
   },
   {
     id: 'optional-script',
