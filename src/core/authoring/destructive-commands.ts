@@ -318,9 +318,10 @@ function found(rule: DestructiveRule, detail: string, top: ShellCall, judging: J
 }
 
 /**
- * `fn-computed-${TYPE}-log-path`: a name built around one variable, with fixed text on both
- * sides, where every function of that shape is one the script (or a helper it sources)
- * defines. It runs one of them, each judged where it is written, not an unknown program.
+ * `fn-computed-${TYPE}-log-path`: a name built around one variable, with fixed text before
+ * it, where the script (or a helper it sources) defines functions of that shape. A project
+ * that names a family of functions this way dispatches to them, each judged where it is
+ * written, rather than to an unknown program.
  */
 function ownFunctionFamily(name: string, knowledge: ScriptKnowledge): boolean {
   const m = /^([\w-]+)\$(?:\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)([\w-]*)$/.exec(name);
