@@ -78,3 +78,12 @@ describe('a sandbox a sourced setup function enters', () => {
     expect(found).toEqual(['redirect-overwrite', 'rm-files']);
   });
 });
+
+describe('a sourced file tested for first', () => {
+  it('is the repository’s own code when the repository holds it, and a hook that cannot be read when it does not', async () => {
+    const files = filesFrom(new Map([['install/_detect-engine.sh', '#!/bin/bash\nENGINE=docker\n'], ['install/geoip.sh', '']]));
+    const script = ['#!/bin/bash', 'if [[ -f install/_detect-engine.sh ]]; then', '  source install/_detect-engine.sh', 'fi', '[ -f install/hook.sh ] && source install/hook.sh'].join('\n');
+    const found = (await destructiveFindings(script, new ScriptKnowledge(files, 'install/geoip.sh'))).map((f) => ({ line: f.line, rule: f.rule }));
+    expect(found).toEqual([{ line: 5, rule: 'optional-script' }]);
+  });
+});

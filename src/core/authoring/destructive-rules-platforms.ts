@@ -4,6 +4,7 @@
 // rule; destructive-rules.ts joins the tables.
 import { hasFlag, operands, optionValue, options } from './command-args.js';
 import { never, type DestructiveRule, type RuleInput } from './destructive-rule-types.js';
+import { sourcedFile } from './script-files.js';
 
 const KUBE_OPTIONS = options('-n', '--namespace', '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--as', '--as-group', '--token', '--request-timeout', '-v', '-l', '--selector', '-o', '--output', '-f', '--filename', '-c', '--container', '--field-selector', '--timeout', '--grace-period', '--replicas');
 const DOCKER_OPTIONS = options('-H', '--host', '-c', '--context', '--config', '-l', '--log-level');
@@ -235,7 +236,10 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     when: (i) => {
       if (i.args.some((a) => a === '-c' || /^-[a-z]*c[a-z]*$/.test(a))) return false;
       const file = operands(i.args)[0];
-      return file !== undefined && i.knowledge.isOptionalFile(file) && file;
+      if (file === undefined || !i.knowledge.isOptionalFile(file)) return false;
+      // A file the script's own repository (or imported folder) holds is its code, read like any sourced helper, tested for or not.
+      const files = i.knowledge.files;
+      return !(files && sourcedFile(files, i.knowledge.self, i.knowledge.resolve(file)) !== undefined) && file;
     },
     reason: 'runs {}, a file the script only checks is there: cannot tell what runs',
     examples: {
