@@ -191,7 +191,10 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   if (/[$`]/.test(call.name) && (!call.name.includes('/') || /[$`]/.test(program) || program === '')) {
     const choices = knowledge.commandChoices(call.name);
     if (choices === undefined) {
-      if (judging.defining && /^\$\{?[@*]\}?$/.test(call.name)) judging.runsArguments = true;
+      // `run() { "$@"; }`, or `trap_with_arg() { func="$1"; shift; … trap "$func $sig" …; }`: the
+      // function runs what its callers give it, judged at each call. Only for a trap's handler:
+      // elsewhere `$1` may be the script's own argument (`bash -c "$run_command"`), not the function's.
+      if (judging.defining && (/^\$\{?[@*]\}?$/.test(call.name) || (top.name === 'trap' && knowledge.holdsAnArgument(call.name)))) judging.runsArguments = true;
       else found(ruleById('command-from-variable'), call.name, top, judging);
       return;
     }

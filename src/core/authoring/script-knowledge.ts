@@ -177,6 +177,13 @@ export class ScriptKnowledge {
     return out.length > 0 ? [...new Set(out)] : undefined;
   }
 
+  /** `func="$1"` then `$func …` in a function: every value the variable has is one of the function's own arguments. */
+  holdsAnArgument(word: string): boolean {
+    const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(word);
+    const values = m ? this.valuesOf(m[1] ?? m[2] ?? '').filter((v) => v !== '') : [];
+    return values.length > 0 && values.every((v) => v !== null && /^\$\{?[1-9]\}?$/.test(v));
+  }
+
   /** `$(nginx_location)`: the names a function of the script prints, when all it prints is fixed or looked up on PATH. */
   private printedByFunction(value: string): string[] | null {
     const name = /^\$\(\s*([\w.:-]+)\s*\)$/.exec(value.trim())?.[1];
