@@ -27,7 +27,8 @@ describe('importScript (console)', () => {
     const request = API.importScript.request.parse({ text: '# Restart the shop.\nsystemctl restart shop\n# Drop old carts.\npsql -c "DELETE FROM carts"\n' });
     const { markdown, warnings } = await service.importScript(request);
     expect(markdown).toMatch(/^---\nid: script\n/);
-    expect(markdown).toContain('## Restart the shop\n\n```sh\nsystemctl restart shop\n```');
+    // A restart stops the service for a moment, so it is flagged like a stop (a reload would not be).
+    expect(markdown).toContain('## Restart the shop\n\n> **Warning:** line 2: `systemctl restart shop` restarts shop (it stops while it restarts).\n\n```sh {confirm}\nsystemctl restart shop\n```');
     expect(markdown).toContain('```sh {confirm}\npsql -c "DELETE FROM carts"\n```');
     // The demo workspace's targets are what the author chooses from.
     expect(warnings[0]).toBe('no step has a target yet: add target=NAME to each of the 2 sh blocks (targets in handrail.yml: app, events; or local for this machine)');

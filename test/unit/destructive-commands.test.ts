@@ -138,7 +138,7 @@ describe('destructiveReasons', () => {
     'make build > /dev/null 2>&1',
     'curl -fsS http://localhost/health 2>/dev/null',
     'command -v psql >/dev/null',
-    'systemctl restart app',
+    'systemctl reload app',
     'systemctl status app',
     'kill -0 "$PID"',
     'tee -a deploy.log',

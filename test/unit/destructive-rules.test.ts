@@ -191,12 +191,14 @@ describe('must not flag', () => {
     'mysql -e "SHOW PROCESSLIST"',
     'echo "rm -rf /; DROP TABLE users; iptables -F"',
     'grep -c "DELETE" access.log',
-    'systemctl restart app',
+    'systemctl reload app',
     'kill -0 "$PID"',
     'command -v docker >/dev/null 2>&1',
     'eval "$(ssh-agent -s)"',
     'git fetch --prune origin',
     'terraform plan -destroy -out=destroy.plan',
+    // `$((…))` inside a C-style for is arithmetic, not a subshell running `$depth`.
+    'depth=${#FUNCNAME[@]}\nfor ((i = $(($depth - 1)), j = 1; i > 0; i--, j++)); do echo "$i $j"; done',
   ])('%s', async (script) => {
     expect(await destructiveReasons(script)).toEqual([]);
   });

@@ -61,3 +61,29 @@ describe("programs of the script's own repository", () => {
     expect(await findingsIn('sedfile -i s/a/b/ /etc/hosts', filesFrom(new Map()))).toEqual([]);
   });
 });
+
+describe('a sandbox a sourced setup function enters', () => {
+  const SETUP = ['#!/bin/bash', 'SANDBOX="$(mktemp -d /tmp/app-test.XXX)"', 'setup() {', '  git clone --depth=1 "file://$PWD" "$SANDBOX"', '  cd "$SANDBOX"', '}', 'setup'].join('\n');
+  const files = filesFrom(new Map([['tests/_setup.sh', SETUP], ['tests/config-test.sh', '']]));
+  const run = async (script: string): Promise<{ line: number; rule: string }[]> =>
+    (await destructiveFindings(script, new ScriptKnowledge(files, 'tests/config-test.sh'))).map((f) => ({ line: f.line, rule: f.rule }));
+
+  it("writes relative paths into the run's own clone, not the real checkout", async () => {
+    expect(await run(['#!/bin/bash', 'source tests/_setup.sh', 'echo "x = 1" > app/app.conf', 'rm app/settings.conf'].join('\n'))).toEqual([]);
+  });
+
+  it('still flags the same writes when the setup function is only defined, never called', async () => {
+    const idle = filesFrom(new Map([['tests/_setup.sh', SETUP.replace(/\nsetup$/, '')], ['tests/config-test.sh', '']]));
+    const found = (await destructiveFindings(['#!/bin/bash', 'source tests/_setup.sh', 'echo "x = 1" > app/app.conf', 'rm app/settings.conf'].join('\n'), new ScriptKnowledge(idle, 'tests/config-test.sh'))).map((f) => f.rule);
+    expect(found).toEqual(['redirect-overwrite', 'rm-files']);
+  });
+});
+
+describe('a sourced file tested for first', () => {
+  it('is the repository’s own code when the repository holds it, and a hook that cannot be read when it does not', async () => {
+    const files = filesFrom(new Map([['install/_detect-engine.sh', '#!/bin/bash\nENGINE=docker\n'], ['install/geoip.sh', '']]));
+    const script = ['#!/bin/bash', 'if [[ -f install/_detect-engine.sh ]]; then', '  source install/_detect-engine.sh', 'fi', '[ -f install/hook.sh ] && source install/hook.sh'].join('\n');
+    const found = (await destructiveFindings(script, new ScriptKnowledge(files, 'install/geoip.sh'))).map((f) => ({ line: f.line, rule: f.rule }));
+    expect(found).toEqual([{ line: 5, rule: 'optional-script' }]);
+  });
+});

@@ -65,7 +65,7 @@ export async function destructiveFindings(script: string, knowledge = new Script
   knowledge.learnFilled(filledTargets(commands));
   const findings: DestructiveFinding[] = [];
   for (const command of commands) {
-    const read = readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root) }));
+    const read = readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root, command.line) }));
     knowledge.learnTested(read.tested);
     findings.push(...judgeStatement({ ...command, whereMissing: read.whereMissing }, read.assignments, knowledge));
   }
@@ -79,7 +79,7 @@ export async function destructiveFindings(script: string, knowledge = new Script
  */
 export function destructiveFindingsNow(script: string, knowledge = new ScriptKnowledge()): DestructiveFinding[] {
   const statements = readBashNow(script, topLevelStatements).map((statement) =>
-    readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), assignments: assignmentsIn(root), tested: testedFilesIn(root), whereMissing: writesWhereMissing(root) })),
+    readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), text: statement.text, assignments: assignmentsIn(root), tested: testedFilesIn(root), whereMissing: writesWhereMissing(root, statement.line) })),
   );
   knowledge.learnFilled(filledTargets(statements));
   const findings: DestructiveFinding[] = [];
@@ -119,8 +119,9 @@ interface Judging {
   whereMissing?: ReadonlySet<string>;
 }
 
-function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'> & { whereMissing?: string[] }, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
+function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'> & { whereMissing?: string[]; text?: string }, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
   for (const assignment of assignments) knowledge.assign(assignment);
+  if (read.defines.length === 1 && read.text !== undefined) knowledge.definitions.set(read.defines[0] ?? '', read.text);
   const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [], wholeFromHeredoc: heredocWrites(read.calls), whereMissing: new Set(read.whereMissing ?? []) };
   for (const name of read.defines) knowledge.functions.add(name);
   const madeBefore = read.defines.length > 0 ? knowledge.madeSoFar() : undefined;
@@ -148,6 +149,7 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
   }
   for (const call of atExit) judgeCall(call, call, 0, judging);
   if (judging.runsArguments) for (const name of read.defines) knowledge.wrappers.add(name);
+  if (madeBefore && knowledge.inOwnFolder() && !madeBefore.workingFolderOwned) for (const name of read.defines) knowledge.entersOwnFolder.add(name);
   if (madeBefore) knowledge.forgetMadeSince(madeBefore);
   return judging.out;
 }
@@ -185,22 +187,39 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   // A name the script defined as a function runs that function (its body is judged where it
   // is written); a path (`/sbin/shutdown`) still names the system's program.
   if (!call.name.includes('/') && knowledge.functions.has(call.name) && !knowledge.wrappers.has(call.name)) return;
+  if (ownFunctionFamily(call.name, knowledge)) return;
   if (/[$`]/.test(call.name) && (!call.name.includes('/') || /[$`]/.test(program) || program === '')) {
     const choices = knowledge.commandChoices(call.name);
     if (choices === undefined) {
-      if (judging.defining && /^\$\{?[@*]\}?$/.test(call.name)) judging.runsArguments = true;
+      // `run() { "$@"; }`, or `trap_with_arg() { func="$1"; shift; … trap "$func $sig" …; }`: the
+      // function runs what its callers give it, judged at each call. Only for a trap's handler:
+      // elsewhere `$1` may be the script's own argument (`bash -c "$run_command"`), not the function's.
+      if (judging.defining && (/^\$\{?[@*]\}?$/.test(call.name) || (top.name === 'trap' && knowledge.holdsAnArgument(call.name)))) judging.runsArguments = true;
       else found(ruleById('command-from-variable'), call.name, top, judging);
       return;
     }
     for (const choice of choices) {
       const words = [...choice.split(/\s+/).filter(Boolean), ...call.args];
       const [name, ...args] = words;
-      if (name !== undefined) judgeCall({ ...call, name, args }, top, depth + 1, judging);
+      if (name !== undefined) {
+        judgeCall({ ...call, name, args }, top, depth + 1, judging);
+        // `$ENGINE run --name N …`: what the program it names made is the script's own too.
+        knowledge.learnCall({ name, args });
+      }
     }
     return;
   }
   // `./hooks/post-deploy` after `[ -x ./hooks/post-deploy ]`: an optional file, not the script's own code.
-  if (call.name.includes('/') && knowledge.isOptionalFile(call.name)) found(ruleById('optional-script'), call.name, top, judging);
+  // An installed program tested for where it may live (`[[ -x /usr/bin/systemctl ]]`) is that
+  // program, not a hook someone drops in.
+  const installed = SYSTEM_PROGRAMS.test(knowledge.resolve(call.name));
+  if (call.name.includes('/') && !installed && knowledge.isOptionalFile(call.name)) found(ruleById('optional-script'), call.name, top, judging);
+  // `/etc/init.d/nginx stop` is `service nginx stop`.
+  const initScript = /^\/etc\/(rc\.d\/)?init\.d\/([^/$`]+)$/.exec(knowledge.resolve(call.name));
+  if (initScript?.[2] !== undefined) {
+    judgeCall({ ...call, name: 'service', args: [initScript[2], ...call.args] }, top, depth + 1, judging);
+    return;
+  }
   const name = program;
   if (name === 'eval') {
     judgeEval(call, top, depth, judging);
@@ -220,6 +239,9 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
 }
 
 const ALL_ARGUMENTS = /^\$\{?[@*]\}?$/;
+
+/** Where installed programs live (and init scripts): a path there names that program. */
+const SYSTEM_PROGRAMS = /^\/(usr\/(local\/)?)?s?bin\/[^/]+$|^\/etc\/(rc\.d\/)?init\.d\/[^/]+$/;
 
 /** A call that hands on every argument it was given (`sed -i "$@"`), not one that runs them (`"$@"`). */
 const passesArguments = (call: ShellCall): boolean => !ALL_ARGUMENTS.test(call.name) && call.args.some((a) => ALL_ARGUMENTS.test(a));
@@ -291,9 +313,25 @@ function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: 
 }
 
 function found(rule: DestructiveRule, detail: string, top: ShellCall, judging: Judging): void {
+  // `mv`/`cp` onto a path a test just said is not there replaces nothing.
+  if ((rule.id === 'mv-replace' || rule.id === 'cp-force') && judging.whereMissing?.has(`${top.line}:${detail}`)) return;
   const finding = { line: top.line, rule: rule.id, category: rule.category, reason: `line ${top.line}: \`${shown(top)}\` ${rule.reason.replace('{}', detail)}` };
   if (rule.level !== 'note') judging.out.push(finding);
   else if (!judging.knowledge.notes.some((n) => n.reason === finding.reason)) judging.knowledge.notes.push({ line: finding.line, rule: finding.rule, reason: finding.reason });
+}
+
+/**
+ * `fn-computed-${TYPE}-log-path`: a name built around one variable, with fixed text before
+ * it, where the script (or a helper it sources) defines functions of that shape. A project
+ * that names a family of functions this way dispatches to them, each judged where it is
+ * written, rather than to an unknown program.
+ */
+function ownFunctionFamily(name: string, knowledge: ScriptKnowledge): boolean {
+  const m = /^([\w-]+)\$(?:\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)([\w-]*)$/.exec(name);
+  if (!m || (m[1] ?? '').length < 3) return false;
+  const escape = (t: string): string => t.replace(/[-.]/g, '\\$&');
+  const family = new RegExp(`^${escape(m[1] ?? '')}[\\w-]+${escape(m[2] ?? '')}$`);
+  return [...knowledge.functions].some((f) => family.test(f));
 }
 
 /** Names worth finding among a container tool's arguments: those with rules, database clients, shells, wrappers. */

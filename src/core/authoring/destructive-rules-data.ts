@@ -43,7 +43,7 @@ export const DATA_RULES: readonly DestructiveRule[] = [
   {
     id: 'sql-delete',
     category: 'databases',
-    commands: ['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlite'],
+    commands: ['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlite', 'clickhouse-client'],
     matches: 'DELETE sent to psql/mysql/sqlite3 (with -c/-e, as arguments, on stdin), read by the SQL parser',
     when: (i) => sqlVerdict(i, (v) => v === 'DELETE'),
     reason: 'deletes rows ({})',
@@ -52,20 +52,20 @@ export const DATA_RULES: readonly DestructiveRule[] = [
   {
     id: 'sql-drop',
     category: 'databases',
-    commands: ['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlite'],
+    commands: ['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlite', 'clickhouse-client'],
     matches: 'DROP … sent to a database client',
     when: (i) => sqlVerdict(i, (v) => v.startsWith('DROP')),
     reason: 'drops database objects ({})',
-    examples: { flags: ['psql "$DB_URL" --command="DROP TABLE audit_old"', 'docker exec db psql -U app -c "DROP SCHEMA old CASCADE"', "sqlite3 cache.db <<'SQL'\nDROP TABLE IF EXISTS old;\nSQL"], quiet: [`psql -c "SELECT 'DROP TABLE' AS note"`] },
+    examples: { flags: ['psql "$DB_URL" --command="DROP TABLE audit_old"', 'docker exec db psql -U app -c "DROP SCHEMA old CASCADE"', "sqlite3 cache.db <<'SQL'\nDROP TABLE IF EXISTS old;\nSQL", 'docker compose exec clickhouse clickhouse-client -q "DROP TABLE system.trace_log"'], quiet: [`psql -c "SELECT 'DROP TABLE' AS note"`] },
   },
   {
     id: 'sql-truncate',
     category: 'databases',
-    commands: ['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlite'],
+    commands: ['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlite', 'clickhouse-client'],
     matches: 'TRUNCATE sent to a database client',
     when: (i) => sqlVerdict(i, (v) => v === 'TRUNCATE'),
     reason: 'empties tables ({})',
-    examples: { flags: ['mysql -u app -e "TRUNCATE events" shop', 'echo "TRUNCATE t;" | mysql app'], quiet: ['mysql -e "SELECT 1"'] },
+    examples: { flags: ['mysql -u app -e "TRUNCATE events" shop', 'echo "TRUNCATE t;" | mysql app', 'clickhouse-client --multiquery -q "SYSTEM FLUSH LOGS; TRUNCATE TABLE IF EXISTS system.query_log;"'], quiet: ['mysql -e "SELECT 1"', 'clickhouse-client -q "SELECT count() FROM system.tables"'] },
   },
   {
     id: 'sql-end-sessions',
@@ -115,7 +115,7 @@ export const DATA_RULES: readonly DestructiveRule[] = [
   {
     id: 'sql-load',
     category: 'restores',
-    commands: ['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlite'],
+    commands: ['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlite', 'clickhouse-client'],
     matches: 'a database client fed SQL the script does not show: `< dump`, `… | client`, `-f file`',
     when: sqlFromElsewhere,
     reason: 'runs SQL the script does not show, over live data ({})',
@@ -138,10 +138,10 @@ export const DATA_RULES: readonly DestructiveRule[] = [
     when: (i) => {
       if (!tarExtract(i.args)) return false;
       const into = optionValue(i.args, '-C', '--directory');
-      if (into === undefined) return 'the current folder';
+      if (into === undefined) return !i.knowledge.inOwnFolder() && 'the current folder';
       return !i.knowledge.ownedByScript(into) && into;
     },
     reason: 'extracts an archive over the files in {} (tar -x)',
-    examples: { flags: ['tar -xzf backup.tgz -C /var/lib/app', 'tar xzf uploads.tar', 'docker run --rm -v up:/data alpine sh -c "tar -xzf /b/up.tgz -C /data"'], quiet: ['tar -czf backup.tgz /var/lib/app', 'tar -tzf backup.tgz', 'dir=$(mktemp -d)\ntar -xzf a.tgz -C "$dir"', 'R=/srv/app/releases/$(date +%s)\nmkdir -p "$R"\ntar -xzf a.tgz -C "$R"'] },
+    examples: { flags: ['tar -xzf backup.tgz -C /var/lib/app', 'tar xzf uploads.tar', 'docker run --rm -v up:/data alpine sh -c "tar -xzf /b/up.tgz -C /data"'], quiet: ['tar -czf backup.tgz /var/lib/app', 'tar -tzf backup.tgz', 'dir=$(mktemp -d)\ntar -xzf a.tgz -C "$dir"', 'R=/srv/app/releases/$(date +%s)\nmkdir -p "$R"\ntar -xzf a.tgz -C "$R"', 'mkdir /tmp/ruby && cd /tmp/ruby\ncurl -O https://example.org/ruby.tar.gz\ntar xzf ruby.tar.gz'] },
   },
 ];

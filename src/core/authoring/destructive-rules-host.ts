@@ -109,7 +109,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     matches: 'rm without -r (also rm -f), unlink, on files the script did not create',
     when: (i) => !hasFlag(i.args, 'rR', '--recursive') && (operands(i.args).length === 0 || othersFiles(i, operands(i.args)).length > 0),
     reason: 'deletes files (rm)',
-    examples: { flags: ['rm -f /var/run/shop/worker.lock', 'rm /var/lib/shop/cache/*.tmp', 'nice -n 10 rm -f export.csv', 'find . -name "*.orig" | xargs rm -f'], quiet: ['tmp=$(mktemp)\nrm -f "$tmp"', 'rm -f /tmp/lock', 'rm -f "$incoming/$name.part"', 'touch marker\nrm marker', 'echo x > out.txt\nrm -f out.txt'] },
+    examples: { flags: ['rm -f /var/run/shop/worker.lock', 'rm /var/lib/shop/cache/*.tmp', 'nice -n 10 rm -f export.csv', 'find . -name "*.orig" | xargs rm -f'], quiet: ['docker run --cidfile cids/boot.cid -d app:1\nCID=$(cat cids/boot.cid)\nrm -f cids/boot.cid', 'tmp=$(mktemp)\nrm -f "$tmp"', 'rm -f /tmp/lock', 'rm -f "$incoming/$name.part"', 'touch marker\nrm marker', 'echo x > out.txt\nrm -f out.txt'] },
   },
   {
     id: 'in-place-edit',
@@ -143,8 +143,8 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     },
     reason: 'replaces {} with a file the script wrote; what was there is lost (mv)',
     examples: {
-      flags: ['postconf -n > /tmp/main-new.cf\nmv /tmp/main-new.cf /etc/postfix/main.cf', 'tmp=$(mktemp)\njq . /etc/docker/daemon.json > "$tmp"\nmv "$tmp" /etc/docker/daemon.json', 'mv -f /tmp/hosts.new /etc/hosts'],
-      quiet: ['mv /etc/cron.d/purge.disabled /etc/cron.d/purge', 'mv app.log app.log.1', 'mv /tmp/hosts.new /etc/', 'mv -n /tmp/hosts.new /etc/hosts', 'mv --backup=numbered /tmp/hosts.new /etc/hosts', 'mv /tmp/build.tgz "/srv/archive/build-$(date +%s).tgz"', 'curl -o "$dir/app.tgz.part" "$url"\nmv "$dir/app.tgz.part" "$dir/app.tgz"', 'tmp=/srv/releases/.unpack-1\nmkdir "$tmp"\nmv "$tmp" /srv/releases/1', 'tmp=$(mktemp -d)\nmv "$tmp" /srv/releases/1'],
+      flags: ['postconf -n > /tmp/main-new.cf\nmv /tmp/main-new.cf /etc/postfix/main.cf', 'tmp=$(mktemp)\njq . /etc/docker/daemon.json > "$tmp"\nmv "$tmp" /etc/docker/daemon.json', 'mv -f /tmp/hosts.new /etc/hosts', 'T=$(mktemp)\nif [[ -f "$F" ]]; then\n  jq .ipv6=true "$F" >"$T" && mv "$T" "$F"\nelse\n  echo "{}" >"$T"\n  mv "$T" "$F"\nfi'],
+      quiet: ['mv /etc/cron.d/purge.disabled /etc/cron.d/purge', 'mv app.log app.log.1', 'mv /tmp/hosts.new /etc/', 'mv -n /tmp/hosts.new /etc/hosts', 'mv --backup=numbered /tmp/hosts.new /etc/hosts', 'mv /tmp/build.tgz "/srv/archive/build-$(date +%s).tgz"', 'curl -o "$dir/app.tgz.part" "$url"\nmv "$dir/app.tgz.part" "$dir/app.tgz"', 'tmp=/srv/releases/.unpack-1\nmkdir "$tmp"\nmv "$tmp" /srv/releases/1', 'tmp=$(mktemp -d)\nmv "$tmp" /srv/releases/1', 'export RUN_PID="${RUN_PID:=$$}"\nT=$(mktemp)\nrender > "$T"\nmv "$T" "/var/lib/app/CHECKS.$RUN_PID"', 'F=relay/credentials.json\nif [[ -f "$F" ]]; then\n  echo "$F already exists"\nelse\n  relay credentials generate >"$F".tmp\n  mv "$F".tmp "$F"\nfi'],
     },
   },
   {
@@ -317,6 +317,21 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     when: (i) => i.args[1] === 'stop',
     reason: 'stops a service (service stop)',
     examples: { flags: ['service app stop'], quiet: ['service app status'] },
+  },
+  {
+    id: 'service-action-from-variable',
+    category: 'services',
+    commands: ['systemctl', 'service', 'sv', 'invoke-rc.d', 'rc-service'],
+    // `systemctl "$CMD" nginx` in a function its callers give `stop`: the action is not in the
+    // script's text, so whether it stops the service cannot be told here; an operator would check.
+    matches: 'systemctl/service/sv/invoke-rc.d/rc-service (and /etc/init.d/NAME) whose action is a variable the script does not fix',
+    when: (i) => {
+      const words = operands(i.args, i.name === 'systemctl' ? SYSTEMCTL_OPTIONS : options('-w'));
+      const action = i.name === 'systemctl' || i.name === 'sv' ? words[0] : words[1];
+      return action !== undefined && /^\$/.test(action) && /[$`]/.test(i.knowledge.resolve(action)) && action;
+    },
+    reason: 'may stop or disable a service: the action comes from {}, which the script does not fix',
+    examples: { flags: ['systemctl "$CMD" nginx', 'sudo /usr/sbin/invoke-rc.d nginx "$CMD"', 'sudo /etc/init.d/nginx "$CMD"', 'sv "$1" nginx'], quiet: ['CMD=reload\nsystemctl "$CMD" nginx', 'systemctl restart "$UNIT"', 'service "$NAME" status'] },
   },
   {
     id: 'sv-stop',

@@ -4,17 +4,18 @@
 // rule; destructive-rules.ts joins the tables.
 import { hasFlag, operands, optionValue, options } from './command-args.js';
 import { never, type DestructiveRule, type RuleInput } from './destructive-rule-types.js';
+import { sourcedFile } from './script-files.js';
 
 const KUBE_OPTIONS = options('-n', '--namespace', '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--as', '--as-group', '--token', '--request-timeout', '-v', '-l', '--selector', '-o', '--output', '-f', '--filename', '-c', '--container', '--field-selector', '--timeout', '--grace-period', '--replicas');
 const DOCKER_OPTIONS = options('-H', '--host', '-c', '--context', '--config', '-l', '--log-level');
 const COMPOSE_OPTIONS = options('-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile', '--ansi', '--progress');
 
-function containerVerb(args: string[]): string[] {
+export function containerVerb(args: string[]): string[] {
   return operands(args, DOCKER_OPTIONS);
 }
 
 /** `docker compose …`, `docker-compose …`, `podman-compose …`: the compose verb and its own arguments. */
-function composeVerb(input: RuleInput): { verb: string; args: string[] } | undefined {
+export function composeVerb(input: RuleInput): { verb: string; args: string[] } | undefined {
   if (input.name === 'docker-compose' || input.name === 'podman-compose') return { verb: operands(input.args, COMPOSE_OPTIONS)[0] ?? '', args: input.args };
   if (input.name !== 'docker' && input.name !== 'podman') return undefined;
   const at = input.args.indexOf('compose');
@@ -100,10 +101,13 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
       const words = containerVerb(i.args);
       const [verb = '', sub = ''] = words;
       const hit = verb === 'rm' || verb === 'rmi' || (/^(volume|image|container|network)$/.test(verb) && /^(rm|remove|prune)$/.test(sub)) || (verb !== 'compose' && words.slice(0, 2).includes('prune'));
+      // Removing only what this run made (`docker rm "$tmp"` after `tmp=$(docker create …)`, its own `--name`) loses nothing.
+      const targets = words.slice(verb === 'rm' || verb === 'rmi' ? 1 : 2);
+      if (hit && verb !== 'rmi' && sub !== 'prune' && targets.length > 0 && targets.every((t) => i.knowledge.ownsContainer(t))) return false;
       return hit && `${i.name} ${words.slice(0, verb === 'rm' || verb === 'rmi' ? 1 : 2).join(' ')}${verb === 'rm' && hasFlag(i.args, 'v', '--volumes') ? ' -v' : ''}`;
     },
     reason: 'deletes containers, images or volumes ({})',
-    examples: { flags: ['docker volume rm shop_pgdata', 'docker rm -v shop-worker-old', 'docker system prune -af', 'docker image prune -f', 'docker builder prune -f', 'docker ps -aq | xargs -r docker rm'], quiet: ['docker volume ls', 'docker run --rm alpine true', 'docker image ls'] },
+    examples: { flags: ['docker volume rm shop_pgdata', 'docker rm -v shop-worker-old', 'docker system prune -af', 'docker image prune -f', 'docker builder prune -f', 'docker ps -aq | xargs -r docker rm'], quiet: ['docker volume ls', 'docker run --rm alpine true', 'docker image ls', 'tmp=$(docker create app:1)\ndocker cp "$tmp:/etc/ssl/certs/." certs/\ndocker rm "$tmp"', 'docker run -d --name migrate app:1\ndocker rm -f migrate'] },
   },
   // kubernetes and openshift
   {
@@ -217,7 +221,9 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     matches: 'a command named by a variable the script does not set to a fixed value (`$TOOL …`, `exec "$@"`)',
     when: never,
     reason: 'runs a command named by {}, which the script does not set to a fixed value: cannot tell what runs',
-    examples: { flags: ['"$TOOL" "$ACTION"', '$EDITOR /etc/app.conf', 'exec "$@"', 'sudo $CMD'], quiet: ['"$DEPLOY_ROOT/current/bin/restart" --graceful', 'CMD="systemctl status shop"\n$CMD', 'run() { echo "+ $*"; "$@"; }\nrun echo hi', 'SUDO=sudo\n$SUDO apt-get update'] },
+    examples: {
+      flags: ['"$TOOL" "$ACTION"', '$EDITOR /etc/app.conf', 'exec "$@"', 'sudo $CMD', 'pick() {\n  echo "$1"\n}\nT=$(pick)\n$T --all', 'cmd="$cmd --force"\n$cmd', 'for t in $TESTS; do\n  $t\ndone', 'fn-access-log-path() { echo /var/log/app/access.log; }\nfn-${TYPE}-rotate app', 'on_signal() {\n  func="$1"\n  trap "$func" TERM\n}\non_signal "$HANDLER"', 'run_command="$1"\nrun_run() {\n  bash -c "$run_command"\n}'],
+      quiet: ['nginx_bin() {\n  local B\n  B=$(command -v nginx 2>/dev/null)\n  if [[ -z "$B" ]]; then\n    B="/usr/sbin/nginx"\n  fi\n  echo "$B"\n}\nlocation() {\n  nginx_bin\n}\ncheck() {\n  local N\n  N=$(location)\n  sudo "$N" -t\n}', '"$DEPLOY_ROOT/current/bin/restart" --graceful', 'CMD="systemctl status shop"\n$CMD', 'run() { echo "+ $*"; "$@"; }\nrun echo hi', 'SUDO=sudo\n$SUDO apt-get update', 'create_volume() {\n  cmd="docker volume create"\n  cmd="$cmd --name=$1"\n  $cmd\n}', 'for test_file in tests/*-test.sh; do\n  $test_file\ndone', 'fn-access-log-path() { echo /var/log/app/access.log; }\nfn-error-log-path() { echo /var/log/app/error.log; }\nfn-${TYPE}-log-path app', 'cleanup() { echo bye; }\ntrap_with_arg() {\n  func="$1"\n  shift\n  for sig; do\n    trap "$func $sig" "$sig"\n  done\n}\ntrap_with_arg cleanup INT TERM'] },
   },
   {
     id: 'optional-script',
@@ -230,7 +236,10 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     when: (i) => {
       if (i.args.some((a) => a === '-c' || /^-[a-z]*c[a-z]*$/.test(a))) return false;
       const file = operands(i.args)[0];
-      return file !== undefined && i.knowledge.isOptionalFile(file) && file;
+      if (file === undefined || !i.knowledge.isOptionalFile(file)) return false;
+      // A file the script's own repository (or imported folder) holds is its code, read like any sourced helper, tested for or not.
+      const files = i.knowledge.files;
+      return !(files && sourcedFile(files, i.knowledge.self, i.knowledge.resolve(file)) !== undefined) && file;
     },
     reason: 'runs {}, a file the script only checks is there: cannot tell what runs',
     examples: {

@@ -103,6 +103,14 @@ export function innerCommands(call: ShellCall, name: string, knowledge: ScriptKn
     // xargs and the like pass the piped input on; the command they run keeps it.
     return at === undefined ? none : { calls: [{ ...call, name: call.args[at] ?? '', args: call.args.slice(at + 1), redirects: name === 'xargs' ? [] : call.redirects }], redirects: [] };
   }
+  // `docker compose exec db psql …`, `docker-compose run --rm web rm -rf …`: a service's
+  // container runs the command; compose's own options (`--env-file F`, `--ansi never`) come first.
+  const compose = name === 'docker-compose' || name === 'podman-compose' || ((name === 'docker' || name === 'podman') && operands(call.args)[0] === 'compose');
+  const verbAt = compose ? call.args.findIndex((arg) => arg === 'exec' || arg === 'run') : -1;
+  if (verbAt !== -1) {
+    const at = call.args.findIndex((arg, i) => i > verbAt + 1 && !/[:=]/.test(arg) && !OPTION_VALUES.has(call.args[i - 1] ?? '') && known(arg.split('/').pop() ?? arg));
+    return at === -1 ? none : as(call.args.slice(at));
+  }
   const verbs = REMOTE_RUN[name];
   if (verbs && verbs.test(operands(call.args)[0] ?? '')) {
     const dashes = call.args.indexOf('--');

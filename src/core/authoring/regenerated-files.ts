@@ -11,15 +11,20 @@
 //   `/etc/cron.daily/`) holds one file per owner, and the file's entire new content stands in
 //   the script, so the reader sees exactly what it becomes. The same heredoc over any other
 //   path (a release's settings file) stays a finding: that file may hold someone's edits.
+//   `/etc/systemd/system/NAME.service` (and `.timer`, `.socket`, …) counts as such a file:
+//   packages put their units under /lib or /usr/lib, so a unit there is the admin's own, and
+//   the script that writes it whole is its author. `echo`/`printf` of text written in the
+//   script (`echo "%app ALL=…" > /etc/sudoers.d/app`) is a whole new content like a heredoc.
 // - written only where a test just said the file is not there
-//   (`if [[ ! -f F ]]; then cat > F …`, `[ -e F ] || echo x > F`): nothing is replaced.
+//   (`if [[ ! -f F ]]; then cat > F …`, `[ -e F ] || echo x > F`, or `mv F.tmp F` in the
+//   `else` of `if [[ -f F ]]`): nothing is replaced.
 import { operands } from './command-args.js';
 import type { SyntaxNode } from './bash-syntax.js';
 import { valueOf, type ShellCall, type ShellRedirect } from './shell-calls.js';
 
 /** A file of its own in a folder made for one file per owner. */
 export function inDropInFolder(path: string): boolean {
-  return /(^|\/)([^/]+\.d|cron\.[^/]+)\/[^/*?]+$/.test(path);
+  return /(^|\/)([^/]+\.d|cron\.[^/]+)\/[^/*?]+$/.test(path) || /^\/etc\/systemd\/system\/[^/*?]+\.(service|timer|socket|path|mount|target)$/.test(path);
 }
 
 /** The paths the script appends or copies into: the files it fills itself. */
@@ -49,6 +54,11 @@ const FILTERS = new Set(['cat', 'sed', 'envsubst']);
 export function heredocWrites(calls: readonly ShellCall[]): Set<ShellRedirect> {
   const out = new Set<ShellRedirect>();
   for (const call of calls) {
+    // `echo "fixed text" > FILE`: everything the file will hold is written in the script.
+    if (/^(echo|printf)$/.test(call.name) && call.args.length > 0) {
+      for (const r of call.redirects) if (r.op === '>' || r.op === '>|') out.add(r);
+      continue;
+    }
     if (!FILTERS.has(call.name.split('/').pop() ?? '') || !call.redirects.some((r) => r.op.startsWith('<<') && r.op !== '<<<')) continue;
     // `cat FILE > OUT <<EOF` reads FILE, not only the heredoc.
     if (call.name.endsWith('cat') && operands(call.args).some((a) => a !== '-')) continue;
@@ -62,7 +72,7 @@ export function heredocWrites(calls: readonly ShellCall[]): Set<ShellRedirect> {
  * `then` of `if [ ! -f F ]`, the `else` of `if [ -f F ]`, the right of `[ ! -f F ] &&` or
  * `[ -f F ] ||`. An `elif` is left out (its test adds to the ones before).
  */
-export function writesWhereMissing(root: SyntaxNode): string[] {
+export function writesWhereMissing(root: SyntaxNode, firstLine = 1): string[] {
   const out: string[] = [];
   const visit = (node: SyntaxNode): void => {
     if (node.type === 'if_statement') {
@@ -71,7 +81,7 @@ export function writesWhereMissing(root: SyntaxNode): string[] {
       const condition = kids.slice(1, Math.max(thenAt, 1));
       for (const part of kids.slice(thenAt + 1)) {
         if (part.type === 'elif_clause') continue;
-        out.push(...writesTo([part], tested(condition, part.type !== 'else_clause')));
+        out.push(...writesTo([part], tested(condition, part.type !== 'else_clause'), firstLine));
       }
     }
     if (node.type === 'list') {
@@ -80,7 +90,7 @@ export function writesWhereMissing(root: SyntaxNode): string[] {
         const files = tested([left], op.type === '&&');
         // The grammar hangs a redirect written after the right-hand command on the whole list.
         const trailing = node.parent?.type === 'redirected_statement' ? node.parent.children.filter((c) => c.type === 'file_redirect') : [];
-        out.push(...writesTo([right, ...trailing], files));
+        out.push(...writesTo([right, ...trailing], files, firstLine));
       }
     }
     for (const child of node.children) visit(child);
@@ -104,13 +114,19 @@ function tested(nodes: SyntaxNode[], missing: boolean): Set<string> {
   return out;
 }
 
-function writesTo(nodes: SyntaxNode[], files: ReadonlySet<string>): string[] {
+function writesTo(nodes: SyntaxNode[], files: ReadonlySet<string>, firstLine: number): string[] {
   const out: string[] = [];
   const visit = (node: SyntaxNode): void => {
     if (node.type === 'file_redirect') {
       const op = node.children.find((c) => c.type === '>' || c.type === '>|');
       const target = node.children.at(-1);
       if (op && target && files.has(valueOf(target))) out.push(valueOf(target));
+    }
+    // `mv NEW FILE` / `cp NEW FILE` where FILE was just tested missing puts a file where none was.
+    if (node.type === 'command' && /^(mv|cp)$/.test(node.childForFieldName('name')?.text ?? '')) {
+      const dest = node.childrenForFieldName('argument').at(-1);
+      // Keyed by its line too: the same path may be replaced elsewhere in the statement where it exists.
+      if (dest && files.has(valueOf(dest))) out.push(`${firstLine + node.startPosition.row}:${valueOf(dest)}`);
     }
     for (const child of node.children) visit(child);
   };

@@ -4,7 +4,9 @@
 // holding the time it ran) from a write over a file that was there before. Only what the
 // script states plainly counts; anything else is left unknown, so it stays flagged.
 import { hasFlag, operands, optionValue } from './command-args.js';
-import type { SyntaxNode } from './bash-syntax.js';
+import { readBashNow, type SyntaxNode } from './bash-syntax.js';
+import { functionPrints } from './function-output.js';
+import { outsideValues, printedTexts } from './outside-values.js';
 import type { ScriptFiles } from './script-files.js';
 import { valueOf, type ShellCall } from './shell-calls.js';
 
@@ -12,6 +14,8 @@ export interface Assignment {
   name: string;
   /** The value as written (quotes removed, expansions kept), or null when it is not one word (`+=`, an array, `read`, a loop). */
   value: string | null;
+  /** Set with `local` (or `declare` in a function): the function's own, gone when it returns. */
+  local?: boolean;
 }
 
 /** Writing here loses nothing: the bit bucket, the process's own streams. */
@@ -33,10 +37,25 @@ const WORK_IN_PROGRESS = /(^|\/)(\.[^/]*(tmp|temp|unpack|partial|part|download)[
 
 export class ScriptKnowledge {
   private readonly values = new Map<string, (string | null)[]>();
+  /** Values set with `local` in a function, per name: not handed on to a script that sources this file. */
+  private readonly locals = new Map<string, (string | null)[]>();
+  /** Values found outside the script for a variable it never sets, looked up once each. */
+  private readonly outside = new Map<string, (string | null)[]>();
   private readonly created = new Set<string>();
   /** Folders the script made itself (plain `mkdir`, `mktemp -d`): moving one never replaces anything. */
   private readonly folders = new Set<string>();
   private readonly destroyPlans = new Set<string>();
+  /** Containers and volumes the run made itself (`run --name N`, a volume mounted again after the script removed it). */
+  private readonly containers = new Set<string>();
+  /** Volumes the script removed: mounting one again afterwards makes a new, empty one. */
+  private readonly removedVolumes = new Set<string>();
+  /**
+   * The shell is in a folder the run made (`mkdir /tmp/ruby && cd /tmp/ruby`, a `cd` into its
+   * own `git clone`): a relative path there names what the run put there.
+   */
+  private workingFolderOwned = false;
+  /** Functions whose body ends in a folder the run made (`setup() { …; cd "$SANDBOX"; }`): calling one puts the shell there. */
+  readonly entersOwnFolder = new Set<string>();
   /** Files the script tests for (`[ -f hook.sh ]`) before running: optional, so not its own code. */
   private readonly optional = new Set<string>();
   /** Functions that run their arguments as a command (`run() { echo "+ $*"; "$@"; }`). */
@@ -46,6 +65,8 @@ export class ScriptKnowledge {
    * written), not the system command of that name (`shutdown() { … }` then `trap shutdown TERM`).
    */
   readonly functions = new Set<string>();
+  /** Each function's definition as written, to tell what `$(NAME)` prints (function-output.ts). */
+  readonly definitions = new Map<string, string>();
   /**
    * Functions (and programs of the script's own repository) that hand their arguments to a
    * command (`edit() { sed -i "$@"; }`): the calls in their body that pass `"$@"` on, judged
@@ -73,14 +94,24 @@ export class ScriptKnowledge {
 
   /** What the script knows once it has sourced a file read with `sourced` (a knowledge of that file). */
   adopt(sourced: ScriptKnowledge): void {
-    for (const [name, values] of sourced.values) this.values.set(name, [...(this.values.get(name) ?? []), ...values]);
+    // A helper's `local X="$3"` belongs to its function: the script sourcing it never sees that value.
+    for (const [name, all] of sourced.values) {
+      const values = [...all];
+      for (const local of sourced.locals.get(name) ?? []) values.splice(values.indexOf(local), 1);
+      if (values.length > 0) this.values.set(name, [...(this.values.get(name) ?? []), ...values]);
+    }
     for (const name of sourced.functions) this.functions.add(name);
+    for (const name of sourced.entersOwnFolder) this.entersOwnFolder.add(name);
+    // A sourced file runs in this shell: a `cd` it made (directly or through a function) still holds.
+    if (sourced.workingFolderOwned) this.workingFolderOwned = true;
+    for (const [name, text] of sourced.definitions) this.definitions.set(name, text);
     for (const name of sourced.wrappers) this.wrappers.add(name);
     for (const [name, calls] of sourced.passThrough) this.passThrough.set(name, calls);
   }
 
   assign(assignment: Assignment): void {
     this.values.set(assignment.name, [...(this.values.get(assignment.name) ?? []), assignment.value]);
+    if (assignment.local) this.locals.set(assignment.name, [...(this.locals.get(assignment.name) ?? []), assignment.value]);
   }
 
   /**
@@ -103,16 +134,95 @@ export class ScriptKnowledge {
    */
   commandChoices(name: string): string[] | undefined {
     const single = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(name);
-    const programFixed = (v: string | null): v is string => v !== null && !EXPANSION.test(v.trim().split(/\s+/)[0] ?? '');
-    if (single) {
-      const all = this.values.get(single[1] ?? single[2] ?? '') ?? [];
-      // `CRI=` declared empty and set later (`CRI=docker`) is judged by what it is set to.
-      const seen = all.some((v) => v !== '') ? all.filter((v) => v !== '') : all;
-      const resolved = seen.flatMap((v) => (v === null ? [null] : (lookedUp(v) ?? [this.resolve(v)])));
-      return resolved.length > 0 && resolved.every(programFixed) ? resolved : undefined;
+    if (single) return this.choicesOf(single[1] ?? single[2] ?? '', 0);
+    // `${ENGINE}-compose`: the program word is built around a variable.
+    return this.commandLines(name, 0);
+  }
+
+  /**
+   * The values a variable holds here: the script's own (and its sourced files'); when it sets
+   * none, those the files that came with it give (outside-values.ts). A lone script has none.
+   */
+  private valuesOf(name: string): (string | null)[] {
+    const own = this.values.get(name) ?? [];
+    if (own.length > 0 || !this.files) return own;
+    let outside = this.outside.get(name);
+    if (!outside) {
+      outside = outsideValues(this.files, this.self, name, (text) => readBashNow(text, assignmentsIn));
+      this.outside.set(name, outside);
     }
-    const resolved = this.resolve(name);
-    return EXPANSION.test(resolved) ? undefined : [resolved];
+    return outside;
+  }
+
+  /** Every command line a variable's values can make, following variables in the program word (bounded); undefined if one is unknown. */
+  private choicesOf(name: string, depth: number): string[] | undefined {
+    if (depth > 5) return undefined;
+    // `cmd="$cmd --name=$1"` adds arguments to the command already held: its program is that of the other values.
+    const growing = new RegExp(`^\\$(\\{${name}\\}|${name}\\b)(\\s|$)`);
+    const all = this.valuesOf(name).filter((v, _, values) => v === null || !growing.test(v) || values.every((w) => w !== null && growing.test(w)));
+    // `CRI=` declared empty and set later (`CRI=docker`) is judged by what it is set to.
+    const seen = all.some((v) => v !== '') ? all.filter((v) => v !== '') : all;
+    if (seen.length === 0 || seen.some((v) => v === null)) return undefined;
+    // Only ever set empty so far (`CRI=` before the function that sets it runs): as before, nothing to judge by name.
+    if (seen.every((v) => v === '')) return [''];
+    const out: string[] = [];
+    for (const value of seen as string[]) {
+      // A substitution printing '' leaves no command: that branch runs nothing.
+      for (const text of (lookedUp(value) ?? printedTexts(value) ?? this.printedByFunction(value) ?? [value]).filter((t) => t.trim() !== '')) {
+        const lines = this.commandLines(text.trim(), depth);
+        if (lines === undefined) return undefined;
+        out.push(...lines);
+      }
+    }
+    return out.length > 0 ? [...new Set(out)] : undefined;
+  }
+
+  /** `func="$1"` then `$func …` in a function: every value the variable has is one of the function's own arguments. */
+  holdsAnArgument(word: string): boolean {
+    const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(word);
+    const values = m ? this.valuesOf(m[1] ?? m[2] ?? '').filter((v) => v !== '') : [];
+    return values.length > 0 && values.every((v) => v !== null && /^\$\{?[1-9]\}?$/.test(v));
+  }
+
+  /** `$(nginx_location)`: the names a function of the script prints, when all it prints is fixed or looked up on PATH. */
+  private printedByFunction(value: string): string[] | null {
+    const name = /^\$\(\s*([\w.:-]+)\s*\)$/.exec(value.trim())?.[1];
+    const definition = name === undefined ? undefined : this.definitions.get(name);
+    const printed = definition === undefined ? null : functionPrints(definition, lookedUp, (n) => this.definitions.get(n));
+    return printed && printed.length > 0 ? printed : null;
+  }
+
+  /**
+   * `docker compose $NO_ANSI down`: an argument that is one variable whose values are all fixed
+   * text is spelt out, one line per value, so the verb after it is found (bounded).
+   */
+  private withOptionsSpelt(program: string, args: string[], depth: number): string[] {
+    let lines = [[program]];
+    for (const arg of args) {
+      const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(arg);
+      const values = m && depth < 5 ? this.valuesOf(m[1] ?? m[2] ?? '') : [];
+      const spelt = values.length > 0 && values.every((v): v is string => v !== null && !EXPANSION.test(v)) ? [...new Set(values)] : [arg];
+      if (lines.length * spelt.length > 16) spelt.splice(1);
+      lines = lines.flatMap((line) => spelt.map((v) => [...line, v]));
+    }
+    return lines.map((words) => words.filter((w) => w !== '').join(' '));
+  }
+
+  /** `$dc_base --ansi never`, `${ENGINE}-compose ps`: the program word's variable replaced by each of its choices. */
+  private commandLines(line: string, depth: number): string[] | undefined {
+    const [first = '', ...rest] = line.split(/\s+/);
+    if (!EXPANSION.test(first)) return this.withOptionsSpelt(first, rest, depth);
+    const m = /^([^$`]*)\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))(.*)$/.exec(first);
+    if (!m) return undefined;
+    const inner = this.choicesOf(m[2] ?? m[3] ?? '', depth + 1);
+    if (inner === undefined) return undefined;
+    const out: string[] = [];
+    for (const choice of inner) {
+      const lines = this.commandLines([`${m[1] ?? ''}${choice}${m[4] ?? ''}`, ...rest].join(' '), depth + 1);
+      if (lines === undefined) return undefined;
+      out.push(...lines);
+    }
+    return out;
   }
 
   /**
@@ -124,9 +234,39 @@ export class ScriptKnowledge {
     const path = normal(this.resolve(word));
     // `$(mktemp -d)/../..` climbs out of what the script made.
     if (/(^|\/)\.\.(\/|$)/.test(path)) return false;
+    if (this.freshVariable(word)) return true;
+    if (this.workingFolderOwned && !/^[/$`~]/.test(path) && path !== '/') return true;
     if (FRESH.test(path) || (WORK_IN_PROGRESS.test(path) && !/[*?[]/.test(path)) || (scratch && SCRATCH.test(path))) return true;
+    if (this.namedForThisRun(path)) return true;
     for (const made of this.created) if (path === made || path.startsWith(`${made}/`)) return true;
     return false;
+  }
+
+  /**
+   * `CHECKS.$RUN_PID` where the project sets `RUN_PID="${RUN_PID:=$$}"` (here or in the files
+   * that came with the script): the file's name carries this run's process id, so the run
+   * made it; another run's file has another name.
+   */
+  private namedForThisRun(path: string): boolean {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (/[*?[]/.test(name)) return false;
+    for (const m of name.matchAll(/\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g)) {
+      const values = this.valuesOf(m[1] ?? m[2] ?? '').filter((v) => v !== '');
+      if (values.length > 0 && values.every((v) => v !== null && /^(\$\$|\$\{?BASHPID\}?|\$\{[A-Za-z_]\w*:?=(\$\$|\$BASHPID)\})$/.test(v.trim()))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * `"$TMP_WORK_DIR"` (or a path under it) where every value the script gives the variable
+   * is a fresh name (`$(mktemp -d "/tmp/app-${FUNCNAME[0]}.XXXXXX")` in each of several
+   * functions, each with its own template): whichever it holds, the run made it.
+   */
+  private freshVariable(word: string): boolean {
+    const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))(\/[^$`]*)?$/.exec(word);
+    if (!m || /(^|\/)\.\.(\/|$)/.test(m[3] ?? '')) return false;
+    const values = (this.values.get(m[1] ?? m[2] ?? '') ?? []).filter((v) => v !== '');
+    return values.length > 0 && values.every((v) => v !== null && FRESH.test(v.trim()));
   }
 
   /**
@@ -175,6 +315,9 @@ export class ScriptKnowledge {
       const fetched = out ?? (folder !== undefined && url !== undefined ? `${folder.replace(/\/+$/, '')}/${url.split('?')[0]?.split('/').pop() ?? ''}` : undefined);
       if (fetched !== undefined && fetched !== '-' && !fetched.endsWith('/')) this.created.add(normal(this.resolve(fetched)));
     }
+    // `docker run --cidfile F` refuses an F that exists and writes the new container's id there: the run's own file.
+    const cidfile = optionValue(call.args, null, '--cidfile');
+    if (cidfile !== undefined && cidfile !== '') this.created.add(normal(this.resolve(cidfile)));
     // `git clone URL DIR` refuses a DIR that exists and is not empty: what is under it is the run's own.
     if (name === 'git') {
       const words = operands(call.args, new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '-C', '--reference', '--separate-git-dir', '-j', '--jobs', '--filter']));
@@ -186,6 +329,13 @@ export class ScriptKnowledge {
         this.folders.add(normal(this.resolve(dir)));
       }
     }
+    if (this.entersOwnFolder.has(call.name)) this.workingFolderOwned = true;
+    if (name === 'cd' || name === 'pushd' || name === 'popd') {
+      const to = name === 'popd' ? undefined : operands(call.args)[0];
+      // `cd ruby-3.2` inside a folder the run made stays in it; `cd -`, `popd` or elsewhere leaves it.
+      this.workingFolderOwned = to !== undefined && to !== '-' && !/(^|\/)\.\.(\/|$)/.test(to) && (this.ownedByScript(to, { scratch: false }) || this.isFolderMadeByScript(to));
+    }
+    if (name === 'docker' || name === 'podman' || name === 'docker-compose' || name === 'podman-compose') this.learnContainers(call.args);
     if (name === '[' || name === '[[' || name === 'test') {
       call.args.forEach((arg, k) => {
         const file = call.args[k + 1];
@@ -199,14 +349,46 @@ export class ScriptKnowledge {
   }
 
   /**
+   * `docker run --name N` / `docker create --name N` fail when N exists, so N is the run's own;
+   * `volume rm V` and then `run -v V:/data` makes V afresh.
+   */
+  private learnContainers(args: readonly string[]): void {
+    const words = operands(args, new Set(['--name', '-v', '--volume', '-e', '--env', '-w', '--workdir', '--entrypoint', '-u', '--user', '--network', '-p', '--publish', '--env-file', '-f', '--file', '-p', '--project-name', '--ansi', '--profile']));
+    const verb = words[0] === 'compose' || words[0] === 'container' ? words[1] : words[0];
+    if (words[0] === 'volume' && (words[1] === 'rm' || words[1] === 'remove')) for (const v of words.slice(2)) this.removedVolumes.add(this.resolve(v));
+    if (verb !== 'run' && verb !== 'create') return;
+    const name = optionValue(args, null, '--name');
+    if (name !== undefined) this.containers.add(this.resolve(name));
+    args.forEach((arg, k) => {
+      const mount = arg === '-v' || arg === '--volume' ? args[k + 1] : /^--volume=(.*)$/.exec(arg)?.[1];
+      const volume = mount?.split(':')[0];
+      if (volume !== undefined && this.removedVolumes.has(this.resolve(volume))) this.containers.add(this.resolve(volume));
+    });
+  }
+
+  /** A container or volume this run made: named by it (`--name`), a fresh name, or the id `$(docker create …)` printed. */
+  ownsContainer(word: string): boolean {
+    if (this.containers.has(this.resolve(word)) || (FRESH.test(this.resolve(word)) && !/^\$\(\s*mktemp/.test(this.resolve(word)))) return true;
+    const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(word);
+    const values = m ? (this.values.get(m[1] ?? m[2] ?? '') ?? []).filter((v) => v !== '') : [];
+    return values.length > 0 && values.every((v) => v !== null && (FRESH.test(v) || /^\$\(\s*(\S+\s+)?(container\s+)?create\b/.test(v.trim()) || this.containers.has(v)));
+  }
+
+  /**
    * What the script made so far, to put back after a function's body: a file made in one
    * function is the script's own inside that function only, since another may run first or alone.
    */
-  madeSoFar(): { created: string[]; folders: string[] } {
-    return { created: [...this.created], folders: [...this.folders] };
+  madeSoFar(): { created: string[]; folders: string[]; workingFolderOwned: boolean } {
+    return { created: [...this.created], folders: [...this.folders], workingFolderOwned: this.workingFolderOwned };
   }
 
-  forgetMadeSince(before: { created: string[]; folders: string[] }): void {
+  /** Whether the shell is, as far as the script says, in a folder the run made. */
+  inOwnFolder(): boolean {
+    return this.workingFolderOwned;
+  }
+
+  forgetMadeSince(before: { created: string[]; folders: string[]; workingFolderOwned: boolean }): void {
+    this.workingFolderOwned = before.workingFolderOwned;
     for (const [set, kept] of [
       [this.created, before.created],
       [this.folders, before.folders],
@@ -266,6 +448,11 @@ export function testedFilesIn(root: SyntaxNode): string[] {
   return out;
 }
 
+function insideFunction(node: SyntaxNode): boolean {
+  for (let at: SyntaxNode | null = node.parent; at; at = at.parent) if (at.type === 'function_definition') return true;
+  return false;
+}
+
 /** The plain assignments under `root` (`A=1`, `export A=1`, `local a=$(mktemp)`), not `A=1 cmd`, and the names `for` and `read` set. */
 export function assignmentsIn(root: SyntaxNode): Assignment[] {
   const out: Assignment[] = [];
@@ -275,12 +462,19 @@ export function assignmentsIn(root: SyntaxNode): Assignment[] {
       const value = node.childForFieldName('value');
       if (name?.type === 'variable_name') {
         const appends = node.children.some((c) => c.type === '+=');
-        out.push({ name: name.text, value: appends || value?.type === 'array' ? null : value ? valueOf(value) : '' });
+        const declaration = node.parent?.type === 'declaration_command' ? node.parent : null;
+        const keyword = declaration?.children[0]?.text;
+        const local = keyword === 'local' || ((keyword === 'declare' || keyword === 'typeset') && insideFunction(node));
+        out.push({ name: name.text, value: appends || value?.type === 'array' ? null : value ? valueOf(value) : '', ...(local ? { local } : {}) });
       }
     }
     if (node.type === 'for_statement') {
       const variable = node.childForFieldName('variable');
-      if (variable) out.push({ name: variable.text, value: null });
+      // `for t in tests/*-test.sh` over a glob of files the repository holds: each value is one of
+      // those files (a program of the script's own repository, judged where it is written).
+      const words = node.childrenForFieldName('value');
+      const files = words.length === 1 && words[0]?.type === 'word' && /^[\w.-]+(\/[\w.-]+)*\/[\w.*-]*\*[\w.*-]*\.(sh|bash)$/.test(words[0].text);
+      if (variable) out.push({ name: variable.text, value: files ? (words[0]?.text ?? null) : null });
     }
     if (node.type === 'command' && node.childForFieldName('name')?.text === 'read') {
       for (const arg of node.childrenForFieldName('argument')) if (/^[A-Za-z_]\w*$/.test(arg.text)) out.push({ name: arg.text, value: null });

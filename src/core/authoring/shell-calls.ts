@@ -147,8 +147,16 @@ class Reader {
         this.visitChildren(node, depth, false, name);
         return null;
       }
-      case 'subshell':
       case 'command_substitution':
+        // The grammar reads `$(($n - 1))` inside `for ((…))` as `$( ($n - 1) )`, a subshell
+        // running `$n`; bash reads `$((` closed by `))` as arithmetic, so only its variables count.
+        if (/^\$\(\([^]*\)\)$/.test(node.text)) {
+          this.arithmeticReads(node);
+          return null;
+        }
+        this.visitChildren(node, depth + 1, false);
+        return null;
+      case 'subshell':
       case 'process_substitution':
         this.visitChildren(node, depth + 1, false);
         return null;
@@ -167,6 +175,15 @@ class Reader {
         if (REDIRECTS.has(node.type)) this.redirect(node, null, depth);
         else this.visitChildren(node, depth, arithmetic);
         return null;
+    }
+  }
+
+  /** The variables an arithmetic text the grammar misread as commands reads, and nothing it would run. */
+  private arithmeticReads(node: SyntaxNode): void {
+    for (const child of node.children) {
+      if (child.type === 'simple_expansion' || child.type === 'expansion') this.expansion(child);
+      else if (child.type === 'variable_name') this.expands.add(child.text);
+      this.arithmeticReads(child);
     }
   }
 

@@ -7,7 +7,7 @@ import { analyzeSql, type SqlDialect } from '../sql/sql-analysis.js';
 import type { ShellCall } from './shell-calls.js';
 import { withWrappedCalls } from './wrapped-commands.js';
 
-export type SqlClient = 'psql' | 'sqlite3' | 'mysql';
+export type SqlClient = 'psql' | 'sqlite3' | 'mysql' | 'clickhouse';
 
 export interface FedSql {
   client: SqlClient;
@@ -24,14 +24,15 @@ export interface SqlEffect {
   writes: boolean;
 }
 
-const CLIENTS: Record<string, SqlClient> = { psql: 'psql', sqlite3: 'sqlite3', sqlite: 'sqlite3', mysql: 'mysql', mariadb: 'mysql' };
-const DIALECTS: Record<SqlClient, SqlDialect[]> = { psql: ['postgres'], sqlite3: ['sqlite'], mysql: ['postgres', 'sqlite'] };
+const CLIENTS: Record<string, SqlClient> = { psql: 'psql', sqlite3: 'sqlite3', sqlite: 'sqlite3', mysql: 'mysql', mariadb: 'mysql', 'clickhouse-client': 'clickhouse' };
+const DIALECTS: Record<SqlClient, SqlDialect[]> = { psql: ['postgres'], sqlite3: ['sqlite'], mysql: ['postgres', 'sqlite'], clickhouse: ['postgres', 'sqlite'] };
 
 /** Options that take the next word as their value (so it is not the database or SQL). */
 const VALUE_OPTIONS: Record<SqlClient, Set<string>> = {
   psql: new Set(['-d', '-h', '-p', '-U', '-v', '-o', '-L', '-P', '-R', '-F', '-T', '--set', '--variable', '--host', '--port', '--username', '--dbname', '--output', '--log-file', '--pset']),
   sqlite3: new Set(['-separator', '-newline', '-nullvalue', '-vfs', '-maxsize', '-mmap', '-pagecache', '-lookaside', '-heap']),
   mysql: new Set(['-h', '-P', '-u', '-D', '-S', '--host', '--port', '--user', '--database', '--socket', '--default-character-set']),
+  clickhouse: new Set(['-h', '--host', '--port', '-u', '--user', '-d', '--database', '--password', '-f', '--format']),
 };
 
 export function sqlClientOf(name: string): SqlClient | undefined {
@@ -72,6 +73,13 @@ export function sqlFedTo(call: ShellCall): FedSql[] {
       const command = inline(['-e', '--execute'], '--execute');
       if (command !== undefined) {
         fed.push({ client, sql: command, via: 'with -e' });
+        continue;
+      }
+    } else if (client === 'clickhouse') {
+      // `clickhouse-client -q "DROP TABLE …"` (also `--query`, and `--multiquery` with several statements).
+      const command = inline(['-q', '--query'], '--query');
+      if (command !== undefined) {
+        fed.push({ client, sql: command, via: 'with -q' });
         continue;
       }
     } else {
