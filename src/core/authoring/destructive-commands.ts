@@ -112,6 +112,8 @@ interface Judging {
   /** The statement defines a function: `"$@"` in it makes the function a wrapper, not a finding. */
   defining: boolean;
   runsArguments: boolean;
+  /** Leading arguments dropped before the body runs `"$@"` (`shift`, `"${@:2}"`). */
+  skipsArguments?: number;
   out: DestructiveFinding[];
   /** `cat > FILE <<EOF`: the file's whole new content is in the script (regenerated-files.ts). */
   wholeFromHeredoc?: ReadonlySet<ShellRedirect>;
@@ -148,10 +150,24 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
     }
   }
   for (const call of atExit) judgeCall(call, call, 0, judging);
-  if (judging.runsArguments) for (const name of read.defines) knowledge.wrappers.add(name);
+  if (judging.runsArguments) {
+    for (const name of read.defines) knowledge.wrappers.add(name);
+    const skip = judging.skipsArguments ?? shiftsBeforeArguments(read.calls);
+    if (skip > 0) for (const name of read.defines) knowledge.wrapperSkips.set(name, skip);
+  }
   if (madeBefore && knowledge.inOwnFolder() && !madeBefore.workingFolderOwned) for (const name of read.defines) knowledge.entersOwnFolder.add(name);
   if (madeBefore) knowledge.forgetMadeSince(madeBefore);
   return judging.out;
+}
+
+/**
+ * How many arguments a wrapper's body shifts away before it first runs `"$@"`
+ * (`local desc="$1"; shift; "$@"`): those are its own (a description), not the command.
+ */
+function shiftsBeforeArguments(calls: ShellCall[]): number {
+  const runs = calls.find((c) => ALL_ARGUMENTS.test(c.name));
+  if (runs === undefined) return 0;
+  return calls.filter((c) => c.name === 'shift' && c.line < runs.line).reduce((n, c) => n + (/^\d+$/.test(c.args[0] ?? '') ? Number(c.args[0]) : 1), 0);
 }
 
 function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {
@@ -195,6 +211,10 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
       // function runs what its callers give it, judged at each call. Only for a trap's handler:
       // elsewhere `$1` may be the script's own argument (`bash -c "$run_command"`), not the function's.
       if (judging.defining && (/^\$\{?[@*]\}?$/.test(call.name) || (top.name === 'trap' && knowledge.holdsAnArgument(call.name)))) judging.runsArguments = true;
+      else if (judging.defining && /^\$\{@:[1-9]\d*\}$/.test(call.name)) {
+        judging.runsArguments = true;
+        judging.skipsArguments ??= Number(/\d+/.exec(call.name)?.[0]) - 1;
+      }
       else found(ruleById('command-from-variable'), call.name, top, judging);
       return;
     }

@@ -61,6 +61,11 @@ export class ScriptKnowledge {
   /** Functions that run their arguments as a command (`run() { echo "+ $*"; "$@"; }`). */
   readonly wrappers = new Set<string>();
   /**
+   * Leading arguments a wrapper drops before running the rest (`run() { desc=$1; shift; "$@"; }`,
+   * `"${@:2}"`): a description, not the command, so each call is judged by what follows it.
+   */
+  readonly wrapperSkips = new Map<string, number>();
+  /**
    * Functions the script defines: a call to one runs the script's own body (judged where it is
    * written), not the system command of that name (`shutdown() { … }` then `trap shutdown TERM`).
    */
@@ -106,6 +111,7 @@ export class ScriptKnowledge {
     if (sourced.workingFolderOwned) this.workingFolderOwned = true;
     for (const [name, text] of sourced.definitions) this.definitions.set(name, text);
     for (const name of sourced.wrappers) this.wrappers.add(name);
+    for (const [name, skip] of sourced.wrapperSkips) this.wrapperSkips.set(name, skip);
     for (const [name, calls] of sourced.passThrough) this.passThrough.set(name, calls);
   }
 

@@ -1,0 +1,48 @@
+// General causes behind the misses measured on installer scripts that also uninstall
+// (test/fixtures/destructive-real/README.md): a wrapper that takes a description first, an
+// uninstall branch deleting what only the install branch creates, firewall and security state
+// removed through firewalld, SELinux, WireGuard and PKI tools. Look-alikes written for the
+// cause, not lines copied from those scripts.
+import { describe, expect, it } from 'vitest';
+import { destructiveFindings } from '../../src/core/authoring/destructive-commands.js';
+
+const rules = async (script: string): Promise<string[]> => (await destructiveFindings(script)).map((f) => f.rule);
+const lines = async (script: string): Promise<number[]> => (await destructiveFindings(script)).map((f) => f.line);
+
+describe('wrappers that take a description before the command', () => {
+  const shifted = ['run_step() {', '  local desc="$1"', '  shift', '  echo "$desc: $*"', '  "$@"', '}'];
+  it('judges each call by the command it hands on after `shift`', async () => {
+    expect(await rules([...shifted, 'run_step "Removing the VPN package" dnf remove -y openvpn'].join('\n'))).toContain('package-remove');
+    expect(await rules([...shifted, 'run_step "Stopping" systemctl stop vpn'].join('\n'))).toContain('systemctl-stop');
+    expect(await rules([...shifted, 'run_step "Listing" ls /etc'].join('\n'))).toEqual([]);
+  });
+
+  it('judges `"${@:2}"` the same way', async () => {
+    const script = ['step() {', '  echo "== $1"', '  "${@:2}"', '}', 'step "Cleaning" rm -rf /var/lib/app', 'step "Looking" cat /etc/hosts'].join('\n');
+    expect(await lines(script)).toEqual([5]);
+  });
+
+  it('does not call a wrapper of a wrapper "cannot tell what runs", and judges its calls', async () => {
+    const script = [...shifted, 'run_or_die() {', '  local desc="$1"', '  shift', '  if ! run_step "$desc" "$@"; then exit 1; fi', '}', 'run_or_die "Reading" cat /etc/hosts', 'run_or_die "Dropping" rm -f /etc/app.conf'].join('\n');
+    expect(await lines(script)).toEqual([13]);
+  });
+});
+
+describe('an uninstall branch', () => {
+  it('flags deleting a file that only the other branch of the same if creates', async () => {
+    const script = ['if [[ ! -e /etc/vpn/server.conf ]]; then', '  echo "net.ipv4.ip_forward=1" > /etc/sysctl.d/99-vpn.conf', 'else', '  rm -f /etc/sysctl.d/99-vpn.conf', 'fi'].join('\n');
+    expect(await lines(script)).toContain(4);
+  });
+
+  it('flags it in another arm of a case too', async () => {
+    const script = ['case "$option" in', '  1)', '    echo x > /etc/vpn/unit.service', '    ;;', '  2)', '    rm -f /etc/vpn/unit.service', '    ;;', 'esac'].join('\n');
+    expect(await lines(script)).toContain(6);
+  });
+
+  it('still does not flag deleting a file made earlier on the same path', async () => {
+    const script = ['if [[ -n "$x" ]]; then', '  echo 1 > /etc/vpn/made.conf', '  rm -f /etc/vpn/made.conf', 'fi', 'echo 2 > /etc/vpn/other.conf', 'if true; then rm -f /etc/vpn/other.conf; fi'].join('\n');
+    const flagged = await lines(script);
+    expect(flagged).not.toContain(3);
+    expect(flagged).not.toContain(6);
+  });
+});
