@@ -9,6 +9,7 @@
 // said earlier counts: `tmp=$(mktemp)` makes `> "$tmp"` and `rm -f "$tmp"` harmless,
 // `dc="docker compose"` makes `$dc down --volumes` readable. The rules themselves are a
 // table (destructive-rules.ts), one entry per rule with its reason and examples.
+import { armsByLine } from './script-branches.js';
 import { loadBashGrammar, readBashNow, type SyntaxNode } from './bash-syntax.js';
 import { hasOwnRules, ruleById, rulesFor, type Category, type DestructiveRule } from './destructive-rules.js';
 import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-commands.js';
@@ -65,9 +66,9 @@ export async function destructiveFindings(script: string, knowledge = new Script
   knowledge.learnFilled(filledTargets(commands));
   const findings: DestructiveFinding[] = [];
   for (const command of commands) {
-    const read = readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root, command.line) }));
+    const read = readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root, command.line), arms: armsByLine(root, command.line) }));
     knowledge.learnTested(read.tested);
-    findings.push(...judgeStatement({ ...command, whereMissing: read.whereMissing }, read.assignments, knowledge));
+    findings.push(...judgeStatement({ ...command, whereMissing: read.whereMissing, arms: read.arms }, read.assignments, knowledge));
   }
   return unique(findings);
 }
@@ -79,7 +80,7 @@ export async function destructiveFindings(script: string, knowledge = new Script
  */
 export function destructiveFindingsNow(script: string, knowledge = new ScriptKnowledge()): DestructiveFinding[] {
   const statements = readBashNow(script, topLevelStatements).map((statement) =>
-    readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), text: statement.text, assignments: assignmentsIn(root), tested: testedFilesIn(root), whereMissing: writesWhereMissing(root, statement.line) })),
+    readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), text: statement.text, assignments: assignmentsIn(root), tested: testedFilesIn(root), whereMissing: writesWhereMissing(root, statement.line), arms: armsByLine(root, statement.line) })),
   );
   knowledge.learnFilled(filledTargets(statements));
   const findings: DestructiveFinding[] = [];
@@ -121,7 +122,7 @@ interface Judging {
   whereMissing?: ReadonlySet<string>;
 }
 
-function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'> & { whereMissing?: string[]; text?: string }, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
+function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'> & { whereMissing?: string[]; text?: string; arms?: Map<number, string[]> }, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
   for (const assignment of assignments) knowledge.assign(assignment);
   if (read.defines.length === 1 && read.text !== undefined) knowledge.definitions.set(read.defines[0] ?? '', read.text);
   const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [], wholeFromHeredoc: heredocWrites(read.calls), whereMissing: new Set(read.whereMissing ?? []) };
@@ -140,6 +141,7 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
   // then `log=$(mktemp)` removes the file the script made.
   const atExit: ShellCall[] = [];
   for (const step of steps) {
+    knowledge.armsNow = read.arms?.get(step.line) ?? [];
     if ('call' in step && step.call.name === 'trap') atExit.push(step.call);
     else if ('call' in step) {
       judgeCall(step.call, step.call, 0, judging);
@@ -149,6 +151,7 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
       if (writes(step.redirect)) knowledge.learnWrite(step.redirect.target);
     }
   }
+  knowledge.armsNow = [];
   for (const call of atExit) judgeCall(call, call, 0, judging);
   if (judging.runsArguments) {
     for (const name of read.defines) knowledge.wrappers.add(name);

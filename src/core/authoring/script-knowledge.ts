@@ -3,6 +3,7 @@
 // file the script made itself (`tmp=$(mktemp)`, `> out` earlier, `touch`, `mkdir`, a name
 // holding the time it ran) from a write over a file that was there before. Only what the
 // script states plainly counts; anything else is left unknown, so it stays flagged.
+import { canRunTogether } from './script-branches.js';
 import { hasFlag, operands, optionValue } from './command-args.js';
 import { readBashNow, type SyntaxNode } from './bash-syntax.js';
 import { functionPrints } from './function-output.js';
@@ -42,6 +43,10 @@ export class ScriptKnowledge {
   /** Values found outside the script for a variable it never sets, looked up once each. */
   private readonly outside = new Map<string, (string | null)[]>();
   private readonly created = new Set<string>();
+  /** The `if`/`case` arms each created path was made in (script-branches.ts). */
+  private readonly createdIn = new Map<string, string[][]>();
+  /** The arms of the command being judged now: set by the walker before each command. */
+  armsNow: readonly string[] = [];
   /** Folders the script made itself (plain `mkdir`, `mktemp -d`): moving one never replaces anything. */
   private readonly folders = new Set<string>();
   private readonly destroyPlans = new Set<string>();
@@ -244,8 +249,19 @@ export class ScriptKnowledge {
     if (this.workingFolderOwned && !/^[/$`~]/.test(path) && path !== '/') return true;
     if (FRESH.test(path) || (WORK_IN_PROGRESS.test(path) && !/[*?[]/.test(path)) || (scratch && SCRATCH.test(path))) return true;
     if (this.namedForThisRun(path)) return true;
-    for (const made of this.created) if (path === made || path.startsWith(`${made}/`)) return true;
+    for (const made of this.created) if ((path === made || path.startsWith(`${made}/`)) && this.madeInThisPass(made)) return true;
     return false;
+  }
+
+  private make(path: string): void {
+    this.created.add(path);
+    this.createdIn.set(path, [...(this.createdIn.get(path) ?? []), [...this.armsNow]]);
+  }
+
+  /** Made where the command now judged can also run, not only in another arm of an `if`/`case`. */
+  private madeInThisPass(path: string): boolean {
+    const places = this.createdIn.get(path);
+    return places === undefined || places.some((arms) => canRunTogether(arms, this.armsNow));
   }
 
   /**
@@ -309,7 +325,7 @@ export class ScriptKnowledge {
       for (const path of operands(call.args, new Set(['-m', '--mode', '-d', '-r', '-t']))) {
         // `[ -f F ] || touch F` makes sure F is there; it does not make F the script's own.
         if (name === 'touch' && (this.optional.has(normal(this.resolve(path))) || this.optional.has(normal(path)))) continue;
-        this.created.add(normal(this.resolve(path)));
+        this.make(normal(this.resolve(path)));
         if (name === 'mkdir') this.folders.add(normal(this.resolve(path)));
       }
     }
@@ -319,11 +335,11 @@ export class ScriptKnowledge {
       const folder = name === 'wget' ? optionValue(call.args, '-P', '--directory-prefix') : undefined;
       const url = operands(call.args, new Set(['-o', '--output', '-O', '--output-document', '-P', '--directory-prefix', '-H', '--header', '-d', '--data', '-u', '--user', '-X', '--request', '-A', '--user-agent', '-e', '--referer'])).find((w) => /^[a-z]+:\/\//.test(w));
       const fetched = out ?? (folder !== undefined && url !== undefined ? `${folder.replace(/\/+$/, '')}/${url.split('?')[0]?.split('/').pop() ?? ''}` : undefined);
-      if (fetched !== undefined && fetched !== '-' && !fetched.endsWith('/')) this.created.add(normal(this.resolve(fetched)));
+      if (fetched !== undefined && fetched !== '-' && !fetched.endsWith('/')) this.make(normal(this.resolve(fetched)));
     }
     // `docker run --cidfile F` refuses an F that exists and writes the new container's id there: the run's own file.
     const cidfile = optionValue(call.args, null, '--cidfile');
-    if (cidfile !== undefined && cidfile !== '') this.created.add(normal(this.resolve(cidfile)));
+    if (cidfile !== undefined && cidfile !== '') this.make(normal(this.resolve(cidfile)));
     // `git clone URL DIR` refuses a DIR that exists and is not empty: what is under it is the run's own.
     if (name === 'git') {
       const words = operands(call.args, new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '-C', '--reference', '--separate-git-dir', '-j', '--jobs', '--filter']));
@@ -331,7 +347,7 @@ export class ScriptKnowledge {
       const url = words[at + 1];
       const dir = words[at + 2] ?? url?.replace(/\/+$/, '').split(/[/:]/).pop()?.replace(/\.git$/, '');
       if (at !== -1 && url !== undefined && dir) {
-        this.created.add(normal(this.resolve(dir)));
+        this.make(normal(this.resolve(dir)));
         this.folders.add(normal(this.resolve(dir)));
       }
     }
@@ -415,7 +431,7 @@ export class ScriptKnowledge {
 
   /** A file the script overwrote (`> file`): what it holds from then on is the script's own. */
   learnWrite(target: string): void {
-    if (target !== '') this.created.add(normal(this.resolve(target)));
+    if (target !== '') this.make(normal(this.resolve(target)));
   }
 }
 
