@@ -46,3 +46,53 @@ describe('an uninstall branch', () => {
     expect(flagged).not.toContain(6);
   });
 });
+
+describe('firewall, security and package state an uninstall removes', () => {
+  it.each([
+    ['firewall-cmd --remove-port=1194/udp', 'firewalld-remove'],
+    ['firewall-cmd --permanent --zone=trusted --remove-source=10.8.0.0/24', 'firewalld-remove'],
+    ['firewall-cmd --permanent --remove-rich-rule="rule family=ipv4 source address=10.8.0.0/24 accept"', 'firewalld-remove'],
+    ['firewall-cmd --permanent --remove-masquerade', 'firewalld-remove'],
+    ['firewall-cmd --direct --remove-rule ipv4 nat POSTROUTING 0 -s 10.8.0.0/24 -j SNAT --to 192.0.2.1', 'firewalld-remove'],
+    ['firewall-cmd --reload', 'firewalld-remove'],
+    ['systemctl reload nftables', 'firewall-reload'],
+    ['semanage port -d -t openvpn_port_t -p udp 1194', 'selinux-delete'],
+    ['wg set wg0 peer "$key" remove', 'wireguard-peer-remove'],
+    ['./easyrsa --batch revoke "$client"', 'certificate-revoke'],
+    ['./easyrsa --batch revoke-issued "$client"', 'certificate-revoke'],
+    ['pacman --noconfirm -R openvpn', 'package-remove'],
+    ['dnf copr disable -y dsommers/openvpn-release', 'package-repo-disable'],
+    ['update-rc.d pihole-FTL disable', 'boot-service-remove'],
+    ['rc-update del pihole-FTL default', 'boot-service-remove'],
+    ['crontab -l | grep -v "/usr/local/sbin/updater" | crontab -', 'crontab-replace'],
+  ])('flags `%s`', async (command, rule) => {
+    expect(await rules(command)).toContain(rule);
+  });
+
+  it.each([
+    'firewall-cmd --add-port=1194/udp',
+    'firewall-cmd --permanent --list-ports',
+    'firewall-cmd --direct --get-rules ipv4 nat POSTROUTING',
+    'systemctl reload nginx',
+    'semanage port -a -t openvpn_port_t -p udp 1194',
+    'wg set wg0 peer "$key" allowed-ips 10.7.0.2/32',
+    'wg show wg0',
+    './easyrsa --batch build-client-full "$client" nopass',
+    './easyrsa --batch gen-crl',
+    'pacman -Syu --noconfirm openvpn',
+    'dnf copr enable -y dsommers/openvpn-release',
+    'update-rc.d pihole-FTL defaults',
+    'rc-update add pihole-FTL default',
+    'crontab -l',
+    '(crontab -l 2>/dev/null; echo "0 3 * * * /usr/local/sbin/updater") | crontab -',
+  ])('does not flag `%s`', async (command) => {
+    expect(await rules(command)).toEqual([]);
+  });
+});
+
+describe('a file written whole in each arm', () => {
+  it('judges the write of each arm alike: the first arm decides', async () => {
+    const script = ['echo start > /run/app/out.conf', 'case "$distro" in', '  debian)', '    echo a > /run/app/out.conf', '    ;;', '  arch)', '    echo b > /run/app/out.conf', '    ;;', 'esac'].join('\n');
+    expect(await lines(script)).toEqual([1]);
+  });
+});

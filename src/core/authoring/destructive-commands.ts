@@ -141,7 +141,10 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
   // then `log=$(mktemp)` removes the file the script made.
   const atExit: ShellCall[] = [];
   for (const step of steps) {
+    // `> FILE` in each arm of an if/case writes the file whole whichever arm runs: the first is
+    // judged, the others repeat it. Only a delete or edit in another arm loses an earlier run's file.
     knowledge.armsNow = read.arms?.get(step.line) ?? [];
+    knowledge.anyArm = !('call' in step);
     if ('call' in step && step.call.name === 'trap') atExit.push(step.call);
     else if ('call' in step) {
       judgeCall(step.call, step.call, 0, judging);
@@ -152,6 +155,7 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
     }
   }
   knowledge.armsNow = [];
+  knowledge.anyArm = false;
   for (const call of atExit) judgeCall(call, call, 0, judging);
   if (judging.runsArguments) {
     for (const name of read.defines) knowledge.wrappers.add(name);

@@ -38,6 +38,7 @@ function packageVerb(input: RuleInput): string | undefined {
   if (input.name === 'rpm') return hasFlag(input.args, 'e', '--erase') ? 'rpm -e' : undefined;
   if (input.name === 'apk') return operands(input.args)[0] === 'del' ? 'apk del' : undefined;
   if (input.name === 'snap') return operands(input.args)[0] === 'remove' ? 'snap remove' : undefined;
+  if (input.name === 'pacman') return input.args.some((a) => a === '--remove' || /^-R/.test(a)) ? 'pacman -R' : undefined;
   const verb = operands(input.args, PACKAGE_OPTIONS)[0] ?? '';
   return /^(remove|purge|autoremove|autopurge|erase|uninstall)$/.test(verb) ? `${input.name} ${verb}` : undefined;
 }
@@ -442,11 +443,11 @@ export const HOST_RULES: readonly DestructiveRule[] = [
   {
     id: 'package-remove',
     category: 'packages',
-    commands: ['apt', 'apt-get', 'aptitude', 'yum', 'dnf', 'microdnf', 'zypper', 'rpm', 'apk', 'snap'],
-    matches: 'apt/apt-get/yum/dnf/zypper remove|purge|autoremove|erase, rpm -e, apk del, snap remove',
+    commands: ['apt', 'apt-get', 'aptitude', 'yum', 'dnf', 'microdnf', 'zypper', 'rpm', 'apk', 'snap', 'pacman'],
+    matches: 'apt/apt-get/yum/dnf/zypper remove|purge|autoremove|erase, rpm -e, apk del, snap remove, pacman -R',
     when: (i) => packageVerb(i) ?? false,
     reason: 'removes installed packages ({})',
-    examples: { flags: ['apt-get remove -y collectd', 'apt-get purge -y "nagios-*"', 'apt-get autoremove -y', 'yum remove -y "php-*"', 'dnf -y autoremove', 'rpm -e httpd-tools'], quiet: ['apt-get install -y nginx', 'apt-get update', 'dnf install -y nginx', 'rpm -qa "php*"'] },
+    examples: { flags: ['apt-get remove -y collectd', 'apt-get purge -y "nagios-*"', 'apt-get autoremove -y', 'yum remove -y "php-*"', 'dnf -y autoremove', 'rpm -e httpd-tools', 'pacman --noconfirm -R openvpn', 'pacman -Rns unbound'], quiet: ['pacman -Syu --noconfirm openvpn', 'apt-get install -y nginx', 'apt-get update', 'dnf install -y nginx', 'rpm -qa "php*"'] },
   },
   // git
   {

@@ -47,6 +47,8 @@ export class ScriptKnowledge {
   private readonly createdIn = new Map<string, string[][]>();
   /** The arms of the command being judged now: set by the walker before each command. */
   armsNow: readonly string[] = [];
+  /** Set while a `> FILE` is judged: a file made in any arm counts (destructive-commands.ts says why). */
+  anyArm = false;
   /** Folders the script made itself (plain `mkdir`, `mktemp -d`): moving one never replaces anything. */
   private readonly folders = new Set<string>();
   private readonly destroyPlans = new Set<string>();
@@ -261,7 +263,7 @@ export class ScriptKnowledge {
   /** Made where the command now judged can also run, not only in another arm of an `if`/`case`. */
   private madeInThisPass(path: string): boolean {
     const places = this.createdIn.get(path);
-    return places === undefined || places.some((arms) => canRunTogether(arms, this.armsNow));
+    return this.anyArm || places === undefined || places.some((arms) => canRunTogether(arms, this.armsNow));
   }
 
   /**
