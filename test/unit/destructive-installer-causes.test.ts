@@ -96,3 +96,27 @@ describe('a file written whole in each arm', () => {
     expect(await lines(script)).toEqual([1]);
   });
 });
+
+describe('restores, downloaded scripts and multi-call programs', () => {
+  it('flags a cp from a backup over a file the script did not make', async () => {
+    expect(await rules('cp -p /etc/systemd/resolved.conf.orig /etc/systemd/resolved.conf')).toContain('cp-restore');
+    expect(await rules('cp "${dbBackup}.${num}" "${liveDb}"')).toContain('cp-restore');
+    expect(await rules('cd /etc/app\ncp migration_backup/* .')).toContain('cp-restore');
+    expect(await rules('cp /etc/app.conf /etc/app.conf.bak')).toEqual([]);
+    expect(await rules('cp -n /etc/app.conf.orig /etc/app.conf')).toEqual([]);
+    expect(await rules('cp app.conf.example /etc/app.conf')).toEqual([]);
+  });
+
+  it('flags a shell that runs a script downloaded at run time', async () => {
+    expect(await rules('curl -sSL https://install.example.org | sudo bash')).toContain('shell-from-download');
+    expect(await rules('wget -qO- https://get.example.org | sh -s -- --yes')).toContain('shell-from-download');
+    expect(await rules('curl -sSL https://example.org/data.json | jq .')).toEqual([]);
+    expect(await rules('cat local.sh | bash')).not.toContain('shell-from-download');
+  });
+
+  it('reads `PROGRAM sqlite3 …` as the sqlite3 it runs', async () => {
+    expect(await rules(`pihole-FTL sqlite3 -ni "$DB" "DELETE FROM queries WHERE id > 5"`)).toContain('sql-delete');
+    expect(await rules(`printf 'DROP TABLE IF EXISTS gravity;\\n' | pihole-FTL sqlite3 -ni "$DB"`)).toContain('sql-drop');
+    expect(await rules(`pihole-FTL sqlite3 -ni "$DB" "SELECT count(*) FROM queries"`)).toEqual([]);
+  });
+});

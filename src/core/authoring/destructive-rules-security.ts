@@ -28,7 +28,20 @@ function firewallReload(i: RuleInput): string | false {
   return /^(reload|restart|force-reload)$/.test(verb) && FIREWALL_SERVICES.test(name) && `${name} ${verb}`;
 }
 
+/** Programs that print what they download. */
+const DOWNLOADERS = /^(curl|wget|fetch)$/;
+
 export const SECURITY_RULES: readonly DestructiveRule[] = [
+  {
+    id: 'shell-from-download',
+    category: 'unknown',
+    commands: ['sh', 'bash', 'dash', 'zsh', 'ksh'],
+    matches: 'a shell reading its script from curl/wget on stdin (`curl … | sudo bash`)',
+    // The script is fetched when the step runs: nothing in this one says what it does.
+    when: (i) => DOWNLOADERS.test(i.call.stdinFrom ?? '') && !i.args.includes('-c') && (i.args.includes('-s') || i.args.every((a) => a.startsWith('-') || /^\$\{?[@*]\}?$/.test(a))) && `${i.call.stdinFrom ?? ''} | ${i.name}`,
+    reason: 'runs a script downloaded when the step runs ({}): cannot tell what runs',
+    examples: { flags: ['curl -sSL https://install.example.org | sudo bash', 'wget -qO- https://get.example.org | sh -s -- --yes'], quiet: ['curl -sSL https://example.org/data.json | jq .', 'cat local.sh | bash', 'curl -fsSL https://example.org/x.sh -o x.sh'] },
+  },
   {
     id: 'firewalld-remove',
     category: 'network',
@@ -112,9 +125,10 @@ export const SECURITY_RULES: readonly DestructiveRule[] = [
     id: 'crontab-replace',
     category: 'access',
     commands: ['crontab'],
-    matches: 'crontab - fed by grep -v / sed (a crontab rewritten without some of its lines)',
-    when: (i) => operands(i.args, options('-u'))[0] === '-' && /^(grep|egrep|sed|awk)$/.test(i.call.stdinFrom ?? '') && `crontab - from ${i.call.stdinFrom ?? ''}`,
+    // grep keeps only some lines; sed also rewrites a generated crontab without dropping any, so it is left out.
+    matches: 'crontab - fed by grep (a crontab rewritten without some of its lines)',
+    when: (i) => operands(i.args, options('-u'))[0] === '-' && /^(grep|egrep)$/.test(i.call.stdinFrom ?? '') && `crontab - from ${i.call.stdinFrom ?? ''}`,
     reason: 'replaces the crontab with a filtered copy: the lines filtered out are deleted ({})',
-    examples: { flags: ['crontab -l | grep -v "/usr/local/sbin/updater" | crontab -'], quiet: ['crontab -l', '(crontab -l 2>/dev/null; echo "0 3 * * * /usr/local/sbin/updater") | crontab -'] },
+    examples: { flags: ['crontab -l | grep -v "/usr/local/sbin/updater" | crontab -'], quiet: ['crontab -l', 'printf "%s\\n" "$JOB" | sed -E "s/a/b/" | crontab -', '(crontab -l 2>/dev/null; echo "0 3 * * * /usr/local/sbin/updater") | crontab -'] },
   },
 ];
