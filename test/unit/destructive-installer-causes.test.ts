@@ -120,3 +120,10 @@ describe('restores, downloaded scripts and multi-call programs', () => {
     expect(await rules(`pihole-FTL sqlite3 -ni "$DB" "SELECT count(*) FROM queries"`)).toEqual([]);
   });
 });
+
+describe('what a wrapper of a wrapper makes', () => {
+  it('knows a file downloaded through the outer wrapper is the script’s own', async () => {
+    const script = ['run_step() {', '  local desc="$1"', '  shift', '  "$@"', '}', 'run_or_die() {', '  local desc="$1"', '  shift', '  if ! run_step "$desc" "$@"; then exit 1; fi', '}', 'run_or_die "Downloading" curl -fL -o ~/kit.tgz "https://example.org/kit.tgz"', 'run_step "Cleaning up" rm -f ~/kit.tgz'].join('\n');
+    expect(await lines(script)).toEqual([]);
+  });
+});

@@ -115,6 +115,8 @@ interface Judging {
   runsArguments: boolean;
   /** Leading arguments dropped before the body runs `"$@"` (`shift`, `"${@:2}"`). */
   skipsArguments?: number;
+  /** The line where the body first runs its arguments (also through another wrapper). */
+  runsArgumentsAt?: number;
   out: DestructiveFinding[];
   /** `cat > FILE <<EOF`: the file's whole new content is in the script (regenerated-files.ts). */
   wholeFromHeredoc?: ReadonlySet<ShellRedirect>;
@@ -159,7 +161,7 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
   for (const call of atExit) judgeCall(call, call, 0, judging);
   if (judging.runsArguments) {
     for (const name of read.defines) knowledge.wrappers.add(name);
-    const skip = judging.skipsArguments ?? shiftsBeforeArguments(read.calls);
+    const skip = judging.skipsArguments ?? shiftsBefore(read.calls, judging.runsArgumentsAt);
     if (skip > 0) for (const name of read.defines) knowledge.wrapperSkips.set(name, skip);
   }
   if (madeBefore && knowledge.inOwnFolder() && !madeBefore.workingFolderOwned) for (const name of read.defines) knowledge.entersOwnFolder.add(name);
@@ -168,13 +170,12 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
 }
 
 /**
- * How many arguments a wrapper's body shifts away before it first runs `"$@"`
+ * How many arguments a wrapper's body shifts away before `line`, where it first runs `"$@"`
  * (`local desc="$1"; shift; "$@"`): those are its own (a description), not the command.
  */
-function shiftsBeforeArguments(calls: ShellCall[]): number {
-  const runs = calls.find((c) => ALL_ARGUMENTS.test(c.name));
-  if (runs === undefined) return 0;
-  return calls.filter((c) => c.name === 'shift' && c.line < runs.line).reduce((n, c) => n + (/^\d+$/.test(c.args[0] ?? '') ? Number(c.args[0]) : 1), 0);
+function shiftsBefore(calls: ShellCall[], line: number | undefined): number {
+  if (line === undefined) return 0;
+  return calls.filter((c) => c.name === 'shift' && c.line < line).reduce((n, c) => n + (/^\d+$/.test(c.args[0] ?? '') ? Number(c.args[0]) : 1), 0);
 }
 
 function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {
@@ -193,7 +194,8 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   }
   // `edit() { sed -i "$@"; }` (here, in a sourced helper, or a program of the same repository):
   // what `edit s/a/b/ /etc/app.conf` does is known only at the call, with its arguments.
-  if (!call.name.includes('/')) {
+  // A wrapper's calls are judged once, by the command it runs (below), not again through its body.
+  if (!call.name.includes('/') && !knowledge.wrappers.has(call.name)) {
     for (const template of passedOn(call.name, knowledge)) {
       // What the body does whatever it is given is found where the body is written; only
       // what these arguments add is this call's.
@@ -217,7 +219,10 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
       // `run() { "$@"; }`, or `trap_with_arg() { func="$1"; shift; … trap "$func $sig" …; }`: the
       // function runs what its callers give it, judged at each call. Only for a trap's handler:
       // elsewhere `$1` may be the script's own argument (`bash -c "$run_command"`), not the function's.
-      if (judging.defining && (/^\$\{?[@*]\}?$/.test(call.name) || (top.name === 'trap' && knowledge.holdsAnArgument(call.name)))) judging.runsArguments = true;
+      if (judging.defining && (/^\$\{?[@*]\}?$/.test(call.name) || (top.name === 'trap' && knowledge.holdsAnArgument(call.name)))) {
+        judging.runsArguments = true;
+        judging.runsArgumentsAt ??= call.line;
+      }
       else if (judging.defining && /^\$\{@:[1-9]\d*\}$/.test(call.name)) {
         judging.runsArguments = true;
         judging.skipsArguments ??= Number(/\d+/.exec(call.name)?.[0]) - 1;

@@ -19,6 +19,7 @@ function firewalldRemoval(args: string[]): string | false {
 }
 
 function firewallReload(i: RuleInput): string | false {
+  if (i.knowledge.firewallReplaced) return false;
   if (i.name === 'systemctl') {
     const [verb = '', ...names] = operands(i.args, SYSTEMCTL_OPTIONS);
     const hit = names.find((n) => FIREWALL_SERVICES.test(n));
@@ -58,10 +59,10 @@ export const SECURITY_RULES: readonly DestructiveRule[] = [
     id: 'firewall-reload',
     category: 'network',
     commands: ['systemctl', 'service', 'rc-service', 'invoke-rc.d'],
-    matches: 'systemctl reload/restart nftables, iptables, netfilter-persistent, firewalld; service NAME reload',
+    matches: 'systemctl reload/restart nftables, iptables, netfilter-persistent, firewalld; service NAME reload (not after the script loaded a ruleset itself)',
     when: firewallReload,
     reason: 'loads the saved firewall ruleset over the running one; rules other tools added at run time are lost ({})',
-    examples: { flags: ['systemctl reload nftables', 'service netfilter-persistent reload'], quiet: ['systemctl reload nginx', 'systemctl status nftables', 'systemctl enable nftables'] },
+    examples: { flags: ['systemctl reload nftables', 'service netfilter-persistent reload'], quiet: ['systemctl reload nginx', 'systemctl status nftables', 'systemctl enable nftables', 'nft -f /etc/nftables.conf\nsystemctl reload nftables'] },
   },
   {
     id: 'selinux-delete',

@@ -47,6 +47,11 @@ export class ScriptKnowledge {
   private readonly createdIn = new Map<string, string[][]>();
   /** The arms of the command being judged now: set by the walker before each command. */
   armsNow: readonly string[] = [];
+  /**
+   * The script itself replaced the running firewall ruleset (`nft flush ruleset`, `nft -f FILE`):
+   * reloading the saved ruleset afterwards drops nothing that was running before the script.
+   */
+  firewallReplaced = false;
   /** Set while a `> FILE` is judged: a file made in any arm counts (destructive-commands.ts says why). */
   anyArm = false;
   /** Folders the script made itself (plain `mkdir`, `mktemp -d`): moving one never replaces anything. */
@@ -322,6 +327,7 @@ export class ScriptKnowledge {
    */
   learnCall(call: Pick<ShellCall, 'name' | 'args'>): void {
     const name = call.name.split('/').pop() ?? call.name;
+    if (name === 'nft' && !hasFlag(call.args, 'c', '--check') && (hasFlag(call.args, 'f', '--file') || (call.args.includes('flush') && call.args.includes('ruleset')))) this.firewallReplaced = true;
     const made = name === 'touch' || (name === 'mkdir' && !hasFlag(call.args, 'p', '--parents'));
     if (made) {
       for (const path of operands(call.args, new Set(['-m', '--mode', '-d', '-r', '-t']))) {
