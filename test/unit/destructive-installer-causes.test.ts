@@ -113,15 +113,14 @@ describe('restores, downloaded scripts and multi-call programs', () => {
     expect(await rules('curl -sSL https://example.org/data.json | jq .')).toEqual([]);
     expect(await rules('cat local.sh | bash')).not.toContain('shell-from-download');
   });
-
-  it('reads `PROGRAM sqlite3 …` as the sqlite3 it runs', async () => {
-    expect(await rules(`pihole-FTL sqlite3 -ni "$DB" "DELETE FROM queries WHERE id > 5"`)).toContain('sql-delete');
-    expect(await rules(`printf 'DROP TABLE IF EXISTS gravity;\\n' | pihole-FTL sqlite3 -ni "$DB"`)).toContain('sql-drop');
-    expect(await rules(`pihole-FTL sqlite3 -ni "$DB" "SELECT count(*) FROM queries"`)).toEqual([]);
-  });
 });
 
 describe('what a wrapper of a wrapper makes', () => {
+  it('does not skip an argument a wrapper shifts away only in one branch', async () => {
+    const script = ['as_user() {', '  if [[ ${1:-} != --quiet ]]; then', '    echo "running $*"', '  else', '    shift 1', '  fi', '  "$@"', '}', 'as_user cat /etc/hosts', 'as_user rm -f /etc/app.conf'].join('\n');
+    expect(await lines(script)).toEqual([10]);
+  });
+
   it('knows a file downloaded through the outer wrapper is the script’s own', async () => {
     const script = ['run_step() {', '  local desc="$1"', '  shift', '  "$@"', '}', 'run_or_die() {', '  local desc="$1"', '  shift', '  if ! run_step "$desc" "$@"; then exit 1; fi', '}', 'run_or_die "Downloading" curl -fL -o ~/kit.tgz "https://example.org/kit.tgz"', 'run_step "Cleaning up" rm -f ~/kit.tgz'].join('\n');
     expect(await lines(script)).toEqual([]);

@@ -161,7 +161,7 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
   for (const call of atExit) judgeCall(call, call, 0, judging);
   if (judging.runsArguments) {
     for (const name of read.defines) knowledge.wrappers.add(name);
-    const skip = judging.skipsArguments ?? shiftsBefore(read.calls, judging.runsArgumentsAt);
+    const skip = judging.skipsArguments ?? shiftsBefore(read.calls, judging.runsArgumentsAt, read.arms ?? new Map<number, string[]>());
     if (skip > 0) for (const name of read.defines) knowledge.wrapperSkips.set(name, skip);
   }
   if (madeBefore && knowledge.inOwnFolder() && !madeBefore.workingFolderOwned) for (const name of read.defines) knowledge.entersOwnFolder.add(name);
@@ -173,9 +173,11 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
  * How many arguments a wrapper's body shifts away before `line`, where it first runs `"$@"`
  * (`local desc="$1"; shift; "$@"`): those are its own (a description), not the command.
  */
-function shiftsBefore(calls: ShellCall[], line: number | undefined): number {
+function shiftsBefore(calls: ShellCall[], line: number | undefined, arms: Map<number, string[]>): number {
   if (line === undefined) return 0;
-  return calls.filter((c) => c.name === 'shift' && c.line < line).reduce((n, c) => n + (/^\d+$/.test(c.args[0] ?? '') ? Number(c.args[0]) : 1), 0);
+  // A shift in a branch of its own (`if [[ $1 == --quiet ]]; then shift; fi`) happens only sometimes.
+  const always = (at: number): boolean => (arms.get(at) ?? []).every((arm) => (arms.get(line) ?? []).includes(arm));
+  return calls.filter((c) => c.name === 'shift' && c.line < line && always(c.line)).reduce((n, c) => n + (/^\d+$/.test(c.args[0] ?? '') ? Number(c.args[0]) : 1), 0);
 }
 
 function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {

@@ -6,7 +6,6 @@
 // Each wrapper's options that take a value are listed, so the command is the first word after
 // the options, as the wrapper itself reads it: `sudo -u $USER $CMD` runs `$CMD`, which the
 // rules then report as a command nobody can read before it runs.
-import { sqlClientOf } from './sql-in-shell.js';
 import { operands } from './command-args.js';
 import { readCodeNow, type ShellCall, type ShellRedirect } from './shell-calls.js';
 import type { ScriptKnowledge } from './script-knowledge.js';
@@ -81,9 +80,6 @@ export const EVAL_GENERATORS = /^\$\(\s*(ssh-agent|dircolors|pyenv|rbenv|nodenv|
  * The commands `call` runs, one level down. `known` says which names are worth finding
  * among a container tool's arguments (`docker exec db psql …`), where options are too many to list.
  */
-/** Commands that only print or look up the name they are given. */
-const NAMES_ONLY = new Set(['echo', 'printf', 'which', 'type', 'whereis', 'man', 'logger', 'hash', 'apropos', 'whatis', 'info']);
-
 export function innerCommands(call: ShellCall, name: string, knowledge: ScriptKnowledge, known: (name: string) => boolean): InnerCommands {
   const none = { calls: [], redirects: [] };
   const code = (text: string | undefined): InnerCommands => {
@@ -101,8 +97,6 @@ export function innerCommands(call: ShellCall, name: string, knowledge: ScriptKn
   if (name === 'trap') return call.args.length >= 2 && call.args[0] !== '-' && !/^\d+$/.test(call.args[0] ?? '') ? code(call.args[0]) : none;
   if ((name === 'flock' || name === 'runuser') && codeAfter(call.args, '-c') !== undefined) return code(codeAfter(call.args, '-c'));
   if (knowledge.wrappers.has(name)) return as(call.args.slice(knowledge.wrapperSkips.get(name) ?? 0));
-  // A multi-call program (`pihole-FTL sqlite3 DB "DELETE …"`) runs the client its first word names.
-  if (sqlClientOf(call.args[0] ?? '') !== undefined && !NAMES_ONLY.has(name) && sqlClientOf(name) === undefined) return as(call.args);
   const spec = PURE_WRAPPERS[name];
   if (spec) {
     const at = commandAt(call.args, spec);
