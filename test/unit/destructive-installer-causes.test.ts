@@ -126,3 +126,13 @@ describe('what a wrapper of a wrapper makes', () => {
     expect(await lines(script)).toEqual([]);
   });
 });
+
+describe('eval of a command the script spells out', () => {
+  it('reads `eval $VAR fixed-words` by the values the script gives VAR', async () => {
+    const set = ['if [[ -x /usr/bin/apt-get ]]; then', '  PKG_MANAGER="apt-get"', '  PKG_INSTALL="${PKG_MANAGER} -qq install"', '  PKG_REMOVE="${PKG_MANAGER} -y remove"', 'else', '  PKG_MANAGER="dnf"', '  PKG_INSTALL="${PKG_MANAGER} install -y"', '  PKG_REMOVE="${PKG_MANAGER} remove -y"', 'fi'];
+    expect(await rules([...set, 'eval ${PKG_INSTALL} /tmp/meta.deb'].join('\n'))).toEqual([]);
+    expect(await rules([...set, 'eval ${PKG_REMOVE} lighttpd'].join('\n'))).toContain('package-remove');
+    expect(await rules([...set, 'eval ${PKG_INSTALL} "$USER_INPUT"'].join('\n'))).toContain('eval');
+    expect(await rules('eval "$1"')).toContain('eval');
+  });
+});

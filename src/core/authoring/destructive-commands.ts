@@ -323,10 +323,22 @@ function passedOn(name: string, knowledge: ScriptKnowledge): ShellCall[] {
 function judgeEval(call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {
   const code = call.args.join(' ').trim();
   if (EVAL_GENERATORS.test(code)) return;
+  // `eval ${PKG_INSTALL} pkg` after `PKG_INSTALL="${PKG_MANAGER} install -y"`: the text is the
+  // script's own, spelt out in its assignments, when only the first word is a variable.
+  const [first = '', ...rest] = call.args;
+  const choices = /^\$(\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)$/.test(first) && !rest.some((a) => /[$`]/.test(a)) ? judging.knowledge.commandChoices(first) : undefined;
+  if (choices !== undefined && choices.every((c) => !/[$`]/.test(c))) {
+    for (const choice of choices) judgeCode([choice, ...rest].join(' '), call, top, depth, judging);
+    return;
+  }
   if (/[$`]/.test(code)) {
     found(ruleById('eval'), '', top, judging);
     return;
   }
+  judgeCode(code, call, top, depth, judging);
+}
+
+function judgeCode(code: string, call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {
   const read = readCodeNow(code, call.line);
   for (const c of read.calls) judgeCall(c, top, depth + 1, judging);
   for (const r of read.redirects) judgeRedirect(r, top, judging);
