@@ -136,3 +136,19 @@ describe('eval of a command the script spells out', () => {
     expect(await rules('eval "$1"')).toContain('eval');
   });
 });
+
+describe('test brackets with a regex', () => {
+  it('reads no command inside [[ … =~ regex && … ]]', async () => {
+    const script = ['until [[ -z "$n" || "$n" =~ ^[0-9]+$ && "$n" -le "$max" ]]; do', '  read -p "Number: " n', 'done'].join('\n');
+    expect(await rules(script)).toEqual([]);
+  });
+
+  it('reads no command there when the grammar mislexes the regex after a quoted pipe earlier', async () => {
+    const script = ['if true; then', '	count=$(ip -4 addr | grep inet | grep -vEc \'127(\\.[0-9]{1,3}){3}\')', '	echo "Which address?"', '	ip -4 addr | grep inet | grep -vE \'127(\\.[0-9]{1,3}){3}\' | cut -d \'/\' -f 1 | nl -s \') \'', '	read -p "Address [1]: " pick', '	until [[ -z "$pick" || "$pick" =~ ^[0-9]+$ && "$pick" -le "$count" ]]; do', '		echo "$pick: invalid selection."', '		read -p "Address [1]: " pick', '	done', '	addr=$(ip -4 addr | grep inet | cut -d \'/\' -f 1 | sed -n "$pick"p)', 'fi'].join('\n');
+    expect(await rules(script)).toEqual([]);
+  });
+
+  it('still judges a command substitution inside the brackets', async () => {
+    expect(await rules('if [[ -n "$(rm -rf /var/lib/app)" ]]; then echo x; fi')).toContain('rm-recursive');
+  });
+});
