@@ -102,6 +102,7 @@ describe('restores, downloaded scripts and multi-call programs', () => {
     expect(await rules('cp -p /etc/systemd/resolved.conf.orig /etc/systemd/resolved.conf')).toContain('cp-restore');
     expect(await rules('cp "${dbBackup}.${num}" "${liveDb}"')).toContain('cp-restore');
     expect(await rules('cd /etc/app\ncp migration_backup/* .')).toContain('cp-restore');
+    expect(await rules('filename="${dbBackup}.${num}"\ncp "${filename}" "${liveDb}"')).toContain('cp-restore');
     expect(await rules('cp /etc/app.conf /etc/app.conf.bak')).toEqual([]);
     expect(await rules('cp -n /etc/app.conf.orig /etc/app.conf')).toEqual([]);
     expect(await rules('cp app.conf.example /etc/app.conf')).toEqual([]);

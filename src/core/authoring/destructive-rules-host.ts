@@ -172,7 +172,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
       const target = optionValueOf(i.args, '-t', '--target-directory');
       const dest = target ?? words.at(-1);
       const sources = target !== undefined ? words : words.slice(0, -1);
-      if (dest === undefined || sources.length === 0 || !sources.some((s) => BACKUP_NAME.test(s))) return false;
+      if (dest === undefined || sources.length === 0 || !sources.some((s) => BACKUP_NAME.test(s) || BACKUP_NAME.test(i.knowledge.resolve(s)))) return false;
       const lost = othersFiles(i, [dest]);
       return lost.length > 0 && lost.join(' ');
     },
