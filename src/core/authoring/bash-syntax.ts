@@ -20,6 +20,7 @@ export interface SyntaxNode {
   readonly endIndex: number;
   /** 0-based row and column. */
   readonly startPosition: { readonly row: number; readonly column: number };
+  readonly endPosition: { readonly row: number; readonly column: number };
   /** False for punctuation and keywords (`;`, `|`, `do`). */
   readonly isNamed: boolean;
   /** Inserted by the parser where the text lacks something (an unclosed heredoc's end). */

@@ -9,6 +9,7 @@
 // said earlier counts: `tmp=$(mktemp)` makes `> "$tmp"` and `rm -f "$tmp"` harmless,
 // `dc="docker compose"` makes `$dc down --volumes` readable. The rules themselves are a
 // table (destructive-rules.ts), one entry per rule with its reason and examples.
+import { armsByLine } from './script-branches.js';
 import { loadBashGrammar, readBashNow, type SyntaxNode } from './bash-syntax.js';
 import { hasOwnRules, ruleById, rulesFor, type Category, type DestructiveRule } from './destructive-rules.js';
 import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-commands.js';
@@ -65,9 +66,9 @@ export async function destructiveFindings(script: string, knowledge = new Script
   knowledge.learnFilled(filledTargets(commands));
   const findings: DestructiveFinding[] = [];
   for (const command of commands) {
-    const read = readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root, command.line) }));
+    const read = readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root, command.line), arms: armsByLine(root, command.line) }));
     knowledge.learnTested(read.tested);
-    findings.push(...judgeStatement({ ...command, whereMissing: read.whereMissing }, read.assignments, knowledge));
+    findings.push(...judgeStatement({ ...command, whereMissing: read.whereMissing, arms: read.arms }, read.assignments, knowledge));
   }
   return unique(findings);
 }
@@ -79,7 +80,7 @@ export async function destructiveFindings(script: string, knowledge = new Script
  */
 export function destructiveFindingsNow(script: string, knowledge = new ScriptKnowledge()): DestructiveFinding[] {
   const statements = readBashNow(script, topLevelStatements).map((statement) =>
-    readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), text: statement.text, assignments: assignmentsIn(root), tested: testedFilesIn(root), whereMissing: writesWhereMissing(root, statement.line) })),
+    readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), text: statement.text, assignments: assignmentsIn(root), tested: testedFilesIn(root), whereMissing: writesWhereMissing(root, statement.line), arms: armsByLine(root, statement.line) })),
   );
   knowledge.learnFilled(filledTargets(statements));
   const findings: DestructiveFinding[] = [];
@@ -112,6 +113,10 @@ interface Judging {
   /** The statement defines a function: `"$@"` in it makes the function a wrapper, not a finding. */
   defining: boolean;
   runsArguments: boolean;
+  /** Leading arguments dropped before the body runs `"$@"` (`shift`, `"${@:2}"`). */
+  skipsArguments?: number;
+  /** The line where the body first runs its arguments (also through another wrapper). */
+  runsArgumentsAt?: number;
   out: DestructiveFinding[];
   /** `cat > FILE <<EOF`: the file's whole new content is in the script (regenerated-files.ts). */
   wholeFromHeredoc?: ReadonlySet<ShellRedirect>;
@@ -119,7 +124,7 @@ interface Judging {
   whereMissing?: ReadonlySet<string>;
 }
 
-function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'> & { whereMissing?: string[]; text?: string }, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
+function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'> & { whereMissing?: string[]; text?: string; arms?: Map<number, string[]> }, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
   for (const assignment of assignments) knowledge.assign(assignment);
   if (read.defines.length === 1 && read.text !== undefined) knowledge.definitions.set(read.defines[0] ?? '', read.text);
   const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [], wholeFromHeredoc: heredocWrites(read.calls), whereMissing: new Set(read.whereMissing ?? []) };
@@ -138,6 +143,10 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
   // then `log=$(mktemp)` removes the file the script made.
   const atExit: ShellCall[] = [];
   for (const step of steps) {
+    // `> FILE` in each arm of an if/case writes the file whole whichever arm runs: the first is
+    // judged, the others repeat it. Only a delete or edit in another arm loses an earlier run's file.
+    knowledge.armsNow = read.arms?.get(step.line) ?? [];
+    knowledge.anyArm = !('call' in step);
     if ('call' in step && step.call.name === 'trap') atExit.push(step.call);
     else if ('call' in step) {
       judgeCall(step.call, step.call, 0, judging);
@@ -147,11 +156,28 @@ function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defi
       if (writes(step.redirect)) knowledge.learnWrite(step.redirect.target);
     }
   }
+  knowledge.armsNow = [];
+  knowledge.anyArm = false;
   for (const call of atExit) judgeCall(call, call, 0, judging);
-  if (judging.runsArguments) for (const name of read.defines) knowledge.wrappers.add(name);
+  if (judging.runsArguments) {
+    for (const name of read.defines) knowledge.wrappers.add(name);
+    const skip = judging.skipsArguments ?? shiftsBefore(read.calls, judging.runsArgumentsAt, read.arms ?? new Map<number, string[]>());
+    if (skip > 0) for (const name of read.defines) knowledge.wrapperSkips.set(name, skip);
+  }
   if (madeBefore && knowledge.inOwnFolder() && !madeBefore.workingFolderOwned) for (const name of read.defines) knowledge.entersOwnFolder.add(name);
   if (madeBefore) knowledge.forgetMadeSince(madeBefore);
   return judging.out;
+}
+
+/**
+ * How many arguments a wrapper's body shifts away before `line`, where it first runs `"$@"`
+ * (`local desc="$1"; shift; "$@"`): those are its own (a description), not the command.
+ */
+function shiftsBefore(calls: ShellCall[], line: number | undefined, arms: Map<number, string[]>): number {
+  if (line === undefined) return 0;
+  // A shift in a branch of its own (`if [[ $1 == --quiet ]]; then shift; fi`) happens only sometimes.
+  const always = (at: number): boolean => (arms.get(at) ?? []).every((arm) => (arms.get(line) ?? []).includes(arm));
+  return calls.filter((c) => c.name === 'shift' && c.line < line && always(c.line)).reduce((n, c) => n + (/^\d+$/.test(c.args[0] ?? '') ? Number(c.args[0]) : 1), 0);
 }
 
 function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {
@@ -170,7 +196,8 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   }
   // `edit() { sed -i "$@"; }` (here, in a sourced helper, or a program of the same repository):
   // what `edit s/a/b/ /etc/app.conf` does is known only at the call, with its arguments.
-  if (!call.name.includes('/')) {
+  // A wrapper's calls are judged once, by the command it runs (below), not again through its body.
+  if (!call.name.includes('/') && !knowledge.wrappers.has(call.name)) {
     for (const template of passedOn(call.name, knowledge)) {
       // What the body does whatever it is given is found where the body is written; only
       // what these arguments add is this call's.
@@ -194,7 +221,14 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
       // `run() { "$@"; }`, or `trap_with_arg() { func="$1"; shift; … trap "$func $sig" …; }`: the
       // function runs what its callers give it, judged at each call. Only for a trap's handler:
       // elsewhere `$1` may be the script's own argument (`bash -c "$run_command"`), not the function's.
-      if (judging.defining && (/^\$\{?[@*]\}?$/.test(call.name) || (top.name === 'trap' && knowledge.holdsAnArgument(call.name)))) judging.runsArguments = true;
+      if (judging.defining && (/^\$\{?[@*]\}?$/.test(call.name) || (top.name === 'trap' && knowledge.holdsAnArgument(call.name)))) {
+        judging.runsArguments = true;
+        judging.runsArgumentsAt ??= call.line;
+      }
+      else if (judging.defining && /^\$\{@:[1-9]\d*\}$/.test(call.name)) {
+        judging.runsArguments = true;
+        judging.skipsArguments ??= Number(/\d+/.exec(call.name)?.[0]) - 1;
+      }
       else found(ruleById('command-from-variable'), call.name, top, judging);
       return;
     }
@@ -289,10 +323,22 @@ function passedOn(name: string, knowledge: ScriptKnowledge): ShellCall[] {
 function judgeEval(call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {
   const code = call.args.join(' ').trim();
   if (EVAL_GENERATORS.test(code)) return;
+  // `eval ${PKG_INSTALL} pkg` after `PKG_INSTALL="${PKG_MANAGER} install -y"`: the text is the
+  // script's own, spelt out in its assignments, when only the first word is a variable.
+  const [first = '', ...rest] = call.args;
+  const choices = /^\$(\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)$/.test(first) && !rest.some((a) => /[$`]/.test(a)) ? judging.knowledge.commandChoices(first) : undefined;
+  if (choices !== undefined && choices.every((c) => !/[$`]/.test(c))) {
+    for (const choice of choices) judgeCode([choice, ...rest].join(' '), call, top, depth, judging);
+    return;
+  }
   if (/[$`]/.test(code)) {
     found(ruleById('eval'), '', top, judging);
     return;
   }
+  judgeCode(code, call, top, depth, judging);
+}
+
+function judgeCode(code: string, call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {
   const read = readCodeNow(code, call.line);
   for (const c of read.calls) judgeCall(c, top, depth + 1, judging);
   for (const r of read.redirects) judgeRedirect(r, top, judging);

@@ -23,6 +23,19 @@ const PACKAGE_OPTIONS = options('-o', '--option', '-c', '--config-file', '-t', '
 const SYSTEM_FOLDER = /^\/((etc|usr|var|home|root|bin|sbin|lib|lib64|opt|srv|boot|boot\/efi)(\/[^/$`*]+)?)?\/?$/;
 const IP_OPTIONS = options('-n', '-netns', '-b', '-batch', '-rc', '-rcvbuf', '-f', '-family');
 
+/** A backup's name: `X.orig`, `X.bak`, `backup/X`, `${dbBCKfile}.3`, `migration_backup/*`. */
+const BACKUP_NAME = /backup|bck|\.bak\b|\.orig\b|\.old\b|\.save\b/i;
+
+/** The value of an option given as `-t DIR`, `--target-directory=DIR` or `--target-directory DIR`. */
+function optionValueOf(args: string[], short: string, long: string): string | undefined {
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k] ?? '';
+    if (a === short || a === long) return args[k + 1];
+    if (a.startsWith(`${long}=`)) return a.slice(long.length + 1);
+  }
+  return undefined;
+}
+
 /** Operands (after options) that are files the script did not create: what a delete or overwrite would lose. */
 function othersFiles(input: RuleInput, words: string[], scratch = true): string[] {
   return words.filter((w) => !isHarmlessTarget(w) && !input.knowledge.ownedByScript(w, { scratch }));
@@ -38,6 +51,7 @@ function packageVerb(input: RuleInput): string | undefined {
   if (input.name === 'rpm') return hasFlag(input.args, 'e', '--erase') ? 'rpm -e' : undefined;
   if (input.name === 'apk') return operands(input.args)[0] === 'del' ? 'apk del' : undefined;
   if (input.name === 'snap') return operands(input.args)[0] === 'remove' ? 'snap remove' : undefined;
+  if (input.name === 'pacman') return input.args.some((a) => a === '--remove' || /^-R/.test(a)) ? 'pacman -R' : undefined;
   const verb = operands(input.args, PACKAGE_OPTIONS)[0] ?? '';
   return /^(remove|purge|autoremove|autopurge|erase|uninstall)$/.test(verb) ? `${input.name} ${verb}` : undefined;
 }
@@ -145,6 +159,27 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     examples: {
       flags: ['postconf -n > /tmp/main-new.cf\nmv /tmp/main-new.cf /etc/postfix/main.cf', 'tmp=$(mktemp)\njq . /etc/docker/daemon.json > "$tmp"\nmv "$tmp" /etc/docker/daemon.json', 'mv -f /tmp/hosts.new /etc/hosts', 'T=$(mktemp)\nif [[ -f "$F" ]]; then\n  jq .ipv6=true "$F" >"$T" && mv "$T" "$F"\nelse\n  echo "{}" >"$T"\n  mv "$T" "$F"\nfi'],
       quiet: ['mv /etc/cron.d/purge.disabled /etc/cron.d/purge', 'mv app.log app.log.1', 'mv /tmp/hosts.new /etc/', 'mv -n /tmp/hosts.new /etc/hosts', 'mv --backup=numbered /tmp/hosts.new /etc/hosts', 'mv /tmp/build.tgz "/srv/archive/build-$(date +%s).tgz"', 'curl -o "$dir/app.tgz.part" "$url"\nmv "$dir/app.tgz.part" "$dir/app.tgz"', 'tmp=/srv/releases/.unpack-1\nmkdir "$tmp"\nmv "$tmp" /srv/releases/1', 'tmp=$(mktemp -d)\nmv "$tmp" /srv/releases/1', 'export RUN_PID="${RUN_PID:=$$}"\nT=$(mktemp)\nrender > "$T"\nmv "$T" "/var/lib/app/CHECKS.$RUN_PID"', 'F=relay/credentials.json\nif [[ -f "$F" ]]; then\n  echo "$F already exists"\nelse\n  relay credentials generate >"$F".tmp\n  mv "$F".tmp "$F"\nfi'],
+    },
+  },
+  {
+    id: 'cp-restore',
+    category: 'restores',
+    commands: ['cp'],
+    matches: 'cp from a backup (a name with backup, bak, bck, orig, old) onto a file the script did not create (not -n)',
+    when: (i) => {
+      if (hasFlag(i.args, 'n', '--no-clobber') || i.args.includes('--update=none')) return false;
+      const words = operands(i.args, options('-S', '--suffix', '-t', '--target-directory'));
+      const target = optionValueOf(i.args, '-t', '--target-directory');
+      const dest = target ?? words.at(-1);
+      const sources = target !== undefined ? words : words.slice(0, -1);
+      if (dest === undefined || sources.length === 0 || !sources.some((s) => BACKUP_NAME.test(s) || BACKUP_NAME.test(i.knowledge.resolve(s)))) return false;
+      const lost = othersFiles(i, [dest]);
+      return lost.length > 0 && lost.join(' ');
+    },
+    reason: 'restores a backup over {}: what it holds now is lost',
+    examples: {
+      flags: ['cp -p /etc/systemd/resolved.conf.orig /etc/systemd/resolved.conf', 'cp "${dbBackup}.${num}" "${liveDb}"', 'cp /srv/backup/app.db /var/lib/app/app.db'],
+      quiet: ['cp /etc/app.conf /etc/app.conf.bak', 'cp -n /etc/app.conf.orig /etc/app.conf', 'cp app.conf.example /etc/app.conf', 'tmp=$(mktemp)\ncp /srv/backup/app.db "$tmp"'],
     },
   },
   {
@@ -442,11 +477,11 @@ export const HOST_RULES: readonly DestructiveRule[] = [
   {
     id: 'package-remove',
     category: 'packages',
-    commands: ['apt', 'apt-get', 'aptitude', 'yum', 'dnf', 'microdnf', 'zypper', 'rpm', 'apk', 'snap'],
-    matches: 'apt/apt-get/yum/dnf/zypper remove|purge|autoremove|erase, rpm -e, apk del, snap remove',
+    commands: ['apt', 'apt-get', 'aptitude', 'yum', 'dnf', 'microdnf', 'zypper', 'rpm', 'apk', 'snap', 'pacman'],
+    matches: 'apt/apt-get/yum/dnf/zypper remove|purge|autoremove|erase, rpm -e, apk del, snap remove, pacman -R',
     when: (i) => packageVerb(i) ?? false,
     reason: 'removes installed packages ({})',
-    examples: { flags: ['apt-get remove -y collectd', 'apt-get purge -y "nagios-*"', 'apt-get autoremove -y', 'yum remove -y "php-*"', 'dnf -y autoremove', 'rpm -e httpd-tools'], quiet: ['apt-get install -y nginx', 'apt-get update', 'dnf install -y nginx', 'rpm -qa "php*"'] },
+    examples: { flags: ['apt-get remove -y collectd', 'apt-get purge -y "nagios-*"', 'apt-get autoremove -y', 'yum remove -y "php-*"', 'dnf -y autoremove', 'rpm -e httpd-tools', 'pacman --noconfirm -R openvpn', 'pacman -Rns unbound'], quiet: ['pacman -Syu --noconfirm openvpn', 'apt-get install -y nginx', 'apt-get update', 'dnf install -y nginx', 'rpm -qa "php*"'] },
   },
   // git
   {

@@ -10,12 +10,13 @@ import { DATA_RULES } from './destructive-rules-data.js';
 import { HOST_RULES } from './destructive-rules-host.js';
 import { PLATFORM_RULES } from './destructive-rules-platforms.js';
 import { RESTART_RULES } from './destructive-rules-restarts.js';
+import { SECURITY_RULES } from './destructive-rules-security.js';
 import type { DestructiveRule } from './destructive-rule-types.js';
 import { sqlClientOf } from './sql-in-shell.js';
 
 export type { Category, DestructiveRule, RuleInput } from './destructive-rule-types.js';
 
-export const RULES: readonly DestructiveRule[] = [...HOST_RULES, ...DATA_RULES, ...PLATFORM_RULES, ...RESTART_RULES];
+export const RULES: readonly DestructiveRule[] = [...HOST_RULES, ...DATA_RULES, ...PLATFORM_RULES, ...RESTART_RULES, ...SECURITY_RULES];
 
 /**
  * The rules that look at a command name (`mkfs.ext4` is looked up as `mkfs.*`). A tool with

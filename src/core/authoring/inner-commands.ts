@@ -96,7 +96,7 @@ export function innerCommands(call: ShellCall, name: string, knowledge: ScriptKn
   if (name === 'ssh') return code(sshRemoteCommand(call.args));
   if (name === 'trap') return call.args.length >= 2 && call.args[0] !== '-' && !/^\d+$/.test(call.args[0] ?? '') ? code(call.args[0]) : none;
   if ((name === 'flock' || name === 'runuser') && codeAfter(call.args, '-c') !== undefined) return code(codeAfter(call.args, '-c'));
-  if (knowledge.wrappers.has(name)) return as(call.args);
+  if (knowledge.wrappers.has(name)) return as(call.args.slice(knowledge.wrapperSkips.get(name) ?? 0));
   const spec = PURE_WRAPPERS[name];
   if (spec) {
     const at = commandAt(call.args, spec);

@@ -3,6 +3,7 @@
 // file the script made itself (`tmp=$(mktemp)`, `> out` earlier, `touch`, `mkdir`, a name
 // holding the time it ran) from a write over a file that was there before. Only what the
 // script states plainly counts; anything else is left unknown, so it stays flagged.
+import { canRunTogether } from './script-branches.js';
 import { hasFlag, operands, optionValue } from './command-args.js';
 import { readBashNow, type SyntaxNode } from './bash-syntax.js';
 import { functionPrints } from './function-output.js';
@@ -42,6 +43,17 @@ export class ScriptKnowledge {
   /** Values found outside the script for a variable it never sets, looked up once each. */
   private readonly outside = new Map<string, (string | null)[]>();
   private readonly created = new Set<string>();
+  /** The `if`/`case` arms each created path was made in (script-branches.ts). */
+  private readonly createdIn = new Map<string, string[][]>();
+  /** The arms of the command being judged now: set by the walker before each command. */
+  armsNow: readonly string[] = [];
+  /**
+   * The script itself replaced the running firewall ruleset (`nft flush ruleset`, `nft -f FILE`):
+   * reloading the saved ruleset afterwards drops nothing that was running before the script.
+   */
+  firewallReplaced = false;
+  /** Set while a `> FILE` is judged: a file made in any arm counts (destructive-commands.ts says why). */
+  anyArm = false;
   /** Folders the script made itself (plain `mkdir`, `mktemp -d`): moving one never replaces anything. */
   private readonly folders = new Set<string>();
   private readonly destroyPlans = new Set<string>();
@@ -60,6 +72,11 @@ export class ScriptKnowledge {
   private readonly optional = new Set<string>();
   /** Functions that run their arguments as a command (`run() { echo "+ $*"; "$@"; }`). */
   readonly wrappers = new Set<string>();
+  /**
+   * Leading arguments a wrapper drops before running the rest (`run() { desc=$1; shift; "$@"; }`,
+   * `"${@:2}"`): a description, not the command, so each call is judged by what follows it.
+   */
+  readonly wrapperSkips = new Map<string, number>();
   /**
    * Functions the script defines: a call to one runs the script's own body (judged where it is
    * written), not the system command of that name (`shutdown() { … }` then `trap shutdown TERM`).
@@ -106,6 +123,7 @@ export class ScriptKnowledge {
     if (sourced.workingFolderOwned) this.workingFolderOwned = true;
     for (const [name, text] of sourced.definitions) this.definitions.set(name, text);
     for (const name of sourced.wrappers) this.wrappers.add(name);
+    for (const [name, skip] of sourced.wrapperSkips) this.wrapperSkips.set(name, skip);
     for (const [name, calls] of sourced.passThrough) this.passThrough.set(name, calls);
   }
 
@@ -238,8 +256,19 @@ export class ScriptKnowledge {
     if (this.workingFolderOwned && !/^[/$`~]/.test(path) && path !== '/') return true;
     if (FRESH.test(path) || (WORK_IN_PROGRESS.test(path) && !/[*?[]/.test(path)) || (scratch && SCRATCH.test(path))) return true;
     if (this.namedForThisRun(path)) return true;
-    for (const made of this.created) if (path === made || path.startsWith(`${made}/`)) return true;
+    for (const made of this.created) if ((path === made || path.startsWith(`${made}/`)) && this.madeInThisPass(made)) return true;
     return false;
+  }
+
+  private make(path: string): void {
+    this.created.add(path);
+    this.createdIn.set(path, [...(this.createdIn.get(path) ?? []), [...this.armsNow]]);
+  }
+
+  /** Made where the command now judged can also run, not only in another arm of an `if`/`case`. */
+  private madeInThisPass(path: string): boolean {
+    const places = this.createdIn.get(path);
+    return this.anyArm || places === undefined || places.some((arms) => canRunTogether(arms, this.armsNow));
   }
 
   /**
@@ -298,12 +327,13 @@ export class ScriptKnowledge {
    */
   learnCall(call: Pick<ShellCall, 'name' | 'args'>): void {
     const name = call.name.split('/').pop() ?? call.name;
+    if (name === 'nft' && !hasFlag(call.args, 'c', '--check') && (hasFlag(call.args, 'f', '--file') || (call.args.includes('flush') && call.args.includes('ruleset')))) this.firewallReplaced = true;
     const made = name === 'touch' || (name === 'mkdir' && !hasFlag(call.args, 'p', '--parents'));
     if (made) {
       for (const path of operands(call.args, new Set(['-m', '--mode', '-d', '-r', '-t']))) {
         // `[ -f F ] || touch F` makes sure F is there; it does not make F the script's own.
         if (name === 'touch' && (this.optional.has(normal(this.resolve(path))) || this.optional.has(normal(path)))) continue;
-        this.created.add(normal(this.resolve(path)));
+        this.make(normal(this.resolve(path)));
         if (name === 'mkdir') this.folders.add(normal(this.resolve(path)));
       }
     }
@@ -313,11 +343,11 @@ export class ScriptKnowledge {
       const folder = name === 'wget' ? optionValue(call.args, '-P', '--directory-prefix') : undefined;
       const url = operands(call.args, new Set(['-o', '--output', '-O', '--output-document', '-P', '--directory-prefix', '-H', '--header', '-d', '--data', '-u', '--user', '-X', '--request', '-A', '--user-agent', '-e', '--referer'])).find((w) => /^[a-z]+:\/\//.test(w));
       const fetched = out ?? (folder !== undefined && url !== undefined ? `${folder.replace(/\/+$/, '')}/${url.split('?')[0]?.split('/').pop() ?? ''}` : undefined);
-      if (fetched !== undefined && fetched !== '-' && !fetched.endsWith('/')) this.created.add(normal(this.resolve(fetched)));
+      if (fetched !== undefined && fetched !== '-' && !fetched.endsWith('/')) this.make(normal(this.resolve(fetched)));
     }
     // `docker run --cidfile F` refuses an F that exists and writes the new container's id there: the run's own file.
     const cidfile = optionValue(call.args, null, '--cidfile');
-    if (cidfile !== undefined && cidfile !== '') this.created.add(normal(this.resolve(cidfile)));
+    if (cidfile !== undefined && cidfile !== '') this.make(normal(this.resolve(cidfile)));
     // `git clone URL DIR` refuses a DIR that exists and is not empty: what is under it is the run's own.
     if (name === 'git') {
       const words = operands(call.args, new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '-C', '--reference', '--separate-git-dir', '-j', '--jobs', '--filter']));
@@ -325,7 +355,7 @@ export class ScriptKnowledge {
       const url = words[at + 1];
       const dir = words[at + 2] ?? url?.replace(/\/+$/, '').split(/[/:]/).pop()?.replace(/\.git$/, '');
       if (at !== -1 && url !== undefined && dir) {
-        this.created.add(normal(this.resolve(dir)));
+        this.make(normal(this.resolve(dir)));
         this.folders.add(normal(this.resolve(dir)));
       }
     }
@@ -409,7 +439,7 @@ export class ScriptKnowledge {
 
   /** A file the script overwrote (`> file`): what it holds from then on is the script's own. */
   learnWrite(target: string): void {
-    if (target !== '') this.created.add(normal(this.resolve(target)));
+    if (target !== '') this.make(normal(this.resolve(target)));
   }
 }
 

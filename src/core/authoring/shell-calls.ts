@@ -168,6 +168,7 @@ class Reader {
       case 'arithmetic_expansion':
         this.visitChildren(node, depth, true);
         return null;
+
       case 'variable_name':
         if (arithmetic) this.expands.add(node.text);
         return null;
@@ -198,7 +199,10 @@ class Reader {
     const children = node.children;
     const nameNode = node.type === 'command' ? node.childForFieldName('name') : (children[0] ?? null);
     let call: PendingCall | null = null;
-    if (nameNode) {
+    // `"$n" =~ ^[0-9]+$ … ]]` read as a command: the grammar lost the `[[` it belongs to
+    // (it does after some quoted `)`s earlier in the statement). A regex match is never a command.
+    const mislexedTest = children.some((c) => c.type === '=~' || c.type === 'regex');
+    if (nameNode && !mislexedTest) {
       const args = node.type === 'command' ? node.childrenForFieldName('argument') : children.slice(1).filter((c) => c.type !== 'comment');
       call = { name: valueOf(nameNode), args: args.map(valueOf), redirects: [], stdin: [], line: this.line(nameNode), depth, pipedFrom: null };
       this.calls.push(call);

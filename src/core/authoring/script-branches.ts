@@ -1,0 +1,48 @@
+// Which arm of each `if`/`case` a line of a statement sits in. An installer that also
+// uninstalls writes a file in its install branch and deletes it in its removal branch: only
+// one of them runs, so the delete removes what an earlier run made, not what this run did.
+import type { SyntaxNode } from './bash-syntax.js';
+
+/** For each line of the statement under `root` (numbered from `firstLine`), the arms it is in, as `IF@ARM` keys. */
+export function armsByLine(root: SyntaxNode, firstLine: number): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  const visit = (node: SyntaxNode): void => {
+    const arms = armsOf(node);
+    if (arms.length > 1) {
+      const at = new Map<number, number[]>();
+      arms.forEach(([from, to], arm) => {
+        for (let row = from; row <= to; row++) at.set(row, [...(at.get(row) ?? []), arm]);
+      });
+      // A line in two arms (`if a; then b; else c; fi` on one line) cannot be told apart.
+      for (const [row, inArms] of at) if (inArms.length === 1) out.set(firstLine + row, [...(out.get(firstLine + row) ?? []), `${firstLine}+${node.startIndex}@${inArms[0]}`]);
+    }
+    for (const child of node.children) visit(child);
+  };
+  visit(root);
+  return out;
+}
+
+/** Two places can both run in one pass: no `if`/`case` puts them in different arms. */
+export function canRunTogether(a: readonly string[], b: readonly string[]): boolean {
+  const armOf = new Map(a.map((key) => [key.slice(0, key.lastIndexOf('@')), key] as const));
+  return b.every((key) => {
+    const other = armOf.get(key.slice(0, key.lastIndexOf('@')));
+    return other === undefined || other === key;
+  });
+}
+
+/** The row ranges of a node's arms: then/elif/else bodies of an `if`, the items of a `case`. */
+function armsOf(node: SyntaxNode): [number, number][] {
+  if (node.type === 'case_statement') return node.children.filter((c) => c.type === 'case_item').map((c) => [c.startPosition.row, c.endPosition.row]);
+  if (node.type !== 'if_statement') return [];
+  const children = node.children;
+  const then = children.findIndex((c) => c.type === 'then');
+  if (then === -1) return [];
+  const rest = children.slice(then + 1);
+  const firstOther = rest.find((c) => c.type === 'elif_clause' || c.type === 'else_clause' || c.type === 'fi');
+  const thenArm: [number, number] = [children[then]?.startPosition.row ?? 0, firstOther ? firstOther.startPosition.row : node.endPosition.row];
+  // The arm that ends on the row the next begins (`fi` or `else` on their own rows) keeps that row only when it is its own.
+  if (firstOther && firstOther.startPosition.row > thenArm[0]) thenArm[1] = firstOther.startPosition.row - 1;
+  const others = rest.filter((c) => c.type === 'elif_clause' || c.type === 'else_clause').map((c) => [c.startPosition.row, c.endPosition.row] as [number, number]);
+  return [thenArm, ...others];
+}
