@@ -330,6 +330,16 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     reason: "changes a disk's partition table",
     examples: { flags: ['parted -s /dev/sdb mklabel gpt mkpart primary ext4 0% 100%', 'sgdisk --zap-all /dev/sdb'], quiet: ['fdisk -l', 'parted /dev/sdb print'] },
   },
+  {
+    id: 'volume-remove',
+    category: 'disks',
+    commands: ['lvremove', 'vgremove', 'pvremove', 'lvreduce', 'zfs', 'zpool'],
+    matches: 'lvremove, vgremove, pvremove, lvreduce; zfs destroy/rollback; zpool destroy/labelclear (pct/qm destroy fall to cli-delete-verb)',
+    when: (i) => (i.name === 'zfs' ? /^(destroy|rollback)$/.test(i.args[0] ?? '') : i.name === 'zpool' ? /^(destroy|labelclear)$/.test(i.args[0] ?? '') : true),
+    // A logical volume or dataset holds a filesystem: removing or shrinking it loses what was on it.
+    reason: 'removes, shrinks or rolls back a volume, losing the data on it',
+    examples: { flags: ['lvremove -f pve/vm-101-disk-0', 'vgremove data', 'lvreduce -L 10G /dev/vg/home', 'zfs destroy -r tank/backups', 'zfs rollback tank/db@monday', 'zpool destroy tank', 'pct exec 101 -- lvremove -y vg/old'], quiet: ['lvs', 'lvcreate -L 10G -n data vg0', 'zfs list -t snapshot', 'zfs snapshot tank/db@now', 'zpool status'] },
+  },
   // services and processes
   {
     id: 'systemctl-stop',

@@ -37,6 +37,9 @@ function replicasZero(args: string[]): boolean {
  * before it a plain lower-case word. A word right after a `--long` option is taken for its
  * value (`aws --endpoint-url URL s3 rm …`).
  */
+/** Proxmox and LXC tools: their own verbs (`pct destroy`, `lxc stop`) and a command run inside a guest (`pct exec`). */
+const GUEST_TOOLS = ['pct', 'lxc'];
+
 function subcommandLike(i: RuleInput, verb: RegExp): string | false {
   const words: string[] = [];
   for (let n = 0; n < i.args.length && words.length < 3; n++) {
@@ -189,20 +192,22 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
   {
     id: 'cli-delete-verb',
     category: 'infrastructure',
-    commands: [],
+    // Every tool with no rule of its own gets this rule; these also run other commands
+    // (`pct exec 101 -- …`), which would otherwise keep them from it, so they are named.
+    commands: GUEST_TOOLS,
     matches: 'a tool with no rule of its own, run with a delete-type subcommand (`aws s3 rm`, `gcloud … delete`, `vault kv delete`, `odf … delete`, `virsh destroy`, `npm uninstall`)',
     when: (i) => subcommandLike(i, DELETE_VERB),
     reason: 'runs a subcommand that removes something ({})',
-    examples: { flags: ['odf cephfs-snap delete sub-1 snap-1', 'aws s3 rm s3://shop-backups/2024/ --recursive', 'gcloud sql instances delete shop-staging', 'vault kv delete secret/shop', 'aws ec2 terminate-instances --instance-ids i-0abc', 'virsh destroy vm-7', 'aws --endpoint-url https://s3.local --no-verify-ssl s3 rm s3://b/x --recursive'], quiet: ['odf cephfs-snap ls', 'aws s3 ls s3://shop-backups/', 'echo delete', 'grep -c remove log.txt', 'ls remove', 'tool ./data/delete'] },
+    examples: { flags: ['odf cephfs-snap delete sub-1 snap-1', 'aws s3 rm s3://shop-backups/2024/ --recursive', 'gcloud sql instances delete shop-staging', 'vault kv delete secret/shop', 'aws ec2 terminate-instances --instance-ids i-0abc', 'virsh destroy vm-7', 'pct destroy 105 --purge', 'qm destroy 200', 'lxc delete web --force', 'aws --endpoint-url https://s3.local --no-verify-ssl s3 rm s3://b/x --recursive'], quiet: ['odf cephfs-snap ls', 'aws s3 ls s3://shop-backups/', 'echo delete', 'grep -c remove log.txt', 'ls remove', 'tool ./data/delete'] },
   },
   {
     id: 'cli-stop-verb',
     category: 'services',
-    commands: [],
+    commands: GUEST_TOOLS,
     matches: 'a tool with no rule of its own, run with a stop-type subcommand (`virtctl stop`, `pm2 kill`)',
     when: (i) => subcommandLike(i, STOP_VERB),
     reason: 'runs a subcommand that stops something ({})',
-    examples: { flags: ['virtctl stop vm-7 -n prod', 'pm2 stop api', 'pm2 kill'], quiet: ['virtctl start vm-7', 'pm2 status', 'echo stop'] },
+    examples: { flags: ['virtctl stop vm-7 -n prod', 'pm2 stop api', 'pm2 kill', 'pct stop 101', 'lxc stop web'], quiet: ['virtctl start vm-7', 'pm2 status', 'echo stop'] },
   },
   {
     id: 'http-delete',

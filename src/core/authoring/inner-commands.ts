@@ -63,6 +63,10 @@ const REMOTE_RUN: Record<string, RegExp> = {
   kubectl: /^(exec|run|debug)$/,
   oc: /^(exec|rsh|run|debug)$/,
   nsenter: /.*/,
+  // Proxmox and LXC: `pct exec 101 -- apt-get purge …`, `lxc-attach -n web -- rm …`, `lxc exec web -- …`.
+  pct: /^exec$/,
+  lxc: /^exec$/,
+  'lxc-attach': /.*/,
 };
 
 /** Options of docker/podman/kubectl/oc run and exec that take the next word as their value. */
