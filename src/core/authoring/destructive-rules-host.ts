@@ -123,7 +123,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     matches: 'rm without -r (also rm -f), unlink, on files the script did not create',
     when: (i) => !hasFlag(i.args, 'rR', '--recursive') && (operands(i.args).length === 0 || othersFiles(i, operands(i.args)).length > 0),
     reason: 'deletes files (rm)',
-    examples: { flags: ['rm -f /var/run/shop/worker.lock', 'rm /var/lib/shop/cache/*.tmp', 'nice -n 10 rm -f export.csv', 'find . -name "*.orig" | xargs rm -f'], quiet: ['docker run --cidfile cids/boot.cid -d app:1\nCID=$(cat cids/boot.cid)\nrm -f cids/boot.cid', 'tmp=$(mktemp)\nrm -f "$tmp"', 'rm -f /tmp/lock', 'rm -f "$incoming/$name.part"', 'touch marker\nrm marker', 'echo x > out.txt\nrm -f out.txt'] },
+    examples: { flags: ['rm -f /var/run/shop/worker.lock', 'rm /var/lib/shop/cache/*.tmp', 'nice -n 10 rm -f export.csv', 'find . -name "*.orig" | xargs rm -f', 'pick() {\n  local f\n  f=$(mktemp)\n  echo /etc/app.conf\n}\nc=$(pick)\nrm -f "$c"'], quiet: ['fetch() {\n  local tmp\n  tmp=$(mktemp)\n  if ! curl -fsSL -o "$tmp" "$1"; then\n    rm -f "$tmp"\n    exit 1\n  fi\n  echo "$tmp"\n}\nf=$(fetch https://example.org/x.sh) || exit 1\nrm -f "$f"', 'docker run --cidfile cids/boot.cid -d app:1\nCID=$(cat cids/boot.cid)\nrm -f cids/boot.cid', 'tmp=$(mktemp)\nrm -f "$tmp"', 'rm -f /tmp/lock', 'rm -f "$incoming/$name.part"', 'touch marker\nrm marker', 'echo x > out.txt\nrm -f out.txt'] },
   },
   {
     id: 'in-place-edit',

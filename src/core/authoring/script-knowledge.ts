@@ -6,7 +6,7 @@
 import { canRunTogether } from './script-branches.js';
 import { hasFlag, operands, optionValue } from './command-args.js';
 import { readBashNow, type SyntaxNode } from './bash-syntax.js';
-import { functionPrints } from './function-output.js';
+import { functionPrints, functionPrintsFreshName } from './function-output.js';
 import { outsideValues, printedTexts } from './outside-values.js';
 import type { ScriptFiles } from './script-files.js';
 import { valueOf, type ShellCall } from './shell-calls.js';
@@ -295,7 +295,14 @@ export class ScriptKnowledge {
     const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))(\/[^$`]*)?$/.exec(word);
     if (!m || /(^|\/)\.\.(\/|$)/.test(m[3] ?? '')) return false;
     const values = (this.values.get(m[1] ?? m[2] ?? '') ?? []).filter((v) => v !== '');
-    return values.length > 0 && values.every((v) => v !== null && FRESH.test(v.trim()));
+    return values.length > 0 && values.every((v) => v !== null && (FRESH.test(v.trim()) || this.handsBackFreshName(v)));
+  }
+
+  /** `f=$(fetch URL)` where the script's `fetch` makes `tmp=$(mktemp)` and echoes it back. */
+  private handsBackFreshName(value: string): boolean {
+    const name = /^\$\(\s*([\w.:-]+)(\s[^()`]*)?\)$/.exec(value.trim())?.[1];
+    const definition = name === undefined ? undefined : this.definitions.get(name);
+    return definition !== undefined && functionPrintsFreshName(definition, (v) => FRESH.test(v));
   }
 
   /**
