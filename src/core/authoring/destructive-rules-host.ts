@@ -129,14 +129,14 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'in-place-edit',
     category: 'files',
     commands: ['sed', 'perl'],
-    matches: 'sed -i / --in-place, perl -i / -pi, on a file the script did not create (an in-place edit overwrites it)',
+    matches: 'sed -i / --in-place, perl -i / -pi, on a file the script did not create or copy into place earlier (an in-place edit overwrites it)',
     when: (i) => {
       const files = i.name === 'sed' ? sedInPlaceFiles(i.args) : perlInPlaceFiles(i.args);
-      const others = othersFiles(i, files);
+      const others = othersFiles(i, files).filter((f) => !i.knowledge.copiedByScript(f));
       return others.length > 0 && others.join(' ');
     },
     reason: 'edits {} in place, overwriting what was there',
-    examples: { flags: ['sed -i "s/^PORT=.*/PORT=8080/" /etc/app.conf', 'sed -i.bak -e s/a/b/ app.conf', 'sed --in-place=.orig "/^#/d" hosts', "perl -pi -e 's/a/b/' /etc/hosts"], quiet: ['tmp=$(mktemp)\nsed -i s/a/b/ "$tmp"', 'sed -n 1p /etc/app.conf', "sed 's/a/b/' app.conf", "perl -ne 'print' /etc/hosts"] },
+    examples: { flags: ['sed -i "s/^PORT=.*/PORT=8080/" /etc/app.conf', 'cp conf/filters /etc/postfix/\nsed -i s/a/b/ /etc/postfix', 'cp -r conf/app /etc/app\nsed -i s/a/b/ /etc/app/main.cf', 'sed -i s/a/b/ /etc/app.conf\ncp conf/app.conf /etc/app.conf', 'sed -i.bak -e s/a/b/ app.conf', 'sed --in-place=.orig "/^#/d" hosts', "perl -pi -e 's/a/b/' /etc/hosts"], quiet: ['tmp=$(mktemp)\nsed -i s/a/b/ "$tmp"', 'cp conf/filters /etc/postfix/filters\nsed -i "s/HOST/$HOST/" /etc/postfix/filters', 'sed -n 1p /etc/app.conf', "sed 's/a/b/' app.conf", "perl -ne 'print' /etc/hosts"] },
   },
   {
     id: 'mv-replace',
