@@ -154,6 +154,11 @@ describe('commands inside a multi-line bash -c string', () => {
     expect(found.some((f) => f.line === 2)).toBe(false);
   });
 
+  it('reads a double-quoted multi-line bash -c line by line', async () => {
+    const found = await destructiveFindings('echo a\nbash -c "echo cleaning\n  rm -rf /srv/app/cache"');
+    expect(found.map((f) => [f.line, f.rule])).toEqual([[3, 'rm-recursive']]);
+  });
+
   it('keeps the outer line for a one-line bash -c', async () => {
     const found = await destructiveFindings("echo start\nsudo bash -c 'rm -rf /srv/app/cache'");
     expect(found.map((f) => f.line)).toEqual([2]);
