@@ -144,3 +144,23 @@ describe('what a download wrote', () => {
     expect(await rules('curl -fsSL "$URL" | tar -xz -C /tmp/x\nrm -f /opt/app/app.tgz')).toContain('rm-files');
   });
 });
+
+describe('commands inside a multi-line bash -c string', () => {
+  it('reports each inner command at its own line, showing itself', async () => {
+    const script = ['for ct in $(pct list | awk \'{print $1}\'); do', '  pct exec "$ct" -- bash -c \'', '    echo cleaning', '    find /var/log -type f -delete', '    apt-get -y --purge autoremove', '  \'', 'done'].join('\n');
+    const found = await destructiveFindings(script);
+    expect(found.map((f) => [f.line, f.rule])).toEqual(expect.arrayContaining([[4, expect.any(String)], [5, expect.any(String)]]));
+    expect(found.find((f) => f.line === 4)?.reason).toContain('find /var/log -type f -delete');
+    expect(found.some((f) => f.line === 2)).toBe(false);
+  });
+
+  it('reads a double-quoted multi-line bash -c line by line', async () => {
+    const found = await destructiveFindings('echo a\nbash -c "echo cleaning\n  rm -rf /srv/app/cache"');
+    expect(found.map((f) => [f.line, f.rule])).toEqual([[3, 'rm-recursive']]);
+  });
+
+  it('keeps the outer line for a one-line bash -c', async () => {
+    const found = await destructiveFindings("echo start\nsudo bash -c 'rm -rf /srv/app/cache'");
+    expect(found.map((f) => f.line)).toEqual([2]);
+  });
+});

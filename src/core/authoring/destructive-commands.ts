@@ -265,7 +265,9 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   }
   const inner = innerCommands(call, name, knowledge, isKnown);
   for (const c of inner.calls) {
-    judgeCall(c, top, depth + 1, judging);
+    // A command on a later line of a multi-line `bash -c "…"` is reported at its own line,
+    // showing itself: the outer line alone points at the start of a long string.
+    judgeCall(c, c.line > top.line ? c : top, depth + 1, judging);
     // `sudo -u app git clone …`: what the wrapped command made is the script's own too.
     knowledge.learnCall(c);
   }

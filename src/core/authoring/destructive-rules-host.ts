@@ -123,20 +123,20 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     matches: 'rm without -r (also rm -f), unlink, on files the script did not create',
     when: (i) => !hasFlag(i.args, 'rR', '--recursive') && (operands(i.args).length === 0 || othersFiles(i, operands(i.args)).length > 0),
     reason: 'deletes files (rm)',
-    examples: { flags: ['rm -f /var/run/shop/worker.lock', 'rm /var/lib/shop/cache/*.tmp', 'nice -n 10 rm -f export.csv', 'find . -name "*.orig" | xargs rm -f'], quiet: ['docker run --cidfile cids/boot.cid -d app:1\nCID=$(cat cids/boot.cid)\nrm -f cids/boot.cid', 'tmp=$(mktemp)\nrm -f "$tmp"', 'rm -f /tmp/lock', 'rm -f "$incoming/$name.part"', 'touch marker\nrm marker', 'echo x > out.txt\nrm -f out.txt'] },
+    examples: { flags: ['rm -f /var/run/shop/worker.lock', 'rm /var/lib/shop/cache/*.tmp', 'nice -n 10 rm -f export.csv', 'find . -name "*.orig" | xargs rm -f', 'pick() {\n  local f\n  f=$(mktemp)\n  echo /etc/app.conf\n}\nc=$(pick)\nrm -f "$c"'], quiet: ['fetch() {\n  local tmp\n  tmp=$(mktemp)\n  if ! curl -fsSL -o "$tmp" "$1"; then\n    rm -f "$tmp"\n    exit 1\n  fi\n  echo "$tmp"\n}\nf=$(fetch https://example.org/x.sh) || exit 1\nrm -f "$f"', 'docker run --cidfile cids/boot.cid -d app:1\nCID=$(cat cids/boot.cid)\nrm -f cids/boot.cid', 'tmp=$(mktemp)\nrm -f "$tmp"', 'rm -f /tmp/lock', 'rm -f "$incoming/$name.part"', 'touch marker\nrm marker', 'echo x > out.txt\nrm -f out.txt'] },
   },
   {
     id: 'in-place-edit',
     category: 'files',
     commands: ['sed', 'perl'],
-    matches: 'sed -i / --in-place, perl -i / -pi, on a file the script did not create (an in-place edit overwrites it)',
+    matches: 'sed -i / --in-place, perl -i / -pi, on a file the script did not create or copy into place earlier (an in-place edit overwrites it)',
     when: (i) => {
       const files = i.name === 'sed' ? sedInPlaceFiles(i.args) : perlInPlaceFiles(i.args);
-      const others = othersFiles(i, files);
+      const others = othersFiles(i, files).filter((f) => !i.knowledge.copiedByScript(f));
       return others.length > 0 && others.join(' ');
     },
     reason: 'edits {} in place, overwriting what was there',
-    examples: { flags: ['sed -i "s/^PORT=.*/PORT=8080/" /etc/app.conf', 'sed -i.bak -e s/a/b/ app.conf', 'sed --in-place=.orig "/^#/d" hosts', "perl -pi -e 's/a/b/' /etc/hosts"], quiet: ['tmp=$(mktemp)\nsed -i s/a/b/ "$tmp"', 'sed -n 1p /etc/app.conf', "sed 's/a/b/' app.conf", "perl -ne 'print' /etc/hosts"] },
+    examples: { flags: ['sed -i "s/^PORT=.*/PORT=8080/" /etc/app.conf', 'cp conf/filters /etc/postfix/\nsed -i s/a/b/ /etc/postfix', 'cp -r conf/app /etc/app\nsed -i s/a/b/ /etc/app/main.cf', 'sed -i s/a/b/ /etc/app.conf\ncp conf/app.conf /etc/app.conf', 'sed -i.bak -e s/a/b/ app.conf', 'sed --in-place=.orig "/^#/d" hosts', "perl -pi -e 's/a/b/' /etc/hosts"], quiet: ['tmp=$(mktemp)\nsed -i s/a/b/ "$tmp"', 'cp conf/filters /etc/postfix/filters\nsed -i "s/HOST/$HOST/" /etc/postfix/filters', 'sed -n 1p /etc/app.conf', "sed 's/a/b/' app.conf", "perl -ne 'print' /etc/hosts"] },
   },
   {
     id: 'mv-replace',

@@ -97,3 +97,50 @@ export function functionPrints(
     return statement(body) ? [...new Set(printed.filter((t) => t !== ''))] : null;
   });
 }
+
+/**
+ * Whether all the function prints is a name it made fresh: `tmp=$(mktemp)`, a download into
+ * it, then `echo "$tmp"`. Such a helper hands back its own temporary file, so the caller's
+ * `rm -f "$f"` on `f=$(fetch …)` deletes nothing from before the run. Other commands in the
+ * body are taken to print nothing to the caller (a download writes to its `-o` file), but
+ * every echo/printf must hand back a variable whose only values in the function are fresh.
+ */
+export function functionPrintsFreshName(definition: string, fresh: (value: string) => boolean): boolean {
+  return readBashNow(definition, (root) => {
+    const fn = root.children.find((c) => c.type === 'function_definition');
+    const body = fn?.childForFieldName('body');
+    if (!body) return false;
+    const values = new Map<string, string[]>();
+    const handed: string[] = [];
+    let other = false;
+    const walk = (node: SyntaxNode): void => {
+      if (node.type === 'command_substitution' || node.type === 'process_substitution' || node.type === 'function_definition') return;
+      if (node.type === 'redirected_statement') {
+        // Output sent to a file or stderr is not what the caller captures.
+        const away = node.children.some((r) => r.type === 'file_redirect' && /^(1?>>?|&>>?)/.test(r.text.trim()) && !/^\d?>&1$/.test(r.text.trim()));
+        if (away) return;
+      }
+      if (node.type === 'variable_assignment') {
+        const name = node.childForFieldName('name')?.text ?? '';
+        const value = node.childForFieldName('value');
+        if (value) values.set(name, [...(values.get(name) ?? []), valueOf(value)]);
+      }
+      if (node.type === 'command') {
+        const name = node.childForFieldName('name')?.text ?? '';
+        if (name === 'echo' || name === 'printf') {
+          const words = node.childrenForFieldName('argument').map(valueOf).filter((a) => !/^-[neE]+$/.test(a) && a !== '%s' && a !== '%s\\n');
+          const variable = words.length === 1 ? /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(words[0] ?? '') : null;
+          if (variable) handed.push(variable[1] ?? variable[2] ?? '');
+          else other = true;
+        }
+      }
+      for (const child of node.children) walk(child);
+    };
+    walk(body);
+    if (other || handed.length === 0) return false;
+    return handed.every((name) => {
+      const seen = values.get(name) ?? [];
+      return seen.length > 0 && seen.every((v) => fresh(v.trim()));
+    });
+  });
+}

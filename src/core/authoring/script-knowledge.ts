@@ -6,7 +6,7 @@
 import { canRunTogether } from './script-branches.js';
 import { hasFlag, operands, optionValue } from './command-args.js';
 import { readBashNow, type SyntaxNode } from './bash-syntax.js';
-import { functionPrints } from './function-output.js';
+import { functionPrints, functionPrintsFreshName } from './function-output.js';
 import { outsideValues, printedTexts } from './outside-values.js';
 import type { ScriptFiles } from './script-files.js';
 import { valueOf, type ShellCall } from './shell-calls.js';
@@ -94,6 +94,8 @@ export class ScriptKnowledge {
   readonly notes: { line: number; rule: string; reason: string }[] = [];
   /** Paths the script appends or copies into somewhere (regenerated-files.ts): emptying one first starts it afresh. */
   private readonly filled = new Set<string>();
+  /** Files the script copied into place (`cp SRC DEST`), per the branch arms it copied them in. */
+  private readonly copied = new Map<string, string[][]>();
   /** Files already read for this script (each sourced file is learnt once, even when sourced in a loop). */
   readonly read: Set<string>;
 
@@ -260,6 +262,12 @@ export class ScriptKnowledge {
     return false;
   }
 
+  /** Whether `word` names a file the script copied into place earlier in this pass (see learnCall). */
+  copiedByScript(word: string): boolean {
+    const places = this.copied.get(normal(this.resolve(word)));
+    return places !== undefined && (this.anyArm || places.some((arms) => canRunTogether(arms, this.armsNow)));
+  }
+
   private make(path: string): void {
     this.created.add(path);
     this.createdIn.set(path, [...(this.createdIn.get(path) ?? []), [...this.armsNow]]);
@@ -295,7 +303,14 @@ export class ScriptKnowledge {
     const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))(\/[^$`]*)?$/.exec(word);
     if (!m || /(^|\/)\.\.(\/|$)/.test(m[3] ?? '')) return false;
     const values = (this.values.get(m[1] ?? m[2] ?? '') ?? []).filter((v) => v !== '');
-    return values.length > 0 && values.every((v) => v !== null && FRESH.test(v.trim()));
+    return values.length > 0 && values.every((v) => v !== null && (FRESH.test(v.trim()) || this.handsBackFreshName(v)));
+  }
+
+  /** `f=$(fetch URL)` where the script's `fetch` makes `tmp=$(mktemp)` and echoes it back. */
+  private handsBackFreshName(value: string): boolean {
+    const name = /^\$\(\s*([\w.:-]+)(\s[^()`]*)?\)$/.exec(value.trim())?.[1];
+    const definition = name === undefined ? undefined : this.definitions.get(name);
+    return definition !== undefined && functionPrintsFreshName(definition, (v) => FRESH.test(v));
   }
 
   /**
@@ -335,6 +350,17 @@ export class ScriptKnowledge {
         if (name === 'touch' && (this.optional.has(normal(this.resolve(path))) || this.optional.has(normal(path)))) continue;
         this.make(normal(this.resolve(path)));
         if (name === 'mkdir') this.folders.add(normal(this.resolve(path)));
+      }
+    }
+    // `cp conf/x /etc/app/x` then `sed -i s/HOST/$HOST/ /etc/app/x`: the edit fills in the copy the
+    // run just put there from its own template. Only an in-place edit trusts this: DEST may be
+    // an existing folder, so the path is not taken as the script's own for deletes or overwrites.
+    if (name === 'cp' && !hasFlag(call.args, 'rRat', '--recursive') && optionValue(call.args, '-t', '--target-directory') === undefined) {
+      const words = operands(call.args, new Set(['-S', '--suffix']));
+      const dest = words.length === 2 ? words[1] : undefined;
+      if (dest !== undefined && !dest.endsWith('/')) {
+        const path = normal(this.resolve(dest));
+        this.copied.set(path, [...(this.copied.get(path) ?? []), [...this.armsNow]]);
       }
     }
     // A file a download just wrote (`curl -o F`, `wget -O F`, `wget -P DIR URL`) holds what the run fetched.

@@ -315,10 +315,21 @@ export function valueOf(node: SyntaxNode): string {
       return node.text.slice(2, -1);
     case 'string':
     case 'translated_string':
-      return node.children
-        .filter((c) => c.type !== '"' && c.type !== '$"')
-        .map((c) => (c.type === 'string_content' ? c.text.replace(/\\([$`"\\\n])/g, (_, e: string) => (e === '\n' ? '' : e)) : c.text))
-        .join('');
+    {
+      // The grammar leaves some characters (a newline after a command in `"echo a
+      // rm -rf x"`) between its children, in no child: keep the gaps, or two lines read as one.
+      let out = '';
+      let at = node.startIndex;
+      const ascii = /^\p{ASCII}*$/u.test(node.text);
+      for (const c of node.children) {
+        // Indices count bytes: only plain-ASCII text slices the same by characters.
+        const gap = ascii ? node.text.slice(at - node.startIndex, c.startIndex - node.startIndex) : '';
+        at = c.endIndex;
+        if (c.type === '"' || c.type === '$"') continue;
+        out += gap + (c.type === 'string_content' ? c.text.replace(/\\([$`"\\\n])/g, (_, e: string) => (e === '\n' ? '' : e)) : c.text);
+      }
+      return out;
+    }
     case 'command_name':
     case 'concatenation':
     case 'variable_assignment':
