@@ -18,7 +18,7 @@ const SCRIPT_NAME = /\.(sh|bash)$/i;
 const SHEBANG = /^#!\s*\S*(\/|\s)(ba|da|k|z)?sh\b/;
 
 /** Every readable text file under `folder`, by path relative to it with `/`, read once on demand. */
-export async function folderFiles(folder: string): Promise<ScriptFiles> {
+async function folderFiles(folder: string): Promise<ScriptFiles> {
   const entries = await readdir(folder, { withFileTypes: true, recursive: true }).catch((error: NodeJS.ErrnoException) => {
     throw new UserError(`cannot read the folder ${folder}: ${error.code === 'ENOENT' ? 'there is no such folder' : error.message}; nothing was imported`);
   });
@@ -47,7 +47,7 @@ export async function folderFiles(folder: string): Promise<ScriptFiles> {
 }
 
 /** The shell scripts among `files`: `.sh`/`.bash`, or a file with no extension that starts with a shell's `#!`. */
-export function shellScripts(files: ScriptFiles): string[] {
+function shellScripts(files: ScriptFiles): string[] {
   return files.paths.filter((path) => {
     const name = path.split('/').pop() ?? path;
     if (SCRIPT_NAME.test(name)) return true;
@@ -59,7 +59,7 @@ export function shellScripts(files: ScriptFiles): string[] {
  * Imports each of `scripts` (paths in `files`) into `out`, one new `ID.md` each; `taken`
  * holds the ids already written by this import (pages), so none is written twice.
  */
-export async function importScriptFolder(files: ScriptFiles, scripts: string[], out: string, workspace: string, taken: Set<string>, target?: string): Promise<FolderImport['results']> {
+async function importScriptFolder(files: ScriptFiles, scripts: string[], out: string, workspace: string, taken: Set<string>, target?: string): Promise<FolderImport['results']> {
   const targets = await workspaceTargets(workspace);
   const results: FolderImport['results'] = [];
   for (const path of scripts) {

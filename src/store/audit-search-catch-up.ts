@@ -9,7 +9,7 @@ import { StoreError, errorCode, firstLine } from './store-error.js';
  * Takes the write lock only when there is something to index, so a search of an up-to-date
  * index writes nothing.
  */
-export function catchUpSearchIndex(db: Database): number {
+function catchUpSearchIndex(db: Database): number {
   const behind = () => {
     const row = db
       .prepare('SELECT p.indexed_upto AS upto, (SELECT max(seq) FROM audit_events) AS head FROM audit_search_progress p')
