@@ -5,7 +5,7 @@
 export { parseRunbook } from '../core/runbook/parse-runbook.js';
 export { executeRun, preflight } from '../core/engine/run-engine.js';
 export { loadShellGrammar } from '../core/engine/shell-placeholders.js';
-export { lockDatabase, lockTargets, releaseTargets } from './target-locks.js';
+export { lockDatabase, lockTargets, lostTargetLock, releaseTargets } from './target-locks.js';
 export { loadInventory, locateRunbook, lockKey, planRun } from './run-plan.js';
 export { openTargets, snapshotSource } from './targets.js';
 export { versionRefusal } from './version-check.js';

@@ -28,7 +28,7 @@ import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
 import { checkRun, checkRuns, tamperRefusal, type CheckedRun, type CheckedRunDetail } from './run-records.js';
 import type { RunTeam, TeamLocks } from './team/run-team.js';
-import type { TargetLock } from '../targets/target-lock.js';
+import type { HeldTargetLock } from './target-locks.js';
 import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
 import type { RunPlan } from './run-plan.js';
 import { operatorBody, type Settings } from './settings.js';
@@ -517,14 +517,14 @@ export class RunService extends ContextService {
     plan: RunPlan,
     steps: RunStep['status'][],
     targets: Awaited<ReturnType<RunMachinery['openTargets']>>,
-    targetLocks: readonly TargetLock[],
+    targetLocks: readonly HeldTargetLock[],
     redactor: Redactor,
     session: RunSession,
     team?: { team: RunTeam; locks: TeamLocks },
   ): Promise<RunResult> {
     const refuseMutating = this.auditTail.refusalFor(run.id, this.settings.operator);
     team?.team.startShipping();
-    const { executeRun, releaseTargets } = await runMachinery();
+    const { executeRun, releaseTargets, lostTargetLock } = await runMachinery();
     prepareStopNotes(this.settings.dataDir);
     const journal = storeJournal(this.store, this.snapshots, run);
     let outcome: EngineOutcome | undefined;
@@ -542,7 +542,7 @@ export class RunService extends ContextService {
         onEvent: session.onEvent,
         signal: session.signal,
         refuseMutating,
-        holdMutating: team?.locks.hold,
+        holdMutating: async () => team?.locks.hold ?? (await lostTargetLock(targetLocks, run.id)),
       });
     } catch (error) {
       failure = { error };

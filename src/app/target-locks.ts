@@ -15,8 +15,11 @@ import type { Settings } from './settings.js';
 
 type DatabaseSpec = Extract<TargetSpec, { sqlite: string }> | Extract<TargetSpec, { postgres: string }>;
 
+/** A lock as the run holds it: with the name of the target it was taken for, for messages. */
+export type HeldTargetLock = TargetLock & { readonly target: string };
+
 /** Takes the lock on every database the run changes, or none: on a refusal the ones taken are given back. */
-export function lockTargets(plan: RunPlan, runId: string, settings: Settings): Promise<TargetLock[]> {
+export function lockTargets(plan: RunPlan, runId: string, settings: Settings): Promise<HeldTargetLock[]> {
   const databases = new Map<string, DatabaseSpec>();
   for (const step of plan.runbook.steps) {
     for (const target of step.action?.attributes.mutates ?? []) {
@@ -30,7 +33,7 @@ export function lockTargets(plan: RunPlan, runId: string, settings: Settings): P
 }
 
 /** The lock on one database for a change outside a run (a restore). */
-export function lockDatabase(target: string, spec: DatabaseSpec, what: { activity: string; runId: string | null }, settings: Settings): Promise<TargetLock[]> {
+export function lockDatabase(target: string, spec: DatabaseSpec, what: { activity: string; runId: string | null }, settings: Settings): Promise<HeldTargetLock[]> {
   return lockDatabases(new Map([[target, spec]]), what, settings, 'nothing was changed');
 }
 
@@ -39,7 +42,7 @@ async function lockDatabases(
   what: { activity: string; runId: string | null },
   settings: Settings,
   nothing: string,
-): Promise<TargetLock[]> {
+): Promise<HeldTargetLock[]> {
   const owner: TargetLockOwner = {
     ...what,
     dataDir: settings.dataDir,
@@ -48,12 +51,12 @@ async function lockDatabases(
     host: hostname(),
     since: new Date().toISOString(),
   };
-  const held: TargetLock[] = [];
+  const held: HeldTargetLock[] = [];
   try {
     for (const [target, spec] of databases) {
       const result = await lockOne(target, spec, owner, settings, nothing);
       if (!result.acquired) throw new UserError(refusal(target, result.where, result.holder, nothing));
-      held.push(result.lock);
+      held.push(Object.assign(result.lock, { target }));
     }
   } catch (error) {
     await releaseTargets(held);
@@ -82,6 +85,25 @@ async function lockOne(target: string, spec: DatabaseSpec, owner: TargetLockOwne
 function sameDatabase(a: DatabaseSpec, b: DatabaseSpec, settings: Settings): boolean {
   if ('sqlite' in a && 'sqlite' in b) return expandPath(a.sqlite, settings) === expandPath(b.sqlite, settings);
   return 'postgres' in a && 'postgres' in b && a.postgres === b.postgres;
+}
+
+/**
+ * Why the run's next change must wait: a lock it took is no longer held (see target-lock.ts for
+ * how one is lost). Asked before each mutating step, for every lock of the run: a lost one means
+ * another data folder may be changing that database now, whatever this step's target.
+ */
+export async function lostTargetLock(locks: readonly HeldTargetLock[], runId: string): Promise<string | undefined> {
+  for (const lock of locks) {
+    const why = await lock.lost();
+    if (why !== undefined) {
+      return (
+        `the lock on ${lock.target} (${lock.where}) that keeps other Handrail processes from changing it was lost: ${why}; ` +
+        `this step changes a database and was not run; nothing was changed by it. \`handrail resume ${runId}\` takes the lock again and goes on from here ` +
+        `(refused, naming the holder, if another run took it meanwhile: look at what that run changed before going on)`
+      );
+    }
+  }
+  return undefined;
 }
 
 export async function releaseTargets(locks: readonly TargetLock[]): Promise<void> {

@@ -13,7 +13,12 @@
 //   (pg_try_advisory_lock(HANDRAIL_KEY, hashtext(current_database()))).
 // Who holds it is published beside it (a JSON file; the lock session's last query text, which
 // pg_stat_activity shows), so a refusal names the holder.
-import { readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+//
+// Either kind can be lost while its holder lives: a server restart, a DBA's
+// pg_terminate_backend or a cut network ends the PostgreSQL session; an operator tidying up can
+// delete the sidecar file, and the next process then locks a new file of the same name. Neither
+// tells the holder, so the run asks `lost()` before each change it makes.
+import { readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -35,6 +40,8 @@ export interface TargetLockOwner {
 export interface TargetLock {
   /** The sidecar file or the PostgreSQL database the lock is on, for messages. */
   readonly where: string;
+  /** Why the lock is no longer held (its session ended, its file is gone), or undefined while it is. */
+  lost(): Promise<string | undefined>;
   release(): Promise<void>;
 }
 
@@ -82,11 +89,24 @@ export function lockSqliteTarget(databasePath: string, owner: TargetLockOwner, n
   const temporary = `${holderFile}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(owner)}\n`);
   renameSync(temporary, holderFile);
+  // The fcntl lock is on this inode: a file of the same name that is not it locks nothing of ours.
+  const locked = statSync(where);
   let released = false;
   return {
     acquired: true,
     lock: {
       where,
+      lost() {
+        let now;
+        try {
+          now = statSync(where);
+        } catch {
+          return Promise.resolve('its lock file was deleted, so another process could lock a new one of the same name');
+        }
+        return Promise.resolve(
+          now.ino === locked.ino && now.dev === locked.dev ? undefined : 'its lock file was replaced by another, so another process could lock that one',
+        );
+      },
       release() {
         if (released) return Promise.resolve();
         released = true;
@@ -120,10 +140,18 @@ function isAlive(pid: number): boolean {
 const HOLDER_MARK = 'handrail target lock held by ';
 
 export async function lockPostgresTarget(options: PostgresExecutorOptions, owner: TargetLockOwner): Promise<TargetLockResult> {
-  const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 15_000, application_name: 'handrail lock' });
+  // query_timeout: a check on a connection that a frozen network keeps open must end, as a loss.
+  const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 15_000, query_timeout: 10_000, application_name: 'handrail lock' });
   if (options.password !== undefined) client.password = options.password;
-  // A lost lock connection must not crash the process; the server has dropped the lock then.
-  client.on('error', () => {});
+  // A lost lock connection must not crash the process; the server has dropped the lock then,
+  // which lost() reports before the run's next change.
+  let ended: string | undefined;
+  let released = false;
+  client.on('error', (error) => (ended ??= error.message));
+  client.on('end', () => {
+    if (!released) ended ??= 'the connection was closed';
+  });
+  let mark = '';
   const where = `PostgreSQL database ${databaseOf(options.url)}`;
   try {
     await client.connect();
@@ -136,16 +164,28 @@ export async function lockPostgresTarget(options: PostgresExecutorOptions, owner
       return { acquired: false, where, holder };
     }
     // The session's last query text is what pg_stat_activity shows of it while it idles.
-    await client.query(`SELECT ${client.escapeLiteral(HOLDER_MARK + JSON.stringify(owner))}`);
+    mark = client.escapeLiteral(HOLDER_MARK + JSON.stringify(owner));
+    await client.query(`SELECT ${mark}`);
   } catch (error) {
     await client.end().catch(() => undefined);
     throw error;
   }
-  let released = false;
   return {
     acquired: true,
     lock: {
       where,
+      async lost() {
+        if (ended !== undefined) return `its session on the server ended (${ended})`;
+        try {
+          // Ends with the holder's mark, so the session's last query still names the holder.
+          const held = await client.query<{ n: number }>(
+            `SELECT (SELECT count(*)::int FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory' AND granted AND objsubid = 2 AND classid::bigint = ${HANDRAIL_ADVISORY_KEY}) AS n, ${mark}`,
+          );
+          return held.rows[0]?.n === 1 ? undefined : 'the server no longer has it for this session';
+        } catch (error) {
+          return `its session on the server does not answer (${ended ?? (error as Error).message})`;
+        }
+      },
       async release() {
         if (released) return;
         released = true;

@@ -150,7 +150,7 @@ async function drive(script: Script = {}): Promise<{ log: string[]; outcome: Eng
     },
     signal: new AbortController().signal,
     refuseMutating: script.refuseMutating,
-    holdMutating: script.holdMutating,
+    holdMutating: script.holdMutating === undefined ? undefined : () => Promise.resolve(script.holdMutating),
   });
   return { log, outcome, status };
 }

@@ -35,12 +35,13 @@ export interface EngineRun {
    */
   refuseMutating?: string | undefined;
   /**
-   * Set when a guard outside this machine could not be asked (the team ledger is unreachable,
-   * so its lock could not be taken): why every mutating step is refused unrun. Unlike
-   * refuseMutating, the run stops there resumable, to go on once the guard answers; reads
-   * before it still run.
+   * Asked before each mutating step, before its confirmation and snapshot: why it must not run
+   * now, or undefined. A guard outside this process could not be asked or no longer holds (the
+   * team ledger is unreachable so its lock could not be taken; the lock on a database was lost
+   * mid-run). Unlike refuseMutating, the run stops there resumable, to go on once the guard
+   * holds again; reads before it still run.
    */
-  holdMutating?: string | undefined;
+  holdMutating?: (() => Promise<string | undefined>) | undefined;
 }
 
 export type EngineOutcome =
@@ -175,10 +176,11 @@ async function runStep(run: EngineRun, step: Step): Promise<StepOutcome> {
     run.onEvent({ type: 'step-end', idx: step.index, status: 'failed', reason, durationMs: 0 });
     return { ok: false, kind: 'failed', reason };
   }
-  if (mutates.length > 0 && run.holdMutating !== undefined) {
+  const held = mutates.length > 0 ? await run.holdMutating?.() : undefined;
+  if (held !== undefined) {
     // Before the confirmation and the snapshot, as above; the step stays pending.
-    run.journal.event('step.held', { reason: run.holdMutating }, step.index);
-    return { ok: false, kind: 'refused', reason: run.holdMutating };
+    run.journal.event('step.held', { reason: held }, step.index);
+    return { ok: false, kind: 'refused', reason: held };
   }
   if (needsConfirmation(action.attributes, run.environment.protected)) {
     const confirmed = await run.operator.confirm(step, run.environment.protected ? run.environment.name : undefined);
