@@ -103,15 +103,15 @@ if (existsSync(GITLAB)) {
   out.push(`docker-gitlab: no mirror at ${GITLAB} (set GITLAB_GIT_DIR to a clone of github.com/sameersbn/docker-gitlab); not measured`);
 }
 // Held out: dokku (MIT), getsentry/self-hosted (FSL-1.1-Apache-2.0), three VPN installers (MIT),
-// pi-hole (EUPL-1.2), mail-in-a-box (CC0), community-scripts/ProxmoxVE's host tools (MIT) and
-// iRedMail (GPL-3.0, not copied), each labelled by hand and committed before the detector ran on it (the
+// pi-hole (EUPL-1.2), mail-in-a-box (CC0), community-scripts/ProxmoxVE's host tools (MIT),
+// iRedMail, HestiaCP and netdata's installer (GPL-3.0, not copied), each labelled by hand and committed before the detector ran on it (the
 // README gives the selection rules). Name sets on the command line to measure only those, e.g.
 // `npx tsx test/corpus/destructive-real.ts dokku sentry-self-hosted`: a held-out set is spent once
 // its figures are seen, so the runner can measure one without the others.
 const MIRRORS = process.env.HANDRAIL_MIRRORS ?? '/work/.mirror';
 const chosen = process.argv.slice(2);
-/** Sets kept for a coming out-of-sample measurement: measured only when named on the command line (none now: every set has been measured once). */
-const RESERVED: string[] = [];
+/** Sets kept for a coming out-of-sample measurement: measured only when named on the command line. */
+const RESERVED: string[] = ['hestiacp', 'netdata-installer'];
 /** Where a label key's script lives: one repository for the whole set, or `OWNER/NAME/PATH` keys each naming theirs. */
 type Locate = (key: string) => { gitDir: string; path: string };
 async function heldOut(name: string, file: string, locate: Locate): Promise<void> {
@@ -143,4 +143,6 @@ await heldOut('pihole', 'labels-pihole.json', oneRepository('pi-hole+pi-hole'));
 await heldOut('mailinabox', 'labels-mailinabox.json', oneRepository('mail-in-a-box+mailinabox'));
 await heldOut('proxmox-tools', 'labels-proxmox-tools.json', oneRepository('community-scripts+ProxmoxVE'));
 await heldOut('iredmail', 'labels-iredmail.json', oneRepository('iredmail+iRedMail'));
+await heldOut('hestiacp', 'labels-hestiacp.json', oneRepository('hestiacp+hestiacp'));
+await heldOut('netdata-installer', 'labels-netdata-installer.json', oneRepository('netdata+netdata'));
 process.stdout.write(`${out.join('\n\n')}\n`);
