@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from 'commander';
 import { resolveSettings } from '../../app/settings.js';
 import type { GlobalOptions } from '../global-options.js';
+import { consoleEntry } from '../console-entry.js';
 import { fail } from '../output.js';
 
 export const DEFAULT_PORT = 7447;
@@ -20,12 +21,10 @@ export interface ServeFlags {
   openAt?: string;
 }
 
-/** What src/server/console-main.ts exports, declared here since the CLI may not import it. */
+/** What src/server/console-main.ts (and its bundle) exports, declared here since the CLI may not import it. */
 interface ConsoleEntry {
   runConsole(args: string[]): Promise<number>;
 }
-
-const CONSOLE_ENTRY = new URL('../../server/console-main.js', import.meta.url);
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -40,11 +39,12 @@ export async function serveCommand(flags: ServeFlags, global: GlobalOptions): Pr
   process.env.HANDRAIL_DATA_DIR = settings.dataDir;
   process.env.HANDRAIL_WORKSPACE = settings.workspace;
   process.env.HANDRAIL_OPERATOR = settings.operator;
+  const file = consoleEntry();
   let entry: ConsoleEntry;
   try {
-    entry = (await import(CONSOLE_ENTRY.href)) as ConsoleEntry;
+    entry = (await import(file.href)) as ConsoleEntry;
   } catch (error) {
-    fail(`serve: cannot load the console server (${fileURLToPath(CONSOLE_ENTRY)}): ${(error as Error).message}. Nothing was started; run \`npm run build\` in the Handrail folder.`);
+    fail(`serve: cannot load the console server (${fileURLToPath(file)}): ${(error as Error).message}. Nothing was started; run \`npm run build\` in the Handrail folder.`);
     return 1;
   }
   return entry.runConsole(['--host', flags.host, '--port', String(flags.port), ...(flags.open ? ['--open'] : []), ...(flags.openAt !== undefined ? ['--open-at', flags.openAt] : [])]);
