@@ -62,13 +62,12 @@ export async function bundleConsole() {
       },
     ],
   });
-  // Relative to the package's folder; a bundled package by its place under node_modules
-  // (esbuild names it by its real path, which a linked node_modules puts elsewhere).
-  const inputs = Object.keys(result.metafile.inputs).map((input) => {
+  // Relative to the package's folder. The bundled packages count as one file: npm rewrites
+  // node_modules/.package-lock.json on every install or upgrade.
+  const inputs = [...new Set(Object.keys(result.metafile.inputs).map((input) => {
     const path = relative(ROOT, join(ROOT, input)).split(sep).join('/');
-    const inPackages = path.lastIndexOf('node_modules/');
-    return inPackages === -1 ? path : path.slice(inPackages);
-  });
+    return path.includes('node_modules/') ? 'node_modules/.package-lock.json' : path;
+  }))];
   await writeFile(join(BUNDLE_DIR, 'inputs.json'), `${JSON.stringify(inputs)}\n`);
 }
 
