@@ -12,8 +12,10 @@
 // package.json) keeps finding it: each module's `import.meta.url` is rewritten to its own
 // file's URL in dist/, computed from where the bundle is at run time.
 //
-// dist/server-bundle/inputs.json lists the files it was made from (from the package's folder); the CLI loads the bundle
-// only while none of them is newer (`tsc -w` rewrites dist/ without re-bundling).
+// dist/server-bundle/inputs.json lists the files it was made from (from the package's
+// folder) and their digests; the CLI loads the bundle only while each of them is older than
+// it or still has the same bytes (`tsc -w` rewrites dist/ without re-bundling).
+import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,12 +64,15 @@ export async function bundleConsole() {
       },
     ],
   });
-  // Relative to the package's folder. The bundled packages count as one file: npm rewrites
-  // node_modules/.package-lock.json on every install or upgrade.
-  const inputs = [...new Set(Object.keys(result.metafile.inputs).map((input) => {
+  // Relative to the package's folder, each with the SHA-256 of its bytes (a build step that
+  // rewrites dist/ unchanged, as tsconfig.electron.json's does, leaves the bundle good). The
+  // bundled packages count as one file: npm rewrites node_modules/.package-lock.json on every
+  // install or upgrade.
+  const paths = [...new Set(Object.keys(result.metafile.inputs).map((input) => {
     const path = relative(ROOT, join(ROOT, input)).split(sep).join('/');
     return path.includes('node_modules/') ? 'node_modules/.package-lock.json' : path;
   }))];
+  const inputs = await Promise.all(paths.map(async (path) => ({ path, sha256: createHash('sha256').update(await readFile(join(ROOT, path))).digest('hex') })));
   await writeFile(join(BUNDLE_DIR, 'inputs.json'), `${JSON.stringify(inputs)}\n`);
 }
 

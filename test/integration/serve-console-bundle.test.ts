@@ -4,7 +4,7 @@
 // is the code just compiled. Each case runs a copy of the built package, so editing it
 // disturbs no other test.
 import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onProcessExit } from '../support/exit-cleanup.js';
@@ -63,6 +63,16 @@ describe('the console server bundle', () => {
     const own = served.loaded.filter((url) => url.includes(`${copy}/dist/`)).map((url) => url.slice(url.indexOf('/dist/') + 1));
     expect(own).toContain('dist/server-bundle/console-main.js');
     expect(own.filter((file) => file.startsWith('dist/server/'))).toEqual([]);
+  });
+
+  it('stays in use when a build step rewrote a file it was made from with the same bytes', async () => {
+    const copy = copyOfPackage('rewritten');
+    // As tsconfig.electron.json's compile does: dist/ emitted again, unchanged, after the bundle.
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(copy, 'dist/server/console-server.js'), later, later);
+    const served = await serveOnce(copy);
+    expect(served.code, served.stderr).toBe(0);
+    expect(served.loaded.some((url) => url.endsWith(`${copy}/dist/server-bundle/console-main.js`))).toBe(true);
   });
 
   it('gives way to dist/ when a file it was made from changed since', async () => {
