@@ -37,6 +37,9 @@ export function ensureDistBuilt(): void {
   if (result.status !== 0) {
     throw new Error(`Compiling src/ into dist/ failed (tsc -p tsconfig.build.json), so the CLI cannot be tested; fix the errors below and run again.\n${result.stdout}${result.stderr}`);
   }
+  // `handrail serve` loads the console server from this bundle of dist/ (while it is newer than dist/).
+  const bundled = spawnSync(process.execPath, [join(ROOT, 'scripts/bundle-console.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (bundled.status !== 0) throw new Error(`Bundling the console server (scripts/bundle-console.mjs) failed; fix the errors below and run again.\n${bundled.stdout}${bundled.stderr}`);
 }
 
 export default function setup(): void {

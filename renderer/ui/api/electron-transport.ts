@@ -1,7 +1,9 @@
 // The desktop app's transport: the preload exposes one named function per contract
 // operation on window.handrail (never a generic invoke), plus onEvent. IPC does not drop
 // like a socket, so the connection is always open.
-import { API_NAMES, ApiError, type ApiName, type ConsoleBridge, type ConsoleClient } from '../../../src/contract/api.js';
+import type { ApiName, ConsoleBridge, ConsoleClient } from '../../../src/contract/api.js';
+import { clientOf } from './client-proxy.js';
+import { contractSchemas } from './contract-schemas.js';
 import { ConsoleCallError, type ConnectionState, type ConsoleTransport, type EventListener } from './console-transport.js';
 
 declare global {
@@ -15,7 +17,8 @@ declare global {
 // should read only the message.
 const IPC_PREFIX = /^Error invoking remote method '[^']*': (?:\w*Error: )?/;
 
-function toCallError(op: ApiName, error: unknown): ConsoleCallError {
+async function toCallError(op: ApiName, error: unknown): Promise<ConsoleCallError> {
+  const { ApiError } = await contractSchemas();
   const parsed = ApiError.safeParse(error);
   if (parsed.success) return new ConsoleCallError(op, parsed.data.code, parsed.data.message);
   const text = error instanceof Error ? error.message : String(error);
@@ -34,18 +37,14 @@ export class ElectronTransport implements ConsoleTransport {
   readonly client: ConsoleClient;
 
   constructor(private readonly bridge: ConsoleBridge) {
-    const client: Record<string, (request: unknown) => Promise<unknown>> = {};
-    for (const op of API_NAMES) {
+    this.client = clientOf(async (op, request) => {
       const fn = bridge[op] as (request: unknown) => Promise<unknown>;
-      client[op] = async (request) => {
-        try {
-          return await fn(request);
-        } catch (error) {
-          throw toCallError(op, error);
-        }
-      };
-    }
-    this.client = client as unknown as ConsoleClient;
+      try {
+        return await fn(request);
+      } catch (error) {
+        throw await toCallError(op, error);
+      }
+    });
   }
 
   onEvent(listener: EventListener): () => void {

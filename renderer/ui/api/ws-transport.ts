@@ -3,7 +3,9 @@
 // contract's WireCall / WireMessage. When the socket drops it reconnects with backoff; a
 // call that was in flight is failed rather than silently re-sent, because the server may
 // already have carried it out.
-import { API_NAMES, ApiError, ConsoleEvent, type ApiName, type ConsoleClient, type WireCall } from '../../../src/contract/api.js';
+import type { ApiName, ConsoleClient, WireCall } from '../../../src/contract/api.js';
+import { clientOf } from './client-proxy.js';
+import { contractSchemas, loadContractSchemasWhenIdle } from './contract-schemas.js';
 import { ConsoleCallError, type ConnectionListener, type ConnectionState, type ConsoleTransport, type EventListener } from './console-transport.js';
 
 interface Pending {
@@ -26,12 +28,16 @@ export class WsTransport implements ConsoleTransport {
   private waiting: (() => void)[] = [];
   private readonly eventListeners = new Set<EventListener>();
   private readonly connectionListeners = new Set<ConnectionListener>();
+  /**
+   * Messages waiting, in order, for the contract's schemas: an event or an error must be
+   * checked, and whatever arrives after it waits its turn, so nothing is seen out of order.
+   */
+  private backlog: Promise<void> | null = null;
 
   constructor(private readonly url: string) {
-    const client: Record<string, (request: unknown) => Promise<unknown>> = {};
-    for (const op of API_NAMES) client[op] = (request) => this.call(op, request);
-    this.client = client as unknown as ConsoleClient;
+    this.client = clientOf((op, request) => this.call(op, request));
     this.connect();
+    loadContractSchemasWhenIdle();
   }
 
   static forPage(): WsTransport {
@@ -116,9 +122,25 @@ export class WsTransport implements ConsoleTransport {
       return;
     }
     if (typeof message !== 'object' || message === null) return;
+    const checked = 'event' in message || 'error' in message;
+    if (!checked && this.backlog === null) {
+      this.settle(message, undefined);
+      return;
+    }
+    const settled = (this.backlog ?? Promise.resolve())
+      .then(() => (checked ? contractSchemas().catch(() => undefined) : undefined))
+      .then((schemas) => this.settle(message, schemas));
+    this.backlog = settled;
+    void settled.finally(() => {
+      if (this.backlog === settled) this.backlog = null;
+    });
+  }
+
+  /** Hands a message on: an event to the listeners, an answer to its call. Without the schemas (they failed to load), an event is dropped and an error is one the server did not describe. */
+  private settle(message: object, schemas: Awaited<ReturnType<typeof contractSchemas>> | undefined): void {
     if ('event' in message) {
-      const event = ConsoleEvent.safeParse(message.event);
-      if (event.success) for (const listener of this.eventListeners) listener(event.data);
+      const event = schemas?.ConsoleEvent.safeParse(message.event);
+      if (event?.success) for (const listener of this.eventListeners) listener(event.data);
       return;
     }
     if (!('id' in message) || typeof message.id !== 'number') return;
@@ -126,9 +148,9 @@ export class WsTransport implements ConsoleTransport {
     if (!entry) return;
     this.pending.delete(message.id);
     if ('error' in message) {
-      const error = ApiError.safeParse(message.error);
+      const error = schemas?.ApiError.safeParse(message.error);
       entry.reject(
-        error.success
+        error?.success
           ? new ConsoleCallError(entry.op, error.data.code, error.data.message)
           : new ConsoleCallError(entry.op, 'failed', `Handrail answered "${entry.op}" with an error it did not describe.`),
       );

@@ -1,12 +1,14 @@
 // `handrail serve`: the browser console. The CLI and the server are peers that each bind
 // src/app (the architecture rules keep src/cli from importing src/server), so this command
-// starts the server's own entry point as a child process and stands in for it: same stdout
-// (the URL line), same stderr, same exit code, and signals passed on.
-import { spawn } from 'node:child_process';
+// loads the server's entry point by its path and runs it in this process: the URL line on
+// stdout, the server's lines on stderr, its exit code, and Ctrl-C/SIGTERM stop it cleanly.
+// It used to start a second Node process for it, which cost a whole Node start-up (and this
+// process's) before the URL; nothing the console guarantees needed a process of its own.
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from 'commander';
 import { resolveSettings } from '../../app/settings.js';
 import type { GlobalOptions } from '../global-options.js';
+import { consoleEntry } from '../console-entry.js';
 import { fail } from '../output.js';
 
 export const DEFAULT_PORT = 7447;
@@ -19,7 +21,10 @@ export interface ServeFlags {
   openAt?: string;
 }
 
-const SERVER_MAIN = fileURLToPath(new URL('../../server/main.js', import.meta.url));
+/** What src/server/console-main.ts (and its bundle) exports, declared here since the CLI may not import it. */
+interface ConsoleEntry {
+  runConsole(args: string[]): Promise<number>;
+}
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -29,28 +34,18 @@ export function parsePort(value: string): number {
 
 export async function serveCommand(flags: ServeFlags, global: GlobalOptions): Promise<number> {
   const settings = resolveSettings(global);
-  const child = spawn(process.execPath, [SERVER_MAIN, '--host', flags.host, '--port', String(flags.port), ...(flags.open ? ['--open'] : []), ...(flags.openAt !== undefined ? ['--open-at', flags.openAt] : [])], {
-    // Its own process group, so a terminal's Ctrl-C reaches it once (passed on below), not
-    // twice; the IPC channel closes when this process dies, which stops the server too.
-    detached: true,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, HANDRAIL_DATA_DIR: settings.dataDir, HANDRAIL_WORKSPACE: settings.workspace, HANDRAIL_OPERATOR: settings.operator },
-  });
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const passOn = (signal: NodeJS.Signals) => child.kill(signal);
-  for (const signal of signals) process.on(signal, passOn);
+  // The server reads its settings from these, as it does when started on its own; anything
+  // it starts sees the same values a separate server process was given.
+  process.env.HANDRAIL_DATA_DIR = settings.dataDir;
+  process.env.HANDRAIL_WORKSPACE = settings.workspace;
+  process.env.HANDRAIL_OPERATOR = settings.operator;
+  const file = consoleEntry();
+  let entry: ConsoleEntry;
   try {
-    return await new Promise<number>((resolve) => {
-      child.once('error', (error) => {
-        fail(`serve: cannot start the console server (${SERVER_MAIN}): ${error.message}. Nothing was started; run \`npm run build\` in the Handrail folder.`);
-        resolve(1);
-      });
-      child.once('exit', (code, signal) => {
-        if (signal !== null) fail(`serve: the console server was stopped by ${signal}; open runs are left interrupted and can be resumed`);
-        resolve(code ?? 1);
-      });
-    });
-  } finally {
-    for (const signal of signals) process.off(signal, passOn);
+    entry = (await import(file.href)) as ConsoleEntry;
+  } catch (error) {
+    fail(`serve: cannot load the console server (${fileURLToPath(file)}): ${(error as Error).message}. Nothing was started; run \`npm run build\` in the Handrail folder.`);
+    return 1;
   }
+  return entry.runConsole(['--host', flags.host, '--port', String(flags.port), ...(flags.open ? ['--open'] : []), ...(flags.openAt !== undefined ? ['--open-at', flags.openAt] : [])]);
 }
