@@ -21,6 +21,8 @@ export interface Score {
   flagged: number;
   misses: string[];
   falseAlarms: string[];
+  /** Labelled lines flagged, with the rules that flagged them (printed with SHOW_HITS=1). */
+  hits: string[];
   /** Per rule id: labelled lines it flagged (hits) and unlabelled lines it flagged (false alarms). */
   rules: Map<string, RuleScore>;
 }
@@ -41,13 +43,16 @@ export async function scoreScript(name: string, text: string, labels: ScriptLabe
   }
   const hit = new Set<LabelledLine>();
   const falseAlarms: string[] = [];
+  const hits: string[] = [];
   const rules = new Map<string, RuleScore>();
   // A rule is counted once per labelled span it hits (as precision counts spans) and once per unlabelled line.
   const ruleHits = new Set<string>();
   for (const [line, reasons] of byLine) {
     const label = labels.destructive.find((l) => line >= l.line && line <= (l.end ?? l.line));
-    if (label) hit.add(label);
-    else falseAlarms.push(`${name}:${line} [${[...(rulesByLine.get(line) ?? [])].join(',')}] ${reasons.join(' | ')}`);
+    if (label) {
+      hit.add(label);
+      hits.push(`${name}:${line} [${[...(rulesByLine.get(line) ?? [])].join(',')}] ${reasons.join(' | ')}`);
+    } else falseAlarms.push(`${name}:${line} [${[...(rulesByLine.get(line) ?? [])].join(',')}] ${reasons.join(' | ')}`);
     for (const rule of rulesByLine.get(line) ?? []) {
       const r = rules.get(rule) ?? { hits: 0, falseAlarms: 0 };
       if (!label) r.falseAlarms += 1;
@@ -59,7 +64,7 @@ export async function scoreScript(name: string, text: string, labels: ScriptLabe
     }
   }
   const misses = labels.destructive.filter((l) => !hit.has(l)).map((l) => `${name}:${l.line} ${l.why}`);
-  return { scripts: 1, labelled: labels.destructive.length, truePositives: hit.size, flagged: hit.size + falseAlarms.length, misses, falseAlarms, rules };
+  return { scripts: 1, labelled: labels.destructive.length, truePositives: hit.size, flagged: hit.size + falseAlarms.length, misses, falseAlarms, hits, rules };
 }
 
 export function total(scores: Score[]): Score {
@@ -71,9 +76,10 @@ export function total(scores: Score[]): Score {
       flagged: a.flagged + s.flagged,
       misses: [...a.misses, ...s.misses],
       falseAlarms: [...a.falseAlarms, ...s.falseAlarms],
+      hits: [...a.hits, ...s.hits],
       rules: addRules(a.rules, s.rules),
     }),
-    { scripts: 0, labelled: 0, truePositives: 0, flagged: 0, misses: [], falseAlarms: [], rules: new Map<string, RuleScore>() },
+    { scripts: 0, labelled: 0, truePositives: 0, flagged: 0, misses: [], falseAlarms: [], hits: [], rules: new Map<string, RuleScore>() },
   );
 }
 
@@ -93,6 +99,7 @@ export function describe(title: string, s: Score): string {
     `  recall ${recall(s).toFixed(3)} (${s.truePositives} of ${s.labelled} labelled commands flagged)`,
     ...s.misses.map((m) => `  missed: ${m}`),
     ...s.falseAlarms.map((f) => `  false alarm: ${f}`),
+    ...(process.env.SHOW_HITS === '1' ? s.hits.map((h) => `  hit: ${h}`) : []),
   ].join('\n');
 }
 
