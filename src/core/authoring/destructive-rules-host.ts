@@ -188,19 +188,21 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'cp-force',
     category: 'files',
     commands: ['cp'],
-    matches: 'cp -f / --force / --remove-destination onto a file the script did not create (not -n, -b/--backup, -t, a destination ending in /)',
+    matches: 'cp -f / --force / --remove-destination onto a file the script did not create (not -n, -b/--backup, -t, a destination ending in /, several sources or a glob: those go into a folder)',
     when: (i) => {
       if (!hasFlag(i.args, 'f', '--force', '--remove-destination') || hasFlag(i.args, 'nbt', '--no-clobber', '--target-directory') || i.args.some((a) => a.startsWith('--backup'))) return false;
       const words = operands(i.args, options('-S', '--suffix'));
       const dest = words.at(-1);
       if (words.length < 2 || dest === undefined || dest.endsWith('/')) return false;
+      // Several sources, or a glob (`cp -f samples/*.conf ${CONF_DIR}`), go into a folder, as with a trailing `/`.
+      if (words.length > 2 || /[*?]/.test(words[0] ?? '')) return false;
       const lost = othersFiles(i, [dest]);
       return lost.length > 0 && lost.join(' ');
     },
     reason: 'replaces {} with a copy; what was there is lost (cp -f)',
     examples: {
       flags: ['cp -f "$CUSTOM_DH" /etc/postfix/dhparams.pem', 'sudo cp --force /srv/app/nginx.conf /etc/nginx/nginx.conf', 'cp -af /srv/release/app.ini /etc/app/app.ini'],
-      quiet: ['cp config.yml.example config.yml', 'cp -f app.conf /etc/app/', 'cp -n defaults.conf /etc/app.conf', 'cp -f --backup=numbered app.conf /etc/app.conf', ': > /etc/postfix/virtual\ncp -f /srv/virtual.cf /etc/postfix/virtual', 'tmp=$(mktemp)\ncp -f /etc/hosts "$tmp"'],
+      quiet: ['cp config.yml.example config.yml', 'cp -f app.conf /etc/app/', 'cp -f samples/jail.d/*.local "$JAIL_DIR"', 'cp -f a.conf b.conf /etc/app', 'cp -n defaults.conf /etc/app.conf', 'cp -f --backup=numbered app.conf /etc/app.conf', ': > /etc/postfix/virtual\ncp -f /srv/virtual.cf /etc/postfix/virtual', 'tmp=$(mktemp)\ncp -f /etc/hosts "$tmp"'],
     },
   },
   {

@@ -4,6 +4,7 @@
 // holding the time it ran) from a write over a file that was there before. Only what the
 // script states plainly counts; anything else is left unknown, so it stays flagged.
 import { canRunTogether } from './script-branches.js';
+import { copiesElsewhereInProgram, copyDestinations, namesOneOf, pathKey, variablesIn } from './program-copies.js';
 import { hasFlag, operands, optionValue } from './command-args.js';
 import { readBashNow } from './bash-syntax.js';
 import { functionPrints, functionPrintsFreshName } from './function-output.js';
@@ -259,8 +260,18 @@ export class ScriptKnowledge {
 
   /** Whether `word` names a file the script copied into place earlier in this pass (see learnCall). */
   copiedByScript(word: string): boolean {
-    const places = this.copied.get(normal(this.resolve(word)));
-    return places !== undefined && (this.anyArm || places.some((arms) => canRunTogether(arms, this.armsNow)));
+    const path = normal(this.resolve(word));
+    const here = (p: string): boolean => {
+      const places = this.copied.get(p);
+      return places !== undefined && (this.anyArm || places.some((arms) => canRunTogether(arms, this.armsNow)));
+    };
+    if (here(path)) return true;
+    // `${DIR}/*.sql` after copies of `${DIR}/a.sql` and `${DIR}/b.sql`.
+    if (/[*?]/.test(path) && namesOneOf(path, new Set([...this.copied.keys()].filter(here).map(pathKey)))) return true;
+    // Copied into place by another file of the same program (program-copies.ts).
+    // Only through variables this script does not set itself: its own `$f` is not the other file's.
+    if (this.files === undefined || this.self === undefined || variablesIn(word).some((v) => this.values.has(v))) return false;
+    return namesOneOf(word, copiesElsewhereInProgram(this.files, this.self));
   }
 
   private make(path: string): void {
@@ -348,15 +359,12 @@ export class ScriptKnowledge {
       }
     }
     // `cp conf/x /etc/app/x` then `sed -i s/HOST/$HOST/ /etc/app/x`: the edit fills in the copy the
-    // run just put there from its own template. Only an in-place edit trusts this: DEST may be
-    // an existing folder, so the path is not taken as the script's own for deletes or overwrites.
-    if (name === 'cp' && !hasFlag(call.args, 'rRat', '--recursive') && optionValue(call.args, '-t', '--target-directory') === undefined) {
-      const words = operands(call.args, new Set(['-S', '--suffix']));
-      const dest = words.length === 2 ? words[1] : undefined;
-      if (dest !== undefined && !dest.endsWith('/')) {
-        const path = normal(this.resolve(dest));
-        this.copied.set(path, [...(this.copied.get(path) ?? []), [...this.armsNow]]);
-      }
+    // run just put there from its own template (also FOLDER/NAME when DEST is a folder). Only an
+    // in-place edit trusts this: DEST may have held a file, so it is not the script's own for
+    // deletes or overwrites.
+    for (const dest of copyDestinations(call)) {
+      const path = normal(this.resolve(dest));
+      this.copied.set(path, [...(this.copied.get(path) ?? []), [...this.armsNow]]);
     }
     // A file a download just wrote (`curl -o F`, `wget -O F`, `wget -P DIR URL`) holds what the run fetched.
     if (name === 'curl' || name === 'wget') {
