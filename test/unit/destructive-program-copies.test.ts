@@ -77,3 +77,23 @@ describe('a copy into a folder', () => {
     expect((await destructiveFindings(script)).filter((f) => f.rule === 'in-place-edit')).toEqual([]);
   });
 });
+
+describe('SQL and settings the program itself put in place', () => {
+  const rules = async (script: string): Promise<string[]> => (await destructiveFindings(script)).map((f) => f.rule);
+
+  it('does not call psql -f of an SQL file the program copied from its own template a restore', async () => {
+    expect(await rules('cp "$SAMPLES/schema.sql" "$DATA_DIR/schema.sql"\nsed -i "s/PH_DB/mail/" "$DATA_DIR/schema.sql"\npsql -d template1 -f "$DATA_DIR/schema.sql"')).toEqual([]);
+    expect(await rules('cp "$SAMPLES/schema.sql" "$DATA_DIR/schema.sql"\nmysql mail < "$DATA_DIR/schema.sql"')).toEqual([]);
+  });
+
+  it('still flags SQL from a file the program did not copy (a dump)', async () => {
+    expect(await rules('cp "$SAMPLES/schema.sql" "$DATA_DIR/schema.sql"\npsql -d mail -f /var/backups/mail.sql')).toEqual(['sql-load']);
+    expect(await rules('mysql mail < "$DATA_DIR/schema.sql"')).toEqual(['sql-load']);
+  });
+
+  it('does not call sourcing a settings file it tested for a hook, and still flags a tested .sh', async () => {
+    expect(await rules('[ -f .env.custom ] && . .env.custom\nif [ -r /etc/os-release ]; then source /etc/os-release; fi\nf=/etc/app/versions\n[ -f "$f" ] && . "$f"')).toEqual([]);
+    expect(await rules('[ -f hooks/pre.sh ] && source hooks/pre.sh')).toEqual(['optional-script']);
+    expect(await rules('[ -f hooks/pre ] && bash hooks/pre')).toEqual(['optional-script']);
+  });
+});
