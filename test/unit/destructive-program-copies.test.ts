@@ -97,3 +97,12 @@ describe('SQL and settings the program itself put in place', () => {
     expect(await rules('[ -f hooks/pre ] && bash hooks/pre')).toEqual(['optional-script']);
   });
 });
+
+describe('a backup tool is not a backup', () => {
+  const rules = async (script: string): Promise<string[]> => (await destructiveFindings(script)).map((f) => f.rule);
+
+  it('does not call installing a backup script a restore, and still flags a saved copy put back', async () => {
+    expect(await rules('cp "${TOOLS_DIR}/backup_db.sh" "${CRON_DIR}/backup_db.sh"\ncp "${TOOLS_DIR}/${BACKUP_SCRIPT_NAME}" "$dest"')).toEqual([]);
+    expect(await rules('cp /var/backups/app.conf /etc/app/app.conf\ncp /etc/app.conf.orig /etc/app.conf')).toEqual(['cp-restore', 'cp-restore']);
+  });
+});

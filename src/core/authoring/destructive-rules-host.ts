@@ -25,6 +25,11 @@ const IP_OPTIONS = options('-n', '-netns', '-b', '-batch', '-rc', '-rcvbuf', '-f
 
 /** A backup's name: `X.orig`, `X.bak`, `backup/X`, `${dbBCKfile}.3`, `migration_backup/*`. */
 const BACKUP_NAME = /backup|bck|\.bak\b|\.orig\b|\.old\b|\.save\b/i;
+/**
+ * A saved copy of data, by its name; not a backup tool being installed (`tools/backup_db.sh`,
+ * `${BACKUP_SCRIPT_NAME}`): a program named for what it does is not the data it saves.
+ */
+const isBackupCopy = (word: string): boolean => BACKUP_NAME.test(word) && !/script|\.(sh|bash|py|pl)$/i.test(word);
 
 /** The value of an option given as `-t DIR`, `--target-directory=DIR` or `--target-directory DIR`. */
 function optionValueOf(args: string[], short: string, long: string): string | undefined {
@@ -172,14 +177,14 @@ export const HOST_RULES: readonly DestructiveRule[] = [
       const target = optionValueOf(i.args, '-t', '--target-directory');
       const dest = target ?? words.at(-1);
       const sources = target !== undefined ? words : words.slice(0, -1);
-      if (dest === undefined || sources.length === 0 || !sources.some((s) => BACKUP_NAME.test(s) || BACKUP_NAME.test(i.knowledge.resolve(s)))) return false;
+      if (dest === undefined || sources.length === 0 || !sources.some((s) => isBackupCopy(s) || isBackupCopy(i.knowledge.resolve(s)))) return false;
       const lost = othersFiles(i, [dest]);
       return lost.length > 0 && lost.join(' ');
     },
     reason: 'restores a backup over {}: what it holds now is lost',
     examples: {
       flags: ['cp -p /etc/systemd/resolved.conf.orig /etc/systemd/resolved.conf', 'cp "${dbBackup}.${num}" "${liveDb}"', 'cp /srv/backup/app.db /var/lib/app/app.db'],
-      quiet: ['cp /etc/app.conf /etc/app.conf.bak', 'cp -n /etc/app.conf.orig /etc/app.conf', 'cp app.conf.example /etc/app.conf', 'tmp=$(mktemp)\ncp /srv/backup/app.db "$tmp"'],
+      quiet: ['cp /etc/app.conf /etc/app.conf.bak', 'cp "${TOOLS_DIR}/backup_db.sh" "${CRON_DIR}/backup_db.sh"', 'cp "${TOOLS_DIR}/${BACKUP_SCRIPT_NAME}" "$dest"', 'cp -n /etc/app.conf.orig /etc/app.conf', 'cp app.conf.example /etc/app.conf', 'tmp=$(mktemp)\ncp /srv/backup/app.db "$tmp"'],
     },
   },
   {
