@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { ScriptFiles } from '../../src/core/authoring/destructive-commands.js';
-import { describe, scoreScript, total, type Score, type ScriptLabels } from './destructive-real-score.js';
+import { describe, describeRules, precision, recall, scoreScript, total, type Score, type ScriptLabels } from './destructive-real-score.js';
 
 const FIXTURES = new URL('../fixtures/destructive-real/', import.meta.url);
 const MAILCOW = process.env.MAILCOW_GIT_DIR ?? '/work/.mirror/mailcow+mailcow-dockerized/repo';
@@ -55,10 +55,13 @@ const discourseFiles: ScriptFiles = {
   },
 };
 const discourse: Score[] = [];
+/** Every script measured in this run, for the pooled figure and the per-rule table at the end. */
+const pooled: Score[] = [];
 for (const [path, l] of Object.entries(labels('labels-discourse.json'))) {
   discourse.push(await scoreScript(`discourse/${path}`, readFileSync(new URL(`discourse/${path}`, FIXTURES), 'utf8'), l, discourseFiles, path));
 }
 const out = [describe('discourse_docker', total(discourse))];
+pooled.push(...discourse);
 
 const mailcow: Score[] = [];
 if (existsSync(MAILCOW)) {
@@ -66,6 +69,7 @@ if (existsSync(MAILCOW)) {
     const text = execFileSync('git', [`--git-dir=${MAILCOW}`, 'show', `${l.commit}:${path}`], { encoding: 'utf8' });
     mailcow.push(await scoreScript(`mailcow/${path}`, text, l, repository(MAILCOW, l.commit), path));
   }
+  pooled.push(...mailcow);
   out.push(describe('mailcow-dockerized', total(mailcow)));
   out.push(describe('overall', total([...discourse, ...mailcow])));
   // Held out: labelled before the detector (old or fixed) was run on these files; no change was
@@ -76,6 +80,7 @@ if (existsSync(MAILCOW)) {
     heldOut.push(await scoreScript(`mailcow/${path}`, text, l, repository(MAILCOW, l.commit), path));
   }
   out.push(describe('mailcow-dockerized update.sh + _modules (held out)', total(heldOut)));
+  pooled.push(...heldOut);
 } else {
   out.push(`mailcow-dockerized: no mirror at ${MAILCOW} (set MAILCOW_GIT_DIR to a clone of github.com/mailcow/mailcow-dockerized); not measured`);
 }
@@ -88,6 +93,7 @@ if (existsSync(DMS)) {
     dms.push(await scoreScript(`docker-mailserver/${path}`, text, l, repository(DMS, l.commit), path));
   }
   out.push(describe('docker-mailserver setup.sh + helpers + setup.d (held out)', total(dms)));
+  pooled.push(...dms);
 } else {
   out.push(`docker-mailserver: no mirror at ${DMS} (set DMS_GIT_DIR to a clone of github.com/docker-mailserver/docker-mailserver); not measured`);
 }
@@ -99,6 +105,7 @@ if (existsSync(GITLAB)) {
     gitlab.push(await scoreScript(`docker-gitlab/${path}`, text, l, repository(GITLAB, l.commit), path));
   }
   out.push(describe('docker-gitlab entrypoint + install + kubernetes + contrib (development set)', total(gitlab)));
+  pooled.push(...gitlab);
 } else {
   out.push(`docker-gitlab: no mirror at ${GITLAB} (set GITLAB_GIT_DIR to a clone of github.com/sameersbn/docker-gitlab); not measured`);
 }
@@ -130,6 +137,7 @@ async function heldOut(name: string, file: string, locate: Locate): Promise<void
     scores.push(await scoreScript(`${name}/${key}`, text, l, repository(gitDir, l.commit), path));
   }
   out.push(describe(`${name} (held out)`, total(scores)));
+  pooled.push(...scores);
 }
 const oneRepository = (repo: string): Locate => (key) => ({ gitDir: `${MIRRORS}/${repo}/repo`, path: key });
 const ownerNamePath: Locate = (key) => {
@@ -145,4 +153,7 @@ await heldOut('proxmox-tools', 'labels-proxmox-tools.json', oneRepository('commu
 await heldOut('iredmail', 'labels-iredmail.json', oneRepository('iredmail+iRedMail'));
 await heldOut('hestiacp', 'labels-hestiacp.json', oneRepository('hestiacp+hestiacp'));
 await heldOut('netdata-installer', 'labels-netdata-installer.json', oneRepository('netdata+netdata'));
+const all = total(pooled);
+out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
+out.push(describeRules('every set measured here', all));
 process.stdout.write(`${out.join('\n\n')}\n`);

@@ -24,10 +24,12 @@ function sqlFromElsewhere(input: RuleInput): string | false {
   const client = sqlClientOf(input.name);
   if (!client) return false;
   const fed = sqlFedTo({ ...input.call, name: input.name, args: input.args });
-  const file = fed.find((f) => f.sql === null);
+  // SQL the program copied into place from its own templates (and filled in) is its schema, not a dump.
+  const own = (path: string): boolean => input.knowledge.copiedByScript(path);
+  const file = fed.find((f) => f.sql === null && !own(f.via.replace(/^from /, '')));
   if (file) return `${client} runs SQL ${file.via}`;
   if (fed.length > 0) return false;
-  const stdin = input.call.redirects.find((r) => r.op === '<' && !/^\/dev\/(null|zero)$/.test(r.target));
+  const stdin = input.call.redirects.find((r) => r.op === '<' && !/^\/dev\/(null|zero)$/.test(r.target) && !own(r.target));
   if (stdin) return `${client} loads ${stdin.target}`;
   if (input.call.stdinFrom) return `${client} loads what \`${input.call.stdinFrom}\` outputs`;
   return false;
@@ -116,10 +118,10 @@ export const DATA_RULES: readonly DestructiveRule[] = [
     id: 'sql-load',
     category: 'restores',
     commands: ['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlite', 'clickhouse-client'],
-    matches: 'a database client fed SQL the script does not show: `< dump`, `… | client`, `-f file`',
+    matches: 'a database client fed SQL the script does not show: `< dump`, `… | client`, `-f file` (not a file the program copied into place from its own templates)',
     when: sqlFromElsewhere,
     reason: 'runs SQL the script does not show, over live data ({})',
-    examples: { flags: ['psql app < /var/backups/app.sql', 'gunzip -c dump.sql.gz | mysql shop_qa', 'mysql shop < fixtures.sql', 'psql -f migrate.sql app'], quiet: ['psql -c "SELECT 1" < /dev/null', 'echo "SELECT 1" | mysql app'] },
+    examples: { flags: ['psql app < /var/backups/app.sql', 'gunzip -c dump.sql.gz | mysql shop_qa', 'mysql shop < fixtures.sql', 'psql -f migrate.sql app'], quiet: ['psql -c "SELECT 1" < /dev/null', 'echo "SELECT 1" | mysql app', 'cp "$SAMPLES/schema.sql" "$DATA_DIR/schema.sql"\nsed -i "s/PH_DB/mail/" "$DATA_DIR/schema.sql"\npsql -d template1 -f "$DATA_DIR/schema.sql"'] },
   },
   {
     id: 'pg-restore',

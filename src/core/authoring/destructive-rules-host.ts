@@ -25,6 +25,11 @@ const IP_OPTIONS = options('-n', '-netns', '-b', '-batch', '-rc', '-rcvbuf', '-f
 
 /** A backup's name: `X.orig`, `X.bak`, `backup/X`, `${dbBCKfile}.3`, `migration_backup/*`. */
 const BACKUP_NAME = /backup|bck|\.bak\b|\.orig\b|\.old\b|\.save\b/i;
+/**
+ * A saved copy of data, by its name; not a backup tool being installed (`tools/backup_db.sh`,
+ * `${BACKUP_SCRIPT_NAME}`): a program named for what it does is not the data it saves.
+ */
+const isBackupCopy = (word: string): boolean => BACKUP_NAME.test(word) && !/script|\.(sh|bash|py|pl)$/i.test(word);
 
 /** The value of an option given as `-t DIR`, `--target-directory=DIR` or `--target-directory DIR`. */
 function optionValueOf(args: string[], short: string, long: string): string | undefined {
@@ -172,14 +177,14 @@ export const HOST_RULES: readonly DestructiveRule[] = [
       const target = optionValueOf(i.args, '-t', '--target-directory');
       const dest = target ?? words.at(-1);
       const sources = target !== undefined ? words : words.slice(0, -1);
-      if (dest === undefined || sources.length === 0 || !sources.some((s) => BACKUP_NAME.test(s) || BACKUP_NAME.test(i.knowledge.resolve(s)))) return false;
+      if (dest === undefined || sources.length === 0 || !sources.some((s) => isBackupCopy(s) || isBackupCopy(i.knowledge.resolve(s)))) return false;
       const lost = othersFiles(i, [dest]);
       return lost.length > 0 && lost.join(' ');
     },
     reason: 'restores a backup over {}: what it holds now is lost',
     examples: {
       flags: ['cp -p /etc/systemd/resolved.conf.orig /etc/systemd/resolved.conf', 'cp "${dbBackup}.${num}" "${liveDb}"', 'cp /srv/backup/app.db /var/lib/app/app.db'],
-      quiet: ['cp /etc/app.conf /etc/app.conf.bak', 'cp -n /etc/app.conf.orig /etc/app.conf', 'cp app.conf.example /etc/app.conf', 'tmp=$(mktemp)\ncp /srv/backup/app.db "$tmp"'],
+      quiet: ['cp /etc/app.conf /etc/app.conf.bak', 'cp "${TOOLS_DIR}/backup_db.sh" "${CRON_DIR}/backup_db.sh"', 'cp "${TOOLS_DIR}/${BACKUP_SCRIPT_NAME}" "$dest"', 'cp -n /etc/app.conf.orig /etc/app.conf', 'cp app.conf.example /etc/app.conf', 'tmp=$(mktemp)\ncp /srv/backup/app.db "$tmp"'],
     },
   },
   {
@@ -188,19 +193,21 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'cp-force',
     category: 'files',
     commands: ['cp'],
-    matches: 'cp -f / --force / --remove-destination onto a file the script did not create (not -n, -b/--backup, -t, a destination ending in /)',
+    matches: 'cp -f / --force / --remove-destination onto a file the script did not create (not -n, -b/--backup, -t, a destination ending in /, several sources or a glob: those go into a folder)',
     when: (i) => {
       if (!hasFlag(i.args, 'f', '--force', '--remove-destination') || hasFlag(i.args, 'nbt', '--no-clobber', '--target-directory') || i.args.some((a) => a.startsWith('--backup'))) return false;
       const words = operands(i.args, options('-S', '--suffix'));
       const dest = words.at(-1);
       if (words.length < 2 || dest === undefined || dest.endsWith('/')) return false;
+      // Several sources, or a glob (`cp -f samples/*.conf ${CONF_DIR}`), go into a folder, as with a trailing `/`.
+      if (words.length > 2 || /[*?]/.test(words[0] ?? '')) return false;
       const lost = othersFiles(i, [dest]);
       return lost.length > 0 && lost.join(' ');
     },
     reason: 'replaces {} with a copy; what was there is lost (cp -f)',
     examples: {
       flags: ['cp -f "$CUSTOM_DH" /etc/postfix/dhparams.pem', 'sudo cp --force /srv/app/nginx.conf /etc/nginx/nginx.conf', 'cp -af /srv/release/app.ini /etc/app/app.ini'],
-      quiet: ['cp config.yml.example config.yml', 'cp -f app.conf /etc/app/', 'cp -n defaults.conf /etc/app.conf', 'cp -f --backup=numbered app.conf /etc/app.conf', ': > /etc/postfix/virtual\ncp -f /srv/virtual.cf /etc/postfix/virtual', 'tmp=$(mktemp)\ncp -f /etc/hosts "$tmp"'],
+      quiet: ['cp config.yml.example config.yml', 'cp -f app.conf /etc/app/', 'cp -f samples/jail.d/*.local "$JAIL_DIR"', 'cp -f a.conf b.conf /etc/app', 'cp -n defaults.conf /etc/app.conf', 'cp -f --backup=numbered app.conf /etc/app.conf', ': > /etc/postfix/virtual\ncp -f /srv/virtual.cf /etc/postfix/virtual', 'tmp=$(mktemp)\ncp -f /etc/hosts "$tmp"'],
     },
   },
   {

@@ -235,21 +235,25 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     category: 'unknown',
     commands: ['bash', 'sh', 'dash', 'zsh', 'ksh', 'source', '.'],
     // A file the script has to test for before running it is not part of the script: it is a
-    // hook or an env file someone may drop in, and what it does cannot be read here. A file
-    // run without such a test (`source "$DIR/lib.sh"`) is the script's own code and is not flagged.
-    matches: 'runs a script file (bash FILE, source FILE, ./FILE) that the script first tests is there ([ -f FILE ])',
+    // hook someone may drop in, and what it does cannot be read here. A file run without such a
+    // test (`bash ./migrate.sh`) is the script's own code and is not flagged. `source FILE` of a
+    // tested file that is not named as a script (`mailcow.conf`, `.env.custom`, /etc/os-release,
+    // a version cache) reads settings into the shell: the installation's configuration, which an
+    // operator keeps, not a program it runs.
+    matches: 'runs a script file (bash FILE, ./FILE, source FILE.sh) that the script first tests is there ([ -f FILE ]); not source of a settings file (.conf, .env, no .sh)',
     when: (i) => {
       if (i.args.some((a) => a === '-c' || /^-[a-z]*c[a-z]*$/.test(a))) return false;
       const file = operands(i.args)[0];
       if (file === undefined || !i.knowledge.isOptionalFile(file)) return false;
+      if ((i.name === 'source' || i.name === '.') && !/\.(sh|bash)$/.test(i.knowledge.resolve(file))) return false;
       // A file the script's own repository (or imported folder) holds is its code, read like any sourced helper, tested for or not.
       const files = i.knowledge.files;
       return !(files && sourcedFile(files, i.knowledge.self, i.knowledge.resolve(file)) !== undefined) && file;
     },
     reason: 'runs {}, a file the script only checks is there: cannot tell what runs',
     examples: {
-      flags: ['if [ -f "${SCRIPT_DIR}/pre_update_hook.sh" ]; then\n  bash "${SCRIPT_DIR}/pre_update_hook.sh"\nfi', '[ -f .env.local ] && source .env.local', 'test -x ./hooks/post-deploy && ./hooks/post-deploy'],
-      quiet: ['source "$PATH_TO_SCRIPTS/accounts.sh"', 'bash ./migrate.sh', 'if [ -f app.conf ]; then bash -c "echo found"; fi', '[ -f a.sh ] && bash b.sh'],
+      flags: ['if [ -f "${SCRIPT_DIR}/pre_update_hook.sh" ]; then\n  bash "${SCRIPT_DIR}/pre_update_hook.sh"\nfi', '[ -f hooks/pre.sh ] && source hooks/pre.sh', 'test -x ./hooks/post-deploy && ./hooks/post-deploy'],
+      quiet: ['[ -f .env.local ] && source .env.local', '[ -r /etc/os-release ] && . /etc/os-release', 'f=/etc/app/versions\n[ -f "$f" ] && . "$f"', 'source "$PATH_TO_SCRIPTS/accounts.sh"', 'bash ./migrate.sh', 'if [ -f app.conf ]; then bash -c "echo found"; fi', '[ -f a.sh ] && bash b.sh'],
     },
   },
   {

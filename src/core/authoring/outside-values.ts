@@ -96,6 +96,19 @@ function parentsOf(files: ScriptFiles, self: string): string[] {
 }
 
 /**
+ * The programs `self` is part of: for each file that sources it, that file and the other
+ * files it sources, each with its text (shell files only).
+ */
+export function programParts(files: ScriptFiles, self: string): { path: string; text: string }[][] {
+  return parentsOf(files, self).map((parent) =>
+    [parent, ...sourcedBy(files, parent).filter((file) => file !== self && file !== parent)].flatMap((path) => {
+      const text = shellText(files, path);
+      return text === undefined ? [] : [{ path, text }];
+    }),
+  );
+}
+
+/**
  * The values `name` is given outside the script: in the files that source it and the files
  * those source; when none of them sets it, anywhere in `files`. Empty when nothing sets it.
  */

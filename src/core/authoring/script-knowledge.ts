@@ -4,20 +4,16 @@
 // holding the time it ran) from a write over a file that was there before. Only what the
 // script states plainly counts; anything else is left unknown, so it stays flagged.
 import { canRunTogether } from './script-branches.js';
+import { copiesElsewhereInProgram, copyDestinations, namesOneOf, pathKey, variablesIn } from './program-copies.js';
 import { hasFlag, operands, optionValue } from './command-args.js';
-import { readBashNow, type SyntaxNode } from './bash-syntax.js';
+import { readBashNow } from './bash-syntax.js';
 import { functionPrints, functionPrintsFreshName } from './function-output.js';
 import { outsideValues, printedTexts } from './outside-values.js';
 import type { ScriptFiles } from './script-files.js';
-import { valueOf, type ShellCall } from './shell-calls.js';
+import type { ShellCall } from './shell-calls.js';
+import { assignmentsIn, type Assignment } from './script-assignments.js';
 
-export interface Assignment {
-  name: string;
-  /** The value as written (quotes removed, expansions kept), or null when it is not one word (`+=`, an array, `read`, a loop). */
-  value: string | null;
-  /** Set with `local` (or `declare` in a function): the function's own, gone when it returns. */
-  local?: boolean;
-}
+export { assignmentsIn, testedFilesIn, type Assignment } from './script-assignments.js';
 
 /** Writing here loses nothing: the bit bucket, the process's own streams. */
 export function isHarmlessTarget(target: string): boolean {
@@ -264,8 +260,18 @@ export class ScriptKnowledge {
 
   /** Whether `word` names a file the script copied into place earlier in this pass (see learnCall). */
   copiedByScript(word: string): boolean {
-    const places = this.copied.get(normal(this.resolve(word)));
-    return places !== undefined && (this.anyArm || places.some((arms) => canRunTogether(arms, this.armsNow)));
+    const path = normal(this.resolve(word));
+    const here = (p: string): boolean => {
+      const places = this.copied.get(p);
+      return places !== undefined && (this.anyArm || places.some((arms) => canRunTogether(arms, this.armsNow)));
+    };
+    if (here(path)) return true;
+    // `${DIR}/*.sql` after copies of `${DIR}/a.sql` and `${DIR}/b.sql`.
+    if (/[*?]/.test(path) && namesOneOf(path, new Set([...this.copied.keys()].filter(here).map(pathKey)))) return true;
+    // Copied into place by another file of the same program (program-copies.ts).
+    // Only through variables this script does not set itself: its own `$f` is not the other file's.
+    if (this.files === undefined || this.self === undefined || variablesIn(word).some((v) => this.values.has(v))) return false;
+    return namesOneOf(word, copiesElsewhereInProgram(this.files, this.self));
   }
 
   private make(path: string): void {
@@ -353,15 +359,12 @@ export class ScriptKnowledge {
       }
     }
     // `cp conf/x /etc/app/x` then `sed -i s/HOST/$HOST/ /etc/app/x`: the edit fills in the copy the
-    // run just put there from its own template. Only an in-place edit trusts this: DEST may be
-    // an existing folder, so the path is not taken as the script's own for deletes or overwrites.
-    if (name === 'cp' && !hasFlag(call.args, 'rRat', '--recursive') && optionValue(call.args, '-t', '--target-directory') === undefined) {
-      const words = operands(call.args, new Set(['-S', '--suffix']));
-      const dest = words.length === 2 ? words[1] : undefined;
-      if (dest !== undefined && !dest.endsWith('/')) {
-        const path = normal(this.resolve(dest));
-        this.copied.set(path, [...(this.copied.get(path) ?? []), [...this.armsNow]]);
-      }
+    // run just put there from its own template (also FOLDER/NAME when DEST is a folder). Only an
+    // in-place edit trusts this: DEST may have held a file, so it is not the script's own for
+    // deletes or overwrites.
+    for (const dest of copyDestinations(call)) {
+      const path = normal(this.resolve(dest));
+      this.copied.set(path, [...(this.copied.get(path) ?? []), [...this.armsNow]]);
     }
     // A file a download just wrote (`curl -o F`, `wget -O F`, `wget -P DIR URL`) holds what the run fetched.
     if (name === 'curl' || name === 'wget') {
@@ -488,55 +491,4 @@ function lookedUp(value: string): string[] | null {
 
 function normal(path: string): string {
   return path.replace(/^\.\//, '').replace(/\/+$/, '').replace(/\/\*$/, '') || '/';
-}
-
-/** The files `[ -f FILE ]`, `[[ -e FILE ]]`, … under `root` test for (quotes removed). */
-export function testedFilesIn(root: SyntaxNode): string[] {
-  const out: string[] = [];
-  const visit = (node: SyntaxNode): void => {
-    if (node.type === 'unary_expression') {
-      const [op, operand] = node.children;
-      if (op && operand && /^-[efxrs]$/.test(op.text)) out.push(valueOf(operand));
-    }
-    for (const child of node.children) visit(child);
-  };
-  visit(root);
-  return out;
-}
-
-function insideFunction(node: SyntaxNode): boolean {
-  for (let at: SyntaxNode | null = node.parent; at; at = at.parent) if (at.type === 'function_definition') return true;
-  return false;
-}
-
-/** The plain assignments under `root` (`A=1`, `export A=1`, `local a=$(mktemp)`), not `A=1 cmd`, and the names `for` and `read` set. */
-export function assignmentsIn(root: SyntaxNode): Assignment[] {
-  const out: Assignment[] = [];
-  const visit = (node: SyntaxNode): void => {
-    if (node.type === 'variable_assignment' && node.parent?.type !== 'command') {
-      const name = node.childForFieldName('name');
-      const value = node.childForFieldName('value');
-      if (name?.type === 'variable_name') {
-        const appends = node.children.some((c) => c.type === '+=');
-        const declaration = node.parent?.type === 'declaration_command' ? node.parent : null;
-        const keyword = declaration?.children[0]?.text;
-        const local = keyword === 'local' || ((keyword === 'declare' || keyword === 'typeset') && insideFunction(node));
-        out.push({ name: name.text, value: appends || value?.type === 'array' ? null : value ? valueOf(value) : '', ...(local ? { local } : {}) });
-      }
-    }
-    if (node.type === 'for_statement') {
-      const variable = node.childForFieldName('variable');
-      // `for t in tests/*-test.sh` over a glob of files the repository holds: each value is one of
-      // those files (a program of the script's own repository, judged where it is written).
-      const words = node.childrenForFieldName('value');
-      const files = words.length === 1 && words[0]?.type === 'word' && /^[\w.-]+(\/[\w.-]+)*\/[\w.*-]*\*[\w.*-]*\.(sh|bash)$/.test(words[0].text);
-      if (variable) out.push({ name: variable.text, value: files ? (words[0]?.text ?? null) : null });
-    }
-    if (node.type === 'command' && node.childForFieldName('name')?.text === 'read') {
-      for (const arg of node.childrenForFieldName('argument')) if (/^[A-Za-z_]\w*$/.test(arg.text)) out.push({ name: arg.text, value: null });
-    }
-    for (const child of node.children) visit(child);
-  };
-  visit(root);
-  return out;
 }
