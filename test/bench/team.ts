@@ -75,8 +75,8 @@ async function appendFigure(dir: string, team: TeamConfig): Promise<Figure> {
     let shippedEvents = 0;
     let windowsCut = 0;
     const ship = outbox.ship.bind(outbox);
-    outbox.ship = async () => {
-      const report = await ship();
+    outbox.ship = async (kept) => {
+      const report = await ship(kept);
       if (report.problem) throw new Error(`the bench could not ship: ${report.problem}`);
       if (report.shipped > 0) shipments++;
       shippedEvents += report.shipped;
