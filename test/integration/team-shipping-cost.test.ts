@@ -1,6 +1,7 @@
 // What shipping costs the team's PostgreSQL, on a real server: a batch of events arrives as one
 // INSERT per table whatever its length (not two statements per event), with every field as it
-// was chained, quotes, backslashes, braces and NULL-looking text included; and a run's shipper
+// was chained, quotes, backslashes, braces and NULL-looking text included; a shipment with
+// nothing to ship writes nothing to the data folder; and a run's shipper
 // keeps one connection while the run lasts (not a new login every second), takes a ledger
 // restart in its stride and closes the connection when the run ends.
 import { readFileSync } from 'node:fs';
@@ -80,8 +81,12 @@ describe('shipping to the team ledger', () => {
     expect(eventInserts() - before).toBeLessThanOrEqual(Math.ceil(report.localSeq / 200));
     const copy = await ledgerCopy(app);
     expect(copy.ledger).toBe(copy.local);
-    // Again: nothing new, nothing sent twice.
+    // Again: nothing new, nothing sent twice, and nothing written here either (each write of
+    // the data folder is a commit the disk must flush, beside the run's own appends).
+    const writes = () => app.db.prepare('SELECT total_changes()').pluck().get() as number;
+    const written = writes();
     expect((await outbox.ship()).shipped).toBe(0);
+    expect(writes()).toBe(written);
   });
 
   it("keeps one connection while a run ships, takes a ledger restart in its stride, and closes it at the run's end", async () => {

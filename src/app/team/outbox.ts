@@ -12,7 +12,7 @@ import { keyFingerprint } from '../../core/audit/checkpoint.js';
 import { OUTPUT_EVENT, outputEventBody } from '../../core/audit/output-event.js';
 import type { StoredEvent } from '../../core/audit/verify-chain.js';
 import type { RunStore } from '../../store/run-store.js';
-import { recordShipFailure, recordShipped, teamMachineId } from '../../store/team-machine.js';
+import { recordShipFailure, recordShipped, shippedState, teamMachineId } from '../../store/team-machine.js';
 import { checkpointsBetween, eventAt, eventsAfter, lastSeq, storedOutputChunk } from '../../store/team-outbox-read.js';
 import { connectLedger, ledgerPlace, type LedgerClient } from '../../targets/ledger/ledger-connection.js';
 import { checkLedgerSchema } from '../../targets/ledger/ledger-migrate.js';
@@ -109,7 +109,10 @@ export class TeamOutbox {
         recordShipped(this.db, this.team.url, ledgerSeq, new Date().toISOString());
         if (events.length < BATCH) break;
       }
-      recordShipped(this.db, this.team.url, ledgerSeq, new Date().toISOString());
+      // Each batch recorded itself; with nothing shipped, only a change is written (a commit
+      // each tick would be one more flush of the disk beside the run's own appends).
+      const recorded = shippedState(this.db, this.team.url);
+      if (recorded.eventsSeq !== ledgerSeq || recorded.lastError !== null) recordShipped(this.db, this.team.url, ledgerSeq, new Date().toISOString());
       await this.releaseEnded(client, me);
       keep = kept !== undefined;
       return { shipped, ledgerSeq, localSeq: lastSeq(this.db) };
