@@ -12,7 +12,7 @@ import { keyFingerprint } from '../../core/audit/checkpoint.js';
 import { OUTPUT_EVENT, outputEventBody } from '../../core/audit/output-event.js';
 import type { StoredEvent } from '../../core/audit/verify-chain.js';
 import type { RunStore } from '../../store/run-store.js';
-import { recordShipFailure, recordShipped, teamMachineId } from '../../store/team-machine.js';
+import { recordShipFailure, recordShipped, shippedState, teamMachineId } from '../../store/team-machine.js';
 import { checkpointsBetween, eventAt, eventsAfter, lastSeq, storedOutputChunk } from '../../store/team-outbox-read.js';
 import { connectLedger, ledgerPlace, type LedgerClient } from '../../targets/ledger/ledger-connection.js';
 import { checkLedgerSchema } from '../../targets/ledger/ledger-migrate.js';
@@ -21,6 +21,7 @@ import { FINISHED_RUN_STATUSES } from '../../contract/run.js';
 import { ledgerHead, registerMachine, shipBatch, type MachineIdentity, type ShipBatch, type ShippedOutput, type ShippedRunRecord } from '../../targets/ledger/ledger-ship.js';
 import type { Settings } from '../settings.js';
 import { describeLedgerFault } from './ledger-faults.js';
+import type { KeptLedger } from './kept-ledger.js';
 import type { TeamConfig } from './team-config.js';
 
 const BATCH = 200;
@@ -58,23 +59,33 @@ export class TeamOutbox {
     };
   }
 
-  /** Ships everything waiting; never throws (a failure is in the report and in team_shipped). */
-  async ship(): Promise<ShipReport> {
+  /**
+   * Ships everything waiting; never throws (a failure is in the report and in team_shipped).
+   * With `kept`, over the connection a previous shipment left there, and leaves its own there
+   * for the next; a kept connection the ledger dropped meanwhile (a restart, an idle timeout)
+   * is replaced by a new one at once rather than reported.
+   */
+  async ship(kept?: KeptLedger): Promise<ShipReport> {
+    const reused = kept?.take();
+    if (reused) {
+      const report = await this.shipOver(reused, kept);
+      if (report !== 'connection lost') return report;
+    }
+    return (await this.shipOver(undefined, kept)) as ShipReport;
+  }
+
+  private async shipOver(reused: LedgerClient | undefined, kept: KeptLedger | undefined): Promise<ShipReport | 'connection lost'> {
     const localSeq = lastSeq(this.db);
-    let client: LedgerClient | undefined;
+    let client = reused;
+    let keep = false;
     let ledgerSeq = 0;
     let shipped = 0;
     try {
       const me = this.identity();
-      client = await connectLedger(this.team, 'ship');
-      const schema = await checkLedgerSchema(client);
-      if (schema) return this.failed({ shipped, ledgerSeq, localSeq: lastSeq(this.db), problem: schema.message });
-      const registration = await registerMachine(client, me);
-      if (registration.status === 'key-mismatch') {
-        return this.failed({
-          shipped, ledgerSeq, localSeq, keyRefused: true,
-          problem: `the ledger refused this machine's key ${me.fingerprint}: machine ${me.machineId} is pinned to key ${registration.pinnedFingerprint} since ${registration.registeredAt}; the refusal is recorded for leads. Nothing was shipped. Restore this data folder's keys/ from a backup, or ask a lead`,
-        });
+      if (!client) {
+        client = await connectLedger(this.team, 'ship');
+        const refused = await this.admit(client, me, localSeq);
+        if (refused) return this.failed(refused);
       }
       const head = await ledgerHead(client, me.machineId);
       ledgerSeq = head.seq;
@@ -98,14 +109,34 @@ export class TeamOutbox {
         recordShipped(this.db, this.team.url, ledgerSeq, new Date().toISOString());
         if (events.length < BATCH) break;
       }
-      recordShipped(this.db, this.team.url, ledgerSeq, new Date().toISOString());
+      // Each batch recorded itself; with nothing shipped, only a change is written (a commit
+      // each tick would be one more flush of the disk beside the run's own appends).
+      const recorded = shippedState(this.db, this.team.url);
+      if (recorded.eventsSeq !== ledgerSeq || recorded.lastError !== null) recordShipped(this.db, this.team.url, ledgerSeq, new Date().toISOString());
       await this.releaseEnded(client, me);
+      keep = kept !== undefined;
       return { shipped, ledgerSeq, localSeq: lastSeq(this.db) };
     } catch (error) {
+      // Nothing of this shipment reached the ledger over a kept connection: it was lost while
+      // idle, and a new one is tried before anything is reported.
+      if (reused && shipped === 0) return 'connection lost';
       return this.failed({ shipped, ledgerSeq, localSeq: lastSeq(this.db), problem: describeLedgerFault(this.team.url, error) });
     } finally {
-      await client?.end().catch(() => undefined);
+      if (client && keep) kept?.put(client);
+      else await client?.end().catch(() => undefined);
     }
+  }
+
+  /** A new connection's checks: the ledger's schema, then this machine's key against the one pinned. */
+  private async admit(client: LedgerClient, me: MachineIdentity, localSeq: number): Promise<ShipReport | undefined> {
+    const schema = await checkLedgerSchema(client);
+    if (schema) return { shipped: 0, ledgerSeq: 0, localSeq: lastSeq(this.db), problem: schema.message };
+    const registration = await registerMachine(client, me);
+    if (registration.status !== 'key-mismatch') return undefined;
+    return {
+      shipped: 0, ledgerSeq: 0, localSeq, keyRefused: true,
+      problem: `the ledger refused this machine's key ${me.fingerprint}: machine ${me.machineId} is pinned to key ${registration.pinnedFingerprint} since ${registration.registeredAt}; the refusal is recorded for leads. Nothing was shipped. Restore this data folder's keys/ from a backup, or ask a lead`,
+    };
   }
 
   /**

@@ -66,3 +66,13 @@ export function ledgerPlace(url: string): string {
     return url;
   }
 }
+
+/**
+ * A connection kept open between uses must not keep the process alive by itself (a command
+ * that ends without closing it still exits): its socket is unref'd while idle, ref'd in use.
+ */
+export function markIdle(client: LedgerClient, idle: boolean): void {
+  const socket = (client as unknown as { connection?: { stream?: { ref?: () => void; unref?: () => void } } }).connection?.stream;
+  if (idle) socket?.unref?.();
+  else socket?.ref?.();
+}

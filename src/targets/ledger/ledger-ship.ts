@@ -1,11 +1,12 @@
 // Writing a machine's trail into the team ledger and reading back what it holds of it. The
 // ledger's triggers decide what is accepted (a chain continued, a checkpoint over an event it
 // holds, the pinned key); this file only sends rows, one transaction per batch, so a batch
-// lands whole or not at all.
+// lands whole or not at all. A batch's events and bodies go as one statement each (arrays
+// unnested in seq order), not two round trips per event: see ledger-ship-events.ts.
 import type { Checkpoint } from '../../core/audit/checkpoint.js';
-import { bodySha256 } from '../../core/audit/chain-hash.js';
 import type { StoredEvent } from '../../core/audit/verify-chain.js';
 import type { LedgerClient } from './ledger-connection.js';
+import { insertEvents } from './ledger-ship-events.js';
 
 export interface MachineIdentity {
   machineId: string;
@@ -83,18 +84,7 @@ export async function shipBatch(client: LedgerClient, batch: ShipBatch): Promise
   const m = batch.machineId;
   await client.query('BEGIN');
   try {
-    for (const e of batch.events) {
-      await client.query(
-        `INSERT INTO handrail.audit_events (machine_id, seq, at, operator, machine, app_version, kind, run_id, step_idx, environment, target, body_sha256, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [m, e.seq, e.at, e.operator, e.machine, e.appVersion, e.kind, e.runId, e.stepIdx, e.environment, e.target, e.bodySha256, e.prevHash, e.hash],
-      );
-      // A body purged locally (a leaked secret) no longer matches its hash: the ledger keeps
-      // the chain without it, as the local store does.
-      if (e.bodyJson !== null && bodySha256(e.bodyJson) === e.bodySha256) {
-        await client.query('INSERT INTO handrail.audit_bodies (machine_id, seq, body_json) VALUES ($1, $2, $3)', [m, e.seq, e.bodyJson]);
-      }
-    }
+    await insertEvents(client, m, batch.events);
     for (const o of batch.outputs) {
       await client.query(
         'INSERT INTO handrail.step_output (machine_id, run_id, idx, attempt, seq, stream, raw_bytes, data, event_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
