@@ -523,10 +523,21 @@ export class RunService extends ContextService {
     team?: { team: RunTeam; locks: TeamLocks },
   ): Promise<RunResult> {
     const refuseMutating = this.auditTail.refusalFor(run.id, this.settings.operator);
-    team?.team.startShipping();
     const { executeRun, releaseTargets, lostTargetLock } = await runMachinery();
-    prepareStopNotes(this.settings.dataDir);
-    const journal = storeJournal(this.store, this.snapshots, run);
+    let journal: ReturnType<typeof storeJournal>;
+    try {
+      prepareStopNotes(this.settings.dataDir);
+      journal = storeJournal(this.store, this.snapshots, run);
+    } catch (error) {
+      // Nothing ran: give back what was taken for the run, as a failure below would (a console
+      // outlives this run, so a lock or a ledger connection left here would stay for hours).
+      await targets.close();
+      await releaseTargets(targetLocks);
+      await team?.team.finish(run.id, undefined);
+      throw this.stoppedBy(run, error);
+    }
+    // Started only once nothing before the steps can throw past the finish below.
+    team?.team.startShipping();
     let outcome: EngineOutcome | undefined;
     let failure: { error: unknown } | undefined;
     try {
