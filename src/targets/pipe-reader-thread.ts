@@ -2,11 +2,11 @@
 // fast producer is an epoll wake-up and a trip through the stream and the engine, and each
 // commit of the output (an fsync under synchronous=FULL, tens of milliseconds on a busy disk)
 // stops the reading: the pipe's ~200 KB fills in under a millisecond and the producer waits
-// for the whole commit. This thread reads with plain synchronous reads into 1 MiB buffers,
-// naps a quarter of a millisecond when the pipe runs dry so a fast producer's writes gather
-// into large reads, and hands the engine whole buffers; the engine's thread only records them.
-// A commit no longer holds the producer up unless MAX_IN_FLIGHT bytes wait for the engine,
-// which bounds memory. The fds stay owned by the streams that opened them (and are closed by
+// for the whole commit. This thread reads with plain synchronous reads into 1 MiB slots of a
+// ring, naps a quarter of a millisecond between reads so a fast producer's writes gather into
+// large reads, and hands the engine whole slots; the engine's thread only copies them out and
+// records them. A commit no longer holds the producer up unless every slot waits for the
+// engine, which bounds memory. The fds stay owned by the streams that opened them (and are closed by
 // them once this thread has seen both ends), so nothing is closed twice or reused early.
 // The code is plain JavaScript evaluated in the thread, so it needs no loader whether
 // Handrail runs compiled or under tsx.
@@ -15,45 +15,54 @@ import type { OutputStream } from '../core/engine/ports.js';
 
 /** Output a step prints through the engine's own reads before its pipes move to a thread. */
 export const HEAVY_BYTES = 1024 * 1024;
-/** Bytes handed to the engine and not yet taken; past this the thread stops reading. */
-export const MAX_IN_FLIGHT = 8 * 1024 * 1024;
+/** Each read fills one slot of a fixed ring shared with the engine's thread... */
+export const SLOT_BYTES = 1024 * 1024;
+/** ...and once every slot waits for the engine, the thread stops reading: memory stays fixed. */
+export const SLOTS = 8;
 
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { readSync } = require('node:fs');
-const { pipes, control, bufferBytes, maxInFlight } = workerData;
-const inFlight = new Int32Array(control);
+const { pipes, ring, slotBytes } = workerData;
+const slots = ring.length;
+const busy = new Int32Array(workerData.busy);
 const napCell = new Int32Array(new SharedArrayBuffer(4));
 const nap = (ms) => Atomics.wait(napCell, 0, 0, ms);
-const open = pipes.map((p) => ({ stream: p.stream, fd: p.fd, buf: Buffer.allocUnsafeSlow(bufferBytes), used: 0, ended: false }));
+const open = pipes.map((p) => ({ stream: p.stream, fd: p.fd, slot: -1, used: 0, ended: false }));
+let next = 0;
 let lastHandedOn = performance.now();
-// A buffer that is mostly empty is copied out, so a slow step's lines do not each pin a MiB.
 function handOn(p) {
-  if (p.used === 0) return;
-  let chunk;
-  if (p.used * 2 < bufferBytes) {
-    chunk = Buffer.from(p.buf.subarray(0, p.used));
-    Atomics.add(inFlight, 0, p.used);
-    parentPort.postMessage({ stream: p.stream, chunk });
+  if (p.slot < 0) return;
+  if (p.used > 0) {
+    parentPort.postMessage({ stream: p.stream, slot: p.slot, bytes: p.used });
+    lastHandedOn = performance.now();
   } else {
-    chunk = p.buf.subarray(0, p.used);
-    Atomics.add(inFlight, 0, p.used);
-    parentPort.postMessage({ stream: p.stream, chunk }, [p.buf.buffer]);
-    p.buf = Buffer.allocUnsafeSlow(bufferBytes);
+    Atomics.store(busy, p.slot, 0);
   }
+  p.slot = -1;
   p.used = 0;
-  lastHandedOn = performance.now();
+}
+// Slots are taken in turn; one the engine has not copied out yet is waited for (that wait
+// is what holds a producer back when the engine falls behind).
+function take(p) {
+  const slot = next;
+  next = (next + 1) % slots;
+  for (const other of open) if (other.slot === slot) handOn(other);
+  while (Atomics.load(busy, slot) !== 0) Atomics.wait(busy, slot, 1, 50);
+  Atomics.store(busy, slot, 1);
+  p.slot = slot;
+  p.used = 0;
 }
 try {
   let dry = 0;
   while (open.some((p) => !p.ended)) {
-    for (let held = Atomics.load(inFlight, 0); held >= maxInFlight; held = Atomics.load(inFlight, 0)) Atomics.wait(inFlight, 0, held, 50);
     let got = 0;
     for (const p of open) {
       while (!p.ended) {
+        if (p.slot < 0) take(p);
         let n;
         try {
-          n = readSync(p.fd, p.buf, p.used, bufferBytes - p.used, null);
+          n = readSync(p.fd, ring[p.slot], p.used, slotBytes - p.used, null);
         } catch (error) {
           if (error.code === 'EAGAIN') break;
           if (error.code === 'EINTR') continue;
@@ -65,7 +74,7 @@ try {
         } else {
           p.used += n;
           got += n;
-          if (p.used === bufferBytes) handOn(p);
+          if (p.used === slotBytes) handOn(p);
         }
       }
     }
@@ -92,7 +101,7 @@ export interface PipeReader {
   readonly done: Promise<void>;
 }
 
-type Message = { stream: OutputStream; chunk: Uint8Array } | { end: true } | { failed: string; code: string };
+type Message = { stream: OutputStream; slot: number; bytes: number } | { end: true } | { failed: string; code: string };
 
 /**
  * Reads `pipes` (non-blocking fds nobody else reads now) to their ends on a thread, calling
@@ -102,25 +111,27 @@ export function readPipesOnThread(
   pipes: { stream: OutputStream; fd: number }[],
   onChunk: (stream: OutputStream, chunk: Buffer) => void,
 ): PipeReader {
-  const control = new SharedArrayBuffer(4);
-  const inFlight = new Int32Array(control);
+  // The engine copies each read out of its slot at once and frees the slot: the copy is an
+  // ordinary allocation on this thread, which the engine may keep by reference for as long as
+  // it likes, and the ring is reused, so no buffer crosses threads (V8 answered buffers
+  // handed over between threads with a full collection every few of them).
+  const ring = Array.from({ length: SLOTS }, () => new Uint8Array(new SharedArrayBuffer(SLOT_BYTES)));
+  const busy = new Int32Array(new SharedArrayBuffer(4 * SLOTS));
   const thread = new Worker(THREAD, {
     eval: true,
-    workerData: { pipes, control, bufferBytes: 1024 * 1024, maxInFlight: MAX_IN_FLIGHT },
-    // Nothing but reads and copies: a small heap keeps the thread's memory small.
+    workerData: { pipes, ring, busy: busy.buffer, slotBytes: SLOT_BYTES },
+    // Nothing but reads into the ring: a small heap keeps the thread's memory small.
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
   });
   const done = new Promise<void>((resolve, reject) => {
     let settled = false;
     thread.on('message', (message: Message) => {
-      if ('chunk' in message) {
-        const chunk = Buffer.from(message.chunk.buffer, message.chunk.byteOffset, message.chunk.byteLength);
-        try {
-          onChunk(message.stream, chunk);
-        } finally {
-          Atomics.sub(inFlight, 0, chunk.length);
-          Atomics.notify(inFlight, 0);
-        }
+      if ('slot' in message) {
+        const chunk = Buffer.allocUnsafe(message.bytes);
+        chunk.set(ring[message.slot]!.subarray(0, message.bytes));
+        Atomics.store(busy, message.slot, 0);
+        Atomics.notify(busy, message.slot);
+        onChunk(message.stream, chunk);
         return;
       }
       settled = true;
