@@ -28,7 +28,7 @@ const slots = ring.length;
 const busy = new Int32Array(workerData.busy);
 const napCell = new Int32Array(new SharedArrayBuffer(4));
 const nap = (ms) => Atomics.wait(napCell, 0, 0, ms);
-const open = pipes.map((p) => ({ stream: p.stream, fd: p.fd, slot: -1, used: 0, ended: false }));
+const open = pipes.map((p) => ({ stream: p.stream, fd: p.fd, slot: -1, used: 0, ended: false, dry: 0, skip: 0 }));
 let next = 0;
 let lastHandedOn = performance.now();
 function handOn(p) {
@@ -58,30 +58,44 @@ try {
   while (open.some((p) => !p.ended)) {
     let got = 0;
     for (const p of open) {
-      while (!p.ended) {
+      // A pipe found empty is tried again only every few rounds: each empty read is a thrown
+      // EAGAIN, and a step that prints only on stdout would pay one per nap for its stderr.
+      if (p.ended || p.skip-- > 0) continue;
+      for (;;) {
         if (p.slot < 0) take(p);
+        const room = slotBytes - p.used;
         let n;
         try {
-          n = readSync(p.fd, ring[p.slot], p.used, slotBytes - p.used, null);
+          n = readSync(p.fd, ring[p.slot], p.used, room, null);
         } catch (error) {
-          if (error.code === 'EAGAIN') break;
           if (error.code === 'EINTR') continue;
-          throw error;
+          if (error.code !== 'EAGAIN') throw error;
+          p.dry = Math.min(p.dry * 2 + 1, 15);
+          p.skip = p.dry;
+          break;
         }
+        p.dry = 0;
         if (n === 0) {
           handOn(p);
           p.ended = true;
-        } else {
-          p.used += n;
-          got += n;
-          if (p.used === slotBytes) handOn(p);
+          break;
         }
+        p.used += n;
+        got += n;
+        if (p.used === slotBytes) handOn(p);
+        // A short read emptied the pipe: the next read would only throw EAGAIN.
+        if (n < room) break;
       }
     }
     if (got === 0) {
       // Dry: what was read is handed on at once (live output), and the longer nothing comes
       // the longer the nap, up to 20 ms, so a step that is quiet for minutes costs nothing.
-      for (const p of open) handOn(p);
+      // Every pipe is tried after this nap: the skipping above is only for a quiet pipe
+      // beside a busy one.
+      for (const p of open) {
+        handOn(p);
+        p.skip = 0;
+      }
       dry = Math.min(dry + 1, 7);
       nap(0.15 * 2 ** dry);
     } else {
