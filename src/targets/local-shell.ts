@@ -1,12 +1,10 @@
 // The local target's shell executor: the one place that knows node:child_process for
 // steps that run on this machine. See docs/DESIGN.md, "Secrets and masking".
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { OutputStream, ShellExecutor, ShellRequest, ShellResult } from '../core/engine/ports.js';
 import { processStartTicks, signalGroup } from './process-groups.js';
-import { HEAVY_BYTES, readPipesOnThread } from './pipe-reader-thread.js';
 import { readPacer } from './read-pacer.js';
 
 export interface LocalShellOptions {
@@ -85,14 +83,9 @@ async function runLocal(request: ShellRequest, shellPath: string, killGraceMs: n
 
   // Each chunk is handed on and dropped, so memory stays flat however much a step prints.
   // onOutput is synchronous, so 'data' events already pace the pipe; the pacer makes a fast
-  // producer's reads larger (see read-pacer.ts). Once a step has printed HEAVY_BYTES its pipes
-  // are read on a thread of their own (see pipe-reader-thread.ts); a chatty step never pays
-  // for the thread.
+  // producer's reads larger (see read-pacer.ts).
   const pace = readPacer();
-  let heard = 0;
-  let heavy = false;
-  let onThread: Promise<void> | undefined;
-  const deliver = (stream: OutputStream, chunk: Buffer): void => {
+  const forward = (stream: OutputStream) => (chunk: Buffer) => {
     if (outputError !== undefined) return;
     try {
       request.onOutput(stream, chunk);
@@ -100,20 +93,9 @@ async function runLocal(request: ShellRequest, shellPath: string, killGraceMs: n
       // Output that cannot be recorded must not go on changing things unrecorded.
       outputError = error;
       stopGroup();
+      return;
     }
-  };
-  const forward = (stream: OutputStream) => (chunk: Buffer) => {
-    deliver(stream, chunk);
-    if (heavy || outputError !== undefined) return;
     pace(chunk.length);
-    heard += chunk.length;
-    if (heard >= HEAVY_BYTES) {
-      heavy = true;
-      onThread = readOnThread(child, deliver)?.catch((error: unknown) => {
-        outputError ??= readError(error);
-        stopGroup();
-      });
-    }
   };
   child.stdout?.on('data', forward('stdout'));
   child.stderr?.on('data', forward('stderr'));
@@ -126,7 +108,6 @@ async function runLocal(request: ShellRequest, shellPath: string, killGraceMs: n
     });
     // After a kill, report only once the rest of the group is gone (or has had SIGKILL).
     await stopping;
-    await onThread;
     if (outputError !== undefined) throw outputError;
     return {
       exitCode: code,
@@ -166,47 +147,6 @@ async function killGroup(pgid: number, graceMs: number): Promise<void> {
   signalGroup(pgid, 'SIGKILL');
 }
 
-/** What a stream of a child's pipe holds inside: its libuv handle, while open. */
-interface PipeInternals {
-  _handle?: { fd?: number; readStop(): number } | null;
-  _readableState?: { ended?: boolean };
-}
-
-/**
- * Moves the reading of the child's open pipes to a thread. Each moved stream's handle stops
- * reading (Node does not start it again: its `reading` mark stays set) but keeps its fd open
- * until the thread has read both ends; then the streams are closed, which lets 'close' fire.
- * Returns undefined (reading stays here) when a pipe's fd cannot be had.
- */
-function readOnThread(child: ChildProcess, deliver: (stream: OutputStream, chunk: Buffer) => void): Promise<void> | undefined {
-  const moved: { stream: OutputStream; fd: number; readable: Readable }[] = [];
-  for (const [stream, readable] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
-    if (!readable) continue;
-    const inside = readable as unknown as PipeInternals;
-    // A pipe whose end was already read stays with its stream, which closes it.
-    if (readable.destroyed || inside._readableState?.ended) continue;
-    const fd = inside._handle?.fd;
-    if (typeof fd !== 'number' || fd < 0) return undefined;
-    moved.push({ stream, fd, readable });
-  }
-  if (moved.length === 0) return undefined;
-  for (const m of moved) (m.readable as unknown as PipeInternals)._handle!.readStop();
-  const reader = readPipesOnThread(
-    moved.map(({ stream, fd }) => ({ stream, fd })),
-    deliver,
-  );
-  return reader.done.finally(() => {
-    for (const m of moved) m.readable.destroy();
-  });
-}
-
-function readError(cause: unknown): Error {
-  return new Error(
-    `Could not read the output of the step on target "local" (${(cause as Error).message}). The step was stopped; ` +
-      `the output recorded before this is kept. Retry the step; if it happens again, check the machine's open-file and memory limits.`,
-    { cause },
-  );
-}
 
 function spawnError(shellPath: string, cause: Error): Error {
   return new Error(
