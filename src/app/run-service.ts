@@ -28,6 +28,7 @@ import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
 import { checkRun, checkRuns, tamperRefusal, type CheckedRun, type CheckedRunDetail } from './run-records.js';
 import type { RunTeam, TeamLocks } from './team/run-team.js';
+import { teamConfig } from './team/team-config.js';
 import type { HeldTargetLock } from './target-locks.js';
 import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
 import type { RunPlan } from './run-plan.js';
@@ -606,7 +607,9 @@ export class RunService extends ContextService {
 
   /** This data folder's part in the team ledger, or undefined when the inventory names none. */
   async openTeam(inventory: Parameters<typeof RunTeam.open>[3]): Promise<RunTeam | undefined> {
-    // Loaded on use: the ledger's PostgreSQL client is for runs and restores, not for reading commands.
+    // Loaded on use, and only with a team named: the ledger's PostgreSQL client is for team runs
+    // and restores, not for reading commands or a run on one machine.
+    if (teamConfig(inventory) === undefined) return undefined;
     const { RunTeam } = await import('./team/run-team.js');
     return RunTeam.open(this.settings, this.db.db, this.store, inventory);
   }

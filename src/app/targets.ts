@@ -10,14 +10,13 @@ import type { HttpExecutor, ShellExecutor, SnapshotProvider, SqlExecutor } from 
 import type { SnapshotSource, TargetResolver } from '../core/engine/run-ports.js';
 import { createHttpExecutor } from '../targets/http-target.js';
 import { createLocalShell } from '../targets/local-shell.js';
-import { createPostgresExecutor } from '../targets/postgres-target.js';
 import { createPostgresSnapshotProvider } from '../targets/snapshot/postgres-snapshot.js';
 import { createSqliteSnapshotProvider } from '../targets/snapshot/sqlite-snapshot.js';
 import { ensureSeededDatabase } from '../targets/sqlite-seed.js';
 import { createSqliteExecutor } from '../targets/sqlite-target.js';
 // The desktop app's build of better-sqlite3 (Electron's ABI), for the SQLite workers too.
 import { electronNativeBinding } from '../store/open-database.js';
-import { connectSsh, type SshSession } from '../targets/ssh/ssh-connection.js';
+import type { SshSession } from '../targets/ssh/ssh-connection.js';
 import { passwordOf } from './database-password.js';
 import { UserError } from './errors.js';
 import { expandPath, expandVariables } from './paths.js';
@@ -84,7 +83,11 @@ export async function openTargets(plan: TargetPlan, options: TargetOptions): Pro
       if (!executor) {
         const s = spec(name);
         if (s === 'local' || 'ssh' in s) throw new Error(`target '${name}' is not a database`);
-        executor = 'sqlite' in s ? createSqliteExecutor(path(s.sqlite), { nativeBinding: electronNativeBinding() }) : createPostgresExecutor({ url: s.postgres, password: passwordOf(s) });
+        // pg is loaded only by a run that has a PostgreSQL target (a local run's start pays nothing for it).
+        executor =
+          'sqlite' in s
+            ? createSqliteExecutor(path(s.sqlite), { nativeBinding: electronNativeBinding() })
+            : (await import('../targets/postgres-target.js')).createPostgresExecutor({ url: s.postgres, password: passwordOf(s) });
         sql.set(name, executor);
       }
       return executor;
@@ -111,6 +114,8 @@ async function openSsh(name: string, spec: Extract<TargetSpec, { ssh: string }>,
     join(homedir(), '.ssh', 'known_hosts'),
     own,
   ];
+  // ssh2 is loaded only by a run that has an SSH target.
+  const { connectSsh } = await import('../targets/ssh/ssh-connection.js');
   try {
     return await connectSsh({
       host,

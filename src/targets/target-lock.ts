@@ -21,7 +21,6 @@
 import { readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import type { PostgresExecutorOptions } from './postgres-target.js';
 
 export interface TargetLockOwner {
@@ -140,6 +139,8 @@ function isAlive(pid: number): boolean {
 const HOLDER_MARK = 'handrail target lock held by ';
 
 export async function lockPostgresTarget(options: PostgresExecutorOptions, owner: TargetLockOwner): Promise<TargetLockResult> {
+  // Loaded here: a run that changes only SQLite databases never needs the PostgreSQL client.
+  const { default: pg } = await import('pg');
   // query_timeout: a check on a connection that a frozen network keeps open must end, as a loss.
   const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 15_000, query_timeout: 10_000, application_name: 'handrail lock' });
   if (options.password !== undefined) client.password = options.password;
@@ -196,7 +197,7 @@ export async function lockPostgresTarget(options: PostgresExecutorOptions, owner
   };
 }
 
-async function postgresHolder(client: pg.Client): Promise<TargetLockOwner | undefined> {
+async function postgresHolder(client: import('pg').Client): Promise<TargetLockOwner | undefined> {
   const found = await client.query<{ query: string | null }>(
     `SELECT a.query FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2

@@ -2,7 +2,7 @@
 // compile the runbook, SQL and shell parsers (one of them wasm), nor load ssh2, pg or zod. Each of
 // these costs tens to hundreds of milliseconds at every start, which an operator waits for.
 // What the process loaded is read through a module hook, not timed.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,5 +18,20 @@ describe('start-up of reading commands', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.packages).toContain('better-sqlite3');
     expect(heavyAmong(run.packages)).toEqual([]);
+  });
+});
+
+// A run on this machine alone loads the runbook's parsers (it judges what it runs) but no client
+// for a target it does not have: pg for a PostgreSQL target or a team ledger, ssh2 for SSH.
+describe('start-up of a local run', () => {
+  it('handrail run of a local shell step loads neither pg nor ssh2', () => {
+    const workspace = join(scratch, 'local-ws');
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, 'handrail.yml'), 'environments:\n  dev:\n    targets: {}\n');
+    writeFileSync(join(workspace, 'one.md'), '---\nid: one\ntitle: One\nversion: 1.0.0\n---\n\n## Say\n\n```sh {target=local}\necho said-it\n```\n');
+    const run = runLoggingPackages(['run', 'one', '--env', 'dev'], { HANDRAIL_DATA_DIR: join(scratch, 'local-data'), HANDRAIL_WORKSPACE: workspace, HANDRAIL_OPERATOR: 'tester' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('said-it');
+    expect(run.packages.filter((name) => name === 'pg' || name.startsWith('pg-') || name === 'ssh2')).toEqual([]);
   });
 });
