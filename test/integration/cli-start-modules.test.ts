@@ -24,7 +24,7 @@ describe('start-up of reading commands', () => {
 // A run on this machine alone loads the runbook's parsers (it judges what it runs) but no client
 // for a target it does not have: pg for a PostgreSQL target or a team ledger, ssh2 for SSH.
 describe('start-up of a local run', () => {
-  it('handrail run of a local shell step loads neither pg nor ssh2', () => {
+  it('handrail run of a local shell step loads neither pg, ssh2 nor the SQL parser', () => {
     const workspace = join(scratch, 'local-ws');
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'handrail.yml'), 'environments:\n  dev:\n    targets: {}\n');
@@ -32,6 +32,13 @@ describe('start-up of a local run', () => {
     const run = runLoggingPackages(['run', 'one', '--env', 'dev'], { HANDRAIL_DATA_DIR: join(scratch, 'local-data'), HANDRAIL_WORKSPACE: workspace, HANDRAIL_OPERATOR: 'tester' });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('said-it');
-    expect(run.packages.filter((name) => name === 'pg' || name.startsWith('pg-') || name === 'ssh2')).toEqual([]);
+    expect(run.packages.filter((name) => name === 'pg' || name.startsWith('pg-') || name === 'ssh2' || name === 'sql-parser-cst')).toEqual([]);
+
+    // The SQL parser is required on first use: a shell step that sends SQL to sqlite3 needs it,
+    // and the log sees it (so its absence above means something).
+    writeFileSync(join(workspace, 'sq.md'), '---\nid: sq\ntitle: Sq\nversion: 1.0.0\n---\n\n## Empty t\n\n```sh {target=local}\nsqlite3 /tmp/x.db "DELETE FROM t"\n```\n');
+    const judged = runLoggingPackages(['validate', join(workspace, 'sq.md')], { HANDRAIL_DATA_DIR: join(scratch, 'local-data'), HANDRAIL_WORKSPACE: workspace, HANDRAIL_OPERATOR: 'tester' });
+    expect(judged.stdout + judged.stderr).toContain('deletes rows');
+    expect(judged.packages).toContain('sql-parser-cst');
   });
 });

@@ -22,7 +22,13 @@ function hookRegistration(): string {
   const hook = join(dir, 'hook.mjs');
   writeFileSync(hook, `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(process.env.MODULE_LOG, url + '\\n'); return next(url, context); }\n`);
   const register = join(dir, 'register.mjs');
-  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`);
+  // The loader hook sees ES modules; a package required lazily (createRequire) goes through
+  // CommonJS resolution instead, which is logged here so that it counts too.
+  writeFileSync(
+    register,
+    `import { appendFileSync } from 'node:fs';\nimport Module, { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n` +
+      `const resolve = Module._resolveFilename;\nModule._resolveFilename = function (...args) { const file = resolve.apply(this, args); appendFileSync(process.env.MODULE_LOG, file + '\\n'); return file; };\n`,
+  );
   registerUrl = pathToFileURL(register).href;
   return registerUrl;
 }

@@ -2,7 +2,20 @@
 // validator and the engine ask of a `sql` step: does it write, and which `:name`
 // parameters does it bind. Both come from a real parse, never from a keyword grep, so
 // `SELECT 'DELETE'` reads and `WITH x AS (DELETE …) SELECT …` writes.
-import { parse, type DialectName } from 'sql-parser-cst';
+import { createRequire } from 'node:module';
+import type * as SqlParserCst from 'sql-parser-cst';
+import type { DialectName } from 'sql-parser-cst';
+
+let parser: typeof SqlParserCst.parse | undefined;
+/**
+ * The parser, required on first use: compiling it costs about 0.3 s of CPU, which a run or a
+ * validation of runbooks with no SQL in them (no sql step, no psql/mysql/sqlite3 command) would
+ * otherwise pay at every start.
+ */
+function parse(...args: Parameters<typeof SqlParserCst.parse>): ReturnType<typeof SqlParserCst.parse> {
+  parser ??= (createRequire(import.meta.url)('sql-parser-cst') as typeof SqlParserCst).parse;
+  return parser(...args);
+}
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
