@@ -3,11 +3,12 @@
 // be the hash of the file as published, byte for byte, including the journal mark a WAL
 // database's copy gets in its header once the copy has started.
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readdirSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteSnapshotProvider } from '../../src/targets/snapshot/sqlite-snapshot.js';
+import { mountSmallDisk } from '../support/small-disk.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 
 const never = new AbortController().signal;
@@ -79,6 +80,32 @@ describe('SQLite snapshot hashed as the copy is written', () => {
       expect(copy.prepare('SELECT count(*) AS n FROM items').get()).toEqual({ n: Math.round((MB * 1024 * 1024) / 1100) });
     } finally {
       copy.close();
+    }
+  });
+
+  it('a disk that fills up mid-copy, while the copy is being hashed: says so, keeps nothing, never hangs (tmpfs; needs root)', async (ctx) => {
+    const db = join(dir, 'app.db');
+    makeDatabase(db, 'wal');
+    const disk = mountSmallDisk(Math.ceil(statSync(db).size / 2 ** 20) + 16);
+    if (disk.unavailable) return ctx.skip(disk.unavailable);
+    try {
+      const path = join(disk.dir, 'full.sqlite');
+      // The first report comes once the space was checked and before the copy starts: take
+      // the room away then, leaving the copy a quarter of what it needs.
+      let filled = false;
+      const onProgress = (): void => {
+        if (filled) return;
+        filled = true;
+        writeFileSync(join(disk.dir, 'filler'), Buffer.alloc(disk.freeBytes() - Math.round(statSync(db).size / 4)));
+      };
+
+      await expect(createSqliteSnapshotProvider(db).take({ path, signal: never, onProgress })).rejects.toThrow(
+        /not enough space in .*: .*The database itself was not changed/s,
+      );
+      expect(filled).toBe(true);
+      expect(readdirSync(disk.dir)).toEqual(['filler']);
+    } finally {
+      disk.remove();
     }
   });
 });
