@@ -144,6 +144,12 @@ async function take(request: Extract<ToWorker, { type: 'take' }>): Promise<void>
 
 /** Past this many bytes the copy has written the header page and never goes back to it. */
 const HEADER_WRITTEN = 64 * 1024;
+/**
+ * Whether everything below the copy's current size is already written. On Linux libuv copies
+ * with copy_file_range (or sendfile) from offset 0 up, never setting the size ahead of the
+ * data. macOS's copyfile(3) may size the file first; there the thread waits for the whole copy.
+ */
+const COPY_GROWS_IN_ORDER = process.platform === 'linux';
 
 /**
  * Copies the database file and lets the hashing thread read each stretch of the copy as soon
@@ -158,7 +164,7 @@ async function copyHashedAsWritten(dbPath: string, partialPath: string, wal: boo
   const copying = copyFile(dbPath, partialPath, constants.COPYFILE_FICLONE).then(() => true);
   for (;;) {
     const done = await Promise.race([copying, delay(1).then(() => false)]);
-    if (done || sizeOf(partialPath) >= HEADER_WRITTEN) break;
+    if (done || (COPY_GROWS_IN_ORDER && sizeOf(partialPath) >= HEADER_WRITTEN)) break;
   }
   if (wal) markRollbackJournal(partialPath);
   hashing.start();
