@@ -25,7 +25,10 @@
 // stretch of the copy as soon as the copy has written it, so it uses the second core during
 // the copy; after the copy, quick_check and the hash's tail run side by side while this
 // process fsyncs. What is left in sequence is the copy and then quick_check, which needs the
-// whole copy: on 2 cores that, not the disk, is the floor.
+// whole copy: on 2 cores that, not the disk, is the floor. Measured in one window, five runs
+// each against cp + fsync (0.73 s): the four pieces in this arrangement in one process 0.97 s
+// (1.33×), this provider 1.07 s (1.46×, the difference is the worker's start), the previous
+// arrangement (copy, then check and hash) 1.67 s (2.28×).
 //
 // Restore goes the other way through the backup API, in one transaction on the target, so
 // other connections see the old content or the snapshot's, never a mix.
