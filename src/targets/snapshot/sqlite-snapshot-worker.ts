@@ -1,10 +1,12 @@
 // The child process behind sqlite-snapshot.ts (see worker-channel.ts for why a process).
-// `take` copies a live database under a lock, makes the copy one self-contained file, checks
-// it and hashes it (on a thread, beside the check); `restore` writes a snapshot back through SQLite's backup API. It never renames
+// `take` copies a live database under a lock, makes the copy one self-contained file, hashes
+// it (on a thread, reading each stretch of the copy as it is written) and checks it; `restore` writes a snapshot back through SQLite's backup API. It never renames
 // anything into place: the parent does that after its own checks.
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, constants, copyFileSync, openSync, readSync, statSync, writeSync } from 'node:fs';
-import { hashInThread } from './hash-thread.js';
+import { copyFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import { hashInThread, type Hashing } from './hash-thread.js';
 import { errorCode, firstLine, formatWait } from './snapshot-errors.js';
 
 interface Common {
@@ -75,17 +77,12 @@ async function take(request: Extract<ToWorker, { type: 'take' }>): Promise<void>
   // is recorded is what was verified, so a copy that came out wrong is caught here, before the
   // step, not at restore time.
   const replay = wal && walBytes > 0;
+  const hashing = hashInThread(partialPath);
+  // Rejections are read below; until then, a failed copy or check must not surface one unhandled.
+  hashing.result.catch(() => {});
   try {
     if (replay) copyWithWal(dbPath, partialPath);
-    else {
-      // FICLONE makes a reflink where the file system has them (btrfs, XFS, APFS), so the
-      // lock is held for milliseconds; elsewhere libuv falls back to copy_file_range.
-      copyFileSync(dbPath, partialPath, constants.COPYFILE_FICLONE);
-      // copyFile keeps the database's mode, which may let others read it; a snapshot of
-      // production data is for this user only.
-      chmodSync(partialPath, 0o600);
-      if (wal) markRollbackJournal(partialPath);
-    }
+    else await copyHashedAsWritten(dbPath, partialPath, wal, hashing);
   } catch (error) {
     source.close();
     return fail('copy', error);
@@ -109,11 +106,11 @@ async function take(request: Extract<ToWorker, { type: 'take' }>): Promise<void>
     } catch (error) {
       return fail('prepare', error);
     }
+    // Only now is the file final: the thread reads it whole.
+    hashing.start();
   }
   const bytes = statSync(partialPath).size;
-  const hashing = hashInThread({ path: partialPath });
-  // Rejections are read below; until then, a failed check must not surface one unhandled.
-  hashing.catch(() => {});
+  hashing.finish(bytes);
   send({ type: 'copied', bytes });
   if (!process.connected) process.exit(1);
 
@@ -135,7 +132,7 @@ async function take(request: Extract<ToWorker, { type: 'take' }>): Promise<void>
   }
 
   try {
-    const hash = await hashing;
+    const hash = await hashing.result;
     if (hash.bytes !== bytes) throw Object.assign(new Error(`the copy holds ${bytes} bytes where the database file held ${hash.bytes}`), { code: 'EIO' });
     send({ type: 'hashed', ...hash });
   } catch (error) {
@@ -143,6 +140,38 @@ async function take(request: Extract<ToWorker, { type: 'take' }>): Promise<void>
   } finally {
     if (source.open) source.close();
   }
+}
+
+/** Past this many bytes the copy has written the header page and never goes back to it. */
+const HEADER_WRITTEN = 64 * 1024;
+/**
+ * Whether everything below the copy's current size is already written. On Linux libuv copies
+ * with copy_file_range (or sendfile) from offset 0 up, never setting the size ahead of the
+ * data. macOS's copyfile(3) may size the file first; there the thread waits for the whole copy.
+ */
+const COPY_GROWS_IN_ORDER = process.platform === 'linux';
+
+/**
+ * Copies the database file and lets the hashing thread read each stretch of the copy as soon
+ * as it is written, so SHA-256 runs on the other core during the copy instead of after it.
+ * A WAL database's copy gets its journal mark first: the copy writes from the start to the
+ * end and never back, so once the file is past its first page, the header can be changed
+ * while the rest is still being copied, and the thread is let in only after that.
+ */
+async function copyHashedAsWritten(dbPath: string, partialPath: string, wal: boolean, hashing: Hashing): Promise<void> {
+  // FICLONE makes a reflink where the file system has them (btrfs, XFS, APFS), so the
+  // lock is held for milliseconds; elsewhere libuv falls back to copy_file_range.
+  const copying = copyFile(dbPath, partialPath, constants.COPYFILE_FICLONE).then(() => true);
+  for (;;) {
+    const done = await Promise.race([copying, delay(1).then(() => false)]);
+    if (done || (COPY_GROWS_IN_ORDER && sizeOf(partialPath) >= HEADER_WRITTEN)) break;
+  }
+  if (wal) markRollbackJournal(partialPath);
+  hashing.start();
+  await copying;
+  // copyFile keeps the database's mode, which may let others read it; a snapshot of
+  // production data is for this user only.
+  chmodSync(partialPath, 0o600);
 }
 
 /** Header bytes 18 and 19 from 2 (WAL) to 1 (rollback journal): the copy then opens by itself. */

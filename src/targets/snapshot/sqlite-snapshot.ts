@@ -18,15 +18,17 @@
 // here), less than (a) or (b) would, as both hold a read lock that long or longer. Reasons at
 // lock() in the worker.
 //
-// What follows the copy. Per GiB, in CPU: SHA-256 0.65–0.85 s, quick_check 0.75–0.8 s through
-// SQLite's page cache and 0.6 s through a memory map, the copy 0.4–0.5 s (kernel). The hash
-// ran after the copy, in a process of its own, beside quick_check and the fsync, and was the
-// longest of the three. Now it runs on a thread of the worker (hash-thread.ts): when the WAL
-// holds no frames (or there is no WAL), the source file is the copy byte for byte but for the
-// journal mark, so in WAL mode the hash reads the source from the start, beside the copy, under
-// the same read transaction; otherwise it hashes the copy beside quick_check. On 2 cores the
-// floor is about the copy plus quick_check (the hash ends within it), i.e. ~1.4× cp + fsync;
-// the goal of 1.3× would need quick_check no slower than the fsync.
+// What follows the copy. Per 1.27 GiB file (the bench's "1 GiB" database), in CPU, measured
+// with perf: the copy 0.40 s (kernel), SHA-256 0.74 s plus 0.05 s reading the copy back,
+// quick_check 0.61 s through a memory map (0.7 s through SQLite's page cache; a 2 GB
+// cache_size 2.3 s). The hash runs on a thread of the worker (hash-thread.ts) that reads each
+// stretch of the copy as soon as the copy has written it, so it uses the second core during
+// the copy; after the copy, quick_check and the hash's tail run side by side while this
+// process fsyncs. What is left in sequence is the copy and then quick_check, which needs the
+// whole copy: on 2 cores that, not the disk, is the floor. Measured in one window, five runs
+// each against cp + fsync (0.73 s): the four pieces in this arrangement in one process 0.97 s
+// (1.33×), this provider 1.07 s (1.46×, the difference is the worker's start), the previous
+// arrangement (copy, then check and hash) 1.67 s (2.28×).
 //
 // Restore goes the other way through the backup API, in one transaction on the target, so
 // other connections see the old content or the snapshot's, never a mix.
