@@ -3,7 +3,7 @@
 // file the script made itself (`tmp=$(mktemp)`, `> out` earlier, `touch`, `mkdir`, a name
 // holding the time it ran) from a write over a file that was there before. Only what the
 // script states plainly counts; anything else is left unknown, so it stays flagged.
-import { canRunTogether } from './script-branches.js';
+import { canRunTogether, isOnlyArm } from './script-branches.js';
 import { copiesElsewhereInProgram, copyDestinations, namesOneOf, pathKey, variablesIn } from './program-copies.js';
 import { hasFlag, operands, optionValue } from './command-args.js';
 import { readBashNow } from './bash-syntax.js';
@@ -279,10 +279,15 @@ export class ScriptKnowledge {
     this.createdIn.set(path, [...(this.createdIn.get(path) ?? []), [...this.armsNow]]);
   }
 
-  /** Made where the command now judged can also run, not only in another arm of an `if`/`case`. */
+  /**
+   * Made where the command now judged can also run, not only in another arm of an `if`/`case`;
+   * and, when made inside an `if` with no other arm, judged inside that `if` too: after it ends,
+   * the arm may not have run (`if [ "$new" = yes ]; then mkdir "$DIR"; fi`), so what is at the
+   * path may have been there before the run.
+   */
   private madeInThisPass(path: string): boolean {
     const places = this.createdIn.get(path);
-    return this.anyArm || places === undefined || places.some((arms) => canRunTogether(arms, this.armsNow));
+    return this.anyArm || places === undefined || places.some((arms) => canRunTogether(arms, this.armsNow) && arms.filter(isOnlyArm).every((arm) => this.armsNow.includes(arm)));
   }
 
   /**
@@ -481,8 +486,12 @@ function lookedUp(value: string): string[] | null {
   const inner = /^\$\((.*)\)$/s.exec(value.trim())?.[1] ?? /^`(.*)`$/s.exec(value.trim())?.[1];
   if (inner === undefined) return null;
   const names: string[] = [];
-  for (const part of inner.split('||')) {
-    const m = /^\s*(?:which|command\s+-v|type\s+-P)\s+([\w.+-]+)\s*(?:2>\s*\/dev\/null\s*)?$/.exec(part);
+  // `exec <&- 2>&-;` first only closes descriptors, and `&& true`/`|| true` last only keeps `set -e`
+  // quiet when nothing is found: neither changes what the lookup names.
+  const lookup = inner.replace(/^\s*exec(?:\s+\d*[<>]&-)+\s*;/, '').replace(/\s*(?:&&|\|\|)\s*(?:true|:)\s*$/, '');
+  for (const part of lookup.split('||')) {
+    // A `PATH=…` (or other NAME=value) before the lookup widens where it looks, not what it looks for.
+    const m = /^\s*(?:\w+=(?:"[^"]*"|'[^']*'|[^\s"']*)\s+)*(?:which|command\s+-v|type\s+-[Pp]|type)\s+([\w.+-]+)\s*(?:2>\s*\/dev\/null\s*)?$/.exec(part);
     if (!m?.[1]) return null;
     names.push(m[1]);
   }
