@@ -214,3 +214,15 @@ describe('folders made only in one branch', () => {
     expect(await rules(each)).toEqual([]);
   });
 });
+
+describe('names a function uses before the main body sets them', () => {
+  it('knows a cleanup function above the main body removes the temporary file the body makes later', async () => {
+    const script = ['cleanup() {', '  [ -n "${logfile}" ] && rm "${logfile}" && logfile=', '}', 'logfile=', 'logfile="$(mktemp -t app.log.XXXXXX)"', 'trap cleanup EXIT'].join('\n');
+    expect(await rules(script)).toEqual([]);
+  });
+
+  it('still flags it when the script also sets that name to a path that was there before', async () => {
+    const script = ['cleanup() {', '  rm -f "${logfile}"', '}', 'logfile="$(mktemp)"', '[ -n "$KEEP" ] && logfile=/var/log/app.log', 'cleanup'].join('\n');
+    expect(await rules(script)).toContain('rm-files');
+  });
+});

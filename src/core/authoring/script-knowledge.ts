@@ -43,6 +43,8 @@ export class ScriptKnowledge {
   private readonly createdIn = new Map<string, string[][]>();
   /** The arms of the command being judged now: set by the walker before each command. */
   armsNow: readonly string[] = [];
+  /** Every value each name gets anywhere in the script, read ahead of the walk (learnWholeScript). */
+  private readonly wholeScript = new Map<string, (string | null)[]>();
   /**
    * The script itself replaced the running firewall ruleset (`nft flush ruleset`, `nft -f FILE`):
    * reloading the saved ruleset afterwards drops nothing that was running before the script.
@@ -313,7 +315,10 @@ export class ScriptKnowledge {
   private freshVariable(word: string): boolean {
     const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))(\/[^$`]*)?$/.exec(word);
     if (!m || /(^|\/)\.\.(\/|$)/.test(m[3] ?? '')) return false;
-    const values = (this.values.get(m[1] ?? m[2] ?? '') ?? []).filter((v) => v !== '');
+    const name = m[1] ?? m[2] ?? '';
+    const own = (this.values.get(name) ?? []).filter((v) => v !== '');
+    // None set yet: what the whole script ever sets it to (learnWholeScript), when every value is fresh.
+    const values = own.length > 0 ? own : (this.wholeScript.get(name) ?? []).filter((v) => v !== '');
     return values.length > 0 && values.every((v) => v !== null && (FRESH.test(v.trim()) || this.handsBackFreshName(v)));
   }
 
@@ -460,6 +465,15 @@ export class ScriptKnowledge {
       const keep = new Set(kept);
       for (const path of [...set]) if (!keep.has(path)) set.delete(path);
     }
+  }
+
+  /**
+   * Every assignment in the whole script, read before it is walked: a function is judged where it
+   * is defined, before the main body sets the names it uses (`logfile=$(mktemp)` near the end,
+   * `rm "$logfile"` in a cleanup function above it).
+   */
+  learnWholeScript(assignments: readonly Assignment[]): void {
+    for (const a of assignments) this.wholeScript.set(a.name, [...(this.wholeScript.get(a.name) ?? []), a.value]);
   }
 
   learnFilled(targets: readonly string[]): void {
