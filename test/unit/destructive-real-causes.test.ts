@@ -226,3 +226,15 @@ describe('names a function uses before the main body sets them', () => {
     expect(await rules(script)).toContain('rm-files');
   });
 });
+
+describe('helpers that print the temporary folder they make', () => {
+  it('knows tmpdir=$(helper) is fresh when the helper ends with a bare mktemp -d', async () => {
+    const script = ['make_tmp() {', '  if [ -z "${TMPDIR}" ]; then', '    TMPDIR=/tmp', '  fi', '  mktemp -d -t app-XXXXXXXXXX', '}', 'tmpdir="$(make_tmp)"', 'rm -rf "${tmpdir}"'].join('\n');
+    expect(await rules(script)).toEqual([]);
+  });
+
+  it('still flags it when the helper may print another path', async () => {
+    const script = ['pick() {', '  mktemp -d', '  echo /var/lib/app', '}', 'dir="$(pick)"', 'rm -rf "${dir}"'].join('\n');
+    expect(await rules(script)).toContain('rm-recursive');
+  });
+});
