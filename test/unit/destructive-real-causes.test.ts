@@ -164,3 +164,77 @@ describe('commands inside a multi-line bash -c string', () => {
     expect(found.map((f) => f.line)).toEqual([2]);
   });
 });
+
+describe('unquoted words the grammar splits', () => {
+  // tree-sitter-bash reads `$DIR/mail.$domain.crt` as two arguments (`$DIR/mail.$`, `domain.crt`):
+  // a one-source `cp -f` then looked like several sources going into a folder.
+  it('reads $DIR/name.$var.ext as one path, so cp -f of one file over another still flags', async () => {
+    const found = await destructiveFindings('cp -f $DATA/ssl/mail.$domain.crt $HOME_DIR/$user/conf/ssl/$domain.crt');
+    expect(found.map((f) => f.rule)).toContain('cp-force');
+    expect(found.find((f) => f.rule === 'cp-force')?.reason).toContain('$HOME_DIR/$user/conf/ssl/$domain.crt');
+  });
+
+  it('still reads several such sources as going into a folder', async () => {
+    expect(await rules('cp -f $DATA/mail.$domain.crt $DATA/mail.$domain.key $CONF_DIR')).not.toContain('cp-force');
+  });
+});
+
+describe('programs found by a PATH lookup', () => {
+  it('judges a variable set by command -v NAME as that program, also with PATH= before it, || true after it, or closed descriptors first', async () => {
+    const script = [
+      'get() {',
+      '  curl="$(PATH="${PATH}:/opt/app/bin" command -v curl 2>/dev/null && true)"',
+      '  "${curl}" -sSL "$1"',
+      '}',
+      'MD5="$(exec <&- 2>&-; which md5sum || command -v md5sum || type md5sum)"',
+      '$MD5 file',
+      'WGET="$(command -v wget 2>/dev/null || true)"',
+      '${WGET} -q -O - http://example.test',
+    ].join('\n');
+    expect(await rules(script)).toEqual([]);
+  });
+
+  it('still cannot tell what runs when the substitution does more than look a name up', async () => {
+    expect(await rules('X="$(PATH=/opt/bin command -v curl; read_name)"\n$X')).toContain('command-from-variable');
+    expect(await rules('X="$(command -v "$TOOL" || true)"\n$X')).toContain('command-from-variable');
+  });
+});
+
+describe('folders made only in one branch', () => {
+  const script = (after: string): string =>
+    ['if [ "$create_user" = yes ]; then', '  mkdir "$USER_DIR"', '  cp -f /srv/new/a.conf "$USER_DIR/a.conf"', 'fi', after].join('\n');
+
+  it('flags cp -f into a folder an if with no other arm made, once that if has ended (the folder may have been there)', async () => {
+    expect(await rules(script('cp -f "$tmpdir/backup/a.crt" "$USER_DIR/ssl/a.crt"'))).toContain('cp-force');
+  });
+
+  it('stays quiet inside that arm, and after an if whose arms each make the folder', async () => {
+    expect(await rules(script(''))).toEqual([]);
+    const each = ['if [ "$mode" = a ]; then', '  mkdir "$OUT"', 'else', '  mkdir "$OUT"', 'fi', 'cp -f /srv/new/a.conf "$OUT/a.conf"'].join('\n');
+    expect(await rules(each)).toEqual([]);
+  });
+});
+
+describe('names a function uses before the main body sets them', () => {
+  it('knows a cleanup function above the main body removes the temporary file the body makes later', async () => {
+    const script = ['cleanup() {', '  [ -n "${logfile}" ] && rm "${logfile}" && logfile=', '}', 'logfile=', 'logfile="$(mktemp -t app.log.XXXXXX)"', 'trap cleanup EXIT'].join('\n');
+    expect(await rules(script)).toEqual([]);
+  });
+
+  it('still flags it when the script also sets that name to a path that was there before', async () => {
+    const script = ['cleanup() {', '  rm -f "${logfile}"', '}', 'logfile="$(mktemp)"', '[ -n "$KEEP" ] && logfile=/var/log/app.log', 'cleanup'].join('\n');
+    expect(await rules(script)).toContain('rm-files');
+  });
+});
+
+describe('helpers that print the temporary folder they make', () => {
+  it('knows tmpdir=$(helper) is fresh when the helper ends with a bare mktemp -d', async () => {
+    const script = ['make_tmp() {', '  if [ -z "${TMPDIR}" ]; then', '    TMPDIR=/tmp', '  fi', '  mktemp -d -t app-XXXXXXXXXX', '}', 'tmpdir="$(make_tmp)"', 'rm -rf "${tmpdir}"'].join('\n');
+    expect(await rules(script)).toEqual([]);
+  });
+
+  it('still flags it when the helper may print another path', async () => {
+    const script = ['pick() {', '  mktemp -d', '  echo /var/lib/app', '}', 'dir="$(pick)"', 'rm -rf "${dir}"'].join('\n');
+    expect(await rules(script)).toContain('rm-recursive');
+  });
+});

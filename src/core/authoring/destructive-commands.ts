@@ -64,6 +64,7 @@ export async function destructiveFindings(script: string, knowledge = new Script
     return destructiveFindingsNow(script, knowledge);
   }
   knowledge.learnFilled(filledTargets(commands));
+  knowledge.learnWholeScript(readBashNow(script, assignmentsIn));
   const findings: DestructiveFinding[] = [];
   for (const command of commands) {
     const read = readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root, command.line), arms: armsByLine(root, command.line) }));

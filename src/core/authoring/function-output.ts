@@ -100,7 +100,7 @@ export function functionPrints(
 
 /**
  * Whether all the function prints is a name it made fresh: `tmp=$(mktemp)`, a download into
- * it, then `echo "$tmp"`. Such a helper hands back its own temporary file, so the caller's
+ * it, then `echo "$tmp"` (or a bare `mktemp -d` it ends with). Such a helper hands back its own temporary file, so the caller's
  * `rm -f "$f"` on `f=$(fetch …)` deletes nothing from before the run. Other commands in the
  * body are taken to print nothing to the caller (a download writes to its `-o` file), but
  * every echo/printf must hand back a variable whose only values in the function are fresh.
@@ -113,6 +113,7 @@ export function functionPrintsFreshName(definition: string, fresh: (value: strin
     const values = new Map<string, string[]>();
     const handed: string[] = [];
     let other = false;
+    let madeAndPrinted = false;
     const walk = (node: SyntaxNode): void => {
       if (node.type === 'command_substitution' || node.type === 'process_substitution' || node.type === 'function_definition') return;
       if (node.type === 'redirected_statement') {
@@ -127,6 +128,8 @@ export function functionPrintsFreshName(definition: string, fresh: (value: strin
       }
       if (node.type === 'command') {
         const name = node.childForFieldName('name')?.text ?? '';
+        // A bare `mktemp -d …` as the body's output prints the name it just made.
+        if (name === 'mktemp') madeAndPrinted = true;
         if (name === 'echo' || name === 'printf') {
           const words = node.childrenForFieldName('argument').map(valueOf).filter((a) => !/^-[neE]+$/.test(a) && a !== '%s' && a !== '%s\\n');
           const variable = words.length === 1 ? /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(words[0] ?? '') : null;
@@ -137,7 +140,7 @@ export function functionPrintsFreshName(definition: string, fresh: (value: strin
       for (const child of node.children) walk(child);
     };
     walk(body);
-    if (other || handed.length === 0) return false;
+    if (other || (handed.length === 0 && !madeAndPrinted)) return false;
     return handed.every((name) => {
       const seen = values.get(name) ?? [];
       return seen.length > 0 && seen.every((v) => fresh(v.trim()));

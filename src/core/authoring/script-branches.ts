@@ -3,6 +3,17 @@
 // one of them runs, so the delete removes what an earlier run made, not what this run did.
 import type { SyntaxNode } from './bash-syntax.js';
 
+/**
+ * The key suffix of the one arm of an `if` with no `elif`/`else`: no other arm excludes it, but
+ * after the `if` it may not have run, so what it made may have been there before the run.
+ */
+export const ONLY_ARM = '@only';
+
+/** Whether `arm` is the only arm of its `if` (ONLY_ARM). */
+export function isOnlyArm(arm: string): boolean {
+  return arm.endsWith(ONLY_ARM);
+}
+
 /** For each line of the statement under `root` (numbered from `firstLine`), the arms it is in, as `IF@ARM` keys. */
 export function armsByLine(root: SyntaxNode, firstLine: number): Map<number, string[]> {
   const out = new Map<number, string[]>();
@@ -15,6 +26,10 @@ export function armsByLine(root: SyntaxNode, firstLine: number): Map<number, str
       });
       // A line in two arms (`if a; then b; else c; fi` on one line) cannot be told apart.
       for (const [row, inArms] of at) if (inArms.length === 1) out.set(firstLine + row, [...(out.get(firstLine + row) ?? []), `${firstLine}+${node.startIndex}@${inArms[0]}`]);
+    } else if (arms.length === 1 && node.type === 'if_statement') {
+      // An `if` with no other arm: what runs in it may not run at all (see ONLY_ARM).
+      const [from, to] = arms[0] ?? [0, -1];
+      for (let row = from; row <= to; row++) out.set(firstLine + row, [...(out.get(firstLine + row) ?? []), `${firstLine}+${node.startIndex}${ONLY_ARM}`]);
     }
     for (const child of node.children) visit(child);
   };

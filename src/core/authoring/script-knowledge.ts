@@ -3,7 +3,7 @@
 // file the script made itself (`tmp=$(mktemp)`, `> out` earlier, `touch`, `mkdir`, a name
 // holding the time it ran) from a write over a file that was there before. Only what the
 // script states plainly counts; anything else is left unknown, so it stays flagged.
-import { canRunTogether } from './script-branches.js';
+import { canRunTogether, isOnlyArm } from './script-branches.js';
 import { copiesElsewhereInProgram, copyDestinations, namesOneOf, pathKey, variablesIn } from './program-copies.js';
 import { hasFlag, operands, optionValue } from './command-args.js';
 import { readBashNow } from './bash-syntax.js';
@@ -43,6 +43,8 @@ export class ScriptKnowledge {
   private readonly createdIn = new Map<string, string[][]>();
   /** The arms of the command being judged now: set by the walker before each command. */
   armsNow: readonly string[] = [];
+  /** Every value each name gets anywhere in the script, read ahead of the walk (learnWholeScript). */
+  private readonly wholeScript = new Map<string, (string | null)[]>();
   /**
    * The script itself replaced the running firewall ruleset (`nft flush ruleset`, `nft -f FILE`):
    * reloading the saved ruleset afterwards drops nothing that was running before the script.
@@ -279,10 +281,15 @@ export class ScriptKnowledge {
     this.createdIn.set(path, [...(this.createdIn.get(path) ?? []), [...this.armsNow]]);
   }
 
-  /** Made where the command now judged can also run, not only in another arm of an `if`/`case`. */
+  /**
+   * Made where the command now judged can also run, not only in another arm of an `if`/`case`;
+   * and, when made inside an `if` with no other arm, judged inside that `if` too: after it ends,
+   * the arm may not have run (`if [ "$new" = yes ]; then mkdir "$DIR"; fi`), so what is at the
+   * path may have been there before the run.
+   */
   private madeInThisPass(path: string): boolean {
     const places = this.createdIn.get(path);
-    return this.anyArm || places === undefined || places.some((arms) => canRunTogether(arms, this.armsNow));
+    return this.anyArm || places === undefined || places.some((arms) => canRunTogether(arms, this.armsNow) && arms.filter(isOnlyArm).every((arm) => this.armsNow.includes(arm)));
   }
 
   /**
@@ -308,7 +315,10 @@ export class ScriptKnowledge {
   private freshVariable(word: string): boolean {
     const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))(\/[^$`]*)?$/.exec(word);
     if (!m || /(^|\/)\.\.(\/|$)/.test(m[3] ?? '')) return false;
-    const values = (this.values.get(m[1] ?? m[2] ?? '') ?? []).filter((v) => v !== '');
+    const name = m[1] ?? m[2] ?? '';
+    const own = (this.values.get(name) ?? []).filter((v) => v !== '');
+    // None set yet: what the whole script ever sets it to (learnWholeScript), when every value is fresh.
+    const values = own.length > 0 ? own : (this.wholeScript.get(name) ?? []).filter((v) => v !== '');
     return values.length > 0 && values.every((v) => v !== null && (FRESH.test(v.trim()) || this.handsBackFreshName(v)));
   }
 
@@ -457,6 +467,15 @@ export class ScriptKnowledge {
     }
   }
 
+  /**
+   * Every assignment in the whole script, read before it is walked: a function is judged where it
+   * is defined, before the main body sets the names it uses (`logfile=$(mktemp)` near the end,
+   * `rm "$logfile"` in a cleanup function above it).
+   */
+  learnWholeScript(assignments: readonly Assignment[]): void {
+    for (const a of assignments) this.wholeScript.set(a.name, [...(this.wholeScript.get(a.name) ?? []), a.value]);
+  }
+
   learnFilled(targets: readonly string[]): void {
     for (const target of targets) this.filled.add(normal(target));
   }
@@ -481,8 +500,12 @@ function lookedUp(value: string): string[] | null {
   const inner = /^\$\((.*)\)$/s.exec(value.trim())?.[1] ?? /^`(.*)`$/s.exec(value.trim())?.[1];
   if (inner === undefined) return null;
   const names: string[] = [];
-  for (const part of inner.split('||')) {
-    const m = /^\s*(?:which|command\s+-v|type\s+-P)\s+([\w.+-]+)\s*(?:2>\s*\/dev\/null\s*)?$/.exec(part);
+  // `exec <&- 2>&-;` first only closes descriptors, and `&& true`/`|| true` last only keeps `set -e`
+  // quiet when nothing is found: neither changes what the lookup names.
+  const lookup = inner.replace(/^\s*exec(?:\s+\d*[<>]&-)+\s*;/, '').replace(/\s*(?:&&|\|\|)\s*(?:true|:)\s*$/, '');
+  for (const part of lookup.split('||')) {
+    // A `PATH=…` (or other NAME=value) before the lookup widens where it looks, not what it looks for.
+    const m = /^\s*(?:\w+=(?:"[^"]*"|'[^']*'|[^\s"']*)\s+)*(?:which|command\s+-v|type\s+-[Pp]|type)\s+([\w.+-]+)\s*(?:2>\s*\/dev\/null\s*)?$/.exec(part);
     if (!m?.[1]) return null;
     names.push(m[1]);
   }

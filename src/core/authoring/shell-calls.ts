@@ -204,7 +204,7 @@ class Reader {
     const mislexedTest = children.some((c) => c.type === '=~' || c.type === 'regex');
     if (nameNode && !mislexedTest) {
       const args = node.type === 'command' ? node.childrenForFieldName('argument') : children.slice(1).filter((c) => c.type !== 'comment');
-      call = { name: valueOf(nameNode), args: args.map(valueOf), redirects: [], stdin: [], line: this.line(nameNode), depth, pipedFrom: null };
+      call = { name: valueOf(nameNode), args: shellWords(args), redirects: [], stdin: [], line: this.line(nameNode), depth, pipedFrom: null };
       this.calls.push(call);
     }
     for (const child of children) {
@@ -337,6 +337,22 @@ export function valueOf(node: SyntaxNode): string {
     default:
       return node.text;
   }
+}
+
+/**
+ * The values of a command's arguments, one per shell word. The grammar splits some unquoted words
+ * in two (`$DIR/mail.$domain.crt` reads as `$DIR/mail.$` then `domain.crt`): nodes with no blank
+ * between them are one word to the shell, so they are joined back, or one path reads as two.
+ */
+function shellWords(nodes: SyntaxNode[]): string[] {
+  const words: string[] = [];
+  let end = -1;
+  for (const n of nodes) {
+    if (n.startIndex === end && words.length > 0) words[words.length - 1] += valueOf(n);
+    else words.push(valueOf(n));
+    end = n.endIndex;
+  }
+  return words;
 }
 
 /** What a `cat <<EOF`, `echo …` or `printf …` at the head of a pipe feeds the next command. */
