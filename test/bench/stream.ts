@@ -59,9 +59,13 @@ export async function benchStream(): Promise<Figure[]> {
       floor.push((await timed(process.execPath, [FLOOR, producer(mb), join(root, 'floor.out')])).ms);
       rmSync(join(root, 'floor.out'), { force: true });
     }
-    // The same run printing one line: what the process needs before output costs anything.
+    // A quarter of the output, once: flat memory is the same peak whatever the output's size.
     // A new version: the same version with other content is refused (version history).
-    writeFileSync(join(ws, 'stream.md'), `---\nid: stream\ntitle: Stream\nversion: 1.0.1\n---\n\n## Print a line\n\n\`\`\`sh {target=local}\necho one\n\`\`\`\n`);
+    const quarterMb = Math.max(1, Math.round(mb / 4));
+    writeFileSync(join(ws, 'stream.md'), `---\nid: stream\ntitle: Stream\nversion: 1.0.1\n---\n\n## Print less\n\n\`\`\`sh {target=local}\n${producer(quarterMb)}\n\`\`\`\n`);
+    const quarter = await timed(process.execPath, [BIN, 'run', 'stream', '--env', 'bench'], env);
+    // The same run printing one line: what the process needs before output costs anything.
+    writeFileSync(join(ws, 'stream.md'), `---\nid: stream\ntitle: Stream\nversion: 1.0.2\n---\n\n## Print a line\n\n\`\`\`sh {target=local}\necho one\n\`\`\`\n`);
     const idle = await timed(process.execPath, [BIN, 'run', 'stream', '--env', 'bench'], env);
     const ratio = stats(engine.map((e, i) => e / base[i]!));
     const floorRatio = stats(floor.map((f, i) => f / base[i]!));
@@ -83,6 +87,12 @@ export async function benchStream(): Promise<Figure[]> {
         value: `${(peakKb / 1024).toFixed(0)} MB (+${((peakKb - idle.peakKb) / 1024).toFixed(0)} MB)`,
         baseline: `a one-line step: ${(idle.peakKb / 1024).toFixed(0)} MB`,
         goal: { text: 'flat (+ < 64 MB)', met: peakKb - idle.peakKb < 64 * 1024 },
+      },
+      {
+        name: `peak memory with ${quarterMb} MiB of output against ${mb} MiB (does it grow with the output?)`,
+        value: `${(quarter.peakKb / 1024).toFixed(0)} MB against ${(peakKb / 1024).toFixed(0)} MB (${peakKb >= quarter.peakKb ? '+' : '−'}${(Math.abs(peakKb - quarter.peakKb) / 1024).toFixed(0)} MB)`,
+        baseline: `a one-line step: ${(idle.peakKb / 1024).toFixed(0)} MB`,
+        goal: { text: 'flat (4× the output, + < 16 MB)', met: peakKb - quarter.peakKb < 16 * 1024 },
       },
     ];
   } finally {
