@@ -114,8 +114,10 @@ describe('SSH session against a real sshd', () => {
 
   it('kills the remote command at its timeout, and the session goes on working', async () => {
     let printed = '';
+    // 2 s: long enough for the shell to print its pids first on a loaded machine, where 500 ms
+    // once ran out before the echo.
     const { result } = await run(session, 'sleep 30 & echo "$$ $!"; wait', {
-      timeoutMs: 500,
+      timeoutMs: 2_000,
       onOutput: (_stream, chunk) => (printed += Buffer.from(chunk).toString()),
     });
     expect(result.timedOut).toBe(true);
