@@ -376,7 +376,8 @@ function found(rule: DestructiveRule, detail: string, top: ShellCall, judging: J
  * written, rather than to an unknown program.
  */
 function ownFunctionFamily(name: string, knowledge: ScriptKnowledge): boolean {
-  const m = /^([\w-]+)\$(?:\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)([\w-]*)$/.exec(name);
+  // `do_$1_regen` dispatches on a positional argument as `fn-${TYPE}-rotate` does on a named one.
+  const m = /^([\w-]+)\$(?:\{[A-Za-z_]\w*\}|[A-Za-z_]\w*|\{\d\}|\d)([\w-]*)$/.exec(name);
   if (!m || (m[1] ?? '').length < 3) return false;
   const escape = (t: string): string => t.replace(/[-.]/g, '\\$&');
   const family = new RegExp(`^${escape(m[1] ?? '')}[\\w-]+${escape(m[2] ?? '')}$`);
