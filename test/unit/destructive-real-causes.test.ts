@@ -252,6 +252,8 @@ describe('an application CLI run through its interpreter or a user switcher', ()
     expect(await rules('php occ config:system:set trusted_proxies 0 --value=10.0.0.1')).toEqual([]);
     expect(await rules('python3 -c "print(\'delete\')"')).toEqual([]);
     expect(await rules('node build/remove-unused.js src')).toEqual([]);
+    expect(await rules('perl -ne \'print if /delete/\' app.log')).toEqual([]);
+    expect(await rules('php -c /etc/php.ini -r \'echo "remove";\'')).toEqual([]);
   });
 
   it('reads the command that su-exec, gosu and s6-setuidgid run as another user', async () => {
@@ -263,6 +265,8 @@ describe('an application CLI run through its interpreter or a user switcher', ()
   it('does not take a program the interpreter runs for a hook someone may drop in', async () => {
     expect(await rules('if [ -f /var/www/html/lib/versioncheck.php ]; then\n  php /var/www/html/lib/versioncheck.php\nfi')).toEqual([]);
     expect(await rules('php occ app:disable richdocuments')).toContain('cli-stop-verb');
+    expect(await rules('PHP_VER=8.1\nsudo -u www-data php"$PHP_VER" /usr/local/lib/app/console.php app:disable photos')).toContain('cli-stop-verb');
+    expect(await rules('python3.11 manage.py flush --no-input')).toContain('cli-delete-verb');
   });
 
   it('looks past a variable standing before the subcommand (an option kept in a variable)', async () => {
