@@ -287,3 +287,23 @@ describe('a dispatch to one of the script\'s own functions by a positional argum
     expect(await rules('do_$1_regen "$2"')).toContain('command-from-variable');
   });
 });
+
+describe('a command held in an array the script sets', () => {
+  it('reads "${CMD[@]}" as the words the array holds, in each arm that sets it', async () => {
+    const set = ['if [[ "$EUID" = 0 ]]; then', '  OCC=(su-exec www-data php /var/www/html/occ)', 'else', '  OCC=(php /var/www/html/occ)', 'fi'];
+    expect(await rules([...set, '"${OCC[@]}" user:list'].join('\n'))).toEqual([]);
+    expect(await rules([...set, '"${OCC[@]}" user:delete "$user"'].join('\n'))).toContain('cli-delete-verb');
+  });
+
+  it('still cannot tell what runs when an element is not a fixed word or the array is added to', async () => {
+    expect(await rules('CMD=("$TOOL" --all)\n"${CMD[@]}"')).toContain('command-from-variable');
+    expect(await rules('CMD=(ls)\nCMD+=("$EXTRA")\n"${CMD[@]}"')).toContain('command-from-variable');
+  });
+});
+
+describe('env settings whose names are not shell names', () => {
+  it('reads the command after them (`env logger.level=info app`)', async () => {
+    expect(await rules('exec env logger.level=$LEVEL /usr/local/bin/docker-entrypoint.sh "$@"')).toEqual([]);
+    expect(await rules('env app.mode=x rm -rf /srv/data')).toContain('rm-recursive');
+  });
+});

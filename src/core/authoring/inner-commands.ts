@@ -162,7 +162,8 @@ function commandAt(args: string[], spec: WrapperSpec): number | undefined {
       }
       if (arg.startsWith('-') && arg !== '-') continue;
     }
-    if (spec.settings && /^[A-Za-z_]\w*=/.test(arg)) continue;
+    // env takes any NAME=value before the command as a setting, dots and all (`logger.level=info`).
+    if (spec.settings && /^[A-Za-z_][\w.-]*=/.test(arg)) continue;
     if (skip > 0) {
       skip--;
       continue;
