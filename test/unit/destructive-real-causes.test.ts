@@ -238,3 +238,72 @@ describe('helpers that print the temporary folder they make', () => {
     expect(await rules(script)).toContain('rm-recursive');
   });
 });
+
+describe('an application CLI run through its interpreter or a user switcher', () => {
+  it('flags a delete-type subcommand of a script run by php, python or node, also in noun:verb form', async () => {
+    expect(await rules('php /var/www/html/occ app:remove richdocuments')).toContain('cli-delete-verb');
+    expect(await rules('php occ config:system:delete trusted_proxies')).toContain('cli-delete-verb');
+    expect(await rules('python3 manage.py flush --no-input')).toContain('cli-delete-verb');
+    expect(await rules('python3 -m pip uninstall -y requests')).toContain('cli-delete-verb');
+  });
+
+  it('stays quiet for what only reads or adds, and for code given inline', async () => {
+    expect(await rules('php /var/www/html/occ app:list')).toEqual([]);
+    expect(await rules('php occ config:system:set trusted_proxies 0 --value=10.0.0.1')).toEqual([]);
+    expect(await rules('python3 -c "print(\'delete\')"')).toEqual([]);
+    expect(await rules('node build/remove-unused.js src')).toEqual([]);
+    expect(await rules('perl -ne \'print if /delete/\' app.log')).toEqual([]);
+    expect(await rules('php -c /etc/php.ini -r \'echo "remove";\'')).toEqual([]);
+  });
+
+  it('reads the command that su-exec, gosu and s6-setuidgid run as another user', async () => {
+    expect(await rules('su-exec www-data docker image prune --force')).toContain('container-delete');
+    expect(await rules('gosu postgres rm -rf /var/lib/postgresql/data/old')).toContain('rm-recursive');
+    expect(await rules('su-exec www-data docker ps')).toEqual([]);
+  });
+
+  it('does not take a program the interpreter runs for a hook someone may drop in', async () => {
+    expect(await rules('if [ -f /var/www/html/lib/versioncheck.php ]; then\n  php /var/www/html/lib/versioncheck.php\nfi')).toEqual([]);
+    expect(await rules('php occ app:disable richdocuments')).toContain('cli-stop-verb');
+    expect(await rules('PHP_VER=8.1\nsudo -u www-data php"$PHP_VER" /usr/local/lib/app/console.php app:disable photos')).toContain('cli-stop-verb');
+    expect(await rules('python3.11 manage.py flush --no-input')).toContain('cli-delete-verb');
+  });
+
+  it('looks past a variable standing before the subcommand (an option kept in a variable)', async () => {
+    expect(await rules('borg "$LOG_FLAG" prune --keep-daily 7')).toContain('cli-delete-verb');
+    expect(await rules('borg "$LOG_FLAG" list')).toEqual([]);
+    // Past the first word a variable is an operand: what follows it is the operand's, not a subcommand.
+    expect(await rules('plugn trigger post-update "$APP" remove')).toEqual([]);
+  });
+});
+
+describe('a dispatch to one of the script\'s own functions by a positional argument', () => {
+  it('stays quiet when the script defines functions of that family', async () => {
+    const script = ['do_pre_regen() {', '  echo pre', '}', 'do_post_regen() {', '  echo post', '}', 'do_$1_regen "$2"'].join('\n');
+    expect(await rules(script)).toEqual([]);
+  });
+
+  it('still flags it when no function of that family is defined', async () => {
+    expect(await rules('do_$1_regen "$2"')).toContain('command-from-variable');
+  });
+});
+
+describe('a command held in an array the script sets', () => {
+  it('reads "${CMD[@]}" as the words the array holds, in each arm that sets it', async () => {
+    const set = ['if [[ "$EUID" = 0 ]]; then', '  OCC=(su-exec www-data php /var/www/html/occ)', 'else', '  OCC=(php /var/www/html/occ)', 'fi'];
+    expect(await rules([...set, '"${OCC[@]}" user:list'].join('\n'))).toEqual([]);
+    expect(await rules([...set, '"${OCC[@]}" user:delete "$user"'].join('\n'))).toContain('cli-delete-verb');
+  });
+
+  it('still cannot tell what runs when an element is not a fixed word or the array is added to', async () => {
+    expect(await rules('CMD=("$TOOL" --all)\n"${CMD[@]}"')).toContain('command-from-variable');
+    expect(await rules('CMD=(ls)\nCMD+=("$EXTRA")\n"${CMD[@]}"')).toContain('command-from-variable');
+  });
+});
+
+describe('env settings whose names are not shell names', () => {
+  it('reads the command after them (`env logger.level=info app`)', async () => {
+    expect(await rules('exec env logger.level=$LEVEL /usr/local/bin/docker-entrypoint.sh "$@"')).toEqual([]);
+    expect(await rules('env app.mode=x rm -rf /srv/data')).toContain('rm-recursive');
+  });
+});

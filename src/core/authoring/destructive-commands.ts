@@ -217,7 +217,8 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   if (!call.name.includes('/') && knowledge.functions.has(call.name) && !knowledge.wrappers.has(call.name)) return;
   if (ownFunctionFamily(call.name, knowledge)) return;
   if (/[$`]/.test(call.name) && (!call.name.includes('/') || /[$`]/.test(program) || program === '')) {
-    const choices = knowledge.commandChoices(call.name);
+    // `"${CMD[@]}" user:list` runs the words the array holds (script-assignments.ts joins them).
+    const choices = knowledge.commandChoices(call.name.replace(/^\$\{([A-Za-z_]\w*)\[[@*]\]\}$/, '$${$1}'));
     if (choices === undefined) {
       // `run() { "$@"; }`, or `trap_with_arg() { func="$1"; shift; … trap "$func $sig" …; }`: the
       // function runs what its callers give it, judged at each call. Only for a trap's handler:
@@ -376,7 +377,8 @@ function found(rule: DestructiveRule, detail: string, top: ShellCall, judging: J
  * written, rather than to an unknown program.
  */
 function ownFunctionFamily(name: string, knowledge: ScriptKnowledge): boolean {
-  const m = /^([\w-]+)\$(?:\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)([\w-]*)$/.exec(name);
+  // `do_$1_regen` dispatches on a positional argument as `fn-${TYPE}-rotate` does on a named one.
+  const m = /^([\w-]+)\$(?:\{[A-Za-z_]\w*\}|[A-Za-z_]\w*|\{\d\}|\d)([\w-]*)$/.exec(name);
   if (!m || (m[1] ?? '').length < 3) return false;
   const escape = (t: string): string => t.replace(/[-.]/g, '\\$&');
   const family = new RegExp(`^${escape(m[1] ?? '')}[\\w-]+${escape(m[2] ?? '')}$`);

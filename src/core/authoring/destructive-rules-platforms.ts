@@ -49,14 +49,17 @@ function subcommandLike(i: RuleInput, verb: RegExp): string | false {
       if (/^--[\w-]+$/.test(arg) && !verb.test(i.args[n + 1] ?? '')) n++;
       continue;
     }
+    // A variable before the subcommand is most often an option kept in it (`borg "$LOG_FLAG" prune`).
+    if (arg.startsWith('$') && words.length === 0) continue;
     words.push(arg);
-    if (verb.test(arg)) return `${i.name} ${words.join(' ')}`;
+    // `occ app:remove`, `occ config:system:delete`: the verb is the last part of a noun:verb word.
+    if (verb.test(arg) || (/^[a-z][\w-]*(:[a-z][\w-]*)+$/.test(arg) && verb.test(arg.split(':').pop() ?? ''))) return `${i.name} ${words.join(' ')}`;
     if (!/^[a-z][\w-]*$/.test(arg)) return false;
   }
   return false;
 }
 
-const STOP_VERB = /^(stop|kill|shutdown|poweroff|halt)$/;
+const STOP_VERB = /^(stop|kill|shutdown|poweroff|halt|disable)$/;
 /** `ceph osd pool delete`, `aws s3 rm`, `aws ec2 terminate-instances`, `npm uninstall`. */
 const DELETE_VERB = /^(delete|del|rm|remove|purge|destroy|drop|wipe|erase|uninstall|prune|flush|terminate|deregister|evict)$|^(delete|remove|terminate|deregister|purge|destroy|drop)-/;
 
@@ -103,7 +106,7 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     when: (i) => {
       const words = containerVerb(i.args);
       const [verb = '', sub = ''] = words;
-      const hit = verb === 'rm' || verb === 'rmi' || (/^(volume|image|container|network)$/.test(verb) && /^(rm|remove|prune)$/.test(sub)) || (verb !== 'compose' && words.slice(0, 2).includes('prune'));
+      const hit = verb === 'rm' || verb === 'rmi' || (/^(volume|image|container|network)$/.test(verb) && /^(rm|remove|prune)$/.test(sub)) || (verb === 'network' && sub === 'disconnect') || (verb !== 'compose' && words.slice(0, 2).includes('prune'));
       // Removing only what this run made (`docker rm "$tmp"` after `tmp=$(docker create …)`, its own `--name`) loses nothing.
       const targets = words.slice(verb === 'rm' || verb === 'rmi' ? 1 : 2);
       if (hit && verb !== 'rmi' && sub !== 'prune' && targets.length > 0 && targets.every((t) => i.knowledge.ownsContainer(t))) return false;

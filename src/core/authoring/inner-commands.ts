@@ -10,6 +10,7 @@ import { operands } from './command-args.js';
 import { readCodeNow, type ShellCall, type ShellRedirect } from './shell-calls.js';
 import type { ScriptKnowledge } from './script-knowledge.js';
 import { codeAfter, SHELLS, sshRemoteCommand } from './wrapped-commands.js';
+import { isInterpreter, programAt } from './script-interpreters.js';
 
 export interface InnerCommands {
   calls: ShellCall[];
@@ -54,6 +55,10 @@ const PURE_WRAPPERS: Record<string, WrapperSpec> = {
   strace: { values: ['-o', '-e', '-p', '-s', '-u', '-P', '-I'] },
   ltrace: { values: ['-o', '-e', '-p', '-s', '-u'] },
   watch: { values: ['-n', '--interval', '-q', '--equexit'] },
+  // Container entrypoints drop privileges with these: `su-exec www-data docker …` runs docker.
+  'su-exec': { skip: 1 },
+  gosu: { skip: 1 },
+  's6-setuidgid': { skip: 1 },
 };
 
 /** Container and cluster tools run a command only through these verbs. */
@@ -74,7 +79,7 @@ const OPTION_VALUES = new Set(['-u', '--user', '-v', '--volume', '-e', '--env', 
 
 /** True for the commands whose arguments are another command (wrappers, shells, ssh, trap, container exec). */
 export function runsOtherCommands(name: string): boolean {
-  return name in PURE_WRAPPERS || name in REMOTE_RUN || SHELLS.has(name) || name === 'su' || name === 'ssh' || name === 'trap' || name === 'eval';
+  return name in PURE_WRAPPERS || name in REMOTE_RUN || isInterpreter(name) || SHELLS.has(name) || name === 'su' || name === 'ssh' || name === 'trap' || name === 'eval';
 }
 
 /** Generators whose output `eval` is meant to run: reading it gains nothing, flagging it is noise. */
@@ -101,6 +106,13 @@ export function innerCommands(call: ShellCall, name: string, knowledge: ScriptKn
   if (name === 'trap') return call.args.length >= 2 && call.args[0] !== '-' && !/^\d+$/.test(call.args[0] ?? '') ? code(call.args[0]) : none;
   if ((name === 'flock' || name === 'runuser') && codeAfter(call.args, '-c') !== undefined) return code(codeAfter(call.args, '-c'));
   if (knowledge.wrappers.has(name)) return as(call.args.slice(knowledge.wrapperSkips.get(name) ?? 0));
+  if (isInterpreter(name)) {
+    // `php occ app:remove x`: the program the interpreter runs, judged by its own name.
+    // By its name alone: the file is the application's code, not a hook the script tests for.
+    const at = programAt(name, call.args);
+    const program = at === undefined ? undefined : call.args[at];
+    return program === undefined ? none : as([program.split('/').pop() ?? program, ...call.args.slice((at ?? 0) + 1)]);
+  }
   const spec = PURE_WRAPPERS[name];
   if (spec) {
     const at = commandAt(call.args, spec);
@@ -150,7 +162,8 @@ function commandAt(args: string[], spec: WrapperSpec): number | undefined {
       }
       if (arg.startsWith('-') && arg !== '-') continue;
     }
-    if (spec.settings && /^[A-Za-z_]\w*=/.test(arg)) continue;
+    // env takes any NAME=value before the command as a setting, dots and all (`logger.level=info`).
+    if (spec.settings && /^[A-Za-z_][\w.-]*=/.test(arg)) continue;
     if (skip > 0) {
       skip--;
       continue;

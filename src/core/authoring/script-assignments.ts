@@ -31,6 +31,15 @@ function insideFunction(node: SyntaxNode): boolean {
   return false;
 }
 
+/**
+ * `CMD=(php /var/www/html/occ)`: the words, joined as a command line is, so `"${CMD[@]}" …` runs
+ * them; null when an element holds a blank (it would not split back the same) or is empty.
+ */
+function arrayWords(array: SyntaxNode): string | null {
+  const words = array.children.filter((c) => c.isNamed && c.type !== 'comment').map(valueOf);
+  return words.length > 0 && words.every((w) => w !== '' && !/\s/.test(w)) ? words.join(' ') : null;
+}
+
 /** The plain assignments under `root` (`A=1`, `export A=1`, `local a=$(mktemp)`), not `A=1 cmd`, and the names `for` and `read` set. */
 export function assignmentsIn(root: SyntaxNode): Assignment[] {
   const out: Assignment[] = [];
@@ -43,7 +52,7 @@ export function assignmentsIn(root: SyntaxNode): Assignment[] {
         const declaration = node.parent?.type === 'declaration_command' ? node.parent : null;
         const keyword = declaration?.children[0]?.text;
         const local = keyword === 'local' || ((keyword === 'declare' || keyword === 'typeset') && insideFunction(node));
-        out.push({ name: name.text, value: appends || value?.type === 'array' ? null : value ? valueOf(value) : '', ...(local ? { local } : {}) });
+        out.push({ name: name.text, value: appends ? null : value?.type === 'array' ? arrayWords(value) : value ? valueOf(value) : '', ...(local ? { local } : {}) });
       }
     }
     if (node.type === 'for_statement') {

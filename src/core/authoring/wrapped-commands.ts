@@ -9,6 +9,7 @@ const WRAPPERS = new Set([
   'sudo', 'doas', 'env', 'nohup', 'nice', 'ionice', 'time', 'timeout', 'stdbuf', 'xargs', 'exec', 'command', 'builtin',
   'chroot', 'runuser', 'flock', 'watch', 'setsid', 'unbuffer', 'chronic', 'docker', 'podman', 'kubectl', 'nsenter',
   'systemd-run', 'parallel', 'strace', 'ltrace', 'taskset', 'chrt', 'su',
+  'su-exec', 'gosu', 's6-setuidgid',
   // The bash grammar reads `coproc cmd …` and `time { cmd …` as a call with `cmd` among its arguments.
   'coproc',
 ]);
