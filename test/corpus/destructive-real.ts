@@ -112,14 +112,15 @@ if (existsSync(GITLAB)) {
 // Held out: dokku (MIT), getsentry/self-hosted (FSL-1.1-Apache-2.0), three VPN installers (MIT),
 // pi-hole (EUPL-1.2), mail-in-a-box (CC0), community-scripts/ProxmoxVE's host tools (MIT),
 // iRedMail, HestiaCP and netdata's installer (GPL-3.0, not copied), nextcloud/all-in-one and
-// YunoHost's hooks (AGPL-3.0, not copied), canonical/microk8s (Apache-2.0, not copied), each labelled by hand and committed before the detector ran on it (the
+// YunoHost's hooks (AGPL-3.0, not copied), canonical/microk8s and zalando/spilo
+// (Apache-2.0, not copied), each labelled by hand and committed before the detector ran on it (the
 // README gives the selection rules). Name sets on the command line to measure only those, e.g.
 // `npx tsx test/corpus/destructive-real.ts dokku sentry-self-hosted`: a held-out set is spent once
 // its figures are seen, so the runner can measure one without the others.
 const MIRRORS = process.env.HANDRAIL_MIRRORS ?? '/work/.mirror';
 const chosen = process.argv.slice(2);
 /** Sets kept for a coming out-of-sample measurement: measured only when named on the command line. */
-const RESERVED: string[] = [];
+const RESERVED: string[] = ['spilo'];
 /** Where a label key's script lives: one repository for the whole set, or `OWNER/NAME/PATH` keys each naming theirs. */
 type Locate = (key: string) => { gitDir: string; path: string };
 async function heldOut(name: string, file: string, locate: Locate): Promise<void> {
@@ -157,6 +158,7 @@ await heldOut('netdata-installer', 'labels-netdata-installer.json', oneRepositor
 await heldOut('nextcloud-aio', 'labels-nextcloud-aio.json', oneRepository('nextcloud+all-in-one'));
 await heldOut('yunohost-hooks', 'labels-yunohost-hooks.json', oneRepository('YunoHost+yunohost'));
 await heldOut('microk8s', 'labels-microk8s.json', oneRepository('canonical+microk8s'));
+await heldOut('spilo', 'labels-spilo.json', oneRepository('zalando+spilo'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
