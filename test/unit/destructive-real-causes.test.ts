@@ -307,3 +307,28 @@ describe('env settings whose names are not shell names', () => {
     expect(await rules('env app.mode=x rm -rf /srv/data')).toContain('rm-recursive');
   });
 });
+
+describe('a restart through a service manager other than systemd', () => {
+  it('flags `snapctl restart`, `snap restart`, `s6-svc -r`, `launchctl kickstart -k`', async () => {
+    expect(await rules('snapctl restart ${SNAP_NAME}.daemon-containerd')).toContain('service-restart');
+    expect(await rules('snap restart microk8s || true')).toContain('service-restart');
+    expect(await rules('s6-svc -r /run/service/nginx')).toContain('service-restart');
+    expect(await rules('launchctl kickstart -k system/com.example.agent')).toContain('service-restart');
+  });
+
+  it('stays quiet on their reloads and reads, and on a `restart` of a program that manages no services', async () => {
+    expect(await rules('snap restart --reload microk8s')).toEqual([]);
+    expect(await rules('snapctl services')).toEqual([]);
+    expect(await rules('s6-svc -h /run/service/nginx')).toEqual([]);
+    expect(await rules('launchctl kickstart system/com.example.agent')).toEqual([]);
+    expect(await rules('mytool restart --dry-run')).not.toContain('service-restart');
+  });
+});
+
+describe('a service manager that has a restart rule', () => {
+  it('still flags its stop subcommand the generic way', async () => {
+    expect(await rules('snapctl stop ${SNAP_NAME}.daemon-kubelite')).toContain('cli-stop-verb');
+    expect(await rules('launchctl stop netdata')).toContain('cli-stop-verb');
+    expect(await rules('snapctl start ${SNAP_NAME}.daemon-kubelite')).toEqual([]);
+  });
+});

@@ -33,6 +33,16 @@ function restartedService(i: RuleInput): string | false {
     const [verb = '', ...names] = operands(i.args, options('-c', '--configuration', '-s', '--serverurl', '-u', '--username', '-p', '--password'));
     return verb === 'restart' && named(names);
   }
+  // snapd, s6 and launchd are service managers like systemd: their restart stops the daemon too.
+  if (i.name === 'snap' || i.name === 'snapctl') {
+    const [verb = '', ...names] = operands(i.args, options());
+    return verb === 'restart' && !hasFlag(i.args, '', '--reload') && named(names);
+  }
+  if (i.name === 's6-svc') return hasFlag(i.args, 'rt') && named(operands(i.args, options('-T', '-w')));
+  if (i.name === 'launchctl') {
+    const [verb = '', ...names] = operands(i.args, options());
+    return verb === 'kickstart' && hasFlag(i.args, 'k') && named(names);
+  }
   if (i.name === 'docker' || i.name === 'podman') {
     const [verb = '', ...names] = containerVerb(i.args);
     if (verb === 'restart' || (verb === 'container' && names[0] === 'restart')) return named(verb === 'restart' ? names : names.slice(1));
@@ -44,13 +54,13 @@ export const RESTART_RULES: readonly DestructiveRule[] = [
   {
     id: 'service-restart',
     category: 'services',
-    commands: ['systemctl', 'service', 'invoke-rc.d', 'rc-service', 'sv', 'supervisorctl', 'docker', 'podman'],
-    matches: 'systemctl restart/try-restart/reload-or-restart, service NAME restart, /etc/init.d/NAME restart, sv restart, supervisorctl restart, docker/podman restart (not reload)',
+    commands: ['systemctl', 'service', 'invoke-rc.d', 'rc-service', 'sv', 'supervisorctl', 'snap', 'snapctl', 's6-svc', 'launchctl', 'docker', 'podman'],
+    matches: 'systemctl restart/try-restart/reload-or-restart, service NAME restart, /etc/init.d/NAME restart, sv restart, supervisorctl restart, snap/snapctl restart, s6-svc -r/-t, launchctl kickstart -k, docker/podman restart (not reload)',
     when: restartedService,
     reason: 'restarts {} (it stops while it restarts)',
     examples: {
-      flags: ['systemctl restart docker', 'sudo systemctl reload-or-restart nginx', 'service postfix restart', 'sudo /etc/init.d/nginx restart', 'sv restart unicorn', 'supervisorctl restart worker', 'docker restart shop-worker', 'podman container restart web'],
-      quiet: ['systemctl reload nginx', 'systemctl daemon-reload', 'service nginx reload', 'sv hup unicorn', 'kill -HUP "$(cat /run/nginx.pid)"', 'nginx -s reload', 'docker start shop-worker', 'supervisorctl reread'],
+      flags: ['systemctl restart docker', 'sudo systemctl reload-or-restart nginx', 'service postfix restart', 'sudo /etc/init.d/nginx restart', 'sv restart unicorn', 'supervisorctl restart worker', 'docker restart shop-worker', 'podman container restart web', 'snapctl restart ${SNAP_NAME}.daemon-containerd', 'snap restart microk8s', 's6-svc -r /run/service/nginx', 'launchctl kickstart -k system/com.example.agent'],
+      quiet: ['systemctl reload nginx', 'systemctl daemon-reload', 'service nginx reload', 'sv hup unicorn', 'kill -HUP "$(cat /run/nginx.pid)"', 'nginx -s reload', 'docker start shop-worker', 'supervisorctl reread', 'snap restart --reload microk8s', 'snapctl services', 's6-svc -h /run/service/nginx', 'launchctl kickstart system/com.example.agent'],
     },
   },
   {

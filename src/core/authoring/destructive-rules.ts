@@ -26,7 +26,8 @@ export const RULES: readonly DestructiveRule[] = [...HOST_RULES, ...DATA_RULES, 
 export function rulesFor(name: string, runsOthers: (name: string) => boolean = () => false): DestructiveRule[] {
   const key = /^mkfs\./.test(name) ? 'mkfs.*' : name;
   const own = BY_NAME.get(key);
-  if (own) return own;
+  // A service manager with a restart rule of its own still stops things the generic way (`snapctl stop NAME`).
+  if (own) return STOPS_BY_VERB.has(name) ? [...own, ruleById('cli-stop-verb')] : own;
   return TEXT_TOOLS.has(name) || runsOthers(name) || sqlClientOf(name) !== undefined || !/^[A-Za-z][\w.-]*$/.test(name) ? [] : CLI_VERBS;
 }
 
@@ -45,6 +46,7 @@ export function ruleById(id: string): DestructiveRule {
 const TEXT_TOOLS = new Set(
   'echo printf grep egrep fgrep rg ag sed awk gawk jq yq cut sort uniq head tail wc tr tee cat tac less more ls cp mv ln mkdir touch test [ [[ logger man which type help vi vim nano emacs read export local declare set unset alias source . true false sleep date basename dirname realpath readlink stat file du df diff cmp comm paste column xxd od base64 gzip gunzip zcat bzip2 xz tar zip unzip sha256sum md5sum wget'.split(' '),
 );
+const STOPS_BY_VERB = new Set(['snap', 'snapctl', 'launchctl']);
 const CLI_VERBS = [ruleById('cli-delete-verb'), ruleById('cli-stop-verb')];
 const BY_NAME = new Map<string, DestructiveRule[]>();
 for (const rule of RULES) for (const name of rule.commands) BY_NAME.set(name, [...(BY_NAME.get(name) ?? []), rule]);
