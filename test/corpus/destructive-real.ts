@@ -120,7 +120,7 @@ if (existsSync(GITLAB)) {
 const MIRRORS = process.env.HANDRAIL_MIRRORS ?? '/work/.mirror';
 const chosen = process.argv.slice(2);
 /** Sets kept for a coming out-of-sample measurement: measured only when named on the command line. */
-const RESERVED: string[] = ['spilo'];
+const RESERVED: string[] = [];
 /** Where a label key's script lives: one repository for the whole set, or `OWNER/NAME/PATH` keys each naming theirs. */
 type Locate = (key: string) => { gitDir: string; path: string };
 async function heldOut(name: string, file: string, locate: Locate): Promise<void> {
