@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
-import { floorSnapshot } from './snapshot-floor.js';
 import { loadSnapshotModule, type SqliteModule } from './snapshot-load.js';
 import { atMost, settings, show, stats, type Figure } from './table.js';
 
@@ -28,7 +27,6 @@ export async function benchSnapshot(): Promise<Figure[]> {
     const cp: number[] = [];
     const cpSync: number[] = [];
     const snapshot: number[] = [];
-    const floor: number[] = [];
     let stall = 0;
     let cpStall = 0;
     for (let run = 0; run < settings.runs; run++) {
@@ -56,11 +54,6 @@ export async function benchSnapshot(): Promise<Figure[]> {
       snapshot.push(taken.ms);
       stall = Math.max(stall, taken.stallMs);
       rmSync(path);
-
-      settle();
-      const floorCopy = join(dir, `floor-${run}.db`);
-      floor.push((await measure(() => floorSnapshot(db, floorCopy))).ms);
-      rmSync(floorCopy);
     }
     const ratio = stats(snapshot.map((v, i) => v / cpSync[i]!));
     return [
@@ -69,12 +62,6 @@ export async function benchSnapshot(): Promise<Figure[]> {
         value: `${show.x(ratio)} cp+fsync; ${show.s(stats(snapshot))}`,
         baseline: `cp ${show.s(stats(cp))}, cp+fsync ${show.s(stats(cpSync))}`,
         goal: atMost(ratio, 1.3, '≤ 1.3× cp+fsync'),
-      },
-      {
-        name: 'the SQLite snapshot floor: copy, SHA-256 following it, quick_check, fsync (test/bench/snapshot-floor.ts)',
-        value: `${show.x(stats(floor.map((v, i) => v / cpSync[i]!)))} cp+fsync; Handrail against it ${show.x(stats(snapshot.map((v, i) => v / floor[i]!)))}`,
-        baseline: `cp+fsync ${show.s(stats(cpSync))}`,
-        goal: 'no goal: the least a verified copy costs',
       },
       {
         name: 'SQLite snapshot: longest event-loop stall',
