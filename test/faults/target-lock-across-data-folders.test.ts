@@ -3,13 +3,13 @@
 // lock must sit on the database itself. A run changes the database in step 1, then waits in
 // step 2 until the test lets it go; meanwhile a run from the other data folder must be refused,
 // naming the holder, and the database must have changed exactly once.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CliOptions, type CliResult, handrail, handrailAsync, handrailChild, showRun } from '../support/handrail-cli.js';
-import { type PgHandle, startPostgres } from '../support/postgres.js';
+import { counterDatabases, type CounterDatabases } from '../support/counter-databases.js';
+import type { PgHandle } from '../support/postgres.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 import { until } from '../support/until.js';
 
@@ -41,27 +41,14 @@ while [ ! -e ${release} ]; do sleep 0.05; done
 \`\`\`
 `;
 
+let counters: CounterDatabases;
+
 beforeAll(async () => {
   root = await makeTempDir('xfolders');
-  pg = await startPostgres();
-  await pg.psql('CREATE TABLE counter (n integer NOT NULL); INSERT INTO counter VALUES (0);');
-  workspace = join(root, 'ws');
+  counters = await counterDatabases(root, 'XF_PG_PASSWORD');
+  ({ pg, workspace, dbPath } = counters);
   ready = join(root, 'ready');
   release = join(root, 'release');
-  dbPath = join(root, 'app.db');
-  mkdirSync(workspace);
-  const db = new Database(dbPath);
-  db.exec('CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0);');
-  db.close();
-  writeFileSync(
-    join(workspace, 'handrail.yml'),
-    `environments:
-  dev:
-    targets:
-      lite: { sqlite: ${JSON.stringify(dbPath)} }
-      pgdb: { postgres: ${JSON.stringify(pg.url)}, password-env: XF_PG_PASSWORD }
-`,
-  );
   writeFileSync(join(workspace, 'lite.md'), blockingRunbook('lite-once', 'lite'));
   writeFileSync(join(workspace, 'pgdb.md'), blockingRunbook('pg-once', 'pgdb'));
 }, 60_000);
@@ -110,21 +97,14 @@ const targets = [
     name: 'SQLite',
     runbook: 'lite.md',
     target: 'lite',
-    count: () => {
-      const db = new Database(dbPath, { readonly: true });
-      try {
-        return Promise.resolve(Number(db.prepare('SELECT n FROM counter').pluck().get()));
-      } finally {
-        db.close();
-      }
-    },
+    count: () => counters.sqliteCount(),
     where: () => `${dbPath}.handrail-lock`,
   },
   {
     name: 'PostgreSQL',
     runbook: 'pgdb.md',
     target: 'pgdb',
-    count: async () => Number(await pg.psql('SELECT n FROM counter')),
+    count: () => counters.pgCount(),
     where: () => `PostgreSQL database ${pg.database}`,
   },
 ];

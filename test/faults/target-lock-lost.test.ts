@@ -5,13 +5,13 @@
 // another data folder could start changing the database while this run goes on. A run that lost
 // its lock must not make its next change: the step is held before it is confirmed or
 // snapshotted, the run stays resumable, and resuming takes the lock again.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CliOptions, handrail, handrailChild, showRun } from '../support/handrail-cli.js';
-import { type PgHandle, startPostgres } from '../support/postgres.js';
+import { counterDatabases, type CounterDatabases } from '../support/counter-databases.js';
+import type { PgHandle } from '../support/postgres.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 import { until } from '../support/until.js';
 
@@ -50,27 +50,14 @@ UPDATE counter SET n = n + 100;
 \`\`\`
 `;
 
+let counters: CounterDatabases;
+
 beforeAll(async () => {
   root = await makeTempDir('lock-lost');
-  pg = await startPostgres();
-  await pg.psql('CREATE TABLE counter (n integer NOT NULL); INSERT INTO counter VALUES (0);');
-  workspace = join(root, 'ws');
+  counters = await counterDatabases(root, 'LL_PG_PASSWORD');
+  ({ pg, workspace, dbPath } = counters);
   ready = join(root, 'ready');
   release = join(root, 'release');
-  dbPath = join(root, 'app.db');
-  mkdirSync(workspace);
-  const db = new Database(dbPath);
-  db.exec('CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0);');
-  db.close();
-  writeFileSync(
-    join(workspace, 'handrail.yml'),
-    `environments:
-  dev:
-    targets:
-      lite: { sqlite: ${JSON.stringify(dbPath)} }
-      pgdb: { postgres: ${JSON.stringify(pg.url)}, password-env: LL_PG_PASSWORD }
-`,
-  );
   writeFileSync(join(workspace, 'lite.md'), runbook('lite-twice', 'lite'));
   writeFileSync(join(workspace, 'pgdb.md'), runbook('pg-twice', 'pgdb'));
 }, 60_000);
@@ -89,14 +76,6 @@ afterAll(async () => {
   if (root) await removeDir(root);
 });
 
-const sqliteCount = (): Promise<number> => {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return Promise.resolve(Number(db.prepare('SELECT n FROM counter').pluck().get()));
-  } finally {
-    db.close();
-  }
-};
 
 const targets = [
   {
@@ -104,7 +83,7 @@ const targets = [
     how: 'its session is ended on the server (pg_terminate_backend)',
     runbook: 'pgdb.md',
     target: 'pgdb',
-    count: async () => Number(await pg.psql('SELECT n FROM counter')),
+    count: () => counters.pgCount(),
     cut: async () => {
       const ended = await pg.psql("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'handrail lock') t");
       expect(Number(ended)).toBe(1);
@@ -119,7 +98,7 @@ const targets = [
     how: 'its session stops answering',
     runbook: 'pgdb.md',
     target: 'pgdb',
-    count: async () => Number(await pg.psql('SELECT n FROM counter')),
+    count: () => counters.pgCount(),
     cut: async () => {
       frozen = Number(await pg.psql("SELECT pid FROM pg_stat_activity WHERE application_name = 'handrail lock'"));
       process.kill(frozen, 'SIGSTOP');
@@ -131,7 +110,7 @@ const targets = [
     how: 'its sidecar lock file is deleted',
     runbook: 'lite.md',
     target: 'lite',
-    count: sqliteCount,
+    count: () => counters.sqliteCount(),
     cut: () => {
       rmSync(`${dbPath}.handrail-lock`);
       return Promise.resolve();
