@@ -159,6 +159,7 @@ await heldOut('nextcloud-aio', 'labels-nextcloud-aio.json', oneRepository('nextc
 await heldOut('yunohost-hooks', 'labels-yunohost-hooks.json', oneRepository('YunoHost+yunohost'));
 await heldOut('microk8s', 'labels-microk8s.json', oneRepository('canonical+microk8s'));
 await heldOut('spilo', 'labels-spilo.json', oneRepository('zalando+spilo'));
+await heldOut('devstack', 'labels-devstack.json', oneRepository('openstack+devstack'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
