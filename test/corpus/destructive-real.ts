@@ -160,6 +160,7 @@ await heldOut('yunohost-hooks', 'labels-yunohost-hooks.json', oneRepository('Yun
 await heldOut('microk8s', 'labels-microk8s.json', oneRepository('canonical+microk8s'));
 await heldOut('spilo', 'labels-spilo.json', oneRepository('zalando+spilo'));
 await heldOut('devstack', 'labels-devstack.json', oneRepository('openstack+devstack'));
+await heldOut('umbrel', 'labels-umbrel.json', oneRepository('getumbrel+umbrel'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
