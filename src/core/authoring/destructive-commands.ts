@@ -12,6 +12,7 @@
 import { armsByLine } from './script-branches.js';
 import { loadBashGrammar, readBashNow, type SyntaxNode } from './bash-syntax.js';
 import { hasOwnRules, ruleById, rulesFor, type Category, type DestructiveRule } from './destructive-rules.js';
+import { learnFunctionNames } from './destructive-rules-names.js';
 import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-commands.js';
 import { filledTargets, heredocWrites, inDropInFolder, isLog, writesWhereMissing } from './regenerated-files.js';
 import { programFile, sourcedFile } from './script-files.js';
@@ -64,6 +65,7 @@ export async function destructiveFindings(script: string, knowledge = new Script
     return destructiveFindingsNow(script, knowledge);
   }
   knowledge.learnFilled(filledTargets(commands));
+  learnFunctionNames(knowledge, script);
   knowledge.learnWholeScript(readBashNow(script, assignmentsIn));
   const findings: DestructiveFinding[] = [];
   for (const command of commands) {
@@ -84,6 +86,7 @@ export function destructiveFindingsNow(script: string, knowledge = new ScriptKno
     readBashNow(statement.text, (root) => ({ ...readStatement(root, statement.line), text: statement.text, assignments: assignmentsIn(root), tested: testedFilesIn(root), whereMissing: writesWhereMissing(root, statement.line), arms: armsByLine(root, statement.line) })),
   );
   knowledge.learnFilled(filledTargets(statements));
+  learnFunctionNames(knowledge, script);
   const findings: DestructiveFinding[] = [];
   for (const read of statements) {
     knowledge.learnTested(read.tested);
@@ -323,10 +326,15 @@ function passedOn(name: string, knowledge: ScriptKnowledge): ShellCall[] {
   return through;
 }
 
+/** One word `NAME=value` where the name is letters, digits, `_` and `${VAR}`/`$VAR` parts, the value one expansion or plain text. */
+const EVAL_ASSIGNMENT = /^(\w|\$\{\w+\}|\$\w+)+=(\$\{?\w+\}?|[\w./:-]*)$/;
+
 /** `eval` of fixed text is read like any code; of text built at run time it cannot be read. */
 function judgeEval(call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {
   const code = call.args.join(' ').trim();
   if (EVAL_GENERATORS.test(code)) return;
+  // `eval ${service}_SSL_CERT=$cert`: a variable whose name is built at run time is set; no command runs.
+  if (call.args.length === 1 && EVAL_ASSIGNMENT.test(code)) return;
   // `eval ${PKG_INSTALL} pkg` after `PKG_INSTALL="${PKG_MANAGER} install -y"`: the text is the
   // script's own, spelt out in its assignments, when only the first word is a variable.
   const [first = '', ...rest] = call.args;

@@ -419,12 +419,15 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     commands: ['kill', 'pkill', 'killall'],
     matches: 'kill (not -0, -l), pkill, killall',
     when: (i) => {
+      // A hang-up or user signal asks a daemon to reload or reopen its logs; it keeps running.
+      // Not runsvdir: on HUP it stops every service it supervises and exits (runit's shutdown).
+      if (!i.args.some((a) => /runsvdir/i.test(a)) && i.args.some((a, n) => RELOAD_SIGNAL.test(a) || (/^(-s|--signal)$/.test(a) && /^(SIG)?(HUP|USR1|USR2)$/i.test(i.args[n + 1] ?? '')))) return false;
       if (i.name === 'pkill') return 'kills every process whose name matches (pkill)';
       if (i.name === 'killall') return 'kills every process with that name (killall)';
       return !i.args.some((a) => a === '-0' || a === '-l' || a === '-L' || a === '-s0') && 'signals processes, usually to end them (kill)';
     },
     reason: '{}',
-    examples: { flags: ['kill -TERM "$(cat /run/app.pid)"', 'pkill -9 -f worker', 'killall node'], quiet: ['kill -0 "$PID"', 'pgrep -fa exporter'] },
+    examples: { flags: ['kill -TERM "$(cat /run/app.pid)"', 'pkill -9 -f worker', 'killall node', 'kill -9 -1', 'kill -1', 'kill -HUP $RUNSVDIR', 'pkill -HUP runsvdir'], quiet: ['kill -0 "$PID"', 'pgrep -fa exporter', 'killall -HUP rsyslogd', 'kill -USR1 "$(cat /run/nginx.pid)"', 'pkill --signal HUP -x dnsmasq', 'kill -s SIGHUP 1234'] },
   },
   {
     id: 'power',
@@ -586,3 +589,6 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     examples: { flags: ['userdel -r alice', 'groupdel contractors'], quiet: [] },
   },
 ];
+
+/** `-HUP`, `-SIGHUP`, `-USR1`, `--signal=HUP`: reload or reopen, not end. */
+const RELOAD_SIGNAL = /^(-(SIG)?(HUP|USR1|USR2)|--signal=(SIG)?(HUP|USR1|USR2))$/i;

@@ -231,7 +231,7 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     reason: 'runs a command named by {}, which the script does not set to a fixed value: cannot tell what runs',
     examples: {
       flags: ['"$TOOL" "$ACTION"', '$EDITOR /etc/app.conf', 'exec "$@"', 'sudo $CMD', 'pick() {\n  echo "$1"\n}\nT=$(pick)\n$T --all', 'cmd="$cmd --force"\n$cmd', 'for t in $TESTS; do\n  $t\ndone', 'fn-access-log-path() { echo /var/log/app/access.log; }\nfn-${TYPE}-rotate app', 'on_signal() {\n  func="$1"\n  trap "$func" TERM\n}\non_signal "$HANDLER"', 'run_command="$1"\nrun_run() {\n  bash -c "$run_command"\n}'],
-      quiet: ['nginx_bin() {\n  local B\n  B=$(command -v nginx 2>/dev/null)\n  if [[ -z "$B" ]]; then\n    B="/usr/sbin/nginx"\n  fi\n  echo "$B"\n}\nlocation() {\n  nginx_bin\n}\ncheck() {\n  local N\n  N=$(location)\n  sudo "$N" -t\n}', '"$DEPLOY_ROOT/current/bin/restart" --graceful', 'CMD="systemctl status shop"\n$CMD', 'run() { echo "+ $*"; "$@"; }\nrun echo hi', 'SUDO=sudo\n$SUDO apt-get update', 'create_volume() {\n  cmd="docker volume create"\n  cmd="$cmd --name=$1"\n  $cmd\n}', 'for test_file in tests/*-test.sh; do\n  $test_file\ndone', 'fn-access-log-path() { echo /var/log/app/access.log; }\nfn-error-log-path() { echo /var/log/app/error.log; }\nfn-${TYPE}-log-path app', 'cleanup() { echo bye; }\ntrap_with_arg() {\n  func="$1"\n  shift\n  for sig; do\n    trap "$func $sig" "$sig"\n  done\n}\ntrap_with_arg cleanup INT TERM'] },
+      quiet: ['nginx_bin() {\n  local B\n  B=$(command -v nginx 2>/dev/null)\n  if [[ -z "$B" ]]; then\n    B="/usr/sbin/nginx"\n  fi\n  echo "$B"\n}\nlocation() {\n  nginx_bin\n}\ncheck() {\n  local N\n  N=$(location)\n  sudo "$N" -t\n}', '"$DEPLOY_ROOT/current/bin/restart" --graceful', 'CMD="systemctl status shop"\n$CMD', 'run() { echo "+ $*"; "$@"; }\nrun echo hi', 'SUDO=sudo\n$SUDO apt-get update', 'create_volume() {\n  cmd="docker volume create"\n  cmd="$cmd --name=$1"\n  $cmd\n}', 'for test_file in tests/*-test.sh; do\n  $test_file\ndone', 'fn-access-log-path() { echo /var/log/app/access.log; }\nfn-error-log-path() { echo /var/log/app/error.log; }\nfn-${TYPE}-log-path app', '_XTRACE_LIB=$(set +o | grep xtrace)\nset +o xtrace\n$_XTRACE_LIB', 'OPTS=$(shopt -p extglob)\nshopt -s extglob\n$OPTS', 'cleanup() { echo bye; }\ntrap_with_arg() {\n  func="$1"\n  shift\n  for sig; do\n    trap "$func $sig" "$sig"\n  done\n}\ntrap_with_arg cleanup INT TERM'] },
   },
   {
     id: 'optional-script',
@@ -266,6 +266,6 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     matches: 'eval of text built at run time (not `eval "$(ssh-agent -s)"` and the like)',
     when: never,
     reason: 'runs text built at run time (eval): cannot tell what runs',
-    examples: { flags: ['eval "$ACTION --force"', 'eval $(cat commands.txt)'], quiet: ['eval "$(ssh-agent -s)"', 'eval "$(direnv export bash)"'] },
+    examples: { flags: ['eval "$ACTION --force"', 'eval $(cat commands.txt)', 'eval ${name}=$(cat /etc/x)', 'eval "$v=1; $cmd"'], quiet: ['eval "$(ssh-agent -s)"', 'eval "$(direnv export bash)"', 'eval ${service}_SSL_CERT=$cert', 'eval "${prefix}_HOST=${host}"'] },
   },
 ];

@@ -8,6 +8,7 @@
 // such as `sudo` and `sh -c` already unwrapped), never the raw script text.
 import { DATA_RULES } from './destructive-rules-data.js';
 import { HOST_RULES } from './destructive-rules-host.js';
+import { NAME_RULES } from './destructive-rules-names.js';
 import { PLATFORM_RULES } from './destructive-rules-platforms.js';
 import { RESTART_RULES } from './destructive-rules-restarts.js';
 import { SECURITY_RULES } from './destructive-rules-security.js';
@@ -16,11 +17,11 @@ import { sqlClientOf } from './sql-in-shell.js';
 
 export type { Category, DestructiveRule, RuleInput } from './destructive-rule-types.js';
 
-export const RULES: readonly DestructiveRule[] = [...HOST_RULES, ...DATA_RULES, ...PLATFORM_RULES, ...RESTART_RULES, ...SECURITY_RULES];
+export const RULES: readonly DestructiveRule[] = [...HOST_RULES, ...DATA_RULES, ...PLATFORM_RULES, ...RESTART_RULES, ...SECURITY_RULES, ...NAME_RULES];
 
 /**
  * The rules that look at a command name (`mkfs.ext4` is looked up as `mkfs.*`). A tool with
- * no rule of its own gets the delete-verb rule, unless it only handles text or runs another
+ * no rule of its own gets the delete-verb rule (and is read by its name), unless it only handles text or runs another
  * command (`sudo`, `sh`, … are unwrapped and their command judged instead).
  */
 export function rulesFor(name: string, runsOthers: (name: string) => boolean = () => false): DestructiveRule[] {
@@ -47,6 +48,6 @@ const TEXT_TOOLS = new Set(
   'echo printf grep egrep fgrep rg ag sed awk gawk jq yq cut sort uniq head tail wc tr tee cat tac less more ls cp mv ln mkdir touch test [ [[ logger man which type help vi vim nano emacs read export local declare set unset alias source . true false sleep date basename dirname realpath readlink stat file du df diff cmp comm paste column xxd od base64 gzip gunzip zcat bzip2 xz tar zip unzip sha256sum md5sum wget'.split(' '),
 );
 const STOPS_BY_VERB = new Set(['snap', 'snapctl', 'launchctl']);
-const CLI_VERBS = [ruleById('cli-delete-verb'), ruleById('cli-stop-verb')];
+const CLI_VERBS = [ruleById('cli-delete-verb'), ruleById('cli-stop-verb'), ruleById('name-verb')];
 const BY_NAME = new Map<string, DestructiveRule[]>();
 for (const rule of RULES) for (const name of rule.commands) BY_NAME.set(name, [...(BY_NAME.get(name) ?? []), rule]);

@@ -133,6 +133,10 @@ export function outsideValues(files: ScriptFiles, self: string | undefined, name
  */
 export function printedTexts(value: string): string[] | null {
   const inner = /^\$\((.*)\)$/s.exec(value.trim())?.[1];
+  // `XTRACE=$(set +o | grep xtrace)` … `$XTRACE`: the shell prints its own option settings as
+  // the commands that restore them (`set -o xtrace`, `shopt -s extglob`), so running the
+  // variable later puts an option back; a common idiom to silence tracing for a while.
+  if (inner !== undefined && SHELL_OPTIONS.test(inner)) return ['set -o', 'set +o', 'shopt -s', 'shopt -u'];
   if (inner === undefined || /[|;]\s*[^|&]/.test(inner.replace(/\|\||&&/g, ' '))) return null;
   const texts: string[] = [];
   for (const part of inner.split(/\|\||&&/)) {
@@ -142,3 +146,6 @@ export function printedTexts(value: string): string[] | null {
   }
   return texts.length > 0 ? texts : null;
 }
+
+/** `set +o`, `shopt -p` (optionally filtered by grep): the shell's option settings as commands. */
+const SHELL_OPTIONS = /^\s*(set\s+\+o|shopt\s+-p)(\s+[\w-]+)*\s*(\|\s*grep\s+(-[\w]+\s+)*("[^"]*"|'[^']*'|[^\s|;&]+)\s*)?$/;
