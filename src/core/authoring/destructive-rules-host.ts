@@ -419,15 +419,16 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     commands: ['kill', 'pkill', 'killall'],
     matches: 'kill (not -0, -l), pkill, killall',
     when: (i) => {
-      // A hang-up or user signal asks a daemon to reload or reopen its logs; it keeps running.
+      // A hang-up asks a daemon to reload; it keeps running. USR1/USR2 mean what each program
+      // makes them mean (a script's trap may exit on USR1), so they stay flagged.
       // Not runsvdir: on HUP it stops every service it supervises and exits (runit's shutdown).
-      if (!i.args.some((a) => /runsvdir/i.test(a)) && i.args.some((a, n) => RELOAD_SIGNAL.test(a) || (/^(-s|--signal)$/.test(a) && /^(SIG)?(HUP|USR1|USR2)$/i.test(i.args[n + 1] ?? '')))) return false;
+      if (!i.args.some((a) => /runsvdir/i.test(a)) && i.args.some((a, n) => RELOAD_SIGNAL.test(a) || (/^(-s|--signal)$/.test(a) && /^(SIG)?HUP$/i.test(i.args[n + 1] ?? '')))) return false;
       if (i.name === 'pkill') return 'kills every process whose name matches (pkill)';
       if (i.name === 'killall') return 'kills every process with that name (killall)';
       return !i.args.some((a) => a === '-0' || a === '-l' || a === '-L' || a === '-s0') && 'signals processes, usually to end them (kill)';
     },
     reason: '{}',
-    examples: { flags: ['kill -TERM "$(cat /run/app.pid)"', 'pkill -9 -f worker', 'killall node', 'kill -9 -1', 'kill -1', 'kill -HUP $RUNSVDIR', 'pkill -HUP runsvdir'], quiet: ['kill -0 "$PID"', 'pgrep -fa exporter', 'killall -HUP rsyslogd', 'kill -USR1 "$(cat /run/nginx.pid)"', 'pkill --signal HUP -x dnsmasq', 'kill -s SIGHUP 1234'] },
+    examples: { flags: ['kill -TERM "$(cat /run/app.pid)"', 'pkill -9 -f worker', 'killall node', 'kill -9 -1', 'kill -1', 'kill -HUP $RUNSVDIR', 'pkill -HUP runsvdir', 'kill -SIGUSR1 1'], quiet: ['kill -0 "$PID"', 'pgrep -fa exporter', 'killall -HUP rsyslogd', 'pkill --signal HUP -x dnsmasq', 'kill -s SIGHUP 1234'] },
   },
   {
     id: 'power',
@@ -590,5 +591,5 @@ export const HOST_RULES: readonly DestructiveRule[] = [
   },
 ];
 
-/** `-HUP`, `-SIGHUP`, `-USR1`, `--signal=HUP`: reload or reopen, not end. */
-const RELOAD_SIGNAL = /^(-(SIG)?(HUP|USR1|USR2)|--signal=(SIG)?(HUP|USR1|USR2))$/i;
+/** `-HUP`, `-SIGHUP`, `--signal=HUP`: reload, not end. */
+const RELOAD_SIGNAL = /^(-(SIG)?HUP|--signal=(SIG)?HUP)$/i;
