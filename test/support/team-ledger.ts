@@ -1,7 +1,8 @@
 /**
  * A team ledger for tests: a real PostgreSQL, `handrail team init` run through the CLI as its
  * superuser, and one login per person (an operator is in handrail_writer, a lead in both
- * roles and handrail_lead, which may release another machine's team lock). Each login's password goes to the CLI in HANDRAIL_LEDGER_PASSWORD, never in a URL.
+ * roles and in handrail_lead, which may release another machine's team lock). Each login's
+ * password goes to the CLI in HANDRAIL_LEDGER_PASSWORD, never in a URL.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
