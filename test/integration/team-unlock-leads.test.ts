@@ -200,6 +200,34 @@ describe("this machine's own team lock", () => {
     expect(await ledger.pg.psql(`SELECT operator || '|' || db_role FROM handrail.lock_events WHERE lock_id = '${crashed.lockId}' AND action = 'release'`)).toBe('alice|op_a');
     expect(localEvents(alice, 'team.unlocked').at(-1)).toMatchObject({ lockId: crashed.lockId, holder: { runId: crashed.id } });
   });
+
+  it("is not released while a step command of its crashed run still runs (it may still be changing the database)", async () => {
+    const machine = aliceMachine();
+    const run = await hold(machine);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    // Handrail is gone; its step's command (its own process group) is not.
+    const lockId = await ledger.pg.psql(`SELECT lock_id FROM handrail.held_locks WHERE run_id = '${run.id}'`);
+    const refused = handrail(['team', 'unlock', lockId, '--note', 'my run died'], machine);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('still running from the run that died');
+    expect(refused.stderr).toContain(`handrail resume ${run.id} --stop-leftover`);
+    expect(refused.stderr).toContain('nothing was changed');
+    expect(await stillHeld(lockId)).toBe(true);
+
+    killStep();
+    await until("the step's command is gone", () => {
+      try {
+        process.kill(-Number(readFileSync(`${ws.ready}.pid`, 'utf8')), 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    const unlocked = handrail(['team', 'unlock', lockId, '--note', 'my run died; its step is stopped'], machine);
+    expect(unlocked.code, unlocked.stdout + unlocked.stderr).toBe(0);
+    expect(await stillHeld(lockId)).toBe(false);
+  });
 });
 
 describe('a ledger made by the earlier migrations', () => {
