@@ -26,7 +26,7 @@ let lead: CliOptions;
 
 beforeAll(async () => {
   root = await makeTempDir('team-unlock-leads');
-  ledger = await startTestLedger(root, { op_a: 'operator', op_b: 'operator', lead_c: 'lead' });
+  ledger = await startTestLedger(root, { op_a: 'operator', op_a2: 'operator', op_b: 'operator', lead_c: 'lead' });
   ws = await teamWorkspace(root, ledger);
   alice = ws.machine('alice', 'op_a', 'alice');
   bob = ws.machine('bob', 'op_b', 'bob');
@@ -227,6 +227,24 @@ describe("this machine's own team lock", () => {
     const unlocked = handrail(['team', 'unlock', lockId, '--note', 'my run died; its step is stopped'], machine);
     expect(unlocked.code, unlocked.stdout + unlocked.stderr).toBe(0);
     expect(await stillHeld(lockId)).toBe(false);
+  });
+});
+
+describe('a machine whose ledger login changed', () => {
+  it("keeps a lock its old login took for a lead, and its shipping does not fail on the ledger's refusal", async () => {
+    const name = `alice-${++machines}`;
+    const crashed = await crashedRun(ws.machine(name, 'op_a', 'alice'));
+    // The same data folder, now with another login: its abort cannot release the old login's lock.
+    const renamed = ws.machine(name, 'op_a2', 'alice');
+    const aborted = handrail(['abort', crashed.id, '--reason', 'nobody will finish this one'], renamed);
+    expect(aborted.code, aborted.stdout + aborted.stderr).toBe(0);
+    expect(await stillHeld(crashed.lockId)).toBe(true);
+    const shipped = handrail(['team', 'ship'], renamed);
+    expect(shipped.code, shipped.stdout + shipped.stderr).toBe(0);
+    expect(await stillHeld(crashed.lockId)).toBe(true);
+    const released = handrail(['team', 'unlock', crashed.lockId, '--note', "alice's folder changed login; her run is aborted"], lead);
+    expect(released.code, released.stdout + released.stderr).toBe(0);
+    expect(await stillHeld(crashed.lockId)).toBe(false);
   });
 });
 
