@@ -1,7 +1,8 @@
 /**
  * A team ledger for tests: a real PostgreSQL, `handrail team init` run through the CLI as its
  * superuser, and one login per person (an operator is in handrail_writer, a lead in both
- * roles). Each login's password goes to the CLI in HANDRAIL_LEDGER_PASSWORD, never in a URL.
+ * roles and in handrail_lead, which may release another machine's team lock). Each login's
+ * password goes to the CLI in HANDRAIL_LEDGER_PASSWORD, never in a URL.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -41,7 +42,7 @@ export async function startTestLedger(scratch: string, people: Record<string, 'o
   const logins = new Map<string, LedgerLogin>();
   for (const [name, role] of Object.entries(people)) {
     const password = randomBytes(12).toString('hex');
-    const roles = role === 'lead' ? 'handrail_writer, handrail_reader' : 'handrail_writer';
+    const roles = role === 'lead' ? 'handrail_writer, handrail_reader, handrail_lead' : 'handrail_writer';
     await pg.psql(`CREATE ROLE ${name} LOGIN PASSWORD '${password}' IN ROLE ${roles};`);
     logins.set(name, { name, url: `postgres://${name}@127.0.0.1:${pg.port}/${database}`, password });
   }

@@ -23,6 +23,7 @@ import type { Settings } from '../settings.js';
 import { describeLedgerFault } from './ledger-faults.js';
 import type { KeptLedger } from './kept-ledger.js';
 import type { TeamConfig } from './team-config.js';
+import { LEDGER_RELEASE_REFUSED } from './team-unlock-rules.js';
 
 const BATCH = 200;
 
@@ -147,7 +148,13 @@ export class TeamOutbox {
     for (const lock of await heldLocks(client, { machineId: me.machineId })) {
       const run = lock.runId === null ? undefined : this.store.getRun(lock.runId);
       if (!run || !(FINISHED_RUN_STATUSES as readonly string[]).includes(run.status)) continue;
-      await releaseLedgerLock(client, lock, { ...lock, hostname: me.hostname, operator: this.settings.operator, note: `the run ${run.status} while the ledger could not be reached` });
+      // Taken with another login (this folder's login changed since): the ledger leaves it to a
+      // lead, and the refusal must not fail the shipping that just succeeded.
+      await releaseLedgerLock(client, lock, { ...lock, hostname: me.hostname, operator: this.settings.operator, note: `the run ${run.status} while the ledger could not be reached` }).catch(
+        (error: unknown) => {
+          if ((error as { code?: unknown }).code !== LEDGER_RELEASE_REFUSED) throw error;
+        },
+      );
     }
   }
 

@@ -183,6 +183,6 @@ function holderRefusal(target: string, lockKey: string, holder: HeldLock | undef
   const who = holder
     ? `${holder.activity} of ${holder.operator} on machine ${holder.hostname} (id ${holder.machineId.slice(0, 8)}), since ${holder.since}`
     : 'another machine (its details could not be read)';
-  const unlock = holder ? `; if that run crashed and nobody will resume it, a lead can release it: handrail team unlock ${holder.lockId} --note "why"` : '';
+  const unlock = holder ? `; if that run crashed and nobody will resume it, a lead (role handrail_lead), or its own machine once the run is over, can release it: handrail team unlock ${holder.lockId} --note "why"` : '';
   return `${target} (${lockKey}) is locked in the team ledger by ${who}; wait for it to end, or ask them${unlock}; nothing was executed`;
 }

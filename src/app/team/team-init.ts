@@ -26,7 +26,7 @@ export async function initTeamLedger(address: LedgerAddress): Promise<TeamInitRe
     const code = (error as { code?: unknown }).code;
     const why =
       code === '42501'
-        ? `${firstLine(error)}: team init needs a login with CREATE on the database and CREATEROLE (or the roles handrail_writer and handrail_reader created beforehand)`
+        ? `${firstLine(error)}: team init needs a login with CREATE on the database and CREATEROLE (or the roles handrail_writer, handrail_reader and handrail_lead created beforehand)`
         : firstLine(error);
     throw new UserError(`team init on ${place} failed (${why}); it ran in one transaction, so nothing was created or changed. Fix that, then run team init again.`, 1);
   } finally {

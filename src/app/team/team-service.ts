@@ -13,6 +13,7 @@ import { ledgerHead, registerMachine, type MachineIdentity, type Registration } 
 import { describeLedgerFault } from './ledger-faults.js';
 import { TeamOutbox, type ShipReport } from './outbox.js';
 import { teamConfig, type TeamConfig } from './team-config.js';
+import { LEDGER_RELEASE_REFUSED, isLead, ownRunStillGoing, releaseRefused } from './team-unlock-rules.js';
 
 export interface TeamStatus {
   ledger: string;
@@ -86,8 +87,10 @@ export class TeamService extends ContextService {
   }
 
   /**
-   * Releases a team lock a crashed run holds (or any held one), with a note: appended to the
-   * ledger's lock events and recorded in this machine's trail, which is then shipped.
+   * Releases a team lock a crashed run holds, with a note: appended to the ledger's lock
+   * events and recorded in this machine's trail, which is then shipped. Another machine's lock
+   * only a lead may release (the ledger refuses anyone else); this machine's own only once its
+   * journal shows the run that holds it is over.
    */
   async unlock(ref: string, note: string): Promise<HeldLock> {
     if (note.trim() === '') throw new UserError('give a note saying why the lock is released (--note "…"); it is kept in the trail and the ledger; nothing was changed');
@@ -101,14 +104,26 @@ export class TeamService extends ContextService {
     }
     let lock: HeldLock;
     try {
+      // A ledger not yet migrated lacks the rule on who may release: use it only once it has it.
+      const schema = await checkLedgerSchema(client);
+      if (schema) throw new UserError(`the team ledger at ${ledgerPlace(outbox.team.url)} cannot be used: ${schema.message}; nothing was changed`, 1);
       const found = await findHeldLock(client, ref);
       if (found.length === 0) throw new UserError(`no held team lock '${ref}' (team status lists them); nothing was changed`);
       if (found.length > 1) throw new UserError(`'${ref}' names ${found.length} held locks (${found.map((l) => l.lockId).join(', ')}); give more of the id; nothing was changed`);
       lock = found[0] as HeldLock;
       const registration = await registerMachine(client, me);
       if (registration.status === 'key-mismatch') throw new UserError(`the ledger refused this machine's key (pinned: ${registration.pinnedFingerprint}); nothing was changed`);
+      const ownMachine = lock.machineId === me.machineId;
+      const going = ownMachine ? ownRunStillGoing(this.context.store, lock) : undefined;
+      if (going !== undefined && !(going.leadMay && (await isLead(client)))) throw new UserError(going.message);
+      const held = lock;
       const released = await releaseLedgerLock(client, lock, {
         machineId: me.machineId, hostname: hostname(), operator: this.settings.operator, runId: lock.runId, environment: lock.environment, target: lock.target, activity: `team unlock by ${this.settings.operator}`, note,
+      }).catch(async (error: unknown) => {
+        if ((error as { code?: unknown }).code !== LEDGER_RELEASE_REFUSED) throw error;
+        const login = (await client.query<{ login: string }>('SELECT session_user AS login')).rows[0]?.login ?? '?';
+        const still = await findHeldLock(client, held.lockId).then((l) => l.some((x) => x.lockId === held.lockId), () => undefined);
+        throw new UserError(releaseRefused(held, login, ownMachine, still));
       });
       if (!released) throw new UserError(`team lock ${lock.lockId} was released meanwhile; nothing was changed`);
     } finally {

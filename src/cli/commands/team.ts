@@ -33,9 +33,10 @@ export async function teamInitCommand(flags: TeamInitFlags, global: GlobalOption
       : `team ledger on ${result.place} is up to date; nothing to do`,
   );
   print('roles: handrail_writer (INSERT and SELECT only; operators), handrail_reader (SELECT only; leads, auditors)');
+  print("       handrail_lead (may release another machine's team lock with team unlock; leads)");
   print('give each person a login in one of them, e.g.:');
   print("  CREATE ROLE alice LOGIN PASSWORD '…' IN ROLE handrail_writer;");
-  print("  CREATE ROLE lead LOGIN PASSWORD '…' IN ROLE handrail_writer, handrail_reader;");
+  print("  CREATE ROLE lead LOGIN PASSWORD '…' IN ROLE handrail_writer, handrail_reader, handrail_lead;");
   return 0;
 }
 
