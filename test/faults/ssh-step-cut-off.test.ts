@@ -156,7 +156,7 @@ describe('an SSH step cut off by the network when Handrail is killed', () => {
     expect(refused.code, refused.stdout + refused.stderr).not.toBe(0);
     expect(refused.stderr).toContain(`step 1's command on ${sshd.user}@127.0.0.1:${c.proxy.port} (remote process group ${pgid}`);
     expect(refused.stderr).toContain('could not be checked');
-    expect(refused.stderr).toContain(`ps -o pid,pgid,lstart,args -g ${pgid}`);
+    expect(refused.stderr).toContain(`ps -eo pid,pgid,lstart,args and look for process group ${pgid}`);
     expect(refused.stderr).toContain('nothing was executed');
     expect(groupAlive(pgid)).toBe(true);
     expect(c.lines()).toHaveLength(1);

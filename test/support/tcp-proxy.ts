@@ -43,7 +43,7 @@ export function startTcpProxy(targetPort: number, host = '127.0.0.1'): Promise<T
     server.listen({ host, port: 0 }, () => {
       const address = server.address();
       if (address === null || typeof address === 'string') return reject(new Error('tcp proxy: no port'));
-      resolve({
+      const proxy: TcpProxy = {
         port: address.port,
         freeze() {
           for (const pair of pairs) pair.frozen = true;
@@ -59,9 +59,10 @@ export function startTcpProxy(targetPort: number, host = '127.0.0.1'): Promise<T
             client.destroy();
             upstream.destroy();
           }
-          await this.stopListening();
+          await proxy.stopListening();
         },
-      });
+      };
+      resolve(proxy);
     });
   });
 }
