@@ -162,6 +162,41 @@ describe('an SSH step cut off by the network when Handrail is killed', () => {
     expect(c.lines()).toHaveLength(1);
   }, 120_000);
 
+  it('resume refuses when the step\'s host cannot be checked any more; break-glass goes on, recorded as a deviation', async () => {
+    const c = await setUp('moved');
+    const { child, id, pgid, exited } = await startOnHost(c);
+    c.proxy.freeze();
+    child.kill('SIGKILL');
+    await exited;
+    // The inventory now reaches the target by another address: the recorded login cannot be checked through it.
+    const moved = await startTcpProxy(sshd.port);
+    proxies.push(moved);
+    const inventory = join(c.cli.workspace ?? '', 'handrail.yml');
+    writeFileSync(inventory, readFileSync(inventory, 'utf8').replace(`port: ${c.proxy.port}`, `port: ${moved.port}`));
+    writeFileSync(c.loops, '0');
+    const accept = ['--accept-host-key', sshd.hostKeyFingerprintSha256];
+
+    const refused = await handrailAsync(['resume', id, '--retry-in-doubt', '--stop-leftover', ...accept], c.cli);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`step 1's command on ${sshd.user}@127.0.0.1:${c.proxy.port} (remote process group ${pgid}`);
+    expect(refused.stderr).toContain(`could not be checked: this run has no connection to ${sshd.user}@127.0.0.1:${c.proxy.port} now`);
+    expect(refused.stderr).toContain(`handrail resume ${id} --break-glass`);
+    expect(refused.stderr).toContain('nothing was executed');
+    expect(c.lines()).toHaveLength(1);
+
+    const reason = 'INC-7: old address checked by hand, nothing left there';
+    const resumed = await handrailAsync(['resume', id, '--retry-in-doubt', ...accept, '--break-glass', reason], c.cli);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    const deviations = handrail(['audit', 'search', 'INC-7', '--run', id, '--kind', 'run.deviation', '--json'], c.cli);
+    const found = JSON.parse(deviations.stdout) as { kind: string; stepIdx: number; snippet: string }[];
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ kind: 'run.deviation', stepIdx: 0 });
+    expect(found[0]?.snippet).toContain('waived: leftover-unchecked');
+    const shown = handrail(['show', id], c.cli);
+    expect(shown.stdout).toContain("went on without knowing whether a cut-off step's command had ended on its host");
+    expect(shown.stdout).toContain(`remote process group ${pgid}`);
+  }, 120_000);
+
   it('a connection that closed cleanly lets the watchdog end the command, and resume goes on as before', async () => {
     const c = await setUp('plain');
     const { child, id, pgid, exited } = await startOnHost(c);
