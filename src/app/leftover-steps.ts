@@ -17,10 +17,13 @@ export interface Leftover extends RecordedStepProcess {
 /**
  * The run's cut-off steps whose process group is still alive on this machine. A group
  * recorded on another host cannot be checked from here: it is reported as possibly running.
+ * A group on an SSH host is checked there, over a new connection, by the resume itself
+ * (remote-leftovers.ts).
  */
 export function findLeftovers(store: RunStore, runId: string): Leftover[] {
   return store
     .unsettledStepProcesses(runId)
+    .filter((p) => p.sshLogin === null)
     .filter((p) => p.host !== store.host || isGroupAlive(p))
     .map((p) => ({ ...p, description: describe(p, store.host) }));
 }

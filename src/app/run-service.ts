@@ -31,6 +31,8 @@ import type { RunTeam, TeamLocks } from './team/run-team.js';
 import { teamConfig } from './team/team-config.js';
 import type { HeldTargetLock } from './target-locks.js';
 import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
+import { settleRemoteLeftovers, unreachableLeftover } from './remote-leftovers.js';
+import { SshSession } from '../targets/ssh/ssh-session.js';
 import type { RunPlan } from './run-plan.js';
 import { operatorBody, type Settings } from './settings.js';
 import type { TargetOptions } from './targets.js';
@@ -80,6 +82,8 @@ export interface RunSession {
   onStart?: (run: Run, plan: RunPlan) => void;
   /** Called after onStart with how the run's approval stands (`approved by …`), when it needed or had one. */
   onApproval?: (text: string) => void;
+  /** A line for the operator before the run goes on (a leftover stopped on an SSH host). */
+  onNotice?: (text: string) => void;
 }
 
 export interface RunResult {
@@ -389,7 +393,14 @@ export class RunService extends ContextService {
     const plan = planRun(run.runbookPath, source, inventory, run.environment, { ...stored, ...request.inputs });
     const approval = await this.approvalOr({ runbook: run.runbookId, environment: run.environment },
       () => decideResumeApproval(this.settings, plan, request, () => this.approvedPlans(run.id), run.id));
-    const targets = await openTargets(plan, this.targetOptions(request, session));
+    const targets = await openTargets(plan, this.targetOptions(request, session)).catch((error: unknown) => {
+      throw unreachableLeftover(this.store, run.id, error) ?? error;
+    });
+    // A step cut off on an SSH host is checked there, over the connection just opened (remote-leftovers.ts).
+    await this.settleRemoteLeftovers(run.id, request, session, targets).catch(async (error: unknown) => {
+      await targets.close();
+      throw error;
+    });
     const team = await this.teamLocks(plan, run, request.breakGlass).catch(async (error: unknown) => {
       await targets.close();
       throw error;
@@ -429,6 +440,24 @@ export class RunService extends ContextService {
       this.store.appendEvent({ operator: this.settings.operator, kind: 'run.interrupted', runId, body: { reason, pid: process.pid, host: this.store.host } });
     });
     if (!this.auditTail.problem()) this.store.checkpoint();
+  }
+
+  private async settleRemoteLeftovers(runId: string, request: ResumeRequest, session: RunSession, targets: Awaited<ReturnType<RunMachinery['openTargets']>>): Promise<void> {
+    const steps = this.store.listSteps(runId);
+    await settleRemoteLeftovers({
+      store: this.store,
+      operator: this.settings.operator,
+      runId,
+      stop: request.stopLeftovers === true,
+      breakGlass: request.breakGlass,
+      session: async (idx) => {
+        const target = steps.find((s) => s.idx === idx)?.target;
+        const shell = target ? await targets.shell(target) : undefined;
+        return shell instanceof SshSession ? shell : undefined;
+      },
+      recordDeviation: (stepIdx, waived, reason, detail) => this.recordDeviation(runId, stepIdx, waived, reason, detail),
+      ...(session.onNotice ? { notice: session.onNotice } : {}),
+    });
   }
 
   /** A resumable run's cut-off steps whose command is still running (see leftover-steps.ts). */

@@ -9,6 +9,7 @@ import * as stepProcesses from './migrations/0008-step-processes.js';
 import * as teamOutbox from './migrations/0009-team-outbox.js';
 import * as runIncident from './migrations/0010-run-incident.js';
 import * as auditSearchCatchUp from './migrations/0011-audit-search-catch-up.js';
+import * as remoteStepProcesses from './migrations/0012-remote-step-processes.js';
 
 /** One schema change: `name` is `NNNN-words`, its number is its id and its place in order. */
 export interface Migration {
@@ -20,4 +21,4 @@ export interface Migration {
  * Every migration this build knows, oldest first. Append only: migrate.ts checks that the
  * numbers run 1, 2, 3… and that an applied migration's SQL was not edited since.
  */
-export const MIGRATIONS: readonly Migration[] = [runs, snapshots, auditChain, auditSearch, runFilters, runbookVersions, linkedCheckpoints, stepProcesses, teamOutbox, runIncident, auditSearchCatchUp];
+export const MIGRATIONS: readonly Migration[] = [runs, snapshots, auditChain, auditSearch, runFilters, runbookVersions, linkedCheckpoints, stepProcesses, teamOutbox, runIncident, auditSearchCatchUp, remoteStepProcesses];

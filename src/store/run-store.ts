@@ -227,10 +227,13 @@ export class RunStore {
     return releaseLock(this.db, targetKey, runId);
   }
 
-  /** A local step's process group, committed before its command starts; see step-processes.ts. */
-  recordStepProcess(runId: string, idx: number, attempt: number, started: { pid: number; startTicks: number | null }): void {
+  /** A step's process group (here, or on its SSH host), committed before its command starts; see step-processes.ts. */
+  recordStepProcess(runId: string, idx: number, attempt: number, started: { pid: number; startTicks: number | null; remote?: { login: string; bootId: string | null } }): void {
     this.atomically(() =>
-      recordStepProcess(this.db, { runId, idx, attempt, host: this.host, pid: started.pid, startTicks: started.startTicks, startedAt: this.now() }),
+      recordStepProcess(this.db, {
+        runId, idx, attempt, host: this.host, pid: started.pid, startTicks: started.startTicks, startedAt: this.now(),
+        sshLogin: started.remote?.login ?? null, bootId: started.remote?.bootId ?? null,
+      }),
     );
   }
 

@@ -6,10 +6,14 @@ export interface RecordedStepProcess {
   idx: number;
   attempt: number;
   host: string;
-  /** Also the process group id: a local step leads its own group. */
+  /** Also the process group id: a local step leads its own group. For an SSH step, the group on its host. */
   pid: number;
   startTicks: number | null;
   startedAt: string;
+  /** `deploy@db-1:22` for a step that ran over SSH; null for a local step. */
+  sshLogin: string | null;
+  /** The SSH host's boot id when the step started; null for a local step or a host without /proc. */
+  bootId: string | null;
 }
 
 interface Row {
@@ -20,14 +24,16 @@ interface Row {
   pid: number;
   start_ticks: number | null;
   started_at: string;
+  ssh_login: string | null;
+  boot_id: string | null;
 }
 
 export function recordStepProcess(db: Database, process: RecordedStepProcess): void {
   db.prepare(
-    `INSERT INTO step_processes (run_id, idx, attempt, host, pid, start_ticks, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO step_processes (run_id, idx, attempt, host, pid, start_ticks, started_at, ssh_login, boot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (run_id, idx, attempt) DO UPDATE SET host = excluded.host, pid = excluded.pid,
-       start_ticks = excluded.start_ticks, started_at = excluded.started_at`,
-  ).run(process.runId, process.idx, process.attempt, process.host, process.pid, process.startTicks, process.startedAt);
+       start_ticks = excluded.start_ticks, started_at = excluded.started_at, ssh_login = excluded.ssh_login, boot_id = excluded.boot_id`,
+  ).run(process.runId, process.idx, process.attempt, process.host, process.pid, process.startTicks, process.startedAt, process.sshLogin, process.bootId);
 }
 
 /**
@@ -50,5 +56,7 @@ export function unsettledStepProcesses(db: Database, runId: string): RecordedSte
     pid: r.pid,
     startTicks: r.start_ticks,
     startedAt: r.started_at,
+    sshLogin: r.ssh_login,
+    bootId: r.boot_id,
   }));
 }

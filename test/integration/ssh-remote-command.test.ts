@@ -1,8 +1,9 @@
 // The exec command string, run here by a real sh and bash standing in for the login shell
 // sshd would start (`$SHELL -c STRING`), in a new session as sshd makes one, with the step's
-// one stdin line written first as the SSH session writes it.
+// one stdin line written first as the SSH session writes it, then the `go` that opens the
+// start gate once the session has recorded the group report (the first stdout line).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { remoteCommand, shellQuote, type RemoteStep } from '../../src/targets/ssh/remote-command.js';
@@ -19,16 +20,28 @@ interface Started {
 
 const leftovers: number[] = [];
 
-/** `loginShell -c command`, setsid'd (detached), stdin a pipe that stays open until closed. */
-function start(loginShell: string, step: RemoteStep): Started {
+const REPORT = /^handrail-step-group [^\n]*\n/;
+
+/**
+ * `loginShell -c command`, setsid'd (detached), stdin a pipe that stays open until closed.
+ * The gate is opened at once unless `gate` is false; output() is stdout without the report line.
+ */
+function start(loginShell: string, step: RemoteStep, gate = true): Started & { raw(): string; open(): void } {
   const child = spawn(loginShell, ['-c', step.command], { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
-  child.stdin.write(step.stdin);
+  child.stdin.write(gate ? step.stdin + step.go : step.stdin);
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   const done = new Promise<{ code: number | null; stdout: string }>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout })),
+    child.once('close', (code) => resolve({ code, stdout: stdout.replace(REPORT, '') })),
   );
-  return { pid: child.pid ?? -1, output: () => stdout, closeStdin: () => child.stdin.end(), done };
+  return {
+    pid: child.pid ?? -1,
+    output: () => stdout.replace(REPORT, ''),
+    raw: () => stdout,
+    open: () => child.stdin.write(step.go),
+    closeStdin: () => child.stdin.end(),
+    done,
+  };
 }
 
 function isGone(pid: number): boolean {
@@ -87,7 +100,7 @@ describe('remoteCommand', () => {
   it.each(['sh -c', 'bash --posix -c'])('kills the whole step when stdin closes (the channel closed), children included (%s)', async (sh) => {
     // The step's line was read from the same stdin: what is left of it must still reach the watchdog.
     const step = remoteCommand('sleep 30 & echo "$$ $!"; wait', {});
-    const run = start('sh', { command: step.command.replace(/^sh -c/, sh), stdin: step.stdin });
+    const run = start('sh', { ...step, command: step.command.replace(/^sh -c/, sh) });
     await until('the step printed its pids', () => run.output().includes('\n'), 200);
     const pids = run.output().trim().split(' ').map(Number);
     leftovers.push(...pids);
@@ -129,11 +142,38 @@ describe('remoteCommand', () => {
     // Trailing newlines, every ASCII punctuation, invalid UTF-8 kept out (env is text), non-ASCII in.
     const value = `${Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join('')} é 日本 \t\r\n\n`;
     const step = remoteCommand('printf "%s" "$V"; printf "|%s" "$0"; exit 4', { V: value });
-    const run = start('sh', { command: step.command.replace(/^sh -c/, sh), stdin: step.stdin });
+    const run = start('sh', { ...step, command: step.command.replace(/^sh -c/, sh) });
     const { code, stdout } = await run.done;
     run.closeStdin();
     expect(stdout).toBe(`${value}|handrail-step`);
     expect(code).toBe(4);
+  });
+
+  it.each(['sh', 'bash'])('reports the session\'s process group first, and starts the step only at the gate (%s)', async (loginShell) => {
+    const marker = `/tmp/handrail-gate-${process.pid}-${loginShell}`;
+    const run = start(loginShell, remoteCommand(`echo ran > ${marker}; echo ran`, {}), false);
+    await until('the group report is written', () => run.raw().includes('\n'), 200);
+    const stat = readFileSync(`/proc/${run.pid}/stat`, 'utf8').slice(readFileSync(`/proc/${run.pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    // The child leads the session (detached = setsid), as the login shell sshd starts does.
+    expect(run.raw()).toBe(`handrail-step-group ${run.pid} ${stat[19]} ${boot}\n`);
+    expect(() => readFileSync(marker)).toThrow();
+    run.open();
+    const { code, stdout } = await run.done;
+    run.closeStdin();
+    expect(stdout).toBe('ran\n');
+    expect(code).toBe(0);
+    expect(readFileSync(marker, 'utf8')).toBe('ran\n');
+    rmSync(marker);
+  });
+
+  it('runs nothing when stdin closes after the report, before the gate opens', async () => {
+    const run = start('sh', remoteCommand('echo ran', {}), false);
+    await until('the group report is written', () => run.raw().includes('\n'), 200);
+    run.closeStdin();
+    const { code, stdout } = await run.done;
+    expect(stdout).toBe('');
+    expect(code).toBe(125);
   });
 
   it('runs nothing when stdin closes before the step arrives', async () => {

@@ -34,6 +34,12 @@ export interface StartSshdOptions {
   extraConfig?: readonly string[];
   /** How long to wait for the SSH banner on each (re)start. Default 10 s. */
   startTimeoutMs?: number;
+  /**
+   * sshd's ClientAliveInterval in seconds; 0 turns its keepalive off, so a connection whose
+   * peer went silent is never dropped by sshd (sshd takes a keyword's first value, so
+   * extraConfig cannot override it). Default 10.
+   */
+  clientAliveIntervalSec?: number;
 }
 
 export interface HostKey {
@@ -449,7 +455,7 @@ class SshServer implements SshdHandle {
       'PrintLastLog no',
       'LogLevel INFO',
       'LoginGraceTime 30',
-      'ClientAliveInterval 10',
+      `ClientAliveInterval ${this.options.clientAliveIntervalSec ?? 10}`,
       'ClientAliveCountMax 3',
       'MaxStartups 100',
       'MaxSessions 100',

@@ -223,6 +223,7 @@ async function withSession(
         });
       },
       onApproval: (text) => process.stderr.write(`${text}\n`),
+      onNotice: (text) => process.stderr.write(`${text}\n`),
       signal: controller.signal,
     });
     printer.finish(result.run, result.outcome, service.verdicts([result.run]).get(result.run.id));

@@ -29,11 +29,16 @@ export interface ShellRequest {
   onStart?: (started: StartedProcess) => void;
 }
 
-/** A local step's process: its pid is its process group id. */
+/** A step's process group: a local step leads its own, so its pid is its group id. */
 export interface StartedProcess {
   pid: number;
   /** Field 22 of /proc/PID/stat: tells this process from a later one given the same pid. */
   startTicks: number | null;
+  /**
+   * Set for a step that runs over SSH: `pid` is then the group sshd made for the session on
+   * that host, found there again after a crash by a new connection (same login, same boot).
+   */
+  remote?: { login: string; bootId: string | null };
 }
 
 export interface ShellResult {

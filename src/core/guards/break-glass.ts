@@ -1,10 +1,11 @@
 // Break-glass: in an incident an operator may go past a guard that needs someone or something
-// not there right now (a second person's approval, the team ledger's lock) by typing why.
+// not there right now (a second person's approval, the team ledger's lock, a check on a host
+// that cannot answer it) by typing why.
 // It is never quiet: each guard it waives becomes a `run.deviation` event, which leads every
 // report and keeps the run's verdict from ever reading plain "succeeded".
 
 /** The guards break-glass may waive; every other guard holds whatever is typed. */
-export type Waivable = 'approval' | 'team-lock';
+export type Waivable = 'approval' | 'team-lock' | 'leftover-unchecked';
 
 export const DEVIATION_EVENT = 'run.deviation';
 
@@ -12,6 +13,7 @@ export const DEVIATION_EVENT = 'run.deviation';
 export const WAIVED_TEXT: Record<Waivable, string> = {
   approval: 'ran without the approval this environment requires',
   'team-lock': 'changed a target with the local lock only (the team ledger could not be reached)',
+  'leftover-unchecked': "went on without knowing whether a cut-off step's command had ended on its host (it could not be checked there)",
 };
 
 /** The body of a `run.deviation` event; `detail` says what exactly was waived (the target, the plan). */

@@ -134,7 +134,7 @@ export async function connectSsh(options: SshConnectOptions): Promise<SshSession
   };
 
   const readyTimeoutMs = config.readyTimeout ?? 0;
-  const session = { where, keepaliveIntervalMs, keepaliveCountMax, stopGraceMs: options.stopGraceMs ?? 5_000 };
+  const session = { where, login, keepaliveIntervalMs, keepaliveCountMax, stopGraceMs: options.stopGraceMs ?? 5_000 };
   const client = new ssh2.Client();
   return new Promise<SshSession>((resolve, reject) => {
     let settled = false;

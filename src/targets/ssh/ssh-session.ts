@@ -3,6 +3,7 @@
 import type { Client, ClientChannel } from 'ssh2';
 import type { OutputStream, ShellExecutor, ShellRequest, ShellResult } from '../../core/engine/ports.js';
 import { OutcomeUnknownError } from '../../core/engine/step-faults.js';
+import { GroupReportReader } from './group-report.js';
 import { remoteCommand, type RemoteStep } from './remote-command.js';
 
 /** How long close() waits for the server to confirm before dropping the socket. */
@@ -11,6 +12,8 @@ const CLOSE_GRACE_MS = 2_000;
 export interface SshSessionInfo {
   /** `target "app" (deploy@host:22)` or `deploy@host:22`, for messages. */
   where: string;
+  /** `deploy@host:22`: where a step's process group is recorded to be found again. */
+  login?: string;
   keepaliveIntervalMs: number;
   keepaliveCountMax: number;
   /** After a timeout or abort, how long to wait for the host to confirm the command ended. */
@@ -35,6 +38,11 @@ export class SshSession implements ShellExecutor {
     });
     client.on('end', () => this.#lose('the host closed the connection'));
     client.on('close', () => this.#lose('the connection closed'));
+  }
+
+  /** `deploy@host:22`, as recorded with a step's remote process group. */
+  get login(): string {
+    return this.#info.login ?? this.#info.where;
   }
 
   /** False once the connection is lost or closed; run() then fails at once. */
@@ -148,15 +156,33 @@ export class SshSession implements ShellExecutor {
         stop();
       }
     };
+    // The wrapper's report of the step's process group comes first on stdout; the step starts
+    // only once it is recorded (the `go` line), as a local step waits on its start gate.
+    const reports = new GroupReportReader();
+    const onStdout = (chunk: Buffer): void => {
+      const { output, report } = reports.push(chunk);
+      for (const part of output) forward('stdout')(part);
+      if (report === undefined || !request.onStart || channel === undefined) return;
+      try {
+        request.onStart({ pid: report.group, startTicks: report.startTicks, remote: { login: this.login, bootId: report.bootId } });
+      } catch (error) {
+        // Not recorded, not started: the channel closes without `go`, and the wrapper exits 125.
+        failure ??= error;
+        stop();
+        return;
+      }
+      if (!stopRequested) channel.write(command.go);
+    };
 
     const onChannel = (error: Error | undefined, opened: ClientChannel): void => {
       if (error !== undefined) return finish(() => reject(this.#startFailed(error, true)));
       channel = opened;
       if (settled) return void opened.close();
       // The step's text and variables go on stdin, never in the exec command (see remote-command.ts).
+      // Without a recorder the gate opens at once; with one, after the report is recorded.
       if (stopRequested) stop();
-      else opened.write(command.stdin);
-      opened.on('data', forward('stdout'));
+      else opened.write(request.onStart ? command.stdin : command.stdin + command.go);
+      opened.on('data', onStdout);
       opened.stderr.on('data', forward('stderr'));
       opened.on('exit', (code: number | null, signal?: string) => {
         exit = { code: code ?? null, signal: signal ?? null };
@@ -168,6 +194,7 @@ export class SshSession implements ShellExecutor {
       // ssh2 emits the client's 'close' before it closes the channels of a dead connection,
       // so a lost connection has already settled this step through onLost.
       opened.on('close', () => {
+        for (const part of reports.flush()) forward('stdout')(part);
         if (failure !== undefined) return finish(() => reject(failure));
         if (exit === undefined && !stopRequested) {
           const unknown = `the step on ${where} ended without an exit status; whether it finished is unknown`;
