@@ -2,7 +2,8 @@
 // against `handrail serve`, with a real team ledger (PostgreSQL): its steps, its output, the
 // machine it ran on and that its chain checks out are on screen, at a link that back and
 // forward reach. Once the ledger's superuser edits one of its events, the page says at the
-// top that the run does not verify; a login without handrail_reader gets the console's error.
+// top that the run does not verify; a login without handrail_reader gets the console's error,
+// and the list read before it stays.
 import { hostname } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +57,7 @@ describe("a team run's detail in the console", () => {
       await detail.waitFor();
       expect(page.url()).toContain(`#/team/${encodeURIComponent(team.machineIdA)}/${encodeURIComponent(team.printer)}`);
       expect(await detail.textContent()).toContain('Print a canary');
-      await page.getByText('the quokka-7 canary sang').first().waitFor();
+      await page.getByRole('region', { name: 'Output of step 1' }).getByText('the quokka-7 canary sang').waitFor();
       const facts = page.getByRole('definition').filter({ hasText: team.machineIdA });
       expect(await facts.textContent()).toContain(hostname());
       await page.getByText(/verified against the key pinned for/).waitFor();
@@ -66,7 +67,7 @@ describe("a team run's detail in the console", () => {
       await page.goBack();
       await page.getByRole('table', { name: 'Team runs, newest first' }).waitFor();
       await page.goForward();
-      await page.getByText('the quokka-7 canary sang').first().waitFor();
+      await page.getByRole('region', { name: 'Output of step 1' }).getByText('the quokka-7 canary sang').waitFor();
 
       // Enter on machine B's row opens its run.
       const again = await teamTable(page);
@@ -87,13 +88,10 @@ describe("a team run's detail in the console", () => {
       await alert.waitFor();
       expect(await alert.textContent()).toMatch(/This run does not verify against the key pinned for/);
       // It is the first thing on the page, above the run's facts.
-      const above = await page.evaluate(() => {
-        const a = [...document.querySelectorAll('[role="alert"]')].find((e) => /does not verify/.test(e.textContent ?? ''));
-        const f = document.querySelector('dl.facts');
-        return !!a && !!f && (a.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
-      });
-      expect(above).toBe(true);
-      await page.getByText('the quokka-7 canary sang').first().waitFor();
+      const alertBox = await alert.boundingBox();
+      const factsBox = await page.locator('dl.facts').boundingBox();
+      expect(alertBox && factsBox && alertBox.y < factsBox.y).toBe(true);
+      await page.getByRole('region', { name: 'Output of step 1' }).getByText('the quokka-7 canary sang').waitFor();
 
       // A lead's login without handrail_reader: the console's error, worded for the lead.
       await team.ledger.pg.psql('REVOKE handrail_reader FROM lead;');
@@ -102,6 +100,21 @@ describe("a team run's detail in the console", () => {
         const refused = page.getByRole('alert').filter({ hasText: 'handrail_reader' });
         await refused.waitFor();
         expect(await refused.textContent()).toMatch(/could not be opened/);
+      } finally {
+        await team.ledger.pg.psql('GRANT handrail_reader TO lead;');
+      }
+
+      // The list read before a refusal stays on screen under the error, Back from a run that could not be opened.
+      await page.getByRole('link', { name: '← Team runs' }).click();
+      const list = page.getByRole('table', { name: 'Team runs, newest first' });
+      await expect.poll(() => list.getByRole('row').count()).toBe(3);
+      await team.ledger.pg.psql('REVOKE handrail_reader FROM lead;');
+      try {
+        await list.getByRole('link', { name: new RegExp(team.failer) }).click();
+        await page.getByRole('alert').filter({ hasText: 'handrail_reader' }).waitFor();
+        await page.goBack();
+        await page.getByRole('alert').filter({ hasText: 'The team ledger could not be read.' }).waitFor();
+        expect(await list.getByRole('row').count()).toBe(3);
       } finally {
         await team.ledger.pg.psql('GRANT handrail_reader TO lead;');
       }
