@@ -126,7 +126,7 @@ function TeamRunRow({ run }: { run: TeamRunEntry }) {
       <td>{run.machine}</td>
       <td>
         <strong>{run.runbookId}</strong> <span className="muted">{run.runbookVersion}</span>
-        <div>
+        <div className="muted">
           <a href={to}>{run.id}</a>
         </div>
       </td>
