@@ -4,12 +4,11 @@
 // it. What does not verify travels with the answer for the page to put first; the UI decides
 // nothing about trust.
 import type { TeamRunView } from '../../contract/team-views.js';
-import type { RunStep } from '../../contract/run.js';
 import { deviations, toReportEvent } from '../../core/audit/report-model.js';
 import { deriveRun } from '../../core/audit/run-record.js';
 import { parseRunbook } from '../../core/runbook/parse-runbook.js';
 import { REVIEW_KIND } from '../audit-search-service.js';
-import type { TeamRunDetail, TeamRuns } from '../team/team-runs.js';
+import type { TeamRuns } from '../team/team-runs.js';
 import { summarize } from './event-summary.js';
 
 /**
@@ -29,7 +28,7 @@ export async function teamRunView(team: TeamRuns, machineId: string, runId: stri
   const outputs: TeamRunView['outputs'] = [];
   // Reading the output checks it too: its problems join the run's before they are sent.
   for (const step of detail.steps) {
-    if (step.attempt > 0 && step.kind !== 'manual') outputs.push({ idx: step.idx, attempt: step.attempt, ...(await outputTail(detail, step)) });
+    if (step.attempt > 0 && step.kind !== 'manual') outputs.push({ idx: step.idx, attempt: step.attempt, ...(await outputTail(detail.output(step))) });
   }
   const events = detail.events.map(toReportEvent);
   const chain = deriveRun(detail.events);
@@ -60,17 +59,17 @@ export async function teamRunView(team: TeamRuns, machineId: string, runId: stri
   };
 }
 
-/** The last TEAM_OUTPUT_BYTES of a step attempt's output as text, every chunk read (and so checked). */
-async function outputTail(detail: TeamRunDetail, step: RunStep): Promise<{ text: string; omitted: number }> {
+/** The last `max` bytes of a step attempt's output as text, every chunk read (and so checked). */
+export async function outputTail(chunks: AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>, max = TEAM_OUTPUT_BYTES): Promise<{ text: string; omitted: number }> {
   const kept: { stream: 'stdout' | 'stderr'; data: Buffer }[] = [];
   let keptBytes = 0;
   let omitted = 0;
-  for await (const chunk of detail.output(step)) {
+  for await (const chunk of chunks) {
     kept.push({ stream: chunk.stream, data: chunk.data });
     keptBytes += chunk.data.length;
-    while (keptBytes > TEAM_OUTPUT_BYTES && kept.length > 0) {
+    while (keptBytes > max && kept.length > 0) {
       const first = kept[0]!;
-      const excess = keptBytes - TEAM_OUTPUT_BYTES;
+      const excess = keptBytes - max;
       if (first.data.length <= excess) {
         kept.shift();
       } else {
@@ -80,6 +79,15 @@ async function outputTail(detail: TeamRunDetail, step: RunStep): Promise<{ text:
       keptBytes -= dropped;
       omitted += dropped;
     }
+  }
+  // A cut inside a character leaves its continuation bytes (10xxxxxx) first: they go too,
+  // rather than open the page with a replacement character.
+  const first = kept[0];
+  if (omitted > 0 && first) {
+    let skip = 0;
+    while (skip < 3 && skip < first.data.length && (first.data[skip]! & 0xc0) === 0x80) skip++;
+    kept[0] = { stream: first.stream, data: first.data.subarray(skip) };
+    omitted += skip;
   }
   // One decoder per stream, so a character split between two chunks of a stream stays whole.
   const decoders = { stdout: new TextDecoder('utf-8'), stderr: new TextDecoder('utf-8') };
