@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, makeTempDir } from '../support/temp-dir.js';
 import { startTestTeam, type TestTeam } from '../support/team-machines.js';
+import { expectNoSeriousViolations } from './flows/accessibility.js';
 import { openConsole } from './flows/console-page.js';
 import { freshContext, launchChromium } from './support/chromium.js';
 import { startConsole, type ConsoleProcess } from './support/console-process.js';
@@ -62,6 +63,7 @@ describe("a team run's detail in the console", () => {
       expect(await facts.textContent()).toContain(hostname());
       await page.getByText(/verified against the key pinned for/).waitFor();
       expect(await page.getByText(/does not verify/).count()).toBe(0);
+      await expectNoSeriousViolations(page, 'team run');
 
       // Back to the team list, forward to the run again.
       await page.goBack();
@@ -91,6 +93,7 @@ describe("a team run's detail in the console", () => {
       const alertBox = await alert.boundingBox();
       const factsBox = await page.locator('dl.facts').boundingBox();
       expect(alertBox && factsBox && alertBox.y < factsBox.y).toBe(true);
+      await expectNoSeriousViolations(page, 'team run that does not verify');
       await page.getByRole('region', { name: 'Output of step 1' }).getByText('the quokka-7 canary sang').waitFor();
 
       // A lead's login without handrail_reader: the console's error, worded for the lead.
