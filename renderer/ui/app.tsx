@@ -17,12 +17,13 @@ const RunSetupView = lazy(() => import('./views/runbooks/run-setup-view.js').the
 const RunView = lazy(() => import('./views/run/run-view.js').then((m) => ({ default: m.RunView })));
 const AuditView = lazy(() => import('./views/audit/audit-view.js').then((m) => ({ default: m.AuditView })));
 const AuditRunView = lazy(() => import('./views/audit/audit-run-view.js').then((m) => ({ default: m.AuditRunView })));
+const TeamRunView = lazy(() => import('./views/audit/team-run-view.js').then((m) => ({ default: m.TeamRunView })));
 const SnapshotsView = lazy(() => import('./views/snapshots/snapshots-view.js').then((m) => ({ default: m.SnapshotsView })));
 const RecorderView = lazy(() => import('./views/recorder/recorder-view.js').then((m) => ({ default: m.RecorderView })));
 
 const SECTIONS = [
   { name: 'Runbooks', to: href.runbooks(), views: ['runbooks', 'runbook', 'run', 'edit', 'new', 'history'] },
-  { name: 'Audit', to: href.audit(), views: ['audit', 'audit-run'] },
+  { name: 'Audit', to: href.audit(), views: ['audit', 'audit-run', 'team', 'team-run'] },
   { name: 'Snapshots', to: href.snapshots(), views: ['snapshots'] },
   { name: 'Record', to: href.record(), views: ['record', 'recording'] },
 ] as const;
@@ -93,10 +94,14 @@ function View({ route }: { route: Route }) {
       return <RunSetupView key={`${route.id}?${route.link ?? ''}`} id={route.id} link={route.link} />;
     case 'run':
       return <RunView key={route.runId} runId={route.runId} />;
+    // One element for both scopes, so switching keeps the filters typed so far.
     case 'audit':
-      return <AuditView />;
+    case 'team':
+      return <AuditView scope={route.view === 'team' ? 'team' : 'local'} />;
     case 'audit-run':
       return <AuditRunView key={route.runId} runId={route.runId} />;
+    case 'team-run':
+      return <TeamRunView key={`${route.machineId}/${route.runId}`} machineId={route.machineId} runId={route.runId} />;
     case 'snapshots':
       return <SnapshotsView />;
     case 'edit':

@@ -10,7 +10,7 @@ import { RecordMismatch } from './record-check.js';
 import { Run, RunStep, RunVerdict } from './run.js';
 import { InputDeclaration, NAME_PATTERN, RunbookSummary } from './runbook.js';
 import { Snapshot } from './snapshot.js';
-import { TeamRunPage, TeamRunQuery } from './team-views.js';
+import { TeamRunPage, TeamRunQuery, TeamRunRef, TeamRunView } from './team-views.js';
 
 const Id = z.string().min(1).max(200);
 const Text = z.string().max(10_000);
@@ -302,6 +302,8 @@ export const API = {
   reviewRun: { request: z.object({ runId: Id, note: Text.min(1) }), response: z.object({ seq: z.number().int() }) },
   /** The Audit view's team scope: a page of every machine's runs from the team ledger, each checked against its machine's pinned key. */
   listTeamRuns: { request: TeamRunQuery, response: TeamRunPage },
+  /** One run of the team ledger, as `show RUN --team` reads it: checked against its machine's pinned key. */
+  getTeamRun: { request: TeamRunRef, response: TeamRunView },
 
   // Authoring: the editor, version history, the recorder and import.
   /** The validator on unsaved text: the same problems and positions as `handrail validate`. */

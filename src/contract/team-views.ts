@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Run, RunVerdict } from './run.js';
+import { Run, RunStep, RunVerdict } from './run.js';
 
 /*
  * The lead's team scope: runs and machines as the team ledger (PostgreSQL) holds them, each
@@ -62,3 +62,38 @@ export const TeamRunPage = z.object({
   next: TeamRunCursor.nullable(),
 });
 export type TeamRunPage = z.infer<typeof TeamRunPage>;
+
+/** One run of the team ledger, by the machine that ran it (run ids are only unique per machine). */
+export const TeamRunRef = z.object({
+  machineId: z.string().min(1).max(200),
+  runId: z.string().min(1).max(200),
+});
+export type TeamRunRef = z.infer<typeof TeamRunRef>;
+
+/**
+ * One team run as the console's detail shows it: the same reading of the ledger as
+ * `show RUN --team` (rebuilt from its machine's chain, each output chunk checked against the
+ * event that vouches for it), with the machine it ran on and what did not verify.
+ */
+export const TeamRunView = z.object({
+  ledger: z.string(),
+  machine: TeamMachine.pick({ id: true, name: true, keyFingerprint: true }),
+  run: Run,
+  steps: z.array(RunStep),
+  /** Titles and commands from the runbook bytes shipped with the run, only when they are the ones its chain names. */
+  stepTexts: z.array(z.object({ idx: z.number().int().min(0), title: z.string(), command: z.string().nullable() })),
+  runbookTitle: z.string(),
+  verdict: RunVerdict,
+  deviationCount: z.number().int().min(0),
+  deviations: z.array(z.object({ kind: z.string(), idx: z.number().int().nullable(), text: z.string(), at: z.string() })),
+  events: z.array(z.object({ seq: z.number().int(), at: z.string(), kind: z.string(), operator: z.string(), idx: z.number().int().nullable(), summary: z.string() })),
+  snapshots: z.array(z.object({ id: z.string(), step: z.number().int().nullable(), target: z.string(), kind: z.string(), bytes: z.number(), sha256: z.string(), createdAt: z.string() })),
+  reviews: z.array(z.object({ seq: z.number().int(), at: z.string(), reviewer: z.string(), note: z.string() })),
+  /** Each step attempt's stored output as text; `omitted`: bytes left out at its start (long output keeps its end). */
+  outputs: z.array(z.object({ idx: z.number().int().min(0), attempt: z.number().int().min(0), text: z.string(), omitted: z.number().int().min(0) })),
+  /** What does not verify (its stretch of the chain, its machine, its shipped rows, its output); empty when it all checked out. */
+  problems: z.array(z.string()),
+  /** How much of its machine's chain the check read. */
+  checked: z.object({ events: z.number().int().min(0), checkpoints: z.number().int().min(0), lastSeq: z.number().int().min(0) }),
+});
+export type TeamRunView = z.infer<typeof TeamRunView>;

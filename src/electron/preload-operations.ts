@@ -25,6 +25,7 @@ export const PRELOAD_OPERATIONS = [
   'exportAudit',
   'reviewRun',
   'listTeamRuns',
+  'getTeamRun',
   'importScript',
   'startRecording',
   'listRecordings',

@@ -9,6 +9,9 @@ export type Route =
   | { view: 'run'; runId: string }
   | { view: 'audit' }
   | { view: 'audit-run'; runId: string }
+  /** The Audit view's team scope, and one run of the team ledger (a run id is unique only on its machine). */
+  | { view: 'team' }
+  | { view: 'team-run'; machineId: string; runId: string }
   | { view: 'snapshots' }
   | { view: 'record' }
   | { view: 'recording'; draftId: string }
@@ -21,7 +24,7 @@ export function parseRoute(hash: string): Route {
   const bare = hash.replace(/^#\/?/, '');
   const q = bare.indexOf('?');
   const query = q < 0 ? '' : bare.slice(q + 1);
-  const [first, second] = (q < 0 ? bare : bare.slice(0, q)).split('/').map(decodePart);
+  const [first, second, third] = (q < 0 ? bare : bare.slice(0, q)).split('/').map(decodePart);
   switch (first) {
     case 'runbooks':
       return second ? { view: 'runbook', id: second, ...(query ? { link: query } : {}) } : { view: 'runbooks' };
@@ -29,6 +32,8 @@ export function parseRoute(hash: string): Route {
       return second ? { view: 'run', runId: second } : { view: 'runbooks' };
     case 'audit':
       return second ? { view: 'audit-run', runId: second } : { view: 'audit' };
+    case 'team':
+      return second && third ? { view: 'team-run', machineId: second, runId: third } : { view: 'team' };
     case 'snapshots':
       return { view: 'snapshots' };
     case 'record':
@@ -59,6 +64,8 @@ export const href = {
   run: (runId: string) => `#/run/${encodeURIComponent(runId)}`,
   audit: () => '#/audit',
   auditRun: (runId: string) => `#/audit/${encodeURIComponent(runId)}`,
+  team: () => '#/team',
+  teamRun: (machineId: string, runId: string) => `#/team/${encodeURIComponent(machineId)}/${encodeURIComponent(runId)}`,
   snapshots: () => '#/snapshots',
   record: () => '#/record',
   recording: (draftId: string) => `#/record/${encodeURIComponent(draftId)}`,

@@ -35,6 +35,7 @@ const WHAT: Record<ApiName, string> = {
   exportAudit: 'exporting the audit trail',
   reviewRun: 'recording the review',
   listTeamRuns: "listing the team ledger's runs",
+  getTeamRun: "reading the team ledger's run",
   importScript: 'importing the script or page',
   startRecording: 'starting the recording',
   listRecordings: 'listing the recordings',

@@ -124,6 +124,13 @@ export class TeamRuns {
     return matches[0]!;
   }
 
+  /** A run by its machine and exact id, as a row of a listing names it. */
+  async on(machineId: string, runId: string): Promise<LedgerRunStart> {
+    const found = (await ledgerFindRuns(this.client, runId)).find((r) => r.machineId === machineId && r.runId === runId);
+    if (!found) throw new UserError(`there is no run '${runId}' of machine ${machineId} in the team ledger at ${this.place}; handrail runs --team lists them; nothing was read`, 2);
+    return found;
+  }
+
   async detail(start: LedgerRunStart): Promise<TeamRunDetail> {
     const machines = await this.checkedMachines();
     const machine = machines.find((m) => m.id === start.machineId) ?? unknownMachine(start.machineId);

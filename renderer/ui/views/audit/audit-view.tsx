@@ -5,6 +5,7 @@ import { RunStatus } from '../../../../src/contract/run.js';
 import { useClient, useConnection } from '../../api/api-context.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 import { PageHeading } from '../../components/page-heading.js';
+import { href, navigate } from '../../lib/routes.js';
 import { RUN_STATUS } from '../../lib/status.js';
 import { useDebounced } from '../../lib/use-debounced.js';
 import { useLoad } from '../../lib/use-load.js';
@@ -14,7 +15,7 @@ import { RunsList } from './runs-list.js';
 import { TeamRuns, type TeamFilters } from './team-runs.js';
 import { useRunPages, type RunQuery } from './use-run-pages.js';
 
-export function AuditView() {
+export function AuditView({ scope }: { scope: 'local' | 'team' }) {
   const client = useClient();
   const { reconnects } = useConnection();
   const info = useLoad(() => client.appInfo({}), [reconnects]);
@@ -26,8 +27,6 @@ export function AuditView() {
   const [status, setStatus] = useState('');
   const [text, setText] = useState('');
   const [incident, setIncident] = useState('');
-  // This machine's data folder, or every machine's runs from the team ledger.
-  const [scope, setScope] = useState<'local' | 'team'>('local');
   const typed = useDebounced({ operator, runbook, text, incident }, 250);
 
   const query = useMemo<RunQuery>(() => {
@@ -56,7 +55,8 @@ export function AuditView() {
       <form className="filters" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
         <label className="field">
           <span className="field-label">Scope</span>
-          <select value={scope} onChange={(e) => setScope(e.target.value === 'team' ? 'team' : 'local')}>
+          {/* This machine's data folder, or every machine's runs from the team ledger: in the URL, so Back from a team run returns to the team's list. */}
+          <select value={scope} onChange={(e) => navigate(e.target.value === 'team' ? href.team() : href.audit())}>
             <option value="local">this machine</option>
             <option value="team">team ledger</option>
           </select>

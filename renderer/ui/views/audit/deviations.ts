@@ -10,7 +10,7 @@ export interface Deviation {
   at: string;
 }
 
-export function deviationsOf(detail: RunDetail): Deviation[] {
+export function deviationsOf(detail: Pick<RunDetail, 'deviations' | 'steps'>): Deviation[] {
   const list: Deviation[] = [...detail.deviations];
   const covered = new Set(detail.deviations.map((d) => d.idx));
   for (const step of detail.steps) {

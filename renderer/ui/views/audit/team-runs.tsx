@@ -2,16 +2,25 @@
 // a time (the ledger may hold millions of events; the first screen reads one page of runs
 // and the few machines, never the whole ledger). A machine whose chain does not verify
 // against its pinned key, or whose key changed, is named above the list and on each of its runs.
+// A row opens its run's detail (team-run-view.tsx) at a link of its own.
 import { useState } from 'react';
-import type { TeamRunCursor, TeamRunEntry } from '../../../../src/contract/team-views.js';
+import type { TeamRunCursor, TeamRunEntry, TeamRunPage } from '../../../../src/contract/team-views.js';
 import { useClient } from '../../api/api-context.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { formatTime } from '../../lib/format.js';
+import { href, navigate } from '../../lib/routes.js';
 import { verdictLook } from '../../lib/status.js';
 import { useLoad } from '../../lib/use-load.js';
 
 export const TEAM_PAGE_SIZE = 25;
+
+/**
+ * The last page read for each filter, kept for the page's life: coming Back from a run while
+ * the ledger does not answer, the list the lead was reading stays under the error rather than
+ * vanishing. Never shown in place of an answer, only beside a refusal.
+ */
+const lastRead = new Map<string, TeamRunPage>();
 
 export interface TeamFilters {
   operator?: string;
@@ -35,7 +44,9 @@ export function TeamRuns({ filters }: { filters: TeamFilters }) {
     setStarts([undefined]);
   }
   const loaded = useLoad(() => client.listTeamRuns({ ...filters, limit: TEAM_PAGE_SIZE, ...(after ? { after } : {}) }), [key, page], { primary: true });
-  const data = loaded.data;
+  const readKey = `${key}#${JSON.stringify(after ?? null)}`;
+  if (loaded.data) lastRead.set(readKey, loaded.data);
+  const data = loaded.data ?? (loaded.error ? lastRead.get(readKey) : undefined);
   const flagged = (data?.machines ?? []).filter((m) => m.problems.length > 0);
   const pages = data ? Math.max(1, Math.ceil(data.total / TEAM_PAGE_SIZE)) : 1;
 
@@ -101,14 +112,23 @@ export function TeamRuns({ filters }: { filters: TeamFilters }) {
   );
 }
 
+/** A click anywhere on the row opens the run; its id is the link, so Enter on it does too. */
 function TeamRunRow({ run }: { run: TeamRunEntry }) {
+  const to = href.teamRun(run.machineId, run.id);
   return (
-    <tr>
+    <tr
+      className="clickable-row"
+      onClick={(event) => {
+        if (!(event.target as HTMLElement).closest('a')) navigate(to);
+      }}
+    >
       <td>{formatTime(run.startedAt)}</td>
       <td>{run.machine}</td>
       <td>
         <strong>{run.runbookId}</strong> <span className="muted">{run.runbookVersion}</span>
-        <div className="muted">{run.id}</div>
+        <div className="muted">
+          <a href={to}>{run.id}</a>
+        </div>
       </td>
       <td>{run.environment}</td>
       <td>{run.operator}</td>

@@ -9,7 +9,7 @@ const LABEL = 260;
 const ROW = 26;
 const RIGHT = 90;
 
-export function TimelineChart({ detail }: { detail: RunDetail }) {
+export function TimelineChart({ detail }: { detail: Pick<RunDetail, 'run' | 'steps'> }) {
   const runStart = Date.parse(detail.run.startedAt);
   const ends = detail.steps.map((s) => (s.finishedAt ? Date.parse(s.finishedAt) : s.startedAt ? Date.now() : NaN)).filter((n) => !Number.isNaN(n));
   const runEnd = detail.run.finishedAt ? Date.parse(detail.run.finishedAt) : Math.max(runStart, ...ends);
