@@ -70,6 +70,16 @@ describe("the console's getTeamRun", () => {
     expect(view.problems.join('\n')).toMatch(/chunk \d+ of step 1's output \(attempt 1\).* was edited/);
   });
 
+  it('names output deleted from the ledger as missing, though nothing left is wrong', async () => {
+    await team.ledger.pg.psql(
+      `SET session_replication_role = replica;
+       DELETE FROM handrail.step_output WHERE run_id = '${team.failer}';`,
+      { database: team.ledger.database },
+    );
+    const view = await service.getTeamRun({ machineId: team.machineIdB, runId: team.failer });
+    expect(view.problems.join('\n')).toMatch(/chunk \d+ of step 1's output \(attempt 1\) is missing from the ledger/);
+  });
+
   it('says which ledger does not answer, and that nothing was read', async () => {
     const port = await freePort();
     const url = process.env.HANDRAIL_TEAM_URL;

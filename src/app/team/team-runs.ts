@@ -174,7 +174,13 @@ export class TeamRuns {
           const v = vouched.get(chunk.seq);
           const wrong = v ? outputMismatch(v.seq, step.idx, v.body, data) : `chunk ${chunk.seq} of step ${step.idx + 1}'s output (attempt ${step.attempt}) has no step.output event vouching for it`;
           if (wrong) problems.push(wrong);
+          vouched.delete(chunk.seq);
           yield { seq: chunk.seq, stream: chunk.stream, data };
+        }
+        // A chunk deleted from the ledger leaves nothing wrong in what is there: only the
+        // step.output event still vouching for it says that something is gone.
+        for (const [chunk, v] of vouched) {
+          problems.push(`chunk ${chunk} of step ${step.idx + 1}'s output (attempt ${step.attempt}) is missing from the ledger: event ${v.seq} vouches for it, so it was deleted after it was shipped`);
         }
       },
     };
