@@ -161,6 +161,7 @@ await heldOut('microk8s', 'labels-microk8s.json', oneRepository('canonical+micro
 await heldOut('spilo', 'labels-spilo.json', oneRepository('zalando+spilo'));
 await heldOut('devstack', 'labels-devstack.json', oneRepository('openstack+devstack'));
 await heldOut('umbrel', 'labels-umbrel.json', oneRepository('getumbrel+umbrel'));
+await heldOut('coolify', 'labels-coolify.json', oneRepository('coollabsio+coolify'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
