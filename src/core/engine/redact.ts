@@ -16,8 +16,9 @@ export interface Secret {
 }
 
 export class Redactor {
-  private readonly forms: FormSearch;
-  /** The encoded forms again, searched for with line breaks inside them. */
+  /** Forms searched for as they are. */
+  private readonly plain: FormSearch;
+  /** The encoded forms: searched for with or without line breaks inside them. */
   private readonly wrappable: FormSearch;
   /** Characters (bytes other than \r and \n) a stream holds back: the longest form's, less one. */
   private readonly keep: number;
@@ -26,13 +27,15 @@ export class Redactor {
   constructor(secrets: readonly (Secret | string)[]) {
     const named = secrets.map((s) => (typeof s === 'string' ? { name: 'secret', value: s } : s));
     // The first secret to produce a form names it.
-    this.forms = new FormSearch(named.flatMap(({ name, value }) => secretForms(value).map((text) => ({ text, name }))));
-    this.wrappable = new FormSearch(named.flatMap(({ name, value }) => wrappableForms(value).map((text) => ({ text, name }))));
-    this.keep = Math.max(0, this.forms.longest - 1);
+    const encoded = named.flatMap(({ name, value }) => wrappableForms(value).map((text) => ({ text, name })));
+    const wrappable = new Set(encoded.map((f) => f.text));
+    this.plain = new FormSearch(named.flatMap(({ name, value }) => secretForms(value).flatMap((text) => (wrappable.has(text) ? [] : [{ text, name }]))));
+    this.wrappable = new FormSearch(encoded);
+    this.keep = Math.max(0, this.plain.longest - 1, this.wrappable.longest - 1);
   }
 
   get active(): boolean {
-    return !this.forms.empty;
+    return !this.plain.empty || !this.wrappable.empty;
   }
 
   /** Masks every form of every secret as [REDACTED]: output, errors, what is stored. */
@@ -91,7 +94,7 @@ export class Redactor {
 
   /** Where forms occur, on one line or wrapped over several, overlapping ones merged, in order. */
   private spans(buf: Buffer): Span[] {
-    const found = this.forms.spans(buf);
+    const found = this.plain.spans(buf);
     for (const span of wrappedSpans(this.wrappable, buf)) found.push(span);
     return mergeSpans(found);
   }

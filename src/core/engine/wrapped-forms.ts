@@ -7,16 +7,21 @@ import type { FormSearch, Span } from './form-search.js';
 const BREAK = /\r?\n/g;
 
 /**
- * Spans of `buf` where a form of `search` occurs with line breaks inside it. The buffer is
- * read as latin1 so that one character is one byte (the forms are ASCII). Plain output
- * costs one pass that drops the breaks and a native search of what is left; the breaks are
- * located only when a form occurs there.
+ * Spans of `buf` where a form of `search` occurs, on one line or with line breaks inside it.
+ * The buffer is read as latin1 so that one character is one byte (the forms are ASCII).
+ * The forms are searched for in the text with its line breaks dropped, in place of a search
+ * of the text itself: plain output costs one native pass that drops the breaks, and the
+ * breaks are located only where a form occurs.
  */
 export function wrappedSpans(search: FormSearch, buf: Buffer): Span[] {
-  if (search.empty || buf.indexOf(0x0a) === -1) return [];
+  if (search.empty) return [];
+  if (buf.indexOf(0x0a) === -1) return search.spans(buf);
   const text = buf.toString('latin1');
-  const joined = text.replace(BREAK, '');
+  // A lone \r (a progress line redrawn) is no line break; a string replace is the faster
+  // pass when there is no \r at all.
+  const joined = text.includes('\r') ? text.replace(BREAK, '') : text.replaceAll('\n', '');
   if (!search.occursIn(joined)) return [];
+  const found = search.spans(Buffer.from(joined, 'latin1'));
 
   // For each break: where it sits in `joined` (before which character) and where in `buf`.
   const at: number[] = [];
@@ -40,12 +45,14 @@ export function wrappedSpans(search: FormSearch, buf: Buffer): Span[] {
   };
 
   const spans: Span[] = [];
-  for (const span of search.spans(Buffer.from(joined, 'latin1'))) {
+  for (const span of found) {
     const start = span.start + shift(span.start);
     const end = span.end - 1 + shift(span.end - 1) + 1;
-    // Only a form with breaks inside it is new here (the plain search finds the others),
-    // and only one break between two characters is a wrap.
-    if (end - start === span.end - span.start) continue;
+    if (end - start === span.end - span.start) {
+      spans.push({ start, end, name: span.name });
+      continue;
+    }
+    // Only one line break between two characters is a wrap: a blank line is not.
     if (/\r?\n\r?\n/.test(text.slice(start, end))) continue;
     spans.push({ start, end, name: span.name, wrapped: true });
   }
