@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { MASK, Redactor, secretForms } from '../../src/core/engine/redact.js';
-import { encodeWithRealProgram, secretOfLength, secretOnlyRange, wrappedCases, wrappedIndex, type WrappedCase } from '../support/wrapped-base64.js';
+import { SECRET_LENGTHS, encodeWithRealProgram, secretOfLength, secretOnlyRange, wrappedCases, wrappedIndex, type WrappedCase } from '../support/wrapped-base64.js';
 
 const cases = wrappedCases().map((c) => ({ ...c, output: encodeWithRealProgram(c) }));
 
@@ -96,6 +96,28 @@ describe('a secret in wrapped base64', () => {
       expectMasked(c, expected);
       for (let cut = 1; cut < Buffer.byteLength(c.output); cut++) expect(streamed(r, c.output, [cut]), `${c.label}, cut at ${cut}`).toBe(expected);
     }
+  });
+
+  it('is masked the same whichever way all the outputs are cut into chunks', () => {
+    // Seeded, so every run checks the same cuts: every case's output one after the other,
+    // with every secret known, cut into chunks of 1 to 200 bytes.
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const r = new Redactor(SECRET_LENGTHS.map((n) => ({ name: `s${n}`, value: secretOfLength(n) })));
+    const text = cases.map((c) => c.output).join('');
+    const expected = r.text(text);
+    const joined = expected.replace(/\r?\n/g, '');
+    for (const c of cases) {
+      const [from, to] = secretOnlyRange(c);
+      const middle = Buffer.from(c.prefix + c.secret + c.suffix).toString('base64').slice(from, to);
+      expect(joined.includes(middle.slice(0, 6)) || joined.includes(middle.slice(-6)), c.label).toBe(false);
+    }
+    for (let round = 0; round < 20; round++) {
+      const cuts: number[] = [];
+      for (let at = 1 + Math.floor(random() * 200); at < Buffer.byteLength(text); at += 1 + Math.floor(random() * 200)) cuts.push(at);
+      expect(streamed(r, text, cuts), `round ${round}`).toBe(expected);
+    }
+    expect(breaks(expected)).toEqual(breaks(text));
   });
 
   it('is masked in base64url and hex wrapped by real programs too', () => {
