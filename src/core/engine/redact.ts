@@ -1,7 +1,9 @@
 // Secrets are masked before anything is shown, stored or hashed: the value itself and every
 // form it commonly leaks in (see secret-forms.ts), also when a form is split across two
-// output chunks.
-import { secretForms } from './secret-forms.js';
+// output chunks or wrapped over lines (wrapped-forms.ts).
+import { FormSearch, mergeSpans, type Span } from './form-search.js';
+import { secretForms, wrappableForms } from './secret-forms.js';
+import { wrappedSpans } from './wrapped-forms.js';
 
 export { MIN_SECRET_LENGTH, secretForms } from './secret-forms.js';
 
@@ -13,60 +15,27 @@ export interface Secret {
   value: string;
 }
 
-interface Form {
-  bytes: Buffer;
-  name: string;
-}
-
-/**
- * A form that contains no other form. Only these are searched for; a longer form that
- * contains one (the whole base64 contains its aligned middle) is checked where its anchor
- * was found. That keeps masking to a few indexOf per chunk however many forms there are.
- */
-interface Anchor extends Form {
-  wider: { form: Form; at: number }[];
-}
-
-interface Span {
-  start: number;
-  end: number;
-  name: string;
-}
-
 export class Redactor {
-  private readonly anchors: Anchor[];
+  /** Forms searched for as they are. */
+  private readonly plain: FormSearch;
+  /** The encoded forms: searched for with or without line breaks inside them. */
+  private readonly wrappable: FormSearch;
+  /** Characters (bytes other than \r and \n) a stream holds back: the longest form's, less one. */
   private readonly keep: number;
 
   /** A plain string is a secret without a name (shown as `[secret: secret]` in a preview). */
   constructor(secrets: readonly (Secret | string)[]) {
-    const byForm = new Map<string, string>();
-    for (const s of secrets) {
-      const { name, value } = typeof s === 'string' ? { name: 'secret', value: s } : s;
-      // The first secret to produce a form names it.
-      for (const form of secretForms(value)) if (!byForm.has(form)) byForm.set(form, name);
-    }
-    const forms = [...byForm].map(([text, name]) => ({ text, name })).sort((a, b) => a.text.length - b.text.length);
-    const anchors: Anchor[] = [];
-    for (const { text, name } of forms) {
-      const form = { bytes: Buffer.from(text, 'utf8'), name };
-      // Shortest first: any form this one contains is already an anchor or inside one.
-      const inner = anchors.find((a) => text.includes(a.bytes.toString('utf8')));
-      if (inner === undefined) {
-        anchors.push({ ...form, wider: [] });
-        continue;
-      }
-      const innerText = inner.bytes.toString('utf8');
-      for (let at = text.indexOf(innerText); at !== -1; at = text.indexOf(innerText, at + 1)) {
-        inner.wider.push({ form, at: Buffer.byteLength(text.slice(0, at)) });
-      }
-    }
-    this.anchors = anchors;
-    const longest = Math.max(0, ...forms.map((f) => Buffer.byteLength(f.text)));
-    this.keep = Math.max(0, longest - 1);
+    const named = secrets.map((s) => (typeof s === 'string' ? { name: 'secret', value: s } : s));
+    // The first secret to produce a form names it.
+    const encoded = named.flatMap(({ name, value }) => wrappableForms(value).map((text) => ({ text, name })));
+    const wrappable = new Set(encoded.map((f) => f.text));
+    this.plain = new FormSearch(named.flatMap(({ name, value }) => secretForms(value).flatMap((text) => (wrappable.has(text) ? [] : [{ text, name }]))));
+    this.wrappable = new FormSearch(encoded);
+    this.keep = Math.max(0, this.plain.longest - 1, this.wrappable.longest - 1);
   }
 
   get active(): boolean {
-    return this.anchors.length > 0;
+    return !this.plain.empty || !this.wrappable.empty;
   }
 
   /** Masks every form of every secret as [REDACTED]: output, errors, what is stored. */
@@ -91,14 +60,17 @@ export class Redactor {
         // A form that starts before `base` ends within this buffer, so it has been found; one
         // that starts after it may still be arriving, so those bytes are held back as they
         // are (not masked), to be searched again with what follows.
-        const base = Math.max(0, buf.length - this.keep);
+        // A wrapped form spreads its characters over more bytes: the bytes held back are
+        // those of the last `keep` characters, line breaks between them not counted.
+        const base = heldFrom(buf, this.keep);
+        const chain = base - (buf.length - base);
         let cut = base;
         for (const span of spans) {
           if (span.start < base && span.end > base) {
             // A mask across the cut is held back whole: a form still arriving may overlap it
             // and belongs in the same mask. Only a chain of overlapping forms longer than a
             // form is let out (so the held bytes stay bounded and masking stays linear).
-            cut = span.start >= base - this.keep ? span.start : span.end;
+            cut = span.start >= chain ? span.start : span.end;
           }
         }
         carry = buf.subarray(cut);
@@ -120,31 +92,22 @@ export class Redactor {
     return render(buf, this.spans(buf), label);
   }
 
-  /** Where forms occur, overlapping ones merged, in order. */
+  /** Where forms occur, on one line or wrapped over several, overlapping ones merged, in order. */
   private spans(buf: Buffer): Span[] {
-    const found: Span[] = [];
-    for (const anchor of this.anchors) {
-      for (let at = buf.indexOf(anchor.bytes); at !== -1; at = buf.indexOf(anchor.bytes, at + 1)) {
-        found.push({ start: at, end: at + anchor.bytes.length, name: anchor.name });
-        for (const { form, at: offset } of anchor.wider) {
-          const start = at - offset;
-          const end = start + form.bytes.length;
-          if (start >= 0 && end <= buf.length && buf.compare(form.bytes, 0, form.bytes.length, start, end) === 0) {
-            found.push({ start, end, name: form.name });
-          }
-        }
-      }
-    }
-    // Overlapping matches (a form inside a wider one, two secrets sharing bytes) become one mask.
-    found.sort((a, b) => a.start - b.start || b.end - a.end);
-    const merged: Span[] = [];
-    for (const span of found) {
-      const last = merged.at(-1);
-      if (last && span.start < last.end) last.end = Math.max(last.end, span.end);
-      else merged.push({ ...span });
-    }
-    return merged;
+    const found = this.plain.spans(buf);
+    for (const span of wrappedSpans(this.wrappable, buf)) found.push(span);
+    return mergeSpans(found);
   }
+}
+
+/** Where the last `chars` characters of `buf` start, counting \r and \n as no character. */
+function heldFrom(buf: Buffer, chars: number): number {
+  let at = buf.length;
+  for (let seen = 0; at > 0 && seen < chars; at--) {
+    const byte = buf[at - 1];
+    if (byte !== 0x0a && byte !== 0x0d) seen++;
+  }
+  return at;
 }
 
 function render(buf: Buffer, spans: Span[], label: (name: string) => string): Buffer {
@@ -152,7 +115,18 @@ function render(buf: Buffer, spans: Span[], label: (name: string) => string): Bu
   const parts: Buffer[] = [];
   let from = 0;
   for (const span of spans) {
-    parts.push(buf.subarray(from, span.start), Buffer.from(label(span.name)));
+    parts.push(buf.subarray(from, span.start));
+    const mask = Buffer.from(label(span.name));
+    if (span.wrapped) {
+      // One mask per line, the line breaks kept as they were: the reader still sees the
+      // lines the program printed, and none of the characters on them.
+      let line = span.start;
+      for (const m of buf.toString('latin1', span.start, span.end).matchAll(/\r?\n/g)) {
+        parts.push(mask, buf.subarray(span.start + m.index, span.start + m.index + m[0].length));
+        line = span.start + m.index + m[0].length;
+      }
+      if (line < span.end) parts.push(mask);
+    } else parts.push(mask);
     from = span.end;
   }
   parts.push(buf.subarray(from));

@@ -10,10 +10,7 @@ export function secretForms(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
   const forms = new Set([
     secret,
-    ...base64Forms(bytes, 'base64'),
-    ...base64Forms(bytes, 'base64url'),
-    bytes.toString('hex'),
-    bytes.toString('hex').toUpperCase(),
+    ...encodedForms(bytes),
     encodeURIComponent(secret),
     // application/x-www-form-urlencoded: a space is `+`, and more characters are escaped.
     new URLSearchParams({ v: secret }).toString().slice(2),
@@ -24,9 +21,29 @@ export function secretForms(secret: string): string[] {
       .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
     ...shellForms(secret),
   ]);
-  // A derived form can be shorter than the value it came from (a base64 middle of a short
-  // value at an awkward alignment). One that short would match unrelated output and hide
-  // it, while masking it protects almost nothing, so it is left out like a short value.
+  return longEnough(forms);
+}
+
+/**
+ * The forms programs wrap over lines: base64 (`base64` at 76 columns, `openssl base64` and
+ * PEM at 64), base64url, and hex (`xxd -p` at 60). Their characters never include a line
+ * break, so a break found between two of them was put there by the wrapping.
+ */
+export function wrappableForms(secret: string): string[] {
+  if (secret.length < MIN_SECRET_LENGTH) return [];
+  return longEnough(new Set(encodedForms(Buffer.from(secret, 'utf8'))));
+}
+
+function encodedForms(bytes: Buffer): string[] {
+  return [...base64Forms(bytes, 'base64'), ...base64Forms(bytes, 'base64url'), bytes.toString('hex'), bytes.toString('hex').toUpperCase()];
+}
+
+/**
+ * A derived form can be shorter than the value it came from (a base64 middle of a short
+ * value at an awkward alignment). One that short would match unrelated output and hide it,
+ * while masking it protects almost nothing, so it is left out like a short value.
+ */
+function longEnough(forms: Set<string>): string[] {
   return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
 }
 
