@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handrail, type CliOptions } from '../support/handrail-cli.js';
+import { handrail, runIdOf, type CliOptions } from '../support/handrail-cli.js';
 import { runCommand } from '../support/run-command.js';
 import { makeKey } from '../support/ssh-keys.js';
 import { psqlAs, startTestLedger, teamYaml, type TestLedger } from '../support/team-ledger.js';
@@ -102,7 +102,8 @@ describe('an approval requested through the team ledger', () => {
     expect(r.stderr).toContain(`Approval: approved by alice@example.com (${fingerprint})`);
     const accepted = handrail(['audit', 'search', 'alice@example.com', '--kind', 'approval.accepted', '--json'], operator).stdout;
     expect(accepted).toContain(fingerprint);
-    expect(accepted).toContain(req.id);
+    const byRequest = JSON.parse(handrail(['audit', 'search', req.id, '--kind', 'approval.accepted', '--json'], operator).stdout) as { runId: string }[];
+    expect(byRequest.map((e) => e.runId)).toEqual([runIdOf(r.stdout)]);
   });
 
   it('is refused at run when the only approval in the ledger was signed by the operator', async () => {
@@ -146,7 +147,7 @@ describe('without a team ledger', () => {
   it('plan --request-approval refuses and says how to approve by file', () => {
     const alone = join(root, 'alone');
     mkdirSync(alone);
-    writeFileSync(join(alone, 'handrail.yml'), readFileSync(join(ws, 'handrail.yml'), 'utf8').replace(/^team:\n(  .*\n)+/, ''));
+    writeFileSync(join(alone, 'handrail.yml'), readFileSync(join(ws, 'handrail.yml'), 'utf8').replace(/^team:\n( {2}.*\n)+/, ''));
     writeFileSync(join(alone, 'greet.md'), RUNBOOK);
     writeFileSync(join(alone, 'allowed_signers'), readFileSync(join(ws, 'allowed_signers')));
     const r = handrail(['plan', 'greet', '--env', 'prod', '--input', 'name=world', '--request-approval'], {

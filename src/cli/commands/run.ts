@@ -28,18 +28,22 @@ export interface RunFlags extends OperatorFlags {
   acceptHostKey: string[];
   breakGlass?: string;
   approval?: string;
+  approvalRequest?: string;
   incident?: string;
   json?: boolean;
 }
 
 export async function runCommand(runbook: string, flags: RunFlags, global: GlobalOptions): Promise<number> {
   baselineWasmOnly();
+  if (flags.approval !== undefined && flags.approvalRequest !== undefined) {
+    throw new UserError('give --approval FILE or --approval-request ID, not both (each is checked the same way); nothing was executed');
+  }
   const service = new RunService(resolveSettings(global));
   try {
     const inputs = collectInputs(flags.input);
     if (isInteractive()) Object.assign(inputs, await askMissingInputs(await service.declaredInputs(runbook, process.cwd()), inputs));
     const given = new Set(Object.keys(inputs));
-    const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey, breakGlass: flags.breakGlass, incident: flags.incident, ...approvalFlag(flags) };
+    const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey, breakGlass: flags.breakGlass, incident: flags.incident, ...approvalFlag(flags), ...(flags.approvalRequest !== undefined ? { approvalRequest: flags.approvalRequest } : {}) };
     const plan = await service.plan(request, process.cwd());
     const secrets = Object.entries(plan.runbook.frontMatter.inputs ?? {}).filter(([, decl]) => decl.secret).map(([name]) => name);
     try {
