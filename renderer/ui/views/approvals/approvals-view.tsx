@@ -1,7 +1,6 @@
 // The approval requests waiting in the team ledger, and one opened to be read and signed.
 // Show before you ask: the Approve button stays disabled until the end of the plan's text has
 // been on screen, and the server signs only the plan id this screen showed.
-import { useState } from 'react';
 import { useClient, useConnection } from '../../api/api-context.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 import { PageHeading } from '../../components/page-heading.js';
@@ -14,7 +13,6 @@ export function ApprovalsView({ requestId }: { requestId?: string | undefined })
   const client = useClient();
   const { reconnects } = useConnection();
   const list = useLoad(() => client.listApprovalRequests({}), [reconnects], { primary: true });
-  const [approved, setApproved] = useState(0);
   const requests = list.data?.requests ?? [];
   return (
     <section className="view">
@@ -61,12 +59,9 @@ export function ApprovalsView({ requestId }: { requestId?: string | undefined })
       ) : null}
       {requestId ? (
         <RequestToRead
-          key={`${requestId}/${approved}`}
+          key={requestId}
           requestId={requestId}
-          onApproved={() => {
-            setApproved((n) => n + 1);
-            list.reload();
-          }}
+          onApproved={() => list.reload()}
         />
       ) : null}
     </section>
