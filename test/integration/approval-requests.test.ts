@@ -143,6 +143,23 @@ describe('an approval requested through the team ledger', () => {
   });
 });
 
+describe('the ledger keeps the rows as posted', () => {
+  it('refuses a request whose plan id is not the SHA-256 of its text, and any change or removal, even by its owner', async () => {
+    const req = request();
+    const forged = await psqlAs(
+      ledger,
+      'op_olga',
+      `INSERT INTO handrail.approval_requests (request_id, plan_id, plan_text, runbook, environment, operator, machine) VALUES (gen_random_uuid()::text, ${quote(req.planId)}, 'another text', 'greet', 'prod', 'olga', 'm');`,
+    );
+    expect(forged.stderr).toMatch(/violates check constraint/);
+    for (const sql of [`DELETE FROM handrail.approval_requests WHERE request_id = ${quote(req.id)};`, `UPDATE handrail.approval_requests SET note = 'x' WHERE request_id = ${quote(req.id)};`]) {
+      const refused = await ledger.pg.runPsql(sql, { database: ledger.database });
+      expect(refused.stderr).toMatch(/append-only/);
+    }
+    expect(handrail(['approvals', '--json'], approver).stdout).toContain(req.id);
+  });
+});
+
 describe('without a team ledger', () => {
   it('plan --request-approval refuses and says how to approve by file', () => {
     const alone = join(root, 'alone');
