@@ -115,6 +115,8 @@ describe('an approval requested through the team ledger', () => {
       `INSERT INTO handrail.approval_signatures (request_id, statement, signature, principal, key_fingerprint) VALUES (${quote(req.id)}, ${quote(own.statement)}, ${quote(own.signature)}, 'olga@example.com', 'SHA256:x');`,
     );
     expect(posted.stderr).toBe('');
+    // It cannot take the request off the approvers' list either.
+    expect(handrail(['approvals'], approver).stdout).toContain(req.id);
     expectRefused(run(req.id), /self-approval: /);
   });
 

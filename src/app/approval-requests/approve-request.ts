@@ -26,9 +26,10 @@ export async function fetchRequestToApprove(settings: Settings, ref: string): Pr
   if (plan.id !== request.planId) {
     throw new UserError(`approval request ${request.requestId} names plan ${request.planId}, but its text is plan ${plan.id}: the ledger's row was altered; tell whoever administers the ledger; ${NOT_SIGNED}`, 2);
   }
-  if (plan.runbook !== request.runbook || plan.environment !== request.environment || plan.operator !== request.operator) {
+  // The ledger checks the id against the text; what the listing says beside them, only this can.
+  if (plan.runbook !== request.runbook || plan.environment !== request.environment) {
     throw new UserError(
-      `approval request ${request.requestId} is listed as ${request.runbook} in ${request.environment} by ${request.operator}, but its plan is ${plan.runbook} in ${plan.environment} by ${plan.operator}; read the plan, not the listing; ${NOT_SIGNED}`,
+      `approval request ${request.requestId} is listed as ${request.runbook} in ${request.environment}, but its plan is ${plan.runbook} in ${plan.environment}; the listing was altered; read the plan, not the listing; ${NOT_SIGNED}`,
       2,
     );
   }

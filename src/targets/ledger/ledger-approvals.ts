@@ -67,10 +67,15 @@ export async function postApprovalRequest(client: LedgerClient, request: PostedR
   return id;
 }
 
-/** Requests no one has signed yet, newest first. */
+/**
+ * Requests no one else has signed yet, newest first. A row posted with the requester's own
+ * login does not count: it could never approve the run, and must not take the request off
+ * the approvers' list.
+ */
 export async function pendingApprovalRequests(client: LedgerClient, limit = 100): Promise<LedgerApprovalRequest[]> {
   const result = await client.query<RequestRow>(
-    `${REQUESTS} WHERE NOT EXISTS (SELECT 1 FROM handrail.approval_signatures s WHERE s.request_id = r.request_id) ORDER BY r.requested_at DESC, r.request_id LIMIT $1`,
+    `${REQUESTS} WHERE NOT EXISTS (SELECT 1 FROM handrail.approval_signatures s WHERE s.request_id = r.request_id AND s.db_role <> r.db_role)
+     ORDER BY r.requested_at DESC, r.request_id LIMIT $1`,
     [limit],
   );
   return result.rows.map(toRequest);
