@@ -397,7 +397,9 @@ export class RunService extends ContextService {
     await loadShellGrammar();
     const plan = planRun(run.runbookPath, source, inventory, run.environment, { ...stored, ...request.inputs });
     const approval = await this.approvalOr({ runbook: run.runbookId, environment: run.environment },
-      () => decideResumeApproval(this.settings, plan, request, () => this.approvedPlans(run.id), run.id));
+      async () => request.approvalRequest === undefined
+        ? decideResumeApproval(this.settings, plan, request, () => this.approvedPlans(run.id), run.id)
+        : (await import('./approval-requests/run-approval-request.js')).decideRequestApproval(this.settings, plan, request.approvalRequest, request.breakGlass));
     const targets = await openTargets(plan, this.targetOptions(request, session)).catch((error: unknown) => {
       throw unreachableLeftover(this.store, run.id, error) ?? error;
     });

@@ -102,6 +102,7 @@ program
   .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
   .option('--break-glass <reason>', 'in an incident: go past an approval or team lock that cannot be had now; recorded as a deviation that leads every report')
   .option('--approval <file>', 'a new approval, when the plan changed since the run was approved')
+  .option('--approval-request <id>', 'or a new approval requested through the team ledger (handrail plan --request-approval)')
   .option('--json', 'print events as JSON lines')
   .action(async (run: string, options: ResumeFlags) => {
     const { resumeCommand } = await import('./commands/run.js');

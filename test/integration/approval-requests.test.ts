@@ -36,6 +36,10 @@ beforeAll(async () => {
     `${teamYaml(ledger)}environments:\n  prod:\n    protected: true\n    approval:\n      required: true\n      approvers: ./allowed_signers\n      valid-for: 1h\n    targets: {}\n`,
   );
   writeFileSync(join(ws, 'greet.md'), RUNBOOK);
+  writeFileSync(
+    join(ws, 'wait.md'),
+    `---\nid: wait-flag\ntitle: Wait for a flag\nversion: 1.0.0\nenvironments: [prod]\ninputs:\n  name:\n    type: string\n---\n\n# Wait\n\n## Needs the flag\n\n\`\`\`sh {target=local}\ntest -e ${JSON.stringify(join(root, 'flag'))} || { echo flag-missing; exit 1; }\necho "resumed-step-ran {{ name }}"\n\`\`\`\n`,
+  );
   operator = { dataDir: join(root, 'data-olga'), workspace: ws, cwd: root, env: { ...ledger.env('op_olga'), HANDRAIL_OPERATOR: 'olga', SSH_AUTH_SOCK: '' } };
   approver = { dataDir: join(root, 'data-alice'), workspace: ws, cwd: root, env: { ...ledger.env('ap_alice'), HANDRAIL_OPERATOR: 'alice', SSH_AUTH_SOCK: '' } };
 }, 120_000);
@@ -142,6 +146,31 @@ describe('an approval requested through the team ledger', () => {
   it('is refused at run while no approver has signed it yet', () => {
     const req = request();
     expectRefused(run(req.id), new RegExp(`no approval .*${req.id}`));
+  });
+});
+
+describe('a resume whose plan changed since it was approved', () => {
+  it('goes on with an approval requested for the new plan, and is refused with the old request', () => {
+    const ask = (name: string) => {
+      const r = handrail(['plan', 'wait-flag', '--env', 'prod', '--input', `name=${name}`, '--request-approval'], operator);
+      expect(r.code, r.stderr).toBe(0);
+      const id = /Approval request: (\S+)/.exec(r.stdout)![1]!;
+      expect(handrail(['approve', '--request', id, '--key', key.alice!, '--yes'], approver).code).toBe(0);
+      return id;
+    };
+    const first = ask('one');
+    const failed = handrail(['run', 'wait-flag', '--env', 'prod', '--input', 'name=one', '--yes', '--confirm', 'prod', '--approval-request', first], operator);
+    expect(failed.stdout).toContain('flag-missing');
+    expect(failed.code).toBe(1);
+    const runId = runIdOf(failed.stdout);
+    writeFileSync(join(root, 'flag'), '');
+    const resume = (requestId: string) =>
+      handrail(['resume', runId, '--input', 'name=two', '--yes', '--confirm', 'prod', '--approval-request', requestId], operator);
+    expectRefused(resume(first), /the approval is for plan .* but this run's plan is/);
+    const second = ask('two');
+    const resumed = resume(second);
+    expect(resumed.stdout).toContain('resumed-step-ran two');
+    expect(resumed.code).toBe(0);
   });
 });
 

@@ -120,6 +120,9 @@ export interface ResumeFlags extends Omit<RunFlags, 'env' | 'incident'> {
 
 export async function resumeCommand(runRef: string, flags: ResumeFlags, global: GlobalOptions): Promise<number> {
   baselineWasmOnly();
+  if (flags.approval !== undefined && flags.approvalRequest !== undefined) {
+    throw new UserError('give --approval FILE or --approval-request ID, not both (each is checked the same way); nothing was executed');
+  }
   const service = new RunService(resolveSettings(global));
   try {
     // The run's secret inputs are the ones it stored redacted; they may not come from argv either.
@@ -129,7 +132,7 @@ export async function resumeCommand(runRef: string, flags: ResumeFlags, global: 
     for (const notice of await new SnapshotService(service).housekeeping(undefined, { retention: false })) fail(notice);
     const printer = makePrinter(flags);
     const stopLeftovers = await chooseToStopLeftovers(service, runRef, flags.stopLeftover === true);
-    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers, breakGlass: flags.breakGlass, ...approvalFlag(flags) };
+    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers, breakGlass: flags.breakGlass, ...approvalFlag(flags), ...(flags.approvalRequest !== undefined ? { approvalRequest: flags.approvalRequest } : {}) };
     const result = await withSession(service, flags, printer, (session) => service.resume(runRef, request, session));
     noteUnusedBreakGlass(service, flags, result);
     return exitCode(result);
