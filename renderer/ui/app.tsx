@@ -19,12 +19,14 @@ const AuditView = lazy(() => import('./views/audit/audit-view.js').then((m) => (
 const AuditRunView = lazy(() => import('./views/audit/audit-run-view.js').then((m) => ({ default: m.AuditRunView })));
 const TeamRunView = lazy(() => import('./views/audit/team-run-view.js').then((m) => ({ default: m.TeamRunView })));
 const SnapshotsView = lazy(() => import('./views/snapshots/snapshots-view.js').then((m) => ({ default: m.SnapshotsView })));
+const ApprovalsView = lazy(() => import('./views/approvals/approvals-view.js').then((m) => ({ default: m.ApprovalsView })));
 const RecorderView = lazy(() => import('./views/recorder/recorder-view.js').then((m) => ({ default: m.RecorderView })));
 
 const SECTIONS = [
   { name: 'Runbooks', to: href.runbooks(), views: ['runbooks', 'runbook', 'run', 'edit', 'new', 'history'] },
   { name: 'Audit', to: href.audit(), views: ['audit', 'audit-run', 'team', 'team-run'] },
   { name: 'Snapshots', to: href.snapshots(), views: ['snapshots'] },
+  { name: 'Approvals', to: href.approvals(), views: ['approvals'] },
   { name: 'Record', to: href.record(), views: ['record', 'recording'] },
 ] as const;
 
@@ -104,6 +106,8 @@ function View({ route }: { route: Route }) {
       return <TeamRunView key={`${route.machineId}/${route.runId}`} machineId={route.machineId} runId={route.runId} />;
     case 'snapshots':
       return <SnapshotsView />;
+    case 'approvals':
+      return <ApprovalsView requestId={route.requestId} />;
     case 'edit':
       return <RunbookEditorView key={route.id} id={route.id} />;
     case 'new':

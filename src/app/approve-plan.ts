@@ -30,6 +30,11 @@ export async function readPlanToApprove(path: string): Promise<PlanToApprove> {
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new UserError(`cannot read the plan ${path} (${error.code ?? String(error)}); nothing was signed`);
   });
+  return planToApprove(text, path);
+}
+
+/** A plan's text as an approver will be shown it (a file, or a request fetched from the team ledger), refused when it could hide a line. */
+export function planToApprove(text: string, path: string): PlanToApprove {
   if (!text.startsWith(`${PLAN_TEXT_HEADER}\n`) || !text.endsWith(`${PLAN_TEXT_FOOTER}\n`)) {
     throw new UserError(`${path} is not a whole Handrail plan (it must start '${PLAN_TEXT_HEADER}' and end '${PLAN_TEXT_FOOTER}', as handrail plan --out writes it); nothing was signed`);
   }
@@ -104,6 +109,18 @@ export async function approverPrincipal(settings: Settings, plan: PlanToApprove,
 
 /** Signs the statement for `plan` and writes PLAN.sig (or `out`); returns where. */
 export async function writeApproval(plan: PlanToApprove, principal: string, signer: SshSigner, out: string | undefined, now = new Date()): Promise<string> {
+  const { statement, armored } = await signApproval(plan, principal, signer, now);
+  const path = resolve(out ?? `${plan.path}.sig`);
+  try {
+    await writeFileSafely(path, [statement, armored], { mode: 0o644, replace: true });
+  } catch (error) {
+    throw new UserError(`could not write ${path} (${(error as Error).message}); nothing was written there`, 1);
+  }
+  return path;
+}
+
+/** The approval statement for `plan` and its SSHSIG: the two halves of a PLAN.sig, wherever they are kept. */
+export async function signApproval(plan: PlanToApprove, principal: string, signer: SshSigner, now = new Date()): Promise<{ statement: string; armored: string }> {
   const statement = statementText({
     plan: plan.id,
     runbook: plan.runbook,
@@ -117,11 +134,5 @@ export async function writeApproval(plan: PlanToApprove, principal: string, sign
   } catch (error) {
     throw new UserError(`${(error as Error).message}; nothing was signed`, 1);
   }
-  const path = resolve(out ?? `${plan.path}.sig`);
-  try {
-    await writeFileSafely(path, [statement, armored], { mode: 0o644, replace: true });
-  } catch (error) {
-    throw new UserError(`could not write ${path} (${(error as Error).message}); nothing was written there`, 1);
-  }
-  return path;
+  return { statement, armored };
 }

@@ -40,6 +40,8 @@ export interface ApprovalRequest {
   approval?: string | undefined;
   /** Or its text, as the console's Approval field holds it. */
   approvalText?: string | undefined;
+  /** What the approval is called in messages and the trail when given as text (an approval from the team ledger). */
+  approvalLabel?: string | undefined;
   breakGlass?: string | undefined;
 }
 
@@ -86,7 +88,7 @@ export async function decideRunApproval(settings: Settings, run: RunPlan, reques
   const config = (run.environment as { approval?: ApprovalSettings }).approval;
   const env = run.environmentName;
   const runbook = run.runbook.frontMatter.id;
-  const given = request.approval ?? (request.approvalText !== undefined ? 'the approval given' : undefined);
+  const given = request.approval ?? (request.approvalText !== undefined ? (request.approvalLabel ?? 'the approval given') : undefined);
   // Only an environment with approvals pays for building the plan.
   if (given === undefined && config?.required !== true) return { kind: 'none' };
   const id = runPlanId(settings, run);

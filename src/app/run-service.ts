@@ -68,6 +68,8 @@ export interface StartRequest {
   approval?: string;
   /** The approval's text instead of its file (the console, where it is pasted). */
   approvalText?: string;
+  /** Or the id of an approval request in the team ledger, whose posted approvals are checked as files are. */
+  approvalRequest?: string;
   /** The incident or ticket the run is for (`--incident`); kept on the run and in its run.started event. */
   incident?: string | undefined;
 }
@@ -295,7 +297,10 @@ export class RunService extends ContextService {
     );
     const runId = newId();
     const { decideRunApproval, approvalSaid } = await runMachinery();
-    const approval = await this.approvalOr(request, () => decideRunApproval(this.settings, plan, request));
+    const approval = await this.approvalOr(request, async () =>
+      request.approvalRequest === undefined
+        ? decideRunApproval(this.settings, plan, request)
+        : (await import('./approval-requests/run-approval-request.js')).decideRequestApproval(this.settings, plan, request.approvalRequest, request.breakGlass));
     const { openTargets, lockTargets, releaseTargets, lockKey } = await runMachinery();
     const targets = await openTargets(plan, this.targetOptions(request, session)).catch((error: unknown) => {
       if (error instanceof UserError) this.refused(request, error.message);
@@ -392,7 +397,9 @@ export class RunService extends ContextService {
     await loadShellGrammar();
     const plan = planRun(run.runbookPath, source, inventory, run.environment, { ...stored, ...request.inputs });
     const approval = await this.approvalOr({ runbook: run.runbookId, environment: run.environment },
-      () => decideResumeApproval(this.settings, plan, request, () => this.approvedPlans(run.id), run.id));
+      async () => request.approvalRequest === undefined
+        ? decideResumeApproval(this.settings, plan, request, () => this.approvedPlans(run.id), run.id)
+        : (await import('./approval-requests/run-approval-request.js')).decideRequestApproval(this.settings, plan, request.approvalRequest, request.breakGlass));
     const targets = await openTargets(plan, this.targetOptions(request, session)).catch((error: unknown) => {
       throw unreachableLeftover(this.store, run.id, error) ?? error;
     });

@@ -63,6 +63,7 @@ program
   .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
   .option('--break-glass <reason>', 'in an incident: go past an approval or team lock that cannot be had now; recorded as a deviation that leads every report')
   .option('--approval <file>', "the approval of this run's plan (PLAN.sig from handrail approve), for an environment that requires one")
+  .option('--approval-request <id>', 'the approval request in the team ledger (handrail plan --request-approval) whose posted approvals to check, as --approval checks a file')
   .option('--incident <id>', 'the incident or ticket this run is for (kept with the run, in its audit trail and reports)')
   .option('--json', 'print events as JSON lines')
   .action(async (runbook: string, options: RunFlags) => {
@@ -79,6 +80,8 @@ program
   .option('--rehearse', "run the SQL steps on a copy (SQLite) or in a transaction that is rolled back (PostgreSQL) and report rows and expect-rows")
   .option('--confirm <env>', "a protected environment's name, typed to allow a rehearsal on its PostgreSQL databases")
   .option('--out <file>', 'write the plan text (what an approver signs) to this file')
+  .option('--request-approval', 'post the plan to the team ledger as an approval request for approvers to read and sign; prints its id')
+  .option('--note <text>', 'with --request-approval: a line for the approvers (why, the incident)')
   .option('--json', 'print the plan (and rehearsal) as JSON')
   .action(async (runbook: string, options: import('./commands/plan.js').PlanFlags) => {
     const { planCommand } = await import('./commands/plan.js');
@@ -99,6 +102,7 @@ program
   .option('--accept-host-key <fingerprint>', 'accept an unknown SSH host key (SHA256:…) after checking it (repeatable)', collect, [])
   .option('--break-glass <reason>', 'in an incident: go past an approval or team lock that cannot be had now; recorded as a deviation that leads every report')
   .option('--approval <file>', 'a new approval, when the plan changed since the run was approved')
+  .option('--approval-request <id>', 'or a new approval requested through the team ledger (handrail plan --request-approval)')
   .option('--json', 'print events as JSON lines')
   .action(async (run: string, options: ResumeFlags) => {
     const { resumeCommand } = await import('./commands/run.js');
@@ -108,14 +112,24 @@ program
 program
   .command('approve')
   .description('read a plan (handrail plan --out FILE) and sign it with your SSH key as its approver; writes PLAN.sig')
-  .argument('<plan>', 'the plan file to approve')
+  .argument('[plan]', 'the plan file to approve')
+  .option('--request <id>', 'approve an approval request from the team ledger instead of a file (see handrail approvals)')
   .option('--key <file>', 'your SSH private key, or its .pub when the key is in ssh-agent (default: the agent\'s only key)')
   .option('--principal <name>', "your name in the environment's allowed_signers (default: the one listed for your key)")
   .option('--out <file>', 'where to write the approval (default: PLAN.sig)')
   .option('--yes', 'without a terminal: sign after printing the plan')
-  .action(async (plan: string, options: import('./commands/approve.js').ApproveFlags) => {
+  .action(async (plan: string | undefined, options: import('./commands/approve.js').ApproveFlags) => {
     const { approveCommand } = await import('./commands/approve.js');
     process.exitCode = await approveCommand(plan, options, program.opts<GlobalOptions>());
+  });
+
+program
+  .command('approvals')
+  .description('list the approval requests waiting in the team ledger, newest first')
+  .option('--json', 'print them as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { approvalsCommand } = await import('./commands/approvals.js');
+    process.exitCode = await approvalsCommand(options, program.opts<GlobalOptions>());
   });
 
 program

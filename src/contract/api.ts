@@ -11,6 +11,7 @@ import { Run, RunStep, RunVerdict } from './run.js';
 import { InputDeclaration, NAME_PATTERN, RunbookSummary } from './runbook.js';
 import { Snapshot } from './snapshot.js';
 import { TeamRunPage, TeamRunQuery, TeamRunRef, TeamRunView } from './team-views.js';
+import { ApprovalRequestEntry, ApprovalRequestPlan, ApprovedRequest, ApproveRequest } from './approval-requests.js';
 
 const Id = z.string().min(1).max(200);
 const Text = z.string().max(10_000);
@@ -304,6 +305,12 @@ export const API = {
   listTeamRuns: { request: TeamRunQuery, response: TeamRunPage },
   /** One run of the team ledger, as `show RUN --team` reads it: checked against its machine's pinned key. */
   getTeamRun: { request: TeamRunRef, response: TeamRunView },
+  /** Approval requests in the team ledger no one has signed yet, newest first. */
+  listApprovalRequests: { request: z.object({}), response: z.object({ requests: z.array(ApprovalRequestEntry) }) },
+  /** One request with its plan's whole text, checked as a plan file is before an approver is shown it. */
+  getApprovalRequest: { request: z.object({ requestId: Id }), response: ApprovalRequestPlan },
+  /** Signs the request's plan with the approver's SSH key, as `handrail approve --request` does, and posts it. */
+  approveRequest: { request: ApproveRequest, response: ApprovedRequest },
 
   // Authoring: the editor, version history, the recorder and import.
   /** The validator on unsaved text: the same problems and positions as `handrail validate`. */

@@ -13,6 +13,8 @@ export type Route =
   | { view: 'team' }
   | { view: 'team-run'; machineId: string; runId: string }
   | { view: 'snapshots' }
+  /** Approval requests in the team ledger, and one opened to read and sign. */
+  | { view: 'approvals'; requestId?: string }
   | { view: 'record' }
   | { view: 'recording'; draftId: string }
   | { view: 'edit'; id: string }
@@ -36,6 +38,8 @@ export function parseRoute(hash: string): Route {
       return second && third ? { view: 'team-run', machineId: second, runId: third } : { view: 'team' };
     case 'snapshots':
       return { view: 'snapshots' };
+    case 'approvals':
+      return second ? { view: 'approvals', requestId: second } : { view: 'approvals' };
     case 'record':
       return second ? { view: 'recording', draftId: second } : { view: 'record' };
     case 'edit':
@@ -67,6 +71,8 @@ export const href = {
   team: () => '#/team',
   teamRun: (machineId: string, runId: string) => `#/team/${encodeURIComponent(machineId)}/${encodeURIComponent(runId)}`,
   snapshots: () => '#/snapshots',
+  approvals: () => '#/approvals',
+  approval: (requestId: string) => `#/approvals/${encodeURIComponent(requestId)}`,
   record: () => '#/record',
   recording: (draftId: string) => `#/record/${encodeURIComponent(draftId)}`,
   edit: (id: string) => `#/edit/${encodeURIComponent(id)}`,

@@ -27,6 +27,7 @@ import { RunbookCatalog } from './runbook-catalog.js';
 import { onFirstUse } from './on-first-use.js';
 import { snapshotHandlers } from './snapshot-handlers.js';
 import { teamHandlers } from './team-handlers.js';
+import { approvalRequestHandlers } from './approval-request-handlers.js';
 
 export type ConsoleListener = (event: ConsoleEvent) => void;
 
@@ -68,7 +69,7 @@ export class ConsoleService {
         restores: new Map(),
         emit,
       };
-      const api: ConsoleApi = { ...runHandlers(this.parts), ...auditHandlers(this.parts), ...snapshotHandlers(this.parts), ...authoringHandlers(this.parts), ...planHandlers(this.parts), ...teamHandlers(this.parts) };
+      const api: ConsoleApi = { ...runHandlers(this.parts), ...auditHandlers(this.parts), ...snapshotHandlers(this.parts), ...authoringHandlers(this.parts), ...planHandlers(this.parts), ...teamHandlers(this.parts), ...approvalRequestHandlers(this.parts) };
       Object.assign(this, whileOpen(api, () => this.assertOpen()));
       this.recordLifecycle('app.started');
     } catch (error) {

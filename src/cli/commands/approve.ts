@@ -17,9 +17,16 @@ export interface ApproveFlags {
   principal?: string;
   yes?: boolean;
   out?: string;
+  request?: string;
 }
 
-export async function approveCommand(planPath: string, flags: ApproveFlags, global: GlobalOptions): Promise<number> {
+export async function approveCommand(planPath: string | undefined, flags: ApproveFlags, global: GlobalOptions): Promise<number> {
+  if (flags.request !== undefined) {
+    if (planPath !== undefined) throw new UserError(`give a plan file or --request ID, not both; nothing was signed`);
+    const { approveRequestCommand } = await import('./approve-request.js');
+    return approveRequestCommand(flags.request, flags, global);
+  }
+  if (planPath === undefined) throw new UserError('give the plan file to approve (handrail approve plan.txt), or --request ID for a request in the team ledger (handrail approvals lists them); nothing was signed');
   const settings = resolveSettings(global);
   const plan = await readPlanToApprove(planPath);
   writeOut(plan.text);

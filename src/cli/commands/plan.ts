@@ -18,6 +18,8 @@ export interface PlanFlags {
   out?: string;
   rehearse?: boolean;
   confirm?: string;
+  requestApproval?: boolean;
+  note?: string;
 }
 
 export async function planCommand(runbook: string, flags: PlanFlags, global: GlobalOptions): Promise<number> {
@@ -30,12 +32,22 @@ export async function planCommand(runbook: string, flags: PlanFlags, global: Glo
     const refusal = rehearsalRefusal(made.run, flags.confirm);
     if (refusal) throw new UserError(refusal);
   }
+  if (flags.note !== undefined && !flags.requestApproval) throw new UserError('--note goes with --request-approval (it is shown to the approvers); add --request-approval or leave out --note; nothing was posted');
   if (flags.out !== undefined) await writePlanFile(flags.out, made.text);
+  let requestId: string | undefined;
+  if (flags.requestApproval) {
+    const { requestApproval } = await import('../../app/approval-requests/request-approval.js');
+    requestId = await requestApproval(settings, made, flags.note);
+  }
   // The plan is shown before the rehearsal starts: it is complete without it.
   if (!flags.json) {
     if (flags.out === undefined) writeOut(made.text);
     print(`Plan id: ${made.id}`);
     if (flags.out !== undefined) print(`Plan written to ${flags.out}: this is the text an approver reads and signs.`);
+    if (requestId !== undefined) {
+      print(`Approval request: ${requestId}`);
+      print(`Posted to the team ledger: approvers see it in handrail approvals (and the console's Approvals) and sign it with handrail approve --request ${requestId}; then run with --approval-request ${requestId}.`);
+    }
   }
   let rehearsal: Rehearsal | undefined;
   if (flags.rehearse) {
@@ -47,7 +59,7 @@ export async function planCommand(runbook: string, flags: PlanFlags, global: Glo
       return EXIT_BY_SIGNAL[rehearsal.stopped as keyof typeof EXIT_BY_SIGNAL] ?? 1;
     }
   }
-  if (flags.json) print(JSON.stringify({ id: made.id, plan: made.plan, text: made.text, ...(rehearsal ? { rehearsal } : {}) }, null, 2));
+  if (flags.json) print(JSON.stringify({ id: made.id, plan: made.plan, text: made.text, ...(requestId !== undefined ? { requestId } : {}), ...(rehearsal ? { rehearsal } : {}) }, null, 2));
   return rehearsal && !rehearsal.ok ? 1 : 0;
 }
 

@@ -28,18 +28,22 @@ export interface RunFlags extends OperatorFlags {
   acceptHostKey: string[];
   breakGlass?: string;
   approval?: string;
+  approvalRequest?: string;
   incident?: string;
   json?: boolean;
 }
 
 export async function runCommand(runbook: string, flags: RunFlags, global: GlobalOptions): Promise<number> {
   baselineWasmOnly();
+  if (flags.approval !== undefined && flags.approvalRequest !== undefined) {
+    throw new UserError('give --approval FILE or --approval-request ID, not both (each is checked the same way); nothing was executed');
+  }
   const service = new RunService(resolveSettings(global));
   try {
     const inputs = collectInputs(flags.input);
     if (isInteractive()) Object.assign(inputs, await askMissingInputs(await service.declaredInputs(runbook, process.cwd()), inputs));
     const given = new Set(Object.keys(inputs));
-    const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey, breakGlass: flags.breakGlass, incident: flags.incident, ...approvalFlag(flags) };
+    const request = { runbook, environment: flags.env, inputs, acceptHostKeys: flags.acceptHostKey, breakGlass: flags.breakGlass, incident: flags.incident, ...approvalFlag(flags), ...(flags.approvalRequest !== undefined ? { approvalRequest: flags.approvalRequest } : {}) };
     const plan = await service.plan(request, process.cwd());
     const secrets = Object.entries(plan.runbook.frontMatter.inputs ?? {}).filter(([, decl]) => decl.secret).map(([name]) => name);
     try {
@@ -116,6 +120,9 @@ export interface ResumeFlags extends Omit<RunFlags, 'env' | 'incident'> {
 
 export async function resumeCommand(runRef: string, flags: ResumeFlags, global: GlobalOptions): Promise<number> {
   baselineWasmOnly();
+  if (flags.approval !== undefined && flags.approvalRequest !== undefined) {
+    throw new UserError('give --approval FILE or --approval-request ID, not both (each is checked the same way); nothing was executed');
+  }
   const service = new RunService(resolveSettings(global));
   try {
     // The run's secret inputs are the ones it stored redacted; they may not come from argv either.
@@ -125,7 +132,7 @@ export async function resumeCommand(runRef: string, flags: ResumeFlags, global: 
     for (const notice of await new SnapshotService(service).housekeeping(undefined, { retention: false })) fail(notice);
     const printer = makePrinter(flags);
     const stopLeftovers = await chooseToStopLeftovers(service, runRef, flags.stopLeftover === true);
-    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers, breakGlass: flags.breakGlass, ...approvalFlag(flags) };
+    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers, breakGlass: flags.breakGlass, ...approvalFlag(flags), ...(flags.approvalRequest !== undefined ? { approvalRequest: flags.approvalRequest } : {}) };
     const result = await withSession(service, flags, printer, (session) => service.resume(runRef, request, session));
     noteUnusedBreakGlass(service, flags, result);
     return exitCode(result);
