@@ -35,7 +35,7 @@ describe('a copy made in another file of the same program', () => {
   });
 
   it('still flags a > write over the copy: the destination may have held a file before', async () => {
-    const files = program('app_install() {\n  cp -f ${SAMPLES}/app.conf ${APP_CONF}\n}', 'app_tune() {\n  echo "x" > ${APP_CONF}\n}');
+    const files = program('app_install() {\n  cp -f ${SAMPLES}/app.conf ${APP_CONF}\n}', 'app_tune() {\n  cat ${SAMPLES}/tuned.conf > ${APP_CONF}\n}');
     expect(await rulesIn(files, 'steps/tune.sh')).toEqual(['redirect-overwrite']);
   });
 

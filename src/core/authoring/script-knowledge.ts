@@ -7,6 +7,7 @@ import { canRunTogether, isOnlyArm } from './script-branches.js';
 import { copiesElsewhereInProgram, copyDestinations, namesOneOf, pathKey, variablesIn } from './program-copies.js';
 import { hasFlag, operands, optionValue } from './command-args.js';
 import { readBashNow } from './bash-syntax.js';
+import { filesReadBy } from './generated-writes.js';
 import { functionPrints, functionPrintsFreshName } from './function-output.js';
 import { outsideValues, printedTexts } from './outside-values.js';
 import type { ScriptFiles } from './script-files.js';
@@ -94,6 +95,10 @@ export class ScriptKnowledge {
   private readonly filled = new Set<string>();
   /** Files the script copied into place (`cp SRC DEST`), per the branch arms it copied them in. */
   private readonly copied = new Map<string, string[][]>();
+  /** Files a command read before now (generated-writes.ts): writing one whole loses what the script treated as worth reading. */
+  private readonly readSoFar = new Set<string>();
+  /** Folders `mkdir -p` made sure of: where the script collects what it writes (generated-writes.ts). */
+  private readonly ensured = new Set<string>();
   /** Files already read for this script (each sourced file is learnt once, even when sourced in a loop). */
   readonly read: Set<string>;
 
@@ -343,6 +348,18 @@ export class ScriptKnowledge {
     for (const file of files) this.optional.add(normal(this.resolve(file)));
   }
 
+  /** The file sits in a folder the script made sure of with `mkdir -p` before now. */
+  inEnsuredFolder(word: string): boolean {
+    const path = normal(this.resolve(word));
+    return this.ensured.has(path.slice(0, path.lastIndexOf('/')));
+  }
+
+  /** The script searched, compared or backed up this file before now. */
+  readOrTested(word: string): boolean {
+    const path = normal(this.resolve(word));
+    return this.readSoFar.has(path);
+  }
+
   isOptionalFile(word: string): boolean {
     return this.optional.has(normal(this.resolve(word)));
   }
@@ -358,6 +375,8 @@ export class ScriptKnowledge {
    */
   learnCall(call: Pick<ShellCall, 'name' | 'args'>): void {
     const name = call.name.split('/').pop() ?? call.name;
+    for (const file of filesReadBy(call)) this.readSoFar.add(normal(this.resolve(file)));
+    if (name === 'mkdir' && hasFlag(call.args, 'p', '--parents')) for (const path of operands(call.args, new Set(['-m', '--mode']))) this.ensured.add(normal(this.resolve(path)));
     if (name === 'nft' && !hasFlag(call.args, 'c', '--check') && (hasFlag(call.args, 'f', '--file') || (call.args.includes('flush') && call.args.includes('ruleset')))) this.firewallReplaced = true;
     const made = name === 'touch' || (name === 'mkdir' && !hasFlag(call.args, 'p', '--parents'));
     if (made) {
