@@ -384,3 +384,15 @@ describe('output collected in a folder the script keeps for it', () => {
     expect(await rules('mkdir -p /etc/shop\nrender > /etc/shop/shop.conf')).toContain('redirect-overwrite');
   });
 });
+
+describe('a copy made by a relative name after `cd`', () => {
+  it('takes `cd DIR; cp x.sample x` as putting DIR/x in place, for a later in-place edit of DIR/x', async () => {
+    const script = ['APP_DIR=/opt/shopd', 'APP_CONF="${APP_DIR}/settings.py"', 'install_app() {', '  cd ${APP_DIR}', '  cp settings.py.sample settings.py', '}', 'configure_app() {', '  perl -pi -e "s#^(port).*#${1} = 7777#" ${APP_CONF}', '}'].join('\n');
+    expect(await rules(script)).toEqual([]);
+  });
+
+  it('still flags the edit when the copy went to another folder', async () => {
+    const script = ['APP_CONF=/opt/shopd/settings.py', 'cd /opt/other', 'cp settings.py.sample settings.py', 'perl -pi -e "s#^(port).*#x#" ${APP_CONF}'].join('\n');
+    expect(await rules(script)).toContain('in-place-edit');
+  });
+});

@@ -99,6 +99,10 @@ export class ScriptKnowledge {
   private readonly readSoFar = new Set<string>();
   /** Folders `mkdir -p` made sure of: where the script collects what it writes (generated-writes.ts). */
   private readonly ensured = new Set<string>();
+  /** The folder the last `cd` went to, when the script spells it out (a copy by a relative name lands there). */
+  private folderNow: string | undefined;
+  /** A copy was placed by a relative name after such a `cd`: only then is a path spelt out through the program's other files. */
+  private folderSeen = false;
   /** Files already read for this script (each sourced file is learnt once, even when sourced in a loop). */
   readonly read: Set<string>;
 
@@ -147,6 +151,16 @@ export class ScriptKnowledge {
       const seen = this.values.get(braced ?? bare ?? '') ?? [];
       const only = seen.length > 0 && seen.every((v) => v === seen[0]) ? seen[0] : undefined;
       return typeof only === 'string' ? this.resolve(only, depth + 1) : whole;
+    });
+  }
+
+  /** resolve, also with the values the files that came with the script give (valuesOf). */
+  private spelt(word: string, depth = 0): string {
+    if (depth > 4 || !EXPANSION.test(word)) return word;
+    return word.replace(/\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g, (whole, braced?: string, bare?: string) => {
+      const seen = this.valuesOf(braced ?? bare ?? '');
+      const only = seen.length > 0 && seen.every((v) => v === seen[0]) ? seen[0] : undefined;
+      return typeof only === 'string' ? this.spelt(only, depth + 1) : whole;
     });
   }
 
@@ -273,6 +287,8 @@ export class ScriptKnowledge {
       return places !== undefined && (this.anyArm || places.some((arms) => canRunTogether(arms, this.armsNow)));
     };
     if (here(path)) return true;
+    // `APP_CONF` set in the program's config file, the copy made after `cd "$APP_DIR"` (see learnCall).
+    if (this.folderSeen && here(normal(this.spelt(word)))) return true;
     // `${DIR}/*.sql` after copies of `${DIR}/a.sql` and `${DIR}/b.sql`.
     if (/[*?]/.test(path) && namesOneOf(path, new Set([...this.copied.keys()].filter(here).map(pathKey)))) return true;
     // Copied into place by another file of the same program (program-copies.ts).
@@ -392,8 +408,10 @@ export class ScriptKnowledge {
     // in-place edit trusts this: DEST may have held a file, so it is not the script's own for
     // deletes or overwrites.
     for (const dest of copyDestinations(call)) {
-      const path = normal(this.resolve(dest));
-      this.copied.set(path, [...(this.copied.get(path) ?? []), [...this.armsNow]]);
+      // `cd "$APP_DIR"; cp settings.py.sample settings.py` puts "$APP_DIR/settings.py" in place.
+      const at = this.folderNow !== undefined && !/^[/$~]/.test(dest) ? [`${this.folderNow}/${dest.replace(/^\.\//, '')}`] : [];
+      if (at.length > 0) this.folderSeen = true;
+      for (const path of [normal(this.resolve(dest)), ...at]) this.copied.set(path, [...(this.copied.get(path) ?? []), [...this.armsNow]]);
     }
     // A file a download just wrote (`curl -o F`, `wget -O F`, `wget -P DIR URL`) holds what the run fetched.
     if (name === 'curl' || name === 'wget') {
@@ -420,6 +438,8 @@ export class ScriptKnowledge {
     if (this.entersOwnFolder.has(call.name)) this.workingFolderOwned = true;
     if (name === 'cd' || name === 'pushd' || name === 'popd') {
       const to = name === 'popd' ? undefined : operands(call.args)[0];
+      const where = to === undefined ? undefined : normal(this.spelt(to));
+      this.folderNow = where !== undefined && where.startsWith('/') && !/[$`*?]/.test(where) ? where : undefined;
       // `cd ruby-3.2` inside a folder the run made stays in it; `cd -`, `popd` or elsewhere leaves it.
       this.workingFolderOwned = to !== undefined && to !== '-' && !/(^|\/)\.\.(\/|$)/.test(to) && (this.ownedByScript(to, { scratch: false }) || this.isFolderMadeByScript(to));
     }
