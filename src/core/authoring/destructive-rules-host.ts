@@ -134,10 +134,10 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'in-place-edit',
     category: 'files',
     commands: ['sed', 'perl'],
-    matches: 'sed -i / --in-place, perl -i / -pi, on a file the script did not create or copy into place earlier (an in-place edit overwrites it)',
+    matches: 'sed -i / --in-place, perl -i / -pi, on a file the script did not create or copy into place earlier, nor one its own repository ships, reached through the folder it runs from (an in-place edit overwrites it)',
     when: (i) => {
       const files = i.name === 'sed' ? sedInPlaceFiles(i.args) : perlInPlaceFiles(i.args);
-      const others = othersFiles(i, files).filter((f) => !i.knowledge.copiedByScript(f));
+      const others = othersFiles(i, files).filter((f) => !i.knowledge.copiedByScript(f) && !i.knowledge.inOwnCheckout(f));
       return others.length > 0 && others.join(' ');
     },
     reason: 'edits {} in place, overwriting what was there',

@@ -8,6 +8,7 @@ import { copiesElsewhereInProgram, copyDestinations, namesOneOf, pathKey, variab
 import { hasFlag, operands, optionValue } from './command-args.js';
 import { readBashNow } from './bash-syntax.js';
 import { filesReadBy } from './generated-writes.js';
+import { inOwnCheckout } from './checkout-files.js';
 import { functionPrints, functionPrintsFreshName } from './function-output.js';
 import { outsideValues, printedTexts } from './outside-values.js';
 import type { ScriptFiles } from './script-files.js';
@@ -152,6 +153,11 @@ export class ScriptKnowledge {
       const only = seen.length > 0 && seen.every((v) => v === seen[0]) ? seen[0] : undefined;
       return typeof only === 'string' ? this.resolve(only, depth + 1) : whole;
     });
+  }
+
+  /** The program's own shipped file in the checkout it runs from (checkout-files.ts). */
+  inOwnCheckout(word: string): boolean {
+    return this.files !== undefined && inOwnCheckout(this.spelt(word), this.files);
   }
 
   /** resolve, also with the values the files that came with the script give (valuesOf). */
