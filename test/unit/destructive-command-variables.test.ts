@@ -157,7 +157,7 @@ describe("the admin's own units and drop-ins, written whole", () => {
   });
 
   it('still flags other files written whole, and a unit built from another file', async () => {
-    expect(await rules('echo "web-1" > /etc/hostname')).toEqual(['redirect-overwrite']);
+    expect(await rules('echo "127.0.0.1 web-1" > /etc/hosts')).toEqual(['redirect-overwrite']);
     expect(await rules('cat <<EOF > /etc/systemd/system.conf\n[Manager]\nEOF')).toEqual(['redirect-overwrite']);
     expect(await rules('cat unit.tpl > /etc/systemd/system/app.service')).toEqual(['redirect-overwrite']);
   });

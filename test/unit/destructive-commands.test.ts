@@ -56,7 +56,7 @@ describe('destructiveReasons', () => {
   });
 
   it.each([
-    ['echo ready > /srv/app/STATUS', /`> \/srv\/app\/STATUS` overwrites \/srv\/app\/STATUS/],
+    ['date > /srv/app/STATUS', /`> \/srv\/app\/STATUS` overwrites \/srv\/app\/STATUS/],
     ['sort names.txt >| names.txt', /overwrites names.txt/],
     ['./report &> report.log', /overwrites report.log/],
     ['printf "%s\\n" "$CONFIG" | tee /etc/app.conf', /overwrites \/etc\/app.conf \(tee without -a\)/],

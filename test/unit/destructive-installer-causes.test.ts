@@ -92,7 +92,7 @@ describe('firewall, security and package state an uninstall removes', () => {
 
 describe('a file written whole in each arm', () => {
   it('judges the write of each arm alike: the first arm decides', async () => {
-    const script = ['echo start > /run/app/out.conf', 'case "$distro" in', '  debian)', '    echo a > /run/app/out.conf', '    ;;', '  arch)', '    echo b > /run/app/out.conf', '    ;;', 'esac'].join('\n');
+    const script = ['date > /run/app/out.conf', 'case "$distro" in', '  debian)', '    hostname > /run/app/out.conf', '    ;;', '  arch)', '    uname -n > /run/app/out.conf', '    ;;', 'esac'].join('\n');
     expect(await lines(script)).toEqual([1]);
   });
 });

@@ -35,7 +35,7 @@ describe('a copy made in another file of the same program', () => {
   });
 
   it('still flags a > write over the copy: the destination may have held a file before', async () => {
-    const files = program('app_install() {\n  cp -f ${SAMPLES}/app.conf ${APP_CONF}\n}', 'app_tune() {\n  echo "x" > ${APP_CONF}\n}');
+    const files = program('app_install() {\n  cp -f ${SAMPLES}/app.conf ${APP_CONF}\n}', 'app_tune() {\n  cat ${SAMPLES}/tuned.conf > ${APP_CONF}\n}');
     expect(await rulesIn(files, 'steps/tune.sh')).toEqual(['redirect-overwrite']);
   });
 
@@ -104,5 +104,25 @@ describe('a backup tool is not a backup', () => {
   it('does not call installing a backup script a restore, and still flags a saved copy put back', async () => {
     expect(await rules('cp "${TOOLS_DIR}/backup_db.sh" "${CRON_DIR}/backup_db.sh"\ncp "${TOOLS_DIR}/${BACKUP_SCRIPT_NAME}" "$dest"')).toEqual([]);
     expect(await rules('cp /var/backups/app.conf /etc/app/app.conf\ncp /etc/app.conf.orig /etc/app.conf')).toEqual(['cp-restore', 'cp-restore']);
+  });
+});
+
+describe("the program's own files in its checkout", () => {
+  const checkout = (step: string): Map<string, string> =>
+    new Map([
+      ['install.sh', ['#!/bin/bash', 'if [ -n "$1" ]; then', '  export ROOTDIR="$1"', 'else', '  export ROOTDIR="$(pwd)"', 'fi', 'export SAMPLE_DIR="${ROOTDIR}/samples"', '. ./steps/ldap.sh'].join('\n')],
+      ['samples/systemd/slapd.service', '[Service]\nUser=PH_USER\n'],
+      ['samples/firewall/rules.v4', '-A INPUT -p tcp --dport 22 -j ACCEPT\n'],
+      ['steps/ldap.sh', step],
+    ]);
+
+  it('is quiet for an in-place edit of a file the repository holds, reached through the program’s own folder variable', async () => {
+    const files = checkout("ldap_setup() {\n  perl -pi -e 's#PH_USER#$ENV{LDAP_USER}#g' ${SAMPLE_DIR}/systemd/slapd.service\n  sed -i \"s/ 22 / $PORT /\" ${SAMPLE_DIR}/firewall/rules.v4\n}");
+    expect(await rulesIn(files, 'steps/ldap.sh')).toEqual([]);
+  });
+
+  it('still flags an edit of a path the repository does not hold, or of the same name outside the checkout', async () => {
+    const files = checkout("ldap_setup() {\n  sed -i s/a/b/ ${SAMPLE_DIR}/systemd/other.service\n  sed -i s/a/b/ /etc/systemd/slapd.service\n}");
+    expect(await rulesIn(files, 'steps/ldap.sh')).toEqual(['in-place-edit', 'in-place-edit']);
   });
 });

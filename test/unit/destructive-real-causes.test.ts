@@ -89,7 +89,7 @@ describe('what the script made, and where', () => {
   });
 
   it('takes a file made in one function as the script’s own in that function only', async () => {
-    const two = ['setup_rotate() {', '  echo "/var/log/app.log { weekly }" > /etc/app/rotate.conf', '}', 'add_hook() {', '  sed -i "s|}|  postrotate\\n  endscript\\n}|" /etc/app/rotate.conf', '}'].join('\n');
+    const two = ['setup_rotate() {', '  cat /srv/app/rotate.tmpl > /etc/app/rotate.conf', '}', 'add_hook() {', '  sed -i "s|}|  postrotate\\n  endscript\\n}|" /etc/app/rotate.conf', '}'].join('\n');
     expect((await destructiveFindings(two)).map((f) => [f.line, f.rule])).toEqual([
       [2, 'redirect-overwrite'],
       [5, 'in-place-edit'],
@@ -330,5 +330,69 @@ describe('a service manager that has a restart rule', () => {
     expect(await rules('snapctl stop ${SNAP_NAME}.daemon-kubelite')).toContain('cli-stop-verb');
     expect(await rules('launchctl stop netdata')).toContain('cli-stop-verb');
     expect(await rules('snapctl start ${SNAP_NAME}.daemon-kubelite')).toEqual([]);
+  });
+});
+
+describe('a file written whole from the script’s own text', () => {
+  it('is the program laying down its own file: not flagged wherever it goes', async () => {
+    expect(await rules('cat > /etc/postfix/virtual-mailbox-domains.cf << EOF;\ndbpath=$DB\nquery = SELECT 1\nEOF')).toEqual([]);
+    expect(await rules('cat > "/srv/shop/releases/$RELEASE/config.env" <<EOF\nRELEASE=$RELEASE\nEOF')).toEqual([]);
+    expect(await rules('echo "$PRIMARY_HOSTNAME" > /etc/hostname')).toEqual([]);
+    expect(await rules('printf "Package: %s\\nVersion: %s\\n" "$p" "$v" > "$p"')).toEqual([]);
+    expect(await rules('echo "${install_type}" > "${PREFIX}/etc/shop/.install-type"')).toEqual([]);
+  });
+
+  it('still flags emptying a file with an echo of nothing', async () => {
+    expect(await rules('echo " " > "/srv/shop/queue.db"')).toContain('redirect-overwrite');
+    expect(await rules("echo '{}' > /etc/shop/persistent.json")).toContain('redirect-overwrite');
+    expect(await rules('echo -n > /srv/shop/state')).toContain('redirect-overwrite');
+  });
+
+  it('still flags a log, a file the system shares, and the main configuration of a package', async () => {
+    expect(await rules('echo started > /var/log/shop/current.log')).toContain('redirect-overwrite');
+    expect(await rules('cat <<EOF >/etc/apt/sources.list\ndeb https://deb.debian.org/debian bookworm main\nEOF')).toContain('redirect-overwrite');
+    expect(await rules('echo "PATH=\\"$PATH\\"" > /etc/environment')).toContain('redirect-overwrite');
+    expect(await rules('apt-get install -y munin\ncat > /etc/munin/munin.conf <<EOF\ndbdir /var/lib/munin\nEOF')).toContain('redirect-overwrite');
+  });
+
+  it('still flags one the script searched or backed up before writing it', async () => {
+    expect(await rules('if ! grep -q "quota = maildir" /etc/dovecot/conf.d/90-quota.conf; then\n  cat > /etc/dovecot/conf.d/90-quota.conf << EOF\nquota = maildir\nEOF\nfi')).toContain('redirect-overwrite');
+    expect(await rules('cp -f /etc/shop/access.cidr /etc/shop/access.cidr.$DATE\ncat > /etc/shop/access.cidr <<EOF\n10.0.0.0/8 permit\nEOF')).toContain('redirect-overwrite');
+    expect(await rules('backup_file /etc/shop/reply.map\ncat > /etc/shop/reply.map <<EOF\n# none\nEOF')).toContain('redirect-overwrite');
+  });
+
+  it('does not count reading back a value the script stores, nor a test that the file is there', async () => {
+    expect(await rules('if [[ "$V" != "$(cat /usr/local/lib/shop/version)" ]]; then\n  echo "$V" > /usr/local/lib/shop/version\nfi')).toEqual([]);
+    expect(await rules('if [ -f /etc/shop.conf ]; then\n  echo "port=80" > /etc/shop.conf\nfi')).toEqual([]);
+  });
+
+  it('still flags output that is not the script’s text (a program’s output, a file’s copy)', async () => {
+    expect(await rules('echo "$KEY" | base64 -d > /etc/ssl/private/shop.key')).toContain('redirect-overwrite');
+    expect(await rules('cat /srv/shop/defaults.conf > /etc/shop.conf')).toContain('redirect-overwrite');
+    expect(await rules('openssl rand -hex 19 > serial')).toContain('redirect-overwrite');
+  });
+});
+
+describe('output collected in a folder the script keeps for it', () => {
+  it('does not flag a command’s output written into a folder `mkdir -p` made sure of just before', async () => {
+    expect(await rules('DUMP=${DATA}/inspection-report\nmkdir -p $DUMP/network\nip route &> $DUMP/network/ip-route\nps aux > $DUMP/network/ps')).toEqual([]);
+  });
+
+  it('still flags a key or certificate, a log, or a package’s main configuration there', async () => {
+    expect(await rules('mkdir -p "/etc/letsencrypt/live/${D}"\necho "${KEY}" | base64 -d > "/etc/letsencrypt/live/${D}/key.pem"')).toContain('redirect-overwrite');
+    expect(await rules('mkdir -p /srv/shop/logs\nrun_job > /srv/shop/logs/job.log')).toContain('redirect-overwrite');
+    expect(await rules('mkdir -p /etc/shop\nrender > /etc/shop/shop.conf')).toContain('redirect-overwrite');
+  });
+});
+
+describe('a copy made by a relative name after `cd`', () => {
+  it('takes `cd DIR; cp x.sample x` as putting DIR/x in place, for a later in-place edit of DIR/x', async () => {
+    const script = ['APP_DIR=/opt/shopd', 'APP_CONF="${APP_DIR}/settings.py"', 'install_app() {', '  cd ${APP_DIR}', '  cp settings.py.sample settings.py', '}', 'configure_app() {', '  perl -pi -e "s#^(port).*#${1} = 7777#" ${APP_CONF}', '}'].join('\n');
+    expect(await rules(script)).toEqual([]);
+  });
+
+  it('still flags the edit when the copy went to another folder', async () => {
+    const script = ['APP_CONF=/opt/shopd/settings.py', 'cd /opt/other', 'cp settings.py.sample settings.py', 'perl -pi -e "s#^(port).*#x#" ${APP_CONF}'].join('\n');
+    expect(await rules(script)).toContain('in-place-edit');
   });
 });

@@ -74,7 +74,7 @@ describe('a sandbox a sourced setup function enters', () => {
 
   it('still flags the same writes when the setup function is only defined, never called', async () => {
     const idle = filesFrom(new Map([['tests/_setup.sh', SETUP.replace(/\nsetup$/, '')], ['tests/config-test.sh', '']]));
-    const found = (await destructiveFindings(['#!/bin/bash', 'source tests/_setup.sh', 'echo "x = 1" > app/app.conf', 'rm app/settings.conf'].join('\n'), new ScriptKnowledge(idle, 'tests/config-test.sh'))).map((f) => f.rule);
+    const found = (await destructiveFindings(['#!/bin/bash', 'source tests/_setup.sh', 'cat app/app.conf.dist > app/app.conf', 'rm app/settings.conf'].join('\n'), new ScriptKnowledge(idle, 'tests/config-test.sh'))).map((f) => f.rule);
     expect(found).toEqual(['redirect-overwrite', 'rm-files']);
   });
 });

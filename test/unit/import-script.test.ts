@@ -58,9 +58,10 @@ describe('importScript on a real-world deploy script', () => {
     expect(warnings).toContainEqual(expect.stringMatching(/^step 7 "Drop the sessions of the old release": line 36: .* deletes rows/));
     const confirmed = steps.filter((s) => s.action?.attributes.confirm).map((s) => s.title);
     // `mkdir -p` does not prove the release folder is new, so unpacking into it is flagged too.
+    // The settings file is written whole from the script's own heredoc: the program laying down
+    // its file, not flagged (the labelled real scripts judge such writes harmless).
     expect(confirmed).toEqual([
       'Unpack it beside the old releases',
-      "Write the release's settings file",
       'Stop the app before switching',
       'Drop the sessions of the old release',
       'Remove releases older than the last three',

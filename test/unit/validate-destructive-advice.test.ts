@@ -32,7 +32,7 @@ describe('advice on destructive sh steps', () => {
 
   it('knows what an earlier step made on the same target, not on another', () => {
     const made: [string, string] = ['target=app', 'mkdir /srv/app/releases/{{ release }}'];
-    const writes = 'echo ok > /srv/app/releases/{{ release }}/STATUS';
+    const writes = 'date > /srv/app/releases/{{ release }}/STATUS';
     const inputs = 'inputs:\n  release:\n    type: string\n    pattern: "^[0-9.]+$"\n';
     const md = (second: string) => runbook(`## Make\n\n\`\`\`sh {${made[0]}}\n${made[1]}\n\`\`\`\n\n## Write\n\n\`\`\`sh {${second}}\n${writes}\n\`\`\`\n`, inputs);
     expect(runbookProblems(md('target=app'))).toEqual([]);

@@ -14,6 +14,7 @@ import { loadBashGrammar, readBashNow, type SyntaxNode } from './bash-syntax.js'
 import { hasOwnRules, ruleById, rulesFor, type Category, type DestructiveRule } from './destructive-rules.js';
 import { learnFunctionNames } from './destructive-rules-names.js';
 import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-commands.js';
+import { isKeyMaterial, keptBySomeoneElse } from './generated-writes.js';
 import { filledTargets, heredocWrites, inDropInFolder, isLog, writesWhereMissing } from './regenerated-files.js';
 import { programFile, sourcedFile } from './script-files.js';
 import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, testedFilesIn, type Assignment } from './script-knowledge.js';
@@ -364,10 +365,21 @@ function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: 
   // A file the script regenerates in full: emptied and then filled by the script, or written whole from a heredoc.
   if (judging.whereMissing?.has(target)) return;
   const resolved = judging.knowledge.resolve(target);
-  if (!isLog(resolved) && (judging.knowledge.isFilled(target) || (judging.wholeFromHeredoc?.has(redirect) && inDropInFolder(resolved)))) return;
+  // `mkdir -p "$DUMP/net"; ip route &> "$DUMP/net/routes"`: the script collects its output in a folder it keeps for that.
+  if (!isLog(resolved) && !isKeyMaterial(resolved) && !keptBySomeoneElse(resolved) && judging.knowledge.inEnsuredFolder(target) && !judging.knowledge.readOrTested(target)) return;
+  if (!isLog(resolved) && (judging.knowledge.isFilled(target) || (judging.wholeFromHeredoc?.has(redirect) && laidDownWhole(resolved, target, judging.knowledge)))) return;
   const rule = ruleById('redirect-overwrite');
   const what = top ? `\`${shown(top)}\`` : `\`${redirect.fd ?? ''}${redirect.op} ${target}\``;
   judging.out.push({ line: top?.line ?? redirect.line, rule: rule.id, category: rule.category, reason: `line ${top?.line ?? redirect.line}: ${what} ${rule.reason.replace('{}', target)}` });
+}
+
+/**
+ * A whole write of the script's own text lays the program's file down (generated-writes.ts says
+ * why), unless the file is someone else's or the script read, tested or backed it up first.
+ */
+function laidDownWhole(resolved: string, target: string, knowledge: ScriptKnowledge): boolean {
+  if (knowledge.readOrTested(target)) return false;
+  return inDropInFolder(resolved) || !keptBySomeoneElse(resolved);
 }
 
 function found(rule: DestructiveRule, detail: string, top: ShellCall, judging: Judging): void {

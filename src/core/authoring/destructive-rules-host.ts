@@ -134,10 +134,10 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'in-place-edit',
     category: 'files',
     commands: ['sed', 'perl'],
-    matches: 'sed -i / --in-place, perl -i / -pi, on a file the script did not create or copy into place earlier (an in-place edit overwrites it)',
+    matches: 'sed -i / --in-place, perl -i / -pi, on a file the script did not create or copy into place earlier, nor one its own repository ships, reached through the folder it runs from (an in-place edit overwrites it)',
     when: (i) => {
       const files = i.name === 'sed' ? sedInPlaceFiles(i.args) : perlInPlaceFiles(i.args);
-      const others = othersFiles(i, files).filter((f) => !i.knowledge.copiedByScript(f));
+      const others = othersFiles(i, files).filter((f) => !i.knowledge.copiedByScript(f) && !i.knowledge.inOwnCheckout(f));
       return others.length > 0 && others.join(' ');
     },
     reason: 'edits {} in place, overwriting what was there',
@@ -255,26 +255,31 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     category: 'files',
     commands: [],
     matches:
-      '`>`, `>|`, `&>` into a file the script did not create (not /dev/null, /tmp, a process substitution; not a file the script regenerates in full: emptied and then filled with `>>`/`cp` by the script, or its own file in a drop-in folder written whole from a heredoc — a log is never regenerated; not a write made only where a test said the file is missing)',
+      '`>`, `>|`, `&>` into a file the script did not create (not /dev/null, /tmp, a process substitution; not a file the script regenerates in full: emptied and then filled with `>>`/`cp` by the script, or written whole from the script\'s own text — a heredoc, `echo`/`printf` of words and variables — unless that text is empty, the file is a log, a file the system shares (`/etc/apt/sources.list`, `/etc/passwd`), a package\'s main configuration (`/etc/NAME/NAME.conf`), or one the script searched or backed up first; not output collected in a folder `mkdir -p` made sure of, unless a key, certificate, log or package configuration; not a write made only where a test said the file is missing)',
     when: never,
     reason: 'overwrites {} (what it held is lost)',
     examples: {
       flags: [
-        'echo ready > /srv/app/STATUS',
+        'date > /srv/app/STATUS',
+        'echo "" > /srv/app/queue.db',
+        'cat <<EOF >/etc/apt/sources.list\ndeb https://deb.debian.org/debian bookworm main\nEOF',
+        'if ! grep -q "quota" /etc/app/quota.conf; then\n  cat > /etc/app/quota.conf <<EOF\nquota = 1\nEOF\nfi',
         ': > /var/log/shop/current.log',
         'sort names.txt >| names.txt',
         ': > /srv/shop/app.log\necho started >> /srv/shop/app.log',
         'cat /srv/shop/defaults.conf > /etc/shop.conf <<EOF\nx\nEOF',
         'cat > /etc/shop.conf < /srv/shop/defaults.conf',
         ': > /etc/postfix/virtual\necho x >> /etc/postfix/virtual.new',
-        'cat > "/srv/shop/releases/$RELEASE/config.env" <<EOF\nRELEASE=$RELEASE\nEOF',
-        'if [ -f /etc/shop.conf ]; then\n  echo "port=80" > /etc/shop.conf\nfi',
       ],
       quiet: [
         ': > /etc/postfix/virtual\ncp -f /srv/conf/virtual.cf /etc/postfix/virtual',
         'map=/etc/app/relay_map\n: > "$map"\nfor d in a b; do echo "@$d relay" >> /etc/app/relay_map; done',
         'fill() { echo "$1" >> /etc/dovecot/userdb; }\n: > /etc/dovecot/userdb\nfill a',
         'cat > /etc/logrotate.d/shop <<EOF\n/var/log/shop/*.log {\n  weekly\n}\nEOF',
+        'cat > "/srv/shop/releases/$RELEASE/config.env" <<EOF\nRELEASE=$RELEASE\nEOF',
+        'echo "$PRIMARY_HOSTNAME" > /etc/hostname',
+        'if [ -f /etc/shop.conf ]; then\n  echo "port=80" > /etc/shop.conf\nfi',
+        'mkdir -p "$DUMP/net"\nip route &> "$DUMP/net/routes"',
         "if [[ ! -f /etc/saslauthd.conf ]]; then\n  sed '/^$/d' > /etc/saslauthd.conf <<EOF\nldap_servers: x\nEOF\nfi",
         '[ -e /etc/mailname ] || hostname -f > /etc/mailname',
         'if [ -f /etc/shop.conf ]; then\n  echo kept\nelse\n  echo "port=80" > /etc/shop.conf\nfi','tmp=$(mktemp)\necho x > "$tmp"', 'touch out.txt\necho b > out.txt', 'OUT=/srv/r/orders-$(date +%F).csv\nquery > "$OUT"', 'date >> /var/log/deploy.log', 'make > /dev/null 2>&1', 'exec > >(tee -a /var/log/build.log) 2>&1', 'echo 3 > /proc/sys/vm/drop_caches',

@@ -9,8 +9,9 @@
 // - its own file in a drop-in folder, written whole from a heredoc:
 //   `cat > /etc/logrotate.d/app <<EOF … EOF`. A drop-in folder (`/etc/NAME.d/`, `conf.d/`,
 //   `/etc/cron.daily/`) holds one file per owner, and the file's entire new content stands in
-//   the script, so the reader sees exactly what it becomes. The same heredoc over any other
-//   path (a release's settings file) stays a finding: that file may hold someone's edits.
+//   the script, so the reader sees exactly what it becomes. The same whole write over any other
+//   path is judged in generated-writes.ts (the program laying down its file, unless the file
+//   is someone else's or the script searched or backed it up first).
 //   `/etc/systemd/system/NAME.service` (and `.timer`, `.socket`, …) counts as such a file:
 //   packages put their units under /lib or /usr/lib, so a unit there is the admin's own, and
 //   the script that writes it whole is its author. `echo`/`printf` of text written in the
@@ -20,6 +21,7 @@
 //   `else` of `if [[ -f F ]]`): nothing is replaced.
 import { operands } from './command-args.js';
 import type { SyntaxNode } from './bash-syntax.js';
+import { writesNothing } from './generated-writes.js';
 import { valueOf, type ShellCall, type ShellRedirect } from './shell-calls.js';
 
 /** A file of its own in a folder made for one file per owner. */
@@ -56,6 +58,8 @@ export function heredocWrites(calls: readonly ShellCall[]): Set<ShellRedirect> {
   for (const call of calls) {
     // `echo "fixed text" > FILE`: everything the file will hold is written in the script.
     if (/^(echo|printf)$/.test(call.name) && call.args.length > 0) {
+      // `echo "" > FILE` empties it: nothing of the file is written in the script.
+      if (writesNothing(call)) continue;
       for (const r of call.redirects) if (r.op === '>' || r.op === '>|') out.add(r);
       continue;
     }

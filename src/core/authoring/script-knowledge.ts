@@ -7,6 +7,8 @@ import { canRunTogether, isOnlyArm } from './script-branches.js';
 import { copiesElsewhereInProgram, copyDestinations, namesOneOf, pathKey, variablesIn } from './program-copies.js';
 import { hasFlag, operands, optionValue } from './command-args.js';
 import { readBashNow } from './bash-syntax.js';
+import { filesReadBy } from './generated-writes.js';
+import { inOwnCheckout } from './checkout-files.js';
 import { functionPrints, functionPrintsFreshName } from './function-output.js';
 import { outsideValues, printedTexts } from './outside-values.js';
 import type { ScriptFiles } from './script-files.js';
@@ -94,6 +96,14 @@ export class ScriptKnowledge {
   private readonly filled = new Set<string>();
   /** Files the script copied into place (`cp SRC DEST`), per the branch arms it copied them in. */
   private readonly copied = new Map<string, string[][]>();
+  /** Files a command read before now (generated-writes.ts): writing one whole loses what the script treated as worth reading. */
+  private readonly readSoFar = new Set<string>();
+  /** Folders `mkdir -p` made sure of: where the script collects what it writes (generated-writes.ts). */
+  private readonly ensured = new Set<string>();
+  /** The folder the last `cd` went to, when the script spells it out (a copy by a relative name lands there). */
+  private folderNow: string | undefined;
+  /** A copy was placed by a relative name after such a `cd`: only then is a path spelt out through the program's other files. */
+  private folderSeen = false;
   /** Files already read for this script (each sourced file is learnt once, even when sourced in a loop). */
   readonly read: Set<string>;
 
@@ -142,6 +152,21 @@ export class ScriptKnowledge {
       const seen = this.values.get(braced ?? bare ?? '') ?? [];
       const only = seen.length > 0 && seen.every((v) => v === seen[0]) ? seen[0] : undefined;
       return typeof only === 'string' ? this.resolve(only, depth + 1) : whole;
+    });
+  }
+
+  /** The program's own shipped file in the checkout it runs from (checkout-files.ts). */
+  inOwnCheckout(word: string): boolean {
+    return this.files !== undefined && inOwnCheckout(this.spelt(word), this.files);
+  }
+
+  /** resolve, also with the values the files that came with the script give (valuesOf). */
+  private spelt(word: string, depth = 0): string {
+    if (depth > 4 || !EXPANSION.test(word)) return word;
+    return word.replace(/\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g, (whole, braced?: string, bare?: string) => {
+      const seen = this.valuesOf(braced ?? bare ?? '');
+      const only = seen.length > 0 && seen.every((v) => v === seen[0]) ? seen[0] : undefined;
+      return typeof only === 'string' ? this.spelt(only, depth + 1) : whole;
     });
   }
 
@@ -268,6 +293,8 @@ export class ScriptKnowledge {
       return places !== undefined && (this.anyArm || places.some((arms) => canRunTogether(arms, this.armsNow)));
     };
     if (here(path)) return true;
+    // `APP_CONF` set in the program's config file, the copy made after `cd "$APP_DIR"` (see learnCall).
+    if (this.folderSeen && here(normal(this.spelt(word)))) return true;
     // `${DIR}/*.sql` after copies of `${DIR}/a.sql` and `${DIR}/b.sql`.
     if (/[*?]/.test(path) && namesOneOf(path, new Set([...this.copied.keys()].filter(here).map(pathKey)))) return true;
     // Copied into place by another file of the same program (program-copies.ts).
@@ -343,6 +370,18 @@ export class ScriptKnowledge {
     for (const file of files) this.optional.add(normal(this.resolve(file)));
   }
 
+  /** The file sits in a folder the script made sure of with `mkdir -p` before now. */
+  inEnsuredFolder(word: string): boolean {
+    const path = normal(this.resolve(word));
+    return this.ensured.has(path.slice(0, path.lastIndexOf('/')));
+  }
+
+  /** The script searched, compared or backed up this file before now. */
+  readOrTested(word: string): boolean {
+    const path = normal(this.resolve(word));
+    return this.readSoFar.has(path);
+  }
+
   isOptionalFile(word: string): boolean {
     return this.optional.has(normal(this.resolve(word)));
   }
@@ -358,6 +397,8 @@ export class ScriptKnowledge {
    */
   learnCall(call: Pick<ShellCall, 'name' | 'args'>): void {
     const name = call.name.split('/').pop() ?? call.name;
+    for (const file of filesReadBy(call)) this.readSoFar.add(normal(this.resolve(file)));
+    if (name === 'mkdir' && hasFlag(call.args, 'p', '--parents')) for (const path of operands(call.args, new Set(['-m', '--mode']))) this.ensured.add(normal(this.resolve(path)));
     if (name === 'nft' && !hasFlag(call.args, 'c', '--check') && (hasFlag(call.args, 'f', '--file') || (call.args.includes('flush') && call.args.includes('ruleset')))) this.firewallReplaced = true;
     const made = name === 'touch' || (name === 'mkdir' && !hasFlag(call.args, 'p', '--parents'));
     if (made) {
@@ -373,8 +414,10 @@ export class ScriptKnowledge {
     // in-place edit trusts this: DEST may have held a file, so it is not the script's own for
     // deletes or overwrites.
     for (const dest of copyDestinations(call)) {
-      const path = normal(this.resolve(dest));
-      this.copied.set(path, [...(this.copied.get(path) ?? []), [...this.armsNow]]);
+      // `cd "$APP_DIR"; cp settings.py.sample settings.py` puts "$APP_DIR/settings.py" in place.
+      const at = this.folderNow !== undefined && !/^[/$~]/.test(dest) ? [`${this.folderNow}/${dest.replace(/^\.\//, '')}`] : [];
+      if (at.length > 0) this.folderSeen = true;
+      for (const path of [normal(this.resolve(dest)), ...at]) this.copied.set(path, [...(this.copied.get(path) ?? []), [...this.armsNow]]);
     }
     // A file a download just wrote (`curl -o F`, `wget -O F`, `wget -P DIR URL`) holds what the run fetched.
     if (name === 'curl' || name === 'wget') {
@@ -401,6 +444,8 @@ export class ScriptKnowledge {
     if (this.entersOwnFolder.has(call.name)) this.workingFolderOwned = true;
     if (name === 'cd' || name === 'pushd' || name === 'popd') {
       const to = name === 'popd' ? undefined : operands(call.args)[0];
+      const where = to === undefined ? undefined : normal(this.spelt(to));
+      this.folderNow = where !== undefined && where.startsWith('/') && !/[$`*?]/.test(where) ? where : undefined;
       // `cd ruby-3.2` inside a folder the run made stays in it; `cd -`, `popd` or elsewhere leaves it.
       this.workingFolderOwned = to !== undefined && to !== '-' && !/(^|\/)\.\.(\/|$)/.test(to) && (this.ownedByScript(to, { scratch: false }) || this.isFolderMadeByScript(to));
     }
