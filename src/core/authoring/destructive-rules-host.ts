@@ -588,11 +588,11 @@ export const HOST_RULES: readonly DestructiveRule[] = [
   {
     id: 'account-delete',
     category: 'access',
-    commands: ['userdel', 'groupdel', 'deluser', 'delgroup'],
-    matches: 'userdel, groupdel, deluser, delgroup',
+    commands: ['userdel', 'groupdel', 'deluser', 'delgroup', 'ldapdelete'],
+    matches: 'userdel, groupdel, deluser, delgroup, ldapdelete',
     when: () => true,
     reason: 'deletes a user account or group',
-    examples: { flags: ['userdel -r alice', 'groupdel contractors'], quiet: [] },
+    examples: { flags: ['userdel -r alice', 'groupdel contractors', 'ldapdelete -x -r "$BASE_DN"'], quiet: [] },
   },
 ];
 
