@@ -466,3 +466,16 @@ describe('eleventh round: verbs the generic rules did not read', () => {
     expect(await rules('ldapsearch -x -b "$BASE_DN"')).toEqual([]);
   });
 });
+
+describe('eleventh round: a container one function makes is its own in that function only', () => {
+  it('flags docker rm of the named container in another function (a dispatcher runs either alone)', async () => {
+    const script = ['create_instance() {', '  docker run -d --name "${INSTANCE_ID}" img', '}', 'remove_instance() {', '  docker rm --force "${INSTANCE_ID}"', '}'].join('\n');
+    expect(await rules(script)).toContain('container-delete');
+  });
+
+  it('stays quiet on docker rm of the container the same function ran', async () => {
+    const script = ['restore() {', '  docker run --name "restore-$(date +%s)" -d img', '  docker run --name tmp-restore -d img', '  docker rm -f tmp-restore', '}'].join('\n');
+    expect(await rules(script)).toEqual([]);
+    expect(await rules('docker run --name tmp-restore -d img\ndocker rm -f tmp-restore')).toEqual([]);
+  });
+});
