@@ -479,3 +479,17 @@ describe('eleventh round: a container one function makes is its own in that func
     expect(await rules('docker run --name tmp-restore -d img\ndocker rm -f tmp-restore')).toEqual([]);
   });
 });
+
+describe('eleventh round: tee lays a file down where a redirect would', () => {
+  it('stays quiet on tee into a drop-in folder, or into a folder the script made sure of for its output', async () => {
+    expect(await rules('echo "deb [signed-by=/etc/apt/keyrings/docker.gpg] https://x stable" | sudo tee /etc/apt/sources.list.d/docker.list > /dev/null')).toEqual([]);
+    expect(await rules('cat <<EOF | sudo tee /etc/rsyslog.d/10-swift.conf\nlocal0.* /var/log/swift/all.log\nEOF')).toEqual([]);
+    expect(await rules('mkdir -p "$DUMP/k8s"\nkubectl version 2>&1 | sudo tee "$DUMP/k8s/version"')).toEqual([]);
+  });
+
+  it('still flags tee over a file a package or the system keeps, a log, or one the script read first', async () => {
+    expect(await rules('cat <<EOF | sudo tee /etc/default/atop\nLOGINTERVAL=30\nEOF')).toContain('tee-overwrite');
+    expect(await rules('mkdir -p "$DUMP"\nrun 2>&1 | tee "$DUMP/install.log"')).toContain('tee-overwrite');
+    expect(await rules('grep -q x /etc/rsyslog.d/10-app.conf || echo x | tee /etc/rsyslog.d/10-app.conf')).toContain('tee-overwrite');
+  });
+});
