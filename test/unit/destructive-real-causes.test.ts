@@ -396,3 +396,100 @@ describe('a copy made by a relative name after `cd`', () => {
     expect(await rules(script)).toContain('in-place-edit');
   });
 });
+
+describe('eleventh round: kinds of command the newest collections labelled and the table did not know', () => {
+  it('flags disk repairs that answer yes, and a forced zfs receive, not a preen or a dry run', async () => {
+    expect(await rules('fsck.ext4 -y "$DEV"')).toContain('disk-repair');
+    expect(await rules('e2fsck -fy /dev/sdb1')).toContain('disk-repair');
+    expect(await rules('xfs_repair -L /dev/vg/data')).toContain('disk-repair');
+    expect(await rules('zfs receive -F tank/new < /tmp/stream')).toContain('zfs-receive-force');
+    expect(await rules('zfs send -i a b | zfs recv -Fu pool/data')).toContain('zfs-receive-force');
+    expect(await rules('fsck.ext4 -p "$DEV"; fsck -n /dev/sda1; xfs_repair -n /dev/sdc; zfs receive tank/new < s')).toEqual([]);
+  });
+
+  it('flags storage targets and sessions torn down, not listed or logged into', async () => {
+    expect(await rules('sudo tgt-admin --delete iqn.2010-10.org.openstack:vol1')).toContain('storage-target-remove');
+    expect(await rules('nvme disconnect-all')).toContain('storage-target-remove');
+    expect(await rules('sudo nvmetcli clear')).toContain('storage-target-remove');
+    expect(await rules('iscsiadm -m node -T "$T" -p "$P" --logout')).toContain('storage-target-remove');
+    expect(await rules('iscsiadm --mode node --op delete')).toContain('storage-target-remove');
+    expect(await rules('sudo virsh list --name | xargs -n1 virsh undefine --managed-save')).toContain('cli-delete-verb');
+    expect(await rules('tgt-admin --show; nvme list; iscsiadm -m session; iscsiadm -m node -T t --login; nvmetcli restore /etc/nvmet.json')).toEqual([]);
+  });
+
+  it('flags a stored password hash or second factor replaced or deleted, not a read or an account password set', async () => {
+    expect(await rules('yq -i ".user.hashedPassword = \\"$DEFAULT_HASH\\"" /data/umbrel.yaml')).toContain('credential-reset');
+    expect(await rules('yq -i "del(.user.totpUri)" /data/umbrel.yaml')).toContain('credential-reset');
+    expect(await rules('echo "$USER:$PASS" | chpasswd; passwd -S guest; yq ".user.totpUri" /data/umbrel.yaml; yq -i ".user.name = \\"x\\"" /data/umbrel.yaml')).toEqual([]);
+  });
+
+  it('flags a web site or module disabled, not enabled', async () => {
+    expect(await rules('sudo a2dissite horizon')).toContain('site-disable');
+    expect(await rules('sudo mv /etc/httpd/conf.d/horizon.conf /etc/httpd/conf.d/horizon.conf.disabled')).toContain('site-disable');
+    expect(await rules('sudo a2ensite horizon; sudo a2enmod ssl; mv /etc/httpd/conf.d/horizon.conf.disabled /etc/httpd/conf.d/horizon.conf')).toEqual([]);
+  });
+
+  it('flags an interactive shell, console or the caller\'s command in a container, not a command the script names', async () => {
+    expect(await rules('docker compose -f docker-compose.yml exec -u www-data coolify sh')).toContain('container-session');
+    expect(await rules('docker compose exec redis redis-cli')).toContain('container-session');
+    expect(await rules('docker compose exec -u www-data app php artisan tinker')).toContain('container-session');
+    expect(await rules('docker exec -it "$INSTANCE" bash')).toContain('container-session');
+    expect(await rules('kubectl exec -it -n db pg-0 -- psql -U postgres')).toContain('container-session');
+    expect(await rules('docker compose exec -T app php artisan migrate --force; docker exec db psql -c "select 1"; docker exec -it web ls /; docker compose exec redis redis-cli ping; docker exec btc bitcoin-cli "$@"; docker compose exec -T db bash -c "pg_dump x > /tmp/d"; docker run --rm -i img sh < script.sh')).toEqual([]);
+  });
+
+  it('flags a framework command that drops every table, not a forward migration', async () => {
+    expect(await rules('php artisan migrate:fresh --seed')).toContain('schema-reset');
+    expect(await rules('docker compose exec app php artisan db:wipe --force')).toContain('schema-reset');
+    expect(await rules('bin/rails db:reset')).toContain('schema-reset');
+    expect(await rules('python manage.py flush --noinput')).toContain('schema-reset');
+    expect(await rules('php artisan migrate --force; php artisan optimize:clear; bin/rails db:migrate; python manage.py migrate')).toEqual([]);
+  });
+});
+
+describe('eleventh round: verbs the generic rules did not read', () => {
+  it('reads the compose verb after options kept in a variable ($files)', async () => {
+    expect(await rules('files=$(compose_files)\ndocker compose --env-file "$ENV_FILE" $files up -d --remove-orphans --wait')).toContain('compose-up-replace');
+    expect(await rules('docker compose $COMPOSE_FILES down')).toContain('compose-down');
+    expect(await rules('docker compose $COMPOSE_FILES up -d --wait; docker compose $COMPOSE_FILES ps')).toEqual([]);
+  });
+
+  it('reads delete_user / remove_node as a delete-type subcommand, and a restart of any tool as a stop', async () => {
+    expect(await rules('sudo rabbitmqctl delete_user guest')).toContain('cli-delete-verb');
+    expect(await rules('swift-init all restart')).toContain('cli-stop-verb');
+    expect(await rules('pm2 restart api')).toContain('cli-stop-verb');
+    expect(await rules('rabbitmqctl change_password guest x; rabbitmqctl add_user a b; swift-init all start; pm2 status')).toEqual([]);
+  });
+
+  it('flags ldapdelete like any account deletion', async () => {
+    expect(await rules('ldapdelete -x -r -D "$MANAGER" -w "$PW" "$BASE_DN"')).toContain('account-delete');
+    expect(await rules('ldapsearch -x -b "$BASE_DN"')).toEqual([]);
+  });
+});
+
+describe('eleventh round: a container one function makes is its own in that function only', () => {
+  it('flags docker rm of the named container in another function (a dispatcher runs either alone)', async () => {
+    const script = ['create_instance() {', '  docker run -d --name "${INSTANCE_ID}" img', '}', 'remove_instance() {', '  docker rm --force "${INSTANCE_ID}"', '}'].join('\n');
+    expect(await rules(script)).toContain('container-delete');
+  });
+
+  it('stays quiet on docker rm of the container the same function ran', async () => {
+    const script = ['restore() {', '  docker run --name "restore-$(date +%s)" -d img', '  docker run --name tmp-restore -d img', '  docker rm -f tmp-restore', '}'].join('\n');
+    expect(await rules(script)).toEqual([]);
+    expect(await rules('docker run --name tmp-restore -d img\ndocker rm -f tmp-restore')).toEqual([]);
+  });
+});
+
+describe('eleventh round: tee lays a file down where a redirect would', () => {
+  it('stays quiet on tee into a drop-in folder, or into a folder the script made sure of for its output', async () => {
+    expect(await rules('echo "deb [signed-by=/etc/apt/keyrings/docker.gpg] https://x stable" | sudo tee /etc/apt/sources.list.d/docker.list > /dev/null')).toEqual([]);
+    expect(await rules('cat <<EOF | sudo tee /etc/rsyslog.d/10-swift.conf\nlocal0.* /var/log/swift/all.log\nEOF')).toEqual([]);
+    expect(await rules('mkdir -p "$DUMP/k8s"\nkubectl version 2>&1 | sudo tee "$DUMP/k8s/version"')).toEqual([]);
+  });
+
+  it('still flags tee over a file a package or the system keeps, a log, or one the script read first', async () => {
+    expect(await rules('cat <<EOF | sudo tee /etc/default/atop\nLOGINTERVAL=30\nEOF')).toContain('tee-overwrite');
+    expect(await rules('mkdir -p "$DUMP"\nrun 2>&1 | tee "$DUMP/install.log"')).toContain('tee-overwrite');
+    expect(await rules('grep -q x /etc/rsyslog.d/10-app.conf || echo x | tee /etc/rsyslog.d/10-app.conf')).toContain('tee-overwrite');
+  });
+});

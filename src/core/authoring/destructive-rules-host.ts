@@ -4,6 +4,7 @@
 import { hasFlag, operands, options } from './command-args.js';
 import { never, type DestructiveRule, type RuleInput } from './destructive-rule-types.js';
 import { isHarmlessTarget } from './script-knowledge.js';
+import { laidDownByTee } from './tee-targets.js';
 
 const SYSTEMCTL_VERBS = new Map([
   ['stop', 'stops a service'],
@@ -241,14 +242,14 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'tee-overwrite',
     category: 'files',
     commands: ['tee'],
-    matches: 'tee without -a, into a file the script did not create',
+    matches: 'tee without -a, into a file the script did not create (nor its own file in a drop-in folder or a folder it made sure of)',
     when: (i) => {
       if (hasFlag(i.args, 'a', '--append')) return false;
-      const files = othersFiles(i, operands(i.args));
+      const files = othersFiles(i, operands(i.args)).filter((f) => !laidDownByTee(i, f));
       return files.length > 0 && files.join(', ');
     },
     reason: 'overwrites {} (tee without -a)',
-    examples: { flags: ['printf "%s\\n" "$CONFIG" | tee /etc/app.conf'], quiet: ['tee -a deploy.log', 'tee /dev/null', 'exec > >(tee -a /var/log/build.log) 2>&1'] },
+    examples: { flags: ['printf "%s\\n" "$CONFIG" | tee /etc/app.conf'], quiet: ['echo "deb https://x stable main" | tee /etc/apt/sources.list.d/x.list', 'tee -a deploy.log', 'tee /dev/null', 'exec > >(tee -a /var/log/build.log) 2>&1'] },
   },
   {
     id: 'redirect-overwrite',
@@ -588,11 +589,11 @@ export const HOST_RULES: readonly DestructiveRule[] = [
   {
     id: 'account-delete',
     category: 'access',
-    commands: ['userdel', 'groupdel', 'deluser', 'delgroup'],
-    matches: 'userdel, groupdel, deluser, delgroup',
+    commands: ['userdel', 'groupdel', 'deluser', 'delgroup', 'ldapdelete'],
+    matches: 'userdel, groupdel, deluser, delgroup, ldapdelete',
     when: () => true,
     reason: 'deletes a user account or group',
-    examples: { flags: ['userdel -r alice', 'groupdel contractors'], quiet: [] },
+    examples: { flags: ['userdel -r alice', 'groupdel contractors', 'ldapdelete -x -r "$BASE_DN"'], quiet: [] },
   },
 ];
 

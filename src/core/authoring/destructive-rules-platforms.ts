@@ -16,12 +16,14 @@ export function containerVerb(args: string[]): string[] {
 
 /** `docker compose …`, `docker-compose …`, `podman-compose …`: the compose verb and its own arguments. */
 export function composeVerb(input: RuleInput): { verb: string; args: string[] } | undefined {
-  if (input.name === 'docker-compose' || input.name === 'podman-compose') return { verb: operands(input.args, COMPOSE_OPTIONS)[0] ?? '', args: input.args };
+  // A `$VAR` before the verb holds options (`$files` = `-f a.yml -f b.yml`), as the script splits it unquoted.
+  const verbOf = (args: string[]): string => operands(args, COMPOSE_OPTIONS).find((w) => !w.startsWith('$')) ?? '';
+  if (input.name === 'docker-compose' || input.name === 'podman-compose') return { verb: verbOf(input.args), args: input.args };
   if (input.name !== 'docker' && input.name !== 'podman') return undefined;
   const at = input.args.indexOf('compose');
   if (at === -1 || containerVerb(input.args)[0] !== 'compose') return undefined;
   const rest = input.args.slice(at + 1);
-  return { verb: operands(rest, COMPOSE_OPTIONS)[0] ?? '', args: rest };
+  return { verb: verbOf(rest), args: rest };
 }
 
 function kubeWords(args: string[]): string[] {
@@ -59,9 +61,10 @@ function subcommandLike(i: RuleInput, verb: RegExp): string | false {
   return false;
 }
 
-const STOP_VERB = /^(stop|kill|shutdown|poweroff|halt|disable)$/;
+// A restart stops what runs for a while, as the restart rule says of service managers.
+const STOP_VERB = /^(stop|kill|shutdown|poweroff|halt|disable|restart)$/;
 /** `ceph osd pool delete`, `aws s3 rm`, `aws ec2 terminate-instances`, `npm uninstall`. */
-const DELETE_VERB = /^(delete|del|rm|remove|purge|destroy|drop|wipe|erase|uninstall|prune|flush|terminate|deregister|evict)$|^(delete|remove|terminate|deregister|purge|destroy|drop)-/;
+const DELETE_VERB = /^(delete|del|rm|remove|purge|destroy|drop|wipe|erase|uninstall|undefine|prune|flush|terminate|deregister|evict)$|^(delete|remove|terminate|deregister|purge|destroy|drop)[-_]/;
 
 export const PLATFORM_RULES: readonly DestructiveRule[] = [
   {
@@ -201,16 +204,20 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     matches: 'a tool with no rule of its own, run with a delete-type subcommand (`aws s3 rm`, `gcloud … delete`, `vault kv delete`, `odf … delete`, `virsh destroy`, `npm uninstall`)',
     when: (i) => subcommandLike(i, DELETE_VERB),
     reason: 'runs a subcommand that removes something ({})',
-    examples: { flags: ['odf cephfs-snap delete sub-1 snap-1', 'aws s3 rm s3://shop-backups/2024/ --recursive', 'gcloud sql instances delete shop-staging', 'vault kv delete secret/shop', 'aws ec2 terminate-instances --instance-ids i-0abc', 'virsh destroy vm-7', 'pct destroy 105 --purge', 'qm destroy 200', 'lxc delete web --force', 'aws --endpoint-url https://s3.local --no-verify-ssl s3 rm s3://b/x --recursive'], quiet: ['odf cephfs-snap ls', 'aws s3 ls s3://shop-backups/', 'echo delete', 'grep -c remove log.txt', 'ls remove', 'tool ./data/delete'] },
+    examples: { flags: ['odf cephfs-snap delete sub-1 snap-1', 'aws s3 rm s3://shop-backups/2024/ --recursive', 'gcloud sql instances delete shop-staging', 'vault kv delete secret/shop', 'aws ec2 terminate-instances --instance-ids i-0abc', 'virsh destroy vm-7', 'virsh undefine vm-7 --nvram', 'rabbitmqctl delete_user guest', 'pct destroy 105 --purge', 'qm destroy 200', 'lxc delete web --force', 'aws --endpoint-url https://s3.local --no-verify-ssl s3 rm s3://b/x --recursive'], quiet: ['odf cephfs-snap ls', 'aws s3 ls s3://shop-backups/', 'echo delete', 'grep -c remove log.txt', 'ls remove', 'tool ./data/delete'] },
   },
   {
     id: 'cli-stop-verb',
     category: 'services',
     commands: GUEST_TOOLS,
-    matches: 'a tool with no rule of its own, run with a stop-type subcommand (`virtctl stop`, `pm2 kill`)',
-    when: (i) => subcommandLike(i, STOP_VERB),
+    matches: 'a tool with no rule of its own, run with a stop-type subcommand (`virtctl stop`, `pm2 kill`, `swift-init all restart`)',
+    // `restart --reload` asks for a reload where the program can (snap): nothing stops.
+    when: (i) => {
+      const hit = subcommandLike(i, STOP_VERB);
+      return hit && !(hit.endsWith('restart') && i.args.includes('--reload')) && hit;
+    },
     reason: 'runs a subcommand that stops something ({})',
-    examples: { flags: ['virtctl stop vm-7 -n prod', 'pm2 stop api', 'pm2 kill', 'pct stop 101', 'lxc stop web'], quiet: ['virtctl start vm-7', 'pm2 status', 'echo stop'] },
+    examples: { flags: ['virtctl stop vm-7 -n prod', 'pm2 stop api', 'swift-init all restart', 'pm2 kill', 'pct stop 101', 'lxc stop web'], quiet: ['virtctl start vm-7', 'pm2 status', 'echo stop'] },
   },
   {
     id: 'http-delete',

@@ -12,12 +12,15 @@ import { NAME_RULES } from './destructive-rules-names.js';
 import { PLATFORM_RULES } from './destructive-rules-platforms.js';
 import { RESTART_RULES } from './destructive-rules-restarts.js';
 import { SECURITY_RULES } from './destructive-rules-security.js';
+import { ACCESS_RESET_RULES } from './destructive-rules-access-resets.js';
+import { SESSION_RULES } from './destructive-rules-sessions.js';
+import { STORAGE_RULES } from './destructive-rules-storage.js';
 import type { DestructiveRule } from './destructive-rule-types.js';
 import { sqlClientOf } from './sql-in-shell.js';
 
 export type { Category, DestructiveRule, RuleInput } from './destructive-rule-types.js';
 
-export const RULES: readonly DestructiveRule[] = [...HOST_RULES, ...DATA_RULES, ...PLATFORM_RULES, ...RESTART_RULES, ...SECURITY_RULES, ...NAME_RULES];
+export const RULES: readonly DestructiveRule[] = [...HOST_RULES, ...DATA_RULES, ...PLATFORM_RULES, ...RESTART_RULES, ...SECURITY_RULES, ...NAME_RULES, ...STORAGE_RULES, ...ACCESS_RESET_RULES, ...SESSION_RULES];
 
 /**
  * The rules that look at a command name (`mkfs.ext4` is looked up as `mkfs.*`). A tool with
@@ -28,7 +31,7 @@ export function rulesFor(name: string, runsOthers: (name: string) => boolean = (
   const key = /^mkfs\./.test(name) ? 'mkfs.*' : name;
   const own = BY_NAME.get(key);
   // A service manager with a restart rule of its own still stops things the generic way (`snapctl stop NAME`).
-  if (own) return STOPS_BY_VERB.has(name) ? [...own, ruleById('cli-stop-verb')] : own;
+  if (own) return STOPS_BY_VERB.has(name) ? [...own, ruleById('cli-stop-verb')] : KEEPS_VERBS.has(name) ? [...own, ...CLI_VERBS] : own;
   return TEXT_TOOLS.has(name) || runsOthers(name) || sqlClientOf(name) !== undefined || !/^[A-Za-z][\w.-]*$/.test(name) ? [] : CLI_VERBS;
 }
 
@@ -48,6 +51,8 @@ const TEXT_TOOLS = new Set(
   'echo printf grep egrep fgrep rg ag sed awk gawk jq yq cut sort uniq head tail wc tr tee cat tac less more ls cp mv ln mkdir touch test [ [[ logger man which type help vi vim nano emacs read export local declare set unset alias source . true false sleep date basename dirname realpath readlink stat file du df diff cmp comm paste column xxd od base64 gzip gunzip zcat bzip2 xz tar zip unzip sha256sum md5sum wget'.split(' '),
 );
 const STOPS_BY_VERB = new Set(['snap', 'snapctl', 'launchctl']);
+/** Tools whose own rule knows one subcommand only: their other delete- or stop-type subcommands are read as for any tool. */
+const KEEPS_VERBS = new Set(['artisan', 'rails', 'rake', 'manage.py', 'nvme', 'nvmetcli', 'targetcli']);
 const CLI_VERBS = [ruleById('cli-delete-verb'), ruleById('cli-stop-verb'), ruleById('name-verb')];
 const BY_NAME = new Map<string, DestructiveRule[]>();
 for (const rule of RULES) for (const name of rule.commands) BY_NAME.set(name, [...(BY_NAME.get(name) ?? []), rule]);

@@ -492,8 +492,8 @@ export class ScriptKnowledge {
    * What the script made so far, to put back after a function's body: a file made in one
    * function is the script's own inside that function only, since another may run first or alone.
    */
-  madeSoFar(): { created: string[]; folders: string[]; workingFolderOwned: boolean } {
-    return { created: [...this.created], folders: [...this.folders], workingFolderOwned: this.workingFolderOwned };
+  madeSoFar(): { created: string[]; folders: string[]; containers: string[]; workingFolderOwned: boolean } {
+    return { created: [...this.created], folders: [...this.folders], containers: [...this.containers], workingFolderOwned: this.workingFolderOwned };
   }
 
   /** Whether the shell is, as far as the script says, in a folder the run made. */
@@ -501,11 +501,13 @@ export class ScriptKnowledge {
     return this.workingFolderOwned;
   }
 
-  forgetMadeSince(before: { created: string[]; folders: string[]; workingFolderOwned: boolean }): void {
+  forgetMadeSince(before: { created: string[]; folders: string[]; containers: string[]; workingFolderOwned: boolean }): void {
     this.workingFolderOwned = before.workingFolderOwned;
+    // Containers too: `docker run --name N` in create_instance does not make N the run's own in remove_instance.
     for (const [set, kept] of [
       [this.created, before.created],
       [this.folders, before.folders],
+      [this.containers, before.containers],
     ] as const) {
       const keep = new Set(kept);
       for (const path of [...set]) if (!keep.has(path)) set.delete(path);
