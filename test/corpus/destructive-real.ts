@@ -164,6 +164,7 @@ await heldOut('umbrel', 'labels-umbrel.json', oneRepository('getumbrel+umbrel'))
 await heldOut('coolify', 'labels-coolify.json', oneRepository('coollabsio+coolify'));
 await heldOut('ncp-modules', 'labels-ncp-modules.json', oneRepository('nextcloud+nextcloudpi'));
 await heldOut('ncp-system', 'labels-ncp-system.json', oneRepository('nextcloud+nextcloudpi'));
+await heldOut('bbb-install', 'labels-bbb-install.json', oneRepository('bigbluebutton+bbb-install'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
