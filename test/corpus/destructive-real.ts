@@ -165,6 +165,7 @@ await heldOut('coolify', 'labels-coolify.json', oneRepository('coollabsio+coolif
 await heldOut('ncp-modules', 'labels-ncp-modules.json', oneRepository('nextcloud+nextcloudpi'));
 await heldOut('ncp-system', 'labels-ncp-system.json', oneRepository('nextcloud+nextcloudpi'));
 await heldOut('bbb-install', 'labels-bbb-install.json', oneRepository('bigbluebutton+bbb-install'));
+await heldOut('jitsi-docker', 'labels-jitsi-docker.json', oneRepository('jitsi+docker-jitsi-meet'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
