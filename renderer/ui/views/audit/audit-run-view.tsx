@@ -5,20 +5,17 @@ import type { RunDetail } from '../../../../src/contract/api.js';
 import { useClient, useConsoleEvents } from '../../api/api-context.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 import { OutputTerminal } from '../../components/output-terminal.js';
-import { PageHeading } from '../../components/page-heading.js';
 import { ProtectedBanner } from '../../components/protected-banner.js';
-import { StatusBadge } from '../../components/status-badge.js';
 import { SnapshotTable } from '../../components/snapshot-table.js';
 import { TamperBanner } from '../../components/tamper-banner.js';
 import { formatBytes } from '../../lib/format.js';
 import { href } from '../../lib/routes.js';
-import { verdictLook } from '../../lib/status.js';
 import { useLoad } from '../../lib/use-load.js';
 import { useThrottled } from '../../lib/use-throttled.js';
 import { deviationsOf } from './deviations.js';
 import { ExportControl } from './export-control.js';
 import { ReviewNotes } from './review-notes.js';
-import { DeviationsPanel, EventsPanel, RunbookFacts, SnapshotsPanel, StepCommand, StepHead, StepRecord, StepsPanel, TimelinePanel } from './run-detail-parts.js';
+import { DeviationsPanel, EventsPanel, RunbookFacts, RunHeading, SnapshotsPanel, StepCommand, StepHead, StepRecord, StepsPanel, TimelinePanel } from './run-detail-parts.js';
 
 export function AuditRunView({ runId }: { runId: string }) {
   const client = useClient();
@@ -35,14 +32,7 @@ export function AuditRunView({ runId }: { runId: string }) {
       <p className="breadcrumb">
         <a href={href.audit()}>← All runs</a>
       </p>
-      {detail ? (
-        <div className="run-header">
-          <PageHeading>{detail.runbookTitle}</PageHeading>
-          <StatusBadge look={verdictLook(detail.verdict, detail.deviationCount)} className="status-large" />
-        </div>
-      ) : (
-        <PageHeading>Run {runId}</PageHeading>
-      )}
+      <RunHeading detail={detail} pending={<>Run {runId}</>} />
       <ErrorAlert error={run.error} title="This run could not be opened." />
       {detail ? <AuditRunBody detail={detail} reload={run.reload} /> : null}
     </section>

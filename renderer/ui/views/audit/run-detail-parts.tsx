@@ -1,13 +1,14 @@
-// The parts a run's audit page and a team run's page show alike: the runbook facts, the
+// The parts a run's audit page and a team run's page show alike: the heading, the runbook facts, the
 // Deviations panel, the timeline, the steps list, the snapshots panel and the events, and
 // a step's head, record and command. Each page keeps what only it shows (the team page its
 // machine and verification, the local page its link to the Run view, export and review);
 // the DOM here is what both pages rendered before, as their tests and screen readers read it.
 import type { ReactNode } from 'react';
-import type { Run, RunStep } from '../../../../src/contract/run.js';
+import type { Run, RunStep, RunVerdict } from '../../../../src/contract/run.js';
+import { PageHeading } from '../../components/page-heading.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { durationOf, formatDuration, formatTime } from '../../lib/format.js';
-import { STEP_STATUS } from '../../lib/status.js';
+import { STEP_STATUS, verdictLook } from '../../lib/status.js';
 import type { Deviation } from './deviations.js';
 import { TimelineChart } from './timeline-chart.js';
 
@@ -19,6 +20,18 @@ export interface RunEvent {
   operator: string;
   idx: number | null;
   summary: string;
+}
+
+/** The runbook's title and the run's verdict once loaded; `pending`: the heading until then. */
+export function RunHeading({ detail, pending }: { detail: { runbookTitle: string; verdict: RunVerdict; deviationCount: number } | null | undefined; pending: ReactNode }) {
+  return detail ? (
+    <div className="run-header">
+      <PageHeading>{detail.runbookTitle}</PageHeading>
+      <StatusBadge look={verdictLook(detail.verdict, detail.deviationCount)} className="status-large" />
+    </div>
+  ) : (
+    <PageHeading>{pending}</PageHeading>
+  );
 }
 
 /** The facts after the page's own first ones, as `dt`/`dd` pairs for the page's `dl`. */

@@ -5,15 +5,12 @@
 // Read-only: the ledger is the machines' record, not the lead's to add to.
 import type { TeamRunView as TeamRun } from '../../../../src/contract/team-views.js';
 import { ErrorAlert } from '../../components/error-alert.js';
-import { PageHeading } from '../../components/page-heading.js';
-import { StatusBadge } from '../../components/status-badge.js';
 import { formatBytes, formatTime } from '../../lib/format.js';
 import { useClient } from '../../api/api-context.js';
 import { href } from '../../lib/routes.js';
-import { verdictLook } from '../../lib/status.js';
 import { useLoad } from '../../lib/use-load.js';
 import { deviationsOf } from './deviations.js';
-import { DeviationsPanel, EventsPanel, RunbookFacts, SnapshotsPanel, StepCommand, StepHead, StepRecord, StepsPanel, TimelinePanel } from './run-detail-parts.js';
+import { DeviationsPanel, EventsPanel, RunbookFacts, RunHeading, SnapshotsPanel, StepCommand, StepHead, StepRecord, StepsPanel, TimelinePanel } from './run-detail-parts.js';
 
 export function TeamRunView({ machineId, runId }: { machineId: string; runId: string }) {
   const client = useClient();
@@ -24,14 +21,7 @@ export function TeamRunView({ machineId, runId }: { machineId: string; runId: st
       <p className="breadcrumb">
         <a href={href.team()}>← Team runs</a>
       </p>
-      {detail ? (
-        <div className="run-header">
-          <PageHeading>{detail.runbookTitle}</PageHeading>
-          <StatusBadge look={verdictLook(detail.verdict, detail.deviationCount)} className="status-large" />
-        </div>
-      ) : (
-        <PageHeading>Team run {runId}</PageHeading>
-      )}
+      <RunHeading detail={detail} pending={<>Team run {runId}</>} />
       <ErrorAlert error={loaded.error} title="This team run could not be opened." />
       {!detail && !loaded.error ? (
         <p className="muted" role="status">
