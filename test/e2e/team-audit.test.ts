@@ -4,29 +4,24 @@
 // triggers, the view names machine A as not to be trusted and marks its runs.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, makeTempDir } from '../support/temp-dir.js';
-import { startTestTeam, type TestTeam } from '../support/team-machines.js';
+import type { TestTeam } from '../support/team-machines.js';
 import { openConsole } from './flows/console-page.js';
-import { freshContext, launchChromium } from './support/chromium.js';
-import { startConsole, type ConsoleProcess } from './support/console-process.js';
+import { freshContext } from './support/chromium.js';
+import type { ConsoleProcess } from './support/console-process.js';
+import { startTeamConsole, type TeamConsole } from './support/team-console.js';
 
-let root: string;
+let started: TeamConsole | undefined;
 let team: TestTeam;
 let browser: Browser;
 let server: ConsoleProcess;
 
 beforeAll(async () => {
-  root = await makeTempDir('e2e-team');
-  team = await startTestTeam(root);
-  browser = await launchChromium();
-  server = await startConsole(team.lead);
+  started = await startTeamConsole('e2e-team');
+  ({ team, browser, server } = started);
 }, 180_000);
 
 afterAll(async () => {
-  await server?.stop();
-  await browser?.close();
-  await team?.ledger.pg.stop();
-  if (root) await removeDir(root);
+  await started?.stop();
 });
 
 describe("the Audit view's team scope", () => {

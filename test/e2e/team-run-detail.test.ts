@@ -7,30 +7,25 @@
 import { hostname } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, makeTempDir } from '../support/temp-dir.js';
-import { startTestTeam, type TestTeam } from '../support/team-machines.js';
+import type { TestTeam } from '../support/team-machines.js';
 import { expectNoSeriousViolations } from './flows/accessibility.js';
 import { openConsole } from './flows/console-page.js';
-import { freshContext, launchChromium } from './support/chromium.js';
-import { startConsole, type ConsoleProcess } from './support/console-process.js';
+import { freshContext } from './support/chromium.js';
+import type { ConsoleProcess } from './support/console-process.js';
+import { startTeamConsole, type TeamConsole } from './support/team-console.js';
 
-let root: string;
+let started: TeamConsole | undefined;
 let team: TestTeam;
 let browser: Browser;
 let server: ConsoleProcess;
 
 beforeAll(async () => {
-  root = await makeTempDir('e2e-team-run');
-  team = await startTestTeam(root);
-  browser = await launchChromium();
-  server = await startConsole(team.lead);
+  started = await startTeamConsole('e2e-team-run');
+  ({ team, browser, server } = started);
 }, 180_000);
 
 afterAll(async () => {
-  await server?.stop();
-  await browser?.close();
-  await team?.ledger.pg.stop();
-  if (root) await removeDir(root);
+  await started?.stop();
 });
 
 async function teamTable(page: Page) {

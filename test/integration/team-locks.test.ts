@@ -2,13 +2,13 @@
 // PostgreSQL: a database one machine is changing cannot be changed from the other, the refusal
 // names who holds it; a crashed run keeps its team lock until it is resumed or a lead releases
 // it, and that release is recorded here and in the ledger.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { ChildProcess } from 'node:child_process';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CliOptions, type CliResult, handrail, handrailAsync, handrailChild, showRun } from '../support/handrail-cli.js';
+import { type CliOptions, type CliResult, handrail, handrailAsync, showRun } from '../support/handrail-cli.js';
 import { startTestLedger, teamWorkspace, type TeamWorkspace, type TestLedger } from '../support/team-ledger.js';
+import { endBlockingRuns, holdRun, killStep, type HeldRun } from '../support/blocking-run.js';
+import { localEvents } from '../support/local-audit-events.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 import { until } from '../support/until.js';
 
@@ -28,41 +28,16 @@ beforeAll(async () => {
   lead = ws.machine('lead', 'lead_c', 'carol');
 }, 60_000);
 
-const children: ChildProcess[] = [];
-afterEach(() => {
-  writeFileSync(ws.release, '');
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-  killStep();
-  for (const path of [ws.ready, `${ws.ready}.pid`, ws.release]) rmSync(path, { force: true });
-});
+afterEach(() => endBlockingRuns(ws));
 afterAll(async () => {
   await ledger?.pg.stop();
   if (root) await removeDir(root);
 });
 
-function killStep(): void {
-  if (!existsSync(`${ws.ready}.pid`)) return;
-  try {
-    process.kill(-Number(readFileSync(`${ws.ready}.pid`, 'utf8')), 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
 /** Starts the blocking run; resolves once it changed the database and waits in step 2. */
-async function hold(cli: CliOptions, runbook: string, args: string[] = ['run', runbook, '--env', 'dev']): Promise<{ child: ChildProcess; id: string; exited: Promise<number | null> }> {
-  rmSync(ws.ready, { force: true });
-  const child = handrailChild(args, cli);
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  await until('the run waits in step 2', () => existsSync(ws.ready) || child.exitCode !== null);
-  if (!existsSync(ws.ready)) throw new Error(`the run ended before step 2: ${stdout}${stderr}`);
-  const id = /Run (\S+):/.exec(stdout)?.[1] ?? args[1] ?? '';
-  return { child, id, exited };
+async function hold(cli: CliOptions, runbook: string, args: string[] = ['run', runbook, '--env', 'dev']): Promise<HeldRun & { id: string }> {
+  const run = await holdRun(ws, cli, args);
+  return { ...run, id: run.id ?? args[1] ?? '' };
 }
 
 /** A run from the other machine that must be refused; fails the test if it gets to step 2. */
@@ -73,17 +48,6 @@ async function refusedRun(cli: CliOptions, runbook: string): Promise<CliResult> 
   await until('the second run ends or reaches its own step 2', () => result !== undefined || readFileSync(`${ws.ready}.pid`, 'utf8') !== firstStep);
   if (!result) throw new Error('the second machine got past the team lock: two runs changed the database at once');
   return result;
-}
-
-function localEvents(cli: CliOptions, kind: string): Record<string, unknown>[] {
-  const db = new Database(`${cli.dataDir}/handrail.db`, { readonly: true });
-  try {
-    return (db.prepare('SELECT body_json FROM audit_events e JOIN audit_bodies b USING (seq) WHERE kind = ? ORDER BY seq').pluck().all(kind) as string[]).map(
-      (b) => JSON.parse(b) as Record<string, unknown>,
-    );
-  } finally {
-    db.close();
-  }
 }
 
 describe.each([
@@ -125,7 +89,7 @@ describe('a crashed run', () => {
     const crashed = await hold(alice, 'lite.md');
     crashed.child.kill('SIGKILL');
     await crashed.exited;
-    killStep();
+    killStep(ws);
 
     // The kernel dropped this machine's own lock with the process; the team's stays.
     const refused = await refusedRun(bob, 'lite.md');
@@ -144,7 +108,7 @@ describe('a crashed run', () => {
     const bobs = await hold(bob, 'lite.md');
     bobs.child.kill('SIGKILL');
     await bobs.exited;
-    killStep();
+    killStep(ws);
     const blocked = await refusedRun(alice, 'lite.md');
     expect(blocked.code).toBe(2);
     const lockId = /handrail team unlock (\S+) --note/.exec(blocked.stderr)?.[1] ?? '';
@@ -174,7 +138,7 @@ describe('a crashed run', () => {
     const crashed = await hold(alice, 'lite.md');
     crashed.child.kill('SIGKILL');
     await crashed.exited;
-    killStep();
+    killStep(ws);
     const aborted = handrail(['abort', crashed.id, '--reason', 'nobody will finish this one'], alice);
     expect(aborted.code, aborted.stdout + aborted.stderr).toBe(0);
     expect(await ledger.pg.psql(`SELECT count(*) FROM handrail.held_locks WHERE run_id = '${crashed.id}'`)).toBe('0');

@@ -5,15 +5,15 @@
 // and a ledger made by the earlier migrations gets the role and the rule from `team init`.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LEDGER_MIGRATIONS } from '../../src/targets/ledger/known-ledger-migrations.js';
 import { connectLedger } from '../../src/targets/ledger/ledger-connection.js';
 import { migrateLedger } from '../../src/targets/ledger/ledger-migrate.js';
-import { type CliOptions, type CliResult, handrail, handrailAsync, handrailChild } from '../support/handrail-cli.js';
+import { type CliOptions, type CliResult, handrail, handrailAsync } from '../support/handrail-cli.js';
 import { startPostgres } from '../support/postgres.js';
 import { psqlAs, startTestLedger, teamWorkspace, type TeamWorkspace, type TestLedger } from '../support/team-ledger.js';
+import { endBlockingRuns, holdRun, killStep, type HeldRun } from '../support/blocking-run.js';
+import { localEvents } from '../support/local-audit-events.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 import { until } from '../support/until.js';
 
@@ -33,12 +33,8 @@ beforeAll(async () => {
   lead = ws.machine('lead', 'lead_c', 'carol');
 }, 60_000);
 
-const children: ChildProcess[] = [];
 afterEach(async () => {
-  writeFileSync(ws.release, '');
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-  killStep();
-  for (const path of [ws.ready, `${ws.ready}.pid`, ws.release]) rmSync(path, { force: true });
+  endBlockingRuns(ws);
   // Each test starts with the database free: the superuser (a lead to the ledger) releases what is left.
   await ledger.pg.psql(
     `INSERT INTO handrail.lock_events (lock_id, action, lock_key, machine_id, hostname, operator, run_id, activity, note)
@@ -50,28 +46,10 @@ afterAll(async () => {
   if (root) await removeDir(root);
 });
 
-function killStep(): void {
-  if (!existsSync(`${ws.ready}.pid`)) return;
-  try {
-    process.kill(-Number(readFileSync(`${ws.ready}.pid`, 'utf8')), 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
 /** Starts the blocking run on `cli`; resolves once it changed the database and waits in step 2. */
-async function hold(cli: CliOptions): Promise<{ child: ChildProcess; id: string; exited: Promise<number | null> }> {
-  rmSync(ws.ready, { force: true });
-  const child = handrailChild(['run', 'lite.md', '--env', 'dev'], cli);
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  await until('the run waits in step 2', () => existsSync(ws.ready) || child.exitCode !== null);
-  if (!existsSync(ws.ready)) throw new Error(`the run ended before step 2: ${stdout}${stderr}`);
-  return { child, id: /Run (\S+):/.exec(stdout)?.[1] ?? '', exited };
+async function hold(cli: CliOptions): Promise<HeldRun & { id: string }> {
+  const run = await holdRun(ws, cli, ['run', 'lite.md', '--env', 'dev']);
+  return { ...run, id: run.id ?? '' };
 }
 
 let machines = 0;
@@ -85,7 +63,7 @@ async function crashedRun(cli: CliOptions = aliceMachine()): Promise<{ id: strin
   const run = await hold(cli);
   run.child.kill('SIGKILL');
   await run.exited;
-  killStep();
+  killStep(ws);
   return { id: run.id, lockId: await ledger.pg.psql(`SELECT lock_id FROM handrail.held_locks WHERE run_id = '${run.id}'`) };
 }
 
@@ -97,17 +75,6 @@ async function refusedRun(cli: CliOptions): Promise<CliResult> {
   await until('the run ends or reaches its own step 2', () => result !== undefined || (existsSync(`${ws.ready}.pid`) && readFileSync(`${ws.ready}.pid`, 'utf8') !== firstStep));
   if (!result) throw new Error('the other machine got past the team lock: two runs changed the database at once');
   return result;
-}
-
-function localEvents(cli: CliOptions, kind: string): Record<string, unknown>[] {
-  const db = new Database(`${cli.dataDir}/handrail.db`, { readonly: true });
-  try {
-    return (db.prepare('SELECT body_json FROM audit_events e JOIN audit_bodies b USING (seq) WHERE kind = ? ORDER BY seq').pluck().all(kind) as string[]).map(
-      (b) => JSON.parse(b) as Record<string, unknown>,
-    );
-  } finally {
-    db.close();
-  }
 }
 
 async function stillHeld(lockId: string): Promise<boolean> {
@@ -215,7 +182,7 @@ describe("this machine's own team lock", () => {
     expect(refused.stderr).toContain('nothing was changed');
     expect(await stillHeld(lockId)).toBe(true);
 
-    killStep();
+    killStep(ws);
     await until("the step's command is gone", () => {
       try {
         process.kill(-Number(readFileSync(`${ws.ready}.pid`, 'utf8')), 0);

@@ -2,15 +2,12 @@
 // reads the plan (printed whole, then its id and who would run it), then signs it with their
 // SSH key. Show before ask: nothing is signed before the plan has been printed. Exit 0
 // signed, 2 refused (not a plan, no key, the operator's own plan, no "yes").
-import { createInterface } from 'node:readline/promises';
-import { approverPrincipal, approverSigner, readPlanToApprove, writeApproval } from '../../app/approve-plan.js';
+import { readPlanToApprove, writeApproval } from '../../app/approve-plan.js';
 import { UserError } from '../../app/errors.js';
 import { resolveSettings } from '../../app/settings.js';
-import { fingerprint } from '../../core/approvals/ssh-public-key.js';
-import { namesOperator } from '../../core/guards/approval-check.js';
 import type { GlobalOptions } from '../global-options.js';
 import { writeOut } from '../output.js';
-import { askHidden } from './run.js';
+import { approverConsent } from './approver-consent.js';
 
 export interface ApproveFlags {
   key?: string;
@@ -31,22 +28,9 @@ export async function approveCommand(planPath: string | undefined, flags: Approv
   const plan = await readPlanToApprove(planPath);
   writeOut(plan.text);
   writeOut(`\nPlan id: ${plan.id}\nRunbook ${plan.runbook} in ${plan.environment}, to be run by ${plan.operator}.\n`);
-  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
-  const signer = await approverSigner(flags.key, interactive ? askHidden : undefined);
-  const { principal, validFor } = await approverPrincipal(settings, plan, signer, flags.principal);
-  if (namesOperator(principal, [plan.operator])) {
-    throw new UserError(`you (${principal}) are the operator of this plan (${plan.operator}); an approval must come from someone else, and a run would refuse it; ask another approver; nothing was signed`);
-  }
-  const who = `${principal} with ${signer.keyType} ${fingerprint(signer.publicKey)} (${signer.via})`;
-  if (!flags.yes) {
-    if (!interactive) throw new UserError(`read the plan above, then sign it as ${who} with --yes (there is no terminal to ask); nothing was signed`);
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    const answer = await rl.question(`Approve plan ${plan.id.slice(0, 12)}… as ${who}? [y/N] `).finally(() => rl.close());
-    if (!/^y/i.test(answer.trim())) {
-      process.stderr.write('Not approved; nothing was signed.\n');
-      return 2;
-    }
-  }
+  const consent = await approverConsent(settings, plan, flags);
+  if (!consent) return 2;
+  const { signer, principal, validFor, who } = consent;
   const written = await writeApproval(plan, principal, signer, flags.out);
   process.stderr.write(
     `Approved: ${written} holds your signed approval of plan ${plan.id} as ${who}. ` +

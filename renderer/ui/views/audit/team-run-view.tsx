@@ -5,15 +5,12 @@
 // Read-only: the ledger is the machines' record, not the lead's to add to.
 import type { TeamRunView as TeamRun } from '../../../../src/contract/team-views.js';
 import { ErrorAlert } from '../../components/error-alert.js';
-import { PageHeading } from '../../components/page-heading.js';
-import { StatusBadge } from '../../components/status-badge.js';
-import { durationOf, formatBytes, formatDuration, formatTime } from '../../lib/format.js';
+import { formatBytes, formatTime } from '../../lib/format.js';
 import { useClient } from '../../api/api-context.js';
 import { href } from '../../lib/routes.js';
-import { STEP_STATUS, verdictLook } from '../../lib/status.js';
 import { useLoad } from '../../lib/use-load.js';
 import { deviationsOf } from './deviations.js';
-import { TimelineChart } from './timeline-chart.js';
+import { DeviationsPanel, EventsPanel, RunbookFacts, RunHeading, SnapshotsPanel, StepCommand, StepHead, StepRecord, StepsPanel, TimelinePanel } from './run-detail-parts.js';
 
 export function TeamRunView({ machineId, runId }: { machineId: string; runId: string }) {
   const client = useClient();
@@ -24,14 +21,7 @@ export function TeamRunView({ machineId, runId }: { machineId: string; runId: st
       <p className="breadcrumb">
         <a href={href.team()}>← Team runs</a>
       </p>
-      {detail ? (
-        <div className="run-header">
-          <PageHeading>{detail.runbookTitle}</PageHeading>
-          <StatusBadge look={verdictLook(detail.verdict, detail.deviationCount)} className="status-large" />
-        </div>
-      ) : (
-        <PageHeading>Team run {runId}</PageHeading>
-      )}
+      <RunHeading detail={detail} pending={<>Team run {runId}</>} />
       <ErrorAlert error={loaded.error} title="This team run could not be opened." />
       {!detail && !loaded.error ? (
         <p className="muted" role="status">
@@ -45,8 +35,6 @@ export function TeamRunView({ machineId, runId }: { machineId: string; runId: st
 
 function TeamRunBody({ detail }: { detail: TeamRun }) {
   const { run, machine } = detail;
-  const took = durationOf(run.startedAt, run.finishedAt);
-  const deviations = deviationsOf(detail);
   return (
     <>
       {detail.problems.length > 0 ? (
@@ -76,106 +64,47 @@ function TeamRunBody({ detail }: { detail: TeamRun }) {
         </dd>
         <dt>Ledger</dt>
         <dd>{detail.ledger}</dd>
-        <dt>Runbook</dt>
-        <dd>
-          {run.runbookId} {run.runbookVersion} · SHA-256 <code className="checksum">{run.runbookSha256}</code>
-        </dd>
-        <dt>Environment</dt>
-        <dd>{run.environment}</dd>
-        {run.incident ? (
-          <>
-            <dt>Incident</dt>
-            <dd>{run.incident}</dd>
-          </>
-        ) : null}
-        <dt>Operator</dt>
-        <dd>{run.operator}</dd>
-        <dt>Time</dt>
-        <dd>
-          {formatTime(run.startedAt)} → {formatTime(run.finishedAt)}
-          {took !== null && run.finishedAt ? ` (${formatDuration(took)})` : ''}
-        </dd>
-        {Object.keys(run.inputs).length > 0 ? (
-          <>
-            <dt>Inputs</dt>
-            <dd>
-              {Object.entries(run.inputs).map(([k, v]) => (
-                <code key={k} className="input-value">
-                  {k}={String(v)}
-                </code>
-              ))}
-            </dd>
-          </>
-        ) : null}
+        <RunbookFacts run={run} />
       </dl>
 
-      <section className={`panel deviations ${deviations.length > 0 ? 'has-deviations' : ''}`} aria-label="Deviations">
-        <h2>
-          {deviations.length > 0 ? '⚠ ' : '✓ '}
-          Deviations ({deviations.length})
-        </h2>
-        {deviations.length === 0 ? (
-          <p>None: every step ran once and met its expectations.</p>
-        ) : (
-          <ul>
-            {deviations.map((d, i) => (
-              <li key={i} className="deviation">
-                <strong>{d.idx !== null ? `Step ${d.idx + 1} (${detail.stepTexts[d.idx]?.title ?? ''})` : 'Run'}</strong> — <span className="tag tag-warn">{d.kind}</span> {d.text}
-                {d.at ? <span className="small muted"> · {formatTime(d.at)}</span> : null}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <DeviationsPanel deviations={deviationsOf(detail)} titleOf={(idx) => detail.stepTexts[idx]?.title ?? ''} />
 
-      <section className="panel" aria-label="Timeline">
-        <h2>Timeline</h2>
-        <TimelineChart detail={detail} />
-      </section>
+      <TimelinePanel detail={detail} />
 
-      <section className="panel" aria-label="Steps of this run">
-        <h2>Steps</h2>
-        <ol className="audit-steps">
-          {detail.steps.map((step) => (
-            <TeamStep key={step.idx} detail={detail} idx={step.idx} />
-          ))}
-        </ol>
-      </section>
+      <StepsPanel>
+        {detail.steps.map((step) => (
+          <TeamStep key={step.idx} detail={detail} idx={step.idx} />
+        ))}
+      </StepsPanel>
 
-      <section className="panel" aria-label="Snapshots of this run">
-        <h2>Snapshots</h2>
-        {detail.snapshots.length === 0 ? (
-          <p className="muted">No snapshot was taken in this run.</p>
-        ) : (
-          <table className="table compact">
-            <thead>
-              <tr>
-                <th scope="col">Taken</th>
-                <th scope="col">Step</th>
-                <th scope="col">Target</th>
-                <th scope="col">Size</th>
-                <th scope="col">SHA-256</th>
+      <SnapshotsPanel count={detail.snapshots.length} after={<p className="small muted">The snapshot files stay on {machine.name}; restore them there.</p>}>
+        <table className="table compact">
+          <thead>
+            <tr>
+              <th scope="col">Taken</th>
+              <th scope="col">Step</th>
+              <th scope="col">Target</th>
+              <th scope="col">Size</th>
+              <th scope="col">SHA-256</th>
+            </tr>
+          </thead>
+          <tbody>
+            {detail.snapshots.map((s) => (
+              <tr key={s.id}>
+                <td>{formatTime(s.createdAt)}</td>
+                <td>{s.step !== null ? s.step + 1 : '—'}</td>
+                <td>
+                  {s.target} <span className="muted">{s.kind}</span>
+                </td>
+                <td>{formatBytes(s.bytes)}</td>
+                <td>
+                  <code className="checksum">{s.sha256}</code>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {detail.snapshots.map((s) => (
-                <tr key={s.id}>
-                  <td>{formatTime(s.createdAt)}</td>
-                  <td>{s.step !== null ? s.step + 1 : '—'}</td>
-                  <td>
-                    {s.target} <span className="muted">{s.kind}</span>
-                  </td>
-                  <td>{formatBytes(s.bytes)}</td>
-                  <td>
-                    <code className="checksum">{s.sha256}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <p className="small muted">The snapshot files stay on {machine.name}; restore them there.</p>
-      </section>
+            ))}
+          </tbody>
+        </table>
+      </SnapshotsPanel>
 
       {detail.reviews.length > 0 ? (
         <section className="panel" aria-label="Reviews of this run">
@@ -190,20 +119,7 @@ function TeamRunBody({ detail }: { detail: TeamRun }) {
         </section>
       ) : null}
 
-      <section className="panel" aria-label="Audit events of this run">
-        <h2>Audit events ({detail.events.length})</h2>
-        <ol className="events">
-          {detail.events.map((e) => (
-            <li key={e.seq}>
-              <span className="muted small">
-                #{e.seq} · {formatTime(e.at)} · {e.operator}
-              </span>{' '}
-              <code>{e.kind}</code>
-              {e.idx !== null ? ` · step ${e.idx + 1}` : ''} — {e.summary}
-            </li>
-          ))}
-        </ol>
-      </section>
+      <EventsPanel events={detail.events} />
     </>
   );
 }
@@ -217,47 +133,17 @@ function TeamStep({ detail, idx }: { detail: TeamRun; idx: number }) {
   if (!step) return null;
   const text = detail.stepTexts[idx];
   const output = detail.outputs.find((o) => o.idx === idx);
-  const took = durationOf(step.startedAt, step.finishedAt);
-  const confirmations = detail.events.filter((e) => e.idx === idx && /confirm/i.test(e.kind));
   const snapshots = detail.snapshots.filter((s) => s.step === idx);
   return (
     <li className={`audit-step step-${step.status}`}>
-      <div className="audit-step-head">
-        <strong>
-          {idx + 1}. {text?.title ?? step.title}
-        </strong>{' '}
-        <StatusBadge look={STEP_STATUS[step.status]} />
-        <span className="small muted">
-          {' '}
-          {step.kind}
-          {step.target ? ` on ${step.target}` : ''}
-          {step.attempt > 1 ? ` · ${step.attempt} attempts` : ''}
-          {step.startedAt ? ` · ${formatTime(step.startedAt)}` : ''}
-          {took !== null && step.finishedAt ? ` · ${formatDuration(took)}` : ''}
-          {step.exitCode !== null ? ` · exit ${step.exitCode}` : ''}
-          {step.signal ? ` · ended by ${step.signal}` : ''}
-        </span>
-      </div>
-      {step.reason ? <p className="step-reason warn">Reason: {step.reason}</p> : null}
-      {step.note ? <p className="step-note">Note: {step.note}</p> : null}
-      {confirmations.map((c) => (
-        <p key={c.seq} className="small">
-          ✓ Confirmation by {c.operator} at {formatTime(c.at)}: {c.summary}
-        </p>
-      ))}
+      <StepHead idx={idx} step={step} title={text?.title ?? step.title} showSignal />
+      <StepRecord idx={idx} step={step} events={detail.events} />
       {snapshots.map((s) => (
         <p key={s.id} className="small">
           Snapshot of {s.target}: {formatBytes(s.bytes)}, SHA-256 <code className="checksum">{s.sha256}</code>
         </p>
       ))}
-      {text?.command ? (
-        <details>
-          <summary>Command</summary>
-          <pre className="command">
-            <code>{text.command}</code>
-          </pre>
-        </details>
-      ) : null}
+      <StepCommand command={text?.command} />
       {output ? (
         <div className="output" role="region" aria-label={`Output of step ${idx + 1}`}>
           {output.omitted > 0 ? (
