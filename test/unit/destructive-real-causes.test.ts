@@ -508,3 +508,18 @@ describe('twelfth round: unpacking a release the script just downloaded', () => 
     expect(await rules('ssh backup-host cat /b/up.tgz | tar -xz -C /var/lib/app')).toContain('tar-extract');
   });
 });
+
+describe('twelfth round: a variable named for the program it holds', () => {
+  it('judges $DOCKER, $OPENSSL, $PYTHON, ${VIRTUALENV_CMD} as those programs when the script does not set them', async () => {
+    expect(await rules('$DOCKER pull "$IMAGE"\n$DOCKER volume create cache')).toEqual([]);
+    expect(await rules('$OPENSSL req -new -key "$dir/key" -out "$dir/req"')).toEqual([]);
+    expect(await rules('$PYTHON manage.py compilemessages\n${VIRTUALENV_CMD} "$VENV"')).toEqual([]);
+  });
+
+  it('still flags what that program does, and a variable named for no known program', async () => {
+    expect(await rules('$KUBECTL delete pod "$POD"')).toContain('kube-delete');
+    expect(await rules('$DOCKER rm -f "$NAME"')).toContain('container-delete');
+    expect(await rules('$NGINX_SERVICE_COMMAND "$CMD"')).toContain('command-from-variable');
+    expect(await rules('$HOOK')).toContain('command-from-variable');
+  });
+});
