@@ -493,3 +493,33 @@ describe('eleventh round: tee lays a file down where a redirect would', () => {
     expect(await rules('grep -q x /etc/rsyslog.d/10-app.conf || echo x | tee /etc/rsyslog.d/10-app.conf')).toContain('tee-overwrite');
   });
 });
+
+describe('twelfth round: unpacking a release the script just downloaded', () => {
+  it('stays quiet on tar -x of an archive piped straight from curl or wget, or one the script downloaded to a file', async () => {
+    expect(await rules('curl -fsSL https://example.org/easy-rsa-3.1.tgz | tar xz -C /etc/openvpn/easy-rsa/ --strip-components 1')).toEqual([]);
+    expect(await rules('wget -qO- https://example.org/tool.tar.gz | sudo tar -xzf - -C /usr/local/sbin')).toEqual([]);
+    expect(await rules('curl -fsSL -o /opt/etcd-v3.5.tgz https://example.org/etcd-v3.5.tgz\ntar xzvf /opt/etcd-v3.5.tgz -C /opt/files')).toEqual([]);
+    expect(await rules('wget -O /opt/app.tar.bz2 https://example.org/app.tar.bz2\ntar -C /usr/local/lib -xjf /opt/app.tar.bz2')).toEqual([]);
+  });
+
+  it('still flags tar -x of a backup or an archive it was handed, and of a download piped from elsewhere', async () => {
+    expect(await rules('tar -xzf "$BACKUP_FILE" -C /var/lib/app')).toContain('tar-extract');
+    expect(await rules('tar -xf /srv/backup/config.tar -C /etc/app')).toContain('tar-extract');
+    expect(await rules('ssh backup-host cat /b/up.tgz | tar -xz -C /var/lib/app')).toContain('tar-extract');
+  });
+});
+
+describe('twelfth round: a variable named for the program it holds', () => {
+  it('judges $DOCKER, $OPENSSL, $PYTHON, ${VIRTUALENV_CMD} as those programs when the script does not set them', async () => {
+    expect(await rules('$DOCKER pull "$IMAGE"\n$DOCKER volume create cache')).toEqual([]);
+    expect(await rules('$OPENSSL req -new -key "$dir/key" -out "$dir/req"')).toEqual([]);
+    expect(await rules('$PYTHON manage.py compilemessages\n${VIRTUALENV_CMD} "$VENV"')).toEqual([]);
+  });
+
+  it('still flags what that program does, and a variable named for no known program', async () => {
+    expect(await rules('$KUBECTL delete pod "$POD"')).toContain('kube-delete');
+    expect(await rules('$DOCKER rm -f "$NAME"')).toContain('container-delete');
+    expect(await rules('$NGINX_SERVICE_COMMAND "$CMD"')).toContain('command-from-variable');
+    expect(await rules('$HOOK')).toContain('command-from-variable');
+  });
+});

@@ -16,6 +16,7 @@ import { learnFunctionNames } from './destructive-rules-names.js';
 import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-commands.js';
 import { isKeyMaterial, keptBySomeoneElse } from './generated-writes.js';
 import { filledTargets, heredocWrites, inDropInFolder, isLog, writesWhereMissing } from './regenerated-files.js';
+import { programNamedByVariable } from './program-variables.js';
 import { programFile, sourcedFile } from './script-files.js';
 import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, testedFilesIn, type Assignment } from './script-knowledge.js';
 import { readCodeNow, readStatement, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
@@ -235,7 +236,11 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
         judging.runsArguments = true;
         judging.skipsArguments ??= Number(/\d+/.exec(call.name)?.[0]) - 1;
       }
-      else found(ruleById('command-from-variable'), call.name, top, judging);
+      else {
+        const named = programNamedByVariable(call.name);
+        if (named !== undefined) judgeCall({ ...call, name: named }, top, depth + 1, judging);
+        else found(ruleById('command-from-variable'), call.name, top, judging);
+      }
       return;
     }
     for (const choice of choices) {

@@ -3,6 +3,7 @@
 // extracted over a folder). One entry per rule; destructive-rules.ts joins the tables.
 import { hasFlag, operands, optionValue, options } from './command-args.js';
 import type { DestructiveRule, RuleInput } from './destructive-rule-types.js';
+import { unpacksOwnDownload } from './downloaded-archives.js';
 import { sqlClientOf, sqlEffect, sqlFedTo } from './sql-in-shell.js';
 
 const REDIS_OPTIONS = options('-h', '-p', '-s', '-a', '-u', '-n', '-r', '-i', '-d', '-D', '--user', '--pass', '--pattern', '--count', '--rdb', '--tls-cert', '--tls-key', '--cacert');
@@ -136,9 +137,9 @@ export const DATA_RULES: readonly DestructiveRule[] = [
     id: 'tar-extract',
     category: 'restores',
     commands: ['tar'],
-    matches: 'tar -x into a folder the script did not create (-C DIR, or the current folder)',
+    matches: 'tar -x into a folder the script did not create (-C DIR, or the current folder), unless it unpacks a download the script made (piped from curl/wget, or a file it downloaded)',
     when: (i) => {
-      if (!tarExtract(i.args)) return false;
+      if (!tarExtract(i.args) || unpacksOwnDownload(i)) return false;
       const into = optionValue(i.args, '-C', '--directory');
       if (into === undefined) return !i.knowledge.inOwnFolder() && 'the current folder';
       return !i.knowledge.ownedByScript(into) && into;

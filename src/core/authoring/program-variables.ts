@@ -1,0 +1,25 @@
+// A variable named for a program (`$DOCKER`, `$OPENSSL`, `$PYTHON`, `${VIRTUALENV_CMD}`) is, by a
+// long-standing shell convention, that program or a path to it, chosen by whoever runs the
+// script (a sudo-prefixed docker, a specific python). Measured on real scripts, such calls are
+// judged by what the program does, not as "cannot tell what runs": `$KUBECTL drain` is a drain,
+// `$DOCKER pull` is harmless. A variable named for anything else (`$HOOK`, `$NGINX_SERVICE_COMMAND`)
+// still cannot be told.
+import { hasOwnRules } from './destructive-rules.js';
+
+// Programs scripts commonly reach through such a variable that have no rule of their own.
+const COMMON_PROGRAMS = new Set([
+  'curl', 'wget', 'jq', 'yq', 'openssl', 'python', 'python2', 'python3', 'pip', 'pip3', 'virtualenv', 'node', 'npm', 'java',
+  'php', 'perl', 'ruby', 'go', 'make', 'helm', 'docker', 'podman', 'kubectl', 'oc', 'git', 'ssh', 'scp', 'aws', 'gcloud', 'az',
+]);
+
+const SUFFIX = /_(?:BIN|CMD|COMMAND|EXE|PATH|PROG)$/;
+
+/** The program a `$NAME` / `${NAME}` call word is named for, if NAME names a known program. */
+export function programNamedByVariable(word: string): string | undefined {
+  const match = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(word);
+  const variable = match?.[1] ?? match?.[2];
+  if (variable === undefined) return undefined;
+  const program = variable.replace(SUFFIX, '').toLowerCase();
+  if (!/^[a-z][a-z0-9]*$/.test(program)) return undefined;
+  return COMMON_PROGRAMS.has(program) || hasOwnRules(program) ? program : undefined;
+}
