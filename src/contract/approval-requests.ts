@@ -15,6 +15,8 @@ export const ApprovalRequestEntry = z.object({
   note: z.string().nullable(),
   /** ISO 8601, the ledger's clock. */
   requestedAt: z.string(),
+  /** Posted rows that do not verify for the request, as one note ("1 posted approval does not verify: …"). */
+  unverified: z.string().optional(),
 });
 export type ApprovalRequestEntry = z.infer<typeof ApprovalRequestEntry>;
 

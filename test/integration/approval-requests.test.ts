@@ -124,6 +124,29 @@ describe('an approval requested through the team ledger', () => {
     expectRefused(run(req.id), /self-approval: /);
   });
 
+  it('stays on the approvers\' list, with a note, when a writer posts a row that does not verify, and leaves it once a real approval is posted', async () => {
+    const req = request();
+    const real = await keygenStatement(req.planId, 'alice', 'alice@example.com');
+    // Another writer (not the requester) posts alice's signature over a statement it no longer covers.
+    const junk = real.statement.replace(/signed-at: .*/, 'signed-at: 2026-01-01T00:00:00Z');
+    const posted = await psqlAs(
+      ledger,
+      'ap_alice',
+      `INSERT INTO handrail.approval_signatures (request_id, statement, signature, principal, key_fingerprint) VALUES (${quote(req.id)}, ${quote(junk)}, ${quote(real.signature)}, 'alice@example.com', 'SHA256:x');`,
+    );
+    expect(posted.stderr).toBe('');
+    const listed = handrail(['approvals'], approver);
+    expect(listed.code).toBe(0);
+    const line = listed.stdout.split('\n').find((l) => l.includes(req.id));
+    expect(line).toBeDefined();
+    expect(listed.stdout).toContain('1 posted approval does not verify: signature does not match');
+    const json = JSON.parse(handrail(['approvals', '--json'], approver).stdout) as { requestId: string; unverified?: { count: number; why: string } }[];
+    expect(json.find((r) => r.requestId === req.id)?.unverified).toEqual({ count: 1, why: 'signature does not match' });
+
+    expect(handrail(['approve', '--request', req.id, '--key', key.alice!, '--yes'], approver).code).toBe(0);
+    expect(handrail(['approvals'], approver).stdout).not.toContain(req.id);
+  });
+
   it('is refused at run when a signature row was edited in the database', async () => {
     const req = request();
     expect(handrail(['approve', '--request', req.id, '--key', key.alice!, '--yes'], approver).code).toBe(0);

@@ -20,12 +20,13 @@ function keyPath(typed: string | undefined): string | undefined {
 export function approvalRequestHandlers(parts: { settings: Settings }): Handlers<ApprovalRequestOps> {
   return {
     async listApprovalRequests() {
-      const [{ withApprovalLedger }, { pendingApprovalRequests }] = await Promise.all([
-        import('../approval-requests/approval-ledger.js'),
-        import('../../targets/ledger/ledger-approvals.js'),
-      ]);
-      const pending = await withApprovalLedger(parts.settings, 'console approvals', 'nothing was read', (client) => pendingApprovalRequests(client));
-      return { requests: pending.map(({ requestId, planId, runbook, environment, operator, machine, note, requestedAt }) => ({ requestId, planId, runbook, environment, operator, machine, note, requestedAt })) };
+      const { pendingRequests, unverifiedNote } = await import('../approval-requests/pending-requests.js');
+      const pending = await pendingRequests(parts.settings);
+      return {
+        requests: pending.map(({ requestId, planId, runbook, environment, operator, machine, note, requestedAt, unverified }) => ({
+          requestId, planId, runbook, environment, operator, machine, note, requestedAt, ...(unverified ? { unverified: unverifiedNote(unverified) } : {}),
+        })),
+      };
     },
 
     async getApprovalRequest(r) {

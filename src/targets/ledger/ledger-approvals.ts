@@ -68,16 +68,11 @@ export async function postApprovalRequest(client: LedgerClient, request: PostedR
 }
 
 /**
- * Requests no one else has signed yet, newest first. A row posted with the requester's own
- * login does not count: it could never approve the run, and must not take the request off
- * the approvers' list.
+ * The newest requests, signed or not, newest first. Which are still waiting is the app's
+ * question: a row here is only a claim until its signature is checked.
  */
-export async function pendingApprovalRequests(client: LedgerClient, limit = 100): Promise<LedgerApprovalRequest[]> {
-  const result = await client.query<RequestRow>(
-    `${REQUESTS} WHERE NOT EXISTS (SELECT 1 FROM handrail.approval_signatures s WHERE s.request_id = r.request_id AND s.db_role <> r.db_role)
-     ORDER BY r.requested_at DESC, r.request_id LIMIT $1`,
-    [limit],
-  );
+export async function recentApprovalRequests(client: LedgerClient, limit = 500): Promise<LedgerApprovalRequest[]> {
+  const result = await client.query<RequestRow>(`${REQUESTS} ORDER BY r.requested_at DESC, r.request_id LIMIT $1`, [limit]);
   return result.rows.map(toRequest);
 }
 
@@ -103,13 +98,30 @@ export async function postApprovalSignature(
   return result.rows[0]!.id;
 }
 
+/** The rows posted to each of these requests, by request id. */
+export async function approvalSignaturesOf(client: LedgerClient, requestIds: readonly string[]): Promise<Map<string, LedgerApprovalSignature[]>> {
+  const result = await client.query<SignatureRow & { request_id: string }>(
+    'SELECT request_id, id, statement, signature, principal, key_fingerprint, approved_at, db_role FROM handrail.approval_signatures WHERE request_id = ANY($1::text[]) ORDER BY id',
+    [requestIds],
+  );
+  const byRequest = new Map<string, LedgerApprovalSignature[]>();
+  for (const r of result.rows) byRequest.set(r.request_id, [...(byRequest.get(r.request_id) ?? []), toSignature(r)]);
+  return byRequest;
+}
+
+interface SignatureRow { id: number; statement: string; signature: string; principal: string; key_fingerprint: string; approved_at: Date; db_role: string }
+
+function toSignature(r: SignatureRow): LedgerApprovalSignature {
+  return {
+    id: r.id, statement: r.statement, signature: r.signature, principal: r.principal, keyFingerprint: r.key_fingerprint,
+    approvedAt: new Date(r.approved_at).toISOString(), login: r.db_role,
+  };
+}
+
 export async function approvalSignatures(client: LedgerClient, requestId: string): Promise<LedgerApprovalSignature[]> {
-  const result = await client.query<{ id: number; statement: string; signature: string; principal: string; key_fingerprint: string; approved_at: Date; db_role: string }>(
+  const result = await client.query<SignatureRow>(
     'SELECT id, statement, signature, principal, key_fingerprint, approved_at, db_role FROM handrail.approval_signatures WHERE request_id = $1 ORDER BY id',
     [requestId],
   );
-  return result.rows.map((r) => ({
-    id: r.id, statement: r.statement, signature: r.signature, principal: r.principal, keyFingerprint: r.key_fingerprint,
-    approvedAt: new Date(r.approved_at).toISOString(), login: r.db_role,
-  }));
+  return result.rows.map(toSignature);
 }

@@ -51,7 +51,10 @@ export function ApprovalsView({ requestId }: { requestId?: string | undefined })
                 <td>
                   <time dateTime={r.requestedAt}>{new Date(r.requestedAt).toLocaleString()}</time>
                 </td>
-                <td>{r.note ?? ''}</td>
+                <td>
+                  {r.note ?? ''}
+                  {r.unverified ? <span className="warn approval-unverified">{r.unverified}</span> : null}
+                </td>
               </tr>
             ))}
           </tbody>
