@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handrail, type CliOptions } from '../support/handrail-cli.js';
 import { makeKey } from '../support/ssh-keys.js';
-import { startTestLedger, teamYaml, type TestLedger } from '../support/team-ledger.js';
+import { psqlAs, startTestLedger, teamYaml, type TestLedger } from '../support/team-ledger.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 import { expectNoSeriousViolations } from './flows/accessibility.js';
 import { openConsole } from './flows/console-page.js';
@@ -71,6 +71,13 @@ describe('an approval request signed in the console', () => {
     expect(requested.code).toBe(0);
     const requestId = /Approval request: (\S+)/.exec(requested.stdout)![1]!;
     const planId = /Plan id: ([0-9a-f]{64})/.exec(requested.stdout)![1]!;
+    // A row any writer could post: it must not take the request off the list, and the list says so.
+    const junk = await psqlAs(
+      ledger,
+      'ap_alice',
+      `INSERT INTO handrail.approval_signatures (request_id, statement, signature, principal, key_fingerprint) VALUES ('${requestId}', 'junk', 'junk', 'alice@example.com', 'SHA256:x');`,
+    );
+    expect(junk.stderr).toBe('');
 
     const context = await freshContext(browser);
     const problems: string[] = [];
@@ -82,7 +89,7 @@ describe('an approval request signed in the console', () => {
       const table = page.getByRole('table', { name: 'Approval requests waiting, newest first' });
       await table.waitFor();
       const row = table.getByRole('row').filter({ hasText: 'olga' });
-      expect(await row.textContent()).toMatch(/greet.*prod.*olga.*INC-9: greet again/);
+      expect(await row.textContent()).toMatch(/greet.*prod.*olga.*INC-9: greet again.*1 posted approval does not verify: not a Handrail approval/);
       await row.getByRole('link', { name: new RegExp(`Read request ${requestId}`) }).click();
 
       // The plan is on screen, but its end is not: Approve is disabled.
