@@ -120,7 +120,9 @@ describe('an approval requested through the team ledger', () => {
     );
     expect(posted.stderr).toBe('');
     // It cannot take the request off the approvers' list either.
-    expect(handrail(['approvals'], approver).stdout).toContain(req.id);
+    const listed = handrail(['approvals'], approver).stdout;
+    expect(listed).toContain(req.id);
+    expect(listed).toContain('1 posted approval does not verify: signed by the requester');
     expectRefused(run(req.id), /self-approval: /);
   });
 
