@@ -145,12 +145,13 @@ export async function decideRunApproval(settings: Settings, run: RunPlan, reques
     validForText,
   });
   const untrusted = approversProblem(signersPath, origin);
-  const decision: ApprovalDecision = untrusted !== null && checked.ok ? { ok: false, reason: untrusted, principal: checked.principal, fingerprint: checked.fingerprint, planId: checked.planId } : checked;
+  const decision: ApprovalDecision = untrusted !== null && checked.ok ? { ok: false, reason: untrusted, brief: 'approvers file not committed', principal: checked.principal, fingerprint: checked.fingerprint, planId: checked.planId } : checked;
   if (decision.ok) {
     const { ok: _ok, ...accepted } = decision;
     return { kind: 'approved', body: { ...base, approval: given, ...accepted, validFor: validForText, ...approvers } };
   }
-  const { ok: _ok, ...refused } = decision;
+  // The brief form is for lists; the audit keeps the full reason.
+  const { ok: _ok, brief: _brief, ...refused } = decision;
   if (request.breakGlass !== undefined) return { kind: 'waived', reason: request.breakGlass, detail: `plan ${id}; the approval given was refused: ${decision.reason}` };
   throw new ApprovalRefused(`${decision.reason}; nothing was executed`, { ...base, approval: given, ...refused, ...approvers });
 }

@@ -56,22 +56,22 @@ describe('the approval check', () => {
 
   it('refuses a statement dated in the future beyond a small clock skew', async () => {
     const decision = checkApproval(input(await approval(alice, 'alice@example.com', '2026-12-07T03:00:00Z'), `alice@example.com ${alice.line}\n`));
-    expect(decision).toMatchObject({ ok: false, reason: expect.stringMatching(/in the future here .* check both clocks/) as unknown });
+    expect(decision).toMatchObject({ ok: false, brief: 'signed in the future', reason: expect.stringMatching(/in the future here .* check both clocks/) as unknown });
   });
 
   it('refuses a key past its valid-before', async () => {
     const decision = checkApproval(input(await approval(alice, 'alice@example.com'), `alice@example.com valid-before="20261201Z" ${alice.line}\n`));
-    expect(decision).toMatchObject({ ok: false, reason: expect.stringMatching(/allowed_signers:1: the key was valid only before 2026-12-01/) as unknown });
+    expect(decision).toMatchObject({ ok: false, brief: 'key not allowed to sign approvals now', reason: expect.stringMatching(/allowed_signers:1: the key was valid only before 2026-12-01/) as unknown });
   });
 
   it('refuses a principal only a cert-authority line lists, saying such lines are not supported', async () => {
     const decision = checkApproval(input(await approval(alice, 'alice@example.com'), `*@example.com cert-authority ${bob.line}\n`));
-    expect(decision).toMatchObject({ ok: false, reason: expect.stringMatching(/cert-authority lines are not supported/) as unknown });
+    expect(decision).toMatchObject({ ok: false, brief: 'cert-authority lines not supported', reason: expect.stringMatching(/cert-authority lines are not supported/) as unknown });
   });
 
   it('refuses every approval over a malformed allowed_signers line, naming it', async () => {
     const decision = checkApproval(input(await approval(alice, 'alice@example.com'), `alice@example.com ${alice.line}\nbob nonsense="x" ${bob.line}\n`));
-    expect(decision).toMatchObject({ ok: false, reason: expect.stringMatching(/^allowed_signers:2:5: unsupported option 'nonsense'/) as unknown });
+    expect(decision).toMatchObject({ ok: false, brief: 'allowed_signers has an error', reason: expect.stringMatching(/^allowed_signers:2:5: unsupported option 'nonsense'/) as unknown });
   });
 
   it('refuses self-approval through another principal listed with the signing key', async () => {
@@ -81,12 +81,12 @@ describe('the approval check', () => {
 
   it("refuses self-approval by the operator's full name", async () => {
     const decision = checkApproval(input(await approval(bob, 'Bob Operator'), `"Bob Operator" ${bob.line}\n`));
-    expect(decision).toMatchObject({ ok: false, reason: expect.stringMatching(/^self-approval/) as unknown });
+    expect(decision).toMatchObject({ ok: false, brief: 'signed by the requester', reason: expect.stringMatching(/^self-approval/) as unknown });
   });
 
   it('refuses an approval for another environment or runbook, saying which', async () => {
     const decision = checkApproval(input(await approval(alice, 'alice@example.com'), `alice@example.com ${alice.line}\n`, { expected: { planId: PLAN, runbook: 'greet', environment: 'staging' } }));
-    expect(decision).toMatchObject({ ok: false, reason: expect.stringMatching(/for greet in prod, not greet in staging/) as unknown });
+    expect(decision).toMatchObject({ ok: false, brief: 'signed for another runbook or environment', reason: expect.stringMatching(/for greet in prod, not greet in staging/) as unknown });
   });
 
   it("refuses self-approval through a wildcard line that lets the operator's key sign as anyone in the domain", async () => {

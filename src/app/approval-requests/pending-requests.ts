@@ -102,24 +102,5 @@ function refusal(row: LedgerApprovalSignature, request: LedgerApprovalRequest, a
     validForText: approvers.validForText,
   });
   if (decision.ok) return approvers.untrusted === null ? null : 'approvers file not committed';
-  return shortReason(decision.reason);
-}
-
-const SHORT: [RegExp, string][] = [
-  [/is not a Handrail approval/, 'not a Handrail approval'],
-  [/does not verify: the signature does not match/, 'signature does not match'],
-  [/does not verify: the signature was made for namespace/, 'wrong signature namespace'],
-  [/does not verify/, 'signature unreadable'],
-  [/^unknown signer/, 'signer not in allowed_signers'],
-  [/^self-approval/, 'signed by the requester'],
-  [/is not the key .* lists for/, 'key not listed for its signer'],
-  [/^the approval is for /, 'signed for another plan'],
-  [/^the approval expired/, 'expired'],
-  [/in the future here/, 'signed in the future'],
-  [/is not a UTC time/, 'signed-at is not a time'],
-];
-
-/** The run's refusal is a paragraph; beside a list entry one phrase says enough. */
-function shortReason(reason: string): string {
-  return SHORT.find(([pattern]) => pattern.test(reason))?.[1] ?? 'refused by allowed_signers';
+  return decision.brief;
 }

@@ -28,7 +28,7 @@ export interface ApprovalCheckInput {
 
 export type ApprovalDecision =
   | { ok: true; principal: string; fingerprint: string; keyType: string; signedAt: string; planId: string; signerLine: number }
-  | { ok: false; reason: string; principal?: string; fingerprint?: string; planId?: string };
+  | { ok: false; reason: string; /** The refusal in a few words, for a list entry beside other requests. */ brief: string; principal?: string; fingerprint?: string; planId?: string };
 
 /** A clock this far ahead on the approver's machine is tolerated; more would stretch the approval's life. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -38,64 +38,66 @@ const AGAIN = 'have the current plan approved again (handrail plan … --out pla
 export function checkApproval(input: ApprovalCheckInput): ApprovalDecision {
   const { approvalPath: file } = input;
   const parsed = parseApprovalFile(input.approval);
-  if ('error' in parsed) return { ok: false, reason: `${file} is not a Handrail approval: ${parsed.error}; make one with handrail approve PLAN` };
+  if ('error' in parsed) return { ok: false, brief: 'not a Handrail approval', reason: `${file} is not a Handrail approval: ${parsed.error}; make one with handrail approve PLAN` };
   const s = parsed.statement;
   const sig = checkSshsig(parsed.armored, APPROVAL_NAMESPACE, parsed.statementBytes);
   if (!sig.ok) {
     return { ok: false, principal: s.principal, planId: s.plan, ...(sig.fingerprint ? { fingerprint: sig.fingerprint } : {}),
+      brief: /namespace/.test(sig.problem) ? 'wrong signature namespace' : 'signature does not match',
       reason: `the approval ${file} does not verify: ${sig.problem}; ${AGAIN}` };
   }
   const who = { principal: s.principal, fingerprint: sig.fingerprint, planId: s.plan };
-  const refuse = (reason: string): ApprovalDecision => ({ ok: false, ...who, reason });
+  const refuse = (brief: string, reason: string): ApprovalDecision => ({ ok: false, ...who, brief, reason });
 
   const signer = findSigner(input, s, sig.publicKey, sig.fingerprint);
-  if ('reason' in signer) return refuse(signer.reason);
+  if ('reason' in signer) return refuse(signer.brief, signer.reason);
 
   const self = selfApproval(input, s.principal, sig.publicKey);
-  if (self) return refuse(self);
+  if (self) return refuse('signed by the requester', self);
 
   if (s.environment !== input.expected.environment || s.runbook !== input.expected.runbook) {
-    return refuse(`the approval is for ${s.runbook} in ${s.environment}, not ${input.expected.runbook} in ${input.expected.environment}; ${AGAIN}`);
+    return refuse('signed for another runbook or environment', `the approval is for ${s.runbook} in ${s.environment}, not ${input.expected.runbook} in ${input.expected.environment}; ${AGAIN}`);
   }
   if (s.plan !== input.expected.planId) {
     return refuse(
+      'signed for another plan',
       `the approval is for plan ${s.plan}, but this run's plan is ${input.expected.planId}: the runbook, an input, a target, the environment or the operator differs from what ${s.principal} approved; ` +
         `see what changed with handrail plan (same runbook, environment and inputs), then ${AGAIN}`,
     );
   }
   const signedAt = Date.parse(s.signedAt);
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(s.signedAt) || Number.isNaN(signedAt)) {
-    return refuse(`the approval's signed-at '${s.signedAt}' is not a UTC time (2026-12-07T01:00:00Z); ${AGAIN}`);
+    return refuse('signed-at is not a time', `the approval's signed-at '${s.signedAt}' is not a UTC time (2026-12-07T01:00:00Z); ${AGAIN}`);
   }
   const now = input.now.getTime();
   if (signedAt > now + CLOCK_SKEW_MS) {
-    return refuse(`the approval says it was signed at ${s.signedAt}, which is in the future here (now ${input.now.toISOString()}); check both clocks, then ${AGAIN}`);
+    return refuse('signed in the future', `the approval says it was signed at ${s.signedAt}, which is in the future here (now ${input.now.toISOString()}); check both clocks, then ${AGAIN}`);
   }
   if (now - signedAt > input.validForMs) {
     const until = new Date(signedAt + input.validForMs).toISOString();
-    return refuse(`the approval expired: signed at ${s.signedAt} and valid for ${input.validForText} (until ${until}); ${AGAIN}`);
+    return refuse('expired', `the approval expired: signed at ${s.signedAt} and valid for ${input.validForText} (until ${until}); ${AGAIN}`);
   }
   return { ok: true, principal: s.principal, fingerprint: sig.fingerprint, keyType: sig.keyType, signedAt: s.signedAt, planId: s.plan, signerLine: signer.line };
 }
 
 /** The allowed_signers line that lets this key sign as this principal in this namespace now. */
-function findSigner(input: ApprovalCheckInput, s: ApprovalStatement, key: Buffer, print: string): AllowedSigner | { reason: string } {
+function findSigner(input: ApprovalCheckInput, s: ApprovalStatement, key: Buffer, print: string): AllowedSigner | { reason: string; brief: string } {
   const path = input.signersPath;
   const first = input.signers.problems[0];
   if (first) {
-    return { reason: `${path}:${first.line}:${first.column}: ${first.message}; fix the allowed_signers file (ssh-keygen(1), ALLOWED SIGNERS) before approvals can be checked` };
+    return { brief: 'allowed_signers has an error', reason: `${path}:${first.line}:${first.column}: ${first.message}; fix the allowed_signers file (ssh-keygen(1), ALLOWED SIGNERS) before approvals can be checked` };
   }
   const named = input.signers.signers.filter((l) => matchPatternList(s.principal, l.principals) === 1);
   if (named.length === 0) {
     const holder = input.signers.signers.find((l) => l.key?.blob.equals(key));
     const hint = holder ? ` (that key, ${print}, is listed for '${holder.principals}' on line ${holder.line})` : '';
-    return { reason: `unknown signer: '${s.principal}' is not a principal in ${path}${hint}; ask someone listed there to approve, or add the approver's public key to ${path} through your usual review` };
+    return { brief: 'signer not in allowed_signers', reason: `unknown signer: '${s.principal}' is not a principal in ${path}${hint}; ask someone listed there to approve, or add the approver's public key to ${path} through your usual review` };
   }
   const sameKey = named.filter((l) => l.key?.blob.equals(key));
   if (sameKey.length === 0) {
     const ca = named.find((l) => l.certAuthority);
-    if (ca) return { reason: `${path}:${ca.line}: cert-authority lines are not supported by Handrail; list '${s.principal}''s own public key instead` };
-    return { reason: `the key that signed (${print}) is not the key ${path} lists for '${s.principal}' (line ${named.map((l) => l.line).join(', ')}); sign with the key listed there, or have ${path} updated` };
+    if (ca) return { brief: 'cert-authority lines not supported', reason: `${path}:${ca.line}: cert-authority lines are not supported by Handrail; list '${s.principal}''s own public key instead` };
+    return { brief: 'key not listed for its signer', reason: `the key that signed (${print}) is not the key ${path} lists for '${s.principal}' (line ${named.map((l) => l.line).join(', ')}); sign with the key listed there, or have ${path} updated` };
   }
   const now = input.now.getTime();
   let why = '';
@@ -110,7 +112,7 @@ function findSigner(input: ApprovalCheckInput, s: ApprovalStatement, key: Buffer
       return line;
     }
   }
-  return { reason: why };
+  return { brief: 'key not allowed to sign approvals now', reason: why };
 }
 
 /**
