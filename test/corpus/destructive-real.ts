@@ -166,6 +166,8 @@ await heldOut('ncp-modules', 'labels-ncp-modules.json', oneRepository('nextcloud
 await heldOut('ncp-system', 'labels-ncp-system.json', oneRepository('nextcloud+nextcloudpi'));
 await heldOut('bbb-install', 'labels-bbb-install.json', oneRepository('bigbluebutton+bbb-install'));
 await heldOut('jitsi-docker', 'labels-jitsi-docker.json', oneRepository('jitsi+docker-jitsi-meet'));
+await heldOut('virtualmin', 'labels-virtualmin.json', oneRepository('virtualmin+virtualmin-install'));
+await heldOut('armbian-system', 'labels-armbian-system.json', oneRepository('armbian+configng'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
