@@ -168,6 +168,7 @@ await heldOut('bbb-install', 'labels-bbb-install.json', oneRepository('bigbluebu
 await heldOut('jitsi-docker', 'labels-jitsi-docker.json', oneRepository('jitsi+docker-jitsi-meet'));
 await heldOut('virtualmin', 'labels-virtualmin.json', oneRepository('virtualmin+virtualmin-install'));
 await heldOut('armbian-system', 'labels-armbian-system.json', oneRepository('armbian+configng'));
+await heldOut('cyberpanel', 'labels-cyberpanel.json', oneRepository('usmannasir+cyberpanel'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
