@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { handrail, handrailChild, runIdOf, type CliOptions } from '../support/handrail-cli.js';
 import { mountSmallDisk, reportSkip } from '../support/small-disk.js';
 
@@ -65,17 +66,39 @@ function eventsOf(id: string, kind: string): Record<string, unknown>[] {
 }
 
 /** The CLI, killed if it is still up once it printed a URL (the console started: the test then fails on its output). */
-async function handrailAsyncLimited(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = handrailChild(args, cli);
+/** `handrail serve` until it prints its URL, then one call through that URL (answered or not), then kill -9. */
+async function serveLimited(): Promise<{ code: number | null; stdout: string; stderr: string; answered: boolean }> {
+  const child = handrailChild(['serve', '--port', '0'], cli);
   let stdout = '';
   let stderr = '';
+  let answered = false;
   child.stdout?.on('data', (d: Buffer) => {
     stdout += d.toString();
-    if (stdout.includes('http')) child.kill('SIGKILL');
+    const printed = /http:\/\/\S+/.exec(stdout)?.[0];
+    if (printed === undefined || !stdout.includes('\n')) return;
+    child.stdout?.removeAllListeners('data');
+    void appInfoAnswered(new URL(printed)).then((yes) => {
+      answered = yes;
+      child.kill('SIGKILL');
+    });
   });
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
-  return { code, stdout, stderr };
+  return { code, stdout, stderr, answered };
+}
+
+/** Whether the console at `url` answers appInfo (false when the socket is refused or closes first). */
+function appInfoAnswered(url: URL): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(`ws://${url.host}/api/ws`, { headers: { Origin: url.origin, Authorization: `Bearer ${url.searchParams.get('token')}` } });
+    socket.once('open', () => socket.send(JSON.stringify({ id: 1, op: 'appInfo', request: {} })));
+    socket.once('message', (data: Buffer) => {
+      resolve((JSON.parse(data.toString()) as { result?: unknown }).result !== undefined);
+      socket.close();
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('close', () => resolve(false));
+  });
 }
 
 function verifiedEvents(): number {
@@ -149,10 +172,12 @@ describe('the data folder on a full disk', () => {
     expect(exportChecked.stdout).toMatch(/export intact/);
 
     // The console either starts (it can read; what it would start is refused for room) or,
-    // when SQLite finds no room even to open for writing, says the disk is full. Never a bug.
-    const serve = await handrailAsyncLimited(['serve', '--port', '0']);
+    // when SQLite finds no room even to open for writing, says the disk is full. Never a bug,
+    // and never a URL that does not answer.
+    const serve = await serveLimited();
     expect(serve.stderr).not.toMatch(BUG);
-    if (!serve.stdout.includes('http')) {
+    if (serve.stdout.includes('http')) expect(serve.answered, serve.stderr).toBe(true);
+    else {
       expect(serve.code).toBe(1);
       expect(serve.stderr).toMatch(/the disk holding .* is full \(\d+\.\d MB free\)/i);
     }
