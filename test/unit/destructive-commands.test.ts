@@ -114,6 +114,13 @@ describe('destructiveReasons', () => {
     expect(await onlyReason('echo "removed: $(rm -rv /tmp/cache)"')).toMatch(/`rm -rv \/tmp\/cache` deletes/);
   });
 
+  it('reads ssh options given after the host as options, as ssh does, not as the remote command', async () => {
+    expect(await destructiveReasons('ssh root@$server_ip -p$server_port -i /root/.ssh/key echo ok')).toEqual([]);
+    expect(await destructiveReasons('ssh app-1 -p 2222 -o BatchMode=yes uptime')).toEqual([]);
+    expect(await onlyReason('ssh root@$server_ip -p$server_port -i /root/.ssh/key "systemctl stop app"')).toMatch(/stops a service/);
+    expect(await onlyReason('ssh app-1 -p 2222 -- rm -rf /srv/old')).toMatch(/deletes files and folders recursively/);
+  });
+
   it('looks inside what bash runs from a heredoc body, coproc and a line with an extended glob', async () => {
     expect(await onlyReason('cat <<EOF > /dev/null\n$(rm -rf /tmp/cache)\nEOF')).toMatch(/^line 2: `rm -rf \/tmp\/cache` deletes files and folders recursively/);
     // A quoted delimiter makes the body literal text: nothing in it runs.

@@ -55,16 +55,24 @@ export function codeAfter(args: string[], flag: string): string | undefined {
   return at === -1 ? undefined : args[at + 1];
 }
 
-/** `ssh [options] host command…`: the remote shell runs the words after the host, joined. */
+/**
+ * `ssh [options] host [options] command…`: the remote shell runs the words after the host and
+ * its options, joined. ssh reads options after the host too (`ssh host -p 2222 cmd`), up to
+ * the first word that is not one, or `--`.
+ */
 export function sshRemoteCommand(args: string[]): string | undefined {
+  let host = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
-    if (SSH_VALUE_OPTIONS.has(arg)) i++;
-    else if (!arg.startsWith('-')) {
-      // `ssh host -- cmd`: the `--` only ends ssh's options.
-      const rest = args.slice(args[i + 1] === '--' ? i + 2 : i + 1);
+    if (arg === '--') {
+      if (!host) continue;
+      const rest = args.slice(i + 1);
       return rest.length > 0 ? rest.join(' ') : undefined;
     }
+    if (SSH_VALUE_OPTIONS.has(arg)) i++;
+    else if (arg.startsWith('-')) continue;
+    else if (!host) host = true;
+    else return args.slice(i).join(' ');
   }
   return undefined;
 }
