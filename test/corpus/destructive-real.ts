@@ -169,6 +169,8 @@ await heldOut('jitsi-docker', 'labels-jitsi-docker.json', oneRepository('jitsi+d
 await heldOut('virtualmin', 'labels-virtualmin.json', oneRepository('virtualmin+virtualmin-install'));
 await heldOut('armbian-system', 'labels-armbian-system.json', oneRepository('armbian+configng'));
 await heldOut('cyberpanel', 'labels-cyberpanel.json', oneRepository('usmannasir+cyberpanel'));
+await heldOut('pterodactyl', 'labels-pterodactyl.json', oneRepository('pterodactyl-installer+pterodactyl-installer'));
+await heldOut('misp', 'labels-misp.json', oneRepository('MISP+MISP'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
