@@ -29,3 +29,18 @@ it('records app.started and app.stopped with the console, the version and the fu
     db.close();
   }
 });
+
+it('signs a checkpoint as it stops, so the next start checks only what came after, however many consoles came and went', async () => {
+  const settings = resolveSettings({ dataDir: dir, operator: 'ana' }, {});
+  for (let i = 0; i < 5; i++) await new ConsoleService(settings, 'browser console').close();
+  const db = new Database(join(dir, 'handrail.db'), { readonly: true });
+  try {
+    const newest = db.prepare('SELECT max(seq) FROM audit_events').pluck().get() as number;
+    const checkpointed = db.prepare('SELECT max(seq) FROM audit_checkpoints').pluck().get() as number | null;
+    // The last event, the fifth app.stopped, is under a signed checkpoint: the tail is empty.
+    expect(db.prepare('SELECT kind FROM audit_events WHERE seq = ?').pluck().get(newest)).toBe('app.stopped');
+    expect(checkpointed).toBe(newest);
+  } finally {
+    db.close();
+  }
+});

@@ -109,6 +109,9 @@ export class ConsoleService {
     this.listeners.clear();
     try {
       this.recordLifecycle('app.stopped');
+      // The next start checks the trail from the last signed checkpoint on: one here keeps
+      // that tail from growing with every console opened and closed without a run.
+      if (!this.parts.runs.auditTailProblem()) this.context.store.checkpoint();
     } catch {
       // The database is failing under us; closing must still release it.
     }
