@@ -523,3 +523,69 @@ describe('twelfth round: a variable named for the program it holds', () => {
     expect(await rules('$HOOK')).toContain('command-from-variable');
   });
 });
+
+describe('thirteenth round: caches and scratch folders removed whole', () => {
+  it('stays quiet on rm -r of caches only: apt lists, ~/.cache, node_modules, a folder named for what it caches', async () => {
+    expect(await rules('rm -rf /var/lib/apt/lists/*')).toEqual([]);
+    expect(await rules('rm -rf /root/.cache "$APP_HOME/.cache" "$APP_HOME/web/node_modules"')).toEqual([]);
+    expect(await rules('rm -rf /var/cache/apk/* "$SRC/twig-cache"')).toEqual([]);
+  });
+
+  it('still flags rm -r when any operand is not a cache, or only looks like one', async () => {
+    expect(await rules('rm -rf /var/lib/apt/lists/* /usr/share/doc')).toContain('rm-recursive');
+    expect(await rules('rm -rf "$DATA/cachet"')).toContain('rm-recursive');
+    expect(await rules('rm -rf /srv/app/cache')).toContain('rm-recursive');
+    expect(await rules('rm -rf /srv/app/.cache/../uploads')).toContain('rm-recursive');
+  });
+
+  it('stays quiet on rm -r of a named folder or file under /tmp, which the run unpacked there', async () => {
+    expect(await rules('rm -rf /tmp/z-push.zip /tmp/z-push')).toEqual([]);
+    expect(await rules('rm -rf /tmp/pear')).toEqual([]);
+    expect(await rules('rm -rf /tmp/twig/*')).toEqual([]);
+  });
+
+  it('still flags rm -r of whatever a glob matches directly in /tmp, and of a path outside scratch space', async () => {
+    expect(await rules('rm -r /tmp/*')).toContain('rm-recursive');
+    expect(await rules('rm -rf /tmp/app-sandbox.*')).toContain('rm-recursive');
+    expect(await rules('rm -rf /tmp/{*,.*}')).toContain('rm-recursive');
+    expect(await rules('rm -rf /usr/local/lib/z-push /tmp/z-push')).toContain('rm-recursive');
+  });
+});
+
+describe('thirteenth round: a file removed and written afresh by the same function', () => {
+  it('stays quiet on rm of a file the next commands write again from scratch', async () => {
+    expect(await rules('create_conf() {\n  rm -f $APP_CONF\n  iniset $APP_CONF DEFAULT debug True\n}')).toEqual([]);
+    expect(await rules('rm -f /etc/app/app.ini\ncrudini --set /etc/app/app.ini main port 8080')).toEqual([]);
+    expect(await rules('fetch() {\n  DEST=$1\n  rm -f "$DEST"\n  wget -O "$DEST" "$2"\n}')).toEqual([]);
+  });
+
+  it('still flags rm of a file nothing writes again, or writes again only in another function', async () => {
+    expect(await rules('rm -f $APP_CONF\nsystemctl restart app')).toContain('rm-files');
+    expect(await rules('clean() {\n  rm -f $APP_CONF\n}\nsetup() {\n  iniset $APP_CONF DEFAULT debug True\n}')).toContain('rm-files');
+    expect(await rules('rm -f /etc/app.conf\ngrep -q x /etc/app.conf')).toContain('rm-files');
+  });
+
+  it('still flags rm of a file then emptied, copied over, or written by the script (the labels keep those)', async () => {
+    expect(await rules('rm -f index.txt\ntouch index.txt')).toContain('rm-files');
+    expect(await rules('rm -f /opt/app/backend/config.php\ncp conf/backend.php /opt/app/backend/config.php')).toContain('rm-files');
+    expect(await rules('rm -f /etc/resolv.conf\necho "nameserver 127.0.0.1" > /etc/resolv.conf')).toContain('rm-files');
+  });
+
+  it('still flags rm of a file replaced by a link, written again only in another branch, or after a return', async () => {
+    expect(await rules('if [ -f "$v/bin/$u" ]; then\n  rm "$v/bin/$u"\n  ln -s "../../$NEW/bin/$u" "$v/bin/$u"\nfi')).toContain('rm-files');
+    expect(await rules('configure() {\n  [[ $ACTIVE != yes ]] && {\n    rm -f /etc/app/backup.ini\n    return 0\n  }\n  iniset /etc/app/backup.ini cron hour 3\n}')).toContain('rm-files');
+    expect(await rules('rm -f /etc/app/extra.conf\nif [ -n "$EXTRA" ]; then\n  iniset /etc/app/extra.conf main extra "$EXTRA"\nfi')).toContain('rm-files');
+  });
+});
+
+describe('thirteenth round: install copies a file into place as cp does', () => {
+  it('stays quiet on sed -i of the file install just put there', async () => {
+    expect(await rules('install -m 644 "/build/app.list" "/etc/apt/sources.list.d/"\nsed -i "s/RELEASE/trixie/g" "/etc/apt/sources.list.d/app.list"')).toEqual([]);
+    expect(await rules('sudo install -o root -g root -m 644 $SRC/rootwrap.conf $RR_CONF\nsudo sed -e "s:^a=.*$:a=b:" -i $RR_CONF')).toEqual([]);
+  });
+
+  it('still flags sed -i of a file install only made the folder for', async () => {
+    expect(await rules('install -d -m 755 /etc/app\nsed -i s/a/b/ /etc/app/app.conf')).toContain('in-place-edit');
+    expect(await rules('install -m 644 app.list /etc/apt/sources.list.d/\nsed -i s/a/b/ /etc/apt/sources.list.d/other.list')).toContain('in-place-edit');
+  });
+});

@@ -17,6 +17,7 @@ import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-comma
 import { isKeyMaterial, keptBySomeoneElse } from './generated-writes.js';
 import { filledTargets, heredocWrites, inDropInFolder, isLog, writesWhereMissing } from './regenerated-files.js';
 import { programNamedByVariable } from './program-variables.js';
+import { rewritesAhead } from './rebuilt-files.js';
 import { programFile, sourcedFile } from './script-files.js';
 import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, testedFilesIn, type Assignment } from './script-knowledge.js';
 import { readCodeNow, readStatement, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
@@ -70,8 +71,11 @@ export async function destructiveFindings(script: string, knowledge = new Script
   learnFunctionNames(knowledge, script);
   knowledge.learnWholeScript(readBashNow(script, assignmentsIn));
   const findings: DestructiveFinding[] = [];
-  for (const command of commands) {
-    const read = readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root, command.line), arms: armsByLine(root, command.line) }));
+  const reads = commands.map((command) => readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root, command.line), arms: armsByLine(root, command.line) })));
+  const ahead = rewritesAhead(commands.map((command, k) => ({ ...command, arms: reads[k]?.arms })));
+  for (const [k, command] of commands.entries()) {
+    knowledge.rewritesAhead = ahead[k] ?? [];
+    const read = reads[k] ?? { tested: [], assignments: [], whereMissing: [], arms: new Map<number, string[]>() };
     knowledge.learnTested(read.tested);
     findings.push(...judgeStatement({ ...command, whereMissing: read.whereMissing, arms: read.arms }, read.assignments, knowledge));
   }
@@ -90,7 +94,9 @@ export function destructiveFindingsNow(script: string, knowledge = new ScriptKno
   knowledge.learnFilled(filledTargets(statements));
   learnFunctionNames(knowledge, script);
   const findings: DestructiveFinding[] = [];
-  for (const read of statements) {
+  const ahead = rewritesAhead(statements);
+  for (const [k, read] of statements.entries()) {
+    knowledge.rewritesAhead = ahead[k] ?? [];
     knowledge.learnTested(read.tested);
     findings.push(...judgeStatement(read, read.assignments, knowledge));
   }

@@ -13,6 +13,7 @@ import { functionPrints, functionPrintsFreshName } from './function-output.js';
 import { outsideValues, printedTexts } from './outside-values.js';
 import type { ScriptFiles } from './script-files.js';
 import type { ShellCall } from './shell-calls.js';
+import type { Rewrite } from './rebuilt-files.js';
 import { assignmentsIn, type Assignment } from './script-assignments.js';
 
 export { assignmentsIn, testedFilesIn, type Assignment } from './script-assignments.js';
@@ -45,6 +46,8 @@ export class ScriptKnowledge {
   private readonly createdIn = new Map<string, string[][]>();
   /** The arms of the command being judged now: set by the walker before each command. */
   armsNow: readonly string[] = [];
+  /** The writes afresh that can follow the statement judged now (rebuilt-files.ts): set by the walker. */
+  rewritesAhead: readonly Rewrite[] = [];
   /** Every value each name gets anywhere in the script, read ahead of the walk (learnWholeScript). */
   private readonly wholeScript = new Map<string, (string | null)[]>();
   /**
