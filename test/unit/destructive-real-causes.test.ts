@@ -589,3 +589,20 @@ describe('thirteenth round: install copies a file into place as cp does', () => 
     expect(await rules('install -m 644 app.list /etc/apt/sources.list.d/\nsed -i s/a/b/ /etc/apt/sources.list.d/other.list')).toContain('in-place-edit');
   });
 });
+
+describe('thirteenth round: a copy made in one arm of an if does not make the file the run’s own after it', () => {
+  it('flags an in-place edit after the if when only one arm copied the template in', async () => {
+    const script = ['if [ -f /etc/logrotate.d/app ]; then', '  echo "keeping the existing file"', 'else', '  install -D -m 644 -T templates/logrotate /etc/logrotate.d/app', 'fi', 'sed -i "s/# su #/su root adm/g" /etc/logrotate.d/app'].join('\n');
+    expect(await rules(script)).toContain('in-place-edit');
+    const cp = ['if [ ! -f "$CONF" ]; then', '  cp "$CONF.default" "$CONF"', 'fi', 'sed -i "s/^port=.*/port=8080/" "$CONF"'].join('\n');
+    expect(await rules(cp)).toContain('in-place-edit');
+  });
+
+  it('stays quiet on the edit when the copy always runs first, or runs in the same arm as the edit', async () => {
+    expect(await rules('cp templates/app.conf /etc/app/app.conf\nsed -i "s/HOST/$HOST/" /etc/app/app.conf')).toEqual([]);
+    const sameArm = ['if [ "$FRESH" = yes ]; then', '  cp templates/app.conf /etc/app/app.conf', '  sed -i "s/HOST/$HOST/" /etc/app/app.conf', 'fi'].join('\n');
+    expect(await rules(sameArm)).toEqual([]);
+    const bothArms = ['if [ "$V" = 2 ]; then', '  cp templates/v2.conf /etc/app/app.conf', 'else', '  cp templates/v1.conf /etc/app/app.conf', 'fi', 'sed -i "s/HOST/$HOST/" /etc/app/app.conf'].join('\n');
+    expect(await rules(bothArms)).toEqual([]);
+  });
+});
