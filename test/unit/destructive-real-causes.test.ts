@@ -2,7 +2,7 @@
 // (test/fixtures/destructive-real/README.md): each case is a small look-alike written for the
 // cause, not a line copied from those scripts.
 import { describe, expect, it } from 'vitest';
-import { destructiveFindings } from '../../src/core/authoring/destructive-commands.js';
+import { destructiveFindings, ScriptKnowledge } from '../../src/core/authoring/destructive-commands.js';
 
 const rules = async (script: string): Promise<string[]> => (await destructiveFindings(script)).map((f) => f.rule);
 
@@ -604,5 +604,20 @@ describe('thirteenth round: a copy made in one arm of an if does not make the fi
     expect(await rules(sameArm)).toEqual([]);
     const bothArms = ['if [ "$V" = 2 ]; then', '  cp templates/v2.conf /etc/app/app.conf', 'else', '  cp templates/v1.conf /etc/app/app.conf', 'fi', 'sed -i "s/HOST/$HOST/" /etc/app/app.conf'].join('\n');
     expect(await rules(bothArms)).toEqual([]);
+  });
+});
+
+describe('thirteenth round: a copy that brings a backup back over live data', () => {
+  const inScript = async (self: string, script: string): Promise<string[]> => (await destructiveFindings(script, new ScriptKnowledge(undefined, self))).map((f) => f.rule);
+
+  it('flags rsync or cp from the folder a restore unpacked into, and of the caller’s files in a script named for restoring', async () => {
+    expect(await rules('cd /root/.app/restore\ntar -xvf app.tar.gz\nrsync -a /root/.app/restore/data/ /root/.app')).toContain('restore-copy');
+    expect(await inScript('tools/app-restore.sh', 'cp "$1/app.db" "$STORAGE_ROOT/app/"\ncp "$1/config.php" "$STORAGE_ROOT/app/"')).toContain('restore-copy');
+  });
+
+  it('stays quiet on the same copy in a script not named for restoring, on copies into a backup folder or a scratch one', async () => {
+    expect(await inScript('tools/app-install.sh', 'cp "$1/app.db" "$STORAGE_ROOT/app/"')).toEqual([]);
+    expect(await inScript('tools/app-restore.sh', 'cp "$STORAGE_ROOT/app/app.db" "$1/backups/"\ncp "$1/app.db" /tmp/check.db')).toEqual([]);
+    expect(await rules('rsync -a /srv/app/ /srv/backups/app/')).toEqual([]);
   });
 });
