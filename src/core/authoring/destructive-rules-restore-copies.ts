@@ -2,7 +2,7 @@
 // after unpacking a backup into `restore/`, or, in a script whose name says it restores
 // (`owncloud-restore.sh`, `core-restore-from-backup.sh`), `cp "$1/owncloud.db" "$STORAGE/"` of
 // what the caller hands in. The labelled scripts call each of these a restore over live data.
-// `cp` from a file named as a backup (`X.bak`, `backup/X`) is cp-restore's (destructive-rules-host.ts).
+// `cp` from a path named as a backup (`X.bak`, `backups/X`) is cp-restore's (destructive-rules-host.ts).
 // destructive-rules.ts joins the tables.
 import { hasFlag, operands, options } from './command-args.js';
 import type { DestructiveRule, RuleInput } from './destructive-rule-types.js';
@@ -28,8 +28,8 @@ function restoresOver(i: RuleInput): string | false {
   const restoring = /restore/i.test(script);
   const from = (s: string): boolean => {
     const path = i.knowledge.resolve(s);
-    // A backup's own name is cp-restore's; a program file named for backups (`backup_db.sh`) is no saved data.
-    if (i.name === 'cp' && /backup|bck|\.bak\b|\.orig\b|\.old\b|\.save\b/i.test(path.split('/').pop() ?? '')) return false;
+    // A cp from a path named as a backup is cp-restore's; a program file named for backups (`backup_db.sh`) is no saved data.
+    if (i.name === 'cp' && (/backup|bck|\.bak\b|\.orig\b|\.old\b|\.save\b/i.test(path) || /backup|bck|\.bak\b|\.orig\b|\.old\b|\.save\b/i.test(s))) return false;
     if (/\.(sh|bash|py|pl)$/.test(path)) return false;
     return RESTORE_FOLDER.test(path) || (restoring && ARGUMENT.test(s));
   };
@@ -47,7 +47,7 @@ export const RESTORE_COPY_RULES: readonly DestructiveRule[] = [
     when: restoresOver,
     reason: 'copies saved data back over {}: what it holds now is lost (a restore)',
     examples: {
-      flags: ['rsync -a /var/lib/app/restore/data/ /var/lib/app', 'cp -a /srv/backups/2024-01-01/config.json /etc/app/config.json', 'rsync -a --chown app:app "$BACKUP_DIR/"uploads/ /srv/app/uploads'],
+      flags: ['rsync -a /var/lib/app/restore/data/ /var/lib/app', 'cp -a /srv/app/restore/config.json /etc/app/config.json', 'rsync -a --chown app:app "$BACKUP_DIR/"uploads/ /srv/app/uploads'],
       quiet: ['rsync -a /var/lib/app/ /srv/backups/app/', 'cp "$1/app.db" /srv/app/', 'cp -n /srv/backups/config.json /etc/app/config.json', 'cp tools/backup_db.sh /usr/local/bin/', 'rsync -a /srv/restore/ backup-host:/srv/copy/', 'tmp=$(mktemp -d)\nrsync -a /srv/backups/x/ "$tmp"'],
     },
   },
