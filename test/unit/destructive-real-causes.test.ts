@@ -621,3 +621,33 @@ describe('thirteenth round: a copy that brings a backup back over live data', ()
     expect(await rules('rsync -a /srv/app/ /srv/backups/app/')).toEqual([]);
   });
 });
+
+describe('thirteenth round: crontabs and accounts changed so that something is taken away', () => {
+  it('flags a file installed as the whole crontab, and a crontab filtered in a subshell', async () => {
+    expect(await rules('echo "*/5 * * * * php -f /srv/app/cron.php" > /tmp/crontab_app\ncrontab -u www-data /tmp/crontab_app')).toContain('crontab-install');
+    expect(await rules('(crontab -l -u root 2>/dev/null | grep -v "update-cron.sh") | crontab -u root -')).toContain('crontab-replace');
+  });
+
+  it('stays quiet on a line added to the crontab, and on reading it', async () => {
+    expect(await rules('(crontab -l 2>/dev/null; echo "0 3 * * * /usr/local/bin/backup") | crontab -\ncrontab -l -u root')).toEqual([]);
+  });
+
+  it('flags usermod that replaces the groups (-G without -a), locks or expires an account', async () => {
+    expect(await rules('usermod -G clamav,amavis clamav')).toContain('account-revoke');
+    expect(await rules('usermod --lock --expiredate 1 "$user"')).toContain('account-revoke');
+  });
+
+  it('stays quiet on usermod that adds a group, unlocks or changes the shell', async () => {
+    expect(await rules('usermod -aG docker "$USER"\nusermod --unlock --expiredate -1 "$USER"\nusermod -s /bin/bash app')).toEqual([]);
+  });
+});
+
+describe('thirteenth round: what a subshell or group pipes on is what its last command prints', () => {
+  it('stays quiet on tar -x of a release piped from a { wget || curl; } group', async () => {
+    expect(await rules('{ wget -qO- "$URL" 2>/dev/null || curl -sL "$URL"; } | tar xz -C /etc/openvpn/server/easy-rsa/ --strip-components 1')).toEqual([]);
+  });
+
+  it('still flags tar -x of what a group reads from a backup', async () => {
+    expect(await rules('{ cat /srv/backups/etc.tar.gz; } | tar xz -C /etc/app')).toContain('tar-extract');
+  });
+});
