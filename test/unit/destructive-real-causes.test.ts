@@ -651,3 +651,17 @@ describe('thirteenth round: what a subshell or group pipes on is what its last c
     expect(await rules('{ cat /srv/backups/etc.tar.gz; } | tar xz -C /etc/app')).toContain('tar-extract');
   });
 });
+
+describe('thirteenth round: files written whole where nothing is kept (/run, apt key folders)', () => {
+  it('stays quiet on a repository signing key laid down, and on settings rendered into /run', async () => {
+    expect(await rules('curl -fsSL https://example.org/key.asc | gpg --dearmor > /etc/apt/trusted.gpg.d/example.gpg')).toEqual([]);
+    expect(await rules('wget -qO- https://example.org/key.asc | gpg --dearmor | tee /usr/share/keyrings/example.gpg > /dev/null')).toEqual([]);
+    expect(await rules('tpl /defaults/saslauthd.conf > /run/saslauthd.conf\nmount | grep -q data > /run/app-mount')).toEqual([]);
+  });
+
+  it('still flags a key written over elsewhere, the apt sources list, and a delete under /run', async () => {
+    expect(await rules('gpg --export "$ID" > /etc/app/signing.gpg')).toContain('redirect-overwrite');
+    expect(await rules('curl -fsSL https://example.org/key.asc | gpg --dearmor > /etc/apt/trusted.gpg')).toContain('redirect-overwrite');
+    expect(await rules('rm -f /run/app/app.sock')).toContain('rm-files');
+  });
+});

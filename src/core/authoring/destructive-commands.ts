@@ -18,6 +18,7 @@ import { isKeyMaterial, keptBySomeoneElse } from './generated-writes.js';
 import { filledTargets, heredocWrites, inDropInFolder, isLog, writesWhereMissing } from './regenerated-files.js';
 import { programNamedByVariable } from './program-variables.js';
 import { rewritesAhead } from './rebuilt-files.js';
+import { isFreshPlace } from './fresh-places.js';
 import { programFile, sourcedFile } from './script-files.js';
 import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, testedFilesIn, type Assignment } from './script-knowledge.js';
 import { readCodeNow, readStatement, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
@@ -376,6 +377,7 @@ function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: 
   // A file the script regenerates in full: emptied and then filled by the script, or written whole from a heredoc.
   if (judging.whereMissing?.has(target)) return;
   const resolved = judging.knowledge.resolve(target);
+  if (isFreshPlace(resolved)) return;
   // `mkdir -p "$DUMP/net"; ip route &> "$DUMP/net/routes"`: the script collects its output in a folder it keeps for that.
   if (!isLog(resolved) && !isKeyMaterial(resolved) && !keptBySomeoneElse(resolved) && judging.knowledge.inEnsuredFolder(target) && !judging.knowledge.readOrTested(target)) return;
   if (!isLog(resolved) && (judging.knowledge.isFilled(target) || (judging.wholeFromHeredoc?.has(redirect) && laidDownWhole(resolved, target, judging.knowledge)))) return;
