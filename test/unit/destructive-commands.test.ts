@@ -111,7 +111,7 @@ describe('destructiveReasons', () => {
     expect(await onlyReason(`ssh deploy@app-1 "sudo systemctl stop app"`)).toMatch(/`ssh deploy@app-1 "sudo systemctl stop app"` stops a service/);
     expect(await onlyReason('if [ -d /srv/old ]; then\n  rm -r /srv/old\nfi')).toMatch(/^line 2: `rm -r \/srv\/old`/);
     expect(await onlyReason('for pid in $(pgrep worker); do kill "$pid"; done')).toMatch(/signals processes/);
-    expect(await onlyReason('echo "removed: $(rm -rv /tmp/cache)"')).toMatch(/`rm -rv \/tmp\/cache` deletes/);
+    expect(await onlyReason('echo "removed: $(rm -rv /srv/cache)"')).toMatch(/`rm -rv \/srv\/cache` deletes/);
   });
 
   it('reads ssh options given after the host as options, as ssh does, not as the remote command', async () => {
@@ -122,9 +122,9 @@ describe('destructiveReasons', () => {
   });
 
   it('looks inside what bash runs from a heredoc body, coproc and a line with an extended glob', async () => {
-    expect(await onlyReason('cat <<EOF > /dev/null\n$(rm -rf /tmp/cache)\nEOF')).toMatch(/^line 2: `rm -rf \/tmp\/cache` deletes files and folders recursively/);
+    expect(await onlyReason('cat <<EOF > /dev/null\n$(rm -rf /srv/cache)\nEOF')).toMatch(/^line 2: `rm -rf \/srv\/cache` deletes files and folders recursively/);
     // A quoted delimiter makes the body literal text: nothing in it runs.
-    expect(await destructiveReasons("cat <<'EOF'\n$(rm -rf /tmp/cache)\nEOF")).toEqual([]);
+    expect(await destructiveReasons("cat <<'EOF'\n$(rm -rf /srv/cache)\nEOF")).toEqual([]);
     expect(await onlyReason('coproc rm -rf /srv/old')).toMatch(/deletes files and folders recursively/);
     expect(await onlyReason('shopt -s extglob\nrm -rf !(*.gz|keep)')).toMatch(/^line 2: .* deletes files and folders recursively/);
   });

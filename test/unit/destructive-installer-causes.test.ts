@@ -92,7 +92,7 @@ describe('firewall, security and package state an uninstall removes', () => {
 
 describe('a file written whole in each arm', () => {
   it('judges the write of each arm alike: the first arm decides', async () => {
-    const script = ['date > /run/app/out.conf', 'case "$distro" in', '  debian)', '    hostname > /run/app/out.conf', '    ;;', '  arch)', '    uname -n > /run/app/out.conf', '    ;;', 'esac'].join('\n');
+    const script = ['date > /srv/app/out.conf', 'case "$distro" in', '  debian)', '    hostname > /srv/app/out.conf', '    ;;', '  arch)', '    uname -n > /srv/app/out.conf', '    ;;', 'esac'].join('\n');
     expect(await lines(script)).toEqual([1]);
   });
 });

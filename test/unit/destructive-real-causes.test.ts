@@ -2,7 +2,7 @@
 // (test/fixtures/destructive-real/README.md): each case is a small look-alike written for the
 // cause, not a line copied from those scripts.
 import { describe, expect, it } from 'vitest';
-import { destructiveFindings } from '../../src/core/authoring/destructive-commands.js';
+import { destructiveFindings, ScriptKnowledge } from '../../src/core/authoring/destructive-commands.js';
 
 const rules = async (script: string): Promise<string[]> => (await destructiveFindings(script)).map((f) => f.rule);
 
@@ -521,5 +521,147 @@ describe('twelfth round: a variable named for the program it holds', () => {
     expect(await rules('$DOCKER rm -f "$NAME"')).toContain('container-delete');
     expect(await rules('$NGINX_SERVICE_COMMAND "$CMD"')).toContain('command-from-variable');
     expect(await rules('$HOOK')).toContain('command-from-variable');
+  });
+});
+
+describe('thirteenth round: caches and scratch folders removed whole', () => {
+  it('stays quiet on rm -r of caches only: apt lists, ~/.cache, node_modules, a folder named for what it caches', async () => {
+    expect(await rules('rm -rf /var/lib/apt/lists/*')).toEqual([]);
+    expect(await rules('rm -rf /root/.cache "$APP_HOME/.cache" "$APP_HOME/web/node_modules"')).toEqual([]);
+    expect(await rules('rm -rf /var/cache/apk/* "$SRC/twig-cache"')).toEqual([]);
+  });
+
+  it('still flags rm -r when any operand is not a cache, or only looks like one', async () => {
+    expect(await rules('rm -rf /var/lib/apt/lists/* /usr/share/doc')).toContain('rm-recursive');
+    expect(await rules('rm -rf "$DATA/cachet"')).toContain('rm-recursive');
+    expect(await rules('rm -rf /srv/app/cache')).toContain('rm-recursive');
+    expect(await rules('rm -rf /srv/app/.cache/../uploads')).toContain('rm-recursive');
+  });
+
+  it('stays quiet on rm -r of a named folder or file under /tmp, which the run unpacked there', async () => {
+    expect(await rules('rm -rf /tmp/z-push.zip /tmp/z-push')).toEqual([]);
+    expect(await rules('rm -rf /tmp/pear')).toEqual([]);
+    expect(await rules('rm -rf /tmp/twig/*')).toEqual([]);
+  });
+
+  it('still flags rm -r of whatever a glob matches directly in /tmp, and of a path outside scratch space', async () => {
+    expect(await rules('rm -r /tmp/*')).toContain('rm-recursive');
+    expect(await rules('rm -rf /tmp/app-sandbox.*')).toContain('rm-recursive');
+    expect(await rules('rm -rf /tmp/{*,.*}')).toContain('rm-recursive');
+    expect(await rules('rm -rf /usr/local/lib/z-push /tmp/z-push')).toContain('rm-recursive');
+  });
+});
+
+describe('thirteenth round: a file removed and written afresh by the same function', () => {
+  it('stays quiet on rm of a file the next commands write again from scratch', async () => {
+    expect(await rules('create_conf() {\n  rm -f $APP_CONF\n  iniset $APP_CONF DEFAULT debug True\n}')).toEqual([]);
+    expect(await rules('rm -f /etc/app/app.ini\ncrudini --set /etc/app/app.ini main port 8080')).toEqual([]);
+    expect(await rules('fetch() {\n  DEST=$1\n  rm -f "$DEST"\n  wget -O "$DEST" "$2"\n}')).toEqual([]);
+  });
+
+  it('still flags rm of a file nothing writes again, or writes again only in another function', async () => {
+    expect(await rules('rm -f $APP_CONF\nsystemctl restart app')).toContain('rm-files');
+    expect(await rules('clean() {\n  rm -f $APP_CONF\n}\nsetup() {\n  iniset $APP_CONF DEFAULT debug True\n}')).toContain('rm-files');
+    expect(await rules('rm -f /etc/app.conf\ngrep -q x /etc/app.conf')).toContain('rm-files');
+  });
+
+  it('still flags rm of a file then emptied, copied over, or written by the script (the labels keep those)', async () => {
+    expect(await rules('rm -f index.txt\ntouch index.txt')).toContain('rm-files');
+    expect(await rules('rm -f /opt/app/backend/config.php\ncp conf/backend.php /opt/app/backend/config.php')).toContain('rm-files');
+    expect(await rules('rm -f /etc/resolv.conf\necho "nameserver 127.0.0.1" > /etc/resolv.conf')).toContain('rm-files');
+  });
+
+  it('still flags rm of a file replaced by a link, written again only in another branch, or after a return', async () => {
+    expect(await rules('if [ -f "$v/bin/$u" ]; then\n  rm "$v/bin/$u"\n  ln -s "../../$NEW/bin/$u" "$v/bin/$u"\nfi')).toContain('rm-files');
+    expect(await rules('configure() {\n  [[ $ACTIVE != yes ]] && {\n    rm -f /etc/app/backup.ini\n    return 0\n  }\n  iniset /etc/app/backup.ini cron hour 3\n}')).toContain('rm-files');
+    expect(await rules('rm -f /etc/app/extra.conf\nif [ -n "$EXTRA" ]; then\n  iniset /etc/app/extra.conf main extra "$EXTRA"\nfi')).toContain('rm-files');
+  });
+});
+
+describe('thirteenth round: install copies a file into place as cp does', () => {
+  it('stays quiet on sed -i of the file install just put there', async () => {
+    expect(await rules('install -m 644 "/build/app.list" "/etc/apt/sources.list.d/"\nsed -i "s/RELEASE/trixie/g" "/etc/apt/sources.list.d/app.list"')).toEqual([]);
+    expect(await rules('sudo install -o root -g root -m 644 $SRC/rootwrap.conf $RR_CONF\nsudo sed -e "s:^a=.*$:a=b:" -i $RR_CONF')).toEqual([]);
+  });
+
+  it('still flags sed -i of a file install only made the folder for', async () => {
+    expect(await rules('install -d -m 755 /etc/app\nsed -i s/a/b/ /etc/app/app.conf')).toContain('in-place-edit');
+    expect(await rules('install -m 644 app.list /etc/apt/sources.list.d/\nsed -i s/a/b/ /etc/apt/sources.list.d/other.list')).toContain('in-place-edit');
+  });
+});
+
+describe('thirteenth round: a copy made in one arm of an if does not make the file the run’s own after it', () => {
+  it('flags an in-place edit after the if when only one arm copied the template in', async () => {
+    const script = ['if [ -f /etc/logrotate.d/app ]; then', '  echo "keeping the existing file"', 'else', '  install -D -m 644 -T templates/logrotate /etc/logrotate.d/app', 'fi', 'sed -i "s/# su #/su root adm/g" /etc/logrotate.d/app'].join('\n');
+    expect(await rules(script)).toContain('in-place-edit');
+    const cp = ['if [ ! -f "$CONF" ]; then', '  cp "$CONF.default" "$CONF"', 'fi', 'sed -i "s/^port=.*/port=8080/" "$CONF"'].join('\n');
+    expect(await rules(cp)).toContain('in-place-edit');
+  });
+
+  it('stays quiet on the edit when the copy always runs first, or runs in the same arm as the edit', async () => {
+    expect(await rules('cp templates/app.conf /etc/app/app.conf\nsed -i "s/HOST/$HOST/" /etc/app/app.conf')).toEqual([]);
+    const sameArm = ['if [ "$FRESH" = yes ]; then', '  cp templates/app.conf /etc/app/app.conf', '  sed -i "s/HOST/$HOST/" /etc/app/app.conf', 'fi'].join('\n');
+    expect(await rules(sameArm)).toEqual([]);
+    const bothArms = ['if [ "$V" = 2 ]; then', '  cp templates/v2.conf /etc/app/app.conf', 'else', '  cp templates/v1.conf /etc/app/app.conf', 'fi', 'sed -i "s/HOST/$HOST/" /etc/app/app.conf'].join('\n');
+    expect(await rules(bothArms)).toEqual([]);
+  });
+});
+
+describe('thirteenth round: a copy that brings a backup back over live data', () => {
+  const inScript = async (self: string, script: string): Promise<string[]> => (await destructiveFindings(script, new ScriptKnowledge(undefined, self))).map((f) => f.rule);
+
+  it('flags rsync or cp from the folder a restore unpacked into, and of the caller’s files in a script named for restoring', async () => {
+    expect(await rules('cd /root/.app/restore\ntar -xvf app.tar.gz\nrsync -a /root/.app/restore/data/ /root/.app')).toContain('restore-copy');
+    expect(await inScript('tools/app-restore.sh', 'cp "$1/app.db" "$STORAGE_ROOT/app/"\ncp "$1/config.php" "$STORAGE_ROOT/app/"')).toContain('restore-copy');
+  });
+
+  it('stays quiet on the same copy in a script not named for restoring, on copies into a backup folder or a scratch one', async () => {
+    expect(await inScript('tools/app-install.sh', 'cp "$1/app.db" "$STORAGE_ROOT/app/"')).toEqual([]);
+    expect(await inScript('tools/app-restore.sh', 'cp "$STORAGE_ROOT/app/app.db" "$1/backups/"\ncp "$1/app.db" /tmp/check.db')).toEqual([]);
+    expect(await rules('rsync -a /srv/app/ /srv/backups/app/')).toEqual([]);
+  });
+});
+
+describe('thirteenth round: crontabs and accounts changed so that something is taken away', () => {
+  it('flags a file installed as the whole crontab, and a crontab filtered in a subshell', async () => {
+    expect(await rules('echo "*/5 * * * * php -f /srv/app/cron.php" > /tmp/crontab_app\ncrontab -u www-data /tmp/crontab_app')).toContain('crontab-install');
+    expect(await rules('(crontab -l -u root 2>/dev/null | grep -v "update-cron.sh") | crontab -u root -')).toContain('crontab-replace');
+  });
+
+  it('stays quiet on a line added to the crontab, and on reading it', async () => {
+    expect(await rules('(crontab -l 2>/dev/null; echo "0 3 * * * /usr/local/bin/backup") | crontab -\ncrontab -l -u root')).toEqual([]);
+  });
+
+  it('flags usermod that replaces the groups (-G without -a), locks or expires an account', async () => {
+    expect(await rules('usermod -G clamav,amavis clamav')).toContain('account-revoke');
+    expect(await rules('usermod --lock --expiredate 1 "$user"')).toContain('account-revoke');
+  });
+
+  it('stays quiet on usermod that adds a group, unlocks or changes the shell', async () => {
+    expect(await rules('usermod -aG docker "$USER"\nusermod --unlock --expiredate -1 "$USER"\nusermod -s /bin/bash app')).toEqual([]);
+  });
+});
+
+describe('thirteenth round: what a subshell or group pipes on is what its last command prints', () => {
+  it('stays quiet on tar -x of a release piped from a { wget || curl; } group', async () => {
+    expect(await rules('{ wget -qO- "$URL" 2>/dev/null || curl -sL "$URL"; } | tar xz -C /etc/openvpn/server/easy-rsa/ --strip-components 1')).toEqual([]);
+  });
+
+  it('still flags tar -x of what a group reads from a backup', async () => {
+    expect(await rules('{ cat /srv/backups/etc.tar.gz; } | tar xz -C /etc/app')).toContain('tar-extract');
+  });
+});
+
+describe('thirteenth round: files written whole where nothing is kept (/run, apt key folders)', () => {
+  it('stays quiet on a repository signing key laid down, and on settings rendered into /run', async () => {
+    expect(await rules('curl -fsSL https://example.org/key.asc | gpg --dearmor > /etc/apt/trusted.gpg.d/example.gpg')).toEqual([]);
+    expect(await rules('wget -qO- https://example.org/key.asc | gpg --dearmor | tee /usr/share/keyrings/example.gpg > /dev/null')).toEqual([]);
+    expect(await rules('tpl /defaults/saslauthd.conf > /run/saslauthd.conf\nmount | grep -q data > /run/app-mount')).toEqual([]);
+  });
+
+  it('still flags a key written over elsewhere, the apt sources list, and a delete under /run', async () => {
+    expect(await rules('gpg --export "$ID" > /etc/app/signing.gpg')).toContain('redirect-overwrite');
+    expect(await rules('curl -fsSL https://example.org/key.asc | gpg --dearmor > /etc/apt/trusted.gpg')).toContain('redirect-overwrite');
+    expect(await rules('rm -f /run/app/app.sock')).toContain('rm-files');
   });
 });

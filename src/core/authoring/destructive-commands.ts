@@ -17,6 +17,8 @@ import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-comma
 import { isKeyMaterial, keptBySomeoneElse } from './generated-writes.js';
 import { filledTargets, heredocWrites, inDropInFolder, isLog, writesWhereMissing } from './regenerated-files.js';
 import { programNamedByVariable } from './program-variables.js';
+import { rewritesAhead } from './rebuilt-files.js';
+import { isFreshPlace } from './fresh-places.js';
 import { programFile, sourcedFile } from './script-files.js';
 import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, testedFilesIn, type Assignment } from './script-knowledge.js';
 import { readCodeNow, readStatement, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
@@ -70,8 +72,11 @@ export async function destructiveFindings(script: string, knowledge = new Script
   learnFunctionNames(knowledge, script);
   knowledge.learnWholeScript(readBashNow(script, assignmentsIn));
   const findings: DestructiveFinding[] = [];
-  for (const command of commands) {
-    const read = readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root, command.line), arms: armsByLine(root, command.line) }));
+  const reads = commands.map((command) => readBashNow(command.text, (root) => ({ tested: testedFilesIn(root), assignments: assignmentsIn(root), whereMissing: writesWhereMissing(root, command.line), arms: armsByLine(root, command.line) })));
+  const ahead = rewritesAhead(commands.map((command, k) => ({ ...command, arms: reads[k]?.arms })));
+  for (const [k, command] of commands.entries()) {
+    knowledge.rewritesAhead = ahead[k] ?? [];
+    const read = reads[k] ?? { tested: [], assignments: [], whereMissing: [], arms: new Map<number, string[]>() };
     knowledge.learnTested(read.tested);
     findings.push(...judgeStatement({ ...command, whereMissing: read.whereMissing, arms: read.arms }, read.assignments, knowledge));
   }
@@ -90,7 +95,9 @@ export function destructiveFindingsNow(script: string, knowledge = new ScriptKno
   knowledge.learnFilled(filledTargets(statements));
   learnFunctionNames(knowledge, script);
   const findings: DestructiveFinding[] = [];
-  for (const read of statements) {
+  const ahead = rewritesAhead(statements);
+  for (const [k, read] of statements.entries()) {
+    knowledge.rewritesAhead = ahead[k] ?? [];
     knowledge.learnTested(read.tested);
     findings.push(...judgeStatement(read, read.assignments, knowledge));
   }
@@ -370,6 +377,7 @@ function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: 
   // A file the script regenerates in full: emptied and then filled by the script, or written whole from a heredoc.
   if (judging.whereMissing?.has(target)) return;
   const resolved = judging.knowledge.resolve(target);
+  if (isFreshPlace(resolved)) return;
   // `mkdir -p "$DUMP/net"; ip route &> "$DUMP/net/routes"`: the script collects its output in a folder it keeps for that.
   if (!isLog(resolved) && !isKeyMaterial(resolved) && !keptBySomeoneElse(resolved) && judging.knowledge.inEnsuredFolder(target) && !judging.knowledge.readOrTested(target)) return;
   if (!isLog(resolved) && (judging.knowledge.isFilled(target) || (judging.wholeFromHeredoc?.has(redirect) && laidDownWhole(resolved, target, judging.knowledge)))) return;

@@ -5,6 +5,11 @@ import { hasFlag, operands, options } from './command-args.js';
 import { never, type DestructiveRule, type RuleInput } from './destructive-rule-types.js';
 import { isHarmlessTarget } from './script-knowledge.js';
 import { laidDownByTee } from './tee-targets.js';
+import { isCachePath, isNamedScratch } from './disposable-paths.js';
+import { rebuiltAfter } from './rebuilt-files.js';
+
+/** A cache, or a path named outright in scratch space (disposable-paths.ts): removing its tree loses nothing kept. */
+const disposable = (path: string): boolean => isCachePath(path) || isNamedScratch(path);
 
 const SYSTEMCTL_VERBS = new Map([
   ['stop', 'stops a service'],
@@ -111,23 +116,24 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'rm-recursive',
     category: 'files',
     commands: ['rm'],
-    matches: 'rm -r / -R / --recursive on a path the script did not create (under /tmp too: a whole tree is worth a look)',
+    matches: 'rm -r / -R / --recursive on a path the script did not create, nor a cache or a folder named outright under /tmp (a glob in /tmp is worth a look)',
     when: (i) => {
       if (!hasFlag(i.args, 'rR', '--recursive')) return false;
       // No operands: they come from elsewhere (`… | xargs rm -rf`), so nothing says they are the script's own.
       const all = operands(i.args);
-      const words = othersFiles(i, all, false);
+      const words = othersFiles(i, all, false).filter((w) => !disposable(w) && !disposable(i.knowledge.resolve(w)));
       return (all.length === 0 || words.length > 0) && rootRisk(words);
     },
     reason: 'deletes files and folders recursively (rm -r){}',
-    examples: { flags: ['ls -1t | tail -n +6 | xargs -r rm -rf', 'rm -rf /tmp/build-cache', 'work=$(mktemp -d)\nrm -rf "$work/../.."', 'mkdir -p /etc/app\nrm -rf /etc/app', 'rm -rf /srv/app/releases/1.2.0', 'rm -fR build', 'rm --recursive --force cache', 'sudo rm -r /opt/old'], quiet: ['work=$(mktemp -d)\nrm -rf "$work"', 'mkdir build/x\nrm -rf build/x', 'rm -f /tmp/lock', 'rm -rf "$DEPLOY_ROOT/releases/.unpack-$release"'] },
+    examples: { flags: ['ls -1t | tail -n +6 | xargs -r rm -rf', 'rm -rf /tmp/build-*', 'rm -rf /var/lib/apt/lists/* /usr/share/doc', 'work=$(mktemp -d)\nrm -rf "$work/../.."', 'mkdir -p /etc/app\nrm -rf /etc/app', 'rm -rf /srv/app/releases/1.2.0', 'rm -fR build', 'rm --recursive --force cache', 'sudo rm -r /opt/old'], quiet: ['work=$(mktemp -d)\nrm -rf "$work"', 'mkdir build/x\nrm -rf build/x', 'rm -f /tmp/lock', 'rm -rf "$DEPLOY_ROOT/releases/.unpack-$release"', 'rm -rf /tmp/build-cache', 'rm -rf /var/lib/apt/lists/*'] },
   },
   {
     id: 'rm-files',
     category: 'files',
     commands: ['rm', 'unlink'],
     matches: 'rm without -r (also rm -f), unlink, on files the script did not create',
-    when: (i) => !hasFlag(i.args, 'rR', '--recursive') && (operands(i.args).length === 0 || othersFiles(i, operands(i.args)).length > 0),
+    // A file written afresh right after (rebuilt-files.ts) holds what the program writes on each run.
+    when: (i) => !hasFlag(i.args, 'rR', '--recursive') && (operands(i.args).length === 0 || othersFiles(i, operands(i.args)).filter((w) => !rebuiltAfter(i.knowledge.rewritesAhead, i.call.line, w, i.knowledge.armsNow)).length > 0),
     reason: 'deletes files (rm)',
     examples: { flags: ['rm -f /var/run/shop/worker.lock', 'rm /var/lib/shop/cache/*.tmp', 'nice -n 10 rm -f export.csv', 'find . -name "*.orig" | xargs rm -f', 'pick() {\n  local f\n  f=$(mktemp)\n  echo /etc/app.conf\n}\nc=$(pick)\nrm -f "$c"'], quiet: ['fetch() {\n  local tmp\n  tmp=$(mktemp)\n  if ! curl -fsSL -o "$tmp" "$1"; then\n    rm -f "$tmp"\n    exit 1\n  fi\n  echo "$tmp"\n}\nf=$(fetch https://example.org/x.sh) || exit 1\nrm -f "$f"', 'docker run --cidfile cids/boot.cid -d app:1\nCID=$(cat cids/boot.cid)\nrm -f cids/boot.cid', 'tmp=$(mktemp)\nrm -f "$tmp"', 'rm -f /tmp/lock', 'rm -f "$incoming/$name.part"', 'touch marker\nrm marker', 'echo x > out.txt\nrm -f out.txt'] },
   },

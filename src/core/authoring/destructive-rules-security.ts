@@ -130,6 +130,6 @@ export const SECURITY_RULES: readonly DestructiveRule[] = [
     matches: 'crontab - fed by grep (a crontab rewritten without some of its lines)',
     when: (i) => operands(i.args, options('-u'))[0] === '-' && /^(grep|egrep)$/.test(i.call.stdinFrom ?? '') && `crontab - from ${i.call.stdinFrom ?? ''}`,
     reason: 'replaces the crontab with a filtered copy: the lines filtered out are deleted ({})',
-    examples: { flags: ['crontab -l | grep -v "/usr/local/sbin/updater" | crontab -'], quiet: ['crontab -l', 'printf "%s\\n" "$JOB" | sed -E "s/a/b/" | crontab -', '(crontab -l 2>/dev/null; echo "0 3 * * * /usr/local/sbin/updater") | crontab -'] },
+    examples: { flags: ['crontab -l | grep -v "/usr/local/sbin/updater" | crontab -', '(crontab -l -u root 2>/dev/null | grep -v "updater") | crontab -u root -'], quiet: ['crontab -l', 'printf "%s\\n" "$JOB" | sed -E "s/a/b/" | crontab -', '(crontab -l 2>/dev/null; echo "0 3 * * * /usr/local/sbin/updater") | crontab -'] },
   },
 ];

@@ -17,13 +17,28 @@ import { readStatement, type ShellCall } from './shell-calls.js';
  * trailing `/`), and FOLDER/NAME for each source, since the destination may be a folder
  * (`cp ${SAMPLE_DIR}/jail.d/*.local ${JAIL_DIR}` puts `${JAIL_DIR}/*.local`). Not `cp -n`,
  * which leaves a file that was there (a user's own config kept from before the run), and not
- * `mv`, whose file may be the old one put back (`mv F F.off` … `mv F.off F`).
+ * `mv`, whose file may be the old one put back (`mv F F.off` … `mv F.off F`). `install` copies too.
  */
 export function copyDestinations(call: Pick<ShellCall, 'name' | 'args'>): string[] {
   const name = call.name.split('/').pop() ?? call.name;
+  if (name === 'install') return installDestinations(call.args);
   if (name !== 'cp' || hasFlag(call.args, 'n', '--no-clobber') || call.args.includes('--update=none')) return [];
-  const words = operands(call.args, options('-S', '--suffix', '-t', '--target-directory'));
-  const folder = optionValue(call.args, '-t', '--target-directory');
+  return placed(call.args, options('-S', '--suffix', '-t', '--target-directory'));
+}
+
+/**
+ * `install [-m MODE] [-o USER] SRC DEST` copies SRC into place as `cp` does (setting its mode and
+ * owner on the way); `install -d` only makes folders, so it puts no file anywhere.
+ */
+function installDestinations(args: readonly string[]): string[] {
+  if (hasFlag(args, 'd', '--directory')) return [];
+  return placed(args, options('-m', '--mode', '-o', '--owner', '-g', '--group', '-S', '--suffix', '-t', '--target-directory'));
+}
+
+/** The files a copy puts in place, given the options of its program that take a value. */
+function placed(args: readonly string[], takesValue: ReadonlySet<string>): string[] {
+  const words = operands(args, takesValue);
+  const folder = optionValue(args, '-t', '--target-directory');
   const dest = folder ?? words.at(-1);
   const sources = folder !== undefined ? words : words.slice(0, -1);
   if (dest === undefined || sources.length === 0) return [];

@@ -25,7 +25,9 @@ export function armsByLine(root: SyntaxNode, firstLine: number): Map<number, str
         for (let row = from; row <= to; row++) at.set(row, [...(at.get(row) ?? []), arm]);
       });
       // A line in two arms (`if a; then b; else c; fi` on one line) cannot be told apart.
-      for (const [row, inArms] of at) if (inArms.length === 1) out.set(firstLine + row, [...(out.get(firstLine + row) ?? []), `${firstLine}+${node.startIndex}@${inArms[0]}`]);
+      // `/N` after the node's place: one of its N arms always runs (an `else`, a `*)` item; see armsTaken).
+      const whole = alwaysTakesAnArm(node) ? `/${arms.length}` : '';
+      for (const [row, inArms] of at) if (inArms.length === 1) out.set(firstLine + row, [...(out.get(firstLine + row) ?? []), `${firstLine}+${node.startIndex}${whole}@${inArms[0]}`]);
     } else if (arms.length === 1 && node.type === 'if_statement') {
       // An `if` with no other arm: what runs in it may not run at all (see ONLY_ARM).
       const [from, to] = arms[0] ?? [0, -1];
@@ -44,6 +46,27 @@ export function canRunTogether(a: readonly string[], b: readonly string[]): bool
     const other = armOf.get(key.slice(0, key.lastIndexOf('@')));
     return other === undefined || other === key;
   });
+}
+
+/** An `if` with an `else`, a `case` with a `*)` item: one of its arms runs whatever the test says. */
+function alwaysTakesAnArm(node: SyntaxNode): boolean {
+  if (node.type === 'if_statement') return node.children.some((c) => c.type === 'else_clause');
+  return node.type === 'case_statement' && node.children.some((c) => c.type === 'case_item' && /^\s*\(?\s*\*\s*\)/.test(c.text));
+}
+
+/**
+ * Whether something done in each of the arm lists `places` surely ran by a point in `armsNow`:
+ * one of the places is in no arm `armsNow` is not in, or the places between them cover every
+ * arm of a node that always takes one (`cp v2.conf F` in the `then`, `cp v1.conf F` in the `else`).
+ */
+export function armsTaken(places: readonly (readonly string[])[], armsNow: readonly string[]): boolean {
+  const keys = new Set(places.flat());
+  const covered = (key: string): boolean => {
+    const node = key.slice(0, key.lastIndexOf('@'));
+    const count = Number(/\/(\d+)$/.exec(node)?.[1] ?? 0);
+    return count > 0 && [...Array(count).keys()].every((arm) => keys.has(`${node}@${arm}`));
+  };
+  return places.some((arms) => arms.every((key) => armsNow.includes(key) || covered(key)));
 }
 
 /** The row ranges of a node's arms: then/elif/else bodies of an `if`, the items of a `case`. */

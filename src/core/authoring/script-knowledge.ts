@@ -3,7 +3,7 @@
 // file the script made itself (`tmp=$(mktemp)`, `> out` earlier, `touch`, `mkdir`, a name
 // holding the time it ran) from a write over a file that was there before. Only what the
 // script states plainly counts; anything else is left unknown, so it stays flagged.
-import { canRunTogether, isOnlyArm } from './script-branches.js';
+import { armsTaken, canRunTogether, isOnlyArm } from './script-branches.js';
 import { copiesElsewhereInProgram, copyDestinations, namesOneOf, pathKey, variablesIn } from './program-copies.js';
 import { hasFlag, operands, optionValue } from './command-args.js';
 import { readBashNow } from './bash-syntax.js';
@@ -13,6 +13,7 @@ import { functionPrints, functionPrintsFreshName } from './function-output.js';
 import { outsideValues, printedTexts } from './outside-values.js';
 import type { ScriptFiles } from './script-files.js';
 import type { ShellCall } from './shell-calls.js';
+import type { Rewrite } from './rebuilt-files.js';
 import { assignmentsIn, type Assignment } from './script-assignments.js';
 
 export { assignmentsIn, testedFilesIn, type Assignment } from './script-assignments.js';
@@ -45,6 +46,8 @@ export class ScriptKnowledge {
   private readonly createdIn = new Map<string, string[][]>();
   /** The arms of the command being judged now: set by the walker before each command. */
   armsNow: readonly string[] = [];
+  /** The writes afresh that can follow the statement judged now (rebuilt-files.ts): set by the walker. */
+  rewritesAhead: readonly Rewrite[] = [];
   /** Every value each name gets anywhere in the script, read ahead of the walk (learnWholeScript). */
   private readonly wholeScript = new Map<string, (string | null)[]>();
   /**
@@ -290,7 +293,9 @@ export class ScriptKnowledge {
     const path = normal(this.resolve(word));
     const here = (p: string): boolean => {
       const places = this.copied.get(p);
-      return places !== undefined && (this.anyArm || places.some((arms) => canRunTogether(arms, this.armsNow)));
+      // A copy in one arm of an `if` may not have run when the edit after it does (the `else` kept
+      // the file that was there); only a copy that surely ran makes the file the run's own.
+      return places !== undefined && (this.anyArm || armsTaken(places.filter((arms) => canRunTogether(arms, this.armsNow)), this.armsNow));
     };
     if (here(path)) return true;
     // `APP_CONF` set in the program's config file, the copy made after `cd "$APP_DIR"` (see learnCall).

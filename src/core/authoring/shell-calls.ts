@@ -239,9 +239,13 @@ class Reader {
         previous = this.pipeline(element.children, depth, previous);
         continue;
       }
+      const before = this.calls.length;
       const call = this.visit(element, depth, false);
       if (call) call.pipedFrom = previous;
-      previous = call;
+      // `( crontab -l | grep -v x ) | crontab -`, `{ wget -qO- URL || curl -fsSL URL; } | tar xz`:
+      // what a subshell or group pipes on is what its last command prints.
+      previous = call ?? (/^(subshell|compound_statement)$/.test(element.type) ? (this.calls.at(-1) ?? null) : null);
+      if (previous !== null && this.calls.indexOf(previous) < before) previous = null;
     }
     return previous;
   }

@@ -5,9 +5,10 @@
 import type { RuleInput } from './destructive-rule-types.js';
 import { isKeyMaterial, keptBySomeoneElse } from './generated-writes.js';
 import { inDropInFolder, isLog } from './regenerated-files.js';
+import { isFreshPlace } from './fresh-places.js';
 
 export function laidDownByTee(i: RuleInput, file: string): boolean {
   const resolved = i.knowledge.resolve(file);
   if (isLog(resolved) || isKeyMaterial(resolved) || keptBySomeoneElse(resolved) || i.knowledge.readOrTested(file)) return false;
-  return inDropInFolder(resolved) || i.knowledge.inEnsuredFolder(file);
+  return inDropInFolder(resolved) || i.knowledge.inEnsuredFolder(file) || isFreshPlace(resolved);
 }
