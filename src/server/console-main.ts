@@ -6,8 +6,7 @@
 // stdout: exactly one line, the URL (`npm start` and the tests read it). Everything else:
 // stderr.
 import { parseArgs } from 'node:util';
-import { AppContext } from '../app/app-context.js';
-import type { ConsoleService } from '../app/console/console-service.js';
+import { ConsoleService } from '../app/console/console-service.js';
 import { UserError } from '../app/errors.js';
 import { resolveSettings } from '../app/settings.js';
 import { isStorageFault, storageFaultError } from '../app/storage-faults.js';
@@ -35,28 +34,12 @@ async function main(args: string[]): Promise<number> {
   // no clean stop and exit status 1 (a race once seen as a flaky test).
   const stop = stopRequested();
   const settings = resolveSettings({});
-  // The data folder is opened before the URL is printed: a folder that cannot be opened
-  // (unwritable, full, a newer schema) is said instead of a URL. The console's service and
-  // everything it brings load after the URL, while the browser fetches the page; the
-  // server holds the page's WebSocket until it has loaded.
-  const context = AppContext.open(settings);
-  // The console records its start in the audit trail; on a full disk (the folder opened to
-  // read only) it cannot, which is said now rather than after a URL that will not work.
-  if (context.database.fullDisk !== undefined) {
-    context.close();
-    throw context.database.fullDisk;
-  }
-  let startService!: (service: ConsoleService) => void;
-  let serviceFailed!: (error: unknown) => void;
-  const serviceLoaded = new Promise<ConsoleService>((resolve, reject) => {
-    startService = resolve;
-    serviceFailed = reject;
-  });
+  const service = new ConsoleService(settings);
   let running: RunningConsole;
   try {
-    running = await startConsoleServer({ backend: serviceLoaded, host, port, log });
+    running = await startConsoleServer({ backend: service, host, port, log });
   } catch (error) {
-    context.close();
+    await service.close();
     throw error;
   }
 
@@ -79,18 +62,6 @@ async function main(args: string[]): Promise<number> {
   // link itself, signed in (the token is traded for the cookie and dropped from the address).
   const shown = values['open-at'] ? linkWithToken(running.url, values['open-at']) : running.url;
   process.stdout.write(`${shown}\n`);
-  let service: ConsoleService;
-  try {
-    service = new (await import('../app/console/console-service.js')).ConsoleService(settings, 'browser console', context);
-  } catch (error) {
-    serviceFailed(error);
-    await running.close();
-    forget();
-    context.close();
-    log('the URL above does not work: the console could not start, for this reason:');
-    throw error;
-  }
-  startService(service);
   // While the browser loads the page, not after it asks.
   service.prepareRunbooks();
   log(`workspace ${settings.workspace}, data in ${settings.dataDir}, operator ${settings.operator}`);

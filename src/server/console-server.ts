@@ -1,15 +1,10 @@
 // `handrail serve`'s HTTP server: every request passes Host/Origin (403), then the token or
 // session cookie (401), before it may see a single byte of the UI or the API. The WebSocket
 // upgrade goes through the same checks before it is accepted.
-//
-// The server listens, and serves the page, before the console's service, the WebSocket library
-// and the wire binding (the contract's schemas, zod) have loaded: the browser fetches and runs
-// the page meanwhile.
-// A WebSocket upgrade waits for them, so no call can arrive before something answers it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { CHALLENGE, CHALLENGE_HEADER, consoleProof, PROOF_HEADER } from '../app/console-proof.js';
 import { UserError } from '../app/errors.js';
 import { ConsoleToken } from './console-token.js';
@@ -17,7 +12,7 @@ import { allowedHosts, isWildcard, refusedHostOrOrigin, urlHostOf } from './host
 import { RENDERER_DIR, serveRendererFile } from './renderer-files.js';
 import { sendHtml, sendText, setSecurityHeaders } from './response-headers.js';
 import { alertLinkRunbook, crossSite, reloadPage, setupLocation, signInPage, tokenOf } from './alert-link.js';
-import type { ConsoleBackend } from './wire-binding.js';
+import { bindSocket, type ConsoleBackend } from './wire-binding.js';
 
 export const WS_PATH = '/api/ws';
 /** The largest call a console sends is a run's inputs; 1 MiB is generous and bounds memory. */
@@ -26,8 +21,7 @@ const MAX_MESSAGE_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
 
 export interface ConsoleServerOptions {
-  /** What answers the API; a promise while it is still loading (upgrades wait for it). */
-  backend: ConsoleBackend | Promise<ConsoleBackend>;
+  backend: ConsoleBackend;
   /** Address to listen on; loopback unless the operator asked for more. */
   host: string;
   /** 0: any free port. */
@@ -64,15 +58,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const ownHost = `${isWildcard(address.address) ? '127.0.0.1' : urlHostOf(address.address)}:${address.port}`;
 
   const alive = new WeakSet<WebSocket>();
-  /** Set once the WebSocket library has loaded; until then there is no socket to ping or close. */
-  let sockets: WebSocketServer | undefined;
-  // Loading from now on, while the first page is asked for and sent.
-  const answering = Promise.all([import('ws'), import('./wire-binding.js'), options.backend]).then(([ws, binding, backend]) => {
-    sockets = new ws.WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-    return { sockets, bindSocket: binding.bindSocket, backend };
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  sockets.on('connection', (socket: WebSocket) => {
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+    bindSocket(socket, options.backend, options.log);
   });
-  // A backend that failed to load is reported by whoever made it; here it only refuses sockets.
-  answering.catch(() => undefined);
 
   async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const refused = refusedHostOrOrigin(request, allowed);
@@ -144,21 +135,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     if (refused !== null) return refuse(403, 'Forbidden', `Forbidden: ${refused}.`);
     if (!token.admits(request)) return refuse(401, 'Unauthorized', 'Not signed in.');
     if (new URL(request.url ?? '/', 'http://console.invalid').pathname !== WS_PATH) return refuse(404, 'Not Found', `the WebSocket is at ${WS_PATH}`);
-    answering.then(
-      ({ sockets, bindSocket, backend }) => {
-        if (socket.destroyed) return;
-        sockets.handleUpgrade(request, socket, head, (ws) => {
-          alive.add(ws);
-          ws.on('pong', () => alive.add(ws));
-          bindSocket(ws, backend, options.log);
-        });
-      },
-      () => refuse(503, 'Service Unavailable', 'the console could not start; see the terminal running handrail serve'),
-    );
+    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
   });
 
   const heartbeat = setInterval(() => {
-    for (const socket of sockets?.clients ?? []) {
+    for (const socket of sockets.clients) {
       if (!alive.has(socket)) {
         socket.terminate();
         continue;
@@ -175,7 +156,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     async close() {
       clearInterval(heartbeat);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      const goodbyes = [...(sockets?.clients ?? [])].map(
+      const goodbyes = [...sockets.clients].map(
         (socket) =>
           new Promise<void>((resolve) => {
             socket.once('close', () => resolve());
@@ -184,7 +165,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       );
       // A peer that never answers the closing handshake must not hold the shutdown up.
       await Promise.race([Promise.all(goodbyes), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-      for (const socket of sockets?.clients ?? []) socket.terminate();
+      for (const socket of sockets.clients) socket.terminate();
       server.closeAllConnections();
       await closed;
     },

@@ -1,7 +1,6 @@
 // `handrail serve` on a data folder whose disk is full: the console records its start in the
-// audit trail, which it cannot do, so it says the disk is full instead of printing a URL.
-// (The server loads its service after printing the URL; the data folder is opened, and this
-// checked, before.) The disk is a real tmpfs, filled.
+// audit trail, which it cannot do, so it says the disk is full instead of printing a URL that
+// would not answer. The disk is a real tmpfs, filled.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { handrail, handrailChild, type CliOptions } from '../support/handrail-cli.js';

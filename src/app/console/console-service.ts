@@ -47,10 +47,8 @@ export class ConsoleService {
     readonly settings: Settings,
     /** Which console this is, as the audit trail records its start and stop. */
     private readonly kind: 'browser console' | 'desktop app' = 'browser console',
-    /** The data folder already opened by the caller (`handrail serve` opens it before printing its URL); the service closes it with itself. */
-    opened?: AppContext,
   ) {
-    this.context = opened ?? AppContext.open(settings);
+    this.context = AppContext.open(settings);
     try {
       // First: it marks runs whose process died as interrupted, before anything reads them.
       const runs = new RunService(settings, this.context);
