@@ -9,10 +9,12 @@
 // said earlier counts: `tmp=$(mktemp)` makes `> "$tmp"` and `rm -f "$tmp"` harmless,
 // `dc="docker compose"` makes `$dc down --volumes` readable. The rules themselves are a
 // table (destructive-rules.ts), one entry per rule with its reason and examples.
+import { isAptRepositoryFile } from './apt-repository-files.js';
 import { armsByLine } from './script-branches.js';
 import { loadBashGrammar, readBashNow, type SyntaxNode } from './bash-syntax.js';
 import { hasOwnRules, ruleById, rulesFor, type Category, type DestructiveRule } from './destructive-rules.js';
 import { learnFunctionNames } from './destructive-rules-names.js';
+import { familyNamedForHarmlessWork } from './function-families.js';
 import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-commands.js';
 import { isKeyMaterial, keptBySomeoneElse } from './generated-writes.js';
 import { filledTargets, heredocWrites, inDropInFolder, isLog, writesWhereMissing } from './regenerated-files.js';
@@ -22,6 +24,7 @@ import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, testedFilesIn, type A
 import { readCodeNow, readStatement, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
 import { parseShellScript, ShellSyntaxError, type ShellCommand } from './shell-commands.js';
 import { sqlClientOf } from './sql-in-shell.js';
+import { namedAsSuppliedCode } from './supplied-code.js';
 import { SHELLS } from './wrapped-commands.js';
 
 export { ScriptKnowledge } from './script-knowledge.js';
@@ -239,7 +242,7 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
       else {
         const named = programNamedByVariable(call.name);
         if (named !== undefined) judgeCall({ ...call, name: named }, top, depth + 1, judging);
-        else found(ruleById('command-from-variable'), call.name, top, judging);
+        else if (!familyNamedForHarmlessWork(call.name)) found(ruleById('command-from-variable'), call.name, top, judging);
       }
       return;
     }
@@ -258,7 +261,7 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   // An installed program tested for where it may live (`[[ -x /usr/bin/systemctl ]]`) is that
   // program, not a hook someone drops in.
   const installed = SYSTEM_PROGRAMS.test(knowledge.resolve(call.name));
-  if (call.name.includes('/') && !installed && knowledge.isOptionalFile(call.name)) found(ruleById('optional-script'), call.name, top, judging);
+  if (call.name.includes('/') && !installed && knowledge.isOptionalFile(call.name) && namedAsSuppliedCode(knowledge.resolve(call.name))) found(ruleById('optional-script'), call.name, top, judging);
   // `/etc/init.d/nginx stop` is `service nginx stop`.
   const initScript = /^\/etc\/(rc\.d\/)?init\.d\/([^/$`]+)$/.exec(knowledge.resolve(call.name));
   if (initScript?.[2] !== undefined) {
@@ -370,6 +373,7 @@ function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: 
   // A file the script regenerates in full: emptied and then filled by the script, or written whole from a heredoc.
   if (judging.whereMissing?.has(target)) return;
   const resolved = judging.knowledge.resolve(target);
+  if (isAptRepositoryFile(resolved)) return;
   // `mkdir -p "$DUMP/net"; ip route &> "$DUMP/net/routes"`: the script collects its output in a folder it keeps for that.
   if (!isLog(resolved) && !isKeyMaterial(resolved) && !keptBySomeoneElse(resolved) && judging.knowledge.inEnsuredFolder(target) && !judging.knowledge.readOrTested(target)) return;
   if (!isLog(resolved) && (judging.knowledge.isFilled(target) || (judging.wholeFromHeredoc?.has(redirect) && laidDownWhole(resolved, target, judging.knowledge)))) return;

@@ -1,10 +1,12 @@
 // Destructive-command rules for a host's own things: files, disks, services and processes,
 // the network and firewall, packages, git, accounts and permissions. One entry per rule;
 // destructive-rules.ts joins the tables.
+import { copiedAsideUnderStamp } from './aside-copies.js';
 import { hasFlag, operands, options } from './command-args.js';
 import { never, type DestructiveRule, type RuleInput } from './destructive-rule-types.js';
 import { isHarmlessTarget } from './script-knowledge.js';
 import { laidDownByTee } from './tee-targets.js';
+import { movesOwnUnpackedFile } from './unpacked-moves.js';
 
 const SYSTEMCTL_VERBS = new Map([
   ['stop', 'stops a service'],
@@ -158,6 +160,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
       // `mv NAME.part NAME` completes the script's own download of NAME (write, then rename
       // into place), the idiom that keeps a half-written file from ever looking whole.
       if (i.knowledge.isFolderMadeByScript(source) || source === `${dest}.part` || source === `${dest}.partial` || source === `${dest}.download`) return false;
+      if (movesOwnUnpackedFile(i, source, dest)) return false;
       const lost = i.knowledge.ownedByScript(source) ? othersFiles(i, [dest]) : [];
       return lost.length > 0 && lost.join(' ');
     },
@@ -202,6 +205,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
       if (words.length < 2 || dest === undefined || dest.endsWith('/')) return false;
       // Several sources, or a glob (`cp -f samples/*.conf ${CONF_DIR}`), go into a folder, as with a trailing `/`.
       if (words.length > 2 || /[*?]/.test(words[0] ?? '')) return false;
+      if (copiedAsideUnderStamp(words[0] ?? '', dest)) return false;
       const lost = othersFiles(i, [dest]);
       return lost.length > 0 && lost.join(' ');
     },

@@ -2,6 +2,7 @@
 // OpenShift, Terraform, any other command-line tool run with a delete- or stop-type
 // subcommand, HTTP DELETE, and the commands nobody can read before they run. One entry per
 // rule; destructive-rules.ts joins the tables.
+import { namedAsSuppliedCode } from './supplied-code.js';
 import { hasFlag, operands, optionValue, options } from './command-args.js';
 import { never, type DestructiveRule, type RuleInput } from './destructive-rule-types.js';
 import { sourcedFile } from './script-files.js';
@@ -254,7 +255,7 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     when: (i) => {
       if (i.args.some((a) => a === '-c' || /^-[a-z]*c[a-z]*$/.test(a))) return false;
       const file = operands(i.args)[0];
-      if (file === undefined || !i.knowledge.isOptionalFile(file)) return false;
+      if (file === undefined || !i.knowledge.isOptionalFile(file) || !namedAsSuppliedCode(i.knowledge.resolve(file))) return false;
       if ((i.name === 'source' || i.name === '.') && !/\.(sh|bash)$/.test(i.knowledge.resolve(file))) return false;
       // A file the script's own repository (or imported folder) holds is its code, read like any sourced helper, tested for or not.
       const files = i.knowledge.files;
