@@ -633,3 +633,19 @@ describe('fourteenth round: a tested-for program of the project is not a hook', 
     expect(await rules('[ -f /etc/app/custom.sh ] && . /etc/app/custom.sh')).toContain('optional-script');
   });
 });
+
+describe('fourteenth round: a file rendered from its own template', () => {
+  it('stays quiet on sed/cat of NAME.in or NAME-template.EXT into NAME, and on a template renderer', async () => {
+    expect(await rules('sed -e "s/%ADMIN_PORT%/$ADMIN_PORT/" "$LSINSTALL_DIR/admin/conf/admin_config.xml.in" > "$LSINSTALL_DIR/admin/conf/admin_config.xml"')).toEqual([]);
+    expect(await rules("sed 's@${SNAP}@'\"${SNAP}\"'@g' $SNAP_DATA/args/containerd-template.toml > $SNAP_DATA/args/containerd.toml")).toEqual([]);
+    expect(await rules('tpl /defaults/nginx.conf > /run/web/config/nginx/nginx.conf')).toEqual([]);
+    expect(await rules('cat "${APP_TEMPLATE_INPUT_FILE}" | envsubst > "${APP_TEMPLATE_OUTPUT_FILE}"')).toEqual([]);
+  });
+
+  it('still flags a rewrite from a copy of the live file, a backup, or a template of another file', async () => {
+    expect(await rules('sed -e "s#<enableLVE>.*</enableLVE>#<enableLVE>2</enableLVE>#" "$conf_file.tmp" > "$conf_file"')).toContain('redirect-overwrite');
+    expect(await rules('sed -e "s#</group>#</group><x/>#" "$LSWS_HOME/conf/httpd_config.xml.bak" > "$LSWS_HOME/conf/httpd_config.xml"')).toContain('redirect-overwrite');
+    expect(await rules('sed -e "s/a/b/" /srv/app/other.conf.in > /srv/app/app.conf')).toContain('redirect-overwrite');
+    expect(await rules('sed "s/x/y/" /etc/passwd.in > /etc/passwd')).toContain('redirect-overwrite');
+  });
+});

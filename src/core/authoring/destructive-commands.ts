@@ -26,6 +26,7 @@ import { parseShellScript, ShellSyntaxError, type ShellCommand } from './shell-c
 import { sqlClientOf } from './sql-in-shell.js';
 import { namedAsSuppliedCode } from './supplied-code.js';
 import { SHELLS } from './wrapped-commands.js';
+import { templateRenders } from './template-renders.js';
 
 export { ScriptKnowledge } from './script-knowledge.js';
 export { filesFrom, type ScriptFiles } from './script-files.js';
@@ -131,12 +132,14 @@ interface Judging {
   wholeFromHeredoc?: ReadonlySet<ShellRedirect>;
   /** Targets written only where a test said the file is missing. */
   whereMissing?: ReadonlySet<string>;
+  /** `sed … x.conf.in > x.conf`: rendered from its own template (template-renders.ts). */
+  rendered?: ReadonlySet<ShellRedirect>;
 }
 
 function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'> & { whereMissing?: string[]; text?: string; arms?: Map<number, string[]> }, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
   for (const assignment of assignments) knowledge.assign(assignment);
   if (read.defines.length === 1 && read.text !== undefined) knowledge.definitions.set(read.defines[0] ?? '', read.text);
-  const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [], wholeFromHeredoc: heredocWrites(read.calls), whereMissing: new Set(read.whereMissing ?? []) };
+  const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [], wholeFromHeredoc: heredocWrites(read.calls), whereMissing: new Set(read.whereMissing ?? []), rendered: templateRenders(read.calls, read.redirects) };
   for (const name of read.defines) knowledge.functions.add(name);
   const madeBefore = read.defines.length > 0 ? knowledge.madeSoFar() : undefined;
   if (read.defines.length > 0) {
@@ -374,6 +377,7 @@ function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: 
   if (judging.whereMissing?.has(target)) return;
   const resolved = judging.knowledge.resolve(target);
   if (isAptRepositoryFile(resolved)) return;
+  if (judging.rendered?.has(redirect) && !isLog(resolved) && !isKeyMaterial(resolved) && !keptBySomeoneElse(resolved) && !judging.knowledge.readOrTested(target)) return;
   // `mkdir -p "$DUMP/net"; ip route &> "$DUMP/net/routes"`: the script collects its output in a folder it keeps for that.
   if (!isLog(resolved) && !isKeyMaterial(resolved) && !keptBySomeoneElse(resolved) && judging.knowledge.inEnsuredFolder(target) && !judging.knowledge.readOrTested(target)) return;
   if (!isLog(resolved) && (judging.knowledge.isFilled(target) || (judging.wholeFromHeredoc?.has(redirect) && laidDownWhole(resolved, target, judging.knowledge)))) return;

@@ -150,7 +150,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'mv-replace',
     category: 'files',
     commands: ['mv'],
-    matches: 'mv of a file the script made onto a path it did not create (not -n, -b, into a folder given with a trailing / or -t, a folder the script made, or NAME.part onto NAME)',
+    matches: 'mv of a file the script made onto a path it did not create (not -n, -b, into a folder given with a trailing / or -t, a folder the script made, or NAME.part onto NAME; nor a file from inside a folder the run made and filled, unless the script read the destination first)',
     when: (i) => {
       if (hasFlag(i.args, 'nbt', '--no-clobber') || i.args.some((a) => a.startsWith('--backup') || a.startsWith('--target-directory'))) return false;
       const words = operands(i.args, options('-S', '--suffix'));
@@ -197,7 +197,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'cp-force',
     category: 'files',
     commands: ['cp'],
-    matches: 'cp -f / --force / --remove-destination onto a file the script did not create (not -n, -b/--backup, -t, a destination ending in /, several sources or a glob: those go into a folder)',
+    matches: 'cp -f / --force / --remove-destination onto a file the script did not create (not -n, -b/--backup, -t, a destination ending in /, several sources or a glob: those go into a folder; nor a copy aside to SOURCE.$DATE / SOURCE.$VERSION)',
     when: (i) => {
       if (!hasFlag(i.args, 'f', '--force', '--remove-destination') || hasFlag(i.args, 'nbt', '--no-clobber', '--target-directory') || i.args.some((a) => a.startsWith('--backup'))) return false;
       const words = operands(i.args, options('-S', '--suffix'));
@@ -246,7 +246,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'tee-overwrite',
     category: 'files',
     commands: ['tee'],
-    matches: 'tee without -a, into a file the script did not create (nor its own file in a drop-in folder or a folder it made sure of)',
+    matches: 'tee without -a, into a file the script did not create (nor its own file in a drop-in folder or a folder it made sure of, an apt key ring or source list drop-in, or a process substitution)',
     when: (i) => {
       if (hasFlag(i.args, 'a', '--append')) return false;
       const files = othersFiles(i, operands(i.args)).filter((f) => !laidDownByTee(i, f));
@@ -260,7 +260,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     category: 'files',
     commands: [],
     matches:
-      '`>`, `>|`, `&>` into a file the script did not create (not /dev/null, /tmp, a process substitution; not a file the script regenerates in full: emptied and then filled with `>>`/`cp` by the script, or written whole from the script\'s own text — a heredoc, `echo`/`printf` of words and variables — unless that text is empty, the file is a log, a file the system shares (`/etc/apt/sources.list`, `/etc/passwd`), a package\'s main configuration (`/etc/NAME/NAME.conf`), or one the script searched or backed up first; not output collected in a folder `mkdir -p` made sure of, unless a key, certificate, log or package configuration; not a write made only where a test said the file is missing)',
+      '`>`, `>|`, `&>` into a file the script did not create (not /dev/null, /tmp, a process substitution; not a file the script regenerates in full: emptied and then filled with `>>`/`cp` by the script, or written whole from the script\'s own text — a heredoc, `echo`/`printf` of words and variables — unless that text is empty, the file is a log, a file the system shares (`/etc/apt/sources.list`, `/etc/passwd`), a package\'s main configuration (`/etc/NAME/NAME.conf`), or one the script searched or backed up first; not output collected in a folder `mkdir -p` made sure of, unless a key, certificate, log or package configuration; not a write made only where a test said the file is missing; not an apt key ring or source list drop-in; not a file rendered from its own template, `NAME.in`/`NAME-template.EXT` or a template renderer)',
     when: never,
     reason: 'overwrites {} (what it held is lost)',
     examples: {

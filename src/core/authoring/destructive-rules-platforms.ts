@@ -234,7 +234,7 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     id: 'command-from-variable',
     category: 'unknown',
     commands: [],
-    matches: 'a command named by a variable the script does not set to a fixed value (`$TOOL …`, `exec "$@"`)',
+    matches: 'a command named by a variable the script does not set to a fixed value (`$TOOL …`, `exec "$@"`; a keyed array element set to fixed text is read as that text; not a family of functions named around a variable whose fixed words, two or more before it, say nothing of removing, hooks or commands: `install_database_$TYPE`)',
     when: never,
     reason: 'runs a command named by {}, which the script does not set to a fixed value: cannot tell what runs',
     examples: {
@@ -251,7 +251,7 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     // tested file that is not named as a script (`mailcow.conf`, `.env.custom`, /etc/os-release,
     // a version cache) reads settings into the shell: the installation's configuration, which an
     // operator keeps, not a program it runs.
-    matches: 'runs a script file (bash FILE, ./FILE, source FILE.sh) that the script first tests is there ([ -f FILE ]); not source of a settings file (.conf, .env, no .sh)',
+    matches: 'runs a script file (bash FILE, ./FILE, source FILE.sh) that the script first tests is there ([ -f FILE ]) and that is named as someone else\'s code (a hook, custom or override, or a name from a variable); not source of a settings file (.conf, .env, no .sh)',
     when: (i) => {
       if (i.args.some((a) => a === '-c' || /^-[a-z]*c[a-z]*$/.test(a))) return false;
       const file = operands(i.args)[0];
