@@ -649,3 +649,18 @@ describe('fourteenth round: a file rendered from its own template', () => {
     expect(await rules('sed "s/x/y/" /etc/passwd.in > /etc/passwd')).toContain('redirect-overwrite');
   });
 });
+
+describe('fourteenth round: a database dump written to a file is the backup being made', () => {
+  it('stays quiet on mysqldump, pg_dump (also through su -c or a variable) and slapcat into a file', async () => {
+    expect(await rules('CMD_MYSQLDUMP="mysqldump --defaults-file=/root/.my.cnf --events"\n${CMD_MYSQLDUMP} ${db} > ${output_sql}')).toEqual([]);
+    expect(await rules('su - postgres -c "pg_dump ${db} > ${HOMEDIR}/${db}.sql"')).toEqual([]);
+    expect(await rules('slapcat > "${BACKUP_FILE}"')).toEqual([]);
+    expect(await rules('sudo docker exec "$DB_ID" bash -c "/usr/bin/mysqldump -u $USER --databases $db" > $OUTPUT/$db.sql')).toEqual([]);
+  });
+
+  it('still flags other output over a file, and loading a dump back', async () => {
+    expect(await rules('mysql -N -e "select 1" > /srv/app/state')).toContain('redirect-overwrite');
+    expect(await rules('su - postgres -c "psql -c \'select 1\' > /srv/app/state"')).toContain('redirect-overwrite');
+    expect(await rules('mysql "$DB" < "$BACKUP_DIR/app.sql"')).toContain('sql-load');
+  });
+});

@@ -26,6 +26,7 @@ import { parseShellScript, ShellSyntaxError, type ShellCommand } from './shell-c
 import { sqlClientOf } from './sql-in-shell.js';
 import { namedAsSuppliedCode } from './supplied-code.js';
 import { SHELLS } from './wrapped-commands.js';
+import { dumpOutputs } from './dump-outputs.js';
 import { templateRenders } from './template-renders.js';
 
 export { ScriptKnowledge } from './script-knowledge.js';
@@ -134,12 +135,14 @@ interface Judging {
   whereMissing?: ReadonlySet<string>;
   /** `sed … x.conf.in > x.conf`: rendered from its own template (template-renders.ts). */
   rendered?: ReadonlySet<ShellRedirect>;
+  /** `mysqldump db > FILE`: the backup being made (dump-outputs.ts). */
+  dumps?: ReadonlySet<ShellRedirect>;
 }
 
 function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'> & { whereMissing?: string[]; text?: string; arms?: Map<number, string[]> }, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
   for (const assignment of assignments) knowledge.assign(assignment);
   if (read.defines.length === 1 && read.text !== undefined) knowledge.definitions.set(read.defines[0] ?? '', read.text);
-  const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [], wholeFromHeredoc: heredocWrites(read.calls), whereMissing: new Set(read.whereMissing ?? []), rendered: templateRenders(read.calls, read.redirects) };
+  const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [], wholeFromHeredoc: heredocWrites(read.calls), whereMissing: new Set(read.whereMissing ?? []), rendered: templateRenders(read.calls, read.redirects), dumps: dumpOutputs(read.calls, read.redirects, (n) => knowledge.commandChoices(n)) };
   for (const name of read.defines) knowledge.functions.add(name);
   const madeBefore = read.defines.length > 0 ? knowledge.madeSoFar() : undefined;
   if (read.defines.length > 0) {
@@ -288,7 +291,8 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
     // `sudo -u app git clone …`: what the wrapped command made is the script's own too.
     knowledge.learnCall(c);
   }
-  for (const r of inner.redirects) judgeRedirect(r, top, judging);
+  const dumps = dumpOutputs(inner.calls, inner.redirects, (n) => knowledge.commandChoices(n));
+  for (const r of inner.redirects) if (!dumps.has(r)) judgeRedirect(r, top, judging);
 }
 
 const ALL_ARGUMENTS = /^\$\{?[@*]\}?$/;
@@ -376,7 +380,7 @@ function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: 
   // A file the script regenerates in full: emptied and then filled by the script, or written whole from a heredoc.
   if (judging.whereMissing?.has(target)) return;
   const resolved = judging.knowledge.resolve(target);
-  if (isAptRepositoryFile(resolved)) return;
+  if (isAptRepositoryFile(resolved) || judging.dumps?.has(redirect)) return;
   if (judging.rendered?.has(redirect) && !isLog(resolved) && !isKeyMaterial(resolved) && !keptBySomeoneElse(resolved) && !judging.knowledge.readOrTested(target)) return;
   // `mkdir -p "$DUMP/net"; ip route &> "$DUMP/net/routes"`: the script collects its output in a folder it keeps for that.
   if (!isLog(resolved) && !isKeyMaterial(resolved) && !keptBySomeoneElse(resolved) && judging.knowledge.inEnsuredFolder(target) && !judging.knowledge.readOrTested(target)) return;
