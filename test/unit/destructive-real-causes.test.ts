@@ -631,6 +631,7 @@ describe('fourteenth round: a tested-for program of the project is not a hook', 
     expect(await rules('test -x ./hooks/post-deploy && ./hooks/post-deploy')).toContain('optional-script');
     expect(await rules('if [ -e "$pwd/${module_name}.sh" ]; then\n  . "$pwd/${module_name}.sh"\nfi')).toContain('optional-script');
     expect(await rules('[ -f /etc/app/custom.sh ] && . /etc/app/custom.sh')).toContain('optional-script');
+    expect(await rules('[ -x ./post-install.sh ] && bash ./post-install.sh')).toContain('optional-script');
   });
 });
 
@@ -662,5 +663,6 @@ describe('fourteenth round: a database dump written to a file is the backup bein
     expect(await rules('mysql -N -e "select 1" > /srv/app/state')).toContain('redirect-overwrite');
     expect(await rules('su - postgres -c "psql -c \'select 1\' > /srv/app/state"')).toContain('redirect-overwrite');
     expect(await rules('mysql "$DB" < "$BACKUP_DIR/app.sql"')).toContain('sql-load');
+    expect(await rules('grep mysqldump /var/log/app.log > /srv/app/state')).toContain('redirect-overwrite');
   });
 });

@@ -251,7 +251,7 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     // tested file that is not named as a script (`mailcow.conf`, `.env.custom`, /etc/os-release,
     // a version cache) reads settings into the shell: the installation's configuration, which an
     // operator keeps, not a program it runs.
-    matches: 'runs a script file (bash FILE, ./FILE, source FILE.sh) that the script first tests is there ([ -f FILE ]) and that is named as someone else\'s code (a hook, custom or override, or a name from a variable); not source of a settings file (.conf, .env, no .sh)',
+    matches: 'runs a script file (bash FILE, ./FILE, source FILE.sh) that the script first tests is there ([ -f FILE ]) and that is named as someone else\'s code (a hook, custom, override, pre- or post- in its path, or a name from a variable); not source of a settings file (.conf, .env, no .sh)',
     when: (i) => {
       if (i.args.some((a) => a === '-c' || /^-[a-z]*c[a-z]*$/.test(a))) return false;
       const file = operands(i.args)[0];

@@ -10,10 +10,13 @@ const DUMPERS = new Set(['mysqldump', 'mariadb-dump', 'pg_dump', 'pg_dumpall', '
 
 const base = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
-/** The program a call runs: its own name, or the first word of what the variable naming it holds, or of a `-c "…"` string it hands a shell. */
+/** Commands that run another command given in their arguments (`su - u -c "…"`, `docker exec C sh -c "…"`). */
+const RUNNERS = new Set(['su', 'sudo', 'runuser', 'sh', 'bash', 'docker', 'podman', 'kubectl', 'ssh', 'env', 'timeout', 'nice']);
+
+/** The program a call runs: its own name, or the first word of what the variable naming it holds, or of a command string it hands on. */
 function programsOf(call: ShellCall, choices: (name: string) => string[] | undefined): string[] {
   const named = /[$`]/.test(call.name) ? (choices(call.name) ?? []).map((c) => c.trim().split(/\s+/)[0] ?? '') : [call.name];
-  const inner = call.args.flatMap((a) => a.split(/[;&|]+/).map((part) => part.trim().split(/\s+/)[0] ?? ''));
+  const inner = RUNNERS.has(base(call.name)) ? call.args.flatMap((a) => a.split(/[;&|]+/).map((part) => part.trim().split(/\s+/)[0] ?? '')) : [];
   return [...named, ...inner].map(base);
 }
 

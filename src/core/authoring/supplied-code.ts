@@ -4,10 +4,11 @@
 // jitsi's `$ACME_HOME/acme.sh`, Virtualmin's `slib.sh` beside the installer, the board
 // package's `platform_install.sh`). Measured on those sets, the labels call only the first kind
 // "cannot tell what runs", and the script says which it is by the name: a hook or override is
-// named as one, and a module picked by the caller has a variable in its name.
+// named as one (also `pre-…`/`post-…`), and a module picked by the caller has a variable in its
+// name.
 
 /** Words a path uses for code someone else supplies. */
-const SUPPLIED = /^(hooks?|custom|overrides?)$/i;
+const SUPPLIED = /^(hooks?|custom|overrides?|pre|post)$/i;
 
 /** Whether a tested-for file to run is named as someone else's code (a hook, an override, a name from a variable). */
 export function namedAsSuppliedCode(path: string): boolean {
