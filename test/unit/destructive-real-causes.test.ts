@@ -665,3 +665,146 @@ describe('thirteenth round: files written whole where nothing is kept (/run, apt
     expect(await rules('rm -f /run/app/app.sock')).toContain('rm-files');
   });
 });
+
+describe('fourteenth round: apt repository keys and source lists written whole', () => {
+  it('stays quiet on a signing key or a source list written into apt’s own folders (>, tee, sh -c)', async () => {
+    expect(await rules('curl -fsSL https://packages.example.com/keys/release.asc | gpg --dearmor > /etc/apt/trusted.gpg.d/example.gpg')).toEqual([]);
+    expect(await rules('curl -fsSL https://deb.example.com/gpgkey | gpg --dearmor | sudo tee /usr/share/keyrings/example.gpg >/dev/null')).toEqual([]);
+    expect(await rules('curl -fsSL https://deb.example.com/key.gpg | sudo tee /etc/apt/keyrings/example.gpg > /dev/null')).toEqual([]);
+    expect(await rules('sudo sh -c \'echo "deb [arch=amd64] https://packages.example.com/repos/code stable main" > /etc/apt/sources.list.d/code.list\'')).toEqual([]);
+    expect(await rules('if grep -q nodesource /etc/apt/sources.list.d/nodesource.list; then echo present; fi\necho "deb https://deb.example.com/node_20.x nodistro main" | sudo tee /etc/apt/sources.list.d/nodesource.list')).toEqual([]);
+  });
+
+  it('still flags the shared sources.list written whole, and edits or deletes of a repository entry', async () => {
+    expect(await rules('echo "deb http://deb.debian.org/debian bookworm main" | tee /etc/apt/sources.list')).toContain('tee-overwrite');
+    expect(await rules('curl -fsSL https://example.org/sources > /etc/apt/sources.list')).toContain('redirect-overwrite');
+    expect(await rules('sed -i s/buster/bullseye/ /etc/apt/sources.list.d/php.list')).toContain('in-place-edit');
+    expect(await rules('rm -f /etc/apt/keyrings/example.gpg')).toContain('rm-files');
+    expect(await rules('curl -fsSL https://example.org/key | gpg --dearmor > /etc/ssl/private/site.key')).toContain('redirect-overwrite');
+  });
+});
+
+describe('fourteenth round: a module dispatching to its own functions through a variable', () => {
+  const module = ['module_options+=(', '\t["module_nfsd,feature"]="module_nfsd"', '\t["module_nfsd,example"]="install remove status"', ')', 'function module_nfsd () {', '\tcase "$1" in', '\t\tinstall)', '\t\t\tapt-get install -y nfs-kernel-server', '\t\t\t${module_options["module_nfsd,feature"]} status', '\t\t;;', '\t\tremove) apt-get remove -y nfs-kernel-server ;;', '\t\tstatus) systemctl status nfs-server ;;', '\tesac', '}'].join('\n');
+
+  it('reads ${ARRAY["key"]} as the fixed value the script gives that element, here its own function', async () => {
+    expect(await rules(module)).toEqual(['package-remove']);
+    expect(await rules('declare -A tools=([list]=ls [show]="cat")\n${tools[show]} /etc/hostname')).toEqual([]);
+  });
+
+  it('still flags an element nothing sets, or one set from outside, as cannot tell what runs', async () => {
+    expect(await rules('${module_options["module_zfs,feature"]} remove')).toContain('command-from-variable');
+    expect(await rules('declare -A tools=([show]="$1")\n${tools[show]} /etc/hostname')).toContain('command-from-variable');
+    expect(await rules('declare -A tools=([wipe]="rm -rf")\n${tools[wipe]} /srv/data')).toContain('rm-recursive');
+  });
+
+  it('stays quiet on a function family named around a variable whose fixed words say it installs, configures or reads', async () => {
+    expect(await rules('install_database_$DATABASE_TYPE\nconfigure_database_$DATABASE_TYPE\ninit_cinder_backend_${be_type} "$be_name"\nget_database_type_$DATABASE_TYPE')).toEqual([]);
+  });
+
+  it('still flags a family whose fixed words say it removes, a hook, and a bare variable', async () => {
+    expect(await rules('cleanup_database_$DATABASE_TYPE')).toContain('command-from-variable');
+    expect(await rules('recreate_database_$DATABASE_TYPE "$db"')).toContain('command-from-variable');
+    expect(await rules('hook__$hook "$@"')).toContain('command-from-variable');
+    expect(await rules('run_hook_$phase')).toContain('command-from-variable');
+    expect(await rules('$cmd --force')).toContain('command-from-variable');
+  });
+});
+
+describe('fourteenth round: a release downloaded under the name its address gives', () => {
+  it('stays quiet on tar -x of what wget URL, curl -O or curl -Lo just wrote', async () => {
+    expect(await rules('wget https://cdn.example.com/litespeed/lsmcd.tar.gz\ntar xzvf lsmcd.tar.gz')).toEqual([]);
+    expect(await rules('cd /var/www/panel || exit\ncurl -Lo panel.tar.gz "$PANEL_DL_URL"\ntar -xzvf panel.tar.gz')).toEqual([]);
+    expect(await rules('curl -fsSLO https://example.org/releases/app-1.2.tgz\ntar xf app-1.2.tgz -C /opt')).toEqual([]);
+  });
+
+  it('still flags tar -x of an archive the script did not download', async () => {
+    expect(await rules('tar xzvf lsmcd.tar.gz')).toContain('tar-extract');
+    expect(await rules('wget https://cdn.example.com/lsmcd.tar.gz\ntar xzf backup.tar.gz -C /srv')).toContain('tar-extract');
+    expect(await rules('wget -q -O - https://example.org/x.tgz > /dev/null\ntar xf x.tgz -C /srv')).toContain('tar-extract');
+  });
+});
+
+describe('fourteenth round: cp -f of a file aside under a dated or versioned name', () => {
+  it('stays quiet on a copy to SOURCE.$DATE or SOURCE.$VERSION', async () => {
+    expect(await rules('cp -f ${f} ${f}.${DATE}')).toEqual([]);
+    expect(await rules('cp -f $LSINSTALL_DIR/$arg $LSWS_HOME/$arg.$VERSION')).toEqual([]);
+  });
+
+  it('still flags cp -f over a live file, also from a dated copy', async () => {
+    expect(await rules('cp -f "$SAMPLE_DIR/app.conf" /etc/app/app.conf')).toContain('cp-force');
+    expect(await rules('cp -f $LSINSTALL_DIR/$arg $LSWS_HOME/$arg')).toContain('cp-force');
+    expect(await rules('cp -f ${f}.${DATE} ${f}')).not.toEqual([]);
+  });
+});
+
+describe('fourteenth round: tee into a process substitution', () => {
+  it('stays quiet on tee >(cat - >&2), which writes to a pipe, not a file', async () => {
+    expect(await rules('curl -s "$URL" | tee >(cat - >&2) | grep -q ok')).toEqual([]);
+  });
+
+  it('still flags tee into a file beside it', async () => {
+    expect(await rules('curl -s "$URL" | tee >(cat - >&2) /srv/app/status')).toContain('tee-overwrite');
+  });
+});
+
+describe('fourteenth round: moving a piece of what the run unpacked into place', () => {
+  it('stays quiet on mv of a file from inside a folder the script made and filled', async () => {
+    const script = ['TMP_DIR="temp/"', 'mkdir ${TMP_DIR}', 'wget https://example.org/d3.zip -O ${TMP_DIR}/d3.zip', 'unzip -o ${TMP_DIR}/d3.zip -d ${TMP_DIR}', 'mv -f ${TMP_DIR}/d3.js webroot/js/d3.js', 'mv -f ${TMP_DIR}/bootstrap/css/bootstrap.css webroot/css/bootstrap.css'].join('\n');
+    expect(await rules(script)).toEqual([]);
+    expect(await rules('work=$(mktemp -d)\ngit clone https://example.org/z-push.git "$work/z"\nmv "$work/z/src" /usr/local/lib/z-push')).toEqual([]);
+  });
+
+  it('still flags a rewrite of the destination through a scratch file, also one inside a folder it made', async () => {
+    expect(await rules('mkdir build\nsed "/cdrom/d" /etc/apt/sources.list > build/sources.list\nmv build/sources.list /etc/apt/sources.list')).toContain('mv-replace');
+    expect(await rules('tmp=$(mktemp)\ngrep -v cdrom /etc/apt/sources.list > "$tmp"\nmv "$tmp" /etc/apt/sources.list')).toContain('mv-replace');
+  });
+});
+
+describe('fourteenth round: a tested-for program of the project is not a hook', () => {
+  it('stays quiet on running a program or library under its fixed name after testing it is there', async () => {
+    expect(await rules('if [ -x "${NETDATA_PREFIX}/usr/sbin/netdata" ]; then\n  "${NETDATA_PREFIX}/usr/sbin/netdata" -W buildinfo\nfi')).toEqual([]);
+    expect(await rules('[ -f "$ACME_HOME/acme.sh" ] && $ACME_HOME/acme.sh --cron --home $ACME_HOME')).toEqual([]);
+    expect(await rules('if [ -e "$pwd/slib.sh" ]; then\n  . "$pwd/slib.sh"\nfi')).toEqual([]);
+  });
+
+  it('still flags a hook, an override, or a file whose name comes from a variable', async () => {
+    expect(await rules('[ -f "$SCRIPT_DIR/pre_update_hook.sh" ] && bash "$SCRIPT_DIR/pre_update_hook.sh"')).toContain('optional-script');
+    expect(await rules('test -x ./hooks/post-deploy && ./hooks/post-deploy')).toContain('optional-script');
+    expect(await rules('if [ -e "$pwd/${module_name}.sh" ]; then\n  . "$pwd/${module_name}.sh"\nfi')).toContain('optional-script');
+    expect(await rules('[ -f /etc/app/custom.sh ] && . /etc/app/custom.sh')).toContain('optional-script');
+    expect(await rules('[ -x ./post-install.sh ] && bash ./post-install.sh')).toContain('optional-script');
+  });
+});
+
+describe('fourteenth round: a file rendered from its own template', () => {
+  it('stays quiet on sed/cat of NAME.in or NAME-template.EXT into NAME, and on a template renderer', async () => {
+    expect(await rules('sed -e "s/%ADMIN_PORT%/$ADMIN_PORT/" "$LSINSTALL_DIR/admin/conf/admin_config.xml.in" > "$LSINSTALL_DIR/admin/conf/admin_config.xml"')).toEqual([]);
+    expect(await rules("sed 's@${SNAP}@'\"${SNAP}\"'@g' $SNAP_DATA/args/containerd-template.toml > $SNAP_DATA/args/containerd.toml")).toEqual([]);
+    expect(await rules('tpl /defaults/nginx.conf > /run/web/config/nginx/nginx.conf')).toEqual([]);
+    expect(await rules('cat "${APP_TEMPLATE_INPUT_FILE}" | envsubst > "${APP_TEMPLATE_OUTPUT_FILE}"')).toEqual([]);
+  });
+
+  it('still flags a rewrite from a copy of the live file, a backup, or a template of another file', async () => {
+    expect(await rules('sed -e "s#<enableLVE>.*</enableLVE>#<enableLVE>2</enableLVE>#" "$conf_file.tmp" > "$conf_file"')).toContain('redirect-overwrite');
+    expect(await rules('sed -e "s#</group>#</group><x/>#" "$LSWS_HOME/conf/httpd_config.xml.bak" > "$LSWS_HOME/conf/httpd_config.xml"')).toContain('redirect-overwrite');
+    expect(await rules('sed -e "s/a/b/" /srv/app/other.conf.in > /srv/app/app.conf')).toContain('redirect-overwrite');
+    expect(await rules('sed "s/x/y/" /etc/passwd.in > /etc/passwd')).toContain('redirect-overwrite');
+  });
+});
+
+describe('fourteenth round: a database dump written to a file is the backup being made', () => {
+  it('stays quiet on mysqldump, pg_dump (also through su -c or a variable) and slapcat into a file', async () => {
+    expect(await rules('CMD_MYSQLDUMP="mysqldump --defaults-file=/root/.my.cnf --events"\n${CMD_MYSQLDUMP} ${db} > ${output_sql}')).toEqual([]);
+    expect(await rules('su - postgres -c "pg_dump ${db} > ${HOMEDIR}/${db}.sql"')).toEqual([]);
+    expect(await rules('slapcat > "${BACKUP_FILE}"')).toEqual([]);
+    expect(await rules('sudo docker exec "$DB_ID" bash -c "/usr/bin/mysqldump -u $USER --databases $db" > $OUTPUT/$db.sql')).toEqual([]);
+  });
+
+  it('still flags other output over a file, and loading a dump back', async () => {
+    expect(await rules('mysql -N -e "select 1" > /srv/app/state')).toContain('redirect-overwrite');
+    expect(await rules('su - postgres -c "psql -c \'select 1\' > /srv/app/state"')).toContain('redirect-overwrite');
+    expect(await rules('mysql "$DB" < "$BACKUP_DIR/app.sql"')).toContain('sql-load');
+    expect(await rules('grep mysqldump /var/log/app.log > /srv/app/state')).toContain('redirect-overwrite');
+  });
+});

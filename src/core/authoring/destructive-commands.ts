@@ -9,10 +9,12 @@
 // said earlier counts: `tmp=$(mktemp)` makes `> "$tmp"` and `rm -f "$tmp"` harmless,
 // `dc="docker compose"` makes `$dc down --volumes` readable. The rules themselves are a
 // table (destructive-rules.ts), one entry per rule with its reason and examples.
+import { isAptRepositoryFile } from './apt-repository-files.js';
 import { armsByLine } from './script-branches.js';
 import { loadBashGrammar, readBashNow, type SyntaxNode } from './bash-syntax.js';
 import { hasOwnRules, ruleById, rulesFor, type Category, type DestructiveRule } from './destructive-rules.js';
 import { learnFunctionNames } from './destructive-rules-names.js';
+import { familyNamedForHarmlessWork } from './function-families.js';
 import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-commands.js';
 import { isKeyMaterial, keptBySomeoneElse } from './generated-writes.js';
 import { filledTargets, heredocWrites, inDropInFolder, isLog, writesWhereMissing } from './regenerated-files.js';
@@ -24,7 +26,10 @@ import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, testedFilesIn, type A
 import { readCodeNow, readStatement, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
 import { parseShellScript, ShellSyntaxError, type ShellCommand } from './shell-commands.js';
 import { sqlClientOf } from './sql-in-shell.js';
+import { namedAsSuppliedCode } from './supplied-code.js';
 import { SHELLS } from './wrapped-commands.js';
+import { dumpOutputs } from './dump-outputs.js';
+import { templateRenders } from './template-renders.js';
 
 export { ScriptKnowledge } from './script-knowledge.js';
 export { filesFrom, type ScriptFiles } from './script-files.js';
@@ -135,12 +140,16 @@ interface Judging {
   wholeFromHeredoc?: ReadonlySet<ShellRedirect>;
   /** Targets written only where a test said the file is missing. */
   whereMissing?: ReadonlySet<string>;
+  /** `sed … x.conf.in > x.conf`: rendered from its own template (template-renders.ts). */
+  rendered?: ReadonlySet<ShellRedirect>;
+  /** `mysqldump db > FILE`: the backup being made (dump-outputs.ts). */
+  dumps?: ReadonlySet<ShellRedirect>;
 }
 
 function judgeStatement(read: Pick<StatementCalls, 'calls' | 'redirects' | 'defines'> & { whereMissing?: string[]; text?: string; arms?: Map<number, string[]> }, assignments: Assignment[], knowledge: ScriptKnowledge): DestructiveFinding[] {
   for (const assignment of assignments) knowledge.assign(assignment);
   if (read.defines.length === 1 && read.text !== undefined) knowledge.definitions.set(read.defines[0] ?? '', read.text);
-  const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [], wholeFromHeredoc: heredocWrites(read.calls), whereMissing: new Set(read.whereMissing ?? []) };
+  const judging: Judging = { knowledge, defining: read.defines.length > 0, runsArguments: false, out: [], wholeFromHeredoc: heredocWrites(read.calls), whereMissing: new Set(read.whereMissing ?? []), rendered: templateRenders(read.calls, read.redirects), dumps: dumpOutputs(read.calls, read.redirects, (n) => knowledge.commandChoices(n)) };
   for (const name of read.defines) knowledge.functions.add(name);
   const madeBefore = read.defines.length > 0 ? knowledge.madeSoFar() : undefined;
   if (read.defines.length > 0) {
@@ -246,7 +255,7 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
       else {
         const named = programNamedByVariable(call.name);
         if (named !== undefined) judgeCall({ ...call, name: named }, top, depth + 1, judging);
-        else found(ruleById('command-from-variable'), call.name, top, judging);
+        else if (!familyNamedForHarmlessWork(call.name)) found(ruleById('command-from-variable'), call.name, top, judging);
       }
       return;
     }
@@ -265,7 +274,7 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   // An installed program tested for where it may live (`[[ -x /usr/bin/systemctl ]]`) is that
   // program, not a hook someone drops in.
   const installed = SYSTEM_PROGRAMS.test(knowledge.resolve(call.name));
-  if (call.name.includes('/') && !installed && knowledge.isOptionalFile(call.name)) found(ruleById('optional-script'), call.name, top, judging);
+  if (call.name.includes('/') && !installed && knowledge.isOptionalFile(call.name) && namedAsSuppliedCode(knowledge.resolve(call.name))) found(ruleById('optional-script'), call.name, top, judging);
   // `/etc/init.d/nginx stop` is `service nginx stop`.
   const initScript = /^\/etc\/(rc\.d\/)?init\.d\/([^/$`]+)$/.exec(knowledge.resolve(call.name));
   if (initScript?.[2] !== undefined) {
@@ -289,7 +298,8 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
     // `sudo -u app git clone …`: what the wrapped command made is the script's own too.
     knowledge.learnCall(c);
   }
-  for (const r of inner.redirects) judgeRedirect(r, top, judging);
+  const dumps = dumpOutputs(inner.calls, inner.redirects, (n) => knowledge.commandChoices(n));
+  for (const r of inner.redirects) if (!dumps.has(r)) judgeRedirect(r, top, judging);
 }
 
 const ALL_ARGUMENTS = /^\$\{?[@*]\}?$/;
@@ -378,6 +388,8 @@ function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: 
   if (judging.whereMissing?.has(target)) return;
   const resolved = judging.knowledge.resolve(target);
   if (isFreshPlace(resolved)) return;
+  if (isAptRepositoryFile(resolved) || judging.dumps?.has(redirect)) return;
+  if (judging.rendered?.has(redirect) && !isLog(resolved) && !isKeyMaterial(resolved) && !keptBySomeoneElse(resolved) && !judging.knowledge.readOrTested(target)) return;
   // `mkdir -p "$DUMP/net"; ip route &> "$DUMP/net/routes"`: the script collects its output in a folder it keeps for that.
   if (!isLog(resolved) && !isKeyMaterial(resolved) && !keptBySomeoneElse(resolved) && judging.knowledge.inEnsuredFolder(target) && !judging.knowledge.readOrTested(target)) return;
   if (!isLog(resolved) && (judging.knowledge.isFilled(target) || (judging.wholeFromHeredoc?.has(redirect) && laidDownWhole(resolved, target, judging.knowledge)))) return;

@@ -137,7 +137,7 @@ export const DATA_RULES: readonly DestructiveRule[] = [
     id: 'tar-extract',
     category: 'restores',
     commands: ['tar'],
-    matches: 'tar -x into a folder the script did not create (-C DIR, or the current folder), unless it unpacks a download the script made (piped from curl/wget, or a file it downloaded)',
+    matches: 'tar -x into a folder the script did not create (-C DIR, or the current folder), unless it unpacks a download the script made (piped from curl/wget, or a file it downloaded, also under the name its address gives: `wget URL`, `curl -O`, `curl -Lo F`)',
     when: (i) => {
       if (!tarExtract(i.args) || unpacksOwnDownload(i)) return false;
       const into = optionValue(i.args, '-C', '--directory');

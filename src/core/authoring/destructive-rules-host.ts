@@ -1,12 +1,14 @@
 // Destructive-command rules for a host's own things: files, disks, services and processes,
 // the network and firewall, packages, git, accounts and permissions. One entry per rule;
 // destructive-rules.ts joins the tables.
+import { copiedAsideUnderStamp } from './aside-copies.js';
 import { hasFlag, operands, options } from './command-args.js';
 import { never, type DestructiveRule, type RuleInput } from './destructive-rule-types.js';
 import { isHarmlessTarget } from './script-knowledge.js';
 import { laidDownByTee } from './tee-targets.js';
 import { isCachePath, isNamedScratch } from './disposable-paths.js';
 import { rebuiltAfter } from './rebuilt-files.js';
+import { movesOwnUnpackedFile } from './unpacked-moves.js';
 
 /** A cache, or a path named outright in scratch space (disposable-paths.ts): removing its tree loses nothing kept. */
 const disposable = (path: string): boolean => isCachePath(path) || isNamedScratch(path);
@@ -154,7 +156,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'mv-replace',
     category: 'files',
     commands: ['mv'],
-    matches: 'mv of a file the script made onto a path it did not create (not -n, -b, into a folder given with a trailing / or -t, a folder the script made, or NAME.part onto NAME)',
+    matches: 'mv of a file the script made onto a path it did not create (not -n, -b, into a folder given with a trailing / or -t, a folder the script made, or NAME.part onto NAME; nor a file from inside a folder the run made and filled, unless the script read the destination first)',
     when: (i) => {
       if (hasFlag(i.args, 'nbt', '--no-clobber') || i.args.some((a) => a.startsWith('--backup') || a.startsWith('--target-directory'))) return false;
       const words = operands(i.args, options('-S', '--suffix'));
@@ -164,6 +166,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
       // `mv NAME.part NAME` completes the script's own download of NAME (write, then rename
       // into place), the idiom that keeps a half-written file from ever looking whole.
       if (i.knowledge.isFolderMadeByScript(source) || source === `${dest}.part` || source === `${dest}.partial` || source === `${dest}.download`) return false;
+      if (movesOwnUnpackedFile(i, source, dest)) return false;
       const lost = i.knowledge.ownedByScript(source) ? othersFiles(i, [dest]) : [];
       return lost.length > 0 && lost.join(' ');
     },
@@ -200,7 +203,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'cp-force',
     category: 'files',
     commands: ['cp'],
-    matches: 'cp -f / --force / --remove-destination onto a file the script did not create (not -n, -b/--backup, -t, a destination ending in /, several sources or a glob: those go into a folder)',
+    matches: 'cp -f / --force / --remove-destination onto a file the script did not create (not -n, -b/--backup, -t, a destination ending in /, several sources or a glob: those go into a folder; nor a copy aside to SOURCE.$DATE / SOURCE.$VERSION)',
     when: (i) => {
       if (!hasFlag(i.args, 'f', '--force', '--remove-destination') || hasFlag(i.args, 'nbt', '--no-clobber', '--target-directory') || i.args.some((a) => a.startsWith('--backup'))) return false;
       const words = operands(i.args, options('-S', '--suffix'));
@@ -208,6 +211,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
       if (words.length < 2 || dest === undefined || dest.endsWith('/')) return false;
       // Several sources, or a glob (`cp -f samples/*.conf ${CONF_DIR}`), go into a folder, as with a trailing `/`.
       if (words.length > 2 || /[*?]/.test(words[0] ?? '')) return false;
+      if (copiedAsideUnderStamp(words[0] ?? '', dest)) return false;
       const lost = othersFiles(i, [dest]);
       return lost.length > 0 && lost.join(' ');
     },
@@ -248,7 +252,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     id: 'tee-overwrite',
     category: 'files',
     commands: ['tee'],
-    matches: 'tee without -a, into a file the script did not create (nor its own file in a drop-in folder or a folder it made sure of)',
+    matches: 'tee without -a, into a file the script did not create (nor its own file in a drop-in folder or a folder it made sure of, an apt key ring or source list drop-in, or a process substitution)',
     when: (i) => {
       if (hasFlag(i.args, 'a', '--append')) return false;
       const files = othersFiles(i, operands(i.args)).filter((f) => !laidDownByTee(i, f));
@@ -262,7 +266,7 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     category: 'files',
     commands: [],
     matches:
-      '`>`, `>|`, `&>` into a file the script did not create (not /dev/null, /tmp, a process substitution; not a file the script regenerates in full: emptied and then filled with `>>`/`cp` by the script, or written whole from the script\'s own text — a heredoc, `echo`/`printf` of words and variables — unless that text is empty, the file is a log, a file the system shares (`/etc/apt/sources.list`, `/etc/passwd`), a package\'s main configuration (`/etc/NAME/NAME.conf`), or one the script searched or backed up first; not output collected in a folder `mkdir -p` made sure of, unless a key, certificate, log or package configuration; not a write made only where a test said the file is missing)',
+      '`>`, `>|`, `&>` into a file the script did not create (not /dev/null, /tmp, a process substitution; not a file the script regenerates in full: emptied and then filled with `>>`/`cp` by the script, or written whole from the script\'s own text — a heredoc, `echo`/`printf` of words and variables — unless that text is empty, the file is a log, a file the system shares (`/etc/apt/sources.list`, `/etc/passwd`), a package\'s main configuration (`/etc/NAME/NAME.conf`), or one the script searched or backed up first; not output collected in a folder `mkdir -p` made sure of, unless a key, certificate, log or package configuration; not a write made only where a test said the file is missing; not an apt key ring or source list drop-in; not a file rendered from its own template, `NAME.in`/`NAME-template.EXT` or a template renderer; not a database dump (mysqldump, pg_dump, slapcat) written to its file)',
     when: never,
     reason: 'overwrites {} (what it held is lost)',
     examples: {

@@ -2,6 +2,7 @@
 // OpenShift, Terraform, any other command-line tool run with a delete- or stop-type
 // subcommand, HTTP DELETE, and the commands nobody can read before they run. One entry per
 // rule; destructive-rules.ts joins the tables.
+import { namedAsSuppliedCode } from './supplied-code.js';
 import { hasFlag, operands, optionValue, options } from './command-args.js';
 import { never, type DestructiveRule, type RuleInput } from './destructive-rule-types.js';
 import { sourcedFile } from './script-files.js';
@@ -233,7 +234,7 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     id: 'command-from-variable',
     category: 'unknown',
     commands: [],
-    matches: 'a command named by a variable the script does not set to a fixed value (`$TOOL …`, `exec "$@"`)',
+    matches: 'a command named by a variable the script does not set to a fixed value (`$TOOL …`, `exec "$@"`; a keyed array element set to fixed text is read as that text; not a family of functions named around a variable whose fixed words, two or more before it, say nothing of removing, hooks or commands: `install_database_$TYPE`)',
     when: never,
     reason: 'runs a command named by {}, which the script does not set to a fixed value: cannot tell what runs',
     examples: {
@@ -250,11 +251,11 @@ export const PLATFORM_RULES: readonly DestructiveRule[] = [
     // tested file that is not named as a script (`mailcow.conf`, `.env.custom`, /etc/os-release,
     // a version cache) reads settings into the shell: the installation's configuration, which an
     // operator keeps, not a program it runs.
-    matches: 'runs a script file (bash FILE, ./FILE, source FILE.sh) that the script first tests is there ([ -f FILE ]); not source of a settings file (.conf, .env, no .sh)',
+    matches: 'runs a script file (bash FILE, ./FILE, source FILE.sh) that the script first tests is there ([ -f FILE ]) and that is named as someone else\'s code (a hook, custom, override, pre- or post- in its path, or a name from a variable); not source of a settings file (.conf, .env, no .sh)',
     when: (i) => {
       if (i.args.some((a) => a === '-c' || /^-[a-z]*c[a-z]*$/.test(a))) return false;
       const file = operands(i.args)[0];
-      if (file === undefined || !i.knowledge.isOptionalFile(file)) return false;
+      if (file === undefined || !i.knowledge.isOptionalFile(file) || !namedAsSuppliedCode(i.knowledge.resolve(file))) return false;
       if ((i.name === 'source' || i.name === '.') && !/\.(sh|bash)$/.test(i.knowledge.resolve(file))) return false;
       // A file the script's own repository (or imported folder) holds is its code, read like any sourced helper, tested for or not.
       const files = i.knowledge.files;

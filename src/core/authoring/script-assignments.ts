@@ -2,6 +2,7 @@
 // value as written) and the files it tests for. The script's knowledge (script-knowledge.ts)
 // is built from these, one statement at a time.
 import type { SyntaxNode } from './bash-syntax.js';
+import { elementName, keyedElements, subscriptElement } from './array-elements.js';
 import { valueOf } from './shell-calls.js';
 
 export interface Assignment {
@@ -52,8 +53,12 @@ export function assignmentsIn(root: SyntaxNode): Assignment[] {
         const declaration = node.parent?.type === 'declaration_command' ? node.parent : null;
         const keyword = declaration?.children[0]?.text;
         const local = keyword === 'local' || ((keyword === 'declare' || keyword === 'typeset') && insideFunction(node));
-        out.push({ name: name.text, value: appends ? null : value?.type === 'array' ? arrayWords(value) : value ? valueOf(value) : '', ...(local ? { local } : {}) });
+        const keyed = value?.type === 'array' ? keyedElements(value) : [];
+        out.push({ name: name.text, value: appends || keyed.length > 0 ? null : value?.type === 'array' ? arrayWords(value) : value ? valueOf(value) : '', ...(local ? { local } : {}) });
+        for (const element of keyed) out.push({ name: elementName(name.text, element.key), value: element.value, ...(local ? { local } : {}) });
       }
+      const element = name?.type === 'subscript' ? subscriptElement(name) : undefined;
+      if (element !== undefined) out.push({ name: element, value: value && value.type !== 'array' ? valueOf(value) : null });
     }
     if (node.type === 'for_statement') {
       const variable = node.childForFieldName('variable');

@@ -6,7 +6,9 @@
 import { armsTaken, canRunTogether, isOnlyArm } from './script-branches.js';
 import { copiesElsewhereInProgram, copyDestinations, namesOneOf, pathKey, variablesIn } from './program-copies.js';
 import { hasFlag, operands, optionValue } from './command-args.js';
+import { elementNamedBy, fixedValues } from './array-elements.js';
 import { readBashNow } from './bash-syntax.js';
+import { downloadedFile } from './download-outputs.js';
 import { filesReadBy } from './generated-writes.js';
 import { inOwnCheckout } from './checkout-files.js';
 import { functionPrints, functionPrintsFreshName } from './function-output.js';
@@ -179,6 +181,9 @@ export class ScriptKnowledge {
    * fixed text (its arguments may hold expansions: `docker compose -f $work/c.yml`).
    */
   commandChoices(name: string): string[] | undefined {
+    // `${module_options["x,feature"]}`: one element of a keyed array, read as the text the script gave it.
+    const element = elementNamedBy(name);
+    if (element !== undefined) return fixedValues(this.values.get(element));
     const single = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(name);
     if (single) return this.choicesOf(single[1] ?? single[2] ?? '', 0);
     // `${ENGINE}-compose`: the program word is built around a variable.
@@ -424,13 +429,10 @@ export class ScriptKnowledge {
       if (at.length > 0) this.folderSeen = true;
       for (const path of [normal(this.resolve(dest)), ...at]) this.copied.set(path, [...(this.copied.get(path) ?? []), [...this.armsNow]]);
     }
-    // A file a download just wrote (`curl -o F`, `wget -O F`, `wget -P DIR URL`) holds what the run fetched.
+    // A file a download just wrote (`curl -o F`, `wget -O F`, `wget -P DIR URL`, `wget URL`) holds what the run fetched.
     if (name === 'curl' || name === 'wget') {
-      const out = name === 'curl' ? optionValue(call.args, '-o', '--output') : optionValue(call.args, '-O', '--output-document');
-      const folder = name === 'wget' ? optionValue(call.args, '-P', '--directory-prefix') : undefined;
-      const url = operands(call.args, new Set(['-o', '--output', '-O', '--output-document', '-P', '--directory-prefix', '-H', '--header', '-d', '--data', '-u', '--user', '-X', '--request', '-A', '--user-agent', '-e', '--referer'])).find((w) => /^[a-z]+:\/\//.test(w));
-      const fetched = out ?? (folder !== undefined && url !== undefined ? `${folder.replace(/\/+$/, '')}/${url.split('?')[0]?.split('/').pop() ?? ''}` : undefined);
-      if (fetched !== undefined && fetched !== '-' && !fetched.endsWith('/')) this.make(normal(this.resolve(fetched)));
+      const fetched = downloadedFile(name, call.args);
+      if (fetched !== undefined && !fetched.endsWith('/')) this.make(normal(this.resolve(fetched)));
     }
     // `docker run --cidfile F` refuses an F that exists and writes the new container's id there: the run's own file.
     const cidfile = optionValue(call.args, null, '--cidfile');
