@@ -171,6 +171,8 @@ await heldOut('armbian-system', 'labels-armbian-system.json', oneRepository('arm
 await heldOut('cyberpanel', 'labels-cyberpanel.json', oneRepository('usmannasir+cyberpanel'));
 await heldOut('pterodactyl', 'labels-pterodactyl.json', oneRepository('pterodactyl-installer+pterodactyl-installer'));
 await heldOut('misp', 'labels-misp.json', oneRepository('MISP+MISP'));
+await heldOut('onlyoffice-docker', 'labels-onlyoffice-docker.json', oneRepository('ONLYOFFICE+Docker-DocumentServer'));
+await heldOut('netbox-docker', 'labels-netbox-docker.json', oneRepository('netbox-community+netbox-docker'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));

@@ -808,3 +808,18 @@ describe('fourteenth round: a database dump written to a file is the backup bein
     expect(await rules('grep mysqldump /var/log/app.log > /srv/app/state')).toContain('redirect-overwrite');
   });
 });
+
+describe('lead, after onlyoffice-docker: a program whose folder alone comes from a variable', () => {
+  it('judges `${JSON}` as the program its value names at a fixed path under a variable folder', async () => {
+    const script = 'JSON_BIN=${APP_DIR}/npm/json\nJSON="${JSON_BIN} -q -f ${CONFIG}"\nDB_HOST=$(${JSON} services.sql.dbHost)\n${JSON} services.sql.dbPort';
+    expect(await rules(script)).toEqual([]);
+  });
+
+  it('still flags what that program does, and a program whose own name comes from a variable', async () => {
+    expect(await rules('RM="${TOOLS}/bin/rm -rf"\n$RM /srv/app/data')).toContain('rm-recursive');
+    expect(await rules('TOOL="${TOOLS}/bin/${NAME}"\n$TOOL --apply')).toContain('command-from-variable');
+    const json = 'JSON_BIN=${APP_DIR}/npm/json\nJSON="${JSON_BIN} -q -f ${CONFIG}"\n';
+    expect(await rules(`${json}\${JSON} -I -e "delete this.activemq.connectOptions.port"`)).toEqual(['config-key-delete']);
+    expect(await rules(`${json}\${JSON} -I -e "this.services.port = 8000"`)).toEqual([]);
+  });
+});

@@ -17,12 +17,13 @@ import { SESSION_RULES } from './destructive-rules-sessions.js';
 import { STORAGE_RULES } from './destructive-rules-storage.js';
 import { RESTORE_COPY_RULES } from './destructive-rules-restore-copies.js';
 import { ACCOUNT_CHANGE_RULES } from './destructive-rules-account-changes.js';
+import { STRUCTURED_EDIT_RULES } from './destructive-rules-structured-edits.js';
 import type { DestructiveRule } from './destructive-rule-types.js';
 import { sqlClientOf } from './sql-in-shell.js';
 
 export type { Category, DestructiveRule, RuleInput } from './destructive-rule-types.js';
 
-export const RULES: readonly DestructiveRule[] = [...HOST_RULES, ...DATA_RULES, ...PLATFORM_RULES, ...RESTART_RULES, ...SECURITY_RULES, ...NAME_RULES, ...STORAGE_RULES, ...ACCESS_RESET_RULES, ...SESSION_RULES, ...RESTORE_COPY_RULES, ...ACCOUNT_CHANGE_RULES];
+export const RULES: readonly DestructiveRule[] = [...HOST_RULES, ...DATA_RULES, ...PLATFORM_RULES, ...RESTART_RULES, ...SECURITY_RULES, ...NAME_RULES, ...STORAGE_RULES, ...ACCESS_RESET_RULES, ...SESSION_RULES, ...RESTORE_COPY_RULES, ...ACCOUNT_CHANGE_RULES, ...STRUCTURED_EDIT_RULES];
 
 /**
  * The rules that look at a command name (`mkfs.ext4` is looked up as `mkfs.*`). A tool with

@@ -263,6 +263,9 @@ export class ScriptKnowledge {
   private commandLines(line: string, depth: number): string[] | undefined {
     const [first = '', ...rest] = line.split(/\s+/);
     if (!EXPANSION.test(first)) return this.withOptionsSpelt(first, rest, depth);
+    // `${APP_DIR}/npm/json`: only the folder comes from a variable; the program is the fixed
+    // name after the last slash, and is judged as that program (as `/sbin/shutdown` is).
+    if (/^\$(?:\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)(?:\/[\w.+-]+)+$/.test(first)) return this.withOptionsSpelt(first, rest, depth);
     const m = /^([^$`]*)\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))(.*)$/.exec(first);
     if (!m) return undefined;
     const inner = this.choicesOf(m[2] ?? m[3] ?? '', depth + 1);
