@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { onProcessExit } from '../support/exit-cleanup.js';
 import { handrail, handrailChild, runIdOf, type CliOptions } from '../support/handrail-cli.js';
 import { mountSmallDisk, reportSkip } from '../support/small-disk.js';
 
@@ -65,10 +66,11 @@ function eventsOf(id: string, kind: string): Record<string, unknown>[] {
   }
 }
 
-/** The CLI, killed if it is still up once it printed a URL (the console started: the test then fails on its output). */
 /** `handrail serve` until it prints its URL, then one call through that URL (answered or not), then kill -9. */
 async function serveLimited(): Promise<{ code: number | null; stdout: string; stderr: string; answered: boolean }> {
   const child = handrailChild(['serve', '--port', '0'], cli);
+  // A console that never answers must not outlive the test run.
+  const unregister = onProcessExit(() => child.kill('SIGKILL'));
   let stdout = '';
   let stderr = '';
   let answered = false;
@@ -84,6 +86,7 @@ async function serveLimited(): Promise<{ code: number | null; stdout: string; st
   });
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  unregister();
   return { code, stdout, stderr, answered };
 }
 
