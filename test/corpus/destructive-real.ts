@@ -173,6 +173,8 @@ await heldOut('pterodactyl', 'labels-pterodactyl.json', oneRepository('pterodact
 await heldOut('misp', 'labels-misp.json', oneRepository('MISP+MISP'));
 await heldOut('onlyoffice-docker', 'labels-onlyoffice-docker.json', oneRepository('ONLYOFFICE+Docker-DocumentServer'));
 await heldOut('netbox-docker', 'labels-netbox-docker.json', oneRepository('netbox-community+netbox-docker'));
+await heldOut('nextcloud-snap', 'labels-nextcloud-snap.json', oneRepository('nextcloud-snap+nextcloud-snap'));
+await heldOut('seafile-docker', 'labels-seafile-docker.json', oneRepository('haiwen+seafile-docker'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
