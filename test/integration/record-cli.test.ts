@@ -68,7 +68,9 @@ describe('handrail record', () => {
 
   it('skips blank lines and comments, keeps continued lines whole, and marks destructive commands confirm', async () => {
     const junk = join(root, 'junk');
-    const script = `# set up\n\nmkdir -p ${junk}/old && \\\n  touch ${junk}/old/a\nrm -rf ${junk}/old\n`;
+    // find -delete, not rm -rf: a folder named outright under /tmp (where the test's folder is)
+    // is scratch to the detector, while find -delete is flagged wherever it points.
+    const script = `# set up\n\nmkdir -p ${junk}/old && \\\n  touch ${junk}/old/a\nfind ${junk}/old -delete\n`;
     // From a pipe nobody can be asked: without --yes the recording stops before the rm runs.
     const held = await handrail(['record', '--env', 'local-demo', '--target', 'local', '--title', 'Tidy old files', '--out', 'tidy.md'], script);
     expect(held.code).toBe(2);
@@ -82,7 +84,7 @@ describe('handrail record', () => {
     const parsed = parseRunbook('tidy.md', readFileSync(join(workspace, 'tidy.md')));
     expect(parsed.runbook?.steps.map((s) => [s.action?.code, s.action?.attributes.confirm])).toEqual([
       [`mkdir -p ${junk}/old && \\\n  touch ${junk}/old/a`, false],
-      [`rm -rf ${junk}/old`, true],
+      [`find ${junk}/old -delete`, true],
     ]);
     expect(readFileSync(join(workspace, 'tidy.md'), 'utf8')).toMatch(/\*\*Warning:\*\* this command looks destructive/);
   });

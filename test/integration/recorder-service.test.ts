@@ -183,30 +183,32 @@ describe('the recorder', () => {
     const junk = join(root, 'junk');
     const draft = await r.start({ environment: 'dev', target: 'app', title: 'Clean up' });
     await r.record(draft.id, `mkdir -p ${junk}/a && touch ${junk}/a/file`);
+    // find -delete, not rm -rf: a folder named outright under /tmp (where the test's folder is)
+    // is scratch to the detector, while find -delete is flagged wherever it points.
     // Warned before it runs: without the author's go-ahead nothing runs and nothing is recorded.
-    const held = await r.record(draft.id, `rm -rf ${junk}/a`);
-    expect(held.held?.join(' ')).toMatch(/rm/);
+    const held = await r.record(draft.id, `find ${junk}/a -delete`);
+    expect(held.held?.join(' ')).toMatch(/find -delete/);
     expect(held.step).toBeUndefined();
     expect(existsSync(join(junk, 'a', 'file'))).toBe(true);
     expect(held.draft.steps).toHaveLength(1);
-    const { step } = await r.record(draft.id, `rm -rf ${junk}/a`, { runDestructive: true });
-    expect(step?.destructive.join(' ')).toMatch(/rm/);
+    const { step } = await r.record(draft.id, `find ${junk}/a -delete`, { runDestructive: true });
+    expect(step?.destructive.join(' ')).toMatch(/find -delete/);
     expect(step?.confirm).toBe(true);
     expect(existsSync(join(junk, 'a'))).toBe(false);
 
     const steps = (await r.get(draft.id)).steps;
     await r.update(draft.id, { title: 'Clean up', steps: steps.map((s) => ({ ...s, confirm: false })) });
     const path = join(settings.workspace, 'clean-up.md');
-    await expect(r.save(draft.id, { path, acknowledged: [], cwd: settings.workspace })).rejects.toThrow(/step 2 \(rm -rf .*\) looks destructive and would run without asking/);
+    await expect(r.save(draft.id, { path, acknowledged: [], cwd: settings.workspace })).rejects.toThrow(/step 2 \(find .* -delete: .*\) looks destructive and would run without asking/);
     expect(existsSync(path)).toBe(false);
 
     const saved = await r.save(draft.id, { path, acknowledged: [1], cwd: settings.workspace });
     // Saved as the author chose, and `validate` keeps advising confirm on it (a warning, not an error).
     expect(saved.problems).toEqual([
-      expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/^step '.*': `rm -rf .*` deletes files and folders recursively \(rm -r\); add confirm to its block/) }),
+      expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/^step '.*': `find .* -delete` deletes every file it finds \(find -delete\); add confirm to its block/) }),
     ]);
     expect(saved.markdown).toMatch(/\*\*Warning:\*\* this command looks destructive .*Reviewed when it was saved/);
-    expect(saved.markdown).toContain('```sh {target=app}\nrm -rf');
+    expect(saved.markdown).toContain('```sh {target=app}\nfind ');
   });
 
   it('saves a command that changes a database target of the environment as changing it (mutates), and one that reads as not', async () => {

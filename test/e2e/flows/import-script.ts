@@ -11,9 +11,9 @@ const SCRIPT = `#!/bin/sh
 # Clear the app's cache.
 set -e
 # Show what is there
-ls /tmp
+ls /var/lib/handrail-e2e-app
 # Remove the old cache
-rm -rf /tmp/handrail-e2e-cache-that-does-not-exist
+rm -rf /var/lib/handrail-e2e-app/cache
 `;
 
 export const importScript: Flow = {
@@ -56,7 +56,7 @@ export const importScript: Flow = {
     await page.getByRole('heading', { level: 1, name: 'Edit clear-cache' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Saved version 1.0.0 as clear-cache.md.' }).waitFor();
     const saved = readFileSync(join(ctx.workspace, 'clear-cache.md'), 'utf8');
-    expect(saved).toMatch(/```sh \{confirm target=app\}\nrm -rf \/tmp\/handrail-e2e-cache-that-does-not-exist\n```/);
+    expect(saved).toMatch(/```sh \{confirm target=app\}\nrm -rf \/var\/lib\/handrail-e2e-app\/cache\n```/);
     expect(ctx.cli(['validate', join(ctx.workspace, 'clear-cache.md')]).code).toBe(0);
   },
 };
