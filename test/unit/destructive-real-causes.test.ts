@@ -823,3 +823,16 @@ describe('lead, after onlyoffice-docker: a program whose folder alone comes from
     expect(await rules(`${json}\${JSON} -I -e "this.services.port = 8000"`)).toEqual([]);
   });
 });
+
+describe('lead: what grep, sed and awk read, with each program’s own options', () => {
+  it('counts the file grep -v reads (-v takes no value for grep), so a whole write over it later is a loss', async () => {
+    expect(await rules('grep -v "^old" /etc/app/peers.conf > /tmp/peers\necho "new" > /etc/app/peers.conf')).toContain('redirect-overwrite');
+    expect(await rules('grep -F -x "$host" /etc/app/peers.conf > /dev/null\necho "new" > /etc/app/peers.conf')).toContain('redirect-overwrite');
+  });
+
+  it("still skips awk's -v assignment and -F separator, and grep's -m count, before the file", async () => {
+    expect(await rules('awk -v n=1 -F: \'{print $1}\' /etc/app/peers.conf > /tmp/peers\necho "new" > /etc/app/peers.conf')).toContain('redirect-overwrite');
+    expect(await rules('grep -m 1 old /etc/app/peers.conf > /tmp/peers\necho "new" > /etc/app/peers.conf')).toContain('redirect-overwrite');
+    expect(await rules('echo "new" > /etc/app/peers.conf')).toEqual([]);
+  });
+});

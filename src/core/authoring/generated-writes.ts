@@ -44,13 +44,28 @@ export function keptBySomeoneElse(path: string): boolean {
  */
 const READERS = new Set(['grep', 'egrep', 'fgrep', 'sed', 'awk', 'diff', 'cmp']);
 
+/**
+ * The options that take a value, per program that reads a pattern or a script before its
+ * files: they differ (`grep -v` inverts and `grep -F` fixes strings; `awk -v` assigns and
+ * `awk -F` sets the separator).
+ */
+const GREP_VALUED = new Set(['-e', '-f', '--regexp', '--file', '-m', '--max-count', '-A', '-B', '-C']);
+const PATTERN_PROGRAMS: Record<string, ReadonlySet<string>> = {
+  sed: new Set(['-e', '-f', '--expression', '--file', '-l']),
+  grep: GREP_VALUED,
+  egrep: GREP_VALUED,
+  fgrep: GREP_VALUED,
+  awk: new Set(['-f', '-v', '-F']),
+};
+
 /** The files a call reads (its operands), so a later whole write over one of them is judged a loss. */
 export function filesReadBy(call: Pick<ShellCall, 'name' | 'args'>): string[] {
   const name = call.name.split('/').pop() ?? call.name;
   // `sed -e EXPR FILE` / `grep -e PAT FILE`: a script's first operand is its pattern.
-  if (name === 'sed' || name === 'grep' || name === 'egrep' || name === 'fgrep' || name === 'awk') {
-    const words = operands(call.args, new Set(['-e', '-f', '--expression', '--file', '-F', '-v', '-m', '-A', '-B', '-C']));
-    return call.args.some((a) => a === '-e' || a === '--expression' || a === '-f') ? words : words.slice(1);
+  const valued = PATTERN_PROGRAMS[name];
+  if (valued !== undefined) {
+    const words = operands(call.args, valued);
+    return call.args.some((a) => a === '-e' || a === '--expression' || a === '--regexp' || a === '-f') ? words : words.slice(1);
   }
   // `backup_file F1 F2`, `backup F`: a step the script names for keeping a copy of what F holds.
   if (READERS.has(name) || /backup/i.test(name)) return operands(call.args);
