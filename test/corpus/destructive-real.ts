@@ -175,6 +175,9 @@ await heldOut('onlyoffice-docker', 'labels-onlyoffice-docker.json', oneRepositor
 await heldOut('netbox-docker', 'labels-netbox-docker.json', oneRepository('netbox-community+netbox-docker'));
 await heldOut('nextcloud-snap', 'labels-nextcloud-snap.json', oneRepository('nextcloud-snap+nextcloud-snap'));
 await heldOut('seafile-docker', 'labels-seafile-docker.json', oneRepository('haiwen+seafile-docker'));
+await heldOut('linuxgsm-commands', 'labels-linuxgsm-commands.json', oneRepository('GameServerManagers+LinuxGSM'));
+await heldOut('home-server-installers', 'labels-home-server-installers.json', ownerNamePath);
+await heldOut('openmediavault', 'labels-openmediavault.json', oneRepository('openmediavault+openmediavault'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
