@@ -9,6 +9,7 @@ import { CHALLENGE, CHALLENGE_HEADER, consoleProof, PROOF_HEADER } from '../app/
 import { UserError } from '../app/errors.js';
 import { ConsoleToken } from './console-token.js';
 import { allowedHosts, isWildcard, refusedHostOrOrigin, urlHostOf } from './hosts.js';
+import { pageAnswersElement } from './page-answers.js';
 import { RENDERER_DIR, serveRendererFile } from './renderer-files.js';
 import { sendHtml, sendText, setSecurityHeaders } from './response-headers.js';
 import { alertLinkRunbook, crossSite, reloadPage, setupLocation, signInPage, tokenOf } from './alert-link.js';
@@ -114,7 +115,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       sendText(response, 404, `no such API path: ${url.pathname}; the console's API is the WebSocket at ${WS_PATH}`);
       return;
     }
-    await serveRendererFile(request, response, url.pathname, rendererDir);
+    await serveRendererFile(request, response, url.pathname, rendererDir, () => pageAnswersElement(options.backend));
   }
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {

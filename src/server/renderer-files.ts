@@ -2,7 +2,7 @@
 // folder only, with their real content types; any other page path gets index.html so the
 // React router can take it (a reload on /audit/RUN works).
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -33,7 +33,17 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-export async function serveRendererFile(request: IncomingMessage, response: ServerResponse, pathname: string, rendererDir: string): Promise<void> {
+/**
+ * `pageAnswers`, when given, is written into index.html before `</body>` (see page-answers.ts);
+ * the page's head goes out first, so the browser fetches the scripts while it is computed.
+ */
+export async function serveRendererFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  pathname: string,
+  rendererDir: string,
+  pageAnswers?: () => Promise<string>,
+): Promise<void> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -56,7 +66,8 @@ export async function serveRendererFile(request: IncomingMessage, response: Serv
   const wanted = segments.length === 0 ? 'index.html' : segments.join('/');
   const file = await insideRoot(root, join(root, wanted));
   if (file !== null) {
-    await sendFile(request, response, file, wanted === 'index.html');
+    if (wanted === 'index.html') await sendIndex(request, response, file, pageAnswers);
+    else await sendFile(request, response, file, false);
     return;
   }
   // Browsers ask for /favicon.ico on their own; a build without one is not an error to log
@@ -74,7 +85,7 @@ export async function serveRendererFile(request: IncomingMessage, response: Serv
   }
   const index = await insideRoot(root, join(root, 'index.html'));
   if (index === null) notBuilt(response, rendererDir);
-  else await sendFile(request, response, index, true);
+  else await sendIndex(request, response, index, pageAnswers);
 }
 
 /** The file's real path when it is a regular file inside `root` (symbolic links resolved), else null. */
@@ -103,6 +114,24 @@ async function sendFile(request: IncomingMessage, response: ServerResponse, file
     return;
   }
   await pipeline(createReadStream(file), response);
+}
+
+async function sendIndex(request: IncomingMessage, response: ServerResponse, file: string, pageAnswers: (() => Promise<string>) | undefined): Promise<void> {
+  if (pageAnswers === undefined || request.method === 'HEAD') {
+    await sendFile(request, response, file, true);
+    return;
+  }
+  const answers = pageAnswers();
+  const html = await readFile(file, 'utf8');
+  const end = html.lastIndexOf('</body>');
+  // No Content-Length: the head is sent before the answers are known.
+  response.writeHead(200, { 'Content-Type': CONTENT_TYPES['.html']!, 'Cache-Control': 'no-store' });
+  if (end < 0) {
+    response.end(html);
+    return;
+  }
+  response.write(html.slice(0, end));
+  response.end(`${await answers}${html.slice(end)}`);
 }
 
 function notBuilt(response: ServerResponse, rendererDir: string): void {

@@ -11,9 +11,18 @@ const dir = process.env.RENDERER_DIR;
 const answers = JSON.parse(readFileSync(process.env.ANSWERS, 'utf8'));
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
+// The page with the first screen's answers written in, as `handrail serve` writes them.
+const escaped = JSON.stringify(answers).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const index = readFileSync(join(dir, 'index.html'), 'utf8').replace('</body>', `<script type="application/json" id="handrail-page-answers">${escaped}</script></body>`);
+
 const server = createServer((request, response) => {
   const path = new URL(request.url ?? '/', 'http://floor.invalid').pathname;
-  const file = join(dir, path === '/' ? 'index.html' : path);
+  if (path === '/') {
+    response.writeHead(200, { 'Content-Type': TYPES['.html'], 'Content-Length': Buffer.byteLength(index) });
+    response.end(index);
+    return;
+  }
+  const file = join(dir, path);
   let size;
   try {
     size = statSync(file).size;

@@ -68,11 +68,21 @@ function get(server: RunningConsole, path: string): Promise<Reply> {
   });
 }
 
+/** The page as built, and the first screen's answers the server wrote into it just before </body>. */
+function splitAnswers(body: string): { page: string; answers: Record<string, unknown> } {
+  const element = /<script type="application\/json" id="handrail-page-answers">([^<]*)<\/script><\/body>/.exec(body);
+  expect(element, 'the page carries the first screen\'s answers').not.toBeNull();
+  return { page: body.replace(element![0], '</body>'), answers: JSON.parse(element![1]!) as Record<string, unknown> };
+}
+
 describe('the built renderer, as handrail serve hands it out', () => {
-  it('serves index.html at / with the strict policy, uncached', async () => {
+  it('serves index.html at / with the strict policy, uncached, and the first screen\'s answers written in', async () => {
     const reply = await get(built, '/');
     expect(reply.status).toBe(200);
-    expect(reply.body).toBe(INDEX);
+    const { page, answers } = splitAnswers(reply.body);
+    expect(page).toBe(INDEX);
+    expect(Object.keys(answers).sort()).toEqual(['appInfo', 'listRunbooks']);
+    expect((answers.listRunbooks as { runbooks: { id: string }[] }).runbooks.map((r) => r.id)).toContain('deploy-release');
     expect(reply.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(reply.headers['cache-control']).toBe('no-store');
     const port = new URL(built.url).port;
@@ -92,7 +102,7 @@ describe('the built renderer, as handrail serve hands it out', () => {
     for (const route of ['/runbooks', '/audit/runs/20260101-120000-abcdef', '/snapshots?sort=size']) {
       const page = await get(built, route);
       expect(page.status, route).toBe(200);
-      expect(page.body, route).toBe(INDEX);
+      expect(splitAnswers(page.body).page, route).toBe(INDEX);
     }
   });
 

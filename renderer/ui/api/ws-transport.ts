@@ -6,6 +6,7 @@
 import type { ApiName, ConsoleClient, WireCall } from '../../../src/contract/api.js';
 import { clientOf } from './client-proxy.js';
 import { contractSchemas, loadContractSchemasWhenIdle } from './contract-schemas.js';
+import { takePageAnswer } from './page-answers.js';
 import { ConsoleCallError, type ConnectionListener, type ConnectionState, type ConsoleTransport, type EventListener } from './console-transport.js';
 
 interface Pending {
@@ -60,6 +61,8 @@ export class WsTransport implements ConsoleTransport {
   }
 
   private call(op: ApiName, request: unknown): Promise<unknown> {
+    const answered = takePageAnswer(op, request);
+    if (answered !== undefined) return Promise.resolve(answered.value);
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       const entry: Pending = { op, resolve, reject, sent: false };
