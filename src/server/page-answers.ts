@@ -9,22 +9,36 @@ import { PAGE_ANSWER_OPS, PAGE_ANSWERS_ID } from '../contract/page-answers.js';
 import type { ConsoleBackend } from './wire-binding.js';
 
 /**
- * A `<script type="application/json">` element with the answers the backend gives now, or ''
- * when it gives none. A call that fails is left out: the page then asks over the socket and
- * shows the refusal in the server's words, as it would have without this.
+ * How long the page's end waits for the answers. The page's scripts run only once the page
+ * has ended, so an answer that takes longer (a new data folder judges every runbook first,
+ * about a second) would hold the whole console back, where without it the top bar and
+ * "Loading runbooks…" show at once. An answer not ready by then is left out, and the page
+ * asks for it over the socket; the workspace's listing already under way is reused, not
+ * started again.
  */
-export async function pageAnswersElement(backend: ConsoleBackend): Promise<string> {
+export const PAGE_ANSWERS_WAIT_MS = 150;
+
+/**
+ * A `<script type="application/json">` element with the answers the backend gives within
+ * `waitMs`, or '' when it gives none. A call that fails is left out too: the page then asks
+ * over the socket and shows the refusal in the server's words, as it would have without this.
+ */
+export async function pageAnswersElement(backend: ConsoleBackend, waitMs = PAGE_ANSWERS_WAIT_MS): Promise<string> {
   const answers: Record<string, unknown> = {};
-  await Promise.all(
-    PAGE_ANSWER_OPS.map(async (op) => {
-      try {
-        const method = backend[op] as (this: ConsoleBackend, request: unknown) => Promise<unknown>;
-        answers[op] = await method.call(backend, API[op].request.parse({}));
-      } catch {
-        // Left to the socket, which reports it.
-      }
-    }),
-  );
+  let open = true;
+  const answering = PAGE_ANSWER_OPS.map(async (op) => {
+    try {
+      const method = backend[op] as (this: ConsoleBackend, request: unknown) => Promise<unknown>;
+      const value = await method.call(backend, API[op].request.parse({}));
+      if (open) answers[op] = value;
+    } catch {
+      // Left to the socket, which reports it.
+    }
+  });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(answering), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+  open = false;
+  clearTimeout(timer);
   if (Object.keys(answers).length === 0) return '';
   return `<script type="application/json" id="${PAGE_ANSWERS_ID}">${jsonForHtml(answers)}</script>`;
 }

