@@ -19,6 +19,7 @@ import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-comma
 import { isKeyMaterial, keptBySomeoneElse } from './generated-writes.js';
 import { filledTargets, heredocWrites, inDropInFolder, isLog, writesWhereMissing } from './regenerated-files.js';
 import { programNamedByVariable } from './program-variables.js';
+import { evalsQuotedOutput } from './quoted-evals.js';
 import { rewritesAhead } from './rebuilt-files.js';
 import { isFreshPlace } from './fresh-places.js';
 import { programFile, sourcedFile } from './script-files.js';
@@ -358,6 +359,8 @@ function judgeEval(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   if (EVAL_GENERATORS.test(code)) return;
   // `eval ${service}_SSL_CERT=$cert`: a variable whose name is built at run time is set; no command runs.
   if (call.args.length === 1 && EVAL_ASSIGNMENT.test(code)) return;
+  // `eval set -- "$PARSED"` after `PARSED=$(getopt …)`: quoted-evals.ts says why nothing runs.
+  if (evalsQuotedOutput(call.args, (w) => judging.knowledge.resolve(w))) return;
   // `eval ${PKG_INSTALL} pkg` after `PKG_INSTALL="${PKG_MANAGER} install -y"`: the text is the
   // script's own, spelt out in its assignments, when only the first word is a variable.
   const [first = '', ...rest] = call.args;

@@ -2,6 +2,7 @@
 // the network and firewall, packages, git, accounts and permissions. One entry per rule;
 // destructive-rules.ts joins the tables.
 import { copiedAsideUnderStamp } from './aside-copies.js';
+import { perlFillsOnlyBlanks, sedFillsOnlyBlanks } from './blank-fills.js';
 import { hasFlag, operands, options } from './command-args.js';
 import { never, type DestructiveRule, type RuleInput } from './destructive-rule-types.js';
 import { isHarmlessTarget } from './script-knowledge.js';
@@ -146,6 +147,8 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     matches: 'sed -i / --in-place, perl -i / -pi, on a file the script did not create or copy into place earlier, nor one its own repository ships, reached through the folder it runs from (an in-place edit overwrites it)',
     when: (i) => {
       const files = i.name === 'sed' ? sedInPlaceFiles(i.args) : perlInPlaceFiles(i.args);
+      // Filling a placeholder or an empty setting replaces nothing anyone set (blank-fills.ts).
+      if (files.length > 0 && (i.name === 'sed' ? sedFillsOnlyBlanks(i.args) : perlFillsOnlyBlanks(i.args))) return false;
       const others = othersFiles(i, files).filter((f) => !i.knowledge.copiedByScript(f) && !i.knowledge.inOwnCheckout(f));
       return others.length > 0 && others.join(' ');
     },
