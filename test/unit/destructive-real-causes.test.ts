@@ -893,3 +893,19 @@ describe('fifteenth round: names relative to a scratch folder the script moved i
     expect(await rules('f() {\n  cd /tmp\n}\ng() {\n  sed -i s/a/b/ app.conf\n}')).toContain('in-place-edit');
   });
 });
+
+describe('fifteenth round: a signal that resumes, not ends', () => {
+  it('does not flag kill, killall or pkill with CONT, which wakes a stopped process', async () => {
+    expect(await rules('killall -CONT udiskie')).toEqual([]);
+    expect(await rules('kill -SIGCONT "$pid"')).toEqual([]);
+    expect(await rules('pkill --signal CONT -x worker')).toEqual([]);
+    expect(await rules('kill -s CONT 1234')).toEqual([]);
+  });
+
+  it('still flags STOP, TERM, USR1 and a plain kill', async () => {
+    expect(await rules('killall -STOP udiskie')).toContain('kill');
+    expect(await rules('kill -TERM "$pid"')).toContain('kill');
+    expect(await rules('kill -USR1 "$pid"')).toContain('kill');
+    expect(await rules('kill "$pid"')).toContain('kill');
+  });
+});
