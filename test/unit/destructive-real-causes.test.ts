@@ -909,3 +909,18 @@ describe('fifteenth round: a signal that resumes, not ends', () => {
     expect(await rules('kill "$pid"')).toContain('kill');
   });
 });
+
+describe('fifteenth round: a heredoc written out through sh -c, as it is without', () => {
+  it('does not flag sudo bash -c "cat > FILE" <<EOF, as cat > FILE <<EOF is not', async () => {
+    expect(await rules('cat > /etc/app/tuning.conf <<EOF\nWorkers 4\nEOF')).toEqual([]);
+    expect(await rules('sudo bash -c "cat > /etc/app/tuning.conf" <<EOF\nWorkers 4\nEOF')).toEqual([]);
+    expect(await rules("sudo sh -c 'cat >$conf_file' << EOF\nListen 80\nEOF")).toEqual([]);
+  });
+
+  it('still flags it with no heredoc, when cat also reads a file, and over a file someone else keeps', async () => {
+    expect(await rules('sudo bash -c "cat > /etc/app/tuning.conf"')).toContain('redirect-overwrite');
+    expect(await rules('sudo bash -c "cat /etc/app/base.conf > /etc/app/tuning.conf" <<EOF\nx\nEOF')).toContain('redirect-overwrite');
+    expect(await rules('sudo bash -c "cat > /etc/hosts" <<EOF\n127.0.0.1 app\nEOF')).toContain('redirect-overwrite');
+    expect(await rules('sudo bash -c "cat > /var/log/app.log" <<EOF\nx\nEOF')).toContain('redirect-overwrite');
+  });
+});

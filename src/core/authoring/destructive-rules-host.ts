@@ -442,6 +442,8 @@ export const HOST_RULES: readonly DestructiveRule[] = [
       // makes them mean (a script's trap may exit on USR1), so they stay flagged.
       // Not runsvdir: on HUP it stops every service it supervises and exits (runit's shutdown).
       if (!i.args.some((a) => /runsvdir/i.test(a)) && i.args.some((a, n) => RELOAD_SIGNAL.test(a) || (/^(-s|--signal)$/.test(a) && /^(SIG)?HUP$/i.test(i.args[n + 1] ?? '')))) return false;
+      // CONT wakes a stopped process; it ends nothing, whatever the program.
+      if (i.args.some((a, n) => RESUME_SIGNAL.test(a) || (/^(-s|--signal)$/.test(a) && /^(SIG)?CONT$/i.test(i.args[n + 1] ?? '')))) return false;
       if (i.name === 'pkill') return 'kills every process whose name matches (pkill)';
       if (i.name === 'killall') return 'kills every process with that name (killall)';
       return !i.args.some((a) => a === '-0' || a === '-l' || a === '-L' || a === '-s0') && 'signals processes, usually to end them (kill)';
@@ -612,3 +614,5 @@ export const HOST_RULES: readonly DestructiveRule[] = [
 
 /** `-HUP`, `-SIGHUP`, `--signal=HUP`: reload, not end. */
 const RELOAD_SIGNAL = /^(-(SIG)?HUP|--signal=(SIG)?HUP)$/i;
+/** `-CONT`, `-SIGCONT`, `--signal=CONT`: resume a stopped process. */
+const RESUME_SIGNAL = /^(-(SIG)?CONT|--signal=(SIG)?CONT)$/i;
