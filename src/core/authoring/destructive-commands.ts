@@ -300,7 +300,14 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
     knowledge.learnCall(c);
   }
   const dumps = dumpOutputs(inner.calls, inner.redirects, (n) => knowledge.commandChoices(n));
+  // `sudo bash -c "cat > F" <<EOF`: the inner cat reads the heredoc the outer command was fed,
+  // so F is written whole from the script's own text, as `cat > F <<EOF` is.
+  const fed = call.redirects.filter((r) => r.op.startsWith('<<') && r.op !== '<<<');
+  const whole = fed.length > 0 && SHELLS.has(name) ? heredocWrites(inner.calls.map((c) => ({ ...c, redirects: [...c.redirects, ...fed] }))) : new Set<ShellRedirect>();
+  const outer = judging.wholeFromHeredoc;
+  if (whole.size > 0) judging.wholeFromHeredoc = new Set([...(outer ?? []), ...whole]);
   for (const r of inner.redirects) if (!dumps.has(r)) judgeRedirect(r, top, judging);
+  judging.wholeFromHeredoc = outer;
 }
 
 const ALL_ARGUMENTS = /^\$\{?[@*]\}?$/;
