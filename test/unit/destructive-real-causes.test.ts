@@ -836,3 +836,91 @@ describe('lead: what grep, sed and awk read, with each program’s own options',
     expect(await rules('echo "new" > /etc/app/peers.conf')).toEqual([]);
   });
 });
+
+describe('fifteenth round: an in-place edit that can only fill a blank', () => {
+  it('does not flag a substitution of placeholder tokens the file was shipped with', async () => {
+    expect(await rules('perl -pi -e "s#__LOG_DIR__#${LOG_DIR}#g" ${CONF_DIR}/sites/*.conf')).toEqual([]);
+    expect(await rules('sed -i -e "s|THIS_SHOULD_BE_REPLACED_BY_INSTALLER|${PREFIX}|g" "${PREFIX}/bin/edit-config"')).toEqual([]);
+    expect(await rules('sed -i "s/%USER%/$APP_USER/g; s/@PREFIX@/\\/usr/" /etc/app/app.conf')).toEqual([]);
+    expect(await rules("sed -i 's/{{ domain }}/example.org/' /etc/nginx/sites-available/app")).toEqual([]);
+  });
+
+  it('does not flag filling a setting whose value is empty', async () => {
+    expect(await rules('sed -i "s|^[# \\t]*SECRET_KEY_BASE=[ \\t]*$|SECRET_KEY_BASE=$KEY|" $APP_DIR/.env')).toEqual([]);
+    expect(await rules('sed -i "s|^\\([ \\t-]*POSTGRES_PASSWORD\\)\\(=[ \\t]*\\)$|\\1=$PASS|g" $APP_DIR/docker-compose.yml')).toEqual([]);
+  });
+
+  it('still flags a substitution of a set value, a delete, an added line, or a script read from a file', async () => {
+    expect(await rules('sed -i "s|^SECRET_KEY_BASE=.*|SECRET_KEY_BASE=$KEY|" $APP_DIR/.env')).toContain('in-place-edit');
+    expect(await rules('sed -i "s/%USER%/app/; /^#/d" /etc/app/app.conf')).toContain('in-place-edit');
+    expect(await rules('sed -i "s/PORT=8080/PORT=9090/" /etc/app/app.conf')).toContain('in-place-edit');
+    expect(await rules('sed -i "s/DATABASE_URL/x/" /etc/app/app.conf')).toContain('in-place-edit');
+    expect(await rules('perl -pi -e "s#PH_SMTP_SERVER#${SMTP_SERVER}#g" /etc/postfix/master.cf')).toContain('in-place-edit');
+    expect(await rules('sed -i -f fill.sed /etc/app/app.conf')).toContain('in-place-edit');
+    expect(await rules("perl -pi -e 's/^(plugins.*)python/$1python3/' /etc/app/app.ini")).toContain('in-place-edit');
+  });
+});
+
+describe('fifteenth round: eval of output a program quoted for the shell', () => {
+  it('does not flag eval set -- of getopt output, nor eval of declare -p', async () => {
+    expect(await rules('PARSED=$(getopt --options=hv --longoptions=help,verbose --name "$0" -- "$@")\neval set -- "$PARSED"')).toEqual([]);
+    expect(await rules('OPTS=$(/usr/bin/getopt -o a: -- "$@")\neval set -- $OPTS')).toEqual([]);
+    expect(await rules('eval "$(source /etc/app/release && declare -p APP_VERSION)"')).toEqual([]);
+  });
+
+  it('still flags eval of other text built at run time, and set -- of a value that is not getopt output', async () => {
+    expect(await rules('PARSED="$1"\neval set -- "$PARSED"')).toContain('eval');
+    expect(await rules('eval set -- $ARGS')).toContain('eval');
+    expect(await rules('eval echo $cert_file')).toContain('eval');
+    expect(await rules('eval "$(grep -E \'^(ID|VERSION_ID)=\' /etc/os-release)"')).toContain('eval');
+    expect(await rules('eval "$(declare -p APP_VERSION; cat /etc/app/extra)"')).toContain('eval');
+  });
+});
+
+describe('fifteenth round: names relative to a scratch folder the script moved into', () => {
+  it('does not flag edits and removals of what the run unpacked after cd /tmp', async () => {
+    const script = ['install() {', '  cd /tmp', '  curl -Lo tool.tar.gz https://example.org/tool/1.0.tar.gz', '  tar xf tool.tar.gz', '  cd tool-${VERSION}', "  sed -i '/systemctl enable tool/d' install.sh", '  cd ..', '  rm -r tool-${VERSION} tool.tar.gz', '}'].join('\n');
+    expect(await rules(script)).toEqual([]);
+  });
+
+  it('still flags a glob there, a climb out of it, and names after leaving it', async () => {
+    expect(await rules('cd /tmp\nrm -rf *')).toContain('rm-recursive');
+    expect(await rules('cd /tmp\nrm -rf ../srv/app')).toContain('rm-recursive');
+    expect(await rules('cd /tmp\ncd ..\nrm -rf srv/app')).toContain('rm-recursive');
+    expect(await rules('cd /tmp\ncd ..\nrm -rf srv/app')).toContain('rm-recursive');
+    expect(await rules('cd /tmp\ncd /etc/app\nsed -i s/a/b/ app.conf')).toContain('in-place-edit');
+    expect(await rules('cd /srv/app\nsed -i s/a/b/ app.conf')).toContain('in-place-edit');
+    expect(await rules('f() {\n  cd /tmp\n}\ng() {\n  sed -i s/a/b/ app.conf\n}')).toContain('in-place-edit');
+  });
+});
+
+describe('fifteenth round: a signal that resumes, not ends', () => {
+  it('does not flag kill, killall or pkill with CONT, which wakes a stopped process', async () => {
+    expect(await rules('killall -CONT udiskie')).toEqual([]);
+    expect(await rules('kill -SIGCONT "$pid"')).toEqual([]);
+    expect(await rules('pkill --signal CONT -x worker')).toEqual([]);
+    expect(await rules('kill -s CONT 1234')).toEqual([]);
+  });
+
+  it('still flags STOP, TERM, USR1 and a plain kill', async () => {
+    expect(await rules('killall -STOP udiskie')).toContain('kill');
+    expect(await rules('kill -TERM "$pid"')).toContain('kill');
+    expect(await rules('kill -USR1 "$pid"')).toContain('kill');
+    expect(await rules('kill "$pid"')).toContain('kill');
+  });
+});
+
+describe('fifteenth round: a heredoc written out through sh -c, as it is without', () => {
+  it('does not flag sudo bash -c "cat > FILE" <<EOF, as cat > FILE <<EOF is not', async () => {
+    expect(await rules('cat > /etc/app/tuning.conf <<EOF\nWorkers 4\nEOF')).toEqual([]);
+    expect(await rules('sudo bash -c "cat > /etc/app/tuning.conf" <<EOF\nWorkers 4\nEOF')).toEqual([]);
+    expect(await rules("sudo sh -c 'cat >$conf_file' << EOF\nListen 80\nEOF")).toEqual([]);
+  });
+
+  it('still flags it with no heredoc, when cat also reads a file, and over a file someone else keeps', async () => {
+    expect(await rules('sudo bash -c "cat > /etc/app/tuning.conf"')).toContain('redirect-overwrite');
+    expect(await rules('sudo bash -c "cat /etc/app/base.conf > /etc/app/tuning.conf" <<EOF\nx\nEOF')).toContain('redirect-overwrite');
+    expect(await rules('sudo bash -c "cat > /etc/hosts" <<EOF\n127.0.0.1 app\nEOF')).toContain('redirect-overwrite');
+    expect(await rules('sudo bash -c "cat > /var/log/app.log" <<EOF\nx\nEOF')).toContain('redirect-overwrite');
+  });
+});

@@ -19,6 +19,7 @@ import { EVAL_GENERATORS, innerCommands, runsOtherCommands } from './inner-comma
 import { isKeyMaterial, keptBySomeoneElse } from './generated-writes.js';
 import { filledTargets, heredocWrites, inDropInFolder, isLog, writesWhereMissing } from './regenerated-files.js';
 import { programNamedByVariable } from './program-variables.js';
+import { evalsQuotedOutput } from './quoted-evals.js';
 import { rewritesAhead } from './rebuilt-files.js';
 import { isFreshPlace } from './fresh-places.js';
 import { programFile, sourcedFile } from './script-files.js';
@@ -299,7 +300,14 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
     knowledge.learnCall(c);
   }
   const dumps = dumpOutputs(inner.calls, inner.redirects, (n) => knowledge.commandChoices(n));
+  // `sudo bash -c "cat > F" <<EOF`: the inner cat reads the heredoc the outer command was fed,
+  // so F is written whole from the script's own text, as `cat > F <<EOF` is.
+  const fed = call.redirects.filter((r) => r.op.startsWith('<<') && r.op !== '<<<');
+  const whole = fed.length > 0 && SHELLS.has(name) ? heredocWrites(inner.calls.map((c) => ({ ...c, redirects: [...c.redirects, ...fed] }))) : new Set<ShellRedirect>();
+  const outer = judging.wholeFromHeredoc;
+  if (whole.size > 0) judging.wholeFromHeredoc = new Set([...(outer ?? []), ...whole]);
   for (const r of inner.redirects) if (!dumps.has(r)) judgeRedirect(r, top, judging);
+  judging.wholeFromHeredoc = outer;
 }
 
 const ALL_ARGUMENTS = /^\$\{?[@*]\}?$/;
@@ -358,6 +366,8 @@ function judgeEval(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   if (EVAL_GENERATORS.test(code)) return;
   // `eval ${service}_SSL_CERT=$cert`: a variable whose name is built at run time is set; no command runs.
   if (call.args.length === 1 && EVAL_ASSIGNMENT.test(code)) return;
+  // `eval set -- "$PARSED"` after `PARSED=$(getopt …)`: quoted-evals.ts says why nothing runs.
+  if (evalsQuotedOutput(call.args, (w) => judging.knowledge.resolve(w))) return;
   // `eval ${PKG_INSTALL} pkg` after `PKG_INSTALL="${PKG_MANAGER} install -y"`: the text is the
   // script's own, spelt out in its assignments, when only the first word is a variable.
   const [first = '', ...rest] = call.args;

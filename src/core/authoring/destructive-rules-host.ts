@@ -2,6 +2,7 @@
 // the network and firewall, packages, git, accounts and permissions. One entry per rule;
 // destructive-rules.ts joins the tables.
 import { copiedAsideUnderStamp } from './aside-copies.js';
+import { perlFillsOnlyBlanks, sedFillsOnlyBlanks } from './blank-fills.js';
 import { hasFlag, operands, options } from './command-args.js';
 import { never, type DestructiveRule, type RuleInput } from './destructive-rule-types.js';
 import { isHarmlessTarget } from './script-knowledge.js';
@@ -146,6 +147,8 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     matches: 'sed -i / --in-place, perl -i / -pi, on a file the script did not create or copy into place earlier, nor one its own repository ships, reached through the folder it runs from (an in-place edit overwrites it)',
     when: (i) => {
       const files = i.name === 'sed' ? sedInPlaceFiles(i.args) : perlInPlaceFiles(i.args);
+      // Filling a placeholder or an empty setting replaces nothing anyone set (blank-fills.ts).
+      if (files.length > 0 && (i.name === 'sed' ? sedFillsOnlyBlanks(i.args) : perlFillsOnlyBlanks(i.args))) return false;
       const others = othersFiles(i, files).filter((f) => !i.knowledge.copiedByScript(f) && !i.knowledge.inOwnCheckout(f));
       return others.length > 0 && others.join(' ');
     },
@@ -439,6 +442,8 @@ export const HOST_RULES: readonly DestructiveRule[] = [
       // makes them mean (a script's trap may exit on USR1), so they stay flagged.
       // Not runsvdir: on HUP it stops every service it supervises and exits (runit's shutdown).
       if (!i.args.some((a) => /runsvdir/i.test(a)) && i.args.some((a, n) => RELOAD_SIGNAL.test(a) || (/^(-s|--signal)$/.test(a) && /^(SIG)?HUP$/i.test(i.args[n + 1] ?? '')))) return false;
+      // CONT wakes a stopped process; it ends nothing, whatever the program.
+      if (i.args.some((a, n) => RESUME_SIGNAL.test(a) || (/^(-s|--signal)$/.test(a) && /^(SIG)?CONT$/i.test(i.args[n + 1] ?? '')))) return false;
       if (i.name === 'pkill') return 'kills every process whose name matches (pkill)';
       if (i.name === 'killall') return 'kills every process with that name (killall)';
       return !i.args.some((a) => a === '-0' || a === '-l' || a === '-L' || a === '-s0') && 'signals processes, usually to end them (kill)';
@@ -609,3 +614,5 @@ export const HOST_RULES: readonly DestructiveRule[] = [
 
 /** `-HUP`, `-SIGHUP`, `--signal=HUP`: reload, not end. */
 const RELOAD_SIGNAL = /^(-(SIG)?HUP|--signal=(SIG)?HUP)$/i;
+/** `-CONT`, `-SIGCONT`, `--signal=CONT`: resume a stopped process. */
+const RESUME_SIGNAL = /^(-(SIG)?CONT|--signal=(SIG)?CONT)$/i;

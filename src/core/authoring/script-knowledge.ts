@@ -71,6 +71,12 @@ export class ScriptKnowledge {
    * own `git clone`): a relative path there names what the run put there.
    */
   private workingFolderOwned = false;
+  /**
+   * How far below scratch space the shell is (`cd /tmp` is 0, then `cd tool-1.0` 1), or
+   * undefined: a name given outright there, with no glob and no `..`, is one the run put there,
+   * as `/tmp/NAME` is.
+   */
+  private scratchDepth: number | undefined;
   /** Functions whose body ends in a folder the run made (`setup() { …; cd "$SANDBOX"; }`): calling one puts the shell there. */
   readonly entersOwnFolder = new Set<string>();
   /** Files the script tests for (`[ -f hook.sh ]`) before running: optional, so not its own code. */
@@ -290,6 +296,7 @@ export class ScriptKnowledge {
     if (/(^|\/)\.\.(\/|$)/.test(path)) return false;
     if (this.freshVariable(word)) return true;
     if (this.workingFolderOwned && !/^[/$`~]/.test(path) && path !== '/') return true;
+    if (this.scratchDepth !== undefined && !/^[/$`~]/.test(path) && !/[*?[]/.test(path) && path !== '.' && path !== '') return true;
     if (FRESH.test(path) || (WORK_IN_PROGRESS.test(path) && !/[*?[]/.test(path)) || (scratch && SCRATCH.test(path))) return true;
     if (this.namedForThisRun(path)) return true;
     for (const made of this.created) if ((path === made || path.startsWith(`${made}/`)) && this.madeInThisPass(made)) return true;
@@ -458,6 +465,13 @@ export class ScriptKnowledge {
       this.folderNow = where !== undefined && where.startsWith('/') && !/[$`*?]/.test(where) ? where : undefined;
       // `cd ruby-3.2` inside a folder the run made stays in it; `cd -`, `popd` or elsewhere leaves it.
       this.workingFolderOwned = to !== undefined && to !== '-' && !/(^|\/)\.\.(\/|$)/.test(to) && (this.ownedByScript(to, { scratch: false }) || this.isFolderMadeByScript(to));
+      // Into scratch space named outright, or down from it and back up no higher than it.
+      if (where?.startsWith('/') === true) this.scratchDepth = !/[$`*?]/.test(where) && SCRATCH.test(where) && !/^\/(proc|sys)(\/|$)/.test(where) ? 0 : undefined;
+      else if (this.scratchDepth !== undefined && to !== undefined && !/^[/$`~-]/.test(to)) {
+        const steps = to.split('/').filter((p) => p !== '' && p !== '.');
+        const depth = steps.reduce((d, p) => (d < 0 ? d : p === '..' ? d - 1 : d + 1), this.scratchDepth);
+        this.scratchDepth = depth >= 0 ? depth : undefined;
+      } else this.scratchDepth = undefined;
     }
     if (name === 'docker' || name === 'podman' || name === 'docker-compose' || name === 'podman-compose') this.learnContainers(call.args);
     if (name === '[' || name === '[[' || name === 'test') {
@@ -502,8 +516,8 @@ export class ScriptKnowledge {
    * What the script made so far, to put back after a function's body: a file made in one
    * function is the script's own inside that function only, since another may run first or alone.
    */
-  madeSoFar(): { created: string[]; folders: string[]; containers: string[]; workingFolderOwned: boolean } {
-    return { created: [...this.created], folders: [...this.folders], containers: [...this.containers], workingFolderOwned: this.workingFolderOwned };
+  madeSoFar(): { created: string[]; folders: string[]; containers: string[]; workingFolderOwned: boolean; scratchDepth?: number } {
+    return { created: [...this.created], folders: [...this.folders], containers: [...this.containers], workingFolderOwned: this.workingFolderOwned, scratchDepth: this.scratchDepth };
   }
 
   /** Whether the shell is, as far as the script says, in a folder the run made. */
@@ -511,8 +525,9 @@ export class ScriptKnowledge {
     return this.workingFolderOwned;
   }
 
-  forgetMadeSince(before: { created: string[]; folders: string[]; containers: string[]; workingFolderOwned: boolean }): void {
+  forgetMadeSince(before: { created: string[]; folders: string[]; containers: string[]; workingFolderOwned: boolean; scratchDepth?: number }): void {
     this.workingFolderOwned = before.workingFolderOwned;
+    this.scratchDepth = before.scratchDepth;
     // Containers too: `docker run --name N` in create_instance does not make N the run's own in remove_instance.
     for (const [set, kept] of [
       [this.created, before.created],
