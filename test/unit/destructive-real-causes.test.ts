@@ -924,3 +924,37 @@ describe('fifteenth round: a heredoc written out through sh -c, as it is without
     expect(await rules('sudo bash -c "cat > /var/log/app.log" <<EOF\nx\nEOF')).toContain('redirect-overwrite');
   });
 });
+
+describe('lead, stop 25: a path under a variable that says scratch, and ${VAR:?} as the variable itself', () => {
+  it('does not flag a named file under a temporary folder held in a variable the script does not set', async () => {
+    expect(await rules('rm -f "${tmpdir}/.depdetect_list"')).toEqual([]);
+    expect(await rules('rm -f "${TMP_DIR}/report.txt"')).toEqual([]);
+    expect(await rules('echo x > "$TEMP/state"')).toEqual([]);
+  });
+
+  it('reads ${VAR:?} (fail when unset) as ${VAR}: no glob, so a leftover .tmp file under it is scratch', async () => {
+    expect(await rules('rm -f ${tmpdir:?}/detect_ldd.tmp')).toEqual([]);
+    expect(await rules('rm -f ${workdir:?}/detect_ldd.tmp')).toEqual([]);
+    expect(await rules('rm -f ${workdir:?workdir unset}/out.partial')).toEqual([]);
+  });
+
+  it('still flags a temporary-named variable the script set to a real place, a recursive delete of scratch, and data under ${VAR:?}', async () => {
+    expect(await rules('tmpdir=/var/lib/app\nrm -f "${tmpdir}/data.db"')).toContain('rm-files');
+    expect(await rules('rm -rf "${tmpdir}"/*')).toContain('rm-recursive');
+    expect(await rules('rm -f ${datadir:?}/users.db')).toContain('rm-files');
+    expect(await rules('rm -f "${tmpdir_backup}/latest.tar"')).toContain('rm-files');
+  });
+});
+
+describe('lead, stop 25: a helper whose name says it prints', () => {
+  it('does not flag a helper named for printing, logging or warning about a stop', async () => {
+    expect(await rules('fn_print_restart_warning')).toEqual([]);
+    expect(await rules('log_stop_message api')).toEqual([]);
+    expect(await rules('show_uninstall_help')).toEqual([]);
+  });
+
+  it('still flags a helper named for the stop itself', async () => {
+    expect(await rules('fn_restart_server')).toContain('name-verb');
+    expect(await rules('stop_and_log api')).toContain('name-verb');
+  });
+});

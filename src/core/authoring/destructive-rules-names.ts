@@ -11,11 +11,21 @@ import type { ScriptKnowledge } from './script-knowledge.js';
 
 const NAME_VERB = /^(stop|kill|delete|remove|destroy|drop|purge|uninstall|wipe|erase|recreate|teardown|cleanup|undeploy|terminate|shutdown|restart|unmount|umount|flush)$/i;
 
+/**
+ * Words that say the helper tells rather than does, when they come before the verb:
+ * `fn_print_restart_warning` and `log_stop_message` print about a restart or a stop
+ * (`stop_and_log` still stops).
+ */
+const TELLS = /^(print|printf|echo|log|warn|warning|msg|message|notice|info|say|show|display|banner|usage|help)$/i;
+
 /** The verb of stopping or removing in a several-word name (`stop_process` → stop), if any. */
 export function verbInName(name: string): string | undefined {
   if (name.includes('.')) return undefined; // `remove-unused.js`, `purge.py`: a file an interpreter runs, not a helper of the script
   const words = name.split(/[_-]+/).filter(Boolean);
-  return words.length >= 2 ? words.find((w) => NAME_VERB.test(w))?.toLowerCase() : undefined;
+  if (words.length < 2) return undefined;
+  const at = words.findIndex((w) => NAME_VERB.test(w));
+  if (at < 0 || words.slice(0, at).some((w) => TELLS.test(w))) return undefined;
+  return words[at]!.toLowerCase();
 }
 
 /** Functions each script defines anywhere in its text: one called above its definition is still its own. */

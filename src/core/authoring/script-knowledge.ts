@@ -27,6 +27,12 @@ export function isHarmlessTarget(target: string): boolean {
 
 /** Scratch space and kernel settings, not data: /tmp, /var/tmp, /dev/shm, $TMPDIR, /proc, /sys. */
 const SCRATCH = /^(\/tmp|\/var\/tmp|\/dev\/shm|\/proc|\/sys|\$\{?TMPDIR\}?)(\/|$)/;
+/**
+ * A folder held in a variable the script does not set, named for what it is: temporary
+ * (`$TMP`, `${tmpdir}`, `$TEMP_DIR`). A script that set it to a real place is judged by that
+ * place (the value is read first). Exactly these names: `$tmpdir_backup` says something else.
+ */
+const SCRATCH_VARIABLE = /^\$\{?((?:tmp|temp)(?:_?dir)?)\}?(\/|$)/i;
 /** A name made fresh by the run: a temporary file (also `$(sudo -u app mktemp)`), the time, the shell's pid, a random number. */
 const FRESH = /^(\$\(\s*mktemp\b|`\s*mktemp\b)|\$\(\s*date\b|`\s*date\b|\$\$|\$\{?RANDOM\b|^\$\([^()`]*\bmktemp\b[^()`]*\)$/;
 const EXPANSION = /[$`]/;
@@ -297,10 +303,16 @@ export class ScriptKnowledge {
     if (this.freshVariable(word)) return true;
     if (this.workingFolderOwned && !/^[/$`~]/.test(path) && path !== '/') return true;
     if (this.scratchDepth !== undefined && !/^[/$`~]/.test(path) && !/[*?[]/.test(path) && path !== '.' && path !== '') return true;
-    if (FRESH.test(path) || (WORK_IN_PROGRESS.test(path) && !/[*?[]/.test(path)) || (scratch && SCRATCH.test(path))) return true;
+    if (FRESH.test(path) || (WORK_IN_PROGRESS.test(path) && !/[*?[]/.test(path)) || (scratch && (SCRATCH.test(path) || this.scratchVariable(path)))) return true;
     if (this.namedForThisRun(path)) return true;
     for (const made of this.created) if ((path === made || path.startsWith(`${made}/`)) && this.madeInThisPass(made)) return true;
     return false;
+  }
+
+  /** Under a temporary folder held in a variable the script never sets itself (SCRATCH_VARIABLE). */
+  private scratchVariable(path: string): boolean {
+    const name = SCRATCH_VARIABLE.exec(path)?.[1];
+    return name !== undefined && !this.values.has(name);
   }
 
   /** Whether `word` names a file the script copied into place earlier in this pass (see learnCall). */
@@ -584,6 +596,16 @@ function lookedUp(value: string): string[] | null {
   return names;
 }
 
+/**
+ * `${VAR:?}` and `${VAR:?message}` (stop when unset, the usual guard before `rm`) name what
+ * `${VAR}` names; their `?` is no glob.
+ */
 function normal(path: string): string {
-  return path.replace(/^\.\//, '').replace(/\/+$/, '').replace(/\/\*$/, '') || '/';
+  return (
+    path
+      .replace(/\$\{(\w+):?\?[^}]*\}/g, '${$1}')
+      .replace(/^\.\//, '')
+      .replace(/\/+$/, '')
+      .replace(/\/\*$/, '') || '/'
+  );
 }
