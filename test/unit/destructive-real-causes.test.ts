@@ -958,3 +958,13 @@ describe('lead, stop 25: a helper whose name says it prints', () => {
     expect(await rules('stop_and_log api')).toContain('name-verb');
   });
 });
+
+describe('lead, stop 25: mask through a service manager wrapper', () => {
+  it('flags deb-systemd-invoke mask as systemctl mask is: nothing can start the service after it', async () => {
+    expect(await rules('deb-systemd-invoke mask ntp.service || :')).toContain('cli-stop-verb');
+  });
+
+  it('does not flag unmask', async () => {
+    expect(await rules('deb-systemd-invoke unmask ntp.service || :')).toEqual([]);
+  });
+});

@@ -63,7 +63,7 @@ function subcommandLike(i: RuleInput, verb: RegExp): string | false {
 }
 
 // A restart stops what runs for a while, as the restart rule says of service managers.
-const STOP_VERB = /^(stop|kill|shutdown|poweroff|halt|disable|restart)$/;
+const STOP_VERB = /^(stop|kill|shutdown|poweroff|halt|disable|mask|restart)$/;
 /** `ceph osd pool delete`, `aws s3 rm`, `aws ec2 terminate-instances`, `npm uninstall`. */
 const DELETE_VERB = /^(delete|del|rm|remove|purge|destroy|drop|wipe|erase|uninstall|undefine|prune|flush|terminate|deregister|evict)$|^(delete|remove|terminate|deregister|purge|destroy|drop)[-_]/;
 
