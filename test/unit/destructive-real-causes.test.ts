@@ -968,3 +968,18 @@ describe('lead, stop 25: mask through a service manager wrapper', () => {
     expect(await rules('deb-systemd-invoke unmask ntp.service || :')).toEqual([]);
   });
 });
+
+describe('lead, stop 25: a variable named for a program after a describing word, or an array of one', () => {
+  it('judges ${USABLE_GIT} as git and ${SUDO[@]} as sudo', async () => {
+    expect(await rules('"${USABLE_GIT}" config remote.origin.url "$REMOTE"')).toEqual([]);
+    expect(await rules('"${SUDO[@]}" -v')).toEqual([]);
+    expect(await rules('${sudo_cmd} mkdir -p /opt/app')).toEqual([]);
+  });
+
+  it('still flags what that program destroys, and a variable named for no program', async () => {
+    expect(await rules('"${USABLE_GIT}" reset --hard origin/main')).not.toEqual([]);
+    expect(await rules('"${SUDO[@]}" rm -rf /srv/data')).toContain('rm-recursive');
+    expect(await rules('${NGINX_SERVICE_COMMAND} reload')).toContain('command-from-variable');
+    expect(await rules('"${HOOKS[@]}" run')).toContain('command-from-variable');
+  });
+});

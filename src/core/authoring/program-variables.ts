@@ -10,16 +10,26 @@ import { hasOwnRules } from './destructive-rules.js';
 const COMMON_PROGRAMS = new Set([
   'curl', 'wget', 'jq', 'yq', 'openssl', 'python', 'python2', 'python3', 'pip', 'pip3', 'virtualenv', 'node', 'npm', 'java',
   'php', 'perl', 'ruby', 'go', 'make', 'helm', 'docker', 'podman', 'kubectl', 'oc', 'git', 'ssh', 'scp', 'aws', 'gcloud', 'az',
+  // Judged as themselves: the command they are given is what is read (`${SUDO[@]} rm -rf …`).
+  'sudo', 'doas',
 ]);
 
-const SUFFIX = /_(?:BIN|CMD|COMMAND|EXE|PATH|PROG)$/;
+const SUFFIX = /_(?:BIN|CMD|COMMAND|EXE|PATH|PROG)$/i;
 
-/** The program a `$NAME` / `${NAME}` call word is named for, if NAME names a known program. */
+/**
+ * The program a `$NAME`, `${NAME}` or `${NAME[@]}` call word is named for, if NAME names a
+ * known program: whole (`$DOCKER`, `${PYTHON_BIN}`, `${sudo_cmd}`) or, for the common programs
+ * below, as its last word after words that describe it (`${USABLE_GIT}`, `$HOST_PYTHON`). An array called whole (`"${SUDO[@]}" -v`)
+ * runs its first word, which its name says.
+ */
 export function programNamedByVariable(word: string): string | undefined {
-  const match = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(word);
+  const match = /^\$(?:\{([A-Za-z_]\w*)(?:\[[@*]\])?\}|([A-Za-z_]\w*))$/.exec(word);
   const variable = match?.[1] ?? match?.[2];
   if (variable === undefined) return undefined;
-  const program = variable.replace(SUFFIX, '').toLowerCase();
-  if (!/^[a-z][a-z0-9]*$/.test(program)) return undefined;
-  return COMMON_PROGRAMS.has(program) || hasOwnRules(program) ? program : undefined;
+  const name = variable.replace(SUFFIX, '').toLowerCase();
+  if (/^[a-z][a-z0-9]*$/.test(name) && (COMMON_PROGRAMS.has(name) || hasOwnRules(name))) return name;
+  // After describing words, only a program's own name: `$NGINX_SERVICE_COMMAND` is a command
+  // line for a service, not the `service` program.
+  const last = name.split('_').pop() ?? '';
+  return name.includes('_') && COMMON_PROGRAMS.has(last) ? last : undefined;
 }
