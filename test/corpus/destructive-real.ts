@@ -178,6 +178,9 @@ await heldOut('seafile-docker', 'labels-seafile-docker.json', oneRepository('hai
 await heldOut('linuxgsm-commands', 'labels-linuxgsm-commands.json', oneRepository('GameServerManagers+LinuxGSM'));
 await heldOut('home-server-installers', 'labels-home-server-installers.json', ownerNamePath);
 await heldOut('openmediavault', 'labels-openmediavault.json', oneRepository('openmediavault+openmediavault'));
+await heldOut('acme-deploy-hooks', 'labels-acme-deploy-hooks.json', oneRepository('acmesh-official+acme.sh'));
+await heldOut('acme-companion', 'labels-acme-companion.json', oneRepository('nginx-proxy+acme-companion'));
+await heldOut('pyenv-libexec', 'labels-pyenv-libexec.json', oneRepository('pyenv+pyenv'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
