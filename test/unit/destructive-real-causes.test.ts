@@ -983,3 +983,53 @@ describe('lead, stop 25: a variable named for a program after a describing word,
     expect(await rules('"${HOOKS[@]}" run')).toContain('command-from-variable');
   });
 });
+
+describe('lead, stop 25: the program a word names though it is not a plain name', () => {
+  it('reads ${VAR:-openssl}, $(command -v pyenv), $(which git) and $(type -P gawk awk) as the program named', async () => {
+    expect(await rules('${ACME_OPENSSL_BIN:-openssl} x509 -noout -in "$pem"')).toEqual([]);
+    expect(await rules('exec "$(command -v pyenv)" exec "$program" "$@"')).toEqual([]);
+    expect(await rules('"$(which git)" status')).toEqual([]);
+    expect(await rules('"$(type -P gawk awk | head -n1)" "{ print }" file')).toEqual([]);
+  });
+
+  it('still judges what the named program does, and still cannot tell an unnamed one', async () => {
+    expect(await rules('"$(command -v docker)" rm -f web')).toContain('container-delete');
+    expect(await rules('${RM_CMD:-rm} -rf /srv/data')).toContain('rm-recursive');
+    expect(await rules('${RUNNER:-$DEFAULT_RUNNER} start')).toContain('command-from-variable');
+  });
+});
+
+describe('lead, stop 25: eval of echo over variables, help about a verb, a virtual package group, staged and temporary files', () => {
+  it('does not flag eval echo of a variable whose name is built at run time (its value is not read as code)', async () => {
+    expect(await rules('[ -n "$(eval echo "\\"\\$$pkey\\"")" ] || true')).toEqual([]);
+    expect(await rules('_old_cert_id=$(eval echo "\\$BYTEPLUS_CERT_ID_${_conf_key}")')).toEqual([]);
+  });
+
+  it('still flags an eval of a command substitution, a redirect or several commands, and eval of anything else', async () => {
+    expect(await rules('eval echo "$(cat /etc/app/cmd)"')).toContain('eval');
+    expect(await rules('eval echo $X ">" $FILE')).toContain('eval');
+    expect(await rules('eval "$CMD"')).toContain('eval');
+    expect(await rules('eval echo $cert_file')).toContain('eval');
+  });
+
+  it('does not read a verb given to a help command as doing it', async () => {
+    expect(await rules('pyenv-help uninstall')).toEqual([]);
+  });
+
+  it('does not flag apk del of the virtual group the script added, and still flags other packages', async () => {
+    expect(await rules('apk add --no-cache --virtual .build-deps gcc make\nmake install\napk del .build-deps')).toEqual([]);
+    expect(await rules('apk add -t .acmesh-deps openssl\napk del .acmesh-deps')).toEqual([]);
+    expect(await rules('apk del .build-deps')).toContain('package-remove');
+    expect(await rules('apk add --virtual .build-deps gcc\napk del .build-deps openssl')).toContain('package-remove');
+  });
+
+  it('does not flag a write to a staged FILE.new, or to a file named by the script\'s own mktemp helper', async () => {
+    expect(await rules('f=/etc/nginx/vhost.d/default\nsed "s/a/b/" "$f" > "${f}.new"')).toEqual([]);
+    expect(await rules('_temppem="$(_mktemp)"\ncat "$cert" "$key" > "${_temppem}"')).toEqual([]);
+  });
+
+  it('still flags a write over the file itself, or over a fixed path', async () => {
+    expect(await rules('f=/etc/nginx/vhost.d/default\nsed "s/a/b/" "$f.orig" > "$f"')).toContain('redirect-overwrite');
+    expect(await rules('_temppem=/etc/haproxy/site.pem\ncat "$cert" "$key" > "${_temppem}"')).toContain('redirect-overwrite');
+  });
+});

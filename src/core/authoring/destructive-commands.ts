@@ -376,11 +376,19 @@ function judgeEval(call: ShellCall, top: ShellCall, depth: number, judging: Judg
     for (const choice of choices) judgeCode([choice, ...rest].join(' '), call, top, depth, judging);
     return;
   }
+  // `eval echo "\"\$$pkey\""`, `eval echo "\$CERT_ID_${key}"`: prints a variable whose name is
+  // built at run time; the value itself is never read as code. (`eval echo $file` does read it.)
+  if ((first === 'echo' || first === 'printf') && rest.length > 0 && rest.every((a) => readsBuiltName(a.replace(/["'\\]/g, '')))) return;
   if (/[$`]/.test(code)) {
     found(ruleById('eval'), '', top, judging);
     return;
   }
   judgeCode(code, call, top, depth, judging);
+}
+
+/** No expansion, or one variable whose name is put together from others (`$$name`, `$PREFIX_${key}`). */
+function readsBuiltName(word: string): boolean {
+  return !/[$`]/.test(word) || /^\$[A-Za-z_]*\$(\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)$/.test(word);
 }
 
 function judgeCode(code: string, call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {

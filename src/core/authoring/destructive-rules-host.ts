@@ -63,7 +63,12 @@ function rootRisk(words: string[]): string {
 
 function packageVerb(input: RuleInput): string | undefined {
   if (input.name === 'rpm') return hasFlag(input.args, 'e', '--erase') ? 'rpm -e' : undefined;
-  if (input.name === 'apk') return operands(input.args)[0] === 'del' ? 'apk del' : undefined;
+  if (input.name === 'apk') {
+    const [verb, ...names] = operands(input.args);
+    // `apk del .build-deps` after `apk add --virtual .build-deps …`: the group the run added for a build, taken away after it.
+    const ownGroups = names.length > 0 && names.every((n) => input.knowledge.virtualPackages.has(n));
+    return verb === 'del' && !ownGroups ? 'apk del' : undefined;
+  }
   if (input.name === 'snap') return operands(input.args)[0] === 'remove' ? 'snap remove' : undefined;
   if (input.name === 'pacman') return input.args.some((a) => a === '--remove' || /^-R/.test(a)) ? 'pacman -R' : undefined;
   const verb = operands(input.args, PACKAGE_OPTIONS)[0] ?? '';

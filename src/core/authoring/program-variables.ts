@@ -20,9 +20,17 @@ const SUFFIX = /_(?:BIN|CMD|COMMAND|EXE|PATH|PROG)$/i;
  * The program a `$NAME`, `${NAME}` or `${NAME[@]}` call word is named for, if NAME names a
  * known program: whole (`$DOCKER`, `${PYTHON_BIN}`, `${sudo_cmd}`) or, for the common programs
  * below, as its last word after words that describe it (`${USABLE_GIT}`, `$HOST_PYTHON`). An array called whole (`"${SUDO[@]}" -v`)
- * runs its first word, which its name says.
+ * runs its first word, which its name says. Also the plain name a variable defaults to, and the
+ * program a `$(command -v NAME)` looks up.
  */
 export function programNamedByVariable(word: string): string | undefined {
+  // `${ACME_OPENSSL_BIN:-openssl}`: the default, a program's plain name, runs unless whoever
+  // runs the script names another (the same convention as the name itself).
+  const withDefault = /^\$\{([A-Za-z_]\w*):?-([a-z][\w.+-]*)\}$/.exec(word);
+  if (withDefault) return withDefault[2];
+  // `"$(command -v pyenv)"`, `$(which git)`, `$(type -P gawk awk | head -n1)`: where that program is.
+  const lookup = /^\$\(\s*(?:command\s+-v|which|type\s+-[Pp])\s+([a-z][\w.+-]*)[^()`$]*\)$/.exec(word);
+  if (lookup) return lookup[1];
   const match = /^\$(?:\{([A-Za-z_]\w*)(?:\[[@*]\])?\}|([A-Za-z_]\w*))$/.exec(word);
   const variable = match?.[1] ?? match?.[2];
   if (variable === undefined) return undefined;

@@ -34,14 +34,17 @@ const SCRATCH = /^(\/tmp|\/var\/tmp|\/dev\/shm|\/proc|\/sys|\$\{?TMPDIR\}?)(\/|$
  */
 const SCRATCH_VARIABLE = /^\$\{?((?:tmp|temp)(?:_?dir)?)\}?(\/|$)/i;
 /** A name made fresh by the run: a temporary file (also `$(sudo -u app mktemp)`), the time, the shell's pid, a random number. */
-const FRESH = /^(\$\(\s*mktemp\b|`\s*mktemp\b)|\$\(\s*date\b|`\s*date\b|\$\$|\$\{?RANDOM\b|^\$\([^()`]*\bmktemp\b[^()`]*\)$/;
+// A helper of the script's own named for it (`_mktemp`, `my_mktemp`) makes one too.
+const FRESH = /^(\$\(\s*[\w-]*mktemp\b|`\s*[\w-]*mktemp\b)|\$\(\s*date\b|`\s*date\b|\$\$|\$\{?RANDOM\b|^\$\([^()`]*(?<![\w-])[\w-]*mktemp\b[^()`]*\)$/;
 const EXPANSION = /[$`]/;
 /**
  * A name that says it is a step's work in progress (`app.tar.gz.part`, `.unpack-1.4.2`,
  * `out.tmp`): clearing a leftover one from an earlier, interrupted attempt loses nothing.
  * One named leftover only: a glob (`cache/*.tmp`) takes whatever matches.
  */
-const WORK_IN_PROGRESS = /(^|\/)(\.[^/]*(tmp|temp|unpack|partial|part|download)[^/]*|[^/]+\.(part|partial|tmp|temp|download))$/i;
+/** `apk` options that take a value (so `apk add --virtual .deps gcc` is `add` of `gcc`). */
+const APK_VALUE_OPTIONS = new Set(['-t', '--virtual', '-X', '--repository', '-p', '--root', '--arch', '--cache-dir', '--keys-dir']);
+const WORK_IN_PROGRESS = /(^|\/)(\.[^/]*(tmp|temp|unpack|partial|part|download)[^/]*|[^/]+\.(part|partial|tmp|temp|download|new))$/i;
 
 export class ScriptKnowledge {
   private readonly values = new Map<string, (string | null)[]>();
@@ -83,6 +86,8 @@ export class ScriptKnowledge {
    * as `/tmp/NAME` is.
    */
   private scratchDepth: number | undefined;
+  /** Package groups the script made with `apk add --virtual NAME`. */
+  readonly virtualPackages = new Set<string>();
   /** Functions whose body ends in a folder the run made (`setup() { …; cd "$SANDBOX"; }`): calling one puts the shell there. */
   readonly entersOwnFolder = new Set<string>();
   /** Files the script tests for (`[ -f hook.sh ]`) before running: optional, so not its own code. */
@@ -431,6 +436,11 @@ export class ScriptKnowledge {
     const name = call.name.split('/').pop() ?? call.name;
     for (const file of filesReadBy(call)) this.readSoFar.add(normal(this.resolve(file)));
     if (name === 'mkdir' && hasFlag(call.args, 'p', '--parents')) for (const path of operands(call.args, new Set(['-m', '--mode']))) this.ensured.add(normal(this.resolve(path)));
+    // `apk add --virtual .build-deps gcc …`: a package group of this run's own making, deleted whole after the build.
+    if (name === 'apk' && operands(call.args, APK_VALUE_OPTIONS)[0] === 'add') {
+      const group = optionValue(call.args, '-t', '--virtual');
+      if (group !== undefined) this.virtualPackages.add(group);
+    }
     if (name === 'nft' && !hasFlag(call.args, 'c', '--check') && (hasFlag(call.args, 'f', '--file') || (call.args.includes('flush') && call.args.includes('ruleset')))) this.firewallReplaced = true;
     const made = name === 'touch' || (name === 'mkdir' && !hasFlag(call.args, 'p', '--parents'));
     if (made) {
