@@ -181,6 +181,9 @@ await heldOut('openmediavault', 'labels-openmediavault.json', oneRepository('ope
 await heldOut('acme-deploy-hooks', 'labels-acme-deploy-hooks.json', oneRepository('acmesh-official+acme.sh'));
 await heldOut('acme-companion', 'labels-acme-companion.json', oneRepository('nginx-proxy+acme-companion'));
 await heldOut('pyenv-libexec', 'labels-pyenv-libexec.json', oneRepository('pyenv+pyenv'));
+await heldOut('void-mklive', 'labels-void-mklive.json', oneRepository('void-linux+void-mklive'));
+await heldOut('tool-installers', 'labels-tool-installers.json', ownerNamePath);
+await heldOut('nvm-sh', 'labels-nvm-sh.json', oneRepository('nvm-sh+nvm'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
