@@ -203,6 +203,39 @@ function shiftsBefore(calls: ShellCall[], line: number | undefined, arms: Map<nu
   return calls.filter((c) => c.name === 'shift' && c.line < line && always(c.line)).reduce((n, c) => n + (/^\d+$/.test(c.args[0] ?? '') ? Number(c.args[0]) : 1), 0);
 }
 
+/**
+ * What a wrapper's call judged alone found, per top-level command. Without it a script whose
+ * helpers pass their arguments on to helpers that do the same (nvm.sh: 4,960 lines) is judged
+ * in time growing with the number of helpers to the power of the depth: 27 s for its first
+ * 1,000 lines.
+ */
+const expansions = new WeakMap<ShellCall, Map<string, DestructiveFinding[]>>();
+
+/** The helpers whose bodies are being expanded for a top-level command, outermost first. */
+const expandingFor = new WeakMap<ShellCall, Set<string>>();
+
+function expandingNow(top: ShellCall): Set<string> {
+  let names = expandingFor.get(top);
+  if (names === undefined) expandingFor.set(top, (names = new Set()));
+  return names;
+}
+
+function expandedOnce(top: ShellCall, key: string, judge: () => DestructiveFinding[]): DestructiveFinding[] {
+  let seen = expansions.get(top);
+  if (seen === undefined) expansions.set(top, (seen = new Map()));
+  const known = seen.get(key);
+  if (known !== undefined) return known;
+  // Past this many different calls for one command, its arguments are followed no deeper: the
+  // bodies themselves were judged where they are written.
+  if (seen.size >= MAX_EXPANSIONS) return [];
+  const found = judge();
+  seen.set(key, found);
+  return found;
+}
+
+/** Different wrapper calls judged with their arguments for one top-level command, at most. */
+const MAX_EXPANSIONS = 200;
+
 function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judging): void {
   if (depth > 6) return;
   const { knowledge } = judging;
@@ -220,19 +253,28 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   // `edit() { sed -i "$@"; }` (here, in a sourced helper, or a program of the same repository):
   // what `edit s/a/b/ /etc/app.conf` does is known only at the call, with its arguments.
   // A wrapper's calls are judged once, by the command it runs (below), not again through its body.
-  if (!call.name.includes('/') && !knowledge.wrappers.has(call.name)) {
+  const expanding = expandingNow(top);
+  // A helper already being expanded for this command (`nvm` running `nvm use …`) adds only its
+  // arguments again, and would be expanded without end: its first expansion stands for it.
+  if (!call.name.includes('/') && !knowledge.wrappers.has(call.name) && !expanding.has(call.name)) {
+    expanding.add(call.name);
     for (const template of passedOn(call.name, knowledge)) {
       // What the body does whatever it is given is found where the body is written; only
       // what these arguments add is this call's.
       const alone = (c: ShellCall): DestructiveFinding[] => {
-        const scratch: Judging = { knowledge, defining: false, runsArguments: false, out: [] };
-        judgeCall({ ...c, line: call.line }, top, depth + 1, scratch);
-        return scratch.out;
+        // Wrappers call wrappers (`nvm_grep` → `nvm_echo` → …), each judged twice per call: the
+        // same call at the same depth is judged once per top-level command (expandedOnce).
+        return expandedOnce(top, `${depth}\u0001${c.name}\u0001${c.args.join('\u0002')}`, () => {
+          const scratch: Judging = { knowledge, defining: false, runsArguments: false, out: [] };
+          judgeCall({ ...c, line: call.line }, top, depth + 1, scratch);
+          return scratch.out;
+        });
       };
       const asWritten = new Set(alone(template).map((f) => f.rule));
       const given = alone({ ...template, args: template.args.flatMap((a) => (ALL_ARGUMENTS.test(a) ? call.args : [a])) });
       judging.out.push(...given.filter((f) => !asWritten.has(f.rule)));
     }
+    expanding.delete(call.name);
   }
   // A name the script defined as a function runs that function (its body is judged where it
   // is written); a path (`/sbin/shutdown`) still names the system's program.
