@@ -996,6 +996,10 @@ describe('lead, stop 25: the program a word names though it is not a plain name'
     expect(await rules('"$(command -v docker)" rm -f web')).toContain('container-delete');
     expect(await rules('${RM_CMD:-rm} -rf /srv/data')).toContain('rm-recursive');
     expect(await rules('${RUNNER:-$DEFAULT_RUNNER} start')).toContain('command-from-variable');
+    expect(await rules('"$(cat /etc/app/cmd)" start')).toContain('command-from-variable');
+    expect(await rules('`cat /etc/app/cmd` --now')).toContain('command-from-variable');
+    // A quiet grep used as a condition prints nothing, so nothing runs.
+    expect(await rules('if "$(echo $dev | egrep -q "^wl.*")"; then echo wifi; fi')).toEqual([]);
   });
 });
 

@@ -280,7 +280,8 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   // is written); a path (`/sbin/shutdown`) still names the system's program.
   if (!call.name.includes('/') && knowledge.functions.has(call.name) && !knowledge.wrappers.has(call.name)) return;
   if (ownFunctionFamily(call.name, knowledge)) return;
-  if (/[$`]/.test(call.name) && (!call.name.includes('/') || /[$`]/.test(program) || program === '')) {
+  // `"$(cat /etc/app/cmd)" start`: the slash inside the substitution is not a program's folder.
+  if (/[$`]/.test(call.name) && (!call.name.includes('/') || /[$`]/.test(program) || program === '' || /^(\$\(|`)/.test(call.name))) {
     // `"${CMD[@]}" user:list` runs the words the array holds (script-assignments.ts joins them).
     const choices = knowledge.commandChoices(call.name.replace(/^\$\{([A-Za-z_]\w*)\[[@*]\]\}$/, '$${$1}'));
     if (choices === undefined) {
@@ -298,6 +299,7 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
       else {
         const named = programNamedByVariable(call.name);
         if (named !== undefined) judgeCall({ ...call, name: named }, top, depth + 1, judging);
+        else if (printsNothing(call.name)) return;
         else if (!familyNamedForHarmlessWork(call.name)) found(ruleById('command-from-variable'), call.name, top, judging);
       }
       return;
@@ -426,6 +428,13 @@ function judgeEval(call: ShellCall, top: ShellCall, depth: number, judging: Judg
     return;
   }
   judgeCode(code, call, top, depth, judging);
+}
+
+/** `if "$(grep -q x file)"; then`: a substitution that prints nothing leaves no command to run. */
+function printsNothing(word: string): boolean {
+  const inner = /^\$\(([^]*)\)$/.exec(word)?.[1];
+  const last = inner?.split('|').pop()?.trim() ?? '';
+  return /^[ef]?grep\s+(?:-[A-Za-z]*q[A-Za-z]*|--quiet|--silent)\b/.test(last);
 }
 
 /** No expansion, or one variable whose name is put together from others (`$$name`, `$PREFIX_${key}`). */

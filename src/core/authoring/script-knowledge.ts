@@ -279,6 +279,8 @@ export class ScriptKnowledge {
   /** `$dc_base --ansi never`, `${ENGINE}-compose ps`: the program word's variable replaced by each of its choices. */
   private commandLines(line: string, depth: number): string[] | undefined {
     const [first = '', ...rest] = line.split(/\s+/);
+    // `"$(cat /etc/app/cmd)" start`: a program word some command prints cannot be read here.
+    if (/^(\$\(|`)/.test(first)) return undefined;
     if (!EXPANSION.test(first)) return this.withOptionsSpelt(first, rest, depth);
     // `${APP_DIR}/npm/json`: only the folder comes from a variable; the program is the fixed
     // name after the last slash, and is judged as that program (as `/sbin/shutdown` is).
