@@ -111,8 +111,13 @@ describe('a protected environment with approval.required', () => {
     expect(r.code).toBe(0);
     const fingerprint = (await runCommand('ssh-keygen', ['-lf', `${key.alice}.pub`])).stdout.split(' ')[1]!;
     expect(r.stderr).toContain(`Approval: approved by alice@example.com (${fingerprint}), signed `);
-    const accepted = handrail(['audit', 'search', 'alice', '--kind', 'approval.accepted', '--json'], options).stdout;
-    expect(accepted).toContain(fingerprint);
+    const accepted = JSON.parse(handrail(['audit', 'search', 'alice', '--kind', 'approval.accepted', '--json'], options).stdout) as { kind: string; runId: string }[];
+    expect(accepted.map((e) => [e.kind, e.runId])).toEqual([['approval.accepted', runIdOf(r.stdout)]]);
+    // The event itself names the key. (The search's snippet is a window of words around the
+    // match: a fingerprint whose base64 holds many '/' and '+' is more words, and was cut.)
+    const exported = handrail(['audit', 'export', '--run', runIdOf(r.stdout), '--format', 'jsonl'], options).stdout;
+    const event = exported.split('\n').find((line) => line.includes('"approval.accepted"'));
+    expect(event).toContain(fingerprint);
     const report = handrail(['audit', 'export', '--run', runIdOf(r.stdout), '--format', 'md'], options).stdout;
     expect(report).toContain(`approved by alice@example.com (${fingerprint})`);
   });
