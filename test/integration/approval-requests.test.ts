@@ -104,8 +104,11 @@ describe('an approval requested through the team ledger', () => {
     expect(r.code).toBe(0);
     const fingerprint = (await runCommand('ssh-keygen', ['-lf', `${key.alice}.pub`])).stdout.split(' ')[1]!;
     expect(r.stderr).toContain(`Approval: approved by alice@example.com (${fingerprint})`);
-    const accepted = handrail(['audit', 'search', 'alice@example.com', '--kind', 'approval.accepted', '--json'], operator).stdout;
-    expect(accepted).toContain(fingerprint);
+    const accepted = JSON.parse(handrail(['audit', 'search', 'alice@example.com', '--kind', 'approval.accepted', '--json'], operator).stdout) as { runId: string }[];
+    expect(accepted.map((e) => e.runId)).toEqual([runIdOf(r.stdout)]);
+    // The event itself names the key (the search's snippet is a window of words and can cut it).
+    const exported = handrail(['audit', 'export', '--run', runIdOf(r.stdout), '--format', 'jsonl'], operator).stdout;
+    expect(exported.split('\n').find((line) => line.includes('"approval.accepted"'))).toContain(fingerprint);
     const byRequest = JSON.parse(handrail(['audit', 'search', req.id, '--kind', 'approval.accepted', '--json'], operator).stdout) as { runId: string }[];
     expect(byRequest.map((e) => e.runId)).toEqual([runIdOf(r.stdout)]);
   });
