@@ -44,7 +44,7 @@ function replicasZero(args: string[]): boolean {
 const GUEST_TOOLS = ['pct', 'lxc'];
 
 function subcommandLike(i: RuleInput, verb: RegExp): string | false {
-  // `pyenv-help uninstall`, `tool help delete`: help about a subcommand, not the subcommand.
+  // `pyenv-help uninstall`: a program named for help tells about a subcommand, it does not run it.
   if (/(^|[-_])help$/.test(i.name)) return false;
   const words: string[] = [];
   for (let n = 0; n < i.args.length && words.length < 3; n++) {

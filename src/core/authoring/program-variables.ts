@@ -17,11 +17,12 @@ const COMMON_PROGRAMS = new Set([
 const SUFFIX = /_(?:BIN|CMD|COMMAND|EXE|PATH|PROG)$/i;
 
 /**
- * The program a `$NAME`, `${NAME}` or `${NAME[@]}` call word is named for, if NAME names a
- * known program: whole (`$DOCKER`, `${PYTHON_BIN}`, `${sudo_cmd}`) or, for the common programs
- * below, as its last word after words that describe it (`${USABLE_GIT}`, `$HOST_PYTHON`). An array called whole (`"${SUDO[@]}" -v`)
- * runs its first word, which its name says. Also the plain name a variable defaults to, and the
- * program a `$(command -v NAME)` looks up.
+ * The program a call word names though it is not a plain name:
+ * - `$NAME`, `${NAME}`, `${NAME[@]}` when NAME names a known program, whole (`$DOCKER`,
+ *   `${PYTHON_BIN}`, `${sudo_cmd}`) or, for the common programs below, as its last word after
+ *   words that describe it (`${USABLE_GIT}`); an array called whole runs its first word;
+ * - the plain name a variable defaults to (`${ACME_OPENSSL_BIN:-openssl}`);
+ * - the program a `$(command -v NAME)` looks up.
  */
 export function programNamedByVariable(word: string): string | undefined {
   // `${ACME_OPENSSL_BIN:-openssl}`: the default, a program's plain name, runs unless whoever
