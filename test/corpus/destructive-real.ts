@@ -184,6 +184,9 @@ await heldOut('pyenv-libexec', 'labels-pyenv-libexec.json', oneRepository('pyenv
 await heldOut('void-mklive', 'labels-void-mklive.json', oneRepository('void-linux+void-mklive'));
 await heldOut('tool-installers', 'labels-tool-installers.json', ownerNamePath);
 await heldOut('nvm-sh', 'labels-nvm-sh.json', oneRepository('nvm-sh+nvm'));
+await heldOut('ceph-container', 'labels-ceph-container.json', oneRepository('ceph+ceph-container'));
+await heldOut('crunchy-postgres', 'labels-crunchy-postgres.json', oneRepository('CrunchyData+crunchy-containers'));
+await heldOut('rke2', 'labels-rke2.json', oneRepository('rancher+rke2'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
