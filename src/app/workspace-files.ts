@@ -1,7 +1,7 @@
 // The files of a workspace: finding runbooks and reading their bytes. No parser here, so a
 // command that only needs the files (a cached `handrail list`) starts without them.
 import { open, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { INVENTORY_FILE } from '../core/inventory/inventory-file.js';
 import { MAX_SOURCE_BYTES } from '../core/text-file.js';
 import { UserError } from './errors.js';
@@ -19,6 +19,12 @@ export async function findRunbookFiles(dir: string): Promise<string[]> {
     else if (entry.isFile() && entry.name.endsWith('.md') && !entry.name.endsWith(DRAFT_SUFFIX)) found.push(path);
   }
   return found.sort();
+}
+
+/** `path` as shown to someone standing in `cwd`: relative, unless that climbs more than two folders. */
+export function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' || rel.startsWith('../../../') ? path : rel;
 }
 
 /** Reads at most one byte more than a source may have, so a 10 GB file costs nothing. */

@@ -1,6 +1,6 @@
 // A workspace is a folder with handrail.yml and runbook files (*.md). This file reads them
 // from disk and hands the bytes to core, which does the judging.
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Problem } from '../contract/problem.js';
 import type { Runbook, RunbookSummary } from '../contract/runbook.js';
 import { parseInventory, type ParsedInventory } from '../core/inventory/parse-inventory.js';
@@ -17,7 +17,7 @@ import { INVENTORY_FILE } from '../core/inventory/inventory-file.js';
 export { INVENTORY_FILE };
 
 // The file side, apart so that a command that only reads files does not load the parsers.
-import { DRAFT_SUFFIX, findRunbookFiles, readSource, requireInventory } from './workspace-files.js';
+import { DRAFT_SUFFIX, findRunbookFiles, readSource, requireInventory, shownPath } from './workspace-files.js';
 
 export { DRAFT_SUFFIX, findRunbookFiles, readSource };
 
@@ -195,8 +195,7 @@ class InventoryCache {
 
 /** Relative to where the operator stands, unless that means climbing more than two folders up. */
 function shown(display: Display, path: string): string {
-  const rel = relative(display.cwd, path);
-  return rel === '' || rel.startsWith('../../../') ? path : rel;
+  return shownPath(display.cwd, path);
 }
 
 function problemAt(display: Display, path: string, message: string): Problem {

@@ -39,6 +39,12 @@ export const RunbookListItem = RunbookSummary.extend({
     .nullable(),
   /** Validation problems with positions (errors and warnings). */
   problemList: z.array(Problem),
+  /**
+   * Not judged yet (a data folder that has not seen these bytes): listed from its front matter
+   * alone, `steps` and `problems` not known, `problemList` empty. A `runbooks-judged` event
+   * follows once every runbook of the workspace is judged.
+   */
+  judging: z.boolean().optional(),
 });
 export type RunbookListItem = z.infer<typeof RunbookListItem>;
 
@@ -415,6 +421,8 @@ export const ConsoleEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('recording-output'), draftId: z.string(), stream: z.enum(['stdout', 'stderr']), text: z.string() }),
   /** Restore progress (no run). */
   z.object({ type: z.literal('restore'), snapshotId: z.string(), phase: z.string(), done: z.number(), total: z.number() }),
+  /** The runbooks listed as `judging` are judged now: list them again. */
+  z.object({ type: z.literal('runbooks-judged') }),
 ]);
 export type ConsoleEvent = z.infer<typeof ConsoleEvent>;
 

@@ -11,7 +11,7 @@ import { RunbookVersions } from '../../src/app/runbook-versions.js';
 import { openAppDatabase } from '../../src/store/open-database.js';
 import { DEMO } from '../support/handrail-cli.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
-import { settingsFor } from './console-support.js';
+import { judgedList, settingsFor } from './console-support.js';
 
 const FLAWED = `---\nid: flawed\ntitle: Flawed\nversion: 1.0.0\nowner: ops\ninputs:\n  unused:\n    type: string\n    default: x\n---\n\n# Flawed\n\n## Look\n\n\`\`\`sh {target=nowhere}\necho look\n\`\`\`\n`;
 
@@ -38,7 +38,7 @@ async function withConsole<T>(data: string, call: (service: ConsoleService) => P
   }
 }
 
-const list = (data = dataDir) => withConsole(data, (s) => s.listRunbooks({}));
+const list = (data = dataDir) => withConsole(data, judgedList);
 /** What a console with nothing kept lists: a data folder of its own. */
 let fresh = 0;
 const coldList = () => list(join(dir, `fresh-${fresh++}`));
@@ -86,7 +86,7 @@ describe('the Runbooks view over a known workspace', () => {
     cpSync(workspace, broken, { recursive: true });
     writeFileSync(join(broken, 'handrail.yml'), 'environments:\n  dev:\n    targets: [unclosed\n');
     const data = join(dir, 'broken-data');
-    const listBroken = () => withConsole(data, (s) => s.listRunbooks({}), broken);
+    const listBroken = () => withConsole(data, judgedList, broken);
     const first = await listBroken();
     expect(first.inventoryProblems).toMatchObject([{ path: 'handrail.yml', severity: 'error' }]);
     expect(await listBroken()).toEqual(first);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleEvent } from '../../src/contract/api.js';
 import { ConsoleService } from '../../src/app/console/console-service.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
-import { apiErrorOf, expectNoStack, goAhead, settingsFor, walk } from './console-support.js';
+import { apiErrorOf, expectNoStack, goAhead, judgedList, settingsFor, walk } from './console-support.js';
 
 let dataDir: string;
 let service: ConsoleService;
@@ -24,7 +24,7 @@ afterAll(async () => {
 
 describe('the console on the demo workspace', () => {
   it('lists the runbooks with their validation state and the environments with where they point', async () => {
-    const { runbooks, inventoryProblems } = await service.listRunbooks({});
+    const { runbooks, inventoryProblems } = await judgedList(service);
     expect(inventoryProblems).toEqual([]);
     const reset = runbooks.find((r) => r.id === 'reset-pilot');
     expect(reset).toMatchObject({ title: "Reset a pilot's data", version: '1.0.0', owner: 'backend', path: 'reset-pilot.md', lastRun: null, problemList: [] });

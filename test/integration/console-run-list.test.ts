@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleService } from '../../src/app/console/console-service.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
-import { apiErrorOf, goAhead, settingsFor, walk, writeWorkspace } from './console-support.js';
+import { apiErrorOf, goAhead, judgedList, settingsFor, walk, writeWorkspace } from './console-support.js';
 
 let root: string;
 let dataDir: string;
@@ -123,7 +123,7 @@ describe('listRuns', () => {
 
 describe('listRunbooks', () => {
   it('shows a runbook’s problems with their lines, and the last run of each runbook', async () => {
-    const { runbooks, inventoryProblems } = await alice.listRunbooks({});
+    const { runbooks, inventoryProblems } = await judgedList(alice);
     expect(inventoryProblems).toEqual([]);
     const broken = runbooks.find((r) => r.id === 'broken');
     expect(broken?.problems).toBe(1);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toApiError } from '../../src/app/console/api-error.js';
 import { ConsoleService } from '../../src/app/console/console-service.js';
 import { handrail } from '../support/handrail-cli.js';
-import { settingsFor } from './console-support.js';
+import { judgedList, settingsFor } from './console-support.js';
 
 const root = mkdtempSync(join(tmpdir(), 'handrail-console-versions-'));
 const workspace = join(root, 'ws');
@@ -41,7 +41,7 @@ describe('console version history', () => {
   });
 
   it('shows in the Runbooks view a runbook changed without a bump, and clears it once bumped', async () => {
-    const problemsOf = async () => (await service.listRunbooks({})).runbooks.find((r) => r.id === 'hello');
+    const problemsOf = async () => (await judgedList(service)).runbooks.find((r) => r.id === 'hello');
     writeFileSync(file, hello('1.0.0', 'changed'));
     const changed = await problemsOf();
     expect(changed?.problems).toBe(1);

@@ -13,6 +13,29 @@ export function settingsFor(dataDir: string, options: { workspace?: string; oper
   return { dataDir, workspace: options.workspace ?? DEMO, operator: options.operator ?? 'tester', maxOutputBytes: 256 * 1024 * 1024 };
 }
 
+/**
+ * The Runbooks view's list once every runbook is judged: a data folder that has not seen the
+ * workspace lists runbooks as `judging` at first and sends `runbooks-judged` when their
+ * verdicts are in (subscribed before asking, so the event cannot pass unseen).
+ */
+export async function judgedList(service: ConsoleService): Promise<Awaited<ReturnType<ConsoleService['listRunbooks']>>> {
+  for (;;) {
+    let unsubscribe = () => {};
+    const judged = new Promise<void>((resolve) => {
+      unsubscribe = service.subscribe((event) => {
+        if (event.type === 'runbooks-judged') resolve();
+      });
+    });
+    try {
+      const list = await service.listRunbooks({});
+      if (!list.runbooks.some((r) => r.judging === true)) return list;
+      await judged;
+    } finally {
+      unsubscribe();
+    }
+  }
+}
+
 /** Resolves with the run's page once `predicate` holds: checked now and after each change of the run. */
 export function untilRun(service: ConsoleService, runId: string, predicate: (d: RunDetail) => boolean): Promise<RunDetail> {
   return new Promise((resolve, reject) => {

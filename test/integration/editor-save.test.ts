@@ -8,7 +8,7 @@ import { API, type ApiRequest } from '../../src/contract/api.js';
 import { ConsoleService } from '../../src/app/console/console-service.js';
 import { handrail } from '../support/handrail-cli.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
-import { apiErrorOf, expectNoStack, settingsFor } from './console-support.js';
+import { apiErrorOf, expectNoStack, judgedList, settingsFor } from './console-support.js';
 import { writeEditorWorkspace } from './editor-support.js';
 
 /** A runbook as a person writes it: a comment, quotes, a trailing comment after the version. */
@@ -114,7 +114,7 @@ describe('saveRunbook', () => {
     expect(saved.problems.map((p) => `${p.path}:${p.line}:${p.col}`)).toEqual(['rotate-logs.md:14:8']);
     expect(onDisk('rotate-logs.md')).toBe(ROTATE);
 
-    const listed = await svc().listRunbooks({});
+    const listed = await judgedList(svc());
     expect(listed.runbooks.map((r) => [r.id, r.path, r.problems])).toEqual([['rotate-logs', 'rotate-logs.md', 0]]);
     expect(handrail(['validate'], { dataDir, workspace, cwd: workspace }).code).toBe(0);
     const named = handrail(['validate', 'rotate-logs.draft.md'], { dataDir, workspace, cwd: workspace });

@@ -46,9 +46,11 @@ async function serveAndCall(env: Record<string, string>, calls: string[]): Promi
     const socket = new WebSocket(`ws://127.0.0.1:${url.port}/api/ws`, { headers: { Origin: url.origin, Authorization: `Bearer ${url.searchParams.get('token')}` } });
     const answers = new Map<number, Answer>();
     const arrived = new Set<() => void>();
+    let judged = false;
     socket.on('message', (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as Partial<Answer>;
+      const message = JSON.parse(data.toString()) as Partial<Answer> & { event?: { type: string } };
       if (typeof message.id === 'number') answers.set(message.id, message as Answer);
+      if (message.event?.type === 'runbooks-judged') judged = true;
       for (const wake of arrived) wake();
     });
     await new Promise((resolve, reject) => {
@@ -63,6 +65,24 @@ async function serveAndCall(env: Record<string, string>, calls: string[]): Promi
       arrived.add(check);
       check();
     });
+    // A data folder that has not seen the workspace lists it while judging it: its verdicts are
+    // in once the server says so, and that list is the one kept for the next start.
+    const list = calls.indexOf('listRunbooks');
+    const judging = (answers.get(list)?.result as { runbooks?: { judging?: boolean }[] } | undefined)?.runbooks?.some((r) => r.judging === true);
+    if (list >= 0 && judging) {
+      await new Promise<void>((resolve) => {
+        const check = () => judged && resolve();
+        arrived.add(check);
+        check();
+      });
+      answers.delete(list);
+      socket.send(JSON.stringify({ id: list, op: 'listRunbooks', request: {} }));
+      await new Promise<void>((resolve) => {
+        const check = () => answers.has(list) && resolve();
+        arrived.add(check);
+        check();
+      });
+    }
     socket.close();
     return calls.map((op, id) => {
       const answer = answers.get(id);

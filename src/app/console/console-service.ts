@@ -63,7 +63,7 @@ export class ConsoleService {
         search: new AuditSearchService(settings, this.context),
         exporter: new AuditExportService(settings, this.context),
         driver: new RunDriver(runs, emit),
-        catalog: new RunbookCatalog(settings, this.context.db, this.context.versions),
+        catalog: new RunbookCatalog(settings, this.context.db, this.context.versions, emit),
         recording: new RecordingOps(settings, { appendEvent, versions: this.context.versions, emit }),
         editing: onFirstUse(async () => new (await import('./runbook-editing.js')).RunbookEditing({ settings, versions: this.context.versions, appendEvent })),
         restores: new Map(),

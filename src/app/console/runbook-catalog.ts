@@ -6,11 +6,11 @@
 // here: a known workspace is listed from the kept verdicts without loading them.
 import { isProtectedEnvironment } from '../../core/guards/protected-environment.js';
 import { createHash } from 'node:crypto';
-import { relative } from 'node:path';
-import type { EnvironmentInfo, RunbookDetail, RunbookListItem } from '../../contract/api.js';
+import { basename, relative } from 'node:path';
+import type { ConsoleEvent, EnvironmentInfo, RunbookDetail, RunbookListItem } from '../../contract/api.js';
 import { targetKind, type TargetSpec } from '../../contract/inventory.js';
 import type { Problem } from '../../contract/problem.js';
-import { NAME_PATTERN } from '../../contract/runbook.js';
+import { NAME_PATTERN, type RunbookSummary } from '../../contract/runbook.js';
 import type { AppDatabase } from '../../store/open-database.js';
 import { lastRunOf } from '../../store/run-query.js';
 import { withVerdicts } from '../run-verdicts.js';
@@ -20,15 +20,19 @@ import { checkListItems } from '../run-records.js';
 import type { RunbookVersions } from '../runbook-versions.js';
 import { versionProblems, type RunbookIdentity } from '../version-check.js';
 import type { LoadedInventory, RunbookEntry } from '../workspace.js';
-import { findRunbookFiles, readSource, requireInventory } from '../workspace-files.js';
+import { findRunbookFiles, readSource, requireInventory, shownPath } from '../workspace-files.js';
 import { NotFoundError } from './api-error.js';
 import { KeptVerdicts } from './kept-verdicts.js';
 import { toStepView } from './step-view.js';
 
 type JudgeRunbooks = typeof import('./judge-runbooks.js');
+type GlanceAt = typeof import('../../core/runbook/front-matter-glance.js').glanceAtFrontMatter;
 
 /** A runbook as listed: its parse only when it was judged here (not when its verdict was kept from an earlier console). */
 type CatalogEntry = Omit<RunbookEntry, 'parsed'> & { parsed?: RunbookEntry['parsed']; identity: RunbookIdentity | null };
+
+/** A runbook as the list shows it: judged, or (`judging`) only glanced at. */
+type ListedEntry = Pick<CatalogEntry, 'summary' | 'problems'> & { judging?: true };
 
 export class RunbookCatalog {
   /** Judged runbooks by file, reused while neither the file's bytes nor the inventory changed (validation parses every SQL statement). */
@@ -37,16 +41,42 @@ export class RunbookCatalog {
   /** A listing under way: the next one waits for it and reuses what it judged rather than judging the same files twice. */
   private reading: Promise<unknown> = Promise.resolve();
   private judgingModule: Promise<JudgeRunbooks> | undefined;
+  /** The `runbooks-judged` event promised by a listing that showed runbooks still being judged (one for all such listings). */
+  private judgedNotice: Promise<void> | undefined;
 
   constructor(
     private readonly settings: Settings,
     private readonly db: AppDatabase['db'],
     private readonly versions: RunbookVersions,
+    private readonly emit: (event: ConsoleEvent) => void,
   ) {}
 
+  /**
+   * Every runbook with its verdict. When some have none yet (a data folder that has not seen
+   * these bytes, where judging takes about a second), the list does not wait for them: they are
+   * listed from their front matter as `judging`, and a `runbooks-judged` event follows once the
+   * judging under way has ended, so the first screen shows the workspace at once.
+   */
   async list(): Promise<{ runbooks: RunbookListItem[]; inventoryProblems: Problem[] }> {
-    const { entries, inventoryProblems } = await this.read();
-    const runbooks = entries.map(({ summary, problems }): RunbookListItem => {
+    const judged = this.read();
+    const glance = await this.glance().catch(() => undefined);
+    if (glance) {
+      this.judgedNotice ??= judged.then(
+        () => undefined,
+        () => undefined,
+      ).then(() => {
+        this.judgedNotice = undefined;
+        // A judging that failed is listed again too: that listing reports the failure.
+        this.emit({ type: 'runbooks-judged' });
+      });
+      return this.listItems(glance.entries, glance.inventoryProblems);
+    }
+    const { entries, inventoryProblems } = await judged;
+    return this.listItems(entries, inventoryProblems);
+  }
+
+  private listItems(entries: ListedEntry[], inventoryProblems: Problem[]): { runbooks: RunbookListItem[]; inventoryProblems: Problem[] } {
+    const runbooks = entries.map(({ summary, problems, judging }): RunbookListItem => {
       const row = lastRunOf(this.db, summary.id);
       const [checked] = row ? checkListItems(this.db, [row]) : [];
       const last = checked ? withVerdicts(this.db, { total: 1, runs: [checked] }).runs[0] : undefined;
@@ -56,9 +86,38 @@ export class RunbookCatalog {
           ? { id: last.id, status: last.status, startedAt: last.startedAt, environment: last.environment, verdict: last.verdict, deviations: last.deviations }
           : null,
         problemList: problems,
+        ...(judging ? { judging } : {}),
       };
     });
     return { runbooks, inventoryProblems };
+  }
+
+  /**
+   * The workspace as far as it is known without judging: each runbook's verdict where one is at
+   * hand (judged here or kept), else a glance at its front matter. Undefined when every runbook
+   * has a verdict (the full listing then costs no judging). Reads only: the judging under way
+   * keeps and stores what it judges.
+   */
+  private async glance(): Promise<{ entries: ListedEntry[]; inventoryProblems: Problem[] } | undefined> {
+    const workspace = this.settings.workspace;
+    const inventoryPath = await requireInventory(workspace);
+    const inventoryKey = keyOfInventory(workspace, inventoryPath, await readSource(inventoryPath));
+    this.kept ??= KeptVerdicts.open(this.settings.dataDir, workspace);
+    const kept = await this.kept;
+    const entries: ListedEntry[] = [];
+    const unjudged: { file: string; source: [Uint8Array, number] }[] = [];
+    for (const file of await findRunbookFiles(workspace)) {
+      const source = await readSource(file);
+      const key = keyOfRunbook(file, inventoryKey, source);
+      const verdict = this.judged.get(file)?.key === key ? this.judged.get(file)?.entry : kept.get(key);
+      if (verdict) entries.push(this.withVersionConflict(verdict));
+      else unjudged.push({ file, source });
+    }
+    if (unjudged.length === 0) return undefined;
+    const { glanceAtFrontMatter } = await import('../../core/runbook/front-matter-glance.js');
+    for (const { file, source } of unjudged) entries.push({ summary: glancedSummary(workspace, file, source, glanceAtFrontMatter), problems: [], judging: true });
+    // The inventory's problems are listed once it is judged (with the runbooks, or kept).
+    return { entries: entries.sort((a, b) => a.summary.id.localeCompare(b.summary.id)), inventoryProblems: kept.inventoryProblems(inventoryKey) ?? [] };
   }
 
   /**
@@ -101,7 +160,7 @@ export class RunbookCatalog {
     // judged: the same bytes always parse the same, so a kept verdict stands for the parse.
     const inventoryPath = await requireInventory(workspace);
     const inventorySource = await readSource(inventoryPath);
-    const inventoryKey = sha256(JSON.stringify([relative(workspace, inventoryPath), sha256(inventorySource[0]), inventorySource[1]]));
+    const inventoryKey = keyOfInventory(workspace, inventoryPath, inventorySource);
     let parsedInventory: LoadedInventory | undefined;
     const inventory = async (): Promise<LoadedInventory> => (parsedInventory ??= (await this.judging()).inventoryOf(workspace, inventoryPath, inventorySource));
     this.kept ??= KeptVerdicts.open(this.settings.dataDir, workspace);
@@ -110,7 +169,7 @@ export class RunbookCatalog {
     const read: { file: string; source: [Uint8Array, number]; key: string }[] = [];
     for (const file of files) {
       const source = await readSource(file);
-      read.push({ file, source, key: `${file}/${inventoryKey}/${sha256(source[0])}/${source[1]}` });
+      read.push({ file, source, key: keyOfRunbook(file, inventoryKey, source) });
     }
     let inventoryProblems = kept.inventoryProblems(inventoryKey);
     if (!inventoryProblems) {
@@ -151,6 +210,33 @@ export class RunbookCatalog {
 
 function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** handrail.yml's part of every verdict's key: its place and its bytes. */
+function keyOfInventory(workspace: string, path: string, source: [Uint8Array, number]): string {
+  return sha256(JSON.stringify([relative(workspace, path), sha256(source[0]), source[1]]));
+}
+
+/** A verdict's key: the runbook's place and bytes, and the inventory it was judged against. */
+function keyOfRunbook(file: string, inventoryKey: string, source: [Uint8Array, number]): string {
+  return `${file}/${inventoryKey}/${sha256(source[0])}/${source[1]}`;
+}
+
+/** A runbook not judged yet, as listed: its front matter's valid keys, else its file's name. */
+function glancedSummary(workspace: string, file: string, source: [Uint8Array, number], glanceAt: GlanceAt): RunbookSummary {
+  const glance = glanceAt(new TextDecoder().decode(source[0]));
+  return {
+    id: glance.id ?? basename(file, '.md'),
+    title: glance.title ?? basename(file),
+    version: glance.version ?? '',
+    ...(glance.owner ? { owner: glance.owner } : {}),
+    ...(glance.summary ? { summary: glance.summary } : {}),
+    ...(glance.environments ? { environments: glance.environments } : {}),
+    path: shownPath(workspace, file),
+    sha256: '',
+    steps: 0,
+    problems: 0,
+  };
 }
 
 export async function environmentList(settings: Settings): Promise<EnvironmentInfo[]> {

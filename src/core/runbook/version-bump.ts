@@ -2,22 +2,17 @@
 // change, so the author's comments, key order, quoting and line endings stay as written.
 import semver from 'semver';
 import { topLevelScalarSpan } from '../yaml.js';
+import { frontMatterSpan } from './front-matter-span.js';
 
 export type VersionBump = 'patch' | 'minor' | 'major';
 
 export type BumpResult = { ok: true; text: string; from: string; to: string } | { ok: false; message: string };
 
-const OPENING = /^---[ \t]*\r?\n/;
-const CLOSING = /^---[ \t]*$/m;
-
 export function bumpVersion(text: string, bump: VersionBump): BumpResult {
-  const open = OPENING.exec(text);
-  if (!open) return { ok: false, message: 'the runbook has no front matter, so it has no version to raise; start the file with ---, id, title, version, ---' };
-  const bodyStart = open[0].length;
-  // The closing line may directly follow the opening one (empty front matter).
-  const close = CLOSING.exec(text.slice(bodyStart));
-  if (!close) return { ok: false, message: 'the front matter is never closed, so its version cannot be raised; add a line with --- after its last key' };
-  const yaml = text.slice(bodyStart, bodyStart + close.index);
+  const found = frontMatterSpan(text);
+  if (!found.ok && found.missing === 'opening') return { ok: false, message: 'the runbook has no front matter, so it has no version to raise; start the file with ---, id, title, version, ---' };
+  if (!found.ok) return { ok: false, message: 'the front matter is never closed, so its version cannot be raised; add a line with --- after its last key' };
+  const { start: bodyStart, yaml } = found;
   const span = topLevelScalarSpan(yaml, 'version');
   if (!span) return { ok: false, message: 'the front matter has no readable version: key (or its YAML does not parse); write version: 1.0.0 and save again' };
   const written = yaml.slice(span.start, span.end).trim();

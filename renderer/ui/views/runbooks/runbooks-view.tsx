@@ -1,8 +1,8 @@
 // The default view: every runbook of the workspace with its version, owner and last run,
 // filtered as you type, with validation problems inline.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { RunbookListItem } from '../../../../src/contract/api.js';
-import { useClient } from '../../api/api-context.js';
+import { useClient, useConsoleEvents } from '../../api/api-context.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { StatusBadge } from '../../components/status-badge.js';
@@ -14,6 +14,9 @@ import { ImportScriptDialog } from '../editor/import-script-dialog.js';
 import { handOver } from '../editor/pending-draft.js';
 import { ProblemList } from './problem-list.js';
 
+/** How often a list with runbooks still being checked is asked for again, should their event be missed. */
+const JUDGING_RECHECK_MS = 1000;
+
 export function matchesRunbook(item: RunbookListItem, filter: string): boolean {
   const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
   const haystack = `${item.title} ${item.id} ${item.owner ?? ''} ${item.summary ?? ''} ${(item.environments ?? []).join(' ')}`.toLowerCase();
@@ -22,7 +25,20 @@ export function matchesRunbook(item: RunbookListItem, filter: string): boolean {
 
 export function RunbooksView() {
   const client = useClient();
-  const { data, error, loading } = useLoad(() => client.listRunbooks({}), [], { primary: true });
+  const { data, error, loading, reload } = useLoad(() => client.listRunbooks({}), [], { primary: true });
+  // Runbooks a new data folder has not judged yet are listed at once from their front matter;
+  // the server says when their verdicts are in.
+  useConsoleEvents((event) => {
+    if (event.type === 'runbooks-judged') reload();
+  });
+  // The event can pass before this page's socket is open (the first list comes written into
+  // the page); while some are still being checked, the list is asked for again now and then.
+  const judging = data?.runbooks.some((item) => item.judging === true) === true;
+  useEffect(() => {
+    if (!judging) return undefined;
+    const timer = window.setTimeout(reload, JUDGING_RECHECK_MS);
+    return () => window.clearTimeout(timer);
+  }, [judging, data, reload]);
   const [filter, setFilter] = useState('');
   const [importing, setImporting] = useState(false);
   const shown = useMemo(() => (data?.runbooks ?? []).filter((item) => matchesRunbook(item, filter)), [data, filter]);
@@ -104,7 +120,7 @@ function RunbookRow({ item }: { item: RunbookListItem }) {
             {item.title}
           </a>
           <div className="muted small">
-            <code>{item.id}</code> · {item.steps} steps
+            <code>{item.id}</code> · {item.judging ? <span className="judging">being checked…</span> : `${item.steps} steps`}
             {errors > 0 ? <span className="tag tag-bad"> {errors === 1 ? '1 problem' : `${errors} problems`}</span> : null}
           </div>
           {item.summary ? <div className="small">{item.summary}</div> : null}
