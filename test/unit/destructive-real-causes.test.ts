@@ -1037,3 +1037,75 @@ describe('lead, stop 25: eval of echo over variables, help about a verb, a virtu
     expect(await rules('_temppem=/etc/haproxy/site.pem\ncat "$cert" "$key" > "${_temppem}"')).toContain('redirect-overwrite');
   });
 });
+
+describe('lead, stop 26: disks and device maps for Ceph, SELinux modules, PostgreSQL tools, noun-verb subcommands, a transactional wrapper', () => {
+  it('flags what prepares or wipes a disk for Ceph, and what tears down a device map', async () => {
+    expect(await rules('ceph-disk -v prepare --bluestore /dev/sdb')).toContain('ceph-disk-prepare');
+    expect(await rules('ceph-disk zap /dev/sdb')).toContain('ceph-disk-prepare');
+    expect(await rules('ceph-volume lvm zap /dev/sdb --destroy')).toContain('ceph-disk-prepare');
+    expect(await rules('ceph-volume lvm batch --yes /dev/sdb /dev/sdc')).toContain('ceph-disk-prepare');
+    expect(await rules('dmsetup wipe_table --force /dev/mapper/osd-1')).toContain('device-map-remove');
+    expect(await rules('dmsetup remove /dev/mapper/osd-1')).toContain('device-map-remove');
+  });
+
+  it('does not flag what only lists or reads a disk, its Ceph volumes or its device maps', async () => {
+    expect(await rules('ceph-disk list')).toEqual([]);
+    expect(await rules('ceph-volume lvm list --format json')).toEqual([]);
+    expect(await rules('ceph-volume lvm activate --all')).toEqual([]);
+    expect(await rules('dmsetup ls --target crypt')).toEqual([]);
+    expect(await rules('dmsetup info /dev/mapper/osd-1')).toEqual([]);
+    expect(await rules('sgdisk --info=1 /dev/sda')).toEqual([]);
+    expect(await rules('sgdisk -i 2 /dev/sda')).toEqual([]);
+    expect(await rules('sgdisk --print /dev/sda')).toEqual([]);
+    expect(await rules('sgdisk --verify /dev/sda')).toEqual([]);
+    expect(await rules('sgdisk --pretend --zap-all /dev/sda')).toEqual([]);
+  });
+
+  it('still flags sgdisk when one option changes the table', async () => {
+    expect(await rules('sgdisk --zap-all /dev/sda')).toContain('partition-table');
+    expect(await rules('sgdisk --info=1 --delete=1 /dev/sda')).toContain('partition-table');
+    expect(await rules('sgdisk -n 1:0:+1G /dev/sda')).toContain('partition-table');
+  });
+
+  it('flags removing an SELinux module, and not listing or installing one', async () => {
+    expect(await rules('semodule -r rke2')).toContain('selinux-module-remove');
+    expect(await rules('semodule -X 200 -r rke2')).toContain('selinux-module-remove');
+    expect(await rules('semodule --remove=rke2')).toContain('selinux-module-remove');
+    expect(await rules('semodule -l')).toEqual([]);
+    expect(await rules('semodule -i rke2.pp')).toEqual([]);
+  });
+
+  it("flags pgBackRest's restore and expiry and pgbench's initialisation, and not a backup, a check or a benchmark", async () => {
+    expect(await rules('pgbackrest --stanza=db --delta restore')).toContain('pgbackrest-restore');
+    expect(await rules('pgbackrest --stanza=db expire --repo1-retention-full=1')).toContain('pgbackrest-restore');
+    expect(await rules('pgbackrest --stanza=db stanza-delete --force')).toContain('pgbackrest-restore');
+    expect(await rules('pgbench -i -s 10 shop')).toContain('pgbench-initialize');
+    expect(await rules('pgbench --initialize --scale=10 shop')).toContain('pgbench-initialize');
+    expect(await rules('pgbackrest --stanza=db backup --type=full')).toEqual([]);
+    expect(await rules('pgbackrest --stanza=db check')).toEqual([]);
+    expect(await rules('pgbackrest info')).toEqual([]);
+    expect(await rules('pgbench -c 10 -T 60 shop')).toEqual([]);
+  });
+
+  it('reads a noun-verb subcommand by its verb (virsh net-destroy), and not a noun-verb that only reads', async () => {
+    expect(await rules('virsh net-destroy br-test')).toContain('cli-delete-verb');
+    expect(await rules('virsh net-undefine br-test')).toContain('cli-delete-verb');
+    expect(await rules('virsh pool-delete images')).toContain('cli-delete-verb');
+    expect(await rules('virsh net-list --all')).toEqual([]);
+    expect(await rules('virsh net-dumpxml default')).toEqual([]);
+  });
+
+  it('judges what transactional-update runs, also through a variable that holds it', async () => {
+    const wrapper = 'transactional_update=""\nif [ -x /usr/sbin/transactional-update ]; then transactional_update="transactional-update -c run"; fi\n';
+    expect(await rules(`${wrapper}$transactional_update find /usr/lib/systemd/system -name "rke2-*.service" -delete`)).toContain('find-delete');
+    expect(await rules('transactional-update -c run rm -rf /opt/rke2')).toContain('rm-recursive');
+    expect(await rules(`${wrapper}$transactional_update rm -f -- "\${INSTALL_RKE2_ROOT}/bin/rke2"`)).toContain('rm-files');
+    expect(await rules('transactional-update -c run ls /opt')).toEqual([]);
+  });
+
+  it('flags netplan apply (interfaces are reconfigured, connections can drop), and not generating or trying', async () => {
+    expect(await rules('netplan apply')).toContain('network-apply');
+    expect(await rules('netplan generate')).toEqual([]);
+    expect(await rules('netplan get')).toEqual([]);
+  });
+});

@@ -128,10 +128,38 @@ export const DATA_RULES: readonly DestructiveRule[] = [
     id: 'pg-restore',
     category: 'restores',
     commands: ['pg_restore'],
-    matches: 'pg_restore into a database (-d / --dbname), not --list',
-    when: (i) => optionValue(i.args, '-d', '--dbname') !== undefined && !hasFlag(i.args, 'l', '--list'),
+    matches: 'pg_restore into a database (-d / --dbname, or options held in a variable, which name one), not --list or -f FILE',
+    // Without -d pg_restore writes SQL to its output; options kept in a variable
+    // (`pg_restore ${conn_opts} ${BACKUP_FILE}`) are there to name the database.
+    when: (i) =>
+      !hasFlag(i.args, 'l', '--list') &&
+      (optionValue(i.args, '-d', '--dbname') !== undefined || (optionValue(i.args, '-f', '--file') === undefined && i.args.some((a) => a.startsWith('$')))),
     reason: 'restores a dump over a live database (pg_restore -d)',
-    examples: { flags: ['pg_restore --no-owner --jobs=4 -d shop_staging shop.dump', 'pg_restore --clean --dbname=shop shop.dump'], quiet: ['pg_restore --list shop.dump', 'pg_restore -f out.sql shop.dump'] },
+    examples: { flags: ['pg_restore --no-owner --jobs=4 -d shop_staging shop.dump', 'pg_restore --clean --dbname=shop shop.dump', 'pg_restore ${conn_opts} ${BACKUP_FILE}'], quiet: ['pg_restore --list shop.dump', 'pg_restore -f out.sql shop.dump', 'pg_restore -f out.sql $DUMP'] },
+  },
+  {
+    id: 'pgbackrest-restore',
+    category: 'restores',
+    commands: ['pgbackrest'],
+    matches: 'pgbackrest restore / expire / stanza-delete',
+    // A restore writes the backup into the cluster's data directory (with --delta over what is
+    // there); expire and stanza-delete remove backups from the repository.
+    when: (i) => {
+      // Its options come before or after the command (`--stanza db restore`): any operand can be it.
+      const verb = operands(i.args).find((w) => /^(restore|expire|stanza-delete)$/.test(w));
+      return verb !== undefined && `pgbackrest ${verb}`;
+    },
+    reason: 'restores a backup over the data directory, or deletes backups from the repository ({})',
+    examples: { flags: ['pgbackrest --stanza=db --delta restore', 'pgbackrest --stanza=db expire', 'pgbackrest --stanza=db stanza-delete --force'], quiet: ['pgbackrest --stanza=db backup --type=full', 'pgbackrest --stanza=db check', 'pgbackrest info'] },
+  },
+  {
+    id: 'pgbench-initialize',
+    category: 'databases',
+    commands: ['pgbench'],
+    matches: 'pgbench -i / --initialize',
+    when: (i) => hasFlag(i.args, 'i', '--initialize'),
+    reason: 'drops and recreates the pgbench_* tables in the database (pgbench --initialize)',
+    examples: { flags: ['pgbench -i -s 10 shop', 'pgbench --initialize --scale=10 shop'], quiet: ['pgbench -c 10 -T 60 shop'] },
   },
   {
     id: 'tar-extract',

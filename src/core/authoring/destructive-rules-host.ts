@@ -61,6 +61,15 @@ function rootRisk(words: string[]): string {
   return risky ? `; if a variable in '${risky}' is empty, this starts from /` : '';
 }
 
+/** sgdisk's options that only read the disk or write elsewhere (a backup file); `--pretend` makes every change an in-memory one. */
+const SGDISK_READS = new Set(['-i', '--info', '-p', '--print', '-v', '--verify', '-O', '--print-mbr', '-L', '--list-types', '-b', '--backup', '-V', '--version', '-?', '--help']);
+
+function sgdiskOnlyReads(args: string[]): boolean {
+  if (hasFlag(args, 'P', '--pretend')) return true;
+  const given = args.filter((a) => a.startsWith('-')).map((a) => (a.startsWith('--') ? a.split('=')[0] ?? a : a.slice(0, 2)));
+  return given.length > 0 && given.every((option) => SGDISK_READS.has(option));
+}
+
 function packageVerb(input: RuleInput): string | undefined {
   if (input.name === 'rpm') return hasFlag(input.args, 'e', '--erase') ? 'rpm -e' : undefined;
   if (input.name === 'apk') {
@@ -357,9 +366,9 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     commands: ['fdisk', 'sfdisk', 'sgdisk', 'parted'],
     matches: 'fdisk/sfdisk/sgdisk (not listing), parted rm/mklabel/mkpart/resizepart',
     when: (i) =>
-      i.name === 'parted' ? i.args.some((a) => /^(rm|mklabel|mkpart|resizepart)$/.test(a)) : i.name === 'sgdisk' ? !hasFlag(i.args, 'p', '--print') : !hasFlag(i.args, 'ld', '--list', '--dump'),
+      i.name === 'parted' ? i.args.some((a) => /^(rm|mklabel|mkpart|resizepart)$/.test(a)) : i.name === 'sgdisk' ? !sgdiskOnlyReads(i.args) : !hasFlag(i.args, 'ld', '--list', '--dump'),
     reason: "changes a disk's partition table",
-    examples: { flags: ['parted -s /dev/sdb mklabel gpt mkpart primary ext4 0% 100%', 'sgdisk --zap-all /dev/sdb'], quiet: ['fdisk -l', 'parted /dev/sdb print'] },
+    examples: { flags: ['parted -s /dev/sdb mklabel gpt mkpart primary ext4 0% 100%', 'sgdisk --zap-all /dev/sdb', 'sgdisk --info=1 --delete=1 /dev/sdb'], quiet: ['fdisk -l', 'parted /dev/sdb print', 'sgdisk --info=1 /dev/sdb', 'sgdisk --pretend --zap-all /dev/sdb'] },
   },
   {
     id: 'volume-remove',
@@ -520,7 +529,26 @@ export const HOST_RULES: readonly DestructiveRule[] = [
     reason: 'removes firewall rules or turns the firewall off ({})',
     examples: { flags: ['ufw --force reset', 'ufw delete allow 8080'], quiet: ['ufw status verbose'] },
   },
+  {
+    id: 'network-apply',
+    category: 'network',
+    commands: ['netplan'],
+    matches: 'netplan apply',
+    // `netplan try` rolls back unless confirmed; `apply` does not.
+    when: (i) => operands(i.args)[0] === 'apply',
+    reason: 'applies the network configuration now: interfaces are reconfigured and connections can drop (netplan apply)',
+    examples: { flags: ['netplan apply'], quiet: ['netplan generate', 'netplan get', 'netplan try --timeout 60'] },
+  },
   // packages
+  {
+    id: 'selinux-module-remove',
+    category: 'packages',
+    commands: ['semodule'],
+    matches: 'semodule -r/--remove (also after -X PRIORITY)',
+    when: (i) => hasFlag(i.args, 'r', '--remove'),
+    reason: 'removes an installed SELinux policy module; what it allowed is denied from then on (semodule -r)',
+    examples: { flags: ['semodule -r rke2', 'semodule -X 200 -r rke2', 'semodule --remove=rke2'], quiet: ['semodule -l', 'semodule -i rke2.pp'] },
+  },
   {
     id: 'package-remove',
     category: 'packages',

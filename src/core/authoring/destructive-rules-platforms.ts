@@ -66,8 +66,8 @@ function subcommandLike(i: RuleInput, verb: RegExp): string | false {
 
 // A restart stops what runs for a while, as the restart rule says of service managers.
 const STOP_VERB = /^(stop|kill|shutdown|poweroff|halt|disable|mask|restart)$/;
-/** `ceph osd pool delete`, `aws s3 rm`, `aws ec2 terminate-instances`, `npm uninstall`. */
-const DELETE_VERB = /^(delete|del|rm|remove|purge|destroy|drop|wipe|erase|uninstall|undefine|prune|flush|terminate|deregister|evict)$|^(delete|remove|terminate|deregister|purge|destroy|drop)[-_]/;
+/** `ceph osd pool delete`, `aws s3 rm`, `aws ec2 terminate-instances`, `npm uninstall`. Also noun-verb subcommands whose last word is the verb (`virsh net-destroy`, `virsh pool-delete`). */
+const DELETE_VERB = /^(delete|del|rm|remove|purge|destroy|drop|wipe|erase|uninstall|undefine|prune|flush|terminate|deregister|evict)$|^(delete|remove|terminate|deregister|purge|destroy|drop)[-_]|^[a-z]+-(delete|destroy|undefine|remove|purge|wipe)$/;
 
 export const PLATFORM_RULES: readonly DestructiveRule[] = [
   {

@@ -8,7 +8,37 @@ import type { DestructiveRule } from './destructive-rule-types.js';
 /** The filesystem checkers, by the names a script calls them. */
 const CHECKERS = ['fsck', 'e2fsck', 'fsck.ext2', 'fsck.ext3', 'fsck.ext4', 'fsck.vfat', 'fsck.fat', 'fsck.btrfs', 'fsck.xfs'];
 
+/** ceph-volume's subcommands that format or wipe the devices they are given (`lvm list`, `activate`, `scan` only read or start). */
+const CEPH_VOLUME_WRITES = /^(zap|prepare|create|batch)$/;
+
 export const STORAGE_RULES: readonly DestructiveRule[] = [
+  {
+    id: 'ceph-disk-prepare',
+    category: 'disks',
+    commands: ['ceph-disk', 'ceph-volume'],
+    matches: 'ceph-disk prepare/zap/destroy, ceph-volume lvm|raw zap/prepare/create/batch',
+    // They partition, format or wipe whatever device they are pointed at: a wrong device name
+    // loses that disk, as the partitioning tools do.
+    when: (i) => {
+      const words = operands(i.args);
+      if (i.name === 'ceph-disk') return /^(prepare|zap|destroy)$/.test(words[0] ?? '') && `ceph-disk ${words[0]}`;
+      const at = words.findIndex((w) => /^(lvm|raw)$/.test(w));
+      return at !== -1 && CEPH_VOLUME_WRITES.test(words[at + 1] ?? '') && `ceph-volume ${words[at]} ${words[at + 1]}`;
+    },
+    reason: 'partitions, formats or wipes a disk for Ceph, losing what was on it ({})',
+    examples: { flags: ['ceph-disk -v prepare --bluestore /dev/sdb', 'ceph-disk zap /dev/sdb', 'ceph-volume lvm zap /dev/sdb --destroy', 'ceph-volume lvm create --data /dev/sdc'], quiet: ['ceph-disk list', 'ceph-volume lvm list', 'ceph-volume lvm activate --all', 'ceph-volume simple scan'] },
+  },
+  {
+    id: 'device-map-remove',
+    category: 'disks',
+    commands: ['dmsetup'],
+    matches: 'dmsetup remove/remove_all/wipe_table/clear',
+    // A mapping removed or its table wiped fails every read and write of whoever uses it (an
+    // encrypted OSD, a volume), also while it is in use when forced.
+    when: (i) => /^(remove|remove_all|wipe_table|clear)$/.test(operands(i.args)[0] ?? '') && `dmsetup ${operands(i.args)[0]}`,
+    reason: 'removes a device-mapper device or its table, failing all I/O of whoever uses it ({})',
+    examples: { flags: ['dmsetup remove /dev/mapper/osd-1', 'dmsetup wipe_table --force /dev/mapper/osd-1', 'dmsetup remove_all'], quiet: ['dmsetup ls --target crypt', 'dmsetup info /dev/mapper/osd-1', 'dmsetup table'] },
+  },
   {
     id: 'disk-repair',
     category: 'disks',

@@ -72,7 +72,11 @@ const REMOTE_RUN: Record<string, RegExp> = {
   pct: /^exec$/,
   lxc: /^exec$/,
   'lxc-attach': /.*/,
+  // An immutable host (SUSE MicroOS) changes its root through `transactional-update run CMD`.
+  'transactional-update': /^run$/,
 };
+
+const NO_DASHES_BEFORE_COMMAND = new Set(['docker', 'podman', 'transactional-update']);
 
 /** Options of docker/podman/kubectl/oc run and exec that take the next word as their value. */
 const OPTION_VALUES = new Set(['-u', '--user', '-v', '--volume', '-e', '--env', '--env-file', '--name', '-w', '--workdir', '--entrypoint', '--network', '--net', '--mount', '-l', '--label', '-p', '--publish', '-h', '--hostname', '--cidfile', '--platform', '-c', '--container', '-n', '--namespace', '--image', '--user-ns', '--group-add', '--sysctl', '--tmpfs', '--log-driver', '--restart', '-m', '--memory']);
@@ -130,7 +134,8 @@ export function innerCommands(call: ShellCall, name: string, knowledge: ScriptKn
   const verbs = REMOTE_RUN[name];
   if (verbs && verbs.test(operands(call.args)[0] ?? '')) {
     const dashes = call.args.indexOf('--');
-    if (dashes !== -1 && name !== 'docker' && name !== 'podman') return as(call.args.slice(dashes + 1));
+    // `pct exec 101 -- cmd`; docker's and transactional-update's `--` belong to the command run.
+    if (dashes !== -1 && !NO_DASHES_BEFORE_COMMAND.has(name)) return as(call.args.slice(dashes + 1));
     // An option's value is not the command, though it may end in one's name (`-u mysql`,
     // `-v vol:/var/lib/mysql`).
     const at = call.args.findIndex((arg, i) => i > 0 && !/[:=]/.test(arg) && !OPTION_VALUES.has(call.args[i - 1] ?? '') && known(arg.split('/').pop() ?? arg));
