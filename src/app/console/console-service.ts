@@ -103,6 +103,7 @@ export class ConsoleService {
     this.closed = true;
     const { driver, recording, restores } = this.parts;
     for (const controller of restores.values()) controller.abort();
+    this.parts.catalog.close();
     await Promise.allSettled([driver.close(), recording.close(), ...restores.keys()]);
     this.listeners.clear();
     try {

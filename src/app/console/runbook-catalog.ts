@@ -26,6 +26,8 @@ import { KeptVerdicts } from './kept-verdicts.js';
 import { toStepView } from './step-view.js';
 
 type JudgeRunbooks = typeof import('./judge-runbooks.js');
+/** How long after listing runbooks from a glance their judging starts (see judgeSoon). */
+const JUDGING_DELAY_MS = 300;
 type GlanceAt = typeof import('../../core/runbook/front-matter-glance.js').glanceAtFrontMatter;
 
 /** A runbook as listed: its parse only when it was judged here (not when its verdict was kept from an earlier console). */
@@ -43,6 +45,8 @@ export class RunbookCatalog {
   private judgingModule: Promise<JudgeRunbooks> | undefined;
   /** The `runbooks-judged` event promised by a listing that showed runbooks still being judged (one for all such listings). */
   private judgedNotice: Promise<void> | undefined;
+  private judgingTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(
     private readonly settings: Settings,
@@ -54,25 +58,49 @@ export class RunbookCatalog {
   /**
    * Every runbook with its verdict. When some have none yet (a data folder that has not seen
    * these bytes, where judging takes about a second), the list does not wait for them: they are
-   * listed from their front matter as `judging`, and a `runbooks-judged` event follows once the
-   * judging under way has ended, so the first screen shows the workspace at once.
+   * listed from their front matter as `judging`, judging starts a moment later, and a
+   * `runbooks-judged` event follows once it has ended, so the first screen shows the workspace
+   * at once.
    */
   async list(): Promise<{ runbooks: RunbookListItem[]; inventoryProblems: Problem[] }> {
-    const judged = this.read();
-    const glance = await this.glance().catch(() => undefined);
-    if (glance) {
-      this.judgedNotice ??= judged.then(
-        () => undefined,
-        () => undefined,
-      ).then(() => {
-        this.judgedNotice = undefined;
-        // A judging that failed is listed again too: that listing reports the failure.
-        this.emit({ type: 'runbooks-judged' });
-      });
-      return this.listItems(glance.entries, glance.inventoryProblems);
+    const atHand = await this.glance().catch(() => undefined);
+    // Every verdict kept or judged here: the list the judging would give, read once.
+    if (atHand?.complete) return this.listItems(atHand.entries, atHand.inventoryProblems);
+    if (atHand?.pending) {
+      this.judgeSoon();
+      return this.listItems(atHand.entries, atHand.inventoryProblems);
     }
-    const { entries, inventoryProblems } = await judged;
+    const { entries, inventoryProblems } = await this.read();
     return this.listItems(entries, inventoryProblems);
+  }
+
+  /**
+   * Judges what a glance listed, JUDGING_DELAY_MS from now, then sends `runbooks-judged` (also
+   * when judging failed: the listing that follows reports it). Not at once: loading the parsers
+   * and judging hold the server's only thread for a hundred milliseconds and more at a time,
+   * and the page that asked is then fetching its scripts from this same server.
+   */
+  private judgeSoon(): void {
+    if (this.judgedNotice) return;
+    this.judgedNotice = new Promise<void>((resolve) => {
+      this.judgingTimer = setTimeout(resolve, JUDGING_DELAY_MS);
+    })
+      .then(() => this.read())
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.judgedNotice = undefined;
+        if (!this.closed) this.emit({ type: 'runbooks-judged' });
+      });
+  }
+
+  /** Judging not started yet is not started: the console is stopping. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.judgingTimer);
+    this.judgedNotice = undefined;
   }
 
   private listItems(entries: ListedEntry[], inventoryProblems: Problem[]): { runbooks: RunbookListItem[]; inventoryProblems: Problem[] } {
@@ -94,11 +122,11 @@ export class RunbookCatalog {
 
   /**
    * The workspace as far as it is known without judging: each runbook's verdict where one is at
-   * hand (judged here or kept), else a glance at its front matter. Undefined when every runbook
-   * has a verdict (the full listing then costs no judging). Reads only: the judging under way
-   * keeps and stores what it judges.
+   * hand (judged here or kept), else a glance at its front matter. `complete` when every
+   * runbook and handrail.yml have a verdict, `pending` when some runbook has none. Reads only:
+   * judging keeps and stores what it judges.
    */
-  private async glance(): Promise<{ entries: ListedEntry[]; inventoryProblems: Problem[] } | undefined> {
+  private async glance(): Promise<{ entries: ListedEntry[]; inventoryProblems: Problem[]; complete: boolean; pending: boolean }> {
     const workspace = this.settings.workspace;
     const inventoryPath = await requireInventory(workspace);
     const inventoryKey = keyOfInventory(workspace, inventoryPath, await readSource(inventoryPath));
@@ -113,19 +141,27 @@ export class RunbookCatalog {
       if (verdict) entries.push(this.withVersionConflict(verdict));
       else unjudged.push({ file, source });
     }
-    if (unjudged.length === 0) return undefined;
-    const { glanceAtFrontMatter } = await import('../../core/runbook/front-matter-glance.js');
-    for (const { file, source } of unjudged) entries.push({ summary: glancedSummary(workspace, file, source, glanceAtFrontMatter), problems: [], judging: true });
+    if (unjudged.length > 0) {
+      const { glanceAtFrontMatter } = await import('../../core/runbook/front-matter-glance.js');
+      for (const { file, source } of unjudged) entries.push({ summary: glancedSummary(workspace, file, source, glanceAtFrontMatter), problems: [], judging: true });
+    }
     // The inventory's problems are listed once it is judged (with the runbooks, or kept).
-    return { entries: entries.sort((a, b) => a.summary.id.localeCompare(b.summary.id)), inventoryProblems: kept.inventoryProblems(inventoryKey) ?? [] };
+    const inventoryProblems = kept.inventoryProblems(inventoryKey);
+    return {
+      entries: entries.sort((a, b) => a.summary.id.localeCompare(b.summary.id)),
+      inventoryProblems: inventoryProblems ?? [],
+      complete: unjudged.length === 0 && inventoryProblems !== undefined,
+      pending: unjudged.length > 0,
+    };
   }
 
   /**
-   * Judges the workspace now, in the background, so the first listing (the console's first
-   * screen) finds it judged; a failure is left for that listing to report.
+   * Lists the workspace now, in the background, so the first listing (the console's first
+   * screen) finds the verdicts kept or the front matter read, and the judging of the rest
+   * scheduled; a failure is left for that listing to report.
    */
   prepare(): void {
-    void this.read().catch(() => undefined);
+    void this.list().catch(() => undefined);
   }
 
   async detail(id: string): Promise<RunbookDetail> {
