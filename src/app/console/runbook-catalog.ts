@@ -46,6 +46,8 @@ export class RunbookCatalog {
   /** The `runbooks-judged` event promised by a listing that showed runbooks still being judged (one for all such listings). */
   private judgedNotice: Promise<void> | undefined;
   private judgingTimer: NodeJS.Timeout | undefined;
+  /** The last judging in the background failed: the next listing judges before it answers. */
+  private judgingFailed = false;
   private closed = false;
 
   constructor(
@@ -66,17 +68,20 @@ export class RunbookCatalog {
     const atHand = await this.glance().catch(() => undefined);
     // Every verdict kept or judged here: the list the judging would give, read once.
     if (atHand?.complete) return this.listItems(atHand.entries, atHand.inventoryProblems);
-    if (atHand?.pending) {
+    if (atHand?.pending && !this.judgingFailed) {
       this.judgeSoon();
       return this.listItems(atHand.entries, atHand.inventoryProblems);
     }
+    // After a judging in the background failed, the list judges first, so that the failure
+    // is reported in the operator's view rather than "being checked…" for ever.
     const { entries, inventoryProblems } = await this.read();
+    this.judgingFailed = false;
     return this.listItems(entries, inventoryProblems);
   }
 
   /**
    * Judges what a glance listed, JUDGING_DELAY_MS from now, then sends `runbooks-judged` (also
-   * when judging failed: the listing that follows reports it). Not at once: loading the parsers
+   * when judging failed: the listing that follows judges again and reports the failure). Not at once: loading the parsers
    * and judging hold the server's only thread for a hundred milliseconds and more at a time,
    * and the page that asked is then fetching its scripts from this same server.
    */
@@ -87,8 +92,8 @@ export class RunbookCatalog {
     })
       .then(() => this.read())
       .then(
-        () => undefined,
-        () => undefined,
+        () => (this.judgingFailed = false),
+        () => (this.judgingFailed = true),
       )
       .then(() => {
         this.judgedNotice = undefined;
