@@ -33,10 +33,12 @@ beforeEach(async () => {
   const files: Record<string, string> = { 'handrail.yml': INVENTORY, 'flawed.md': runbook('flawed', 'nowhere') };
   for (let i = 0; i < 12; i++) files[`check-${i}.md`] = runbook(`check-${i}`, 'app');
   writeWorkspace(`${root}/ws`, files);
-  server = await startConsole({ dataDir: `${root}/data`, workspace: `${root}/ws` });
+  // The page first, then the console, opened at once: its judging starts 300 ms after it has
+  // listed the runbooks from their front matter, so the first screen always finds them unjudged.
   context = await freshContext(browser);
   page = await context.newPage();
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  server = await startConsole({ dataDir: `${root}/data`, workspace: `${root}/ws` });
 }, 60_000);
 
 afterEach(async () => {
