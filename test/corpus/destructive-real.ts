@@ -187,6 +187,8 @@ await heldOut('nvm-sh', 'labels-nvm-sh.json', oneRepository('nvm-sh+nvm'));
 await heldOut('ceph-container', 'labels-ceph-container.json', oneRepository('ceph+ceph-container'));
 await heldOut('crunchy-postgres', 'labels-crunchy-postgres.json', oneRepository('CrunchyData+crunchy-containers'));
 await heldOut('rke2', 'labels-rke2.json', oneRepository('rancher+rke2'));
+await heldOut('db-images', 'labels-db-images.json', ownerNamePath);
+await heldOut('container-init', 'labels-container-init.json', ownerNamePath);
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
