@@ -1109,3 +1109,31 @@ describe('lead, stop 26: disks and device maps for Ceph, SELinux modules, Postgr
     expect(await rules('netplan get')).toEqual([]);
   });
 });
+
+describe('lead, stop 26: a script run again as itself, jq output quoted for the shell', () => {
+  it('does not read "$BASH_SOURCE" or "$0" run again (as another user) as a command nobody can read', async () => {
+    expect(await rules('exec gosu postgres "$BASH_SOURCE" "$@"')).toEqual([]);
+    expect(await rules('exec gosu mysql "${BASH_SOURCE[0]}" "$@"')).toEqual([]);
+    expect(await rules('exec su-exec redis "$0" "$@"')).toEqual([]);
+  });
+
+  it('still flags a command from any other variable, and "$@" itself', async () => {
+    expect(await rules('exec gosu postgres "$SCRIPT" "$@"')).toContain('command-from-variable');
+    expect(await rules('exec "$@"')).toContain('command-from-variable');
+  });
+
+  it('still flags a kill of the process the script itself started (the label rule counts it: spilo)', async () => {
+    expect(await rules('mariadbd --skip-networking &\nMARIADB_PID=$!\nkill "$MARIADB_PID"')).toContain('kill');
+  });
+
+  it("does not flag eval of set -- or an array assignment over jq's @sh output", async () => {
+    expect(await rules('versions="$(jq -r \'keys | map(@sh) | join(" ")\' versions.json)"\neval "set -- $versions"')).toEqual([]);
+    expect(await rules('v="$(jq -r \'.[env.version].variants | map(@sh) | join(" ")\' versions.json)"\neval "variants=( $v )"')).toEqual([]);
+    expect(await rules('a="$(jq -r \'.arches | map(@sh) | join(" ")\' v.json)"\neval "declare -g -a arches=( $a )"')).toEqual([]);
+  });
+
+  it('still flags eval over jq output that is not quoted for the shell, or over several commands', async () => {
+    expect(await rules('v="$(jq -r \'.variants | join(" ")\' versions.json)"\neval "variants=( $v )"')).toContain('eval');
+    expect(await rules('v="$(jq -r \'map(@sh) | join(" ")\' v.json)"\neval "set -- $v; rm -rf $v"')).toContain('eval');
+  });
+});

@@ -299,7 +299,7 @@ function judgeCall(call: ShellCall, top: ShellCall, depth: number, judging: Judg
       else {
         const named = programNamedByVariable(call.name);
         if (named !== undefined) judgeCall({ ...call, name: named }, top, depth + 1, judging);
-        else if (printsNothing(call.name)) return;
+        else if (printsNothing(call.name) || THIS_SCRIPT.test(call.name)) return;
         else if (!familyNamedForHarmlessWork(call.name)) found(ruleById('command-from-variable'), call.name, top, judging);
       }
       return;
@@ -411,7 +411,7 @@ function judgeEval(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   // `eval ${service}_SSL_CERT=$cert`: a variable whose name is built at run time is set; no command runs.
   if (call.args.length === 1 && EVAL_ASSIGNMENT.test(code)) return;
   // `eval set -- "$PARSED"` after `PARSED=$(getopt …)`: quoted-evals.ts says why nothing runs.
-  if (evalsQuotedOutput(call.args, (w) => judging.knowledge.resolve(w))) return;
+  if (evalsQuotedOutput(call.args, (w) => judging.knowledge.resolve(w), (w) => judging.knowledge.valuesGiven(w))) return;
   // `eval ${PKG_INSTALL} pkg` after `PKG_INSTALL="${PKG_MANAGER} install -y"`: the text is the
   // script's own, spelt out in its assignments, when only the first word is a variable.
   const [first = '', ...rest] = call.args;
@@ -429,6 +429,12 @@ function judgeEval(call: ShellCall, top: ShellCall, depth: number, judging: Judg
   }
   judgeCode(code, call, top, depth, judging);
 }
+
+/**
+ * `exec gosu postgres "$BASH_SOURCE" "$@"`: the script running itself again (as another user,
+ * the container entrypoint's idiom). What that runs is this very script, judged here.
+ */
+const THIS_SCRIPT = /^\$(\{BASH_SOURCE(\[0\])?\}|BASH_SOURCE|0|\{0\})$/;
 
 /** `if "$(grep -q x file)"; then`: a substitution that prints nothing leaves no command to run. */
 function printsNothing(word: string): boolean {

@@ -245,6 +245,12 @@ export class ScriptKnowledge {
     return out.length > 0 ? [...new Set(out)] : undefined;
   }
 
+  /** Every value the script gives the variable `$NAME` / `${NAME}` names (null: one not known); none for any other word. */
+  valuesGiven(word: string): (string | null)[] {
+    const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(word);
+    return m ? (this.values.get(m[1] ?? m[2] ?? '') ?? []) : [];
+  }
+
   /** `func="$1"` then `$func …` in a function: every value the variable has is one of the function's own arguments. */
   holdsAnArgument(word: string): boolean {
     const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(word);
