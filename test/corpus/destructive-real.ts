@@ -189,6 +189,8 @@ await heldOut('crunchy-postgres', 'labels-crunchy-postgres.json', oneRepository(
 await heldOut('rke2', 'labels-rke2.json', oneRepository('rancher+rke2'));
 await heldOut('db-images', 'labels-db-images.json', ownerNamePath);
 await heldOut('container-init', 'labels-container-init.json', ownerNamePath);
+await heldOut('docker-openvpn', 'labels-docker-openvpn.json', ownerNamePath);
+await heldOut('db-backup', 'labels-db-backup.json', oneRepository('tiredofit+docker-db-backup'));
 const all = total(pooled);
 out.push(`pooled over every set measured here: precision ${precision(all).toFixed(3)} (${all.truePositives}/${all.flagged}), recall ${recall(all).toFixed(3)} (${all.truePositives}/${all.labelled})`);
 out.push(describeRules('every set measured here', all));
