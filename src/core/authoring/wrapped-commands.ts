@@ -10,8 +10,6 @@ const WRAPPERS = new Set([
   'chroot', 'runuser', 'flock', 'watch', 'setsid', 'unbuffer', 'chronic', 'docker', 'podman', 'kubectl', 'nsenter',
   'systemd-run', 'parallel', 'strace', 'ltrace', 'taskset', 'chrt', 'su',
   'su-exec', 'gosu', 's6-setuidgid',
-  // `transactional-update run CMD`: an immutable host's (SUSE MicroOS) way to change its root.
-  'transactional-update',
   // The bash grammar reads `coproc cmd …` and `time { cmd …` as a call with `cmd` among its arguments.
   'coproc',
 ]);
