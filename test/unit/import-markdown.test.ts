@@ -28,6 +28,26 @@ describe('importMarkdown: front matter', () => {
     expect(runbook.intro).toContain('KubePodCrashLooping');
   });
 
+  it('takes the page’s owner as the runbook’s owner', async () => {
+    const page = `---\ntitle: Redis out of memory\nowner: sre-team\ntags: [redis]\n---\n\n## Check\n\n${fence('sh', 'redis-cli info memory')}\n`;
+    const { runbook, errors, markdown, warnings } = await draftOf(page, 'redis-oom.md');
+    expect(errors).toEqual([]);
+    expect(runbook.frontMatter).toMatchObject({ owner: 'sre-team' });
+    expect(markdown).not.toContain('# owner:');
+    expect(markdown).not.toContain('Fill in `owner:`');
+    expect(warnings).toContainEqual(expect.stringContaining('key tags has no meaning'));
+    expect(warnings.join('\n')).not.toMatch(/\bowner\b.*no meaning/);
+  });
+
+  it('keeps an owner that is not one name as the page’s text, and still asks for one', async () => {
+    const page = `---\ntitle: Full disk\nowner: [storage, sre]\n---\n\n## Check\n\n${fence('sh', 'df -h')}\n`;
+    const { runbook, errors, markdown } = await draftOf(page, 'full-disk.md');
+    expect(errors).toEqual([]);
+    expect(runbook.frontMatter.owner).toBeUndefined();
+    expect(runbook.intro).toContain('owner: ["storage","sre"]');
+    expect(markdown).toContain('Fill in `owner:`');
+  });
+
   it('takes the title from the H1 when the page has no front matter', async () => {
     const { runbook } = await draftOf(`# Disk full on the build host\n\n## Look\n\n${fence('bash', 'df -h')}\n`, 'disk-full.md');
     expect(runbook.frontMatter).toMatchObject({ id: 'disk-full', title: 'Disk full on the build host' });
@@ -190,6 +210,16 @@ describe('importMarkdown: commands that need a terminal become manual steps', ()
     expect(steps[0]?.action).toBeUndefined();
     expect(steps[0]?.prose).toContain(`\`\`\`text\n${command}\n\`\`\``);
     expect(steps[0]?.prose).toContain(why);
+  });
+
+  it('flags a destructive command in a manual step, which nothing asks to confirm', async () => {
+    const page = `## Restart\n\n${fence('shell', 'sudo systemctl restart redis-server\ntail -f /var/log/redis/redis-server.log')}\n\n## Look\n\n${fence('bash', 'watch kubectl get pods')}\n`;
+    const { steps, errors, warnings } = await draftOf(page);
+    expect(errors).toEqual([]);
+    expect(steps[0]?.action).toBeUndefined();
+    expect(steps[0]?.prose).toMatch(/> \*\*Warning:\*\* line 1: `sudo systemctl restart redis-server` [^\n]*restart/);
+    expect(warnings).toContainEqual(expect.stringMatching(/^step 1 "Restart" \(manual\): line 1: `sudo systemctl restart redis-server` .*check it before you run it by hand$/));
+    expect(steps[1]?.prose).not.toContain('Warning');
   });
 
   it('runs a database client that is given its SQL', async () => {

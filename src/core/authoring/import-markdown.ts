@@ -13,7 +13,8 @@ import { parseYaml } from '../yaml.js';
 import { capitalized, fenced, headingText, runbookIdFrom, yamlScalar } from './draft-markdown.js';
 import { loadShellGrammar } from '../engine/shell-placeholders.js';
 import { exportedBy, finishAction, type Finished, type Provider } from './page-actions.js';
-import { readPageBlock, type PageBlock } from './page-blocks.js';
+import { destructiveReasons } from './destructive-commands.js';
+import { asPlaceholders, asVariables, readPageBlock, type PageBlock } from './page-blocks.js';
 import { inputNameFor, providedByShell, type PageInput } from './page-placeholders.js';
 import { codeNodes, leadIn, leadTitle, outputLeadIns, plainText, renderer, unitsOf } from './page-pieces.js';
 
@@ -103,6 +104,14 @@ export async function importMarkdown(text: string, name: string, options: Import
     }
   }
 
+  // A manual step runs by hand, so nothing asks to confirm it: its destructive commands are
+  // flagged all the same, for the person who will type them.
+  const cautions = new Map<Code, string[]>();
+  for (const code of codes) {
+    const block = blocks.get(code) as PageBlock;
+    if (block.kind === 'manual') cautions.set(code, (await destructiveReasons(asVariables(block.code))).map(asPlaceholders));
+  }
+
   // Sections: what comes before the first `##`, then one per `##` heading.
   const sections: { heading: Node | undefined; nodes: Node[] }[] = [{ heading: undefined, nodes: [] }];
   for (const node of nodes) {
@@ -115,7 +124,7 @@ export async function importMarkdown(text: string, name: string, options: Import
     throw new NothingToImportError(codes.length === 0 ? 'it has no ## sections and no code blocks' : 'it has no ## sections and no shell block');
   }
 
-  const render = renderer(source, blocks, finished, options);
+  const render = renderer(source, blocks, finished, cautions, options);
   // The page's own heading, when the title came from its front matter and says something else.
   const intro: string[] = h1Text !== '' && h1Text !== title ? [`The page's heading: **${h1Text}**`] : [];
   const steps: string[] = [];
@@ -177,7 +186,10 @@ export async function importMarkdown(text: string, name: string, options: Import
   for (const done of finished.values()) for (const m of done.code.matchAll(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g)) used.add(m[1] ?? '');
   const inputs = [...used].sort().map((n) => described.get(n) ?? { name: n, description: `a value the page leaves to the reader`, secret: false });
 
-  const leftover = Object.entries(page).filter(([key]) => !['title', 'summary', 'description', 'cwd'].includes(key));
+  // The page's owner is Handrail's owner when it is one name; anything else stays the page's text.
+  const owner = stringOf(page.owner);
+  const taken = ['title', 'summary', 'description', 'cwd', ...(owner !== undefined ? ['owner'] : [])];
+  const leftover = Object.entries(page).filter(([key]) => !taken.includes(key));
   const summary = stringOf(page.summary) ?? stringOf(page.description) ?? `Draft imported from ${fileName}`;
   const frontMatter = [
     '---',
@@ -185,7 +197,7 @@ export async function importMarkdown(text: string, name: string, options: Import
     `title: ${yamlScalar(title)}`,
     'version: 0.1.0',
     `summary: ${yamlScalar(summary.replace(/\s+/g, ' ').trim())}`,
-    '# owner: the team that keeps this runbook current',
+    owner !== undefined ? `owner: ${yamlScalar(owner)}` : '# owner: the team that keeps this runbook current',
     '# environments: [the environments it may run in]',
     ...inputsYaml(inputs),
     '---',
@@ -206,11 +218,20 @@ export async function importMarkdown(text: string, name: string, options: Import
     for (const note of done?.notes ?? []) warnings.push(`step ${i + 1} "${stepTitle}": ${note}`);
     const block = code ? blocks.get(code) : undefined;
     if (block?.kind === 'manual') warnings.push(`step ${i + 1} "${stepTitle}" is a manual step: ${block.manualBecause ?? 'it cannot run unattended'}`);
+    for (const reason of (code && cautions.get(code)) || []) warnings.push(`step ${i + 1} "${stepTitle}" (manual): ${reason}; check it before you run it by hand`);
   });
-  if (stepTitles.some(({ code }) => code && finished.get(code)?.reasons.length)) {
-    todo.push('**Destructive:** the steps with a **Warning** ask for confirmation (`confirm`) before they run. Check them first.');
+  const confirmed = stepTitles.some(({ code }) => code && finished.get(code)?.reasons.length);
+  const byHand = stepTitles.some(({ code }) => code && cautions.get(code)?.length);
+  if (confirmed || byHand) {
+    const asks = confirmed ? ' The runnable ones ask for confirmation (`confirm`) before they run.' : '';
+    const manual = byHand ? ' The manual ones are typed by hand: nothing asks.' : '';
+    todo.push(`**Destructive:** the steps with a **Warning** change or remove something.${asks}${manual} Check them first.`);
   }
-  todo.push('Fill in `owner:` (and `environments:`, if it must not run everywhere), and mark the steps that are safe to run twice `idempotent`.');
+  todo.push(
+    owner !== undefined
+      ? 'Fill in `environments:`, if it must not run everywhere, and mark the steps that are safe to run twice `idempotent`.'
+      : 'Fill in `owner:` (and `environments:`, if it must not run everywhere), and mark the steps that are safe to run twice `idempotent`.',
+  );
   const note = [
     `> **Draft imported from \`${fileName}\`.** Each shell block of the page is a step below, with the page's text around it as its instructions; ` +
       'commands that need a terminal or never end are manual steps that show the command; example output is kept, never run. Read every step before you run it.',

@@ -51,7 +51,8 @@ export function unitsOf(node: Node, blocks: Map<Code, PageBlock>, stepMaking: (c
   return [{ start: from, end: offset(node, 'end'), indent, node, blocks: inside }];
 }
 
-export function renderer(source: string, blocks: Map<Code, PageBlock>, finished: Map<Code, Finished>, options: { target?: string }) {
+/** `cautions`: the destructive commands of each manual block, shown above it. */
+export function renderer(source: string, blocks: Map<Code, PageBlock>, finished: Map<Code, Finished>, cautions: Map<Code, string[]>, options: { target?: string }) {
   const all = [...blocks.keys()];
   const replacement = (code: Code): string => {
     const block = blocks.get(code) as PageBlock;
@@ -67,7 +68,11 @@ export function renderer(source: string, blocks: Map<Code, PageBlock>, finished:
       return parts.join('\n\n');
     }
     if (block.kind === 'manual') {
-      return [`> **Run this by hand:** ${capitalized(block.manualBecause ?? 'it cannot run unattended')}. Run it in your own terminal, then mark the step done.`, fenced('text', [], code.value)].join('\n\n');
+      return [
+        ...(cautions.get(code) ?? []).map((r) => `> **Warning:** ${r}.`),
+        `> **Run this by hand:** ${capitalized(block.manualBecause ?? 'it cannot run unattended')}. Run it in your own terminal, then mark the step done.`,
+        fenced('text', [], code.value),
+      ].join('\n\n');
     }
     const lang = ['sql', 'http', 'sh', 'bash'].includes(block.lang) ? 'text' : (code.lang ?? '');
     const shown = fenced(lang, [], code.value);
