@@ -222,6 +222,13 @@ describe('importMarkdown: commands that need a terminal become manual steps', ()
     expect(steps[1]?.prose).not.toContain('Warning');
   });
 
+  it('names the command as the page wrote it, quotes kept', async () => {
+    const { steps, warnings } = await draftOf(`## Ask\n\n${fence('bash', 'read -p "Told the team? [y/N] " ans')}\n`);
+    expect(steps[0]?.action).toBeUndefined();
+    expect(steps[0]?.prose).toContain('`read -p "Told the team? [y/N] " ans` waits for typed input');
+    expect(warnings).toContainEqual(expect.stringContaining('`read -p "Told the team? [y/N] " ans` waits for typed input'));
+  });
+
   it('runs a database client that is given its SQL', async () => {
     const { actions } = await draftOf(`## Count\n\n${fence('bash', "psql -h db -c 'SELECT count(*) FROM orders'")}\n\n## Feed\n\n${fence('bash', 'psql -h db <<EOF\nSELECT 1;\nEOF')}\n`);
     expect(actions).toHaveLength(2);

@@ -24,7 +24,7 @@ import { rewritesAhead } from './rebuilt-files.js';
 import { isFreshPlace } from './fresh-places.js';
 import { programFile, sourcedFile } from './script-files.js';
 import { assignmentsIn, isHarmlessTarget, ScriptKnowledge, testedFilesIn, type Assignment } from './script-knowledge.js';
-import { readCodeNow, readStatement, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
+import { readCodeNow, readStatement, shownCall, type ShellCall, type ShellRedirect, type StatementCalls } from './shell-calls.js';
 import { parseShellScript, ShellSyntaxError, type ShellCommand } from './shell-commands.js';
 import { sqlClientOf } from './sql-in-shell.js';
 import { namedAsSuppliedCode } from './supplied-code.js';
@@ -469,7 +469,7 @@ function judgeRedirect(redirect: ShellRedirect, top: ShellCall | null, judging: 
   if (!isLog(resolved) && !isKeyMaterial(resolved) && !keptBySomeoneElse(resolved) && judging.knowledge.inEnsuredFolder(target) && !judging.knowledge.readOrTested(target)) return;
   if (!isLog(resolved) && (judging.knowledge.isFilled(target) || (judging.wholeFromHeredoc?.has(redirect) && laidDownWhole(resolved, target, judging.knowledge)))) return;
   const rule = ruleById('redirect-overwrite');
-  const what = top ? `\`${shown(top)}\`` : `\`${redirect.fd ?? ''}${redirect.op} ${target}\``;
+  const what = top ? `\`${shownCall(top)}\`` : `\`${redirect.fd ?? ''}${redirect.op} ${target}\``;
   judging.out.push({ line: top?.line ?? redirect.line, rule: rule.id, category: rule.category, reason: `line ${top?.line ?? redirect.line}: ${what} ${rule.reason.replace('{}', target)}` });
 }
 
@@ -485,7 +485,7 @@ function laidDownWhole(resolved: string, target: string, knowledge: ScriptKnowle
 function found(rule: DestructiveRule, detail: string, top: ShellCall, judging: Judging): void {
   // `mv`/`cp` onto a path a test just said is not there replaces nothing.
   if ((rule.id === 'mv-replace' || rule.id === 'cp-force') && judging.whereMissing?.has(`${top.line}:${detail}`)) return;
-  const finding = { line: top.line, rule: rule.id, category: rule.category, reason: `line ${top.line}: \`${shown(top)}\` ${rule.reason.replace('{}', detail)}` };
+  const finding = { line: top.line, rule: rule.id, category: rule.category, reason: `line ${top.line}: \`${shownCall(top)}\` ${rule.reason.replace('{}', detail)}` };
   if (rule.level !== 'note') judging.out.push(finding);
   else if (!judging.knowledge.notes.some((n) => n.reason === finding.reason)) judging.knowledge.notes.push({ line: finding.line, rule: finding.rule, reason: finding.reason });
 }
@@ -515,9 +515,3 @@ function unique(findings: DestructiveFinding[]): DestructiveFinding[] {
   return findings.filter((f) => !seen.has(f.reason) && seen.add(f.reason));
 }
 
-/** The call as a person would type it, cut to a readable length. */
-function shown(call: ShellCall): string {
-  const words = [call.name, ...call.args].map((w) => (w === '' || /[\s'"]/.test(w) ? `"${w.replace(/"/g, '\\"')}"` : w));
-  const text = words.join(' ').replace(/\s+/g, ' ').replace(/`/g, "'");
-  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
-}

@@ -3,7 +3,7 @@
 // `kubectl exec -it`, a `tail -f`, `watch`, an editor, or a database console opened without
 // a query would hang the run or do nothing; import makes such a block a manual step that
 // shows the command for the operator to run in their own terminal.
-import type { ShellCall } from './shell-calls.js';
+import { shownCall, type ShellCall } from './shell-calls.js';
 import { baseName } from './wrapped-commands.js';
 
 type Rule = (args: string[]) => string | undefined;
@@ -103,7 +103,7 @@ export function sessionBound(calls: ShellCall[]): string | undefined {
     const why = RULES[name]?.(args);
     // A console fed a heredoc, a here-string or a pipe reads that and ends.
     if (why && !(why.includes('console') || why.includes('shell') || name === 'read' ? fedStdin(call) : false)) {
-      return `\`${[call.name, ...call.args].join(' ')}\` ${why}`;
+      return `\`${shownCall(call)}\` ${why}`;
     }
   }
   return undefined;

@@ -372,3 +372,10 @@ function fedBy(feeder: PendingCall | null): string[] {
 function bodiesOf(call: ShellCall): string[] {
   return call.redirects.filter((r) => r.body !== null && r.op.startsWith('<<')).map((r) => r.body ?? '');
 }
+
+/** The call as a person would type it (quotes put back where a word needs them), cut to a readable length. */
+export function shownCall(call: ShellCall): string {
+  const words = [call.name, ...call.args].map((w) => (w === '' || /[\s'"]/.test(w) ? `"${w.replace(/"/g, '\\"')}"` : w));
+  const text = words.join(' ').replace(/\s+/g, ' ').replace(/`/g, "'");
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
