@@ -33,7 +33,7 @@ afterAll(async () => {
   if (root) await removeDir(root);
 });
 
-const QUESTION = /Stop it now \(SIGTERM, then SIGKILL after 5 s\) and go on\? \[y\/N\] /;
+const QUESTION = /Stop it now \(SIGTERM[^)]*, then SIGKILL after 5 s\) and go on\? \[y\/N\] /;
 
 /** Runs `handrail ARGS` in a pty; answers the first question matching `question` with `answer`. Resolves with the screen, what was on it when asked, and the exit code. */
 function inTerminal(args: string[], cli: CliOptions, question: RegExp, answer: string): Promise<{ screen: string; before: string | undefined; code: number | null }> {
