@@ -30,7 +30,7 @@ import { checkRun, checkRuns, tamperRefusal, type CheckedRun, type CheckedRunDet
 import type { RunTeam, TeamLocks } from './team/run-team.js';
 import { teamConfig } from './team/team-config.js';
 import type { HeldTargetLock } from './target-locks.js';
-import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
+import { findLeftovers, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
 import { settleRemoteLeftovers, unreachableLeftover } from './remote-leftovers.js';
 import { type AskStopLeftover, choseToStop, runningLeftover, stepCommands } from './leftover-question.js';
 import { SshSession } from '../targets/ssh/ssh-session.js';
@@ -471,12 +471,6 @@ export class RunService extends ContextService {
       ...(session.onNotice ? { notice: session.onNotice } : {}),
       ...(session.askStopLeftover ? { ask: session.askStopLeftover } : {}),
     });
-  }
-
-  /** A resumable run's cut-off steps whose command is still running (see leftover-steps.ts). */
-  leftovers(runRef: string): Leftover[] {
-    const run = this.findRun(runRef);
-    return run.status === 'interrupted' || run.status === 'failed' ? findLeftovers(this.store, run.id) : [];
   }
 
   /**
