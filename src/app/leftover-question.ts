@@ -44,11 +44,16 @@ export async function stepCommands(store: RunStore, runId: string): Promise<Map<
   const run = store.getRun(runId);
   const source = store.getRunbookSource(runId);
   if (!run || !source) return new Map();
-  // Loaded only here: a resume with nothing left running never parses the runbook for this.
-  const { parseRunbook } = await import('../core/runbook/parse-runbook.js');
-  const parsed = parseRunbook(run.runbookPath, source);
-  const steps = (parsed.runbook ?? parsed.draft)?.steps ?? [];
-  return new Map(steps.flatMap((s) => (s.action ? [[s.index, s.action.code] as const] : [])));
+  try {
+    // Loaded only here: a resume with nothing left running never parses the runbook for this.
+    const { parseRunbook } = await import('../core/runbook/parse-runbook.js');
+    const parsed = parseRunbook(run.runbookPath, source);
+    const steps = (parsed.runbook ?? parsed.draft)?.steps ?? [];
+    return new Map(steps.flatMap((s) => (s.action ? [[s.index, s.action.code] as const] : [])));
+  } catch {
+    // The command only helps the operator recognise it; the pid, host and start time still name it.
+    return new Map();
+  }
 }
 
 /** Whether to stop them: the operator's choice given up front, else the answer to each in turn (a "no" ends it). */
