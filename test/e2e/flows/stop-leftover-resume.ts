@@ -65,7 +65,9 @@ export const stopLeftoverResume: Flow = {
     const leader = Number(ctx.prepared['leader']);
     try {
       await openConsole(page, ctx.url);
-      await page.goto(`${ctx.origin}/#/run/${runId}`);
+      await page.getByRole('link', { name: 'Audit', exact: true }).click();
+      await page.getByRole('link', { name: /writer .* Interrupted/ }).click();
+      await page.getByRole('link', { name: 'open in the Run view' }).click();
       const resume = page.getByRole('region', { name: 'Resume this run' });
       await resume.getByText('This run was interrupted').waitFor();
       // Nothing offers to stop anything before the page has shown what runs.
@@ -93,6 +95,8 @@ export const stopLeftoverResume: Flow = {
       // Still said once the run is over.
       expect(await notices.innerText()).toContain(`stopped step 1's command (pid ${leader}`);
       expect(new Set(lines(ctx.dataDir).map((l) => l.split(' ')[0]))).toEqual(new Set([String(leader)]));
+      const record = JSON.parse(ctx.cli(['show', runId, '--json']).stdout) as { run: { status: string } };
+      expect(record.run.status).toBe('succeeded');
     } finally {
       // Stopped by the resume when the flow got that far; otherwise it must not outlive the test.
       if (groupAlive(leader)) process.kill(-leader, 'SIGKILL');
