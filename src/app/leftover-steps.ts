@@ -4,7 +4,9 @@
 import type { RunStore } from '../store/run-store.js';
 import type { RecordedStepProcess } from '../store/step-processes.js';
 import { isGroupAlive, stopGroup } from '../targets/process-groups.js';
+import type { RunningLeftover } from '../contract/leftover.js';
 import { UserError } from './errors.js';
+import { LeftoverRefusal } from './leftover-question.js';
 
 /** How long a leftover gets to exit after SIGTERM before it gets SIGKILL. */
 export const LEFTOVER_GRACE_MS = 5_000;
@@ -32,16 +34,24 @@ export function leftoverReport(leftovers: readonly Leftover[]): string {
   return leftovers.map((l) => `${l.description} is still running from the run that died`).join('; ');
 }
 
-/** Refuses when a leftover is running and the operator did not choose to stop it. */
-export function refuseLeftovers(runId: string, leftovers: readonly Leftover[]): never {
-  throw new UserError(
+/** Refuses when a leftover is running and the operator did not choose to stop it; `shown` is what runs, for a face to show. */
+export function refuseLeftovers(runId: string, leftovers: readonly Leftover[], shown: RunningLeftover[]): never {
+  throw new LeftoverRefusal(
     `${leftoverReport(leftovers)}; running the run again now could make a second copy beside it. ` +
       `Wait for it to end, or stop it with: handrail resume ${runId} --stop-leftover (SIGTERM, then SIGKILL after ${LEFTOVER_GRACE_MS / 1000} s); nothing was executed`,
+    shown,
   );
 }
 
-/** Stops each leftover (TERM, then KILL) and waits until it is gone; audited. */
-export async function stopLeftovers(store: RunStore, runId: string, operator: string, leftovers: readonly Leftover[], graceMs = LEFTOVER_GRACE_MS): Promise<void> {
+/** Stops each leftover (TERM, then KILL) and waits until it is gone; audited, and said through `notice` (a line for the operator). */
+export async function stopLeftovers(
+  store: RunStore,
+  runId: string,
+  operator: string,
+  leftovers: readonly Leftover[],
+  notice?: (text: string) => void,
+  graceMs = LEFTOVER_GRACE_MS,
+): Promise<void> {
   for (const leftover of leftovers) {
     if (leftover.host !== store.host) {
       throw new UserError(
@@ -56,6 +66,7 @@ export async function stopLeftovers(store: RunStore, runId: string, operator: st
       stepIdx: leftover.idx,
       body: { pid: leftover.pid, attempt: leftover.attempt, startedAt: leftover.startedAt },
     });
+    if (gone) notice?.(`stopped ${leftover.description} (SIGTERM to its group, SIGKILL after ${graceMs / 1000} s if needed)`);
     if (!gone) {
       throw new UserError(
         `${leftover.description} could not be stopped (a process in its group belongs to another user, or ignores SIGKILL); ` +

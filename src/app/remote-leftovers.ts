@@ -8,8 +8,10 @@ import { checkRemoteGroup, stopRemoteGroup, type RemoteGroupState } from '../tar
 import type { Waivable } from '../core/guards/break-glass.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RecordedStepProcess } from '../store/step-processes.js';
+import type { RunningLeftover } from '../contract/leftover.js';
 import { UserError } from './errors.js';
 import { LEFTOVER_GRACE_MS } from './leftover-steps.js';
+import { type AskStopLeftover, choseToStop, LeftoverRefusal, runningLeftover, stepCommands } from './leftover-question.js';
 
 export interface RemoteLeftoverCheck {
   store: RunStore;
@@ -24,6 +26,8 @@ export interface RemoteLeftoverCheck {
   recordDeviation(stepIdx: number, waived: Waivable, reason: string, detail: string): void;
   /** A line for the operator (what was stopped). */
   notice?(text: string): void;
+  /** Asks the operator whether to stop a group still running, when `stop` was not chosen up front. */
+  ask?: AskStopLeftover;
   graceMs?: number;
 }
 
@@ -43,7 +47,8 @@ export async function settleRemoteLeftovers(check: RemoteLeftoverCheck): Promise
         ? { state: 'unknown', why: `this run has no connection to ${login} now (the inventory's target of step ${record.idx + 1} points elsewhere)` }
         : await checkRemoteGroup(session, group);
     if (state.state === 'running' && session !== undefined) {
-      if (!check.stop) throw runningRefusal(record, state.members, check.runId);
+      const shown = [runningLeftover(record, describeRemote(record), await stepCommands(check.store, check.runId))];
+      if (!(await choseToStop(check.stop, check.ask, shown))) throw runningRefusal(record, state.members, check.runId, shown);
       const graceMs = check.graceMs ?? LEFTOVER_GRACE_MS;
       state = await stopRemoteGroup(session, group, graceMs);
       if (state.state === 'stopped' || state.state === 'unstoppable') {
@@ -86,11 +91,12 @@ export function describeRemote(p: RecordedStepProcess): string {
   return `step ${p.idx + 1}'s command on ${p.sshLogin ?? '?'} (remote process group ${p.pid}, started ${at})`;
 }
 
-function runningRefusal(record: RecordedStepProcess, members: number[], runId: string): UserError {
-  return new UserError(
+function runningRefusal(record: RecordedStepProcess, members: number[], runId: string, shown: RunningLeftover[]): UserError {
+  return new LeftoverRefusal(
     `${describeRemote(record)} is still running from the run that died (processes ${members.join(', ')} there: the connection was cut, so the host never saw it close); ` +
       'running the run again now could make a second copy beside it. ' +
       `Wait for it to end, or stop it with: handrail resume ${runId} --stop-leftover (SIGTERM to its group over SSH, then SIGKILL after ${LEFTOVER_GRACE_MS / 1000} s); nothing was executed`,
+    shown,
   );
 }
 

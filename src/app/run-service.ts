@@ -30,8 +30,9 @@ import { checkRun, checkRuns, tamperRefusal, type CheckedRun, type CheckedRunDet
 import type { RunTeam, TeamLocks } from './team/run-team.js';
 import { teamConfig } from './team/team-config.js';
 import type { HeldTargetLock } from './target-locks.js';
-import { findLeftovers, type Leftover, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
+import { findLeftovers, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
 import { settleRemoteLeftovers, unreachableLeftover } from './remote-leftovers.js';
+import { type AskStopLeftover, choseToStop, runningLeftover, stepCommands } from './leftover-question.js';
 import { SshSession } from '../targets/ssh/ssh-session.js';
 import type { RunPlan } from './run-plan.js';
 import { operatorBody, type Settings } from './settings.js';
@@ -84,8 +85,10 @@ export interface RunSession {
   onStart?: (run: Run, plan: RunPlan) => void;
   /** Called after onStart with how the run's approval stands (`approved by …`), when it needed or had one. */
   onApproval?: (text: string) => void;
-  /** A line for the operator before the run goes on (a leftover stopped on an SSH host). */
+  /** A line for the operator before the run goes on (a leftover stopped, here or on an SSH host). */
   onNotice?: (text: string) => void;
+  /** Shows a step's command still running from the run that died and asks whether to stop it (leftover-question.ts); absent: refused. */
+  askStopLeftover?: AskStopLeftover;
 }
 
 export interface RunResult {
@@ -379,8 +382,10 @@ export class RunService extends ContextService {
     // Before any decision about the cut-off step: never a second copy beside the first.
     const leftovers = findLeftovers(this.store, run.id);
     if (leftovers.length > 0) {
-      if (!request.stopLeftovers) refuseLeftovers(run.id, leftovers);
-      await stopLeftovers(this.store, run.id, this.settings.operator, leftovers);
+      const commands = await stepCommands(this.store, run.id);
+      const shown = leftovers.map((l) => runningLeftover(l, l.description, commands));
+      if (!(await choseToStop(request.stopLeftovers === true, session.askStopLeftover, shown))) refuseLeftovers(run.id, leftovers, shown);
+      await stopLeftovers(this.store, run.id, this.settings.operator, leftovers, session.onNotice);
     }
     const source = this.store.getRunbookSource(run.id);
     if (!source) throw new UserError(`run ${run.id} has no stored runbook; nothing was executed`);
@@ -464,13 +469,8 @@ export class RunService extends ContextService {
       },
       recordDeviation: (stepIdx, waived, reason, detail) => this.recordDeviation(runId, stepIdx, waived, reason, detail),
       ...(session.onNotice ? { notice: session.onNotice } : {}),
+      ...(session.askStopLeftover ? { ask: session.askStopLeftover } : {}),
     });
-  }
-
-  /** A resumable run's cut-off steps whose command is still running (see leftover-steps.ts). */
-  leftovers(runRef: string): Leftover[] {
-    const run = this.findRun(runRef);
-    return run.status === 'interrupted' || run.status === 'failed' ? findLeftovers(this.store, run.id) : [];
   }
 
   /**

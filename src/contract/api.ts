@@ -9,6 +9,7 @@ import { Problem } from './problem.js';
 import { RecordMismatch } from './record-check.js';
 import { Run, RunStep, RunVerdict } from './run.js';
 import { InputDeclaration, NAME_PATTERN, RunbookSummary } from './runbook.js';
+import { RunningLeftover } from './leftover.js';
 import { Snapshot } from './snapshot.js';
 import { TeamRunPage, TeamRunQuery, TeamRunRef, TeamRunView } from './team-views.js';
 import { ApprovalRequestEntry, ApprovalRequestPlan, ApprovedRequest, ApproveRequest } from './approval-requests.js';
@@ -121,6 +122,8 @@ export const RunDetail = z.object({
   /** What the status says once deviations are counted (core/audit/run-verdict.ts), and how many. */
   verdict: RunVerdict,
   deviationCount: z.number().int().min(0),
+  /** What a resume in this console did before the run went on (a leftover command it stopped), in the words the CLI prints. */
+  notices: z.array(z.string()),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
@@ -430,7 +433,12 @@ export type ConsoleEvent = z.infer<typeof ConsoleEvent>;
  * A refused or failed operation, as both bindings carry it: what failed, what was left
  * unchanged, what to do next — already in words for the operator.
  */
-export const ApiError = z.object({ message: z.string(), code: z.enum(['refused', 'invalid', 'not-found', 'failed']) });
+export const ApiError = z.object({
+  message: z.string(),
+  code: z.enum(['refused', 'invalid', 'not-found', 'failed']),
+  /** A resume refused because a step's command from the run that died still runs: what runs, for the page to show before it offers to stop it. */
+  leftovers: z.array(RunningLeftover).optional(),
+});
 export type ApiError = z.infer<typeof ApiError>;
 
 /** The WebSocket's messages (`handrail serve`): a call, its answer, or a pushed event. */

@@ -95,12 +95,19 @@ describe('a console resuming a CLI run that died mid-step', () => {
       const refused = await apiErrorOf(service.resumeRun({ runId, inputs: {} }));
       expect(refused.message).toMatch(new RegExp(`^step 1's command \\(pid ${leader}, started \\d\\d:\\d\\d:\\d\\d\\) is still running from the run that died`));
       expect(refused.message).toContain('nothing was executed');
+      // What the page shows before it offers "Stop it and resume": where, which group, since when, which step, what command.
+      expect(refused.leftovers).toEqual([
+        expect.objectContaining({ idx: 0, remote: false, pid: leader, command: expect.stringContaining('while [ "$i" -lt 600 ]') as unknown as string }),
+      ]);
+      expect(refused.leftovers?.[0]?.host).toBeTruthy();
       expect(groupAlive(leader)).toBe(true);
 
       await service.resumeRun({ runId, inputs: {}, stopLeftovers: true });
       const asked = await nextPrompt(service, runId);
       expect(asked.prompt).toEqual({ kind: 'in-doubt', idx: 0 });
       expect(groupAlive(leader)).toBe(false);
+      // The run's page says what was stopped, as the CLI does.
+      expect(asked.notices).toEqual([expect.stringMatching(new RegExp(`^stopped step 1's command \\(pid ${leader}, started \\d\\d:\\d\\d:\\d\\d\\) \\(SIGTERM to its group`))]);
       await service.decide({ runId, idx: 0, decision: { action: 'done', note: 'checked: enough was written' } });
       const { detail } = await walk(service, runId, goAhead);
       expect(detail.run.status).toBe('succeeded');

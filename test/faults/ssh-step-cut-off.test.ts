@@ -7,11 +7,11 @@
 // Real OpenSSH sshd on loopback: the "remote" host is this machine, so /proc here shows the
 // remote processes independently of Handrail. The proxy lives in this process, so every CLI
 // that goes through it is run without blocking (handrailAsync).
-import { type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { handrail, handrailAsync, handrailChild, runIdOf, showRun, type CliOptions } from '../support/handrail-cli.js';
+import { handrail, handrailAsync, showRun } from '../support/handrail-cli.js';
+import { cutOffCase, groupAlive, killGroups, startOnHost as startRun, type CutOffCase } from '../support/ssh-cut-off.js';
 import { startSshd, type SshdHandle } from '../support/sshd.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
@@ -29,13 +29,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const proxy of proxies.splice(0)) await proxy.close();
-  for (const pgid of groups.splice(0)) {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  killGroups(groups);
 });
 
 afterAll(async () => {
@@ -43,66 +37,17 @@ afterAll(async () => {
   if (root) await removeDir(root);
 });
 
-interface Case {
-  cli: CliOptions;
-  proxy: TcpProxy;
-  log: string;
-  loops: string;
-  lines(): string[];
+/** A workspace whose target `app` reaches sshd through a fresh proxy (test/support/ssh-cut-off.ts). */
+async function setUp(name: string): Promise<CutOffCase> {
+  const c = await cutOffCase(sshd, join(root, name));
+  proxies.push(c.proxy);
+  return c;
 }
 
-/** A workspace whose target `app` reaches sshd through a fresh proxy; the step logs `start PID`, sleeps, logs `end PID`. */
-async function setUp(name: string): Promise<Case> {
-  const proxy = await startTcpProxy(sshd.port);
-  proxies.push(proxy);
-  const dir = join(root, name);
-  const workspace = join(dir, 'ws');
-  const log = join(dir, 'log');
-  const loops = join(dir, 'seconds');
-  mkdirSync(workspace, { recursive: true });
-  const target = `{ ssh: ${sshd.user}@127.0.0.1, port: ${proxy.port}, identity: ${JSON.stringify(sshd.userKeyPath)}, known-hosts: ${JSON.stringify(join(dir, 'known_hosts'))} }`;
-  writeFileSync(join(workspace, 'handrail.yml'), `environments:\n  dev:\n    targets:\n      app: ${target}\n`);
-  // How long the step sleeps comes from a file: the second attempt is told to end at once.
-  writeFileSync(
-    join(workspace, 'migrate.md'),
-    `---\nid: migrate\ntitle: A long migration on the host\nversion: 1.0.0\n---\n\n## Migrate\n\n\`\`\`sh {target=app}\necho "start $$" >> ${log}\necho started\nsleep "$(cat ${loops} 2>/dev/null || echo 300)"\necho "end $$" >> ${log}\n\`\`\`\n`,
-  );
-  const cli = { dataDir: join(dir, 'data'), workspace, env: { HOME: join(dir, 'home') } };
-  const lines = (): string[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : []);
-  return { cli, proxy, log, loops, lines };
-}
-
-/** Starts the run and waits until its step runs on the host; returns the run id and the remote shell's process group. */
-async function startOnHost(c: Case): Promise<{ child: ChildProcess; id: string; pgid: number; exited: Promise<unknown> }> {
-  const child = handrailChild(['run', 'migrate', '--env', 'dev', '--accept-host-key', sshd.hostKeyFingerprintSha256], c.cli);
-  let stdout = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  const exited = new Promise((r) => child.once('exit', r));
-  await until('the step runs on the host', () => c.lines().length >= 1 && /^started$/m.test(stdout));
-  const pid = Number(c.lines()[0]?.split(' ')[1]);
-  const pgid = statOf(pid)?.pgrp;
-  if (pgid === undefined) throw new Error(`the remote step (pid ${pid}) is not in /proc`);
-  groups.push(pgid);
-  return { child, id: runIdOf(stdout), pgid, exited };
-}
-
-function statOf(pid: number): { state: string; pgrp: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a live (non-zombie) process is left in process group `pgid`, as /proc shows it. */
-function groupAlive(pgid: number): boolean {
-  return readdirSync('/proc').some((entry) => {
-    if (!/^\d+$/.test(entry)) return false;
-    const stat = statOf(Number(entry));
-    return stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z';
-  });
+async function startOnHost(c: CutOffCase): ReturnType<typeof startRun> {
+  const started = await startRun(sshd, c);
+  groups.push(started.pgid);
+  return started;
 }
 
 describe('an SSH step cut off by the network when Handrail is killed', () => {

@@ -166,6 +166,37 @@ describe('a local step does not outlive its run', () => {
     expect(groupAlive(second.pid)).toBe(false);
   });
 
+  it('at a terminal, resume shows the step still running and its command, asks, and says what it stopped on "y"', async () => {
+    const cli = { dataDir: join(root, 'data-ask'), workspace };
+    const { child, id, pid, exited } = await startWriting(cli, 'plain.md');
+    child.kill('SIGKILL');
+    await exited;
+    writeFileSync(loops, '3');
+    const command = [process.execPath, BIN, 'resume', id, '--retry-in-doubt'].map((w) => `'${w}'`).join(' ');
+    const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: { ...process.env, HANDRAIL_DATA_DIR: cli.dataDir, HANDRAIL_WORKSPACE: workspace, HANDRAIL_OPERATOR: 'tester' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    let before: string | undefined;
+    terminal.stdout.on('data', (d: Buffer) => {
+      screen += d.toString();
+      const asked = /Stop it now \(SIGTERM, then SIGKILL after 5 s\) and go on\? \[y\/N\] /.exec(screen);
+      if (before !== undefined || !asked) return;
+      before = screen.slice(0, asked.index);
+      terminal.stdin.write('y\r');
+    });
+    const code = await new Promise((r) => terminal.once('close', r));
+    // Shown before the question: which step, which group, since when, and its command.
+    expect(before, screen).toMatch(new RegExp(`step 2's command \\(pid ${pid}, started \\d\\d:\\d\\d:\\d\\d\\) is still running from the run that died`));
+    expect(before).toContain('while [ "$i" -lt "$n" ]');
+    expect(code, screen).toBe(0);
+    expect(screen).toMatch(new RegExp(`stopped step 2's command \\(pid ${pid}, started \\d\\d:\\d\\d:\\d\\d\\) \\(SIGTERM to its group, SIGKILL after 5 s if needed\\)`));
+    expect(groupAlive(pid)).toBe(false);
+    expectOneWriterAtATime();
+    expect(showRun(id, cli).steps.map((s) => [s.status, s.attempt])).toEqual([['succeeded', 1], ['succeeded', 2]]);
+  });
+
   it('SIGTERM while the CLI waits at a terminal prompt ends it and leaves the run interrupted', async () => {
     const cli = { dataDir: join(root, 'data-prompt'), workspace };
     // A terminal (script(1) gives the CLI a pty), so the manual step asks and waits.

@@ -2,6 +2,7 @@
 // the line to Handrail is up. Two implementations, picked once at start (pick-transport.ts):
 // Electron's preload bridge and the browser console's WebSocket.
 import type { ApiError, ConsoleClient, ConsoleEvent } from '../../../src/contract/api.js';
+import type { RunningLeftover } from '../../../src/contract/leftover.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'lost';
 
@@ -24,6 +25,8 @@ export class ConsoleCallError extends Error {
     readonly op: string,
     readonly code: ApiError['code'],
     message: string,
+    /** A resume refused beside a step's command still running: what runs (the page shows it before offering to stop it). */
+    readonly leftovers?: RunningLeftover[],
   ) {
     super(message);
     this.name = 'ConsoleCallError';

@@ -20,13 +20,13 @@ const IPC_PREFIX = /^Error invoking remote method '[^']*': (?:\w*Error: )?/;
 async function toCallError(op: ApiName, error: unknown): Promise<ConsoleCallError> {
   const { ApiError } = await contractSchemas();
   const parsed = ApiError.safeParse(error);
-  if (parsed.success) return new ConsoleCallError(op, parsed.data.code, parsed.data.message);
+  if (parsed.success) return new ConsoleCallError(op, parsed.data.code, parsed.data.message, parsed.data.leftovers);
   const text = error instanceof Error ? error.message : String(error);
   const stripped = text.replace(IPC_PREFIX, '');
   // The main process may carry the ApiError as JSON inside the message.
   try {
     const inner = ApiError.safeParse(JSON.parse(stripped));
-    if (inner.success) return new ConsoleCallError(op, inner.data.code, inner.data.message);
+    if (inner.success) return new ConsoleCallError(op, inner.data.code, inner.data.message, inner.data.leftovers);
   } catch {
     // plain text
   }

@@ -154,7 +154,7 @@ export class WsTransport implements ConsoleTransport {
       const error = schemas?.ApiError.safeParse(message.error);
       entry.reject(
         error?.success
-          ? new ConsoleCallError(entry.op, error.data.code, error.data.message)
+          ? new ConsoleCallError(entry.op, error.data.code, error.data.message, error.data.leftovers)
           : new ConsoleCallError(entry.op, 'failed', `Handrail answered "${entry.op}" with an error it did not describe.`),
       );
     } else {

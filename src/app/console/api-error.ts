@@ -6,6 +6,7 @@ import type { ApiError, ApiName } from '../../contract/api.js';
 import { isDiskFull } from '../../store/storage-fault.js';
 import { StoreError, firstLine } from '../../store/store-error.js';
 import { UserError } from '../errors.js';
+import { LeftoverRefusal } from '../leftover-question.js';
 
 /** A request named a run, snapshot or runbook this data directory or workspace does not have. */
 export class NotFoundError extends UserError {
@@ -60,6 +61,8 @@ const WHAT: Record<ApiName, string> = {
  */
 export function toApiError(error: unknown, operation?: ApiName): ApiError {
   if (error instanceof NotFoundError) return { code: 'not-found', message: error.message };
+  // What still runs travels with the refusal, so the page can show it before it offers to stop it.
+  if (error instanceof LeftoverRefusal) return { code: 'refused', message: error.message, leftovers: error.leftovers };
   if (error instanceof UserError) return { code: 'refused', message: error.message };
   const what = operation ? WHAT[operation] : 'the request';
   if (error instanceof ZodError) {

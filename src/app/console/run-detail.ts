@@ -28,6 +28,8 @@ export interface RunDetailSources {
   live: LiveRun | undefined;
   /** Whether the inventory marks the environment protected now (for runs not driven here). */
   isProtected: (environment: string) => Promise<boolean>;
+  /** What a resume in this console said before the run went on (run-driver.ts). */
+  notices: readonly string[];
 }
 
 export async function runDetail(src: RunDetailSources, row: Run): Promise<RunDetail> {
@@ -59,6 +61,7 @@ export async function runDetail(src: RunDetailSources, row: Run): Promise<RunDet
     tampering: checked?.tampering ?? [],
     verdict: verdict.verdict,
     deviationCount: verdict.deviations,
+    notices: [...src.notices],
   };
 }
 

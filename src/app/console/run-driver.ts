@@ -13,6 +13,11 @@ export class RunDriver {
   /** Every run being driven, with its id or still starting (targets opening). */
   private readonly driving = new Set<LiveRun>();
   private readonly finishing = new Set<Promise<void>>();
+  /**
+   * What each resume said before its run went on (a leftover it stopped), kept for the life of
+   * the console so the run's page still says it after the run has ended, as the CLI's output does.
+   */
+  private readonly notices = new Map<string, string[]>();
 
   constructor(
     private readonly runs: RunService,
@@ -23,6 +28,10 @@ export class RunDriver {
     return this.live.get(runId);
   }
 
+  noticesOf(runId: string): string[] {
+    return this.notices.get(runId) ?? [];
+  }
+
   /**
    * Starts `begin` (RunService.start or resume) with a console operator. Resolves with the
    * run's id once the run exists; rejects, with nothing started, when it is refused before.
@@ -30,12 +39,21 @@ export class RunDriver {
   drive(begin: (session: RunSession) => Promise<RunResult>): Promise<string> {
     const live = new LiveRun(() => relay.changed());
     const relay = new EngineEventRelay(live, this.emit);
+    // Said before the run exists (a leftover stopped by the resume), kept until it does.
+    const said: string[] = [];
+    const notice = (runId: string, text: string) => this.notices.set(runId, [...this.noticesOf(runId), text]);
     return new Promise<string>((resolve, reject) => {
       const session: RunSession = {
         operator: uiOperator(live),
         onEvent: (event) => relay.handle(event),
         signal: live.controller.signal,
+        onNotice: (text) => {
+          if (live.runId === undefined) return void said.push(text);
+          notice(live.runId, text);
+          relay.changed();
+        },
         onStart: (run, plan) => {
+          for (const text of said.splice(0)) notice(run.id, text);
           live.runId = run.id;
           live.environmentProtected = plan.environment.protected === true;
           this.live.set(run.id, live);

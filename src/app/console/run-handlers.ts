@@ -130,7 +130,7 @@ export function runHandlers(parts: ConsoleParts): Handlers<RunOps> {
       const { runDetail } = await import('./run-detail.js');
       runs.noticeInterruptedRuns();
       const run = requireRun(parts, r.runId);
-      return runDetail({ runs, db, live: driver.get(run.id), isProtected: (env) => isProtected(settings, env) }, run);
+      return runDetail({ runs, db, live: driver.get(run.id), isProtected: (env) => isProtected(settings, env), notices: driver.noticesOf(run.id) }, run);
     },
 
     async getOutput(r) {

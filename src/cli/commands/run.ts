@@ -5,7 +5,6 @@ import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { UserError } from '../../app/errors.js';
-import { LEFTOVER_GRACE_MS, leftoverReport } from '../../app/leftover-steps.js';
 import type { RunPlan } from '../../app/run-plan.js';
 import type { OperatorPort } from '../../app/run-types.js';
 import { maskedInputs } from '../../core/guards/resume-secrets.js';
@@ -17,6 +16,7 @@ import { RunInterruption } from '../../core/engine/step-faults.js';
 import { baselineWasmOnly } from '../baseline-wasm.js';
 import type { GlobalOptions } from '../global-options.js';
 import { createOperator, type OperatorFlags } from '../operator.js';
+import { askStopLeftover } from '../leftover-prompt.js';
 import { gatedPrinter } from '../live-gate.js';
 import { fail, keepRunningWhenStdoutCloses, writeOut } from '../output.js';
 import { humanPrinter, jsonPrinter, type Printer } from '../run-printer.js';
@@ -131,35 +131,14 @@ export async function resumeCommand(runRef: string, flags: ResumeFlags, global: 
     // Leftovers of a killed snapshot go on resume too (the run that left them is often this one); retention waits for a run.
     for (const notice of await new SnapshotService(service).housekeeping(undefined, { retention: false })) fail(notice);
     const printer = makePrinter(flags);
-    const stopLeftovers = await chooseToStopLeftovers(service, runRef, flags.stopLeftover === true);
-    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers, breakGlass: flags.breakGlass, ...approvalFlag(flags), ...(flags.approvalRequest !== undefined ? { approvalRequest: flags.approvalRequest } : {}) };
+    // A step still running from the run that died is asked about where the resume finds it (leftover-prompt.ts).
+    const request = { inputs: collectInputs(flags.input), acceptHostKeys: flags.acceptHostKey, stopLeftovers: flags.stopLeftover === true, breakGlass: flags.breakGlass, ...approvalFlag(flags), ...(flags.approvalRequest !== undefined ? { approvalRequest: flags.approvalRequest } : {}) };
     const result = await withSession(service, flags, printer, (session) => service.resume(runRef, request, session));
     noteUnusedBreakGlass(service, flags, result);
     return exitCode(result);
   } finally {
     service.close();
   }
-}
-
-/**
- * A step's command still running from the run that died is named first; the operator stops it
- * (--stop-leftover, or "y" at a terminal) or the resume is refused until it is gone.
- */
-async function chooseToStopLeftovers(service: RunService, runRef: string, stop: boolean): Promise<boolean> {
-  const leftovers = service.leftovers(runRef);
-  const canAsk = Boolean(process.stdin.isTTY && process.stderr.isTTY);
-  // Without the flag or a terminal, the resume's refusal says it all.
-  if (leftovers.length === 0 || (!stop && !canAsk)) return stop;
-  process.stderr.write(`${leftoverReport(leftovers)}.\n`);
-  if (!stop) {
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    const answer = await rl
-      .question(`Stop it now (SIGTERM, then SIGKILL after ${LEFTOVER_GRACE_MS / 1000} s) and go on? [y/N] `)
-      .finally(() => rl.close());
-    stop = /^y/i.test(answer.trim());
-  }
-  if (stop) process.stderr.write('Stopping it before anything else runs…\n');
-  return stop;
 }
 
 function makePrinter(flags: { json?: boolean }): Printer {
@@ -216,7 +195,7 @@ async function withSession(
   try {
     const result = await go({
       operator: operator.port,
-      ...(interactive ? { askPassphrase: askHidden } : {}),
+      ...(interactive ? { askPassphrase: askHidden, askStopLeftover: (leftover) => askStopLeftover(leftover, controller.signal) } : {}),
       onEvent: (e) => printer.event(e),
       onStart: (run, plan) => {
         runId = run.id;

@@ -13,7 +13,8 @@ import { refusedEnvironment } from './refused-environment.js';
 import { restoreSnapshot } from './restore-snapshot.js';
 import { resumeInterrupted } from './resume-interrupted.js';
 import { skipFailedStep } from './skip-failed-step.js';
+import { stopLeftoverResume } from './stop-leftover-resume.js';
 
 export type { Flow, FlowContext, FlowWorkspace, PrepareContext } from './flow.js';
 
-export const flows: readonly Flow[] = [newcomerDemoRun, refusedEnvironment, protectedEnvironment, skipFailedStep, resumeInterrupted, restoreSnapshot, recordAndRun, editRunbook, importScript, importMarkdown, keyboardOnlyRun, abortWithReason, planBeforeStart];
+export const flows: readonly Flow[] = [newcomerDemoRun, refusedEnvironment, protectedEnvironment, skipFailedStep, resumeInterrupted, stopLeftoverResume, restoreSnapshot, recordAndRun, editRunbook, importScript, importMarkdown, keyboardOnlyRun, abortWithReason, planBeforeStart];

@@ -2,11 +2,14 @@
 // in clear, so they are asked for again; everything else the run already has.
 import { useState } from 'react';
 import type { RunDetail } from '../../../../src/contract/api.js';
+import type { RunningLeftover } from '../../../../src/contract/leftover.js';
 import type { InputDeclaration } from '../../../../src/contract/runbook.js';
 import { useClient } from '../../api/api-context.js';
+import { ConsoleCallError } from '../../api/console-transport.js';
 import { ErrorAlert } from '../../components/error-alert.js';
 import { useAction } from '../../lib/use-action.js';
 import { InputsForm } from '../runbooks/inputs-form.js';
+import { LeftoverList } from './leftover-list.js';
 
 export function ResumePanel({ detail, onResumed }: { detail: RunDetail; onResumed: () => void }) {
   const client = useClient();
@@ -26,8 +29,18 @@ export function ResumePanel({ detail, onResumed }: { detail: RunDetail; onResume
     }
   }
 
-  const resuming = useAction(async (inputs: Record<string, string>) => {
-    await client.resumeRun({ runId: detail.run.id, inputs });
+  /** A step's command from the run that died still runs: what the refusal said runs, and the inputs to resume with once it is stopped. */
+  const [leftovers, setLeftovers] = useState<{ running: RunningLeftover[]; inputs: Record<string, string> } | null>(null);
+
+  const resuming = useAction(async (inputs: Record<string, string>, stopLeftovers = false) => {
+    try {
+      await client.resumeRun({ runId: detail.run.id, inputs, ...(stopLeftovers ? { stopLeftovers: true } : {}) });
+    } catch (error) {
+      const running = error instanceof ConsoleCallError ? error.leftovers : undefined;
+      setLeftovers(running && running.length > 0 ? { running, inputs } : null);
+      throw error;
+    }
+    setLeftovers(null);
     setAsking(null);
     onResumed();
   });
@@ -80,6 +93,20 @@ export function ResumePanel({ detail, onResumed }: { detail: RunDetail; onResume
         </div>
       )}
       <ErrorAlert error={resuming.error} title="The run was not resumed." />
+      {leftovers ? (
+        <div className="leftover-choice">
+          <LeftoverList leftovers={leftovers.running} detail={detail} />
+          <p>
+            Stopping it sends SIGTERM to its whole process group{leftovers.running.some((l) => l.remote) ? ' (over SSH on its host)' : ''}, then SIGKILL after 5 s if
+            it is still there; the run goes on only once it is gone. Or wait for it to end and resume then.
+          </p>
+          <div className="actions">
+            <button type="button" className="button danger" disabled={busy} onClick={() => void resume(leftovers.inputs, true)}>
+              Stop it and resume
+            </button>
+          </div>
+        </div>
+      ) : null}
       {detail.run.status === 'interrupted' ? <AbortInterrupted runId={detail.run.id} onAborted={onResumed} /> : null}
     </section>
   );

@@ -110,6 +110,13 @@ export function RunView({ runId }: { runId: string }) {
         ) : null}
       </p>
       <ErrorAlert error={run.error} title="The run could not be reloaded; what is shown may be out of date." />
+      {detail.notices.length > 0 ? (
+        <div className="alert alert-info run-notices" role="status" aria-label="Before the run went on">
+          {detail.notices.map((text, i) => (
+            <p key={i}>{text}</p>
+          ))}
+        </div>
+      ) : null}
       {finished ? (
         <div className={`run-outcome run-outcome-${detail.verdict}`} role="status" tabIndex={-1} data-focus="outcome">
           <StatusBadge look={verdictLook(detail.verdict, detail.deviationCount)} /> This run {outcomeWords(detail)} at {formatTime(detail.run.finishedAt)}.{' '}
