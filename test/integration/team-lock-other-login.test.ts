@@ -1,0 +1,209 @@
+// A run's team lock taken with one ledger login, and the run resumed or aborted on the same
+// machine with another login (a real PostgreSQL ledger). The ledger lets only the login that
+// took a lock, or a lead, release it; a writer's resume or abort cannot. The operator must be
+// told so before the resume runs anything, and at the end (CLI, `show`, the console's run page,
+// the audit trail) which lock stayed, under which login, and how a lead releases it; the run's
+// outcome is unchanged and the lock really stays (another machine is still refused). With a
+// lead's login the lock is released and nothing more is said.
+import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConsoleService } from '../../src/app/console/console-service.js';
+import { type CliOptions, type CliResult, handrail, handrailAsync, showRun } from '../support/handrail-cli.js';
+import { startTestLedger, teamWorkspace, type TeamWorkspace, type TestLedger } from '../support/team-ledger.js';
+import { endBlockingRuns, holdRun, killStep } from '../support/blocking-run.js';
+import { localEvents } from '../support/local-audit-events.js';
+import { makeTempDir, removeDir } from '../support/temp-dir.js';
+import { until } from '../support/until.js';
+import { settingsFor } from './console-support.js';
+
+let root: string;
+let ledger: TestLedger;
+let ws: TeamWorkspace;
+let bob: CliOptions;
+
+beforeAll(async () => {
+  root = await makeTempDir('team-lock-other-login');
+  ledger = await startTestLedger(root, { op_a: 'operator', op_a2: 'operator', op_b: 'operator', lead_c: 'lead' });
+  ws = await teamWorkspace(root, ledger);
+  bob = ws.machine('bob', 'op_b', 'bob');
+}, 60_000);
+
+afterEach(async () => {
+  endBlockingRuns(ws);
+  // Each test starts with the database free: the superuser (a lead to the ledger) releases what is left.
+  await ledger.pg.psql(
+    `INSERT INTO handrail.lock_events (lock_id, action, lock_key, machine_id, hostname, operator, run_id, activity, note)
+     SELECT lock_id, 'release', lock_key, machine_id, hostname, 'test', run_id, 'cleanup', 'between tests' FROM handrail.held_locks;`,
+  );
+});
+afterAll(async () => {
+  await ledger?.pg.stop();
+  if (root) await removeDir(root);
+});
+
+let machines = 0;
+
+/**
+ * Alice's run on a machine of its own, killed as by a crash after it changed the database (its
+ * team lock taken with login op_a stays), and the same machine (data folder) under `login`.
+ */
+async function crashedThenRelogged(login: string, operator: string): Promise<{ id: string; lockId: string; again: CliOptions }> {
+  const name = `alice-${++machines}`;
+  const run = await holdRun(ws, ws.machine(name, 'op_a', 'alice'), ['run', 'lite.md', '--env', 'dev']);
+  run.child.kill('SIGKILL');
+  await run.exited;
+  killStep(ws);
+  const id = run.id ?? '';
+  const lockId = await ledger.pg.psql(`SELECT lock_id FROM handrail.held_locks WHERE run_id = '${id}'`);
+  expect(lockId).toMatch(/^[0-9a-f-]{36}$/);
+  return { id, lockId, again: ws.machine(name, login, operator) };
+}
+
+async function stillHeld(lockId: string): Promise<boolean> {
+  return (await ledger.pg.psql(`SELECT count(*) FROM handrail.held_locks WHERE lock_id = '${lockId}'`)) === '1';
+}
+
+/** A run from another machine that must be refused by the lock; fails the test if it gets to its step 2. */
+async function refusedElsewhere(): Promise<CliResult> {
+  rmReadyFiles();
+  let result: CliResult | undefined;
+  void handrailAsync(['run', 'lite.md', '--env', 'dev'], bob).then((r) => (result = r));
+  await until('the other machine ends or reaches its step 2', () => result !== undefined || existsSync(ws.ready));
+  if (!result) throw new Error('the other machine got past the team lock: the lock did not stay');
+  return result;
+}
+
+const key = () => `sqlite://${hostname().toLowerCase()}${ws.dbPath}`;
+
+/** What every place says of a lock that stayed: which, under which login, and the lead's next step with the GRANT. */
+function expectKeptNote(text: string, lockId: string, login: string): void {
+  expect(text).toContain(`team lock ${lockId} on lite (${key()}) stayed held in the team ledger`);
+  expect(text).toContain('taken with ledger login op_a');
+  expect(text).toContain(`login ${login} is not a lead`);
+  expect(text).toContain(`handrail team unlock ${lockId} --note`);
+  expect(text).toContain(`GRANT handrail_lead TO ${login};`);
+}
+
+describe('a run resumed on its machine with another ledger login (a writer, not a lead)', () => {
+  it('says before any step that it cannot release the lock, finishes succeeded, then says which lock stayed (CLI, show, trail); another machine is still refused', async () => {
+    const before = await ws.count('lite');
+    const { id, lockId, again } = await crashedThenRelogged('op_a2', 'alice');
+    writeFileSync(ws.release, '');
+    const resumed = handrail(['resume', id, '--yes', '--skip-in-doubt', 'the wait step was cut off'], again);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/SUCCEEDED|succeeded/);
+    expect(showRun(id, again).run.status).toBe('succeeded');
+
+    // Up front: before the run's first line (the resume printed nothing of its steps yet).
+    const upFront = resumed.stderr.indexOf(`team lock ${lockId} on lite (${key()}) was taken by run ${id} with ledger login op_a`);
+    expect(upFront, resumed.stderr).toBeGreaterThanOrEqual(0);
+    expect(resumed.stderr).toContain('this machine now reaches the ledger as op_a2, which is not a lead');
+    expect(resumed.stderr).toContain('it will stay held when the run ends');
+    // At the end: which lock stayed, under which login, and what a lead runs.
+    expectKeptNote(resumed.stderr, lockId, 'op_a2');
+    expect(resumed.stderr.indexOf('stayed held')).toBeGreaterThan(upFront);
+
+    expect(await stillHeld(lockId)).toBe(true);
+    const shown = handrail(['show', id], again);
+    expect(shown.code, shown.stderr).toBe(0);
+    expectKeptNote(shown.stdout, lockId, 'op_a2');
+    const json = JSON.parse(handrail(['show', id, '--json'], again).stdout) as { teamLocksKept: string[] };
+    expect(json.teamLocksKept).toHaveLength(1);
+    expectKeptNote(json.teamLocksKept[0] ?? '', lockId, 'op_a2');
+
+    expect(localEvents(again, 'team.lock-inherited')).toEqual([expect.objectContaining({ lockId, takenWith: 'op_a', login: 'op_a2' })]);
+    const kept = localEvents(again, 'team.lock-kept');
+    expect(kept).toEqual([expect.objectContaining({ lockId, lockKey: key(), target: 'lite', takenWith: 'op_a', login: 'op_a2', after: 'succeeded' })]);
+    expectKeptNote(String(kept[0]?.message), lockId, 'op_a2');
+
+    // It really stayed: another machine is refused, naming the run.
+    rmReadyFiles();
+    const refused = await refusedElsewhere();
+    expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`locked in the team ledger by run ${id} of alice`);
+    expect(await ws.count('lite')).toBe(before + 1);
+
+    // And the next step it named works: a lead releases it.
+    const unlocked = handrail(['team', 'unlock', lockId, '--note', 'resumed under another login; released by a lead'], ws.machine('lead', 'lead_c', 'carol'));
+    expect(unlocked.code, unlocked.stdout + unlocked.stderr).toBe(0);
+    expect(await stillHeld(lockId)).toBe(false);
+  });
+});
+
+describe('a run aborted on its machine with another ledger login (a writer, not a lead)', () => {
+  it('is aborted, but does not claim its databases released: the CLI, show, the trail and the console name the lock that stayed', async () => {
+    const { id, lockId, again } = await crashedThenRelogged('op_a2', 'alice');
+    const aborted = handrail(['abort', id, '--reason', 'nobody will finish this one'], again);
+    expect(aborted.code, aborted.stdout + aborted.stderr).toBe(0);
+    expect(aborted.stdout).toContain(`Run ${id} aborted`);
+    expect(aborted.stdout).not.toContain('Its databases are released;');
+    expectKeptNote(aborted.stdout + aborted.stderr, lockId, 'op_a2');
+    expect(aborted.stdout + aborted.stderr).toContain('after run');
+    expect(await stillHeld(lockId)).toBe(true);
+    expect(showRun(id, again).run.status).toBe('aborted');
+
+    const shown = handrail(['show', id], again);
+    expectKeptNote(shown.stdout, lockId, 'op_a2');
+    expect(localEvents(again, 'team.lock-kept')).toEqual([expect.objectContaining({ lockId, takenWith: 'op_a', login: 'op_a2', after: 'aborted' })]);
+
+    rmReadyFiles();
+    const refused = await refusedElsewhere();
+    expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`locked in the team ledger by run ${id} of alice`);
+  });
+
+  it("in the console: the abort leaves the run aborted, and the run's page names the lock that stayed", async () => {
+    const { id, lockId, again } = await crashedThenRelogged('op_a2', 'alice');
+    const saved = { ...process.env };
+    Object.assign(process.env, again.env);
+    const service = new ConsoleService(settingsFor(again.dataDir, { workspace: ws.dir, operator: 'alice' }));
+    try {
+      await service.abortRun({ runId: id, reason: 'aborted in the console; nobody will finish it' });
+      const detail = await service.getRun({ runId: id });
+      expect(detail.run.status).toBe('aborted');
+      expect(detail.verdict).toBe('aborted');
+      expect(detail.teamLocksKept).toHaveLength(1);
+      expectKeptNote(detail.teamLocksKept?.[0] ?? '', lockId, 'op_a2');
+      expect(detail.events.some((e) => e.kind === 'team.lock-kept' && e.summary.includes(lockId))).toBe(true);
+    } finally {
+      await service.close();
+      process.env = saved;
+    }
+    expect(await stillHeld(lockId)).toBe(true);
+  });
+});
+
+describe('a run resumed or aborted on its machine with a lead login', () => {
+  it('releases the lock it inherits, and says nothing more', async () => {
+    const resumedRun = await crashedThenRelogged('lead_c', 'alice');
+    writeFileSync(ws.release, '');
+    const resumed = handrail(['resume', resumedRun.id, '--yes', '--skip-in-doubt', 'the wait step was cut off'], resumedRun.again);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stderr).not.toContain('team lock');
+    expect(resumed.stdout).not.toContain('team lock');
+    expect(await stillHeld(resumedRun.lockId)).toBe(false);
+    expect(handrail(['show', resumedRun.id], resumedRun.again).stdout).not.toContain('team lock');
+    expect(localEvents(resumedRun.again, 'team.lock-kept')).toHaveLength(0);
+    expect(localEvents(resumedRun.again, 'team.lock-inherited')).toHaveLength(0);
+    rmReadyFiles();
+
+    const abortedRun = await crashedThenRelogged('lead_c', 'alice');
+    const aborted = handrail(['abort', abortedRun.id, '--reason', 'nobody will finish this one'], abortedRun.again);
+    expect(aborted.code, aborted.stdout + aborted.stderr).toBe(0);
+    expect(aborted.stdout).toContain('Its databases are released;');
+    expect(aborted.stdout + aborted.stderr).not.toContain('team lock');
+    expect(await stillHeld(abortedRun.lockId)).toBe(false);
+    expect(localEvents(abortedRun.again, 'team.lock-kept')).toHaveLength(0);
+
+    // Nothing holds the database now: another machine goes.
+    writeFileSync(ws.release, '');
+    const free = handrail(['run', 'lite.md', '--env', 'dev'], bob);
+    expect(free.code, free.stdout + free.stderr).toBe(0);
+  });
+});
+
+/** Clears the blocking run's files so the next run's step 2 is seen afresh. */
+function rmReadyFiles(): void {
+  endBlockingRuns(ws);
+}
