@@ -48,7 +48,7 @@ let machines = 0;
  * Alice's run on a machine of its own, killed as by a crash after it changed the database (its
  * team lock taken with login op_a stays), and the same machine (data folder) under `login`.
  */
-async function crashedThenRelogged(login: string, operator: string): Promise<{ id: string; lockId: string; again: CliOptions }> {
+async function crashedThenRelogged(login: string, operator: string): Promise<{ id: string; lockId: string; again: CliOptions; name: string }> {
   const name = `alice-${++machines}`;
   const run = await holdRun(ws, ws.machine(name, 'op_a', 'alice'), ['run', 'lite.md', '--env', 'dev']);
   run.child.kill('SIGKILL');
@@ -57,7 +57,7 @@ async function crashedThenRelogged(login: string, operator: string): Promise<{ i
   const id = run.id ?? '';
   const lockId = await ledger.pg.psql(`SELECT lock_id FROM handrail.held_locks WHERE run_id = '${id}'`);
   expect(lockId).toMatch(/^[0-9a-f-]{36}$/);
-  return { id, lockId, again: ws.machine(name, login, operator) };
+  return { id, lockId, again: ws.machine(name, login, operator), name };
 }
 
 async function stillHeld(lockId: string): Promise<boolean> {
@@ -132,8 +132,8 @@ describe('a run resumed on its machine with another ledger login (a writer, not 
 });
 
 describe('a run aborted on its machine with another ledger login (a writer, not a lead)', () => {
-  it('is aborted, but does not claim its databases released: the CLI, show, the trail and the console name the lock that stayed', async () => {
-    const { id, lockId, again } = await crashedThenRelogged('op_a2', 'alice');
+  it('is aborted, but does not claim its databases released: the CLI, show and the trail name the lock that stayed', async () => {
+    const { id, lockId, again, name } = await crashedThenRelogged('op_a2', 'alice');
     const aborted = handrail(['abort', id, '--reason', 'nobody will finish this one'], again);
     expect(aborted.code, aborted.stdout + aborted.stderr).toBe(0);
     expect(aborted.stdout).toContain(`Run ${id} aborted`);
@@ -151,6 +151,11 @@ describe('a run aborted on its machine with another ledger login (a writer, not 
     const refused = await refusedElsewhere();
     expect(refused.code, refused.stdout + refused.stderr).toBe(2);
     expect(refused.stderr).toContain(`locked in the team ledger by run ${id} of alice`);
+
+    // The other way the note names: the login that took it, from this machine (its run is over).
+    const byTaker = handrail(['team', 'unlock', lockId, '--note', 'released with the login that took it'], ws.machine(name, 'op_a', 'alice'));
+    expect(byTaker.code, byTaker.stdout + byTaker.stderr).toBe(0);
+    expect(await stillHeld(lockId)).toBe(false);
   });
 
   it("in the console: the abort leaves the run aborted, and the run's page names the lock that stayed", async () => {
