@@ -15,6 +15,7 @@ import { endBlockingRuns, holdRun, killStep } from '../support/blocking-run.js';
 import { localEvents } from '../support/local-audit-events.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 import { until } from '../support/until.js';
+import { freePort } from '../support/free-port.js';
 import { settingsFor } from './console-support.js';
 
 let root: string;
@@ -176,6 +177,29 @@ describe('a run aborted on its machine with another ledger login (a writer, not 
       process.env = saved;
     }
     expect(await stillHeld(lockId)).toBe(true);
+  });
+});
+
+describe('a run aborted while the team ledger does not answer', () => {
+  it('does not claim its databases released: it says the ledger was not asked and nothing was checked; the next shipment releases the lock', async () => {
+    const { id, lockId, name } = await crashedThenRelogged('op_a', 'alice');
+    const away = ws.machine(name, 'op_a', 'alice');
+    const nowhere = `postgres://op_a@127.0.0.1:${await freePort()}/ledger`;
+    const aborted = handrail(['abort', id, '--reason', 'nobody will finish this one'], { ...away, env: { ...away.env, HANDRAIL_TEAM_URL: nowhere } });
+    expect(aborted.code, aborted.stdout + aborted.stderr).toBe(0);
+    expect(aborted.stdout).toContain(`Run ${id} aborted`);
+    expect(aborted.stdout).not.toContain('Its databases are released;');
+    expect(aborted.stdout).toContain(`so the team locks of run ${id} (aborted) could not be released, and whether it still holds any there was not checked`);
+    expect(aborted.stdout).toContain('handrail team ship');
+    expect(aborted.stdout).not.toContain(lockId);
+    expect(localEvents(away, 'team.lock-kept')).toEqual([expect.objectContaining({ unchecked: true, after: 'aborted' })]);
+    expect(handrail(['show', id], away).stdout).toContain('whether it still holds any there was not checked');
+    expect(await stillHeld(lockId)).toBe(true);
+
+    // The ledger answers again (the same login): the next shipment lets go of the aborted run's lock.
+    const shipped = handrail(['team', 'ship'], away);
+    expect(shipped.code, shipped.stdout + shipped.stderr).toBe(0);
+    expect(await stillHeld(lockId)).toBe(false);
   });
 });
 
