@@ -92,6 +92,8 @@ export interface RunSession {
 export interface RunResult {
   run: Run;
   outcome: EngineOutcome;
+  /** Team locks its end could not release (recorded on the run too), for the operator to read after its outcome. */
+  teamLocksKept?: string[];
 }
 
 export class RunService extends ContextService {
@@ -615,6 +617,8 @@ export class RunService extends ContextService {
     const ended = outcome;
     // A refusal mid-run (no one to confirm) leaves the run resumable, like a crash would.
     const status = ended.status === 'refused' ? 'interrupted' : ended.status;
+    // Filled by the finally below, before the caller reads the result.
+    const teamLocksKept: string[] = [];
     try {
       const finished = this.store.atomically(() => {
         const updated = this.store.setRunStatus(run.id, status);
@@ -624,14 +628,14 @@ export class RunService extends ContextService {
         if (refuseMutating === undefined) this.store.checkpoint();
         return updated;
       });
-      return { run: finished, outcome: ended };
+      return { run: finished, outcome: ended, teamLocksKept };
     } catch (error) {
       throw this.stoppedBy(run, error);
     } finally {
       // After the run's end is recorded: another data folder's run may go on from here.
       await releaseTargets(targetLocks);
       await team?.team.finish(run.id, status, (release) => {
-        for (const text of recordKept(this.store, this.settings.operator, run.id, status, release, team.locks.holds === true)) session.onNotice?.(text);
+        teamLocksKept.push(...recordKept(this.store, this.settings.operator, run.id, status, release, team.locks.holds === true));
       });
     }
   }

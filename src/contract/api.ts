@@ -120,6 +120,8 @@ export const RunDetail = z.object({
   tampering: z.array(RecordMismatch),
   /** Team locks the run's end or abort could not release (taken with another ledger login): which, and who may release them. */
   teamLocksKept: z.array(z.string()).optional(),
+  /** Until the run ends: team locks a resume goes on under that its end will not be able to release. */
+  teamLocksInherited: z.array(z.string()).optional(),
   /** What the status says once deviations are counted (core/audit/run-verdict.ts), and how many. */
   verdict: RunVerdict,
   deviationCount: z.number().int().min(0),

@@ -5,18 +5,20 @@
 // the audit trail) which lock stayed, under which login, and how a lead releases it; the run's
 // outcome is unchanged and the lock really stays (another machine is still refused). With a
 // lead's login the lock is released and nothing more is said.
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleService } from '../../src/app/console/console-service.js';
-import { type CliOptions, type CliResult, handrail, handrailAsync, showRun } from '../support/handrail-cli.js';
+import { BIN, type CliOptions, type CliResult, handrail, handrailAsync, showRun } from '../support/handrail-cli.js';
 import { startTestLedger, teamWorkspace, type TeamWorkspace, type TestLedger } from '../support/team-ledger.js';
 import { endBlockingRuns, holdRun, killStep } from '../support/blocking-run.js';
 import { localEvents } from '../support/local-audit-events.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 import { until } from '../support/until.js';
 import { freePort } from '../support/free-port.js';
-import { settingsFor } from './console-support.js';
+import { goAhead, nextPrompt, settingsFor, walk } from './console-support.js';
 
 let root: string;
 let ledger: TestLedger;
@@ -61,6 +63,22 @@ async function crashedThenRelogged(login: string, operator: string): Promise<{ i
   return { id, lockId, again: ws.machine(name, login, operator), name };
 }
 
+/** The CLI with stdout and stderr in one file, in the order a terminal shows them. */
+function inOneStream(args: string[], cli: CliOptions): { code: number | null; text: string } {
+  const path = join(root, `both-${++machines}.txt`);
+  const fd = openSync(path, 'w');
+  try {
+    const result = spawnSync(process.execPath, [BIN, ...args], {
+      cwd: root,
+      env: { ...process.env, HANDRAIL_DATA_DIR: cli.dataDir, HANDRAIL_WORKSPACE: cli.workspace ?? '', ...cli.env },
+      stdio: ['ignore', fd, fd],
+    });
+    return { code: result.status, text: readFileSync(path, 'utf8') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function stillHeld(lockId: string): Promise<boolean> {
   return (await ledger.pg.psql(`SELECT count(*) FROM handrail.held_locks WHERE lock_id = '${lockId}'`)) === '1';
 }
@@ -91,19 +109,22 @@ describe('a run resumed on its machine with another ledger login (a writer, not 
     const before = await ws.count('lite');
     const { id, lockId, again } = await crashedThenRelogged('op_a2', 'alice');
     writeFileSync(ws.release, '');
-    const resumed = handrail(['resume', id, '--yes', '--skip-in-doubt', 'the wait step was cut off'], again);
-    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
-    expect(resumed.stdout).toMatch(/SUCCEEDED|succeeded/);
+    const resumed = inOneStream(['resume', id, '--yes', '--skip-in-doubt', 'the wait step was cut off'], again);
+    expect(resumed.code, resumed.text).toBe(0);
     expect(showRun(id, again).run.status).toBe('succeeded');
+    const text = resumed.text;
 
-    // Up front: before the run's first line (the resume printed nothing of its steps yet).
-    const upFront = resumed.stderr.indexOf(`team lock ${lockId} on lite (${key()}) was taken by run ${id} with ledger login op_a`);
-    expect(upFront, resumed.stderr).toBeGreaterThanOrEqual(0);
-    expect(resumed.stderr).toContain('this machine now reaches the ledger as op_a2, which is not a lead');
-    expect(resumed.stderr).toContain('it will stay held when the run ends');
-    // At the end: which lock stayed, under which login, and what a lead runs.
-    expectKeptNote(resumed.stderr, lockId, 'op_a2');
-    expect(resumed.stderr.indexOf('stayed held')).toBeGreaterThan(upFront);
+    // Up front: before the run's first line (nothing of the resume has run yet).
+    const upFront = text.indexOf(`team lock ${lockId} on lite (${key()}) was taken by run ${id} with ledger login op_a`);
+    expect(upFront, text).toBeGreaterThanOrEqual(0);
+    expect(upFront, text).toBeLessThan(text.indexOf(`Run ${id}: Change once, then wait`));
+    expect(text).toContain('this machine now reaches the ledger as op_a2, which is not a lead');
+    expect(text).toContain('it will stay held when the run ends');
+    // At the end, after the outcome line: which lock stayed, under which login, and what a lead runs.
+    expectKeptNote(text, lockId, 'op_a2');
+    const outcome = text.indexOf(`Run ${id} succeeded`);
+    expect(outcome, text).toBeGreaterThan(upFront);
+    expect(text.indexOf('stayed held'), text).toBeGreaterThan(outcome);
 
     expect(await stillHeld(lockId)).toBe(true);
     const shown = handrail(['show', id], again);
@@ -129,6 +150,36 @@ describe('a run resumed on its machine with another ledger login (a writer, not 
     const unlocked = handrail(['team', 'unlock', lockId, '--note', 'resumed under another login; released by a lead'], ws.machine('lead', 'lead_c', 'carol'));
     expect(unlocked.code, unlocked.stdout + unlocked.stderr).toBe(0);
     expect(await stillHeld(lockId)).toBe(false);
+  });
+});
+
+describe('a run resumed in the console with another ledger login (a writer, not a lead)', () => {
+  it("shows on the run's page, at its first question, the lock it will leave; once it succeeded, the lock that stayed", async () => {
+    const { id, lockId, again } = await crashedThenRelogged('op_a2', 'alice');
+    writeFileSync(ws.release, '');
+    const saved = { ...process.env };
+    Object.assign(process.env, again.env);
+    const service = new ConsoleService(settingsFor(again.dataDir, { workspace: ws.dir, operator: 'alice' }));
+    try {
+      await service.resumeRun({ runId: id, inputs: {} });
+      // Its first question is the step cut off in doubt: nothing of the resume has run yet.
+      const asked = await nextPrompt(service, id);
+      expect(asked.prompt).toMatchObject({ kind: 'in-doubt', idx: 1 });
+      expect(asked.teamLocksInherited).toHaveLength(1);
+      expect(asked.teamLocksInherited?.[0]).toContain(`team lock ${lockId} on lite (${key()}) was taken by run ${id} with ledger login op_a`);
+      expect(asked.teamLocksInherited?.[0]).toContain('it will stay held when the run ends');
+      expect(asked.teamLocksKept).toEqual([]);
+
+      const { detail } = await walk(service, id, (prompt) => (prompt.kind === 'in-doubt' ? { action: 'skip', reason: 'the wait step was cut off' } : goAhead(prompt)));
+      expect(detail.run.status).toBe('succeeded');
+      expect(detail.teamLocksInherited).toEqual([]);
+      expect(detail.teamLocksKept).toHaveLength(1);
+      expectKeptNote(detail.teamLocksKept?.[0] ?? '', lockId, 'op_a2');
+    } finally {
+      await service.close();
+      process.env = saved;
+    }
+    expect(await stillHeld(lockId)).toBe(true);
   });
 });
 

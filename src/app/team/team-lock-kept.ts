@@ -4,6 +4,8 @@
 // let go of the lock it inherited, and a "succeeded" with nothing else said would leave the
 // database locked for the whole team. Each text names only what was checked in the ledger.
 import type { HeldLock } from '../../targets/ledger/ledger-locks.js';
+import { FINISHED_RUN_STATUSES, type RunStatus } from '../../contract/run.js';
+import type { ReportEvent } from '../../core/audit/report-model.js';
 import { runEventsOfKind } from '../../store/audit-search.js';
 import type { AppDatabase } from '../../store/open-database.js';
 import type { RunStore } from '../../store/run-store.js';
@@ -89,4 +91,12 @@ export function keptLockNotes(db: AppDatabase['db'], runId: string): string[] {
     const message = (e.body as { message?: unknown } | null)?.message;
     return typeof message === 'string' ? [`${message} (recorded ${e.at})`] : [];
   });
+}
+
+/** The console's run page: locks left held after the end, and, until it ends, those it will leave. */
+export function teamLockNotesOf(events: readonly ReportEvent[], status: RunStatus): { teamLocksKept: string[]; teamLocksInherited: string[] } {
+  const said = (kind: string) =>
+    events.filter((e) => e.kind === kind && typeof e.body?.message === 'string').map((e) => `${String(e.body?.message)} (recorded ${e.at})`);
+  const over = (FINISHED_RUN_STATUSES as readonly string[]).includes(status);
+  return { teamLocksKept: said(TEAM_LOCK_KEPT), teamLocksInherited: over ? [] : said(TEAM_LOCK_INHERITED) };
 }

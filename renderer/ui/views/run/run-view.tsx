@@ -117,7 +117,7 @@ export function RunView({ runId }: { runId: string }) {
           <a href={href.auditRun(detail.run.id)}>{detail.deviationCount > 0 ? 'Review its deviations in the audit' : 'Open it in the audit'}</a>
         </div>
       ) : null}
-      <KeptLocksAlert notes={detail.teamLocksKept ?? []} />
+      <KeptLocksAlert kept={detail.teamLocksKept ?? []} inherited={detail.teamLocksInherited ?? []} />
       {elsewhere ? (
         <p className="alert alert-info">
           Another Handrail process is driving this run{detail.run.host ? ` on ${detail.run.host}` : ''}
