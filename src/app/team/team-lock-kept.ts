@@ -4,7 +4,7 @@
 // let go of the lock it inherited, and a "succeeded" with nothing else said would leave the
 // database locked for the whole team. Each text names only what was checked in the ledger.
 import type { HeldLock } from '../../targets/ledger/ledger-locks.js';
-import { FINISHED_RUN_STATUSES, type RunStatus } from '../../contract/run.js';
+import { FINISHED_RUN_STATUSES, type RunStatus } from '../../contract/run-states.js';
 import type { ReportEvent } from '../../core/audit/report-model.js';
 import { runEventsOfKind } from '../../store/audit-search.js';
 import type { AppDatabase } from '../../store/open-database.js';
