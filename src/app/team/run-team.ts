@@ -137,7 +137,8 @@ export class RunTeam {
         (result.reentered ? reentered : taken).push(held);
       }
       // A resume under another login than the one that took its locks: said before it goes on.
-      return { taken, inherited: await unreleasableByThisLogin(client, reentered) };
+      // Only a notice: a ledger that fails this look does not stop the run (its end still says).
+      return { taken, inherited: await unreleasableByThisLogin(client, reentered).catch(() => []) };
     } catch (error) {
       // All or none: a refusal gives back what this run took now (a resume's own locks stay).
       for (const lock of taken) await releaseLedgerLock(client, lock, { ...lock, note: 'the run was refused before it started' }).catch(() => undefined);
