@@ -28,6 +28,7 @@ import { expandPath } from './paths.js';
 import { storeJournal } from './run-journal.js';
 import { checkRun, checkRuns, tamperRefusal, type CheckedRun, type CheckedRunDetail } from './run-records.js';
 import type { RunTeam, TeamLocks } from './team/run-team.js';
+import { recordInherited, recordKept } from './team/team-lock-kept.js';
 import { teamConfig } from './team/team-config.js';
 import type { HeldTargetLock } from './target-locks.js';
 import { findLeftovers, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
@@ -94,6 +95,8 @@ export interface RunSession {
 export interface RunResult {
   run: Run;
   outcome: EngineOutcome;
+  /** Team locks its end could not release (recorded on the run too), for the operator to read after its outcome. */
+  teamLocksKept?: string[];
 }
 
 export class RunService extends ContextService {
@@ -422,6 +425,7 @@ export class RunService extends ContextService {
       throw error;
     });
     let resumed: Run;
+    let inherited: string[] = [];
     try {
       resumed = this.store.atomically(() => {
         this.lockDatabases(plan, run.id, lockKey);
@@ -430,6 +434,7 @@ export class RunService extends ContextService {
         this.store.appendEvent({ operator: this.settings.operator, kind: 'run.resumed', runId: run.id, body: { previous: run.status, ...operatorBody(this.settings) } });
         this.recordApproval(run.id, approval);
         this.recordTeamWaiver(run.id, team, request.breakGlass);
+        inherited = recordInherited(this.store, this.settings.operator, run.id, team?.locks.inherited ?? []);
         return updated;
       });
     } catch (error) {
@@ -437,6 +442,8 @@ export class RunService extends ContextService {
       await releaseTargets(targetLocks);
       throw error;
     }
+    // Before any step: a lock this login cannot release at the end is said now, not after.
+    for (const text of inherited) session.onNotice?.(text);
     session.onStart?.(resumed, plan);
     const steps = this.store.listSteps(run.id).map((s) => s.status);
     return this.drive(resumed, plan, steps, targets, targetLocks, new Redactor(plan.secrets), session, team);
@@ -610,6 +617,8 @@ export class RunService extends ContextService {
     const ended = outcome;
     // A refusal mid-run (no one to confirm) leaves the run resumable, like a crash would.
     const status = ended.status === 'refused' ? 'interrupted' : ended.status;
+    // Filled by the finally below, before the caller reads the result.
+    const teamLocksKept: string[] = [];
     try {
       const finished = this.store.atomically(() => {
         const updated = this.store.setRunStatus(run.id, status);
@@ -619,13 +628,15 @@ export class RunService extends ContextService {
         if (refuseMutating === undefined) this.store.checkpoint();
         return updated;
       });
-      return { run: finished, outcome: ended };
+      return { run: finished, outcome: ended, teamLocksKept };
     } catch (error) {
       throw this.stoppedBy(run, error);
     } finally {
       // After the run's end is recorded: another data folder's run may go on from here.
       await releaseTargets(targetLocks);
-      await team?.team.finish(run.id, status);
+      await team?.team.finish(run.id, status, (release) => {
+        teamLocksKept.push(...recordKept(this.store, this.settings.operator, run.id, status, release, team.locks.holds === true));
+      });
     }
   }
 
@@ -635,10 +646,18 @@ export class RunService extends ContextService {
     return team && { team, locks: await team.lock(plan, run, breakGlass) };
   }
 
-  /** After an abort: the run lets go of its team locks, and the abort ships (a ledger that does not answer keeps them, for `team unlock`). */
-  async releaseTeamLocks(runId: string): Promise<void> {
+  /**
+   * After an abort: the run lets go of its team locks, and the abort ships. What stayed held (a
+   * lock taken with another login, a ledger that does not answer) is recorded on the run and
+   * returned for the operator: never a quiet "released".
+   */
+  async releaseTeamLocks(runId: string): Promise<string[]> {
     const inventory = await (await runMachinery()).loadInventory(this.settings.workspace).catch(() => undefined);
-    await (inventory && (await this.openTeam(inventory)))?.finish(runId, 'aborted');
+    let notes: string[] = [];
+    await (inventory && (await this.openTeam(inventory)))?.finish(runId, 'aborted', (release) => {
+      notes = recordKept(this.store, this.settings.operator, runId, 'aborted', release, true);
+    });
+    return notes;
   }
 
   /** This data folder's part in the team ledger, or undefined when the inventory names none. */

@@ -119,6 +119,10 @@ export const RunDetail = z.object({
   reviews: z.array(z.object({ seq: z.number().int(), at: z.string(), reviewer: z.string(), note: z.string() })),
   /** Where the run's rows differ from its audit trail (edited outside Handrail); `run` and `steps` show the trail's values. */
   tampering: z.array(RecordMismatch),
+  /** Team locks the run's end or abort could not release (taken with another ledger login): which, and who may release them. */
+  teamLocksKept: z.array(z.string()).optional(),
+  /** Until the run ends: team locks a resume goes on under that its end will not be able to release. */
+  teamLocksInherited: z.array(z.string()).optional(),
   /** What the status says once deviations are counted (core/audit/run-verdict.ts), and how many. */
   verdict: RunVerdict,
   deviationCount: z.number().int().min(0),

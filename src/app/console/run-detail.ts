@@ -15,6 +15,7 @@ import { REVIEW_KIND } from '../audit-search-service.js';
 import { checkRun } from '../run-records.js';
 import { sha256Of, trustedVersionBytes } from '../runbook-versions.js';
 import type { RunService } from '../run-service.js';
+import { teamLockNotesOf } from '../team/team-lock-kept.js';
 import { summarize } from './event-summary.js';
 import type { LiveRun } from './live-run.js';
 import { toStepView } from './step-view.js';
@@ -59,6 +60,7 @@ export async function runDetail(src: RunDetailSources, row: Run): Promise<RunDet
       .filter((e) => e.kind === REVIEW_KIND)
       .map((e) => ({ seq: e.seq, at: e.at, reviewer: e.operator, note: typeof e.body?.note === 'string' ? e.body.note : '' })),
     tampering: checked?.tampering ?? [],
+    ...teamLockNotesOf(events, run.status),
     verdict: verdict.verdict,
     deviationCount: verdict.deviations,
     notices: [...src.notices],

@@ -9,7 +9,7 @@ import { FINISHED_RUN_STATUSES, type RunStatus } from '../../contract/run.js';
 import type { RunStore } from '../../store/run-store.js';
 import { connectLedger, ledgerPlace, type LedgerClient } from '../../targets/ledger/ledger-connection.js';
 import { checkLedgerSchema } from '../../targets/ledger/ledger-migrate.js';
-import { acquireLedgerLock, heldLocks, releaseLedgerLock, type HeldLock } from '../../targets/ledger/ledger-locks.js';
+import { acquireLedgerLock, releaseLedgerLock, type HeldLock } from '../../targets/ledger/ledger-locks.js';
 import { registerMachine } from '../../targets/ledger/ledger-ship.js';
 import type { AppDatabase } from '../../store/open-database.js';
 import { UserError } from '../errors.js';
@@ -17,6 +17,7 @@ import { expandPath } from '../paths.js';
 import type { RunPlan } from '../run-plan.js';
 import type { Settings } from '../settings.js';
 import { describeLedgerFault } from './ledger-faults.js';
+import { releaseRunLocks, unreleasableByThisLogin, type LockWithLogins, type RunLockRelease } from './run-lock-release.js';
 import { TeamOutbox } from './outbox.js';
 import { TeamShipper } from './team-shipper.js';
 import { teamConfig } from './team-config.js';
@@ -27,6 +28,10 @@ export interface TeamLocks {
   hold?: string;
   /** Break-glass waived the team lock: what for the deviation event. */
   waived?: string;
+  /** The run holds team locks in the ledger (taken now, or already its own on a resume). */
+  holds?: true;
+  /** Locks a resume goes on under that this machine's login will not be allowed to release at its end. */
+  inherited?: LockWithLogins[];
 }
 
 export class RunTeam {
@@ -51,8 +56,10 @@ export class RunTeam {
    * steps are held, or with break-glass waived.
    */
   async lock(plan: RunPlan, run: { id: string; environment: string }, breakGlass: string | undefined): Promise<TeamLocks> {
-    const locked = await this.lockDatabases(mutatedDatabases(plan), { runId: run.id, environment: run.environment, activity: `run ${run.id}` }, breakGlass, run.id);
-    return locked.hold !== undefined || locked.waived !== undefined ? locked : {};
+    const databases = mutatedDatabases(plan);
+    const locked = await this.lockDatabases(databases, { runId: run.id, environment: run.environment, activity: `run ${run.id}` }, breakGlass, run.id);
+    if (locked.hold !== undefined || locked.waived !== undefined) return locked;
+    return { ...(databases.size > 0 ? { holds: true as const } : {}), ...(locked.inherited && locked.inherited.length > 0 ? { inherited: locked.inherited } : {}) };
   }
 
   /**
@@ -110,6 +117,7 @@ export class RunTeam {
       };
     }
     const taken: HeldLock[] = [];
+    const reentered: HeldLock[] = [];
     try {
       const me = this.outbox.identity();
       const registration = await registerMachine(client, me);
@@ -125,9 +133,12 @@ export class RunTeam {
           machineId: me.machineId, hostname: me.hostname, operator: this.settings.operator, runId: holder.runId, environment: holder.environment, target, activity: holder.activity,
         });
         if (!result.acquired) throw new UserError(holderRefusal(target, lockKey, result.holder));
-        if (!result.reentered) taken.push({ lockId: result.lockId, lockKey, machineId: me.machineId, hostname: me.hostname, operator: this.settings.operator, runId: holder.runId, environment: holder.environment, target, activity: holder.activity, since: '' });
+        const held = { lockId: result.lockId, lockKey, machineId: me.machineId, hostname: me.hostname, operator: this.settings.operator, runId: holder.runId, environment: holder.environment, target, activity: holder.activity, since: '' };
+        (result.reentered ? reentered : taken).push(held);
       }
-      return { taken };
+      // A resume under another login than the one that took its locks: said before it goes on.
+      // Only a notice: a ledger that fails this look does not stop the run (its end still says).
+      return { taken, inherited: await unreleasableByThisLogin(client, reentered).catch(() => []) };
     } catch (error) {
       // All or none: a refusal gives back what this run took now (a resume's own locks stay).
       for (const lock of taken) await releaseLedgerLock(client, lock, { ...lock, note: 'the run was refused before it started' }).catch(() => undefined);
@@ -142,29 +153,23 @@ export class RunTeam {
     this.shipper.start();
   }
 
-  /** After the run's end is recorded: a finished run lets go of its team locks; then the trail is shipped. */
-  async finish(runId: string, status: RunStatus | undefined): Promise<void> {
-    if (status !== undefined && (FINISHED_RUN_STATUSES as readonly string[]).includes(status)) await this.release(runId, `the run ${status}`);
+  /**
+   * After the run's end is recorded: a finished run lets go of its team locks, `onReleased`
+   * records what stayed held, and then the trail is shipped (that record with it).
+   */
+  async finish(runId: string, status: RunStatus | undefined, onReleased?: (release: RunLockRelease) => void): Promise<void> {
+    if (status !== undefined && (FINISHED_RUN_STATUSES as readonly string[]).includes(status)) onReleased?.(await this.release(runId, `the run ${status}`));
     await this.shipper.stop();
   }
 
-  /** Releases the run's team locks (it finished or was aborted); a ledger that does not answer keeps them, for a lead to release. */
-  async release(runId: string, why: string): Promise<number> {
-    try {
-      const client = await connectLedger(this.outbox.team, 'unlock');
-      try {
-        const me = this.outbox.identity();
-        let released = 0;
-        for (const lock of await heldLocks(client, { machineId: me.machineId, runId })) {
-          if (await releaseLedgerLock(client, lock, { ...lock, hostname: hostname(), operator: this.settings.operator, note: why })) released++;
-        }
-        return released;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    } catch {
-      return 0;
-    }
+  /**
+   * Releases the run's team locks (it finished or was aborted). A ledger that does not answer
+   * keeps them (the outbox tries again); one taken with another login stays for a lead: both
+   * are in the result, never thrown.
+   */
+  async release(runId: string, why: string): Promise<RunLockRelease> {
+    const me = this.outbox.identity();
+    return releaseRunLocks(this.outbox.team, runId, { machineId: me.machineId, hostname: hostname(), operator: this.settings.operator }, why);
   }
 }
 

@@ -59,7 +59,7 @@ function runGoingOn(store: RunStore, run: Run): string | undefined {
 }
 
 /** A login name as GRANT takes it. */
-function sqlName(login: string): string {
+export function sqlName(login: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(login) ? login : `"${login.replaceAll('"', '""')}"`;
 }
 

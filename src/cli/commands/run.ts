@@ -213,6 +213,8 @@ async function withSession(
       signal: controller.signal,
     });
     printer.finish(result.run, result.outcome, service.verdicts([result.run]).get(result.run.id));
+    // After the outcome, so "succeeded" is never the last word while a team lock stays held.
+    for (const note of result.teamLocksKept ?? []) process.stderr.write(`handrail: ${note}\n`);
     return result;
   } finally {
     process.off('SIGINT', onSigint);

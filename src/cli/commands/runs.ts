@@ -81,8 +81,8 @@ export async function showCommand(ref: string, options: { json?: boolean; team?:
     if (options.json) {
       // The document as before, each step's output streamed into its place.
       // The approval the run ran under and every waived guard, as the text view's lines say them.
-      const { approvals, deviations } = service.guardLines(run.id);
-      const marked = JSON.stringify({ run, ...verdict, approvals, deviations, steps: steps.map((s) => ({ ...s, output: `\u0000output-${s.idx}\u0000` })), reviews, tampering }, null, 2);
+      const { approvals, deviations, teamLocksKept } = service.guardLines(run.id);
+      const marked = JSON.stringify({ run, ...verdict, approvals, deviations, teamLocksKept, steps: steps.map((s) => ({ ...s, output: `\u0000output-${s.idx}\u0000` })), reviews, tampering }, null, 2);
       const parts = marked.split(/"\\u0000output-(\d+)\\u0000"/);
       for (const [i, part] of parts.entries()) {
         if (i % 2 === 0) {
@@ -105,6 +105,7 @@ export async function showCommand(ref: string, options: { json?: boolean; team?:
     const guards = service.guardLines(run.id);
     for (const line of guards.approvals) await out.write(`Approval: ${printable(line)}\n`);
     if (guards.deviations.length > 0) await out.write(`Deviations:\n${guards.deviations.map((d) => `   ${printable(d)}\n`).join('')}`);
+    if (guards.teamLocksKept.length > 0) await out.write(`Team locks left held:\n${guards.teamLocksKept.map((k) => `   ${printable(k)}\n`).join('')}`);
     if (Object.keys(run.inputs).length > 0) await out.write(`Inputs: ${Object.entries(run.inputs).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
     for (const s of steps) {
       await out.write(`\n${s.idx + 1}. ${s.title} [${s.kind}${s.target ? ` on ${s.target}` : ''}] — ${s.status}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ''}\n`);

@@ -8,6 +8,7 @@ import { PageHeading } from '../../components/page-heading.js';
 import { ProtectedBanner } from '../../components/protected-banner.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { TamperBanner } from '../../components/tamper-banner.js';
+import { KeptLocksAlert } from './kept-locks-alert.js';
 import { formatTime } from '../../lib/format.js';
 import { href } from '../../lib/routes.js';
 import { mergeProgress, type ProgressByKey } from '../../lib/snapshot-progress.js';
@@ -123,6 +124,7 @@ export function RunView({ runId }: { runId: string }) {
           <a href={href.auditRun(detail.run.id)}>{detail.deviationCount > 0 ? 'Review its deviations in the audit' : 'Open it in the audit'}</a>
         </div>
       ) : null}
+      <KeptLocksAlert kept={detail.teamLocksKept ?? []} inherited={detail.teamLocksInherited ?? []} />
       {elsewhere ? (
         <p className="alert alert-info">
           Another Handrail process is driving this run{detail.run.host ? ` on ${detail.run.host}` : ''}
