@@ -34,6 +34,20 @@ export function leftoverReport(leftovers: readonly Leftover[]): string {
   return leftovers.map((l) => `${l.description} is still running from the run that died`).join('; ');
 }
 
+/**
+ * A group recorded on another machine (the data folder moved, or restored from a copy) can be
+ * neither checked nor stopped from here: refused before anyone is asked or offered
+ * --stop-leftover, since neither could be carried out.
+ */
+export function refuseLeftoversElsewhere(store: RunStore, leftovers: readonly Leftover[]): void {
+  const elsewhere = leftovers.find((l) => l.host !== store.host);
+  if (elsewhere) {
+    throw new UserError(
+      `${elsewhere.description} ran on ${elsewhere.host}; it can only be checked and stopped there (resume the run on ${elsewhere.host}); nothing was executed`,
+    );
+  }
+}
+
 /** Refuses when a leftover is running and the operator did not choose to stop it; `shown` is what runs, for a face to show. */
 export function refuseLeftovers(runId: string, leftovers: readonly Leftover[], shown: RunningLeftover[]): never {
   throw new LeftoverRefusal(
@@ -52,12 +66,8 @@ export async function stopLeftovers(
   notice?: (text: string) => void,
   graceMs = LEFTOVER_GRACE_MS,
 ): Promise<void> {
+  refuseLeftoversElsewhere(store, leftovers);
   for (const leftover of leftovers) {
-    if (leftover.host !== store.host) {
-      throw new UserError(
-        `${leftover.description} ran on ${leftover.host}; it can only be checked and stopped there (resume the run on ${leftover.host}); nothing was executed`,
-      );
-    }
     const gone = await stopGroup(leftover, graceMs);
     store.appendEvent({
       operator,

@@ -31,7 +31,7 @@ import type { RunTeam, TeamLocks } from './team/run-team.js';
 import { recordInherited, recordKept } from './team/team-lock-kept.js';
 import { teamConfig } from './team/team-config.js';
 import type { HeldTargetLock } from './target-locks.js';
-import { findLeftovers, refuseLeftovers, stopLeftovers } from './leftover-steps.js';
+import { findLeftovers, refuseLeftovers, refuseLeftoversElsewhere, stopLeftovers } from './leftover-steps.js';
 import { settleRemoteLeftovers, unreachableLeftover } from './remote-leftovers.js';
 import { type AskStopLeftover, choseToStop, runningLeftover, stepCommands } from './leftover-question.js';
 import { SshSession } from '../targets/ssh/ssh-session.js';
@@ -385,6 +385,7 @@ export class RunService extends ContextService {
     // Before any decision about the cut-off step: never a second copy beside the first.
     const leftovers = findLeftovers(this.store, run.id);
     if (leftovers.length > 0) {
+      refuseLeftoversElsewhere(this.store, leftovers);
       const commands = await stepCommands(this.store, run.id);
       const shown = leftovers.map((l) => runningLeftover(l, l.description, commands));
       if (!(await choseToStop(request.stopLeftovers === true, session.askStopLeftover, shown))) refuseLeftovers(run.id, leftovers, shown);

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BIN, handrail, handrailChild, showRun, type CliOptions } from '../support/handrail-cli.js';
 import { until } from '../support/until.js';
@@ -195,6 +196,36 @@ describe('a local step does not outlive its run', () => {
     expect(groupAlive(pid)).toBe(false);
     expectOneWriterAtATime();
     expect(showRun(id, cli).steps.map((s) => [s.status, s.attempt])).toEqual([['succeeded', 1], ['succeeded', 2]]);
+  });
+
+  it('a step recorded on another machine is refused at once, naming the machine: no --stop-leftover offered, no question asked', async () => {
+    const cli = { dataDir: join(root, 'data-elsewhere'), workspace };
+    const { child, id, exited } = await startWriting(cli, 'plain.md');
+    child.kill('SIGKILL');
+    await exited;
+    // The data folder now on another machine than the one the step ran on (moved, or restored from a copy).
+    const db = new Database(join(cli.dataDir, 'handrail.db'));
+    db.prepare("UPDATE step_processes SET host = 'other-laptop' WHERE run_id = ?").run(id);
+    db.close();
+    const refused = handrail(['resume', id, '--retry-in-doubt'], cli);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('ran on other-laptop; it can only be checked and stopped there (resume the run on other-laptop); nothing was executed');
+    expect(refused.stderr).not.toContain('--stop-leftover');
+
+    const command = [process.execPath, BIN, 'resume', id, '--retry-in-doubt'].map((w) => `'${w}'`).join(' ');
+    const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: { ...process.env, HANDRAIL_DATA_DIR: cli.dataDir, HANDRAIL_WORKSPACE: workspace, HANDRAIL_OPERATOR: 'tester' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    terminal.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+    // A "y" typed anyway must not be taken as an answer to anything.
+    terminal.stdin.write('y\r');
+    const code = await new Promise((r) => terminal.once('close', r));
+    expect(screen).not.toContain('Stop it now');
+    expect(screen).toContain('it can only be checked and stopped there');
+    expect(code, screen).toBe(2);
+    expect(showRun(id, cli).steps.map((s) => s.status)).toEqual(['succeeded', 'in-doubt']);
   });
 
   it('SIGTERM while the CLI waits at a terminal prompt ends it and leaves the run interrupted', async () => {
