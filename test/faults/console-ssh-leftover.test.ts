@@ -5,43 +5,22 @@
 // Real sshd on loopback behind a frozen proxy (test/support/ssh-cut-off.ts).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConsoleService } from '../../src/app/console/console-service.js';
 import { apiErrorOf, goAhead, nextPrompt, settingsFor, walk } from '../integration/console-support.js';
-import { cutOffCase, groupAlive, killGroups, leaveRunningOnHost } from '../support/ssh-cut-off.js';
-import { startSshd, type SshdHandle } from '../support/sshd.js';
-import type { TcpProxy } from '../support/tcp-proxy.js';
-import { makeTempDir, removeDir } from '../support/temp-dir.js';
+import { cutOffCase, cutOffSuite, groupAlive, leaveRunningOnHost } from '../support/ssh-cut-off.js';
 
-let root: string;
-let sshd: SshdHandle;
-const proxies: TcpProxy[] = [];
-const groups: number[] = [];
-
-beforeAll(async () => {
-  root = await makeTempDir('console-ssh-leftover');
-  sshd = await startSshd({ clientAliveIntervalSec: 0 });
-}, 60_000);
-
-afterEach(async () => {
-  for (const proxy of proxies.splice(0)) await proxy.close();
-  killGroups(groups);
-});
-
-afterAll(async () => {
-  await sshd?.stop();
-  if (root) await removeDir(root);
-});
+const suite = cutOffSuite('console-ssh-leftover');
 
 describe('a console resuming a run whose SSH step still runs on its host', () => {
   it('shows what still runs with the refusal, and says what it stopped when asked to stop it', async () => {
-    const c = await cutOffCase(sshd, join(root, 'cut'));
-    proxies.push(c.proxy);
-    const { id: runId, pgid } = await leaveRunningOnHost(sshd, c);
-    groups.push(pgid);
+    const c = await cutOffCase(suite.sshd, join(suite.root, 'cut'));
+    suite.proxies.push(c.proxy);
+    const { id: runId, pgid } = await leaveRunningOnHost(suite.sshd, c);
+    suite.groups.push(pgid);
     expect(groupAlive(pgid), 'the remote command should outlive the silent connection').toBe(true);
     writeFileSync(c.loops, '0');
-    const login = `${sshd.user}@127.0.0.1:${c.proxy.port}`;
+    const login = `${suite.sshd.user}@127.0.0.1:${c.proxy.port}`;
 
     const service = new ConsoleService(settingsFor(c.cli.dataDir, { workspace: c.cli.workspace }));
     try {

@@ -6,32 +6,11 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, handrailAsync, showRun, type CliOptions } from '../support/handrail-cli.js';
-import { cutOffCase, groupAlive, killGroups, leaveRunningOnHost } from '../support/ssh-cut-off.js';
-import { startSshd, type SshdHandle } from '../support/sshd.js';
-import type { TcpProxy } from '../support/tcp-proxy.js';
-import { makeTempDir, removeDir } from '../support/temp-dir.js';
+import { cutOffCase, cutOffSuite, groupAlive, leaveRunningOnHost } from '../support/ssh-cut-off.js';
 
-let root: string;
-let sshd: SshdHandle;
-const proxies: TcpProxy[] = [];
-const groups: number[] = [];
-
-beforeAll(async () => {
-  root = await makeTempDir('ssh-leftover-terminal');
-  sshd = await startSshd({ clientAliveIntervalSec: 0 });
-}, 60_000);
-
-afterEach(async () => {
-  for (const proxy of proxies.splice(0)) await proxy.close();
-  killGroups(groups);
-});
-
-afterAll(async () => {
-  await sshd?.stop();
-  if (root) await removeDir(root);
-});
+const suite = cutOffSuite('ssh-leftover-terminal');
 
 const QUESTION = /Stop it now \(SIGTERM[^)]*, then SIGKILL after 5 s\) and go on\? \[y\/N\] /;
 
@@ -57,12 +36,12 @@ function inTerminal(args: string[], cli: CliOptions, question: RegExp, answer: s
 
 describe('resume at a terminal, with an SSH step still running on its host', () => {
   it('shows it and asks; "n" refuses and leaves it running, "y" stops it over SSH and goes on', async () => {
-    const c = await cutOffCase(sshd, join(root, 'ask'));
-    proxies.push(c.proxy);
-    const { id, pgid } = await leaveRunningOnHost(sshd, c);
-    groups.push(pgid);
+    const c = await cutOffCase(suite.sshd, join(suite.root, 'ask'));
+    suite.proxies.push(c.proxy);
+    const { id, pgid } = await leaveRunningOnHost(suite.sshd, c);
+    suite.groups.push(pgid);
     writeFileSync(c.loops, '0');
-    const login = `${sshd.user}@127.0.0.1:${c.proxy.port}`;
+    const login = `${suite.sshd.user}@127.0.0.1:${c.proxy.port}`;
     const named = new RegExp(`step 1's command on ${login.replaceAll('.', '\\.')} \\(remote process group ${pgid}, started \\d\\d:\\d\\d:\\d\\d\\) is still running from the run that died`);
 
     const declined = await inTerminal(['resume', id, '--retry-in-doubt'], c.cli, QUESTION, 'n');

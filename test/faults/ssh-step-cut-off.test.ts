@@ -9,44 +9,24 @@
 // that goes through it is run without blocking (handrailAsync).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handrail, handrailAsync, showRun } from '../support/handrail-cli.js';
-import { cutOffCase, groupAlive, killGroups, startOnHost as startRun, type CutOffCase } from '../support/ssh-cut-off.js';
-import { startSshd, type SshdHandle } from '../support/sshd.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
-import { makeTempDir, removeDir } from '../support/temp-dir.js';
+import { cutOffCase, cutOffSuite, groupAlive, startOnHost as startRun, type CutOffCase } from '../support/ssh-cut-off.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 import { until } from '../support/until.js';
 
-let root: string;
-let sshd: SshdHandle;
-const proxies: TcpProxy[] = [];
-const groups: number[] = [];
-
-beforeAll(async () => {
-  root = await makeTempDir('ssh-cut-off');
-  sshd = await startSshd({ clientAliveIntervalSec: 0 });
-}, 60_000);
-
-afterEach(async () => {
-  for (const proxy of proxies.splice(0)) await proxy.close();
-  killGroups(groups);
-});
-
-afterAll(async () => {
-  await sshd?.stop();
-  if (root) await removeDir(root);
-});
+const suite = cutOffSuite('ssh-cut-off');
 
 /** A workspace whose target `app` reaches sshd through a fresh proxy (test/support/ssh-cut-off.ts). */
 async function setUp(name: string): Promise<CutOffCase> {
-  const c = await cutOffCase(sshd, join(root, name));
-  proxies.push(c.proxy);
+  const c = await cutOffCase(suite.sshd, join(suite.root, name));
+  suite.proxies.push(c.proxy);
   return c;
 }
 
 async function startOnHost(c: CutOffCase): ReturnType<typeof startRun> {
-  const started = await startRun(sshd, c);
-  groups.push(started.pgid);
+  const started = await startRun(suite.sshd, c);
+  suite.groups.push(started.pgid);
   return started;
 }
 
@@ -65,7 +45,7 @@ describe('an SSH step cut off by the network when Handrail is killed', () => {
     const refused = await handrailAsync(['resume', id, '--retry-in-doubt'], c.cli);
     expect(refused.code, refused.stdout + refused.stderr).toBe(2);
     expect(refused.stderr).toMatch(
-      new RegExp(`step 1's command on ${sshd.user}@127\\.0\\.0\\.1:${c.proxy.port} \\(remote process group ${pgid}, started \\d\\d:\\d\\d:\\d\\d\\) is still running from the run that died`),
+      new RegExp(`step 1's command on ${suite.sshd.user}@127\\.0\\.0\\.1:${c.proxy.port} \\(remote process group ${pgid}, started \\d\\d:\\d\\d:\\d\\d\\) is still running from the run that died`),
     );
     expect(refused.stderr).toContain('--stop-leftover');
     expect(refused.stderr).toContain('nothing was executed');
@@ -75,7 +55,7 @@ describe('an SSH step cut off by the network when Handrail is killed', () => {
 
     const resumed = await handrailAsync(['resume', id, '--retry-in-doubt', '--stop-leftover'], c.cli);
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
-    expect(resumed.stderr).toContain(`stopped step 1's command on ${sshd.user}@127.0.0.1:${c.proxy.port} (remote process group ${pgid}`);
+    expect(resumed.stderr).toContain(`stopped step 1's command on ${suite.sshd.user}@127.0.0.1:${c.proxy.port} (remote process group ${pgid}`);
     expect(groupAlive(pgid)).toBe(false);
     const [first, second, end, ...rest] = c.lines();
     expect(first).toMatch(/^start \d+$/);
@@ -99,7 +79,7 @@ describe('an SSH step cut off by the network when Handrail is killed', () => {
     writeFileSync(c.loops, '0');
     const refused = await handrailAsync(['resume', id, '--retry-in-doubt', '--stop-leftover'], c.cli);
     expect(refused.code, refused.stdout + refused.stderr).not.toBe(0);
-    expect(refused.stderr).toContain(`step 1's command on ${sshd.user}@127.0.0.1:${c.proxy.port} (remote process group ${pgid}`);
+    expect(refused.stderr).toContain(`step 1's command on ${suite.sshd.user}@127.0.0.1:${c.proxy.port} (remote process group ${pgid}`);
     expect(refused.stderr).toContain('could not be checked');
     expect(refused.stderr).toContain(`ps -eo pid,pgid,lstart,args and look for process group ${pgid}`);
     expect(refused.stderr).toContain('nothing was executed');
@@ -114,17 +94,17 @@ describe('an SSH step cut off by the network when Handrail is killed', () => {
     child.kill('SIGKILL');
     await exited;
     // The inventory now reaches the target by another address: the recorded login cannot be checked through it.
-    const moved = await startTcpProxy(sshd.port);
-    proxies.push(moved);
+    const moved = await startTcpProxy(suite.sshd.port);
+    suite.proxies.push(moved);
     const inventory = join(c.cli.workspace ?? '', 'handrail.yml');
     writeFileSync(inventory, readFileSync(inventory, 'utf8').replace(`port: ${c.proxy.port}`, `port: ${moved.port}`));
     writeFileSync(c.loops, '0');
-    const accept = ['--accept-host-key', sshd.hostKeyFingerprintSha256];
+    const accept = ['--accept-host-key', suite.sshd.hostKeyFingerprintSha256];
 
     const refused = await handrailAsync(['resume', id, '--retry-in-doubt', '--stop-leftover', ...accept], c.cli);
     expect(refused.code, refused.stdout + refused.stderr).toBe(2);
-    expect(refused.stderr).toContain(`step 1's command on ${sshd.user}@127.0.0.1:${c.proxy.port} (remote process group ${pgid}`);
-    expect(refused.stderr).toContain(`could not be checked: this run has no connection to ${sshd.user}@127.0.0.1:${c.proxy.port} now`);
+    expect(refused.stderr).toContain(`step 1's command on ${suite.sshd.user}@127.0.0.1:${c.proxy.port} (remote process group ${pgid}`);
+    expect(refused.stderr).toContain(`could not be checked: this run has no connection to ${suite.sshd.user}@127.0.0.1:${c.proxy.port} now`);
     expect(refused.stderr).toContain(`handrail resume ${id} --break-glass`);
     expect(refused.stderr).toContain('nothing was executed');
     expect(c.lines()).toHaveLength(1);

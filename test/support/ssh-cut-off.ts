@@ -6,7 +6,9 @@ import { type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { handrailChild, runIdOf, type CliOptions } from './handrail-cli.js';
-import type { SshdHandle } from './sshd.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startSshd, type SshdHandle } from './sshd.js';
+import { makeTempDir, removeDir } from './temp-dir.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import { until } from './until.js';
 
@@ -92,4 +94,34 @@ export function killGroups(groups: number[]): void {
       // already gone
     }
   }
+}
+
+export interface CutOffSuite {
+  root: string;
+  sshd: SshdHandle;
+  /** Closed after each test. */
+  proxies: TcpProxy[];
+  /** Process groups killed after each test. */
+  groups: number[];
+}
+
+/**
+ * A test file's sshd, with its own keepalive off (as on many hosts, so a cut connection stays
+ * open for it), a temporary root, and what each test leaves to clean up.
+ */
+export function cutOffSuite(name: string): CutOffSuite {
+  const suite = { root: '', proxies: [], groups: [] } as unknown as CutOffSuite;
+  beforeAll(async () => {
+    suite.root = await makeTempDir(name);
+    suite.sshd = await startSshd({ clientAliveIntervalSec: 0 });
+  }, 60_000);
+  afterEach(async () => {
+    for (const proxy of suite.proxies.splice(0)) await proxy.close();
+    killGroups(suite.groups);
+  });
+  afterAll(async () => {
+    await suite.sshd?.stop();
+    if (suite.root) await removeDir(suite.root);
+  });
+  return suite;
 }
