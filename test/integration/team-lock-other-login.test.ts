@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleService } from '../../src/app/console/console-service.js';
 import { BIN, type CliOptions, type CliResult, handrail, handrailAsync, showRun } from '../support/handrail-cli.js';
-import { startTestLedger, teamWorkspace, type TeamWorkspace, type TestLedger } from '../support/team-ledger.js';
+import { releaseEveryLock, startTestLedger, teamWorkspace, type TeamWorkspace, type TestLedger } from '../support/team-ledger.js';
 import { endBlockingRuns, holdRun, killStep } from '../support/blocking-run.js';
 import { localEvents } from '../support/local-audit-events.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
@@ -34,11 +34,8 @@ beforeAll(async () => {
 
 afterEach(async () => {
   endBlockingRuns(ws);
-  // Each test starts with the database free: the superuser (a lead to the ledger) releases what is left.
-  await ledger.pg.psql(
-    `INSERT INTO handrail.lock_events (lock_id, action, lock_key, machine_id, hostname, operator, run_id, activity, note)
-     SELECT lock_id, 'release', lock_key, machine_id, hostname, 'test', run_id, 'cleanup', 'between tests' FROM handrail.held_locks;`,
-  );
+  // Each test starts with the database free.
+  await releaseEveryLock(ledger);
 });
 afterAll(async () => {
   await ledger?.pg.stop();

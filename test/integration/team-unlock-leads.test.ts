@@ -11,7 +11,7 @@ import { connectLedger } from '../../src/targets/ledger/ledger-connection.js';
 import { migrateLedger } from '../../src/targets/ledger/ledger-migrate.js';
 import { type CliOptions, type CliResult, handrail, handrailAsync } from '../support/handrail-cli.js';
 import { startPostgres } from '../support/postgres.js';
-import { psqlAs, startTestLedger, teamWorkspace, type TeamWorkspace, type TestLedger } from '../support/team-ledger.js';
+import { psqlAs, releaseEveryLock, startTestLedger, teamWorkspace, type TeamWorkspace, type TestLedger } from '../support/team-ledger.js';
 import { endBlockingRuns, holdRun, killStep, type HeldRun } from '../support/blocking-run.js';
 import { localEvents } from '../support/local-audit-events.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
@@ -35,11 +35,8 @@ beforeAll(async () => {
 
 afterEach(async () => {
   endBlockingRuns(ws);
-  // Each test starts with the database free: the superuser (a lead to the ledger) releases what is left.
-  await ledger.pg.psql(
-    `INSERT INTO handrail.lock_events (lock_id, action, lock_key, machine_id, hostname, operator, run_id, activity, note)
-     SELECT lock_id, 'release', lock_key, machine_id, hostname, 'test', run_id, 'cleanup', 'between tests' FROM handrail.held_locks;`,
-  );
+  // Each test starts with the database free.
+  await releaseEveryLock(ledger);
 });
 afterAll(async () => {
   await ledger?.pg.stop();

@@ -144,3 +144,11 @@ echo released
     },
   };
 }
+
+/** Frees every team lock between tests: the ledger's superuser (a lead to it) releases what is left. */
+export async function releaseEveryLock(ledger: TestLedger): Promise<void> {
+  await ledger.pg.psql(
+    `INSERT INTO handrail.lock_events (lock_id, action, lock_key, machine_id, hostname, operator, run_id, activity, note)
+     SELECT lock_id, 'release', lock_key, machine_id, hostname, 'test', run_id, 'cleanup', 'between tests' FROM handrail.held_locks;`,
+  );
+}
