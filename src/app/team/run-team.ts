@@ -57,6 +57,7 @@ export class RunTeam {
    */
   async lock(plan: RunPlan, run: { id: string; environment: string }, breakGlass: string | undefined): Promise<TeamLocks> {
     const databases = mutatedDatabases(plan);
+    this.outbox.driving(run.id);
     const locked = await this.lockDatabases(databases, { runId: run.id, environment: run.environment, activity: `run ${run.id}` }, breakGlass, run.id);
     if (locked.hold !== undefined || locked.waived !== undefined) return locked;
     return { ...(databases.size > 0 ? { holds: true as const } : {}), ...(locked.inherited && locked.inherited.length > 0 ? { inherited: locked.inherited } : {}) };
