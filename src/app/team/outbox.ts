@@ -22,6 +22,7 @@ import { ledgerHead, registerMachine, shipBatch, type MachineIdentity, type Ship
 import type { Settings } from '../settings.js';
 import { describeLedgerFault } from './ledger-faults.js';
 import type { KeptLedger } from './kept-ledger.js';
+import { isDriven } from './driven-runs.js';
 import { keptAfterRefusal } from './run-lock-release.js';
 import { recordShippedKept } from './shipped-lock-kept.js';
 import type { TeamConfig } from './team-config.js';
@@ -45,23 +46,12 @@ export interface ShipReport {
 }
 
 export class TeamOutbox {
-  /**
-   * Runs this process drives: their own end releases their locks and records what stayed, so a
-   * shipment in the meantime (a tick between the end being recorded and that release) leaves
-   * them be rather than race it and record the same lock twice.
-   */
-  private readonly driven = new Set<string>();
-
   constructor(
     private readonly db: Database,
     private readonly store: RunStore,
     private readonly settings: Settings,
     readonly team: TeamConfig,
   ) {}
-
-  driving(runId: string): void {
-    this.driven.add(runId);
-  }
 
   /** This data folder as a machine of the ledger; its key is made (and recorded) if it has none yet. */
   identity(): MachineIdentity {
@@ -171,7 +161,7 @@ export class TeamOutbox {
   private async releaseEnded(client: LedgerClient, me: MachineIdentity): Promise<{ texts: string[]; recorded: number }> {
     const said = { texts: [] as string[], recorded: 0 };
     for (const lock of await heldLocks(client, { machineId: me.machineId })) {
-      const run = lock.runId === null || this.driven.has(lock.runId) ? undefined : this.store.getRun(lock.runId);
+      const run = lock.runId === null || isDriven(lock.runId) ? undefined : this.store.getRun(lock.runId);
       if (!run || !(FINISHED_RUN_STATUSES as readonly string[]).includes(run.status)) continue;
       try {
         await releaseLedgerLock(client, lock, { ...lock, hostname: me.hostname, operator: this.settings.operator, note: `the run ${run.status} while the ledger could not be reached` });
