@@ -4,6 +4,8 @@
 // login may release it), not learn it once the resume has begun. Asking costs the page
 // nothing: a ledger that does not answer says only that it could not be checked, and Resume
 // still works. A lead's login is told nothing; the look records nothing on the run.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConsoleService } from '../../src/app/console/console-service.js';
 import type { CliOptions } from '../support/handrail-cli.js';
@@ -16,10 +18,11 @@ const suite = otherLoginSuite('team-lock-outlook');
 const { crashedThenRelogged, key } = suite;
 
 /** A console service on `machine`'s data folder, with its ledger login in the environment, as the console process has it. */
-async function inConsole<T>(machine: CliOptions, work: (service: ConsoleService) => Promise<T>): Promise<T> {
+async function inConsole<T>(machine: CliOptions, work: (service: ConsoleService) => Promise<T>, workspace = suite.ws.dir): Promise<T> {
   const saved = { ...process.env };
+  delete process.env.HANDRAIL_TEAM_URL;
   Object.assign(process.env, machine.env);
-  const service = new ConsoleService(settingsFor(machine.dataDir, { workspace: suite.ws.dir, operator: 'alice' }));
+  const service = new ConsoleService(settingsFor(machine.dataDir, { workspace, operator: 'alice' }));
   try {
     return await work(service);
   } finally {
@@ -54,6 +57,18 @@ describe("an interrupted run's page, before Resume, on its machine now under ano
   it('the login that took the lock: nothing to say', async () => {
     const { id, again } = await crashedThenRelogged('op_a', 'alice');
     expect(await inConsole(again, (service) => service.resumeOutlook({ runId: id }))).toEqual({ locks: [] });
+  });
+
+  it('no ledger configured in the workspace: nothing asked, nothing said', async () => {
+    const { id, again } = await crashedThenRelogged('op_a2', 'alice');
+    const solo = join(suite.root, 'solo-ws');
+    mkdirSync(solo, { recursive: true });
+    const yml = readFileSync(join(suite.ws.dir, 'handrail.yml'), 'utf8');
+    writeFileSync(join(solo, 'handrail.yml'), yml.slice(yml.indexOf('environments:')));
+    const env = { ...again.env };
+    delete env.HANDRAIL_TEAM_URL;
+    const outlook = await inConsole({ ...again, env }, (service) => service.resumeOutlook({ runId: id }), solo);
+    expect(outlook).toEqual({ locks: [] });
   });
 
   it('a ledger that does not answer: no lock named, one line saying it could not be checked, and Resume still works', async () => {
