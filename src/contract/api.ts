@@ -273,6 +273,11 @@ export const API = {
     }),
     response: z.object({ runId: z.string() }),
   },
+  /**
+   * Before Resume is pressed on an interrupted or failed run: the team locks a resume here would
+   * leave held (this machine's ledger login may not release them), or why the ledger was not asked.
+   */
+  resumeOutlook: { request: z.object({ runId: Id }), response: z.object({ locks: z.array(z.string()), unchecked: z.string().optional() }) },
   decide: { request: z.object({ runId: Id, idx: z.number().int().min(0), decision: StepDecision }), response: Ok },
   /** `reason` is kept in the audit trail (an interrupted run's abort records it). */
   abortRun: { request: z.object({ runId: Id, reason: z.string().max(2000).optional() }), response: Ok },

@@ -13,6 +13,7 @@ export const PRELOAD_OPERATIONS = [
   'startRun',
   'planRun',
   'resumeRun',
+  'resumeOutlook',
   'decide',
   'abortRun',
   'listRuns',

@@ -6,67 +6,28 @@
 // outcome is unchanged and the lock really stays (another machine is still refused). With a
 // lead's login the lock is released and nothing more is said.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostname } from 'node:os';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConsoleService } from '../../src/app/console/console-service.js';
-import { BIN, type CliOptions, type CliResult, handrail, handrailAsync, showRun } from '../support/handrail-cli.js';
-import { releaseEveryLock, startTestLedger, teamWorkspace, type TeamWorkspace, type TestLedger } from '../support/team-ledger.js';
-import { endBlockingRuns, holdRun, killStep } from '../support/blocking-run.js';
+import { BIN, type CliOptions, handrail, showRun } from '../support/handrail-cli.js';
+import { endBlockingRuns } from '../support/blocking-run.js';
 import { localEvents } from '../support/local-audit-events.js';
-import { makeTempDir, removeDir } from '../support/temp-dir.js';
-import { until } from '../support/until.js';
+import { otherLoginSuite } from '../support/other-login-ledger.js';
 import { freePort } from '../support/free-port.js';
 import { goAhead, nextPrompt, settingsFor, walk } from './console-support.js';
 
-let root: string;
-let ledger: TestLedger;
-let ws: TeamWorkspace;
-let bob: CliOptions;
-
-beforeAll(async () => {
-  root = await makeTempDir('team-lock-other-login');
-  ledger = await startTestLedger(root, { op_a: 'operator', op_a2: 'operator', op_b: 'operator', lead_c: 'lead' });
-  ws = await teamWorkspace(root, ledger);
-  bob = ws.machine('bob', 'op_b', 'bob');
-}, 60_000);
-
-afterEach(async () => {
-  endBlockingRuns(ws);
-  // Each test starts with the database free.
-  await releaseEveryLock(ledger);
-});
-afterAll(async () => {
-  await ledger?.pg.stop();
-  if (root) await removeDir(root);
-});
-
-let machines = 0;
-
-/**
- * Alice's run on a machine of its own, killed as by a crash after it changed the database (its
- * team lock taken with login op_a stays), and the same machine (data folder) under `login`.
- */
-async function crashedThenRelogged(login: string, operator: string): Promise<{ id: string; lockId: string; again: CliOptions; name: string }> {
-  const name = `alice-${++machines}`;
-  const run = await holdRun(ws, ws.machine(name, 'op_a', 'alice'), ['run', 'lite.md', '--env', 'dev']);
-  run.child.kill('SIGKILL');
-  await run.exited;
-  killStep(ws);
-  const id = run.id ?? '';
-  const lockId = await ledger.pg.psql(`SELECT lock_id FROM handrail.held_locks WHERE run_id = '${id}'`);
-  expect(lockId).toMatch(/^[0-9a-f-]{36}$/);
-  return { id, lockId, again: ws.machine(name, login, operator), name };
-}
+const suite = otherLoginSuite('team-lock-other-login');
+const { crashedThenRelogged, stillHeld, refusedElsewhere, key, expectKeptNote } = suite;
+let streams = 0;
 
 /** The CLI with stdout and stderr in one file, in the order a terminal shows them. */
 function inOneStream(args: string[], cli: CliOptions): { code: number | null; text: string } {
-  const path = join(root, `both-${++machines}.txt`);
+  const path = join(suite.root, `both-${++streams}.txt`);
   const fd = openSync(path, 'w');
   try {
     const result = spawnSync(process.execPath, [BIN, ...args], {
-      cwd: root,
+      cwd: suite.root,
       env: { ...process.env, HANDRAIL_DATA_DIR: cli.dataDir, HANDRAIL_WORKSPACE: cli.workspace ?? '', ...cli.env },
       stdio: ['ignore', fd, fd],
     });
@@ -76,36 +37,11 @@ function inOneStream(args: string[], cli: CliOptions): { code: number | null; te
   }
 }
 
-async function stillHeld(lockId: string): Promise<boolean> {
-  return (await ledger.pg.psql(`SELECT count(*) FROM handrail.held_locks WHERE lock_id = '${lockId}'`)) === '1';
-}
-
-/** A run from another machine that must be refused by the lock; fails the test if it gets to its step 2. */
-async function refusedElsewhere(): Promise<CliResult> {
-  rmReadyFiles();
-  let result: CliResult | undefined;
-  void handrailAsync(['run', 'lite.md', '--env', 'dev'], bob).then((r) => (result = r));
-  await until('the other machine ends or reaches its step 2', () => result !== undefined || existsSync(ws.ready));
-  if (!result) throw new Error('the other machine got past the team lock: the lock did not stay');
-  return result;
-}
-
-const key = () => `sqlite://${hostname().toLowerCase()}${ws.dbPath}`;
-
-/** What every place says of a lock that stayed: which, under which login, and the lead's next step with the GRANT. */
-function expectKeptNote(text: string, lockId: string, login: string): void {
-  expect(text).toContain(`team lock ${lockId} on lite (${key()}) stayed held in the team ledger`);
-  expect(text).toContain('taken with ledger login op_a');
-  expect(text).toContain(`login ${login} is not a lead`);
-  expect(text).toContain(`handrail team unlock ${lockId} --note`);
-  expect(text).toContain(`GRANT handrail_lead TO ${login};`);
-}
-
 describe('a run resumed on its machine with another ledger login (a writer, not a lead)', () => {
   it('says before any step that it cannot release the lock, finishes succeeded, then says which lock stayed (CLI, show, trail); another machine is still refused', async () => {
-    const before = await ws.count('lite');
+    const before = await suite.ws.count('lite');
     const { id, lockId, again } = await crashedThenRelogged('op_a2', 'alice');
-    writeFileSync(ws.release, '');
+    writeFileSync(suite.ws.release, '');
     const resumed = inOneStream(['resume', id, '--yes', '--skip-in-doubt', 'the wait step was cut off'], again);
     expect(resumed.code, resumed.text).toBe(0);
     expect(showRun(id, again).run.status).toBe('succeeded');
@@ -137,14 +73,14 @@ describe('a run resumed on its machine with another ledger login (a writer, not 
     expectKeptNote(String(kept[0]?.message), lockId, 'op_a2');
 
     // It really stayed: another machine is refused, naming the run.
-    rmReadyFiles();
+    endBlockingRuns(suite.ws);
     const refused = await refusedElsewhere();
     expect(refused.code, refused.stdout + refused.stderr).toBe(2);
     expect(refused.stderr).toContain(`locked in the team ledger by run ${id} of alice`);
-    expect(await ws.count('lite')).toBe(before + 1);
+    expect(await suite.ws.count('lite')).toBe(before + 1);
 
     // And the next step it named works: a lead releases it.
-    const unlocked = handrail(['team', 'unlock', lockId, '--note', 'resumed under another login; released by a lead'], ws.machine('lead', 'lead_c', 'carol'));
+    const unlocked = handrail(['team', 'unlock', lockId, '--note', 'resumed under another login; released by a lead'], suite.ws.machine('lead', 'lead_c', 'carol'));
     expect(unlocked.code, unlocked.stdout + unlocked.stderr).toBe(0);
     expect(await stillHeld(lockId)).toBe(false);
   });
@@ -153,10 +89,10 @@ describe('a run resumed on its machine with another ledger login (a writer, not 
 describe('a run resumed in the console with another ledger login (a writer, not a lead)', () => {
   it("shows on the run's page, at its first question, the lock it will leave; once it succeeded, the lock that stayed", async () => {
     const { id, lockId, again } = await crashedThenRelogged('op_a2', 'alice');
-    writeFileSync(ws.release, '');
+    writeFileSync(suite.ws.release, '');
     const saved = { ...process.env };
     Object.assign(process.env, again.env);
-    const service = new ConsoleService(settingsFor(again.dataDir, { workspace: ws.dir, operator: 'alice' }));
+    const service = new ConsoleService(settingsFor(again.dataDir, { workspace: suite.ws.dir, operator: 'alice' }));
     try {
       await service.resumeRun({ runId: id, inputs: {} });
       // Its first question is the step cut off in doubt: nothing of the resume has run yet.
@@ -196,13 +132,13 @@ describe('a run aborted on its machine with another ledger login (a writer, not 
     expectKeptNote(shown.stdout, lockId, 'op_a2');
     expect(localEvents(again, 'team.lock-kept')).toEqual([expect.objectContaining({ lockId, takenWith: 'op_a', login: 'op_a2', after: 'aborted' })]);
 
-    rmReadyFiles();
+    endBlockingRuns(suite.ws);
     const refused = await refusedElsewhere();
     expect(refused.code, refused.stdout + refused.stderr).toBe(2);
     expect(refused.stderr).toContain(`locked in the team ledger by run ${id} of alice`);
 
     // The other way the note names: the login that took it, from this machine (its run is over).
-    const byTaker = handrail(['team', 'unlock', lockId, '--note', 'released with the login that took it'], ws.machine(name, 'op_a', 'alice'));
+    const byTaker = handrail(['team', 'unlock', lockId, '--note', 'released with the login that took it'], suite.ws.machine(name, 'op_a', 'alice'));
     expect(byTaker.code, byTaker.stdout + byTaker.stderr).toBe(0);
     expect(await stillHeld(lockId)).toBe(false);
   });
@@ -211,7 +147,7 @@ describe('a run aborted on its machine with another ledger login (a writer, not 
     const { id, lockId, again } = await crashedThenRelogged('op_a2', 'alice');
     const saved = { ...process.env };
     Object.assign(process.env, again.env);
-    const service = new ConsoleService(settingsFor(again.dataDir, { workspace: ws.dir, operator: 'alice' }));
+    const service = new ConsoleService(settingsFor(again.dataDir, { workspace: suite.ws.dir, operator: 'alice' }));
     try {
       await service.abortRun({ runId: id, reason: 'aborted in the console; nobody will finish it' });
       const detail = await service.getRun({ runId: id });
@@ -231,7 +167,7 @@ describe('a run aborted on its machine with another ledger login (a writer, not 
 describe('a run aborted while the team ledger does not answer', () => {
   it('does not claim its databases released: it says the ledger was not asked and nothing was checked; the next shipment releases the lock', async () => {
     const { id, lockId, name } = await crashedThenRelogged('op_a', 'alice');
-    const away = ws.machine(name, 'op_a', 'alice');
+    const away = suite.ws.machine(name, 'op_a', 'alice');
     const nowhere = `postgres://op_a@127.0.0.1:${await freePort()}/ledger`;
     const aborted = handrail(['abort', id, '--reason', 'nobody will finish this one'], { ...away, env: { ...away.env, HANDRAIL_TEAM_URL: nowhere } });
     expect(aborted.code, aborted.stdout + aborted.stderr).toBe(0);
@@ -254,7 +190,7 @@ describe('a run aborted while the team ledger does not answer', () => {
 describe('a run resumed or aborted on its machine with a lead login', () => {
   it('releases the lock it inherits, and says nothing more', async () => {
     const resumedRun = await crashedThenRelogged('lead_c', 'alice');
-    writeFileSync(ws.release, '');
+    writeFileSync(suite.ws.release, '');
     const resumed = handrail(['resume', resumedRun.id, '--yes', '--skip-in-doubt', 'the wait step was cut off'], resumedRun.again);
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect(resumed.stderr).not.toContain('team lock');
@@ -263,7 +199,7 @@ describe('a run resumed or aborted on its machine with a lead login', () => {
     expect(handrail(['show', resumedRun.id], resumedRun.again).stdout).not.toContain('team lock');
     expect(localEvents(resumedRun.again, 'team.lock-kept')).toHaveLength(0);
     expect(localEvents(resumedRun.again, 'team.lock-inherited')).toHaveLength(0);
-    rmReadyFiles();
+    endBlockingRuns(suite.ws);
 
     const abortedRun = await crashedThenRelogged('lead_c', 'alice');
     const aborted = handrail(['abort', abortedRun.id, '--reason', 'nobody will finish this one'], abortedRun.again);
@@ -274,13 +210,8 @@ describe('a run resumed or aborted on its machine with a lead login', () => {
     expect(localEvents(abortedRun.again, 'team.lock-kept')).toHaveLength(0);
 
     // Nothing holds the database now: another machine goes.
-    writeFileSync(ws.release, '');
-    const free = handrail(['run', 'lite.md', '--env', 'dev'], bob);
+    writeFileSync(suite.ws.release, '');
+    const free = handrail(['run', 'lite.md', '--env', 'dev'], suite.bob);
     expect(free.code, free.stdout + free.stderr).toBe(0);
   });
 });
-
-/** Clears the blocking run's files so the next run's step 2 is seen afresh. */
-function rmReadyFiles(): void {
-  endBlockingRuns(ws);
-}

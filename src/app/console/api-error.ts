@@ -24,6 +24,7 @@ const WHAT: Record<ApiName, string> = {
   startRun: 'starting the run',
   planRun: 'planning the run',
   resumeRun: 'resuming the run',
+  resumeOutlook: 'checking the team locks a resume would leave',
   decide: 'answering the step',
   abortRun: 'aborting the run',
   listRuns: 'listing the runs',

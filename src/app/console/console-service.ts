@@ -27,6 +27,7 @@ import { RunbookCatalog } from './runbook-catalog.js';
 import { onFirstUse } from './on-first-use.js';
 import { snapshotHandlers } from './snapshot-handlers.js';
 import { teamHandlers } from './team-handlers.js';
+import { resumeOutlookHandlers } from './resume-outlook-handlers.js';
 import { approvalRequestHandlers } from './approval-request-handlers.js';
 
 export type ConsoleListener = (event: ConsoleEvent) => void;
@@ -69,7 +70,7 @@ export class ConsoleService {
         restores: new Map(),
         emit,
       };
-      const api: ConsoleApi = { ...runHandlers(this.parts), ...auditHandlers(this.parts), ...snapshotHandlers(this.parts), ...authoringHandlers(this.parts), ...planHandlers(this.parts), ...teamHandlers(this.parts), ...approvalRequestHandlers(this.parts) };
+      const api: ConsoleApi = { ...runHandlers(this.parts), ...auditHandlers(this.parts), ...snapshotHandlers(this.parts), ...authoringHandlers(this.parts), ...planHandlers(this.parts), ...teamHandlers(this.parts), ...resumeOutlookHandlers(this.parts), ...approvalRequestHandlers(this.parts) };
       Object.assign(this, whileOpen(api, () => this.assertOpen()));
       this.recordLifecycle('app.started');
     } catch (error) {

@@ -6,6 +6,7 @@ import { ftsQuery } from '../../store/audit-search.js';
 import { readOutputPage } from '../../store/output-page.js';
 import { queryRuns } from '../../store/run-query.js';
 import { UserError } from '../errors.js';
+import { drivingRun, runLetGo } from '../team/driven-runs.js';
 import { checkListItems } from '../run-records.js';
 import { withVerdicts } from '../run-verdicts.js';
 import { NotFoundError } from './api-error.js';
@@ -106,8 +107,14 @@ export function runHandlers(parts: ConsoleParts): Handlers<RunOps> {
       }
       const run = requireRun(parts, r.runId);
       // An interrupted run holds its databases until it is resumed or aborted; this releases them.
-      runs.abortInterrupted(run.id, r.reason?.trim() || 'aborted in the console while interrupted');
-      await runs.releaseTeamLocks(run.id);
+      // Its release is this call's: another run's shipment meanwhile leaves it be (let go at its end).
+      drivingRun(run.id);
+      try {
+        runs.abortInterrupted(run.id, r.reason?.trim() || 'aborted in the console while interrupted');
+        await runs.releaseTeamLocks(run.id);
+      } finally {
+        runLetGo(run.id);
+      }
       parts.emit({ type: 'run-changed', runId: run.id });
       return { ok: true };
     },

@@ -22,6 +22,9 @@ import { ledgerHead, registerMachine, shipBatch, type MachineIdentity, type Ship
 import type { Settings } from '../settings.js';
 import { describeLedgerFault } from './ledger-faults.js';
 import type { KeptLedger } from './kept-ledger.js';
+import { isDriven } from './driven-runs.js';
+import { keptAfterRefusal } from './run-lock-release.js';
+import { recordShippedKept } from './shipped-lock-kept.js';
 import type { TeamConfig } from './team-config.js';
 import { LEDGER_RELEASE_REFUSED } from './team-unlock-rules.js';
 
@@ -38,6 +41,8 @@ export interface ShipReport {
   problem?: string;
   /** The ledger refused this machine's key (another key is pinned for its id). */
   keyRefused?: boolean;
+  /** Locks of ended runs the ledger refused to release now (taken with another login), each said as the run records it. */
+  keptLocks?: string[];
 }
 
 export class TeamOutbox {
@@ -79,8 +84,7 @@ export class TeamOutbox {
     const localSeq = lastSeq(this.db);
     let client = reused;
     let keep = false;
-    let ledgerSeq = 0;
-    let shipped = 0;
+    const at = { ledgerSeq: 0, checkpointSeq: 0, shipped: 0 };
     try {
       const me = this.identity();
       if (!client) {
@@ -89,42 +93,49 @@ export class TeamOutbox {
         if (refused) return this.failed(refused);
       }
       const head = await ledgerHead(client, me.machineId);
-      ledgerSeq = head.seq;
+      at.ledgerSeq = head.seq;
+      at.checkpointSeq = head.checkpointSeq;
       const mine = head.seq > 0 ? eventAt(this.db, head.seq) : undefined;
       if (head.seq > 0 && mine?.hash !== head.hash) {
         return this.failed({
-          shipped, ledgerSeq, localSeq,
+          shipped: at.shipped, ledgerSeq: at.ledgerSeq, localSeq,
           problem: `this machine's trail ${mine ? `differs from the ledger's copy at seq ${head.seq}` : `ends at seq ${localSeq}, but the ledger holds it up to seq ${head.seq}`}: it was changed after it shipped. Nothing more is shipped; run \`handrail audit verify\``,
         });
       }
-      let checkpointSeq = head.checkpointSeq;
-      for (;;) {
-        const events = eventsAfter(this.db, ledgerSeq, BATCH);
-        const upTo = events.at(-1)?.seq ?? ledgerSeq;
-        const checkpoints = checkpointsBetween(this.db, checkpointSeq, upTo);
-        if (events.length === 0 && checkpoints.length === 0) break;
-        await shipBatch(client, this.batch(me.machineId, events, checkpoints));
-        shipped += events.length;
-        ledgerSeq = upTo;
-        checkpointSeq = checkpoints.at(-1)?.seq ?? checkpointSeq;
-        recordShipped(this.db, this.team.url, ledgerSeq, new Date().toISOString());
-        if (events.length < BATCH) break;
-      }
+      await this.shipWaiting(client, me.machineId, at);
       // Each batch recorded itself; with nothing shipped, only a change is written (a commit
       // each tick would be one more flush of the disk beside the run's own appends).
       const recorded = shippedState(this.db, this.team.url);
-      if (recorded.eventsSeq !== ledgerSeq || recorded.lastError !== null) recordShipped(this.db, this.team.url, ledgerSeq, new Date().toISOString());
-      await this.releaseEnded(client, me);
+      if (recorded.eventsSeq !== at.ledgerSeq || recorded.lastError !== null) recordShipped(this.db, this.team.url, at.ledgerSeq, new Date().toISOString());
+      const held = await this.releaseEnded(client, me);
+      // A lock that stayed is recorded on its run: that record goes with this shipment.
+      if (held.recorded > 0) await this.shipWaiting(client, me.machineId, at);
       keep = kept !== undefined;
-      return { shipped, ledgerSeq, localSeq: lastSeq(this.db) };
+      return { shipped: at.shipped, ledgerSeq: at.ledgerSeq, localSeq: lastSeq(this.db), ...(held.texts.length > 0 ? { keptLocks: held.texts } : {}) };
     } catch (error) {
       // Nothing of this shipment reached the ledger over a kept connection: it was lost while
       // idle, and a new one is tried before anything is reported.
-      if (reused && shipped === 0) return 'connection lost';
-      return this.failed({ shipped, ledgerSeq, localSeq: lastSeq(this.db), problem: describeLedgerFault(this.team.url, error) });
+      if (reused && at.shipped === 0) return 'connection lost';
+      return this.failed({ shipped: at.shipped, ledgerSeq: at.ledgerSeq, localSeq: lastSeq(this.db), problem: describeLedgerFault(this.team.url, error) });
     } finally {
       if (client && keep) kept?.put(client);
       else await client?.end().catch(() => undefined);
+    }
+  }
+
+  /** Ships every batch waiting after `at`, moving `at` on as each one is taken. */
+  private async shipWaiting(client: LedgerClient, machineId: string, at: { ledgerSeq: number; checkpointSeq: number; shipped: number }): Promise<void> {
+    for (;;) {
+      const events = eventsAfter(this.db, at.ledgerSeq, BATCH);
+      const upTo = events.at(-1)?.seq ?? at.ledgerSeq;
+      const checkpoints = checkpointsBetween(this.db, at.checkpointSeq, upTo);
+      if (events.length === 0 && checkpoints.length === 0) return;
+      await shipBatch(client, this.batch(machineId, events, checkpoints));
+      at.shipped += events.length;
+      at.ledgerSeq = upTo;
+      at.checkpointSeq = checkpoints.at(-1)?.seq ?? at.checkpointSeq;
+      recordShipped(this.db, this.team.url, at.ledgerSeq, new Date().toISOString());
+      if (events.length < BATCH) return;
     }
   }
 
@@ -143,19 +154,25 @@ export class TeamOutbox {
   /**
    * A run that ended while the ledger could not be reached still holds its team locks there;
    * once its end has shipped, they are released (a lock of a run that is interrupted here stays).
+   * One taken with another login (this folder's login changed since) is left to a lead by the
+   * ledger: that refusal does not fail the shipping that just succeeded, but the lock, seen
+   * still held, is recorded on its run and said to whoever ships.
    */
-  private async releaseEnded(client: LedgerClient, me: MachineIdentity): Promise<void> {
+  private async releaseEnded(client: LedgerClient, me: MachineIdentity): Promise<{ texts: string[]; recorded: number }> {
+    const said = { texts: [] as string[], recorded: 0 };
     for (const lock of await heldLocks(client, { machineId: me.machineId })) {
-      const run = lock.runId === null ? undefined : this.store.getRun(lock.runId);
+      const run = lock.runId === null || isDriven(lock.runId) ? undefined : this.store.getRun(lock.runId);
       if (!run || !(FINISHED_RUN_STATUSES as readonly string[]).includes(run.status)) continue;
-      // Taken with another login (this folder's login changed since): the ledger leaves it to a
-      // lead, and the refusal must not fail the shipping that just succeeded.
-      await releaseLedgerLock(client, lock, { ...lock, hostname: me.hostname, operator: this.settings.operator, note: `the run ${run.status} while the ledger could not be reached` }).catch(
-        (error: unknown) => {
-          if ((error as { code?: unknown }).code !== LEDGER_RELEASE_REFUSED) throw error;
-        },
-      );
+      try {
+        await releaseLedgerLock(client, lock, { ...lock, hostname: me.hostname, operator: this.settings.operator, note: `the run ${run.status} while the ledger could not be reached` });
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== LEDGER_RELEASE_REFUSED) throw error;
+        const kept = recordShippedKept(this.db, this.store, this.settings.operator, run, await keptAfterRefusal(client, lock));
+        said.texts.push(...kept.texts);
+        said.recorded += kept.recorded;
+      }
     }
+    return said;
   }
 
   private failed(report: ShipReport): ShipReport {

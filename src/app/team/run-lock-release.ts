@@ -45,8 +45,7 @@ export async function releaseRunLocks(team: TeamConfig, runId: string, by: Pick<
         if (await releaseLedgerLock(client, lock, { ...lock, hostname: by.hostname, operator: by.operator, note })) outcome.released++;
       } catch (error) {
         if ((error as { code?: unknown }).code !== LEDGER_RELEASE_REFUSED) throw error;
-        const still = (await findHeldLock(client, lock.lockId)).some((l) => l.lockId === lock.lockId);
-        if (still) outcome.kept.push(...(await withLogins(client, [lock])));
+        outcome.kept.push(...(await keptAfterRefusal(client, lock)));
       }
     }
   } catch (error) {
@@ -62,6 +61,12 @@ export async function unreleasableByThisLogin(client: LedgerClient, locks: reado
   if (locks.length === 0) return [];
   const others = (await withLogins(client, locks)).filter((l) => l.logins.takenWith !== l.logins.login);
   return others.length > 0 && !(await isLead(client)) ? others : [];
+}
+
+/** After the ledger refused to release `lock`: it with both logins if it is seen still held, else nothing (another hand released it meanwhile). */
+export async function keptAfterRefusal(client: LedgerClient, lock: HeldLock): Promise<LockWithLogins[]> {
+  const still = (await findHeldLock(client, lock.lockId)).some((l) => l.lockId === lock.lockId);
+  return still ? withLogins(client, [lock]) : [];
 }
 
 async function withLogins(client: LedgerClient, locks: readonly HeldLock[]): Promise<LockWithLogins[]> {

@@ -16,6 +16,7 @@ import { UserError } from '../errors.js';
 import { expandPath } from '../paths.js';
 import type { RunPlan } from '../run-plan.js';
 import type { Settings } from '../settings.js';
+import { drivingRun, runLetGo } from './driven-runs.js';
 import { describeLedgerFault } from './ledger-faults.js';
 import { releaseRunLocks, unreleasableByThisLogin, type LockWithLogins, type RunLockRelease } from './run-lock-release.js';
 import { TeamOutbox } from './outbox.js';
@@ -57,6 +58,7 @@ export class RunTeam {
    */
   async lock(plan: RunPlan, run: { id: string; environment: string }, breakGlass: string | undefined): Promise<TeamLocks> {
     const databases = mutatedDatabases(plan);
+    drivingRun(run.id);
     const locked = await this.lockDatabases(databases, { runId: run.id, environment: run.environment, activity: `run ${run.id}` }, breakGlass, run.id);
     if (locked.hold !== undefined || locked.waived !== undefined) return locked;
     return { ...(databases.size > 0 ? { holds: true as const } : {}), ...(locked.inherited && locked.inherited.length > 0 ? { inherited: locked.inherited } : {}) };
@@ -158,7 +160,11 @@ export class RunTeam {
    * records what stayed held, and then the trail is shipped (that record with it).
    */
   async finish(runId: string, status: RunStatus | undefined, onReleased?: (release: RunLockRelease) => void): Promise<void> {
-    if (status !== undefined && (FINISHED_RUN_STATUSES as readonly string[]).includes(status)) onReleased?.(await this.release(runId, `the run ${status}`));
+    try {
+      if (status !== undefined && (FINISHED_RUN_STATUSES as readonly string[]).includes(status)) onReleased?.(await this.release(runId, `the run ${status}`));
+    } finally {
+      runLetGo(runId);
+    }
     await this.shipper.stop();
   }
 

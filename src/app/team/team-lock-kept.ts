@@ -28,13 +28,21 @@ function nextStep(lock: HeldLock, logins: LockLogins): string {
   );
 }
 
-/** Before a resume runs anything: the lock it goes on under will stay held after it. */
-export function inheritedText(lock: HeldLock, runId: string, logins: LockLogins): string {
+function willStay(lock: HeldLock, runId: string, logins: LockLogins): string {
   return (
     `${named(lock)} was taken by run ${runId} with ledger login ${logins.takenWith}; this machine now reaches the ledger as ${logins.login}, which is not a lead, ` +
-    `so the ledger will refuse to let it release the lock: it will stay held when the run ends, keeping every other machine off ${lock.target ?? lock.lockKey}. ` +
-    `The run goes on under this lock. ${nextStep(lock, logins)}`
+    `so the ledger will refuse to let it release the lock: it will stay held when the run ends, keeping every other machine off ${lock.target ?? lock.lockKey}.`
   );
+}
+
+/** Before a resume runs anything: the lock it goes on under will stay held after it. */
+export function inheritedText(lock: HeldLock, runId: string, logins: LockLogins): string {
+  return `${willStay(lock, runId, logins)} The run goes on under this lock. ${nextStep(lock, logins)}`;
+}
+
+/** On an interrupted run's page, before Resume is pressed: what a resume here would leave held. */
+export function outlookText(lock: HeldLock, runId: string, logins: LockLogins): string {
+  return `If it is resumed here: ${willStay(lock, runId, logins)} ${nextStep(lock, logins)}`;
 }
 
 /** After the run's end or abort: the ledger refused the release and the lock was seen still held. */

@@ -79,6 +79,8 @@ export async function teamShipCommand(global: GlobalOptions): Promise<number> {
       return 1;
     }
     print(`shipped ${report.shipped} events; the ledger holds this machine's trail up to seq ${report.ledgerSeq}`);
+    // The shipment went through; a lock it could not let go of is the operator's to hear, as at a run's end.
+    for (const note of report.keptLocks ?? []) fail(note);
     return 0;
   } finally {
     service.close();

@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../components/error-alert.js';
 import { useAction } from '../../lib/use-action.js';
 import { InputsForm } from '../runbooks/inputs-form.js';
 import { LeftoverList } from './leftover-list.js';
+import { ResumeOutlookNote } from './resume-outlook-note.js';
 
 export function ResumePanel({ detail, onResumed }: { detail: RunDetail; onResumed: () => void }) {
   const client = useClient();
@@ -67,6 +68,7 @@ export function ResumePanel({ detail, onResumed }: { detail: RunDetail; onResume
           ? ` Step ${inDoubt.map((s) => s.idx + 1).join(', ')} was running when it stopped and is in doubt: after resuming, you decide what to do with it.`
           : ''}
       </p>
+      <ResumeOutlookNote runId={detail.run.id} />
       {asking ? (
         <form
           onSubmit={(e) => {
