@@ -63,6 +63,8 @@ describe('a run resumed on its machine with another ledger login (a writer, not 
     const shown = handrail(['show', id], again);
     expect(shown.code, shown.stderr).toBe(0);
     expectKeptNote(shown.stdout, lockId, 'op_a2');
+    // What was recorded then, not a claim about now: a lead may have released it since.
+    expect(shown.stdout).toContain('Team locks left held (as recorded here; handrail team status shows what the ledger holds now):');
     const json = JSON.parse(handrail(['show', id, '--json'], again).stdout) as { teamLocksKept: string[] };
     expect(json.teamLocksKept).toHaveLength(1);
     expectKeptNote(json.teamLocksKept[0] ?? '', lockId, 'op_a2');

@@ -105,7 +105,7 @@ export async function showCommand(ref: string, options: { json?: boolean; team?:
     const guards = service.guardLines(run.id);
     for (const line of guards.approvals) await out.write(`Approval: ${printable(line)}\n`);
     if (guards.deviations.length > 0) await out.write(`Deviations:\n${guards.deviations.map((d) => `   ${printable(d)}\n`).join('')}`);
-    if (guards.teamLocksKept.length > 0) await out.write(`Team locks left held:\n${guards.teamLocksKept.map((k) => `   ${printable(k)}\n`).join('')}`);
+    if (guards.teamLocksKept.length > 0) await out.write(`Team locks left held (as recorded here; handrail team status shows what the ledger holds now):\n${guards.teamLocksKept.map((k) => `   ${printable(k)}\n`).join('')}`);
     if (Object.keys(run.inputs).length > 0) await out.write(`Inputs: ${Object.entries(run.inputs).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
     for (const s of steps) {
       await out.write(`\n${s.idx + 1}. ${s.title} [${s.kind}${s.target ? ` on ${s.target}` : ''}] — ${s.status}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ''}\n`);
