@@ -5,15 +5,15 @@
 // secret ones named; and `handrail link` prints a link the console opens the same way.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handrail, type CliOptions } from '../support/handrail-cli.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
 import { expectNoSeriousViolations } from './flows/accessibility.js';
 import { openConsole } from './flows/console-page.js';
-import { freshContext, launchChromium } from './support/chromium.js';
+import { browserPerFile } from './support/browser-per-file.js';
+import { freshContext } from './support/chromium.js';
 import { startConsole, type ConsoleProcess } from './support/console-process.js';
-import { ensureRendererBuilt } from './support/renderer-build.js';
 import { writeWorkspace } from './support/workspace.js';
 
 const RUNBOOK = `---
@@ -41,7 +41,7 @@ echo "checking $HR_IN_instance"
 `;
 const INVENTORY = 'environments:\n  staging:\n    targets:\n      app: local\n  prod:\n    protected: true\n    targets:\n      app: local\n';
 
-let browser: Browser;
+const chromium = browserPerFile();
 let root: string;
 let cli: CliOptions;
 let server: ConsoleProcess;
@@ -49,20 +49,12 @@ let context: BrowserContext;
 let page: Page;
 let problems: string[];
 
-beforeAll(async () => {
-  ensureRendererBuilt();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-});
-
 beforeEach(async () => {
   root = await makeTempDir('e2e-links');
   cli = { dataDir: `${root}/data`, workspace: `${root}/ws` };
   writeWorkspace(cli.workspace!, { 'handrail.yml': INVENTORY, 'db-failover.md': RUNBOOK });
   server = await startConsole(cli);
-  context = await freshContext(browser);
+  context = await freshContext(chromium.browser);
   page = await context.newPage();
   problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

@@ -5,14 +5,14 @@
 // a test run never leaves the git tree dirty.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/handrail-cli.js';
 import { removeDir } from '../support/temp-dir.js';
 import { flows } from './flows/index.js';
-import { launchChromium, freshContext } from './support/chromium.js';
+import { browserPerFile } from './support/browser-per-file.js';
+import { freshContext } from './support/chromium.js';
 import { startConsole, type ConsoleProcess } from './support/console-process.js';
-import { ensureRendererBuilt } from './support/renderer-build.js';
 import { flowFolders } from './support/workspace.js';
 
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
@@ -20,16 +20,7 @@ const UPDATE_SCREENSHOTS = process.env['UPDATE_SCREENSHOTS'] === '1';
 /** Where a failed flow leaves a picture of the page (git-ignored). */
 const FAILURES = join(ROOT, 'test-results/e2e');
 
-let browser: Browser;
-
-beforeAll(async () => {
-  ensureRendererBuilt();
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = browserPerFile();
 
 describe('browser console (handrail serve + Chromium)', () => {
   for (const flow of flows) {
@@ -40,7 +31,7 @@ describe('browser console (handrail serve + Chromium)', () => {
       try {
         const prepared = flow.prepare ? await flow.prepare({ dataDir, workspace, ...tools }) : {};
         server = await startConsole(cli);
-        context = await freshContext(browser);
+        context = await freshContext(chromium.browser);
         const page = await context.newPage();
         // A script error or a CSP refusal is a bug even when the flow still gets through.
         const problems: string[] = [];

@@ -1,39 +1,31 @@
 // The page checks errors and pushed events against the contract's schemas, which it loads
 // only after its first screen: an error that is the very first answer still reaches the
 // operator in the server's own words, not as an error "it did not describe".
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliOptions } from '../support/handrail-cli.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
-import { freshContext, launchChromium } from './support/chromium.js';
+import { browserPerFile } from './support/browser-per-file.js';
+import { freshContext } from './support/chromium.js';
 import { startConsole, type ConsoleProcess } from './support/console-process.js';
-import { ensureRendererBuilt } from './support/renderer-build.js';
 import { writeWorkspace } from './support/workspace.js';
 
 const RUNBOOK = '---\nid: probe\ntitle: Probe the host\nversion: 1.0.0\n---\n\n# Probe the host\n\n## Look\n\n```sh {target=app}\necho ok\n```\n';
 const INVENTORY = 'environments:\n  staging:\n    targets:\n      app: local\n';
 
-let browser: Browser;
+const chromium = browserPerFile();
 let root: string;
 let server: ConsoleProcess;
 let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
 
-beforeAll(async () => {
-  ensureRendererBuilt();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-});
-
 beforeEach(async () => {
   root = await makeTempDir('e2e-first-answers');
   const cli: CliOptions = { dataDir: `${root}/data`, workspace: `${root}/ws` };
   writeWorkspace(cli.workspace!, { 'handrail.yml': INVENTORY, 'probe.md': RUNBOOK });
   server = await startConsole(cli);
-  context = await freshContext(browser);
+  context = await freshContext(chromium.browser);
   page = await context.newPage();
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
 }, 60_000);

@@ -4,13 +4,13 @@
 // And they are as old as the page: only the first screen may use them, never a later visit.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliOptions } from '../support/handrail-cli.js';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
-import { freshContext, launchChromium } from './support/chromium.js';
+import { browserPerFile } from './support/browser-per-file.js';
+import { freshContext } from './support/chromium.js';
 import { startConsole, type ConsoleProcess } from './support/console-process.js';
-import { ensureRendererBuilt } from './support/renderer-build.js';
 import { writeWorkspace } from './support/workspace.js';
 
 const INVENTORY = 'environments:\n  staging:\n    targets:\n      app: local\n';
@@ -19,7 +19,7 @@ const HOSTILE_TITLE = '</script><script>window.pwned = 1</script><img src=x oner
 const runbook = (id: string, title: string) =>
   `---\nid: ${id}\ntitle: ${JSON.stringify(title)}\nversion: 1.0.0\nsummary: "<b>bold</b> </SCRIPT> &amp;"\n---\n\n# Probe\n\n## Look\n\n\`\`\`sh {target=app}\necho ok\n\`\`\`\n`;
 
-let browser: Browser;
+const chromium = browserPerFile();
 let root: string;
 let ws: string;
 let server: ConsoleProcess;
@@ -28,21 +28,13 @@ let page: Page;
 let calls: string[];
 const problems: string[] = [];
 
-beforeAll(async () => {
-  ensureRendererBuilt();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-});
-
 beforeEach(async () => {
   root = await makeTempDir('e2e-page-answers');
   const cli: CliOptions = { dataDir: `${root}/data`, workspace: `${root}/ws` };
   ws = cli.workspace!;
   writeWorkspace(ws, { 'handrail.yml': INVENTORY, 'hostile.md': runbook('hostile', HOSTILE_TITLE) });
   server = await startConsole(cli);
-  context = await freshContext(browser);
+  context = await freshContext(chromium.browser);
   page = await context.newPage();
   calls = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

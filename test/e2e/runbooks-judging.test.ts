@@ -1,32 +1,24 @@
 // A console on a data folder that has not seen the workspace shows the Runbooks view at once,
 // each runbook named from its front matter and marked as being checked, and then, without the
 // operator doing anything, the judged list: steps counted and problems shown.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../support/temp-dir.js';
-import { freshContext, launchChromium } from './support/chromium.js';
+import { browserPerFile } from './support/browser-per-file.js';
+import { freshContext } from './support/chromium.js';
 import { startConsole, type ConsoleProcess } from './support/console-process.js';
-import { ensureRendererBuilt } from './support/renderer-build.js';
 import { writeWorkspace } from './support/workspace.js';
 
 const INVENTORY = 'environments:\n  staging:\n    targets:\n      app: local\n      db: {sqlite: ./app.db}\n';
 const runbook = (id: string, target: string) =>
   `---\nid: ${id}\ntitle: "Check ${id}"\nversion: 1.0.0\nowner: ops\n---\n\n# Check\n\n## Look\n\n\`\`\`sh {target=${target}}\necho ok | grep -c ok\n\`\`\`\n\n## Count\n\n\`\`\`sql {target=db}\nSELECT count(*) FROM sqlite_master WHERE type = 'table';\n\`\`\`\n`;
 
-let browser: Browser;
+const chromium = browserPerFile();
 let root: string;
 let server: ConsoleProcess;
 let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
-
-beforeAll(async () => {
-  ensureRendererBuilt();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-});
 
 beforeEach(async () => {
   root = await makeTempDir('e2e-runbooks-judging');
@@ -35,7 +27,7 @@ beforeEach(async () => {
   writeWorkspace(`${root}/ws`, files);
   // The page first, then the console, opened at once: its judging starts 300 ms after it has
   // listed the runbooks from their front matter, so the first screen always finds them unjudged.
-  context = await freshContext(browser);
+  context = await freshContext(chromium.browser);
   page = await context.newPage();
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   server = await startConsole({ dataDir: `${root}/data`, workspace: `${root}/ws` });
